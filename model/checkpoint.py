@@ -1,0 +1,117 @@
+"""Checkpoints: a folder holding ``weights.safetensors`` and ``config.json``. Never pickle.
+
+``config.json`` carries everything needed to rebuild and to check the model: the model config, the
+vocabulary, the style names, the training config and where the data came from. Loading checks each of
+them and names the file and the mismatch in a one-line error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from model.tokens import Vocabulary
+from model.vae import ModelConfig, StyleVAE
+
+FORMAT = "stylevae-checkpoint"
+VERSION = 1
+WEIGHTS = "weights.safetensors"
+CONFIG = "config.json"
+DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "default"
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be used; the message names the file and the problem."""
+
+
+@dataclass
+class Checkpoint:
+    model: StyleVAE
+    vocab: Vocabulary
+    styles: list[str]
+    meta: dict[str, Any]  # training config, data provenance, metrics
+    path: Path | None = None
+
+    @property
+    def steps(self) -> int:
+        return int(self.meta.get("steps", 32))
+
+
+def save(checkpoint: Checkpoint, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().contiguous().cpu() for k, v in checkpoint.model.state_dict().items()}
+    save_file(state, str(folder / WEIGHTS))
+    config = {
+        "format": FORMAT,
+        "version": VERSION,
+        "model": asdict(checkpoint.model.config),
+        "vocab": asdict(checkpoint.vocab),
+        "styles": checkpoint.styles,
+        **checkpoint.meta,
+    }
+    (folder / CONFIG).write_text(json.dumps(config, indent=1))
+
+
+def load(folder: Path, device: str | torch.device = "cpu", expect_vocab: Vocabulary | None = None) -> Checkpoint:
+    folder = Path(folder)
+    config_path, weights_path = folder / CONFIG, folder / WEIGHTS
+    if not folder.is_dir():
+        raise CheckpointError(f"{folder}: no such checkpoint folder")
+    for path in (config_path, weights_path):
+        if not path.is_file():
+            raise CheckpointError(f"{path}: missing (a checkpoint is {WEIGHTS} + {CONFIG})")
+    try:
+        config = json.loads(config_path.read_text())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CheckpointError(f"{config_path}: not valid JSON ({exc})") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise CheckpointError(f"{config_path}: not a StyleVAE checkpoint config (format != {FORMAT!r})")
+    if config.get("version") != VERSION:
+        raise CheckpointError(f"{config_path}: checkpoint version {config.get('version')}, this code reads {VERSION}")
+    try:
+        vocab = Vocabulary(**config["vocab"])
+        known = {f.name for f in fields(ModelConfig)}
+        model_config = ModelConfig(**{k: v for k, v in config["model"].items() if k in known})
+        styles = list(config["styles"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{config_path}: incomplete or invalid config ({exc})") from None
+    if model_config.vocab_size != vocab.size:
+        raise CheckpointError(
+            f"{config_path}: model vocabulary size {model_config.vocab_size} != {vocab.size} "
+            f"for pitches {vocab.low}..{vocab.high}"
+        )
+    if len(styles) != model_config.n_styles:
+        raise CheckpointError(f"{config_path}: {len(styles)} style names for a model of {model_config.n_styles} styles")
+    if expect_vocab is not None and vocab != expect_vocab:
+        raise CheckpointError(
+            f"{config_path}: vocabulary {vocab.low}..{vocab.high} does not match the expected "
+            f"{expect_vocab.low}..{expect_vocab.high}"
+        )
+    try:
+        state = load_file(str(weights_path))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"{weights_path}: unreadable or truncated weights ({exc})") from None
+    model = StyleVAE(model_config)
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    extra = sorted(set(state) - set(expected))
+    if missing or extra:
+        raise CheckpointError(
+            f"{weights_path}: weights do not match the config (missing {missing[:3]}, unexpected {extra[:3]})"
+        )
+    for name, tensor in state.items():
+        if tensor.shape != expected[name].shape:
+            raise CheckpointError(
+                f"{weights_path}: {name} has shape {tuple(tensor.shape)}, "
+                f"the config needs {tuple(expected[name].shape)}"
+            )
+    model.load_state_dict(state)
+    model.to(device).eval()
+    meta = {k: v for k, v in config.items() if k not in ("format", "version", "model", "vocab", "styles")}
+    return Checkpoint(model, vocab, styles, meta, folder)

@@ -1,0 +1,72 @@
+"""The data report: per style, what the corpus holds and what was skipped, as Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from model.dataset import SPLITS, PhraseSet
+from model.tokens import FIRST_PITCH_TOKEN, STEPS_PER_BAR
+
+
+def style_stats(data: PhraseSet) -> list[dict]:
+    vocab = data.vocab
+    piece_split = [p["split"] for p in data.manifest["pieces"]]
+    rows = []
+    for index, name in enumerate(data.styles):
+        mine = data.style == index
+        tokens = data.tokens[mine]
+        onsets = tokens >= FIRST_PITCH_TOKEN
+        pitches = tokens[onsets].astype(int) - FIRST_PITCH_TOKEN + vocab.low
+        pieces = {int(p) for p in data.piece[mine]}
+        row = {
+            "style": name,
+            "pieces_seen": data.manifest["pieces_seen"].get(name, 0),
+            "pieces_used": len(pieces),
+            "notes": int(onsets.sum()),
+            "pitch_min": int(pitches.min()),
+            "pitch_max": int(pitches.max()),
+            "notes_per_bar": round(float(onsets.sum() / (len(tokens) * tokens.shape[1] / STEPS_PER_BAR)), 2),
+            "skipped": sum(data.manifest["skipped"].get(name, {}).values()),
+        }
+        for split in SPLITS:
+            row[f"{split}_pieces"] = sum(piece_split[p] == split for p in pieces)
+            row[f"{split}_phrases"] = int(sum(piece_split[p] == split for p in data.piece[mine]))
+        rows.append(row)
+    return rows
+
+
+def render(data: PhraseSet) -> str:
+    rows = style_stats(data)
+    rules = data.manifest["rules"]
+    lines = [
+        "# Data report",
+        "",
+        f"Source: {data.manifest['origin']['kind']}; {len(data)} phrases of {rules['bars']} bars "
+        f"({data.tokens.shape[1]} sixteenth-note steps), hop {rules['hop_bars']} bar(s); "
+        f"pitch range {data.vocab.low}–{data.vocab.high}; split by piece, seed {data.manifest['seed']}. "
+        f"Built in {data.manifest['build_seconds']} s. Phrase counts are before transposition augmentation.",
+        "",
+        "| style | pieces used / seen | train phrases | valid phrases | test phrases | notes | pitch range "
+        "| notes per bar |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['style']} | {r['pieces_used']} / {r['pieces_seen']} | {r['train_phrases']} | {r['valid_phrases']} "
+            f"| {r['test_phrases']} | {r['notes']} | {r['pitch_min']}–{r['pitch_max']} | {r['notes_per_bar']} |"
+        )
+    lines += ["", "## Skipped pieces", ""]
+    for style, reasons in sorted(data.manifest["skipped"].items()):
+        top = sorted(reasons.items(), key=lambda kv: -kv[1])
+        lines.append(f"- **{style}** ({sum(reasons.values())}): " + "; ".join(f"{why} × {n}" for why, n in top[:8]))
+    if data.manifest.get("styles_without_data"):
+        lines.append(f"- styles with no usable phrase: {', '.join(data.manifest['styles_without_data'])}")
+    return "\n".join(lines) + "\n"
+
+
+def write(data: PhraseSet, folder: Path) -> Path:
+    path = folder / "report.md"
+    path.write_text(render(data))
+    (folder / "report.json").write_text(json.dumps(style_stats(data), indent=1))
+    return path

@@ -1,0 +1,287 @@
+"""Building, splitting, caching and loading the phrase data set.
+
+Both ingestion paths (the music21 corpus, a folder of MIDI files with one subfolder per style) produce
+the same cache in one folder:
+
+* ``phrases.npz`` — ``tokens`` (phrases × steps, uint8), ``style``, ``piece`` and ``bar`` per phrase;
+* ``manifest.json`` — vocabulary, phrase rules, style names, every piece (source, title, split) and
+  every skipped piece's reason, so each phrase can be traced to its source file and bar.
+
+The split is by piece (no phrase of a test piece is trained on), stratified by style, with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from model.corpus import DEFAULT_STYLES, PieceSource, StyleSource, corpus_root, parse_piece, piece_sources
+from model.melody import PhraseRules, Skipped, piece_phrases
+from model.midi_io import MidiReadError, read_midi
+from model.tokens import Vocabulary
+
+SPLITS = ("train", "valid", "test")
+CACHE_VERSION = 1
+MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar")
+
+
+class DataError(Exception):
+    """A data set that cannot be built or loaded; the message says why."""
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    vocab: Vocabulary = field(default_factory=Vocabulary)
+    rules: PhraseRules = field(default_factory=PhraseRules)
+    seed: int = 1234
+    valid_fraction: float = 0.1
+    test_fraction: float = 0.1
+
+
+@dataclass
+class PieceResult:
+    style: str
+    source: str
+    title: str = ""
+    phrases: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    skipped: str | None = None
+
+
+@dataclass
+class PhraseSet:
+    """Phrases in memory, with the manifest they came with."""
+
+    tokens: np.ndarray  # (n, steps) uint8
+    style: np.ndarray  # (n,) int64
+    piece: np.ndarray  # (n,) int64
+    bar: np.ndarray  # (n,) int64
+    manifest: dict
+
+    @property
+    def styles(self) -> list[str]:
+        return self.manifest["styles"]
+
+    @property
+    def vocab(self) -> Vocabulary:
+        return Vocabulary(**self.manifest["vocab"])
+
+    def split(self, name: str) -> PhraseSet:
+        piece_split = np.array([p["split"] for p in self.manifest["pieces"]])
+        return self.subset(piece_split[self.piece] == name)
+
+    def subset(self, rows: np.ndarray) -> PhraseSet:
+        """The phrases at ``rows`` (indices or a boolean mask)."""
+        return PhraseSet(self.tokens[rows], self.style[rows], self.piece[rows], self.bar[rows], self.manifest)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+# --- parsing, in worker processes ------------------------------------------------------------------
+
+
+def _parse_music21(job: tuple[PieceSource, str, BuildConfig]) -> PieceResult:
+    source, root, config = job
+    result = PieceResult(source.style, source.label)
+    try:
+        result.title, notes, signatures, origin = parse_piece(source, Path(root))
+        result.phrases = piece_phrases(notes, signatures, origin, config.rules, config.vocab)
+    except Skipped as exc:
+        result.skipped = str(exc)
+    except Exception as exc:  # music21's parsers raise many kinds on odd scores: count them, go on
+        result.skipped = f"music21 could not parse it ({type(exc).__name__})"
+    return result
+
+
+def _parse_midi(job: tuple[str, str, str, BuildConfig]) -> PieceResult:
+    style, path, label, config = job
+    result = PieceResult(style, label, title=Path(path).stem)
+    try:
+        notes, signatures = read_midi(Path(path))
+        result.phrases = piece_phrases(notes, signatures, 0.0, config.rules, config.vocab)
+    except MidiReadError as exc:
+        result.skipped = str(exc).split(": ", 1)[1]
+    except Skipped as exc:
+        result.skipped = str(exc)
+    return result
+
+
+def _run_parallel(worker: Callable, jobs: Sequence, workers: int, desc: str) -> list[PieceResult]:
+    if workers <= 1 or len(jobs) < 8:
+        return [worker(job) for job in tqdm(jobs, desc=desc, unit="piece")]
+    with Pool(workers) as pool:
+        results = list(tqdm(pool.imap(worker, jobs, chunksize=8), total=len(jobs), desc=desc, unit="piece"))
+    return results
+
+
+# --- building ---------------------------------------------------------------------------------------
+
+
+def build_music21(
+    out: Path,
+    config: BuildConfig = BuildConfig(),
+    styles: tuple[StyleSource, ...] = DEFAULT_STYLES,
+    limit_per_style: int | None = None,
+    workers: int | None = None,
+) -> PhraseSet:
+    root = corpus_root()
+    sources = piece_sources(styles, root, limit_per_style)
+    jobs = [(source, str(root), config) for source in sources]
+    started = time.perf_counter()
+    results = _run_parallel(_parse_music21, jobs, workers or os.cpu_count() or 1, "music21 corpus")
+    origin = {
+        "kind": "music21",
+        "music21_version": _music21_version(),
+        "styles": {s.name: {"description": s.description, "patterns": list(s.patterns)} for s in styles},
+        "limit_per_style": limit_per_style,
+    }
+    return _assemble(out, results, [s.name for s in styles], config, origin, time.perf_counter() - started)
+
+
+def build_midi_dir(
+    midi_dir: Path, out: Path, config: BuildConfig = BuildConfig(), workers: int | None = None
+) -> PhraseSet:
+    if not midi_dir.is_dir():
+        raise DataError(f"{midi_dir} is not a folder (expected one subfolder of MIDI files per style)")
+    style_dirs = sorted(d for d in midi_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
+    jobs = []
+    for style_dir in style_dirs:
+        for path in sorted(style_dir.rglob("*")):
+            if path.is_file() and path.suffix.lower() in MIDI_SUFFIXES:
+                jobs.append((style_dir.name, str(path), str(path.relative_to(midi_dir)), config))
+    started = time.perf_counter()
+    results = _run_parallel(_parse_midi, jobs, workers or os.cpu_count() or 1, "MIDI files")
+    origin = {"kind": "midi_dir", "path": str(midi_dir.resolve())}
+    names = [d.name for d in style_dirs]
+    return _assemble(out, results, names, config, origin, time.perf_counter() - started)
+
+
+def _assemble(
+    out: Path,
+    results: list[PieceResult],
+    style_names: list[str],
+    config: BuildConfig,
+    origin: dict,
+    seconds: float,
+) -> PhraseSet:
+    usable = [r for r in results if r.phrases]
+    if not usable:
+        reasons = sorted({r.skipped for r in results if r.skipped})
+        raise DataError(
+            f"no usable phrase in {len(results)} piece(s); skipped because: {'; '.join(reasons[:3]) or 'none found'}"
+        )
+    styles_with_data = [s for s in style_names if any(r.style == s for r in usable)]
+    if len(styles_with_data) < 2:
+        raise DataError(
+            f"only {len(styles_with_data)} style(s) have usable phrases ({', '.join(styles_with_data) or 'none'}); "
+            "at least 2 styles are needed"
+        )
+    style_index = {s: i for i, s in enumerate(styles_with_data)}
+    pieces = []
+    tokens, style, piece, bar = [], [], [], []
+    for result in usable:
+        if result.style not in style_index:
+            continue
+        pid = len(pieces)
+        pieces.append({"style": result.style, "source": result.source, "title": result.title, "split": ""})
+        for bar_offset, phrase in result.phrases:
+            tokens.append(phrase.astype(np.uint8))
+            style.append(style_index[result.style])
+            piece.append(pid)
+            bar.append(bar_offset)
+    assign_splits(pieces, config)
+    skipped: dict[str, dict[str, int]] = {}
+    for result in results:
+        if result.skipped:
+            reasons = skipped.setdefault(result.style, {})
+            reasons[result.skipped] = reasons.get(result.skipped, 0) + 1
+    manifest = {
+        "version": CACHE_VERSION,
+        "vocab": asdict(config.vocab),
+        "rules": asdict(config.rules),
+        "seed": config.seed,
+        "fractions": {"valid": config.valid_fraction, "test": config.test_fraction},
+        "origin": origin,
+        "styles": styles_with_data,
+        "styles_without_data": [s for s in style_names if s not in style_index],
+        "pieces_seen": {s: sum(r.style == s for r in results) for s in style_names},
+        "pieces": pieces,
+        "skipped": skipped,
+        "skipped_files": [{"source": r.source, "reason": r.skipped} for r in results if r.skipped],
+        "build_seconds": round(seconds, 1),
+    }
+    data = PhraseSet(
+        np.stack(tokens),
+        np.array(style, dtype=np.int64),
+        np.array(piece, dtype=np.int64),
+        np.array(bar, dtype=np.int64),
+        manifest,
+    )
+    save(data, out)
+    return data
+
+
+def assign_splits(pieces: list[dict], config: BuildConfig) -> None:
+    """Marks every piece train, valid or test: per style, shuffled with the seed, by the fractions."""
+    rng = np.random.default_rng(config.seed)
+    for style in sorted({p["style"] for p in pieces}):
+        members = [p for p in pieces if p["style"] == style]
+        order = rng.permutation(len(members))
+        n_test = int(round(len(members) * config.test_fraction))
+        n_valid = int(round(len(members) * config.valid_fraction))
+        if len(members) >= 3:
+            n_test, n_valid = max(n_test, 1), max(n_valid, 1)
+        for rank, index in enumerate(order):
+            members[index]["split"] = "test" if rank < n_test else "valid" if rank < n_test + n_valid else "train"
+
+
+# --- the cache --------------------------------------------------------------------------------------
+
+
+def save(data: PhraseSet, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "phrases.npz", tokens=data.tokens, style=data.style, piece=data.piece, bar=data.bar)
+    (out / "manifest.json").write_text(json.dumps(data.manifest, indent=1))
+
+
+def load(folder: Path) -> PhraseSet:
+    manifest_path, arrays_path = folder / "manifest.json", folder / "phrases.npz"
+    for path in (manifest_path, arrays_path):
+        if not path.is_file():
+            raise DataError(f"{path} is missing: build the data set first (stylevae data)")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        with np.load(arrays_path, allow_pickle=False) as arrays:
+            data = PhraseSet(
+                arrays["tokens"],
+                arrays["style"].astype(np.int64),
+                arrays["piece"].astype(np.int64),
+                arrays["bar"].astype(np.int64),
+                manifest,
+            )
+    except (ValueError, KeyError, OSError) as exc:
+        raise DataError(f"{folder}: unreadable data cache ({exc})") from None
+    if manifest.get("version") != CACHE_VERSION:
+        raise DataError(f"{manifest_path}: cache version {manifest.get('version')}, expected {CACHE_VERSION}")
+    return data
+
+
+def iter_provenance(data: PhraseSet, indices: Iterable[int]) -> Iterable[dict]:
+    """Where phrases came from: source file, piece title, bar offset."""
+    for i in indices:
+        piece = data.manifest["pieces"][int(data.piece[i])]
+        yield {"source": piece["source"], "title": piece["title"], "bar": int(data.bar[i]), "style": piece["style"]}
+
+
+def _music21_version() -> str:
+    import music21
+
+    return music21.__version__

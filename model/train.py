@@ -1,0 +1,290 @@
+"""Training: one process, or data-parallel over several with ``torchrun`` (DDP; gloo on CPU, nccl on GPU).
+
+Epochs draw phrases style-balanced (every style equally often, whatever its size), transposed at
+random for augmentation. After each epoch the validation split is scored; ``best/`` keeps the best
+checkpoint and ``last/`` the newest with the optimizer, for ``--resume``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from safetensors.torch import load_file, save_file
+from torch.nn.parallel import DistributedDataParallel
+from tqdm import tqdm
+
+from model import checkpoint, dataset
+from model.tokens import FIRST_PITCH_TOKEN
+from model.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
+
+
+@dataclass
+class TrainConfig:
+    data: str = "data/default"
+    out: str = "runs/default"
+    kind: str = "stylevae"  # or "baseline"
+    seed: int = 1234
+    # model size (MusicVAE's cat-mel_2bar_small class)
+    embed_dim: int = 64
+    enc_hidden: int = 256
+    dec_hidden: int = 256
+    dec_layers: int = 2
+    z_content: int = 256
+    style_dim: int = 64
+    # optimisation
+    batch_size: int = 128
+    lr: float = 1e-3
+    lr_min: float = 1e-5
+    lr_decay: float = 0.9998  # per step, MusicVAE-style exponential decay
+    epochs: int = 30
+    epoch_size: int = 0  # phrases per epoch; 0 = the training split's size
+    max_minutes: float = 0.0  # stop after this long (0 = no limit)
+    grad_clip: float = 1.0
+    threads: int = 0  # torch threads per process (0 = all cores / processes)
+    # the loss and its schedules
+    beta: float = 0.2
+    beta_warmup_steps: int = 3000
+    free_bits: float = 0.0
+    beta_mu: float = 16.0  # μ-forcing target; 0 turns it off
+    tau_start: float = 1.0
+    tau_end: float = 0.5
+    style_weight: float = 1.0
+    sampling_rate: float = 2000.0  # inverse-sigmoid scheduled sampling; 0 = teacher forcing only
+    max_sample_probability: float = 0.5
+    transpose: int = 5  # augmentation: random shift within ± semitones
+    keep_epochs: bool = False  # also keep every epoch's checkpoint in OUT/epochs/NN (to compare runs at equal steps)
+    valid_size: int = 2048  # validation phrases scored per epoch (a fixed random subset; 0 = all)
+
+    def model_config(self, n_styles: int, vocab_size: int) -> ModelConfig:
+        shared = {f.name: getattr(self, f.name) for f in fields(ModelConfig) if hasattr(self, f.name)}
+        return ModelConfig(n_styles=n_styles, vocab_size=vocab_size, **shared)
+
+    def hyper(self, step: int, total_steps: int) -> LossWeights:
+        progress = min(step / max(total_steps, 1), 1.0)
+        return LossWeights(
+            beta=self.beta * min(1.0, step / max(self.beta_warmup_steps, 1)),
+            free_bits=self.free_bits,
+            beta_mu=self.beta_mu,
+            tau=self.tau_start * (self.tau_end / self.tau_start) ** progress,
+            style_weight=self.style_weight,
+            sample_probability=min(inverse_sigmoid(step, self.sampling_rate), self.max_sample_probability),
+        )
+
+    def final_hyper(self) -> LossWeights:
+        """The schedules' end values, without sampling: what validation and evaluation score."""
+        return LossWeights(self.beta, self.free_bits, self.beta_mu, self.tau_end, self.style_weight, 0.0)
+
+
+def augment(tokens: torch.Tensor, max_shift: int, vocab_size: int, generator: torch.Generator) -> torch.Tensor:
+    """Each phrase transposed by a random shift in ±max_shift that keeps all its notes in range."""
+    if max_shift <= 0:
+        return tokens
+    pitched = tokens >= FIRST_PITCH_TOKEN
+    low = torch.where(pitched, tokens, torch.full_like(tokens, vocab_size)).min(1).values
+    high = torch.where(pitched, tokens, torch.zeros_like(tokens)).max(1).values
+    lo = torch.clamp(FIRST_PITCH_TOKEN - low, min=-max_shift, max=0)
+    hi = torch.clamp(vocab_size - 1 - high, min=0, max=max_shift)
+    shift = lo + (torch.rand(len(tokens), generator=generator) * (hi - lo + 1)).long().clamp(max=hi - lo)
+    return torch.where(pitched, tokens + shift[:, None], tokens)
+
+
+def balanced_indices(styles: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` phrase indices drawn so that every style is equally likely."""
+    per_style = np.bincount(styles)
+    weights = 1.0 / per_style[styles]
+    return rng.choice(len(styles), size=count, replace=True, p=weights / weights.sum())
+
+
+@torch.no_grad()
+def score(model: StyleVAE, data: dataset.PhraseSet, hyper: LossWeights, device: torch.device, batch: int = 512) -> dict:
+    """Mean losses and teacher-forced accuracies over a split."""
+    model.eval()
+    totals: dict[str, float] = {}
+    for start in range(0, len(data), batch):
+        tokens = torch.as_tensor(data.tokens[start : start + batch], dtype=torch.long, device=device)
+        styles = torch.as_tensor(data.style[start : start + batch], device=device)
+        out = model(tokens, styles, hyper)
+        for key, value in out.items():
+            totals[key] = totals.get(key, 0.0) + float(value) * len(tokens)
+    model.train()
+    return {key: value / len(data) for key, value in totals.items()}
+
+
+def _setup_distributed() -> tuple[int, int, torch.device]:
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1:
+        backend = "nccl" if torch.cuda.is_available() else "gloo"
+        dist.init_process_group(backend)
+        rank = dist.get_rank()
+        device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if backend == "nccl" else "cpu")
+        return rank, world, device
+    return 0, 1, torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def _save_progress(folder: Path, model: StyleVAE, optimizer: torch.optim.Optimizer, progress: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tensors = {}
+    names = {id(p): n for n, p in model.named_parameters()}
+    for group in optimizer.param_groups:
+        for param in group["params"]:
+            for key, value in optimizer.state.get(param, {}).items():
+                if torch.is_tensor(value):
+                    tensors[f"{names[id(param)]}::{key}"] = value.detach().cpu().contiguous().reshape(value.shape)
+    save_file(tensors, str(folder / "optimizer.safetensors"))
+    (folder / "progress.json").write_text(json.dumps(progress, indent=1))
+
+
+def _load_progress(folder: Path, model: StyleVAE, optimizer: torch.optim.Optimizer) -> dict:
+    tensors = load_file(str(folder / "optimizer.safetensors"))
+    params = dict(model.named_parameters())
+    for key, value in tensors.items():
+        name, field_name = key.split("::")
+        optimizer.state[params[name]][field_name] = value.to(params[name].device)
+    return json.loads((folder / "progress.json").read_text())
+
+
+def train(config: TrainConfig, resume: bool = False) -> Path:
+    """Trains a model; returns the folder of the best checkpoint."""
+    rank, world, device = _setup_distributed()
+    torch.set_num_threads(config.threads or max(1, (os.cpu_count() or 1) // world))
+    torch.manual_seed(config.seed + rank)
+    out = Path(config.out)
+    data = dataset.load(Path(config.data))
+    train_set, valid_set = data.split("train"), data.split("valid")
+    if len(train_set) == 0 or len(valid_set) == 0:
+        raise dataset.DataError(f"{config.data}: the training or validation split is empty")
+    if 0 < config.valid_size < len(valid_set):
+        valid_set = valid_set.subset(
+            np.random.default_rng(config.seed).choice(len(valid_set), config.valid_size, replace=False)
+        )
+    vocab = data.vocab
+    model = StyleVAE(config.model_config(len(data.styles), vocab.size)).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    epoch_size = config.epoch_size or len(train_set)
+    steps_per_epoch = epoch_size // (config.batch_size * world)
+    total_steps = steps_per_epoch * config.epochs
+    progress = {"epoch": 0, "step": 0, "best_valid": math.inf, "history": [], "seconds": 0.0}
+    if resume and (out / "last" / "progress.json").is_file():
+        model.load_state_dict(checkpoint.load(out / "last", device).model.state_dict())
+        progress = _load_progress(out / "last", model, optimizer)
+    trainer = DistributedDataParallel(model) if world > 1 else model
+    meta = {
+        "steps": int(data.tokens.shape[1]),
+        "train": asdict(config),
+        "data": {
+            "origin": data.manifest["origin"],
+            "rules": data.manifest["rules"],
+            "seed": data.manifest["seed"],
+            "train_phrases": len(train_set),
+            "valid_phrases": len(valid_set),
+        },
+    }
+    started = time.perf_counter() - progress["seconds"]
+    generator = torch.Generator().manual_seed(config.seed + rank)
+    for epoch in range(progress["epoch"], config.epochs):
+        rng = np.random.default_rng(config.seed + epoch)
+        order = balanced_indices(train_set.style, steps_per_epoch * config.batch_size * world, rng)
+        order = order[rank::world]
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{config.epochs}", disable=rank != 0, unit="batch")
+        for b in bar:
+            rows = order[b * config.batch_size : (b + 1) * config.batch_size]
+            tokens = augment(
+                torch.as_tensor(train_set.tokens[rows], dtype=torch.long), config.transpose, vocab.size, generator
+            )
+            styles = torch.as_tensor(train_set.style[rows])
+            hyper = config.hyper(progress["step"], total_steps)
+            losses = trainer(tokens.to(device), styles.to(device), hyper)
+            optimizer.zero_grad(set_to_none=True)
+            losses["loss"].backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            progress["step"] += 1
+            for group in optimizer.param_groups:
+                group["lr"] = max(config.lr_min, config.lr * config.lr_decay ** progress["step"])
+            if b % 10 == 0:
+                shown = {k: float(losses[k].detach()) for k in ("loss", "recon", "kl", "accuracy", "style_accuracy")}
+                bar.set_postfix({k: f"{v:.3g}" for k, v in shown.items()}, p=f"{hyper.sample_probability:.2f}")
+        progress["epoch"] = epoch + 1
+        progress["seconds"] = time.perf_counter() - started
+        out_of_time = config.max_minutes > 0 and progress["seconds"] > config.max_minutes * 60
+        if rank == 0:
+            valid = score(model, valid_set, config.final_hyper(), device)
+            valid_loss = valid["recon"] + config.beta * valid["kl"]
+            progress["history"].append(
+                {
+                    "epoch": epoch + 1,
+                    "step": progress["step"],
+                    "seconds": round(progress["seconds"], 1),
+                    **{f"valid_{k}": round(v, 4) for k, v in valid.items()},
+                    **{f"train_{k}": round(float(v.detach()), 4) for k, v in losses.items()},
+                }
+            )
+            print(
+                f"epoch {epoch + 1}: valid recon {valid['recon']:.2f} kl {valid['kl']:.2f} "
+                f"accuracy {valid['accuracy']:.3f} style accuracy {valid['style_accuracy']:.3f}",
+                flush=True,
+            )
+            ckpt = checkpoint.Checkpoint(model, vocab, data.styles, {**meta, "progress": _summary(progress)})
+            if valid_loss < progress["best_valid"]:
+                progress["best_valid"] = valid_loss
+                checkpoint.save(ckpt, out / "best")
+            checkpoint.save(ckpt, out / "last")
+            if config.keep_epochs:
+                checkpoint.save(ckpt, out / "epochs" / f"{epoch + 1:02d}")
+            _save_progress(out / "last", model, optimizer, progress)
+            (out / "history.json").write_text(json.dumps(progress["history"], indent=1))
+        if world > 1:
+            dist.barrier()
+        if out_of_time:
+            break
+    if world > 1:
+        dist.destroy_process_group()
+    return out / "best"
+
+
+def _summary(progress: dict) -> dict:
+    return {k: progress[k] for k in ("epoch", "step", "seconds")}
+
+
+def main() -> None:
+    """Entry point for ``torchrun -m model.train --data ... --out ...`` (data-parallel training)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m model.train")
+    add_config_arguments(parser)
+    args = parser.parse_args()
+    train(config_from_args(args), resume=args.resume)
+
+
+def add_config_arguments(parser) -> None:
+    parser.add_argument("--config", type=Path, help="a JSON file of TrainConfig fields; flags override it")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/last")
+    for f in fields(TrainConfig):
+        parser.add_argument(
+            f"--{f.name.replace('_', '-')}", type=type(f.default), default=None, help=f"(default: {f.default})"
+        )
+
+
+def config_from_args(args) -> TrainConfig:
+    values = {}
+    if args.config:
+        values = json.loads(Path(args.config).read_text())
+        unknown = set(values) - {f.name for f in fields(TrainConfig)}
+        if unknown:
+            raise ValueError(f"{args.config}: unknown settings {sorted(unknown)}")
+    for f in fields(TrainConfig):
+        if getattr(args, f.name) is not None:
+            values[f.name] = getattr(args, f.name)
+    return TrainConfig(**values)
+
+
+if __name__ == "__main__":
+    main()

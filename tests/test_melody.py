@@ -1,0 +1,56 @@
+"""Quantization, reduction to one voice, meters and phrase windows."""
+
+import pytest
+
+from model.melody import PhraseRules, Skipped, TimedNote, TimeSignature, check_meter, piece_phrases, quantize, skyline
+from model.tokens import Note, Vocabulary, tokens_to_notes
+
+VOCAB = Vocabulary()
+
+
+def test_skyline_keeps_the_highest_voice():
+    chord_then_melody = [Note(60, 0, 4), Note(64, 0, 4), Note(67, 0, 2), Note(55, 1, 3), Note(62, 2, 4)]
+    assert skyline(chord_then_melody) == [Note(67, 0, 2), Note(62, 2, 4)]
+
+
+def test_a_later_onset_cuts_the_note_before_it():
+    assert skyline([Note(60, 0, 8), Note(62, 4, 6)]) == [Note(60, 0, 4), Note(62, 4, 6)]
+
+
+def test_quantize_rounds_small_jitter():
+    notes = [TimedNote(60, 0.02, 0.49), TimedNote(62, 0.51, 1.0)]
+    assert quantize(notes, 0.1) == [Note(60, 0, 2), Note(62, 2, 4)]
+
+
+def test_triplets_are_skipped():
+    triplets = [TimedNote(60 + i, i / 3, (i + 1) / 3) for i in range(12)]
+    with pytest.raises(Skipped, match="off the 16th-note grid"):
+        quantize(triplets, 0.1)
+
+
+@pytest.mark.parametrize(
+    "num,den,ok", [(4, 4, True), (2, 4, True), (2, 2, True), (4, 2, True), (3, 4, False), (6, 8, False)]
+)
+def test_meters(num, den, ok):
+    if ok:
+        check_meter([TimeSignature(0, num, den)])
+    else:
+        with pytest.raises(Skipped, match="meter"):
+            check_meter([TimeSignature(0, num, den)])
+
+
+def test_phrases_start_on_bars_after_the_pickup():
+    pickup = [TimedNote(59, 0.0, 1.0)]
+    bars = [TimedNote(60 + (i % 5), 1.0 + i, 2.0 + i) for i in range(16)]  # 4 bars of quarters
+    found = piece_phrases(pickup + bars, [TimeSignature(0, 4, 4)], 1.0, PhraseRules(bars=2, hop_bars=1), VOCAB)
+    assert [offset for offset, _ in found] == [0, 1, 2]
+    first = tokens_to_notes(found[0][1], VOCAB)
+    assert first[0] == Note(60, 0, 4) and len(first) == 8
+
+
+def test_silent_or_empty_pieces_are_skipped():
+    sparse = [TimedNote(60, 0.0, 0.25), TimedNote(62, 6.0, 6.25)]
+    with pytest.raises(Skipped, match="no usable"):
+        piece_phrases(sparse, [TimeSignature(0, 4, 4)], 0.0, PhraseRules(), VOCAB)
+    with pytest.raises(Skipped, match="no notes"):
+        piece_phrases([], [TimeSignature(0, 4, 4)], 0.0, PhraseRules(), VOCAB)
