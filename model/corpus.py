@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.melody import TimedNote, TimeSignature
+from model.melody import Skipped, TimedNote, TimeSignature
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def parse_piece(source: PieceSource, root: Path) -> tuple[str, list[TimedNote], 
         for ts in flat.getElementsByClass(meter.TimeSignature)
     ]
     if not signatures:
-        signatures = [TimeSignature(0.0, 0, 0)]  # no meter: skipped by the meter rule
+        raise Skipped("no time signature")
     measures = list(part.getElementsByClass("Measure"))
     origin = 0.0
     if measures and measures[0].paddingLeft:

@@ -70,7 +70,7 @@ def quantize(notes: Iterable[TimedNote], max_off_grid: float) -> list[Note]:
     ends = np.array([n.end for n in notes]) * STEPS_PER_BEAT
     off = np.abs(starts - np.round(starts)) > OFF_GRID_TOLERANCE
     if off.mean() > max_off_grid:
-        raise Skipped(f"{off.mean():.0%} of onsets are off the 16th-note grid (tuplets or unquantized)")
+        raise Skipped(f"over {max_off_grid:.0%} of onsets are off the 16th-note grid (tuplets or unquantized)")
     q_starts = np.round(starts).astype(int)
     q_ends = np.maximum(np.round(ends).astype(int), q_starts + 1)
     return [Note(n.pitch, int(s), int(e)) for n, s, e in zip(notes, q_starts, q_ends)]
