@@ -1,15 +1,18 @@
-"""The model's subcommands of ``stylevae``: data (and, as they arrive, train, eval, sample)."""
+"""The model's subcommands of ``stylevae``: data, train, eval, sample."""
 
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from model import data_report, dataset
 from model.melody import PhraseRules
+from model.midi_io import MidiReadError
 from model.tokens import Vocabulary
 
 DEFAULT_DATA = Path("data/default")
+DEFAULT_EVAL_OUT = Path("runs/eval")
 
 
 class UserError(Exception):
@@ -47,6 +50,79 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     add_config_arguments(train)
     train.set_defaults(run=run_train)
+    add_eval(sub)
+    add_sample(sub)
+
+
+def add_eval(sub: argparse._SubParsersAction) -> None:
+    from model.checkpoint import DEFAULT_CHECKPOINT
+    from model.evaluate import EvalConfig
+
+    d = EvalConfig()
+    companions = DEFAULT_CHECKPOINT.parent
+    ev = sub.add_parser(
+        "eval",
+        help="evaluate StyleVAE against the baseline (and the μ-forcing-off ablation) on the test split",
+        description="Score the models on DATA's test split and write OUT/report.md, OUT/metrics.json, PNG plots "
+        "and OUT/classifier/ (the independent style classifier that judges generated phrases: trained on the "
+        "training split on first use, reused afterwards on the same data). Without --model, the shipped model "
+        f"({DEFAULT_CHECKPOINT}) is evaluated with its companions {companions}/baseline and {companions}/no_mu "
+        "when they exist. The real runs: stylevae eval --model runs/default/best --baseline runs/baseline/best "
+        "--no-mu runs/no_mu/best --out runs/eval. Training curves are read from history.json beside each "
+        "checkpoint folder (runs/x/best -> runs/x/history.json).",
+    )
+    ev.add_argument("--data", type=Path, default=DEFAULT_DATA, help="built data set (default: %(default)s)")
+    ev.add_argument("--model", type=Path, help="the StyleVAE checkpoint folder (default: the shipped model)")
+    ev.add_argument("--baseline", type=Path, help="the label-conditioned baseline's checkpoint folder "
+                    "(default: the shipped baseline if present and --model is not given)")
+    ev.add_argument("--no-mu", type=Path, help="the ablation trained without μ-forcing (--beta-mu 0) "
+                    "(default: the shipped one if present and --model is not given)")
+    ev.add_argument("--out", type=Path, default=DEFAULT_EVAL_OUT, help="report folder (default: %(default)s)")
+    ev.add_argument("--max-test", type=int, default=d.max_test, help="test phrases for reconstruction and latent "
+                    "metrics, style-balanced (default: %(default)s)")
+    ev.add_argument("--per-style", type=int, default=d.per_style, help="phrases generated per style "
+                    "(default: %(default)s)")
+    ev.add_argument("--real-per-style", type=int, default=d.real_per_style, help="real test phrases per style for "
+                    "the feature distributions (default: %(default)s)")
+    ev.add_argument("--restyle-per-style", type=int, default=d.restyle_per_style, help="test phrases per style "
+                    "restyled into every other style (default: %(default)s)")
+    ev.add_argument("--blend", metavar="A,B", help="the two styles to blend (default: irish_dance,bach_chorale when "
+                    "present, else the first and last style)")
+    ev.add_argument("--blend-count", type=int, default=d.blend_count, help="z_c samples per blend weight "
+                    "(default: %(default)s)")
+    ev.add_argument("--temperature", type=float, default=d.temperature, help="sampling temperature of generated "
+                    "phrases (default: %(default)s)")
+    ev.add_argument("--seed", type=int, default=d.seed, help="(default: %(default)s)")
+    ev.add_argument("--threads", type=int, default=d.threads, help="torch threads (default: %(default)s; more "
+                    "helps only on an otherwise idle machine)")
+    ev.add_argument("--classifier-epochs", type=int, default=d.classifier.epochs, help="(default: %(default)s)")
+    ev.add_argument("--classifier-epoch-size", type=int, default=d.classifier.epoch_size,
+                    help="phrases per classifier epoch (default: %(default)s)")
+    ev.set_defaults(run=run_eval)
+
+
+def add_sample(sub: argparse._SubParsersAction) -> None:
+    from model import sample
+
+    sa = sub.add_parser(
+        "sample",
+        help="write generated melodies as MIDI files: a style, a mix of styles, or a MIDI file restyled",
+        description="Generate --count MIDI files into --out. --style is a style name or a mix "
+        "(irish_dance:0.7,bach_chorale:0.3). With --restyle IN.mid, the file's melody (highest voice, cut into "
+        "the model's 2-bar phrases) is re-played in the chosen style, keeping its content code. "
+        "`stylevae sample --list-styles` prints the model's styles.",
+    )
+    sa.add_argument("--style", help="style name or mix name:weight,name:weight")
+    sa.add_argument("--restyle", type=Path, metavar="IN.mid", help="restyle this MIDI file instead of sampling")
+    sa.add_argument("--count", type=int, default=4, help="files to write (default: %(default)s)")
+    sa.add_argument("--temperature", type=float, help=f"sampling temperature > 0 (default: "
+                    f"{sample.SAMPLE_TEMPERATURE}, with --restyle {sample.RESTYLE_TEMPERATURE})")
+    sa.add_argument("--seed", type=int, help="for reproducible output (default: fresh randomness)")
+    sa.add_argument("--bpm", type=float, default=120.0, help="tempo written to the files (default: %(default)s)")
+    sa.add_argument("--out", type=Path, default=Path("samples"), help="output folder (default: %(default)s)")
+    sa.add_argument("--model", type=Path, help="checkpoint folder (default: the shipped model)")
+    sa.add_argument("--list-styles", action="store_true", help="print the model's styles and exit")
+    sa.set_defaults(run=run_sample)
 
 
 def run_data(args: argparse.Namespace) -> None:
@@ -83,6 +159,77 @@ def run_train(args: argparse.Namespace) -> None:
     except (ValueError, dataset.DataError, checkpoint.CheckpointError) as exc:
         raise UserError(str(exc)) from None
     print(f"best checkpoint: {best}")
+
+
+def run_eval(args: argparse.Namespace) -> None:
+    from model import checkpoint, evaluate
+    from model.classifier import ClassifierConfig
+
+    models = {"stylevae": args.model or checkpoint.DEFAULT_CHECKPOINT}
+    companions = checkpoint.DEFAULT_CHECKPOINT.parent
+    for name, given in (("baseline", args.baseline), ("no_mu", args.no_mu)):
+        if given:
+            models[name] = given
+        elif args.model is None and (companions / name).is_dir():
+            models[name] = companions / name
+    for flag in ("max_test", "per_style", "real_per_style", "restyle_per_style", "blend_count",
+                 "classifier_epochs", "classifier_epoch_size", "threads"):
+        if getattr(args, flag) < 1:
+            raise UserError(f"--{flag.replace('_', '-')} must be at least 1")
+    if not math.isfinite(args.temperature) or args.temperature <= 0:
+        raise UserError(f"--temperature must be a positive number, got {args.temperature}")
+    blend = None
+    if args.blend:
+        blend = tuple(s.strip() for s in args.blend.split(","))
+        if len(blend) != 2:
+            raise UserError(f"--blend takes two styles, A,B; got {args.blend!r}")
+    config = evaluate.EvalConfig(
+        max_test=args.max_test,
+        per_style=args.per_style,
+        temperature=args.temperature,
+        real_per_style=args.real_per_style,
+        restyle_per_style=args.restyle_per_style,
+        blend_pair=blend,
+        blend_count=args.blend_count,
+        seed=args.seed,
+        threads=args.threads,
+        classifier=ClassifierConfig(epochs=args.classifier_epochs, epoch_size=args.classifier_epoch_size),
+    )
+    try:
+        metrics = evaluate.evaluate(args.data, models, args.out, config)
+    except (dataset.DataError, checkpoint.CheckpointError, evaluate.EvalError) as exc:
+        raise UserError(str(exc)) from None
+    print(f"evaluated {', '.join(models)} in {metrics['seconds']['total_with_plots']:.0f} s")
+    print(f"report: {args.out / 'report.md'}; metrics: {args.out / 'metrics.json'}")
+
+
+def run_sample(args: argparse.Namespace) -> None:
+    from model import checkpoint, sample
+    from model.generate import GenerationError
+
+    try:
+        ckpt = checkpoint.load(args.model or checkpoint.DEFAULT_CHECKPOINT)
+    except checkpoint.CheckpointError as exc:
+        raise UserError(str(exc)) from None
+    if args.list_styles:
+        print("\n".join(ckpt.styles))
+        return
+    if not args.style:
+        raise UserError(f"--style is required: one of {', '.join(ckpt.styles)}, or a mix name:weight,name:weight")
+    if args.count < 1:
+        raise UserError(f"--count must be at least 1, got {args.count}")
+    if not math.isfinite(args.bpm) or not 20 <= args.bpm <= 400:
+        raise UserError(f"--bpm must be between 20 and 400, got {args.bpm}")
+    try:
+        source = sample.midi_phrases(args.restyle, ckpt.steps, ckpt.vocab) if args.restyle else None
+        tokens = sample.generate_tokens(ckpt, args.style, args.count, args.temperature, args.seed, source)
+    except (GenerationError, MidiReadError) as exc:
+        raise UserError(str(exc)) from None
+    stem = sample.file_stem(args.style)
+    if args.restyle:
+        stem = f"{args.restyle.stem}_as_{stem}"
+    for path in sample.write_files(tokens, ckpt.vocab, args.out, stem, args.bpm):
+        print(path)
 
 
 def _load(folder: Path) -> dataset.PhraseSet:

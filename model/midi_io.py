@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mido
 
-from model.melody import TimedNote, TimeSignature, quantize, skyline
+from model.melody import Skipped, TimedNote, TimeSignature, quantize, skyline
 from model.tokens import STEPS_PER_BEAT, Note
 
 DRUM_CHANNEL = 9
@@ -73,7 +73,10 @@ def write_midi(path: Path, notes: Sequence[Note], bpm: float = 120.0, velocity: 
 def midi_to_melody(path: Path, steps: int | None = None) -> list[Note]:
     """The step-grid melody of a MIDI file (for restyling and round trips)."""
     notes, _ = read_midi(path)
-    melody = skyline(quantize(notes, max_off_grid=1.0))
+    try:
+        melody = skyline(quantize(notes, max_off_grid=1.0))
+    except Skipped as exc:
+        raise MidiReadError(f"{path}: {exc}") from None
     if steps is not None:
         melody = [n._replace(end=min(n.end, steps)) for n in melody if n.start < steps]
     return melody

@@ -105,7 +105,13 @@ def balanced_indices(styles: np.ndarray, count: int, rng: np.random.Generator) -
 
 @torch.no_grad()
 def score(model: StyleVAE, data: dataset.PhraseSet, hyper: LossWeights, device: torch.device, batch: int = 512) -> dict:
-    """Mean losses and teacher-forced accuracies over a split."""
+    """Mean losses and teacher-forced accuracies over a split (seeded: the same noise every epoch)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        return _score(model, data, hyper, device, batch)
+
+
+def _score(model: StyleVAE, data: dataset.PhraseSet, hyper: LossWeights, device: torch.device, batch: int) -> dict:
     model.eval()
     totals: dict[str, float] = {}
     for start in range(0, len(data), batch):
@@ -170,6 +176,8 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     epoch_size = config.epoch_size or len(train_set)
     steps_per_epoch = epoch_size // (config.batch_size * world)
+    if steps_per_epoch == 0:
+        raise ValueError(f"an epoch of {epoch_size} phrases is less than one batch of {config.batch_size} × {world}")
     total_steps = steps_per_epoch * config.epochs
     progress = {"epoch": 0, "step": 0, "best_valid": math.inf, "history": [], "seconds": 0.0}
     if resume and (out / "last" / "progress.json").is_file():

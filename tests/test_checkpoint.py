@@ -12,7 +12,8 @@ from model.vae import ModelConfig, StyleVAE
 SMALL = dict(embed_dim=8, enc_hidden=8, dec_hidden=8, z_content=4, style_dim=3)
 
 
-def _save(folder, styles=("a", "b", "c"), kind="stylevae", vocab=Vocabulary()):
+def _save(folder, styles=("a", "b", "c"), kind="stylevae", vocab=None):
+    vocab = vocab or Vocabulary()
     model = StyleVAE(ModelConfig(n_styles=len(styles), vocab_size=vocab.size, kind=kind, **SMALL))
     checkpoint.save(checkpoint.Checkpoint(model, vocab, list(styles), {"steps": 32}), folder)
     return model

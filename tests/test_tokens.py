@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.midi_io import midi_to_melody, write_midi
+from model.midi_io import MidiReadError, midi_to_melody, write_midi
 from model.tokens import HOLD, REST, Note, Vocabulary, canonical, notes_to_tokens, tokens_to_notes, transpose
 
 VOCAB = Vocabulary()
@@ -52,7 +52,11 @@ def test_midi_file_round_trip(notes):
     with TemporaryDirectory() as tmp:
         path = Path(tmp) / "m.mid"
         write_midi(path, notes)
-        assert (midi_to_melody(path) if notes else []) == notes
+        if notes:
+            assert midi_to_melody(path) == notes
+        else:
+            with pytest.raises(MidiReadError, match="no notes"):
+                midi_to_melody(path)
 
 
 @given(melodies(vocab=Vocabulary(60, 72), steps=16), st.integers(-30, 30))

@@ -1,0 +1,339 @@
+"""The evaluation's ``report.md``: tables of metrics.json and plain statements of which model wins."""
+
+from __future__ import annotations
+
+import math
+
+from model.features import FEATURE_UNITS, FEATURES
+
+MAIN, BASELINE, ABLATION = "stylevae", "baseline", "no_mu"
+
+
+def fmt(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def table(header: list[str], rows: list[list]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def standard_error(p: float, n: int) -> float:
+    return math.sqrt(max(p * (1 - p), 1e-12) / max(n, 1))
+
+
+def verdict(
+    what: str, a: str, b: str, va: float | None, vb: float | None, n: int | None = None, tolerance: float = 0.0
+) -> str:
+    """One sentence: which of two models scores higher on a metric, or that the difference is within noise.
+
+    For a proportion measured on n items, a difference under two standard errors (of the difference) is
+    called no clear winner; otherwise a difference up to ``tolerance`` is.
+    """
+    if va is None or vb is None:
+        return f"- **{what}**: not measured for both {a} and {b}."
+    noise = 2 * math.sqrt(standard_error(va, n) ** 2 + standard_error(vb, n) ** 2) if n else tolerance
+    if abs(va - vb) <= noise:
+        why = f"within 2 standard errors, n={n}" if n else f"difference ≤ {fmt(tolerance)}"
+        return f"- **{what}**: no clear winner ({a} {fmt(va)} vs {b} {fmt(vb)}; {why})."
+    winner, loser, vw, vl = (a, b, va, vb) if va > vb else (b, a, vb, va)
+    return f"- **{what}**: **{winner}** wins ({fmt(vw)} vs {loser} {fmt(vl)})."
+
+
+def summary(metrics: dict) -> list[str]:
+    models = metrics["models"]
+    lines = ["## Summary", ""]
+    if MAIN not in models:
+        return lines + ["No model named `stylevae` was evaluated, so there is no comparison.", ""]
+    main = models[MAIN]
+    if BASELINE not in models:
+        lines += [f"Only `{MAIN}` was evaluated: give `--baseline` for the comparison the paper claims.", ""]
+    if BASELINE in models:
+        base = models[BASELINE]
+        n_gen = main["generation"]["n"]
+        n_rec = main["reconstruction"]["phrases"] * metrics["data"]["steps"]
+        lines += [
+            f"StyleVAE (`{MAIN}`) against the label-conditioned baseline (`{BASELINE}`):",
+            "",
+            verdict("style of generated phrases (classifier's balanced accuracy)", MAIN, BASELINE,
+                    main["generation"]["balanced_accuracy"], base["generation"]["balanced_accuracy"], n_gen),
+            verdict("restyle: output judged as the target style", MAIN, BASELINE,
+                    main["restyle"]["target_accuracy"], base["restyle"]["target_accuracy"], main["restyle"]["pairs"]),
+            verdict("restyle: rhythm kept (onset agreement)", MAIN, BASELINE,
+                    main["restyle"]["rhythm_agreement"], base["restyle"]["rhythm_agreement"], main["restyle"]["pairs"]),
+            verdict("restyle: contour kept (pitch correlation)", MAIN, BASELINE,
+                    main["restyle"]["contour_correlation"], base["restyle"]["contour_correlation"], tolerance=0.05),
+            verdict("feature distributions (mean overlapping area over styles and features)", MAIN, BASELINE,
+                    mean_overlap(main), mean_overlap(base), tolerance=0.02),
+            verdict("free-running reconstruction accuracy", MAIN, BASELINE,
+                    main["reconstruction"]["free_running_accuracy"], base["reconstruction"]["free_running_accuracy"],
+                    n_rec),
+            verdict("blending: the classifier's P(B) rises from w=0 to w=1 by", MAIN, BASELINE,
+                    blend_swing(main), blend_swing(base), tolerance=0.05),
+            "",
+            *explanations(main, base),
+        ]
+    if ABLATION in models:
+        ablation = models[ABLATION]
+        if ablation["facts"]["beta_mu"] not in (0, 0.0, None):
+            lines += [f"**Note**: `{ABLATION}` was trained with β_μ = {ablation['facts']['beta_mu']}, not 0.", ""]
+        lines += [
+            f"μ-forcing (`{MAIN}`, β_μ = {fmt(main['facts']['beta_mu'])}) against the same model without it "
+            f"(`{ABLATION}`, β_μ = {fmt(ablation['facts']['beta_mu'])}):",
+            "",
+            verdict("active units of z_c", MAIN, ABLATION, main["reconstruction"]["active_units"],
+                    ablation["reconstruction"]["active_units"]),
+            verdict("KL of z_c (nats; higher = the code carries more)", MAIN, ABLATION,
+                    main["reconstruction"]["kl"], ablation["reconstruction"]["kl"], tolerance=0.1),
+            verdict("free-running reconstruction accuracy", MAIN, ABLATION,
+                    main["reconstruction"]["free_running_accuracy"],
+                    ablation["reconstruction"]["free_running_accuracy"],
+                    main["reconstruction"]["phrases"] * metrics["data"]["steps"]),
+            "",
+        ]
+    return lines
+
+
+def explanations(main: dict, base: dict) -> list[str]:
+    """Why, as far as the numbers show it: each statement rests on a measured quantity."""
+    lines = []
+    m_rec, b_rec = main["reconstruction"], base["reconstruction"]
+    if "style_head_accuracy" in m_rec:
+        lines.append(
+            f"- StyleVAE's own style head recognises the style of {fmt(m_rec['style_head_accuracy'])} of real test "
+            "phrases; at generation its decoder is driven by a learned codebook vector, while the baseline's "
+            "decoder gets the exact one-hot label: the generated-style numbers above compare these two paths."
+        )
+    lines.append(
+        f"- Active units of z_c: {MAIN} {m_rec['active_units']}/{m_rec['z_content']}, "
+        f"{BASELINE} {b_rec['active_units']}/{b_rec['z_content']}; KL {fmt(m_rec['kl'])} vs {fmt(b_rec['kl'])} nats. "
+        "Restyling keeps z_c and swaps the style, so a model whose z_c carries more of the phrase keeps more "
+        "rhythm and contour."
+    )
+    lines.append(
+        f"- Style can be read from z_c alone with balanced accuracy {fmt(m_rec.get('style_in_z_c'))} ({MAIN}) and "
+        f"{fmt(b_rec.get('style_in_z_c'))} ({BASELINE}): the higher it is, the more z_c duplicates the style, "
+        "and the more it can pull a generated or restyled phrase back towards the style it encodes."
+    )
+    return lines + [""]
+
+
+def mean_overlap(entry: dict) -> float | None:
+    """Mean overlapping area over features (of a model entry or of a feature_distributions result)."""
+    means = entry["features"]["mean"] if "features" in entry else entry["mean"]
+    values = [v["overlap"] for v in means.values() if v["overlap"] is not None]
+    return sum(values) / len(values) if values else None
+
+
+def blend_swing(entry: dict) -> float:
+    rows = entry["blend"]["rows"]
+    return rows[-1]["p_b"] - rows[0]["p_b"]
+
+
+def render(metrics: dict) -> str:
+    data, hw, models = metrics["data"], metrics["hardware"], metrics["models"]
+    cfg = metrics["config"]
+    names = list(models)
+    lines = [
+        "# StyleVAE evaluation",
+        "",
+        f"Data: `{data['path']}`, test split: {data['test_phrases']} phrases of {data['steps']} steps "
+        f"({', '.join(f'{s} {n}' for s, n in zip(data['styles'], data['test_phrases_per_style']))}). "
+        f"Seed {cfg['seed']}.",
+        "",
+        f"Hardware: {hw['cpu']}, {hw['cores']} cores, {hw['torch_threads']} torch threads, "
+        f"GPU: {hw['gpu'] or 'none'}; torch {hw['torch']}, Python {hw['python']}. "
+        f"The evaluation took {fmt(metrics['seconds']['total_with_plots'], 0)} s "
+        f"(classifier {fmt(metrics['seconds']['classifier'], 0)} s; per model: "
+        f"{per_model_seconds(models)}).",
+        "",
+        "Subsampling (fixed seeds): reconstruction and latent statistics on "
+        f"{next(iter(models.values()))['reconstruction']['phrases'] if models else 0} test phrases "
+        f"(at most {cfg['max_test'] // len(data['styles'])} per style, so every style counts alike); "
+        f"{cfg['per_style']} generated phrases per style at temperature {cfg['temperature']}; "
+        f"feature distributions against at most {cfg['real_per_style']} real test phrases "
+        f"per style; restyle from {cfg['restyle_per_style']} test phrases per style into every other style; "
+        f"blending with {cfg['blend_count']} z_c samples per weight.",
+        "",
+        *summary(metrics),
+        *models_section(models),
+        *classifier_section(metrics),
+        *reconstruction_section(models, names),
+        *generation_section(metrics, names),
+        *features_section(metrics, names),
+        *restyle_section(models, names, data["styles"]),
+        *blend_section(metrics, names),
+        "## Figures",
+        "",
+        *[f"![{p}]({p})" for p in metrics.get("plots", [])],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def per_model_seconds(models: dict) -> str:
+    return ", ".join(f"{name} {fmt(entry['seconds'], 0)} s" for name, entry in models.items())
+
+
+def models_section(models: dict) -> list[str]:
+    rows = []
+    for name, entry in models.items():
+        f = entry["facts"]
+        trained = f.get("trained") or {}
+        rows.append([name, f["kind"], f"`{f['path']}`", f["parameters"], f["config"]["z_content"], f["beta_mu"],
+                     trained.get("epoch"), trained.get("step")])
+    return ["## Models", "", *table(["name", "kind", "checkpoint", "parameters", "z_c size", "β_μ", "epochs",
+                                      "steps"], rows)]
+
+
+def classifier_section(metrics: dict) -> list[str]:
+    c = metrics["classifier"]
+    test = c["test"]
+    styles = metrics["data"]["styles"]
+    return [
+        "## The independent style classifier",
+        "",
+        f"A dilated 1-D CNN on tokens (`model/classifier.py`), trained only on real training phrases "
+        f"({c['train_phrases']}; {c['config']['epochs']} epochs of {c['config']['epoch_size']} style-balanced, "
+        f"randomly transposed phrases), best epoch by validation balanced accuracy "
+        f"({fmt(c['best_valid_balanced_accuracy'])}); {fmt(c['seconds'], 0)} s to train"
+        f"{' (reused from an earlier run on the same data)' if c.get('reused') else ''}. "
+        f"On the real test phrases: accuracy **{fmt(test['accuracy'])}**, balanced accuracy (mean of per-style "
+        f"recalls; chance {fmt(1 / len(styles))}) **{fmt(test['balanced_accuracy'])}**.",
+        "",
+        *table(["style", *styles], [["recall on real test phrases", *test["per_style"]]]),
+    ]
+
+
+RECON_ROWS = (
+    ("teacher_forced_accuracy", "teacher-forced token accuracy"),
+    ("teacher_forced_note_accuracy", "teacher-forced accuracy on note-on steps"),
+    ("free_running_accuracy", "free-running token accuracy (argmax from mean z_c)"),
+    ("free_running_note_accuracy", "free-running accuracy on note-on steps"),
+    ("free_running_exact_phrases", "free-running: whole phrase exact"),
+    ("free_running_accuracy_own_style", "free-running token accuracy, style from its own head (no label)"),
+    ("kl", "KL(q(z_c|x) ‖ N(0, I)), nats/phrase"),
+    ("active_units", "active units of z_c (Cov_x E[z] > 0.01)"),
+    ("z_content", "z_c dimensions"),
+    ("style_in_z_c", "style read from z_c alone (nearest centroid, balanced accuracy)"),
+    ("style_head_accuracy", "encoder style-head accuracy"),
+    ("style_head_balanced_accuracy", "encoder style-head balanced accuracy"),
+)
+
+
+def reconstruction_section(models: dict, names: list[str]) -> list[str]:
+    rows = [[label, *[models[n]["reconstruction"].get(key) for n in names]] for key, label in RECON_ROWS]
+    return [
+        "## Reconstruction and the latent code (test phrases)",
+        "",
+        "Decoded from the posterior mean z_c with the true style's one-hot weights (the same information for "
+        "both kinds). Token accuracy counts every step, most of which are holds; the note-on rows count only "
+        "steps where the true token starts a note.",
+        "",
+        *table(["metric", *names], rows),
+    ]
+
+
+def generation_section(metrics: dict, names: list[str]) -> list[str]:
+    models, styles = metrics["models"], metrics["data"]["styles"]
+    real = metrics["classifier"]["test"]["balanced_accuracy"]
+    rows = [
+        ["classifier accuracy on generated phrases", *[models[n]["generation"]["balanced_accuracy"] for n in names]],
+        ["… on real test phrases (reference)", *[real for _ in names]],
+        ["ratio generated / real", *[models[n]["generation"]["ratio_to_real"] for n in names]],
+    ]
+    rows += [[f"recall: {s}", *[models[n]["generation"]["per_style"][i] for n in names]] for i, s in enumerate(styles)]
+    lines = [
+        "## Style of generated phrases",
+        "",
+        f"{metrics['config']['per_style']} phrases per style from z_c ~ N(0, I) with one-hot style weights, judged "
+        "by the independent classifier (balanced accuracy = accuracy here, the classes being equal in size).",
+        "",
+        *table(["", *names], rows),
+    ]
+    for n in names:
+        confusion = models[n]["generation"]["confusion"]
+        shares = [[count / max(sum(row), 1) for count in row] for row in confusion]
+        lines += [f"What the classifier hears, `{n}` (rows: requested style, columns: its verdict, shares):", ""]
+        lines += table(["requested \\ judged", *styles], [[s, *row] for s, row in zip(styles, shares)])
+    return lines
+
+
+def features_section(metrics: dict, names: list[str]) -> list[str]:
+    models, styles = metrics["models"], metrics["data"]["styles"]
+    lines = [
+        "## Feature distributions: generated vs real (overlapping area, 1 = identical)",
+        "",
+        "Per style, each feature pooled over the phrases (Yang & Lerch 2018), one histogram bin per integer "
+        "value; the table gives the mean over styles, then KL(real ‖ generated) in nats. The reference column "
+        "compares the test phrases with real *validation* phrases of the same styles (other pieces): about the "
+        "best a generator can hope for.",
+        "",
+    ]
+    shifts = sorted({m["facts"].get("transpose") for m in models.values() if m["facts"].get("transpose")})
+    if shifts:
+        lines += [
+            f"The models were trained on phrases transposed at random by up to ±{shifts[-1]} semitones, which "
+            "spreads their pitch classes over neighbouring keys: the pitch-class overlap is bounded by that "
+            "augmentation, not by the models alone.",
+            "",
+        ]
+    reference = metrics["features_valid_vs_test"]
+    rows = [[f"{f} ({FEATURE_UNITS[f]})", reference["mean"][f]["overlap"],
+             *[models[n]["features"]["mean"][f]["overlap"] for n in names],
+             *[models[n]["features"]["mean"][f]["kl"] for n in names]] for f in FEATURES]
+    rows.append(["mean", mean_overlap(reference), *[mean_overlap(models[n]) for n in names], *["" for _ in names]])
+    lines += table(["feature", "OA real valid (reference)", *[f"OA {n}" for n in names],
+                    *[f"KL {n}" for n in names]], rows)
+    for n in names:
+        per_style = models[n]["features"]["per_style"]
+        lines += [f"Overlapping area per style, `{n}`:", ""]
+        lines += table(["style", *FEATURES], [[s, *[per_style[s][f]["overlap"] for f in FEATURES]] for s in styles])
+    return lines
+
+
+def restyle_section(models: dict, names: list[str], styles: list[str]) -> list[str]:
+    keys = (
+        ("target_accuracy", "judged as the target style"),
+        ("rhythm_agreement", "rhythm: onset agreement with the source"),
+        ("chance_rhythm_agreement", "… source vs a random real phrase of the target style (chance)"),
+        ("contour_correlation", "contour: pitch correlation with the source"),
+        ("chance_contour_correlation", "… source vs a random real phrase of the target style (chance)"),
+        ("identical_outputs", "output identical to the source"),
+    )
+    first = next(iter(models.values()))["restyle"] if models else {"pairs": 0}
+    lines = [
+        "## Restyle: encode a test phrase of style A, decode it as style B ≠ A",
+        "",
+        f"{first['pairs']} (phrase, target) pairs; the encoder's mean z_c is kept, the style swapped, decoded "
+        "with argmax. Good restyling is judged B *and* keeps the source's rhythm and contour well above chance.",
+        "",
+        *table(["", *names], [[label, *[models[n]["restyle"][k] for n in names]] for k, label in keys]),
+    ]
+    for n in names:
+        matrix = models[n]["restyle"]["pair_accuracy"]
+        lines += [f"Share judged as the target, `{n}` (rows: source style A, columns: target style B):", ""]
+        lines += table(["A \\ B", *styles], [[a, *row] for a, row in zip(styles, matrix)])
+    return lines
+
+
+def blend_section(metrics: dict, names: list[str]) -> list[str]:
+    a, b = metrics["blend_styles"]
+    lines = [
+        f"## Blending {a} → {b}",
+        "",
+        f"Style weights (1 − w)·{a} + w·{b}, the same z_c samples at every w, sampled at temperature "
+        f"{metrics['config']['temperature']}; the classifier's mean probabilities and how often it picks each style.",
+        "",
+    ]
+    for n in names:
+        rows = [[r["weight_b"], r["p_a"], r["p_b"], r["picked_a"], r["picked_b"], r["notes_per_phrase"]]
+                for r in metrics["models"][n]["blend"]["rows"]]
+        lines += [f"`{n}`:", ""]
+        lines += table(["w", f"P({a})", f"P({b})", f"picked {a}", f"picked {b}", "notes/phrase"], rows)
+    return lines

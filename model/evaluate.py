@@ -1,0 +1,465 @@
+"""Evaluation of StyleVAE against the label-conditioned baseline (and the μ-forcing-off ablation) on the test split.
+
+Every number comes from the test split (phrases of pieces never trained on) with fixed seeds. The style of
+generated phrases is judged by an independent classifier (``model/classifier.py``), never by a model's own
+style head. ``evaluate`` computes ``metrics.json``; ``eval_plots`` and ``eval_report`` draw and write it up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from model import checkpoint, classifier, dataset, eval_report, features
+from model.classifier import ClassifierConfig
+from model.generate import make_z, sample
+from model.tokens import FIRST_PITCH_TOKEN
+from model.vae import StyleVAE, kl_divergence
+
+ACTIVE_UNIT_THRESHOLD = 0.01  # Burda et al. 2016: a unit is active if Cov_x(E_q[z_u | x]) > 0.01
+BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+BLEND_PREFERENCE = ("irish_dance", "bach_chorale")  # the default pair to blend, when the data has both
+
+
+class EvalError(Exception):
+    """Models and data that cannot be evaluated together; the message says why."""
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    max_test: int = 2800  # test phrases for reconstruction and latent metrics (style-balanced random subset)
+    per_style: int = 200  # phrases generated per style from z_c ~ N(0, I)
+    temperature: float = 1.0  # for those
+    real_per_style: int = 1000  # real test phrases per style for the feature distributions
+    restyle_per_style: int = 30  # source phrases per style, each restyled into every other style
+    blend_pair: tuple[str, str] | None = None  # default: BLEND_PREFERENCE if present, else the first and last style
+    blend_count: int = 200  # z_c samples per blend weight
+    batch: int = 500
+    seed: int = 1234
+    threads: int = 1  # torch threads; more only pays on an idle machine (small ops oversubscribe badly)
+    classifier: ClassifierConfig = field(default_factory=ClassifierConfig)
+
+
+# --- small helpers ----------------------------------------------------------------------------------
+
+
+def batched(fn: Callable[..., Tensor], *arrays: Tensor, batch: int) -> Tensor:
+    """fn applied to aligned slices of the arrays, outputs concatenated along dim 0."""
+    return torch.cat([fn(*(a[i : i + batch] for a in arrays)) for i in range(0, len(arrays[0]), batch)])
+
+
+@torch.no_grad()
+def greedy_decode(model: StyleVAE, z: Tensor, steps: int) -> Tensor:
+    """Free-running decoding with argmax at each step (MusicVAE's free-running accuracy): z (B, Z) -> (B, steps)."""
+    previous = torch.full((len(z),), model.start_token, dtype=torch.long)
+    state = model.initial_state(z)
+    out = []
+    for _ in range(steps):
+        logits, state = model.step(previous, z, state)
+        previous = logits.argmax(-1)
+        out.append(previous)
+    return torch.stack(out, dim=1)
+
+
+def one_hot(labels: np.ndarray, n_styles: int) -> Tensor:
+    return F.one_hot(torch.as_tensor(labels, dtype=torch.long), n_styles).float()
+
+
+def hardware() -> dict:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line]
+        cpu = names[0] if names else cpu
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+    }
+
+
+# --- per-model metrics ------------------------------------------------------------------------------
+
+
+@torch.no_grad()
+def reconstruction(model: StyleVAE, tokens: np.ndarray, labels: np.ndarray, batch: int) -> tuple[dict, np.ndarray]:
+    """Teacher-forced and free-running reconstruction from the posterior mean z_c and the true style.
+
+    Both kinds get the same style information (the true label's one-hot), so the numbers compare the
+    models' content paths; the StyleVAE's own style head is scored separately. Returns the metrics and
+    the posterior means (n, z_content), for the latent-space plot.
+    """
+    x = torch.as_tensor(tokens, dtype=torch.long)
+    weights = one_hot(labels, model.config.n_styles)
+    mus, logvars, tf_pred, free_pred, head, free_own = [], [], [], [], [], []
+    for i in range(0, len(x), batch):
+        xb, wb = x[i : i + batch], weights[i : i + batch]
+        enc = model.encode(xb)
+        z = make_z(model, wb, enc.mu)
+        tf_pred.append(model.decode(z, xb).argmax(-1))
+        free_pred.append(greedy_decode(model, z, x.shape[1]))
+        mus.append(enc.mu)
+        logvars.append(enc.logvar)
+        if enc.style_logits is not None:  # StyleVAE: also autoencode with no label, the style from its own head
+            head.append(enc.style_logits.argmax(-1))
+            own = make_z(model, one_hot(head[-1].numpy(), model.config.n_styles), enc.mu)
+            free_own.append(greedy_decode(model, own, x.shape[1]))
+    tf, free = torch.cat(tf_pred), torch.cat(free_pred)
+    notes = x >= FIRST_PITCH_TOKEN
+    mu, logvar = torch.cat(mus), torch.cat(logvars)
+    result = {
+        "phrases": len(x),
+        "teacher_forced_accuracy": float((tf == x).float().mean()),
+        "teacher_forced_note_accuracy": float((tf == x)[notes].float().mean()),
+        "free_running_accuracy": float((free == x).float().mean()),
+        "free_running_note_accuracy": float((free == x)[notes].float().mean()),
+        "free_running_exact_phrases": float((free == x).all(1).float().mean()),
+    }
+    if head:
+        predicted = torch.cat(head).numpy()
+        hit = predicted == labels
+        result["free_running_accuracy_own_style"] = float((torch.cat(free_own) == x).float().mean())
+        result["style_head_accuracy"] = float(hit.mean())
+        result["style_head_balanced_accuracy"] = float(
+            np.mean([hit[labels == s].mean() for s in np.unique(labels)])
+        )
+    result["style_in_z_c"] = style_probe(mu.numpy(), labels)
+    return {**result, **latent_stats(mu, logvar)}, mu.numpy()
+
+
+def style_probe(mu: np.ndarray, labels: np.ndarray) -> float:
+    """How much style the content code carries: balanced accuracy of a nearest-centroid style classifier on the
+    posterior means z_c (n, D), fitted on even rows, scored on odd rows. Near chance = style lives in z_s only,
+    which is what lets restyling swap it; high = z_c encodes the style too and can fight the swap."""
+    fit, score = np.arange(0, len(mu), 2), np.arange(1, len(mu), 2)
+    styles = [s for s in np.unique(labels) if (labels[fit] == s).any() and (labels[score] == s).any()]
+    if len(styles) < 2:
+        return float("nan")
+    centroids = np.stack([mu[fit][labels[fit] == s].mean(0) for s in styles])  # (S', D)
+    distances = ((mu[score][:, None, :] - centroids[None]) ** 2).sum(-1)  # (n/2, S')
+    predicted = np.array(styles)[distances.argmin(1)]
+    truth = labels[score]
+    return float(np.mean([(predicted[truth == s] == s).mean() for s in styles]))
+
+
+def latent_stats(mu: Tensor, logvar: Tensor) -> dict:
+    """KL of q(z_c|x) to N(0, I) (nats per phrase) and Burda et al.'s active units of z_c."""
+    variance = mu.var(0, unbiased=True)  # Cov_x(E_q[z_c]) per dimension
+    active = int((variance > ACTIVE_UNIT_THRESHOLD).sum())
+    return {
+        "kl": float(kl_divergence(mu, logvar).mean()),
+        "active_units": active,
+        "z_content": int(mu.shape[1]),
+        "mu_variance_total": float(variance.sum()),
+    }
+
+
+def generate_per_style(
+    model: StyleVAE, steps: int, per_style: int, temperature: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """per_style phrases of every style from z_c ~ N(0, I): tokens (S·n, T), labels (S·n,)."""
+    n_styles = model.config.n_styles
+    labels = np.repeat(np.arange(n_styles), per_style)
+    generator = torch.Generator().manual_seed(seed)
+    tokens = sample(model, one_hot(labels, n_styles), steps, temperature, generator=generator)
+    return tokens.numpy(), labels
+
+
+def judge(judge_model: classifier.StyleClassifier, tokens: np.ndarray, labels: np.ndarray, n_styles: int) -> dict:
+    """The classifier's accuracies on phrases meant to be of ``labels``, and its confusion matrix (rows: meant)."""
+    return judge_probs(classifier.predict(judge_model, tokens), labels, n_styles)
+
+
+def judge_probs(probs: np.ndarray, labels: np.ndarray, n_styles: int) -> dict:
+    confusion = np.zeros((n_styles, n_styles), dtype=np.int64)
+    np.add.at(confusion, (labels, probs.argmax(-1)), 1)
+    return {**classifier.accuracies(probs, labels, n_styles), "n": len(labels), "confusion": confusion.tolist()}
+
+
+def by_style(tokens: np.ndarray, labels: np.ndarray, n_styles: int, vocab) -> dict[int, dict[str, np.ndarray]]:
+    """Feature samples of each style's phrases: tokens (n, T), labels (n,) -> {style: {feature: samples}}."""
+    return {s: features.feature_samples(tokens[labels == s], vocab) for s in range(n_styles)}
+
+
+def feature_distributions(real: dict[int, dict], other: dict[int, dict], styles: list[str]) -> dict:
+    """Per style and feature: overlapping area and KL(real ‖ other); also the mean over styles."""
+    per_style = {name: features.compare_samples(real[s], other[s]) for s, name in enumerate(styles)}
+    mean = {
+        feature: {
+            stat: float(np.nanmean([per_style[name][feature][stat] for name in styles])) for stat in ("overlap", "kl")
+        }
+        for feature in features.FEATURES
+    }
+    return {"per_style": per_style, "mean": mean}
+
+
+@torch.no_grad()
+def restyle_eval(
+    model: StyleVAE,
+    judge_model: classifier.StyleClassifier,
+    test: dataset.PhraseSet,
+    per_style: int,
+    seed: int,
+    batch: int,
+) -> dict:
+    """Encode test phrases of style A, decode (argmax) with style B ≠ A, keep the encoder's mean z_c.
+
+    Scores whether the output is judged B, and how much of A's rhythm (onset agreement) and contour (pitch
+    correlation) it keeps. The same similarities between each source and a random real test phrase of B
+    give the chance level to read them against.
+    """
+    n_styles = len(test.styles)
+    rng = np.random.default_rng(seed)
+    sources, targets = [], []
+    for a in range(n_styles):
+        rows = np.flatnonzero(test.style == a)
+        picked = rng.choice(rows, min(per_style, len(rows)), replace=False)
+        for b in range(n_styles):
+            if b != a:
+                sources.append(picked)
+                targets.append(np.full(len(picked), b))
+    src_rows, target = np.concatenate(sources), np.concatenate(targets)
+    src = test.tokens[src_rows].astype(np.int64)
+    x = torch.as_tensor(src)
+    mu = batched(lambda t: model.encode(t).mu, x, batch=batch)
+    z = make_z(model, one_hot(target, n_styles), mu)
+    out = batched(lambda zb: greedy_decode(model, zb, x.shape[1]), z, batch=batch).numpy()
+    random_b = np.array([rng.choice(np.flatnonzero(test.style == b)) for b in target])
+    vocab = test.vocab
+    probs = classifier.predict(judge_model, out)
+    verdict = judge_probs(probs, target, n_styles)
+    hit = probs.argmax(-1) == target
+    pair_accuracy = np.full((n_styles, n_styles), np.nan)
+    source_style = test.style[src_rows]
+    for a in range(n_styles):
+        for b in range(n_styles):
+            mask = (source_style == a) & (target == b)
+            if mask.any():
+                pair_accuracy[a, b] = hit[mask].mean()
+    return {
+        "pairs": int(len(target)),
+        "target_accuracy": verdict["accuracy"],
+        "target_balanced_accuracy": verdict["balanced_accuracy"],
+        "pair_accuracy": [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in pair_accuracy],
+        "rhythm_agreement": float(np.mean([features.onset_agreement(s, o) for s, o in zip(src, out)])),
+        "contour_correlation": nanmean([features.contour_correlation(s, o, vocab) for s, o in zip(src, out)]),
+        "chance_rhythm_agreement": float(
+            np.mean([features.onset_agreement(s, test.tokens[r]) for s, r in zip(src, random_b)])
+        ),
+        "chance_contour_correlation": nanmean(
+            [features.contour_correlation(s, test.tokens[r], vocab) for s, r in zip(src, random_b)]
+        ),
+        "identical_outputs": float((out == src).all(1).mean()),
+    }
+
+
+def per_style_subset(phrases: dataset.PhraseSet, per_style: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most per_style random phrases of each style: tokens (n, T), labels (n,)."""
+    rng = np.random.default_rng(seed)
+    rows = [
+        np.sort(rng.choice(mine, min(len(mine), per_style), replace=False))
+        for mine in (np.flatnonzero(phrases.style == s) for s in range(len(phrases.styles)))
+    ]
+    picked = np.concatenate(rows)
+    return phrases.tokens[picked], phrases.style[picked]
+
+
+def nanmean(values: list[float]) -> float:
+    finite = [v for v in values if not np.isnan(v)]
+    return float(np.mean(finite)) if finite else float("nan")
+
+
+def blend_pair(styles: list[str], chosen: tuple[str, str] | None) -> tuple[int, int]:
+    """Indices of the two styles to blend: the chosen pair, else BLEND_PREFERENCE, else the first and last."""
+    pair = chosen or (BLEND_PREFERENCE if all(s in styles for s in BLEND_PREFERENCE) else (styles[0], styles[-1]))
+    unknown = [s for s in pair if s not in styles]
+    if unknown or pair[0] == pair[1]:
+        raise EvalError(f"cannot blend {pair[0]} and {pair[1]}: pick two different styles of {', '.join(styles)}")
+    return styles.index(pair[0]), styles.index(pair[1])
+
+
+@torch.no_grad()
+def blend_eval(
+    model: StyleVAE,
+    judge_model: classifier.StyleClassifier,
+    pair: tuple[int, int],
+    steps: int,
+    count: int,
+    temperature: float,
+    seed: int,
+) -> dict:
+    """Phrases decoded from (1 − w)·A + w·B for w in BLEND_WEIGHTS, the same z_c samples at every w;
+    the classifier's mean probabilities of A and B, and how often it picks each."""
+    n_styles = model.config.n_styles
+    z_c = torch.randn(count, model.config.z_content, generator=torch.Generator().manual_seed(seed))
+    rows = []
+    for w in BLEND_WEIGHTS:
+        weights = torch.zeros(count, n_styles)
+        weights[:, pair[0]], weights[:, pair[1]] = 1 - w, w
+        tokens = sample(model, weights, steps, temperature, z_c, torch.Generator().manual_seed(seed + 1))
+        probs = classifier.predict(judge_model, tokens)
+        picked = probs.argmax(-1)
+        rows.append(
+            {
+                "weight_b": w,
+                "p_a": float(probs[:, pair[0]].mean()),
+                "p_b": float(probs[:, pair[1]].mean()),
+                "picked_a": float((picked == pair[0]).mean()),
+                "picked_b": float((picked == pair[1]).mean()),
+                "notes_per_phrase": float((tokens >= FIRST_PITCH_TOKEN).sum(1).float().mean()),
+            }
+        )
+    return {"rows": rows, "count": count}
+
+
+def history_of(model_path: Path) -> list[dict] | None:
+    """The run's history.json: beside the checkpoint folder (runs/x/best -> runs/x/history.json), or one level
+    further up for kept epochs (runs/x/epochs/05 -> runs/x/history.json); None if there is none."""
+    for folder in (Path(model_path).parent, Path(model_path).parent.parent):
+        try:
+            return json.loads((folder / "history.json").read_text())
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+# --- the whole evaluation ---------------------------------------------------------------------------
+
+
+EXPECTED_KIND = {"stylevae": "stylevae", "baseline": "baseline", "no_mu": "stylevae"}
+
+
+def load_models(models: dict[str, Path], data: dataset.PhraseSet) -> dict[str, checkpoint.Checkpoint]:
+    """Checkpoints by role (stylevae, baseline, no_mu), checked against the data and against their role."""
+    loaded = {}
+    for name, path in models.items():
+        ckpt = checkpoint.load(path, expect_vocab=data.vocab)
+        kind = ckpt.model.config.kind
+        if kind != EXPECTED_KIND.get(name, kind):
+            raise EvalError(
+                f"{path}: a {kind} checkpoint cannot be evaluated as {name} (it needs a {EXPECTED_KIND[name]})"
+            )
+        if ckpt.styles != data.styles:
+            raise EvalError(
+                f"{path}: the model's styles ({', '.join(ckpt.styles)}) are not the data's ({', '.join(data.styles)})"
+            )
+        if ckpt.steps != data.tokens.shape[1]:
+            raise EvalError(f"{path}: the model makes {ckpt.steps}-step phrases, the data has {data.tokens.shape[1]}")
+        loaded[name] = ckpt
+    return loaded
+
+
+def model_facts(ckpt: checkpoint.Checkpoint) -> dict:
+    train = ckpt.meta.get("train", {})
+    return {
+        "path": str(ckpt.path),
+        "kind": ckpt.model.config.kind,
+        "config": asdict(ckpt.model.config),
+        "parameters": sum(p.numel() for p in ckpt.model.parameters()),
+        "beta_mu": train.get("beta_mu"),
+        "transpose": train.get("transpose"),
+        "trained": ckpt.meta.get("progress"),
+        "train_phrases": ckpt.meta.get("data", {}).get("train_phrases"),
+    }
+
+
+def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalConfig = EvalConfig()) -> dict:
+    """Evaluates the models (name -> checkpoint folder) on the test split; writes metrics.json, report.md, PNGs."""
+    started = time.perf_counter()
+    torch.set_num_threads(config.threads or os.cpu_count() or 1)
+    torch.manual_seed(config.seed)
+    data = dataset.load(Path(data_path))
+    test = data.split("test")
+    if len(test) == 0:
+        raise EvalError(f"{data_path}: the test split is empty")
+    loaded = load_models(models, data)
+    pair = blend_pair(data.styles, config.blend_pair)
+    out.mkdir(parents=True, exist_ok=True)
+    n_styles, steps = len(data.styles), int(data.tokens.shape[1])
+    timings: dict[str, float] = {}
+
+    tick = time.perf_counter()
+    judge_model = classifier.load_or_train(data, out / "classifier", config.classifier)
+    timings["classifier"] = time.perf_counter() - tick
+    real_judgement = judge(judge_model.model, test.tokens, test.style, n_styles)
+
+    recon_tokens, recon_labels = per_style_subset(test, max(1, config.max_test // n_styles), config.seed)
+    valid = data.split("valid")
+    real_tokens, real_labels = per_style_subset(test, config.real_per_style, config.seed + 1)
+    real_samples = by_style(real_tokens, real_labels, n_styles, data.vocab)
+    valid_samples = by_style(*per_style_subset(valid, config.real_per_style, config.seed + 2), n_styles, data.vocab)
+    metrics: dict = {
+        "data": {
+            "path": str(data_path),
+            "styles": data.styles,
+            "test_phrases": len(test),
+            "test_phrases_per_style": np.bincount(test.style, minlength=n_styles).tolist(),
+            "steps": steps,
+        },
+        "config": {**asdict(config), "classifier": asdict(config.classifier)},
+        "hardware": hardware(),
+        "classifier": {**judge_model.info, "test": real_judgement},
+        "blend_styles": [data.styles[pair[0]], data.styles[pair[1]]],
+        "features_valid_vs_test": feature_distributions(real_samples, valid_samples, data.styles),
+        "models": {},
+    }
+    latents, generated_samples, histories = {}, {}, {}
+    for name, ckpt in loaded.items():
+        tick = time.perf_counter()
+        model = ckpt.model.cpu().eval()
+        entry: dict = {"facts": model_facts(ckpt)}
+        entry["reconstruction"], latents[name] = reconstruction(model, recon_tokens, recon_labels, config.batch)
+        generated, labels = generate_per_style(model, steps, config.per_style, config.temperature, config.seed)
+        generated_samples[name] = by_style(generated, labels, n_styles, data.vocab)
+        entry["generation"] = judge(judge_model.model, generated, labels, n_styles)
+        entry["generation"]["ratio_to_real"] = ratio(entry["generation"]["balanced_accuracy"],
+                                                     real_judgement["balanced_accuracy"])
+        entry["features"] = feature_distributions(real_samples, generated_samples[name], data.styles)
+        entry["restyle"] = restyle_eval(model, judge_model.model, test, config.restyle_per_style, config.seed,
+                                        config.batch)
+        entry["blend"] = blend_eval(model, judge_model.model, pair, steps, config.blend_count, config.temperature,
+                                    config.seed)
+        if model.config.kind == "stylevae":
+            entry["codebook"] = model.codebook.detach().numpy().tolist()
+        entry["seconds"] = round(time.perf_counter() - tick, 1)
+        histories[name] = history_of(Path(ckpt.path))
+        metrics["models"][name] = entry
+    timings["total"] = time.perf_counter() - started
+    metrics["seconds"] = {k: round(v, 1) for k, v in timings.items()}
+
+    from model import eval_plots  # matplotlib is slow to import: only `stylevae eval` pays for it, not `serve`
+
+    plots = eval_plots.draw_all(out, metrics, histories, latents, recon_labels, generated_samples, real_samples)
+    metrics["plots"] = [str(p.relative_to(out)) for p in plots]
+    metrics["seconds"]["total_with_plots"] = round(time.perf_counter() - started, 1)
+    metrics = json.loads(json.dumps(metrics, default=_json_default), parse_constant=lambda _: None)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    (out / "report.md").write_text(eval_report.render(metrics))
+    return metrics
+
+
+def ratio(generated: float, real: float) -> float | None:
+    """Generated-phrase accuracy as a share of the accuracy on real phrases (1 = as recognisable as real music)."""
+    return generated / real if real else None
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
