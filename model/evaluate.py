@@ -327,9 +327,10 @@ def blend_eval(
 
 
 def history_of(model_path: Path) -> list[dict] | None:
-    """The run's history.json: beside the checkpoint folder (runs/x/best -> runs/x/history.json), or one level
-    further up for kept epochs (runs/x/epochs/05 -> runs/x/history.json); None if there is none."""
-    for folder in (Path(model_path).parent, Path(model_path).parent.parent):
+    """The run's history.json: inside a shipped checkpoint folder, beside a run's checkpoint folder
+    (runs/x/best -> runs/x/history.json), or one level further up for kept epochs (runs/x/epochs/05);
+    None if there is none."""
+    for folder in (Path(model_path), Path(model_path).parent, Path(model_path).parent.parent):
         try:
             return json.loads((folder / "history.json").read_text())
         except (OSError, ValueError):

@@ -1,0 +1,330 @@
+"""Benchmark of the live daemon (issue 4, item 7). Writes bench/results/bridge_bench.{json,md}.
+
+1. Decoder step latency, in process, as the engine runs it (batched model step + per-voice sampling),
+   for 1 and 8 voices.
+2. MIDI onset error at a real JACK listener against the ideal 16th grid: `stylevae serve` on a
+   dummy-driver JACK server with a small period, 180 BPM, several voices, while a client sends OSC
+   control traffic (>= 100 messages/s). Onset times are JACK's (python-rtmidi's timestamps); the
+   constant latency (the median) is removed and reported separately.
+3. The measurement floor: the same listener timing a tight reference sender (no model, no OSC; a
+   sleep-then-spin loop at the same real-time priority as the daemon's note sender).
+4. Control-to-note latency: a channel change sent over OSC -> the first note-on on the new channel
+   at the listener (one perf_counter for both ends).
+5. Notes left open after SIGTERM; time from start to ready.
+
+Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--checkpoint DIR] [--period 32] [--name NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+import harness  # noqa: E402
+from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
+
+from bridge.engine import Decoder  # noqa: E402
+from bridge.voice import Voice  # noqa: E402
+from model import checkpoint as ckpt  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+BPM = 180.0
+STEP = 60.0 / BPM / 4
+REFERENCE = """
+import os, sys, time, rtmidi
+try:  # the same real-time priority the daemon's note sender asks for
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+except (AttributeError, OSError):
+    pass
+out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=sys.argv[1]); out.open_virtual_port("out")
+print("ready", flush=True); sys.stdin.readline()
+step, n = float(sys.argv[2]), int(sys.argv[3])
+start = time.perf_counter() + 0.2
+for k in range(n):
+    due = start + k * step
+    while (left := due - time.perf_counter()) > 0.0005:
+        time.sleep(left - 0.0004)
+    while time.perf_counter() < due:
+        pass
+    out.send_message([0x90, 60, 100]); out.send_message([0x80, 60, 0])
+time.sleep(0.2)
+"""
+
+
+def percentiles(values, scale=1.0) -> dict:
+    a = np.asarray(values, dtype=float) * scale
+    return {"n": int(a.size), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
+            "max": float(a.max())}
+
+
+def hardware() -> dict:
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
+    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__}
+
+
+def machine_load() -> dict:
+    """What else is running: the load average, a training job, and processes using over 30 % of a core."""
+    training = subprocess.run(["pgrep", "-f", "stylevae train|model.train"], capture_output=True, text=True)
+    ps = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    busy = [line.strip()[:80] for line in ps.splitlines()[1:] if float(line.split(None, 1)[0]) > 30]
+    return {"loadavg": os.getloadavg(), "training_running": bool(training.stdout.split()), "busy_processes": busy}
+
+
+# --- 1. decoder steps ---------------------------------------------------------------------------------------
+
+
+def decode_latency(folder: Path, voices: int, steps: int) -> dict:
+    torch.set_num_threads(1)
+    loaded = ckpt.load(folder)
+    decoder = Decoder(loaded.model, torch.device("cpu"))
+    config = loaded.model.config
+    batch = [Voice.create(n, loaded.vocab, loaded.steps, config.n_styles, config.z_content, 0) for n in
+             range(1, voices + 1)]
+    for v in batch:
+        decoder.prepare(v)
+    times = []
+    for k in range(steps + 100):
+        started = time.perf_counter()
+        decoder.step(batch)
+        if k >= 100:
+            times.append(time.perf_counter() - started)
+    return percentiles(times, 1000)
+
+
+# --- 2-5. the daemon on JACK ------------------------------------------------------------------------------
+
+
+def onset_errors(times: list[float]) -> tuple[dict, float]:
+    """|error| against the ideal grid after removing the constant offset (the median); and that offset."""
+    t = np.asarray(times)
+    raw = (t - t[0]) - np.round((t - t[0]) / STEP) * STEP
+    offset = float(np.median(raw))
+    return percentiles(np.abs(raw - offset), 1000), offset * 1000
+
+
+class Traffic(threading.Thread):
+    """A control surface gone wild: >= 100 OSC messages a second on voices 2.. (a tenth of them invalid),
+    tempo messages (at the same tempo), pings, queries and style lists.
+
+    No transport reports: the daemon would follow them, and the onsets would then show this process's
+    own send jitter rather than the daemon's. Transport following is checked by the end-to-end tests."""
+
+    def __init__(self, port: int, rate: float, voices: int):
+        super().__init__(daemon=True)
+        self.client = SimpleUDPClient("127.0.0.1", port)
+        self.rate, self.voices = rate, voices
+        self.sent = 0
+        self.stop = threading.Event()
+        self.rng = random.Random(1)
+
+    def message(self):
+        r, v = self.rng, self.rng.randint(2, self.voices)
+        choice = r.randrange(10)
+        if choice == 0:
+            return f"/stylevae/{v}/temperature", float("nan")  # refused
+        if choice == 1:
+            return f"/stylevae/{v}/mix", [r.random() + 0.01 for _ in range(3)]
+        if choice == 2:
+            return f"/stylevae/{v}/density", r.uniform(-0.2, 0.2)
+        if choice == 3:
+            return "/stylevae/tempo", BPM
+        if choice == 4:
+            return "/stylevae/ping", []
+        if choice == 5:
+            return f"/stylevae/{v}/query", []
+        if choice == 6:
+            return f"/stylevae/{v}/variation", r.random()
+        if choice == 7:
+            return "/stylevae/styles", []
+        return f"/stylevae/{v}/temperature", r.uniform(0.8, 1.2)
+
+    def run(self):
+        start = time.perf_counter()
+        while not self.stop.is_set():
+            self.client.send_message(*self.message())
+            self.sent += 1
+            due = start + self.sent / self.rate
+            time.sleep(max(0.0, due - time.perf_counter()))
+
+
+def drain(sock: socket.socket, stop: threading.Event) -> None:
+    sock.settimeout(0.2)
+    while not stop.is_set():
+        try:
+            sock.recv(65536)
+        except (TimeoutError, OSError):
+            continue
+
+
+def daemon_run(folder: Path, seconds: float, period: int, voices: int, rate: float) -> dict:
+    jack = harness.JackServer(period=period)
+    try:
+        launched = time.perf_counter()
+        daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM))
+        ready_wall = time.perf_counter() - launched
+        midi = harness.MidiListener(daemon.midi_port)
+        replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        replies.bind(("127.0.0.1", 0))
+        stop_drain = threading.Event()
+        threading.Thread(target=drain, args=(replies, stop_drain), daemon=True).start()
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        osc.send_message("/stylevae/hello", replies.getsockname()[1])
+        for v in range(1, voices + 1):
+            osc.send_message(f"/stylevae/{v}/density", 0.5)
+            osc.send_message(f"/stylevae/{v}/play", 1)
+        time.sleep(2.0)
+        traffic = Traffic(daemon.osc_port, rate, voices)
+        traffic.start()
+        latencies, channel = [], 1
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            time.sleep(1.0 + random.random())
+            channel = 9 if channel == 1 else 1
+            mark = len(midi.snapshot())
+            sent = time.perf_counter()
+            osc.send_message("/stylevae/1/channel", channel)
+            if midi.wait_for(lambda ev, m=mark, c=channel: any(e.is_on and e.channel == c for e in ev[m:]), 5):
+                first = next(e for e in midi.snapshot()[mark:] if e.is_on and e.channel == channel)
+                latencies.append(first.wall - sent)
+        elapsed = time.perf_counter() - started
+        traffic.stop.set()
+        traffic.join()
+        ons = [e for e in midi.snapshot() if e.is_on]
+        rc = daemon.stop(signal.SIGTERM)
+        time.sleep(0.5)
+        open_notes = midi.open_notes()
+        stop_drain.set()
+        midi.close()
+        errors, offset = onset_errors([e.time for e in ons])
+        return {"voices": voices, "seconds": elapsed, "note_ons": len(ons), "osc_messages": traffic.sent,
+                "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
+                "control_to_note_ms": percentiles(latencies, 1000), "open_notes_after_sigterm": open_notes,
+                "exit_code": rc, "ready_seconds_banner": daemon.ready_seconds, "ready_seconds_wall": ready_wall}
+    finally:
+        jack.stop()
+
+
+def reference_run(seconds: float, period: int) -> dict:
+    jack = harness.JackServer(period=period)
+    try:
+        name = f"ref{os.getpid()}"
+        env = dict(os.environ, JACK_DEFAULT_SERVER=jack.name)
+        sender = subprocess.Popen([sys.executable, "-c", REFERENCE, name, str(STEP), str(int(seconds / STEP))],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+        sender.stdout.readline()
+        midi = harness.MidiListener(f"{name}:out")
+        sender.stdin.write("go\n")
+        sender.stdin.flush()
+        sender.wait(seconds + 30)
+        ons = [e.time for e in midi.snapshot() if e.is_on]
+        midi.close()
+        errors, offset = onset_errors(ons)
+        return {"note_ons": len(ons), "onset_error_ms": errors, "onset_offset_ms": offset}
+    finally:
+        jack.stop()
+
+
+def describe_load(load: dict) -> str:
+    text = f"load average {', '.join(f'{x:.2f}' for x in load['loadavg'])}"
+    if load["training_running"]:
+        text += ", a training job RUNNING (numbers under load)"
+    others = [p for p in load["busy_processes"] if "bridge_bench" not in p and "bridge.cli serve" not in p]
+    if others:
+        text += f", other busy processes: {'; '.join(others)}"
+    return text
+
+
+def render(results: dict) -> str:
+    h, d = results["hardware"], results["daemon"]
+    loaded = results["load_start"]["training_running"] or results["load_end"]["training_running"]
+    lines = [
+        "# Bridge benchmark" + (" (UNDER LOAD: model training was running)" if loaded else ""),
+        "",
+        f"Run {results['date']} with `{results['command']}`.",
+        f"Hardware: {h['cpu']} (lscpu model name), {h['cores']} cores; Python {h['python']}, torch {h['torch']}.",
+        f"Machine load: at start {describe_load(results['load_start'])}; "
+        f"at the end {describe_load(results['load_end'])}.",
+        f"Checkpoint: {results['checkpoint']}. JACK dummy driver, 48 kHz, period {results['period']} frames "
+        f"({results['period'] / 48:.2f} ms). {BPM:g} BPM (a 16th is {STEP * 1000:.1f} ms), lookahead 0.5 beat.",
+        "",
+        "| measure | p50 | p99 | max | n | target |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+
+    def row(name, p, target):
+        lines.append(f"| {name} | {p['p50']:.3f} | {p['p99']:.3f} | {p['max']:.3f} | {p['n']} | {target} |")
+
+    row("decoder step, 1 voice (ms)", results["decode_1"], "p99 <= 1 ms")
+    row("decoder step, 8 voices (ms)", results["decode_8"], "p99 <= 1.5 ms")
+    row(f"onset error, daemon, {d['voices']} voices (ms)", d["onset_error_ms"], "p99 <= 1, max <= 5 ms")
+    row("onset error, reference sender = floor (ms)", results["reference"]["onset_error_ms"], "-")
+    row("control -> first note (ms)", d["control_to_note_ms"], "within the lookahead (167 ms)")
+    lines += [
+        "",
+        f"- Daemon run: {d['seconds']:.0f} s, {d['note_ons']} note-ons, {d['osc_messages']} OSC messages "
+        f"({d['osc_rate']:.0f}/s: voice controls, a tenth invalid, tempo, ping, query, styles) meanwhile; "
+        "the daemon's clock free-running (no transport reports, see Traffic in the script).",
+        f"- Constant latency removed from the onset errors (median offset): daemon {d['onset_offset_ms']:.3f} ms, "
+        f"reference {results['reference']['onset_offset_ms']:.3f} ms.",
+        f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}).",
+        f"- Ready to play: {d['ready_seconds_banner']:.2f} s after start by the daemon's own count, "
+        f"{d['ready_seconds_wall']:.2f} s from process launch to banner (includes Python and torch imports).",
+        "",
+        "Onset times are the listener's (python-rtmidi on JACK: JACK's clock, one timestamp per process cycle), "
+        "so the JACK period bounds the resolution; the reference sender shows that floor.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the daemon run (default 60)")
+    parser.add_argument("--checkpoint", type=Path, help="default: a random-weight model of the default size")
+    parser.add_argument("--period", type=int, default=32, help="JACK period in frames (default 32)")
+    parser.add_argument("--voices", type=int, default=4, help="voices playing in the daemon run (default 4)")
+    parser.add_argument("--rate", type=float, default=150.0, help="OSC messages per second (default 150)")
+    parser.add_argument("--steps", type=int, default=3000, help="decoder steps timed per batch size")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.checkpoint or harness.random_checkpoint(Path(tmp) / "model", small=False)
+        results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
+                   "hardware": hardware(), "load_start": machine_load(), "period": args.period,
+                   "checkpoint": str(args.checkpoint) if args.checkpoint else "random weights, default sizes "
+                   "(embed 64, decoder 2x256, z_content 256, style 64)"}
+        print("decoder steps ...", flush=True)
+        results["decode_1"] = decode_latency(folder, 1, args.steps)
+        results["decode_8"] = decode_latency(folder, 8, args.steps)
+        print(f"daemon on JACK for {args.seconds:g} s ...", flush=True)
+        results["daemon"] = daemon_run(folder, args.seconds, args.period, args.voices, args.rate)
+        print("reference sender ...", flush=True)
+        results["reference"] = reference_run(min(args.seconds, 20.0), args.period)
+    results["load_end"] = machine_load()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=1))
+    (args.out / f"{args.name}.md").write_text(render(results))
+    print(render(results))
+
+
+if __name__ == "__main__":
+    main()

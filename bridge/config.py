@@ -1,0 +1,45 @@
+"""The daemon's settings: one typed dataclass whose defaults work out of the box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from model.checkpoint import DEFAULT_CHECKPOINT
+
+DEFAULT_OSC_PORT = 9400
+BACKENDS = ("auto", "alsa", "jack", "coremidi")
+QUANTIZE = ("step", "beat", "bar")
+MIN_LOOKAHEAD = 0.5  # beats: the decoder is always between lookahead - 1 step and lookahead ahead
+
+
+@dataclass(frozen=True)
+class BridgeConfig:
+    checkpoint: Path = DEFAULT_CHECKPOINT
+    device: str = "auto"  # auto: CUDA when present, else CPU
+    osc_host: str = "127.0.0.1"  # loopback unless a LAN bind is asked for explicitly
+    osc_port: int = DEFAULT_OSC_PORT
+    midi_backend: str = "auto"
+    midi_port: str | None = None  # an existing output port to use instead of a virtual one
+    port_name: str = "StyleVAE"  # the virtual port's client name
+    start_jack: bool = False  # start a dummy-driver JACK server when no MIDI backend is there
+    bpm: float = 120.0  # the free-running clock's tempo until the transport says otherwise
+    lookahead_beats: float = 0.5  # how far the decoder runs ahead of the playhead
+    quantize: str = "step"  # when voice changes take effect: next step, beat or bar
+    jump_threshold_beats: float = 0.25  # a transport error above this is a locate, not drift
+    max_correction: float = 0.1  # the most the clock speeds up or slows down to phase-lock (fraction)
+    late_drop_beats: float = 0.125  # a note-on later than this is dropped, never played as a burst
+    seed: int | None = None  # for reproducible phrases
+    torch_threads: int = 1  # decoding is memory-bound: one thread leaves a core to the note sender
+
+    def __post_init__(self) -> None:
+        if self.midi_backend not in BACKENDS:
+            raise ValueError(f"MIDI backend {self.midi_backend!r} is not one of {', '.join(BACKENDS)}")
+        if self.quantize not in QUANTIZE:
+            raise ValueError(f"quantize {self.quantize!r} is not one of {', '.join(QUANTIZE)}")
+        if not MIN_LOOKAHEAD <= self.lookahead_beats <= 4:
+            raise ValueError(f"lookahead must be within {MIN_LOOKAHEAD}..4 beats, got {self.lookahead_beats}")
+        if not 20 <= self.bpm <= 999:
+            raise ValueError(f"tempo must be within 20..999 BPM, got {self.bpm}")
+        if not 0 < self.osc_port < 65536:
+            raise ValueError(f"OSC port must be within 1..65535, got {self.osc_port}")

@@ -1,0 +1,404 @@
+"""The engine: voices and their batched, step-by-step decoding, in a thread of its own.
+
+It keeps every playing voice ``lookahead`` beats ahead of the playhead, one 16th at a time: the decoder
+steps of all voices due at once go through the model in one forward pass (a step costs about the same
+for 1 voice as for 8). Commands are applied between steps, so a change reaches the first step not yet
+generated (or the next beat or bar with quantize). Note events go to the sender, which never waits
+for this thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from bridge import commands as cmd
+from bridge.clock import Change, Clock
+from bridge.osc_spec import PREFIX
+from bridge.scheduler import Scheduler
+from bridge.voice import NoteReport, Voice, density_bias
+from model.checkpoint import Checkpoint
+from model.generate import make_z
+from model.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
+from model.vae import DecoderState, StyleVAE
+
+log = logging.getLogger("stylevae.engine")
+
+Publish = Callable[[str, Sequence[object]], None]
+GRID_STEPS = {"step": 1, "beat": STEPS_PER_BEAT, "bar": STEPS_PER_BAR}
+START_MARGIN_SECONDS = 0.01  # for a (re)starting voice, on top of its silent replay (see _first_step)
+DEFAULT_STEP_SECONDS = 0.002  # a decoder step's cost until some have been timed
+ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
+
+
+def sample_rows(probabilities: torch.Tensor, uniforms: torch.Tensor) -> torch.Tensor:
+    """One token per row by inverse-CDF sampling with the given uniform draws (one per voice, from the
+    voice's own generator, so a voice's phrase does not depend on which other voices share the batch)."""
+    cdf = probabilities.cumsum(dim=1)
+    tokens = (cdf <= (uniforms * cdf[:, -1])[:, None]).sum(dim=1)
+    return tokens.clamp_(max=probabilities.shape[1] - 1)
+
+
+@dataclass
+class _Slot:
+    """One voice's tensors while it is outside the batch."""
+
+    z: torch.Tensor  # (1, z_size)
+    state: DecoderState
+    previous: int
+    bias: torch.Tensor  # (1, V)
+    temperature: float
+    density: float
+
+
+class Decoder:
+    """The torch side of the voices: their z, decoder state, last token, logit bias and temperature.
+
+    Voices that decode together stay stacked in one batch from step to step, so a steady step is one
+    ``model.step`` and a softmax whatever the number of voices; the batch is rebuilt only when the set of
+    voices decoding changes or one of them changes (a new z, a new phrase, a new temperature or density).
+    """
+
+    def __init__(self, model: StyleVAE, device: torch.device):
+        self.model = model
+        self.device = device
+        self._slots: dict[int, _Slot] = {}
+        self._rows: tuple[int, ...] = ()
+        self._z = self._bias = self._temperature = torch.empty(0)
+        self._state: DecoderState = []
+        self._previous = torch.empty(0, dtype=torch.long)
+
+    @torch.inference_mode()
+    def prepare(self, voice: Voice) -> None:
+        """Bring a voice's tensors up to date with its settings and the flags the voice raised."""
+        n, settings = voice.number, voice.settings
+        slot = self._slots.get(n)
+        if not (
+            slot is None
+            or voice.z_dirty
+            or voice.reset_decoder
+            or slot.temperature != settings.temperature
+            or slot.density != settings.density
+        ):
+            return
+        if n in self._rows:
+            self._unbatch()
+            slot = self._slots[n]
+        if slot is None or voice.z_dirty:
+            weights = torch.tensor([settings.weights], dtype=torch.float32, device=self.device)
+            content = torch.from_numpy(voice.z_content[None]).to(self.device)
+            z = make_z(self.model, weights, content)
+        else:
+            z = slot.z
+        if slot is None or voice.reset_decoder:
+            state, previous = self.model.initial_state(z), self.model.start_token
+        else:
+            state, previous = slot.state, slot.previous
+        if slot is None or slot.density != settings.density:
+            bias = torch.from_numpy(density_bias(settings.density, self.model.config.vocab_size)[None]).to(self.device)
+        else:
+            bias = slot.bias
+        self._slots[n] = _Slot(z, state, previous, bias, settings.temperature, settings.density)
+        voice.z_dirty = voice.reset_decoder = False
+
+    def _unbatch(self) -> None:
+        """Give every voice in the batch its own rows back (views, no copies)."""
+        for row, n in enumerate(self._rows):
+            slot = self._slots[n]
+            slot.z = self._z[row : row + 1]
+            slot.state = [(h[row : row + 1], c[row : row + 1]) for h, c in self._state]
+            slot.previous = int(self._previous[row])
+        self._rows = ()
+
+    def _batch(self, numbers: tuple[int, ...]) -> None:
+        if numbers == self._rows:
+            return
+        self._unbatch()
+        slots = [self._slots[n] for n in numbers]
+        self._z = torch.cat([s.z for s in slots])
+        layers = len(slots[0].state)
+        self._state = [
+            (torch.cat([s.state[i][0] for s in slots]), torch.cat([s.state[i][1] for s in slots]))
+            for i in range(layers)
+        ]
+        self._previous = torch.tensor([s.previous for s in slots], device=self.device)
+        self._bias = torch.cat([s.bias for s in slots])
+        self._temperature = torch.tensor([[s.temperature] for s in slots], device=self.device)
+        self._rows = numbers
+
+    @torch.inference_mode()
+    def step(self, voices: Sequence[Voice]) -> list[int]:
+        """One decoder step for each (prepared) voice, in one forward pass: their next tokens."""
+        self._batch(tuple(v.number for v in voices))
+        logits, self._state = self.model.step(self._previous, self._z, self._state)
+        probabilities = torch.softmax((logits + self._bias) / self._temperature, dim=-1)
+        uniforms = torch.tensor([v.sampler.random() for v in voices], device=self.device)
+        self._previous = sample_rows(probabilities, uniforms)
+        return self._previous.tolist()
+
+    @torch.inference_mode()
+    def encode(self, tokens: Sequence[int]) -> np.ndarray:
+        """A phrase's content: the encoder's mean z_c."""
+        batch = torch.tensor([list(tokens)], device=self.device)
+        return self.model.encode(batch).mu[0].float().cpu().numpy()
+
+    def forget(self, voice: Voice) -> None:
+        if voice.number in self._rows:
+            self._unbatch()
+        self._slots.pop(voice.number, None)
+
+
+class Engine:
+    def __init__(
+        self,
+        checkpoint: Checkpoint,
+        clock: Clock,
+        sender: Scheduler,
+        publish: Publish,
+        device: torch.device,
+        lookahead_beats: float = 0.5,
+        quantize: str = "step",
+        seed: int | None = None,
+    ):
+        self.checkpoint = checkpoint
+        self.clock = clock
+        self.sender = sender
+        self.publish = publish
+        self.lookahead_beats = lookahead_beats
+        self.quantize = quantize
+        self.seed = seed
+        self.decoder = Decoder(checkpoint.model, device)
+        self.voices: dict[int, Voice] = {}
+        self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
+        self.step_seconds: deque[tuple[int, float]] = deque(maxlen=20000)  # (batch size, decode time)
+        self._cond = threading.Condition()
+        self._inbox: list[object] = []
+        self._stopped = False
+        self._epoch = clock.epoch
+        self._thread: threading.Thread | None = None
+        clock.add_listener(self._on_clock_change)
+
+    # --- the OSC thread's side ------------------------------------------------------------------------
+
+    def submit(self, command: object) -> None:
+        with self._cond:
+            self._inbox.append(command)
+            self._cond.notify()
+
+    def _on_clock_change(self, change: Change) -> None:
+        with self._cond:
+            self._cond.notify()
+
+    # --- life cycle -----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="engine", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def _run(self) -> None:
+        torch.set_grad_enabled(False)
+        while True:
+            with self._cond:
+                if self._stopped:
+                    return
+                inbox, self._inbox = self._inbox, []
+            for command in inbox:
+                self.handle(command)
+            wake = self.generate()
+            with self._cond:
+                if not self._inbox and not self._stopped:
+                    timeout = 0.5 if wake is None else min(0.5, max(0.0, wake - time.perf_counter()))
+                    self._cond.wait(timeout)
+
+    # --- commands -------------------------------------------------------------------------------------
+
+    def voice(self, number: int) -> Voice:
+        if number not in self.voices:
+            c = self.checkpoint
+            config = c.model.config
+            self.voices[number] = Voice.create(number, c.vocab, c.steps, config.n_styles, config.z_content, self.seed)
+        return self.voices[number]
+
+    def handle(self, command: object) -> None:
+        """``apply``, where a fault (a bug, the model) is logged and answered but never ends the thread."""
+        try:
+            self.apply(command)
+        except Exception:
+            log.exception("applying %r failed", command)
+            self.publish(f"{PREFIX}/error", [cmd.address_of(command), "internal error (logged by the daemon)"])
+
+    def apply(self, command: object) -> None:
+        """Apply a command now, or queue it for the next beat or bar under quantize."""
+        if isinstance(command, cmd.Quantize):
+            self.quantize = command.grid
+            return
+        if not isinstance(command, cmd.VoiceCommand):
+            raise TypeError(f"not an engine command: {command!r}")
+        voice = self.voice(command.voice)
+        grid = GRID_STEPS[self.quantize]
+        if grid > 1 and not isinstance(command, (cmd.Query, cmd.Remove)):
+            reference = voice.next_step if voice.next_step is not None else self._now_step() + 1
+            at = -(-max(reference, voice.audible_from) // grid) * grid
+            self.pending.setdefault(command.voice, []).append((at, command))
+            return
+        self._apply_now(voice, command)
+
+    def _apply_now(self, voice: Voice, command: object) -> None:
+        epoch = self.clock.epoch
+        if isinstance(command, cmd.Play):
+            if not command.on and voice.settings.play:
+                self.sender.cancel(voice.number)
+                voice.unposition()
+            voice.update(play=command.on)
+        elif isinstance(command, cmd.Mix):
+            voice.update(weights=command.weights)
+        elif isinstance(command, cmd.SetParam):
+            value = command.value
+            if command.name in ("channel", "octave", "velocity"):
+                value = int(value)
+            elif command.name == "hold":
+                value = bool(value)
+                if voice.settings.hold and not value and voice.next_step is not None:  # resume decoding here
+                    self._emit(voice, voice.seek(max(voice.next_step, voice.audible_from), epoch))
+            voice.update(**{command.name: value})
+        elif isinstance(command, cmd.Reseed):
+            voice.reseed(command.seed)
+        elif isinstance(command, cmd.Restyle):
+            voice.next_content = self.decoder.encode(command.tokens)
+        elif isinstance(command, cmd.Remove):
+            self.sender.cancel(voice.number)
+            self.decoder.forget(voice)
+            self.pending.pop(voice.number, None)
+            del self.voices[voice.number]
+            voice = self.voice(voice.number)
+        self.publish_state(voice)
+
+    def publish_state(self, voice: Voice) -> None:
+        s = voice.settings
+        styles = self.checkpoint.styles
+        style = styles[int(np.argmax(s.weights))]
+        args = [int(s.play), style, s.temperature, s.variation, s.density, s.channel, s.octave, s.velocity,
+                int(s.hold), *s.weights]
+        self.publish(f"{PREFIX}/{voice.number}/state", args)
+
+    def summary(self) -> str:
+        """Decoder step times so far, for the log at exit."""
+        if not self.step_seconds:
+            return "no decoder steps"
+        times = np.array([t for _, t in self.step_seconds]) * 1000
+        batch = np.array([b for b, _ in self.step_seconds])
+        return (f"{len(times)} decoder steps (batch {batch.min()}..{batch.max()}): p50 {np.percentile(times, 50):.2f} "
+                f"ms, p99 {np.percentile(times, 99):.2f} ms, max {times.max():.2f} ms")
+
+    # --- generation -----------------------------------------------------------------------------------
+
+    def _now_step(self) -> int:
+        return math.floor(self.clock.beat() * STEPS_PER_BEAT)
+
+    def generate(self) -> float | None:
+        """Decode every playing voice up to the lookahead; the perf_counter time to come back.
+
+        A fault in the generator ends every note and re-aligns the voices: it must neither leave a note
+        hanging nor stop the daemon.
+        """
+        try:
+            return self._generate()
+        except Exception:
+            log.exception("generator failed; all notes off, voices re-align")
+            self.sender.cancel()
+            for voice in self.voices.values():
+                voice.unposition()
+                voice.reset_decoder = True
+            return time.perf_counter() + ERROR_PAUSE_SECONDS
+
+    def _generate(self) -> float | None:
+        epoch, running, now_beat = self.clock.snapshot()
+        if epoch != self._epoch:  # jump, start or stop: what was planned is void
+            self._epoch = epoch
+            self.sender.cancel()
+            for voice in self.voices.values():
+                voice.unposition()
+        if not running:
+            return None
+        now_step = math.floor(now_beat * STEPS_PER_BEAT)
+        # generate every step before the one at (or first after) now + lookahead: a change then reaches a
+        # step that plays at most the lookahead after it arrives
+        target = math.floor((now_beat + self.lookahead_beats) * STEPS_PER_BEAT) - 1
+        for number in list(self.pending):  # quantized commands of voices not yet positioned
+            voice = self.voices[number]
+            if voice.next_step is None:
+                self._apply_due(voice, now_step + 1)
+        playing = [v for v in self.voices.values() if v.settings.play]
+        for voice in playing:  # not positioned yet, or starved behind the playhead: (re)start at the next step
+            if voice.next_step is None or max(voice.next_step, voice.audible_from) <= now_step:
+                self._emit(voice, voice.seek(self._first_step(now_step), epoch))
+        while True:
+            ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
+            if not ready:
+                break
+            self._step(ready, epoch)
+        if not playing:
+            return None
+        return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats)
+
+    def _first_step(self, now_step: int) -> int:
+        """The first step a (re)starting voice can play on time: it replays its phrase silently up to there
+        first, so the step must be far enough away for that many decoder steps."""
+        recent = [seconds for _, seconds in list(self.step_seconds)[-64:]]
+        step_cost = sorted(recent)[len(recent) // 2] if recent else DEFAULT_STEP_SECONDS
+        step = now_step + 1
+        phrase = self.checkpoint.steps
+        while (self.clock.time_of(step / STEPS_PER_BEAT) - self.clock.now()
+               < START_MARGIN_SECONDS + (step % phrase) * step_cost):
+            step += 1
+        return step
+
+    def _apply_due(self, voice: Voice, step: int) -> None:
+        queue = self.pending.get(voice.number)
+        if not queue:
+            return
+        due = [c for at, c in queue if at <= step]
+        if due:
+            self.pending[voice.number] = [(at, c) for at, c in queue if at > step]
+            for command in due:
+                self._apply_now(voice, command)
+
+    def _step(self, voices: list[Voice], epoch: int) -> None:
+        for voice in voices:
+            self._apply_due(voice, voice.next_step)
+        voices = [v for v in voices if v.settings.play and v.next_step is not None]
+        decoding = [v for v in voices if v.begin_step()]
+        tokens = None
+        if decoding:
+            for voice in decoding:
+                self.decoder.prepare(voice)
+            started = time.perf_counter()
+            tokens = self.decoder.step(decoding)
+            self.step_seconds.append((len(decoding), time.perf_counter() - started))
+        rows = {v.number: i for i, v in enumerate(decoding)}
+        for voice in voices:
+            token = tokens[rows[voice.number]] if voice.number in rows else voice.held_token()
+            self._emit(voice, voice.take(token, epoch))
+
+    def _emit(self, voice: Voice, made: tuple[list, list[NoteReport]]) -> None:
+        events, reports = made
+        if events:
+            self.sender.push(events)
+        for note in reports:
+            self.publish(f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length])
+

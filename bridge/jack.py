@@ -1,0 +1,76 @@
+"""A JACK server with the dummy driver, for Linux machines with neither an ALSA sequencer nor JACK.
+
+Headless machines (CI, a server, a fresh container) have no sound card: the dummy driver gives JACK a
+clock without one, and a python-rtmidi JACK port then works as on a studio machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+SOCKET_DIRS = (Path("/dev/shm"), Path("/tmp"))
+
+
+class JackError(Exception):
+    """JACK could not be started; the message says why and what to do."""
+
+
+def server_name() -> str:
+    return os.environ.get("JACK_DEFAULT_SERVER", "default")
+
+
+def server_running(name: str | None = None) -> bool:
+    """Whether a JACK server of that name has its socket up (checked without connecting, so libjack
+    prints nothing and starts nothing)."""
+    name = name or server_name()
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return any((folder / f"jack_{name}_{uid}_0").exists() for folder in SOCKET_DIRS)
+
+
+class DummyServer:
+    """A ``jackd -d dummy`` child process, stopped with ``stop()`` (also on daemon exit)."""
+
+    def __init__(self, name: str, rate: int = 48000, period: int = 256, timeout: float = 10.0):
+        executable = shutil.which("jackd")
+        if executable is None:
+            raise JackError("jackd is not installed: `apt-get install jackd2` (or pick a port with --midi-port)")
+        self.name = name
+        self._log = tempfile.TemporaryFile()
+        command = [executable, "-n", name, "-d", "dummy", "-r", str(rate), "-p", str(period)]
+        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while not server_running(name):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise JackError(f"jackd did not start ({self._tail()})")
+            time.sleep(0.05)
+        time.sleep(0.2)  # the socket appears a moment before the server takes clients
+
+    def _tail(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no output"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def ensure_server() -> DummyServer | None:
+    """Start a dummy JACK server under JACK_DEFAULT_SERVER's name unless one is running; None if not needed."""
+    if server_running():
+        return None
+    name = server_name()
+    os.environ["JACK_DEFAULT_SERVER"] = name
+    return DummyServer(name)

@@ -1,0 +1,193 @@
+"""The OSC front end: a UDP socket, parsing (python-osc), validation into commands, and replies.
+
+Deliberately thin: a datagram becomes typed commands (``commands.from_message``, driven by
+``osc_spec.SPEC``) that go to the clock or the engine; anything refused gets ``/stylevae/error`` and a
+log line and changes nothing. The socket is read directly (not through python-osc's server) so that an
+oversize datagram, which python-osc would drop silently, is answered with an error too.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from pythonosc.osc_message import OscMessage
+from pythonosc.osc_message_builder import OscMessageBuilder
+from pythonosc.osc_packet import OscPacket, ParseError
+from pythonosc.parsing import osc_types
+
+from bridge import commands as cmd
+from bridge.clock import Clock
+from bridge.osc_spec import MAX_PACKET, PREFIX
+
+log = logging.getLogger("stylevae.osc")
+
+MAX_CLIENTS = 16  # the oldest registration goes first
+RECEIVE_BUFFER = 65536
+ERROR_LOGS_PER_SECOND = 20  # a flood of bad messages must not flood the log
+
+
+def typetags(message: OscMessage) -> str:
+    """The message's OSC type tags without the comma (python-osc keeps only the values)."""
+    data = message.dgram
+    _, index = osc_types.get_string(data, 0)
+    if index >= len(data):
+        return ""
+    tags, _ = osc_types.get_string(data, index)
+    return tags[1:] if tags.startswith(",") else ""
+
+
+def encode(address: str, args: Sequence[object]) -> bytes:
+    builder = OscMessageBuilder(address)
+    for value in args:
+        if isinstance(value, bool):
+            builder.add_arg(int(value), "i")
+        elif isinstance(value, int):
+            builder.add_arg(value, "i")
+        elif isinstance(value, float):
+            builder.add_arg(value, "f")
+        else:
+            builder.add_arg(str(value), "s")
+    return builder.build().dgram
+
+
+class Replies:
+    """The registered clients (from /hello) and the messages sent to them."""
+
+    def __init__(self, sock: socket.socket):
+        self._sock = sock
+        self._lock = threading.Lock()
+        self._clients: OrderedDict[tuple[str, int], None] = OrderedDict()
+
+    def add(self, host: str, port: int) -> None:
+        with self._lock:
+            self._clients[host, port] = None
+            self._clients.move_to_end((host, port))
+            while len(self._clients) > MAX_CLIENTS:
+                self._clients.popitem(last=False)
+
+    def remove(self, host: str, port: int) -> None:
+        with self._lock:
+            self._clients.pop((host, port), None)
+
+    def send(self, address: str, args: Sequence[object]) -> None:
+        """To every registered client; a client gone away costs nothing."""
+        data = encode(address, args)
+        with self._lock:
+            clients = list(self._clients)
+        for client in clients:
+            try:
+                self._sock.sendto(data, client)
+            except OSError as exc:
+                log.debug("reply to %s:%d failed: %s", *client, exc)
+
+
+class ErrorLog:
+    """Logs refused messages, at most ERROR_LOGS_PER_SECOND, then says how many it skipped."""
+
+    def __init__(self) -> None:
+        self._second = 0
+        self._count = 0
+        self._skipped = 0
+
+    def __call__(self, sender: tuple[str, int], address: str, reason: str) -> None:
+        second = int(time.monotonic())
+        if second != self._second:
+            if self._skipped:
+                log.warning("%d more refused messages not logged", self._skipped)
+            self._second, self._count, self._skipped = second, 0, 0
+        self._count += 1
+        if self._count > ERROR_LOGS_PER_SECOND:
+            self._skipped += 1
+            return
+        log.warning("refused %s from %s:%d: %s", address or "<packet>", *sender, reason)
+
+
+class OscServer:
+    def __init__(self, host: str, port: int, context: cmd.Context, clock: Clock, engine):
+        self.context = context
+        self.clock = clock
+        self.engine = engine
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            self.sock.bind((host, port))
+        except OSError as exc:
+            self.sock.close()
+            raise OSError(f"cannot listen for OSC on {host}:{port} ({exc.strerror}); pick another --osc-port") from None
+        self.sock.settimeout(0.2)
+        self.address = self.sock.getsockname()
+        self.replies = Replies(self.sock)
+        self._log_error = ErrorLog()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.received = 0
+        self.refused = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="osc", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(2)
+        self.sock.close()
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                data, sender = self.sock.recvfrom(RECEIVE_BUFFER)
+            except TimeoutError:
+                continue
+            except OSError as exc:  # e.g. ICMP port unreachable from a reply: not fatal
+                log.debug("receive: %s", exc)
+                continue
+            try:
+                self.handle_datagram(data, sender, time.perf_counter())
+            except Exception:  # no client input may stop the daemon
+                log.exception("unexpected error handling a datagram from %s:%d", *sender)
+                self.refuse(sender, "", "internal error (logged by the daemon)")
+
+    def refuse(self, sender: tuple[str, int], address: str, reason: str) -> None:
+        self.refused += 1
+        self._log_error(sender, address, reason)
+        self.replies.send(f"{PREFIX}/error", [address, reason])
+
+    def handle_datagram(self, data: bytes, sender: tuple[str, int], received: float) -> None:
+        self.received += 1
+        if len(data) > MAX_PACKET:
+            self.refuse(sender, "", f"packet of {len(data)} bytes is over the {MAX_PACKET}-byte limit")
+            return
+        try:
+            messages = [timed.message for timed in OscPacket(data).messages]
+        except (ParseError, ValueError, IndexError) as exc:
+            self.refuse(sender, "", f"not an OSC packet ({exc})")
+            return
+        for message in messages:
+            try:
+                command = cmd.from_message(message.address, typetags(message), message.params, sender[0], self.context)
+            except cmd.Invalid as exc:
+                self.refuse(sender, message.address, str(exc))
+                continue
+            self.dispatch(command, received)
+
+    def dispatch(self, command: object, received: float) -> None:
+        if isinstance(command, cmd.Hello):
+            self.replies.add(command.host, command.port)
+            self.replies.send(f"{PREFIX}/styles", self.context.styles)
+        elif isinstance(command, cmd.Bye):
+            self.replies.remove(command.host, command.port)
+        elif isinstance(command, cmd.Ping):
+            self.replies.send(f"{PREFIX}/pong", [])
+        elif isinstance(command, cmd.Styles):
+            self.replies.send(f"{PREFIX}/styles", self.context.styles)
+        elif isinstance(command, cmd.Transport):
+            self.clock.follow(command.beat, command.playing, command.bpm, received)
+        elif isinstance(command, cmd.Tempo):
+            self.clock.set_tempo(command.bpm, received)
+        else:
+            self.engine.submit(command)

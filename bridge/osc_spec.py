@@ -1,0 +1,252 @@
+"""The OSC address space of the daemon: the single source of truth.
+
+The dispatcher (``bridge.osc_server``) validates every message against ``SPEC``, ``docs/osc.md``
+documents every entry (a test checks both agree), and the Max for Live device's tests import ``SPEC``
+and ``accepts`` to check the messages it sends. Keep ``SPEC`` and ``accepts`` stable.
+
+Type tags are OSC's: ``i`` int32, ``f`` float32, ``d`` float64, ``h`` int64, ``s`` string, ``T``/``F``
+true/false. Numbers are accepted as any numeric tag (Max sends floats from dials and ints from
+toggles); an integer argument given as a float must be integral.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_VOICES = 16
+MAX_PACKET = 8192  # bytes; bigger datagrams are refused with an error reply
+PREFIX = "/stylevae"
+
+NUMBER = "ifdh"
+INTEGER = "ifdhTF"  # booleans count as 1/0 for on/off switches
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument: its name, accepted type tags, kind and inclusive range (None = unbounded)."""
+
+    name: str
+    tags: str
+    kind: str  # "int", "float", "str" or "str/int" (a name or an index)
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()  # the strings allowed, when fixed
+
+    def describe(self) -> str:
+        """The argument as written in docs/osc.md, e.g. ``f:bpm``."""
+        return f"{self.kind}:{self.name}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One address: its arguments (``repeat`` > 0: the last ``repeat`` arguments form a group given 1+ times)."""
+
+    address: str  # "/stylevae/<v>/temperature": <v> is a voice number 1..MAX_VOICES
+    args: tuple[Arg, ...]
+    doc: str
+    default: str = "-"
+    reply: str = "-"
+    repeat: int = 0
+    optional: bool = False  # the arguments may be omitted altogether
+
+    @property
+    def per_voice(self) -> bool:
+        return "<v>" in self.address
+
+    @property
+    def command(self) -> str:
+        """The last path element: the command's name (``temperature``, ``hello`` …)."""
+        return self.address.rsplit("/", 1)[1]
+
+    def signature(self) -> str:
+        """The arguments as written in docs/osc.md, e.g. ``f:beat i:playing f:bpm`` or ``(f:weight)…``."""
+        fixed = [a.describe() for a in self.args[: len(self.args) - self.repeat]]
+        if self.repeat:
+            group = " ".join(a.describe() for a in self.args[len(self.args) - self.repeat :])
+            fixed.append(f"({group})…")
+        text = " ".join(fixed)
+        return f"[{text}]" if self.optional and text else text
+
+
+def _voice(command: str, args: tuple[Arg, ...], doc: str, default: str = "-", **kw) -> Entry:
+    """A per-voice entry; every voice command answers with the voice's state."""
+    return Entry(f"{PREFIX}/<v>/{command}", args, doc, default, f"{PREFIX}/<v>/state", **kw)
+
+
+SWITCH = "0 = off, 1 = on"
+
+SPEC: tuple[Entry, ...] = (
+    Entry(
+        f"{PREFIX}/hello",
+        (Arg("reply_port", NUMBER, "int", 1, 65535),),
+        "Register a client: replies and note messages go to the sender's host on reply_port.",
+        reply=f"{PREFIX}/styles",
+    ),
+    Entry(
+        f"{PREFIX}/bye",
+        (Arg("reply_port", NUMBER, "int", 1, 65535),),
+        "Unregister the client at the sender's host and reply_port.",
+    ),
+    Entry(f"{PREFIX}/ping", (), "Liveness check.", reply=f"{PREFIX}/pong"),
+    Entry(f"{PREFIX}/styles", (), "Ask for the model's style names, in index order.", reply=f"{PREFIX}/styles"),
+    Entry(
+        f"{PREFIX}/transport",
+        (
+            Arg("beat", NUMBER, "float", -1e6, 1e7),
+            Arg("playing", INTEGER, "int", 0, 1),
+            Arg("bpm", NUMBER, "float", 20, 999),
+        ),
+        "Live's transport: song position in beats, playing or stopped, tempo. The clock phase-locks to it "
+        "smoothly; a jump larger than the jump threshold re-aligns at the next 16th.",
+        default="free-running at --bpm (120), playing",
+    ),
+    Entry(
+        f"{PREFIX}/tempo",
+        (Arg("bpm", NUMBER, "float", 20, 999),),
+        "Set the tempo; the beat position stays continuous.",
+        default="120",
+    ),
+    Entry(
+        f"{PREFIX}/quantize",
+        (Arg("grid", "s", "str", choices=("step", "beat", "bar")),),
+        "When voice changes take effect: step (next 16th not yet generated), beat or bar.",
+        default="step",
+    ),
+    _voice("play", (Arg("on", INTEGER, "int", 0, 1),), f"Start or stop the voice ({SWITCH}); stopping ends its notes.",
+           "0"),
+    _voice("style", (Arg("style", "s" + NUMBER, "str/int"),), "Play one style, by name or by index (from 0).",
+           "style 0"),
+    _voice("mix", (Arg("weight", NUMBER, "float", 0, 1e6),),
+           "Blend styles: one non-negative weight per style, in index order (normalised; a continuous blend "
+           "through the style codebook).", "one-hot style 0", repeat=1),
+    _voice("temperature", (Arg("temperature", NUMBER, "float", 0.05, 5),), "Sampling temperature.", "1.0"),
+    _voice("variation", (Arg("variation", NUMBER, "float", 0, 1),),
+           "How far z_c moves at each phrase boundary: 0 repeats the phrase, 1 draws a fresh phrase, in "
+           "between is a random walk in latent space.", "0.3"),
+    _voice("density", (Arg("density", NUMBER, "float", -1, 1),),
+           "Bias between rests and notes: -1 sparse, 0 the model as trained, 1 dense.", "0"),
+    _voice("channel", (Arg("channel", NUMBER, "int", 1, 16),), "MIDI channel of the voice's notes.",
+           "the voice number"),
+    _voice("octave", (Arg("octave", NUMBER, "int", -4, 4),), "Transpose the output by whole octaves.", "0"),
+    _voice("velocity", (Arg("velocity", NUMBER, "int", 1, 127),), "MIDI velocity of the voice's notes.", "100"),
+    _voice("hold", (Arg("on", INTEGER, "int", 0, 1),),
+           f"Loop the current phrase exactly ({SWITCH}); releasing it resumes generation.", "0"),
+    _voice("reseed", (Arg("seed", NUMBER, "int", 0, 2**31 - 1),),
+           "Draw a fresh z_c (from the given seed, else at random) at the next step not yet generated.",
+           optional=True),
+    _voice("restyle",
+           (Arg("pitch", NUMBER, "int", 0, 127), Arg("start", NUMBER, "float", 0, 64),
+            Arg("length", NUMBER, "float", 1e-3, 64)),
+           "A monophonic phrase as note triples (pitch, start beat, length in beats): its content z_c is "
+           "encoded and kept, and the voice plays it in its own style from the next phrase on.",
+           repeat=3),
+    _voice("query", (), "Ask for the voice's state."),
+    _voice("remove", (), "Stop the voice, end its notes and reset all its settings to the defaults."),
+)
+
+# Replies the daemon sends (documented with the inputs in docs/osc.md).
+REPLIES: tuple[tuple[str, str, str], ...] = (
+    (f"{PREFIX}/pong", "", "Answer to /stylevae/ping."),
+    (f"{PREFIX}/styles", "(s:name)…", "The model's style names in index order."),
+    (
+        f"{PREFIX}/<v>/state",
+        "i:play s:style f:temperature f:variation f:density i:channel i:octave i:velocity i:hold (f:weight)…",
+        "A voice's settings, after every change to it and on query; style is the name of the heaviest weight.",
+    ),
+    (
+        f"{PREFIX}/<v>/note",
+        "i:pitch i:velocity f:beat f:length",
+        "A note the voice generated, sent when its length is known (when the decoder ends it), ahead of "
+        "its end by up to the lookahead. For display, or for a device that plays notes itself.",
+    ),
+    (f"{PREFIX}/error", "s:address s:reason", "A message was refused; nothing changed."),
+)
+
+_VOICE_RE = re.compile(rf"^{PREFIX}/([0-9]{{1,2}})/([a-z]+)$")
+_BY_ADDRESS = {e.address: e for e in SPEC}
+
+
+def lookup(address: str) -> tuple[Entry, int | None] | None:
+    """The entry for a concrete address and its voice number (None for global addresses)."""
+    entry = _BY_ADDRESS.get(address)
+    if entry is not None and not entry.per_voice:
+        return entry, None
+    match = _VOICE_RE.match(address)
+    if match is None:
+        return None
+    voice = int(match.group(1))
+    if not 1 <= voice <= MAX_VOICES or match.group(1) != str(voice):
+        return None
+    entry = _BY_ADDRESS.get(f"{PREFIX}/<v>/{match.group(2)}")
+    return (entry, voice) if entry is not None else None
+
+
+def arg_for_position(entry: Entry, index: int) -> Arg:
+    """The argument at position ``index`` of a message, unrolling the repeated group."""
+    fixed = len(entry.args) - entry.repeat
+    if index < fixed or not entry.repeat:
+        return entry.args[index]
+    return entry.args[fixed + (index - fixed) % entry.repeat]
+
+
+def count_ok(entry: Entry, count: int) -> bool:
+    """Whether a message to ``entry`` may carry ``count`` arguments."""
+    if entry.optional and count == 0:
+        return True
+    if not entry.repeat:
+        return count == len(entry.args)
+    fixed = len(entry.args) - entry.repeat
+    return count > fixed and (count - fixed) % entry.repeat == 0
+
+
+def accepts(address: str, typetags: str) -> bool:
+    """Whether the daemon accepts a message with these type tags at this address (ranges not checked).
+
+    ``typetags`` without the leading comma, e.g. ``"fif"``; ``/stylevae/3/mix`` matches ``/stylevae/<v>/mix``.
+    """
+    found = lookup(address)
+    if found is None:
+        return False
+    entry = found[0]
+    if not count_ok(entry, len(typetags)):
+        return False
+    return all(tag in arg_for_position(entry, i).tags for i, tag in enumerate(typetags))
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _range(arg: Arg) -> str:
+    if arg.choices:
+        return " / ".join(arg.choices)
+    if arg.kind == "str/int":
+        return "a style name, or an index from 0"
+    if arg.low is None or arg.high is None:
+        return "-"
+    return f"{_number_text(arg.low)}..{_number_text(arg.high)}"
+
+
+def render_markdown() -> str:
+    """The reference tables of docs/osc.md (between its ``spec`` markers); a test keeps them equal."""
+    lines = [
+        "| address | arguments | type tags accepted | range | default | reply |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for entry in SPEC:
+        signature = entry.signature() or "(none)"
+        tags = " ".join(f"{a.name}:`{a.tags}`" for a in entry.args) or "-"
+        ranges = " ".join(f"{a.name}: {_range(a)}" for a in entry.args) or "-"
+        reply = f"`{entry.reply}`" if entry.reply != "-" else "-"
+        lines.append(f"| `{entry.address}` | `{signature}` | {tags} | {ranges} | {entry.default} | {reply} |")
+    lines += ["", "| address | what it does |", "| --- | --- |"]
+    lines += [f"| `{entry.address}` | {entry.doc} |" for entry in SPEC]
+    lines += ["", "Replies (sent to every client registered with `/stylevae/hello`):", "",
+              "| reply | arguments | when |", "| --- | --- | --- |"]
+    lines += [f"| `{address}` | `{args or '(none)'}` | {doc} |" for address, args, doc in REPLIES]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_markdown(), end="")

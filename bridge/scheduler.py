@@ -1,0 +1,194 @@
+"""The note sender: its own thread sends each note event at its wall-clock time.
+
+Events are planned in beats and turned into ``perf_counter`` time only when they fall due, so a
+tempo change or a clock glide applies to notes already planned. The sender never waits for the
+decoder: the engine pushes events ahead of time and goes away. Note-ons that come too late (the
+decoder starved, or were planned before a jump) are dropped rather than played as a burst; a
+note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding note at once.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import os
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bridge.clock import Change, Clock
+
+log = logging.getLogger("stylevae.sender")
+
+
+class NoteSink(Protocol):
+    def note_on(self, channel: int, pitch: int, velocity: int) -> None: ...
+
+    def note_off(self, channel: int, pitch: int) -> None: ...
+
+
+@dataclass(order=True, frozen=True)
+class Event:
+    beat: float
+    order: int  # note-offs (0) before note-ons (1) at the same beat
+    seq: int  # first planned, first sent
+    voice: int = field(compare=False)
+    channel: int = field(compare=False)
+    pitch: int = field(compare=False)
+    velocity: int = field(compare=False)  # 0 for a note-off
+    epoch: int = field(compare=False)
+
+    @property
+    def is_on(self) -> bool:
+        return self.order == 1
+
+
+_sequence = itertools.count()
+
+
+def note_on(beat: float, voice: int, channel: int, pitch: int, velocity: int, epoch: int) -> Event:
+    return Event(beat, 1, next(_sequence), voice, channel, pitch, velocity, epoch)
+
+
+def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> Event:
+    return Event(beat, 0, next(_sequence), voice, channel, pitch, 0, epoch)
+
+
+REALTIME_PRIORITY = 10  # SCHED_FIFO, below JACK's usual 70+: the sender only ever sleeps or sends
+
+
+def realtime_priority() -> bool:
+    """Ask the OS to run the calling thread (the sender) before ordinary work, so a busy machine does not
+    delay a note. Needs privileges (root, or an rtprio limit as JACK set-ups grant); without them the
+    thread stays at normal priority."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
+    except (AttributeError, OSError) as exc:  # not Linux, or not allowed
+        log.debug("note sender at normal priority (%s)", exc)
+        return False
+    return True
+
+
+class Scheduler:
+    def __init__(
+        self,
+        clock: Clock,
+        sink: NoteSink,
+        late_drop_beats: float = 0.125,
+        now: Callable[[], float] = time.perf_counter,
+    ):
+        self.clock = clock
+        self.sink = sink
+        self.late_drop_beats = late_drop_beats
+        self._now = now
+        self._cond = threading.Condition()
+        self._heap: list[Event] = []
+        self._open: Counter[tuple[int, int, int]] = Counter()  # (voice, channel, pitch)
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+        self.dropped = 0  # note-ons not played because late or void
+        self.lateness: deque[float] = deque(maxlen=10000)  # seconds each event went out after its time
+        clock.add_listener(self._on_clock_change)
+
+    # --- the engine's side ----------------------------------------------------------------------------
+
+    def push(self, events: Iterable[Event]) -> None:
+        with self._cond:
+            for event in events:
+                heapq.heappush(self._heap, event)
+            self._cond.notify()
+
+    def cancel(self, voice: int | None = None) -> None:
+        """Forget the planned events of a voice (or all) and end its sounding notes now."""
+        with self._cond:
+            self._heap = [e for e in self._heap if voice is not None and e.voice != voice]
+            heapq.heapify(self._heap)
+            for key, count in list(self._open.items()):
+                if voice is None or key[0] == voice:
+                    for _ in range(count):
+                        self.sink.note_off(key[1], key[2])
+                    del self._open[key]
+            self._cond.notify()
+
+    def open_notes(self, voice: int | None = None) -> int:
+        with self._cond:
+            return sum(n for key, n in self._open.items() if voice is None or key[0] == voice)
+
+    def pending(self) -> int:
+        with self._cond:
+            return len(self._heap)
+
+    # --- sending --------------------------------------------------------------------------------------
+
+    def send_due(self) -> float | None:
+        """Send every event that is due; the seconds until the next one (None when there is none)."""
+        with self._cond:
+            return self._send_due()
+
+    def _send_due(self) -> float | None:
+        while self._heap:
+            event = self._heap[0]
+            due = self.clock.time_of(event.beat)
+            now = self._now()
+            if due > now:
+                return due - now if due != float("inf") else None
+            heapq.heappop(self._heap)
+            self._send(event, now, due)
+        return None
+
+    def _send(self, event: Event, now: float, due: float) -> None:
+        key = (event.voice, event.channel, event.pitch)
+        if not event.is_on:
+            if self._open[key] > 0:
+                self.sink.note_off(event.channel, event.pitch)
+                self._open[key] -= 1
+                if not self._open[key]:
+                    del self._open[key]
+                self.lateness.append(now - due)
+            return
+        late_beats = self.clock.beat(now) - event.beat
+        if event.epoch != self.clock.epoch or late_beats > self.late_drop_beats:
+            self.dropped += 1
+            return
+        self.sink.note_on(event.channel, event.pitch, event.velocity)
+        self._open[key] += 1
+        self.lateness.append(now - due)
+
+    def _run(self) -> None:
+        realtime_priority()
+        with self._cond:
+            while not self._stopped:
+                wait = self._send_due()
+                self._cond.wait(0.5 if wait is None else wait)
+
+    def _on_clock_change(self, change: Change) -> None:
+        with self._cond:
+            self._cond.notify()
+
+    def summary(self) -> str:
+        """Send lateness so far, for the log at exit."""
+        if not self.lateness:
+            return f"no notes sent, {self.dropped} dropped"
+        late = sorted(self.lateness)
+        p99 = late[min(len(late) - 1, int(0.99 * len(late)))] * 1000
+        return (f"{len(late)} note events sent, late by p50 {late[len(late) // 2] * 1000:.2f} ms, p99 {p99:.2f} ms, "
+                f"max {late[-1] * 1000:.2f} ms (by the sender's clock); {self.dropped} late note-ons dropped")
+
+    # --- life cycle -----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="note-sender", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """End every sounding note and stop the thread."""
+        self.cancel()
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(2)

@@ -1,0 +1,148 @@
+"""``stylevae serve``: wire the parts together, print what was opened, run until SIGINT/SIGTERM.
+
+Threads: OSC (receive, validate, clock updates), engine (decoding), note sender (MIDI out on time);
+the main thread only waits for a signal. On exit every sounding note is ended before the port closes.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+import time
+from typing import TextIO
+
+import torch
+
+from bridge import commands, jack, midi_out
+from bridge.clock import Clock
+from bridge.config import BridgeConfig
+from bridge.engine import Engine
+from bridge.osc_server import OscServer
+from bridge.scheduler import Scheduler
+from model import checkpoint as ckpt
+from model.cli import UserError
+
+log = logging.getLogger("stylevae.serve")
+
+SWITCH_INTERVAL = 0.0005  # seconds; the note sender gets the GIL within this when the decoder holds it
+
+
+def setup_torch(config: BridgeConfig) -> torch.device:
+    """Once per process: thread counts and the device (CUDA when present, else CPU)."""
+    torch.set_num_threads(config.torch_threads)
+    torch.set_grad_enabled(False)
+    if config.device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if config.device.startswith("cuda") and not torch.cuda.is_available():
+        raise UserError("--device cuda: no CUDA device is available (use --device cpu)")
+    return torch.device(config.device)
+
+
+def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut, jack.DummyServer | None]:
+    """The MIDI port, starting a dummy JACK server first when asked to and nothing else is there."""
+    server = None
+    if (
+        config.start_jack
+        and config.midi_backend in ("auto", "jack")
+        and sys.platform.startswith("linux")
+        and not (config.midi_backend == "auto" and midi_out.alsa_sequencer_present())
+    ):
+        try:
+            server = jack.ensure_server()
+        except jack.JackError as exc:
+            raise UserError(str(exc)) from None
+    try:
+        backend = midi_out.choose_backend(config.midi_backend, config.midi_port is not None)
+        return midi_out.MidiOut(backend, config.port_name, config.midi_port), server
+    except midi_out.MidiError as exc:
+        if server is not None:
+            server.stop()
+        raise UserError(str(exc)) from None
+
+
+def list_ports(config: BridgeConfig, out: TextIO) -> None:
+    backends = [config.midi_backend] if config.midi_backend != "auto" else ["alsa", "jack", "coremidi"]
+    shown = 0
+    for backend in backends:
+        if config.midi_backend == "auto" and backend == "alsa" and not midi_out.alsa_sequencer_present():
+            continue
+        try:
+            midi_out.choose_backend(backend)
+            ports = midi_out.list_ports(backend)
+        except midi_out.MidiError as exc:
+            if config.midi_backend != "auto":
+                raise UserError(str(exc)) from None
+            continue
+        shown += 1
+        print(f"{backend}: {len(ports)} port(s) the daemon can send to with --midi-port", file=out)
+        for name in ports:
+            print(f"  {name}", file=out)
+    if not shown:
+        raise UserError(f"no MIDI backend is available; {midi_out.HELP}")
+
+
+def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
+    started = time.perf_counter()
+    device = setup_torch(config)
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        loaded = ckpt.load(config.checkpoint, device)
+    except ckpt.CheckpointError as exc:
+        raise UserError(str(exc)) from None
+    port, server = open_midi(config)
+    clock = Clock(config.bpm, config.jump_threshold_beats, config.max_correction)
+    sender = Scheduler(clock, port, config.late_drop_beats)
+    context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
+    osc = None
+    try:
+        engine = Engine(loaded, clock, sender, lambda a, v: osc.replies.send(a, v), device,
+                        config.lookahead_beats, config.quantize, config.seed)
+        osc = OscServer(config.osc_host, config.osc_port, context, clock, engine)
+    except OSError as exc:
+        port.close()
+        if server is not None:
+            server.stop()
+        raise UserError(str(exc)) from None
+    warm_up(engine)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    sender.start()
+    engine.start()
+    osc.start()
+    host, osc_port = osc.address
+    jack_note = f", JACK server {server.name!r} started by the daemon" if server else ""
+    print(
+        f"StyleVAE Bridge ready in {time.perf_counter() - started:.1f} s\n"
+        f"  MIDI out : {port.name} ({port.backend}{jack_note})\n"
+        f"  OSC in   : {host}:{osc_port} UDP (replies go to the port given in /stylevae/hello)\n"
+        f"  model    : {loaded.path} ({len(loaded.styles)} styles: {', '.join(loaded.styles)}; "
+        f"{loaded.steps}-step phrases)\n"
+        f"  device   : {device} ({torch.get_num_threads()} torch thread(s)); lookahead {config.lookahead_beats:g} "
+        f"beat; quantize {config.quantize}; clock {config.bpm:g} BPM until the transport says otherwise",
+        file=out,
+        flush=True,
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        log.info("stopping: all notes off")
+        osc.stop()
+        engine.stop()
+        sender.stop()
+        log.info("%s; %s; %d OSC datagrams, %d refused", engine.summary(), sender.summary(), osc.received, osc.refused)
+        port.close()
+        if server is not None:
+            server.stop()
+        print("StyleVAE Bridge stopped (all notes off)", file=out, flush=True)
+
+
+def warm_up(engine: Engine) -> None:
+    """One throwaway decoder step, so the first real one is not slowed by torch's lazy set-up."""
+    voice = engine.voice(1)
+    engine.decoder.prepare(voice)
+    engine.decoder.step([voice])
+    voice.reset_decoder = True

@@ -1,0 +1,334 @@
+"""Real components for the end-to-end tests and the benchmark: a dummy-driver JACK server, the daemon
+as a subprocess, a python-rtmidi JACK listener with timestamps, liblo's oscsend and oscdump.
+
+Nothing here is faked: every process is the real program, talking over real JACK ports and real UDP.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import rtmidi
+import torch
+
+from model.checkpoint import Checkpoint, save
+from model.tokens import Vocabulary
+from model.vae import ModelConfig, StyleVAE
+
+ROOT = Path(__file__).resolve().parents[2]
+HIGH = range(72, 84)  # pitches of the crafted model's style "a"
+LOW = range(60, 72)  # pitches of its style "b"
+
+
+class ToolMissing(RuntimeError):
+    pass
+
+
+def require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        raise ToolMissing(f"{tool} is not installed (apt-get install jackd2 liblo-tools)")
+    return path
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- checkpoints -----------------------------------------------------------------------------------------
+
+
+def random_checkpoint(folder: Path, small: bool = True, seed: int = 0) -> Path:
+    """A random-weight model (small for tests; ModelConfig's default sizes for benchmarks)."""
+    torch.manual_seed(seed)
+    vocab = Vocabulary()
+    sizes = dict(embed_dim=16, enc_hidden=32, dec_hidden=32, z_content=16, style_dim=8) if small else {}
+    model = StyleVAE(ModelConfig(n_styles=3, vocab_size=vocab.size, **sizes))
+    save(Checkpoint(model, vocab, ["a", "b", "c"], {"steps": 32}), folder)
+    return folder
+
+
+@torch.no_grad()
+def crafted_checkpoint(folder: Path) -> Path:
+    """A small model whose output is known: a note-on every step, pitches 72..83 in style "a" and
+    60..71 in style "b", switching at the very next step after the style changes (no memory)."""
+    vocab = Vocabulary()
+    model = StyleVAE(ModelConfig(n_styles=3, vocab_size=vocab.size, embed_dim=16, enc_hidden=32, dec_hidden=32,
+                                 z_content=16, style_dim=8))
+    for p in model.decoder.parameters():
+        p.zero_()
+    model.z_to_state.weight.zero_()
+    model.z_to_state.bias.zero_()
+    model.codebook.zero_()
+    model.codebook[0, 0], model.codebook[1, 0] = 3.0, -3.0
+    hidden, style_input = 32, 16  # the first style dimension follows the embedding in the decoder's input
+    for layer, source, gain in ((0, style_input, 1.0), (1, 0, 3.0)):
+        cell = model.decoder[layer]
+        cell.bias_ih[:hidden] = 10.0  # input gate open
+        cell.bias_ih[hidden : 2 * hidden] = -10.0  # forget gate shut: no memory of the previous step
+        cell.bias_ih[3 * hidden :] = 10.0  # output gate open
+        cell.weight_ih[2 * hidden, source] = gain  # unit 0 carries the style's sign
+    model.to_logits.weight.zero_()
+    model.to_logits.bias.fill_(-30.0)
+    for pitch in HIGH:
+        model.to_logits.weight[vocab.note_on(pitch), 0] = 8.0
+        model.to_logits.bias[vocab.note_on(pitch)] = 0.0
+    for pitch in LOW:
+        model.to_logits.weight[vocab.note_on(pitch), 0] = -8.0
+        model.to_logits.bias[vocab.note_on(pitch)] = 0.0
+    save(Checkpoint(model, vocab, ["a", "b", "c"], {"steps": 32}), folder)
+    return folder
+
+
+# --- JACK -------------------------------------------------------------------------------------------------
+
+
+def jack_socket(name: str) -> Path:
+    return Path(f"/dev/shm/jack_{name}_{os.getuid()}_0")
+
+
+class JackServer:
+    """``jackd -n NAME -d dummy``; ``stop()`` kills exactly this process."""
+
+    def __init__(self, period: int = 256, rate: int = 48000):
+        jackd = require("jackd")
+        self.name = f"sv{uuid.uuid4().hex[:8]}"
+        self.log = open(f"/tmp/{self.name}.jackd.log", "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [jackd, "-n", self.name, "-d", "dummy", "-r", str(rate), "-p", str(period)],
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        socket_path = jack_socket(self.name)
+        deadline = time.monotonic() + 10
+        while not socket_path.exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"jackd did not start: see /tmp/{self.name}.jackd.log")
+            time.sleep(0.05)
+        time.sleep(0.3)
+        os.environ["JACK_DEFAULT_SERVER"] = self.name  # this process's listeners talk to it
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+# --- the daemon -------------------------------------------------------------------------------------------
+
+
+class Daemon:
+    """``stylevae serve`` as a subprocess on a JACK server; ``ready`` once it printed its banner."""
+
+    def __init__(self, checkpoint: Path, jack_name: str, *extra: str, port_name: str | None = None):
+        self.osc_port = free_udp_port()
+        self.port_name = port_name or f"sv{uuid.uuid4().hex[:6]}"
+        env = dict(os.environ, JACK_DEFAULT_SERVER=jack_name, PYTHONUNBUFFERED="1")
+        self.stderr = open(f"/tmp/{self.port_name}.daemon.log", "w+")  # noqa: SIM115 - closed in stop()
+        command = [sys.executable, "-m", "bridge.cli", "serve", "--checkpoint", str(checkpoint),
+                   "--osc-port", str(self.osc_port), "--port-name", self.port_name, "--midi-backend", "jack",
+                   "--seed", "1", *extra]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env,
+                                        cwd=ROOT)
+        self.banner: list[str] = []
+        deadline = time.monotonic() + 60
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"daemon exited before it was ready:\n{self.log()}")
+            self.banner.append(line)
+            if line.startswith("  device"):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("daemon not ready in 60 s")
+        self.ready_seconds = float(re.search(r"ready in ([0-9.]+) s", self.banner[0]).group(1))
+        self.rest: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.rest.extend(self.process.stdout), daemon=True)
+        self._reader.start()
+
+    @property
+    def midi_port(self) -> str:
+        return f"{self.port_name}:out"
+
+    def log(self) -> str:
+        if not self.stderr.closed:
+            self.stderr.flush()
+        return Path(self.stderr.name).read_text()
+
+    def stop(self, signum: int = signal.SIGTERM, timeout: float = 10) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(2)
+        self.stderr.close()
+        return self.process.returncode
+
+
+# --- MIDI ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MidiEvent:
+    time: float  # seconds, JACK's clock (rtmidi's delta times summed)
+    wall: float  # perf_counter when the listener read it (within about a millisecond)
+    status: int
+    pitch: int
+    velocity: int
+
+    @property
+    def channel(self) -> int:
+        return (self.status & 0x0F) + 1
+
+    @property
+    def is_on(self) -> bool:
+        return self.status & 0xF0 == 0x90 and self.velocity > 0
+
+    @property
+    def is_off(self) -> bool:
+        return self.status & 0xF0 == 0x80 or (self.status & 0xF0 == 0x90 and self.velocity == 0)
+
+
+class MidiListener:
+    """A python-rtmidi JACK input connected to a port, recording every message with its timestamp.
+
+    It polls rtmidi's queue from a thread of its own instead of taking a callback: a Python callback
+    runs in JACK's process thread and would stall the whole JACK graph whenever it waits for the GIL.
+    The timestamps are still taken in JACK's thread (rtmidi's delta times, summed).
+    With ``source=None`` it opens a virtual input port instead (``self.name``), for a sender to connect to.
+    """
+
+    POLL_SECONDS = 0.0005
+
+    def __init__(self, source: str | None, timeout: float = 10):
+        client = f"listen{uuid.uuid4().hex[:6]}"
+        self._in = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=client, queue_size_limit=1 << 16)
+        self._in.ignore_types(sysex=True, timing=True, active_sense=True)
+        self.events: list[MidiEvent] = []
+        self._lock = threading.Lock()
+        self._clock = 0.0
+        if source is None:
+            self.name = f"{client}:in"
+            self._in.open_virtual_port("in")
+        else:
+            deadline = time.monotonic() + timeout
+            while True:
+                ports = self._in.get_ports()
+                if source in ports:
+                    break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"MIDI port {source} not found; ports: {ports}")
+                time.sleep(0.1)
+            self.name = source
+            self._in.open_port(ports.index(source))
+        self._running = True
+        self._poller = threading.Thread(target=self._poll, daemon=True)
+        self._poller.start()
+
+    def _poll(self) -> None:
+        while self._running:
+            message = self._in.get_message()
+            if message is None:
+                time.sleep(self.POLL_SECONDS)
+                continue
+            data, delta = message
+            wall = time.perf_counter()
+            with self._lock:
+                self._clock += delta
+                if len(data) == 3 and data[0] & 0xF0 in (0x80, 0x90):
+                    self.events.append(MidiEvent(self._clock, wall, data[0], data[1], data[2]))
+
+    def snapshot(self) -> list[MidiEvent]:
+        with self._lock:
+            return list(self.events)
+
+    def note_ons(self) -> list[MidiEvent]:
+        return [e for e in self.snapshot() if e.is_on]
+
+    def open_notes(self) -> int:
+        """Note-ons without their note-off, counted per (channel, pitch)."""
+        balance: Counter[tuple[int, int]] = Counter()
+        for e in self.snapshot():
+            if e.is_on:
+                balance[e.channel, e.pitch] += 1
+            elif e.is_off and balance[e.channel, e.pitch] > 0:
+                balance[e.channel, e.pitch] -= 1
+        return sum(balance.values())
+
+    def wait_for(self, predicate, timeout: float = 10, poll: float = 0.02) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate(self.snapshot()):
+                return True
+            time.sleep(poll)
+        return predicate(self.snapshot())
+
+    def close(self) -> None:
+        self._running = False
+        self._poller.join(2)
+        self._in.close_port()
+        self._in.delete()
+
+
+# --- OSC ----------------------------------------------------------------------------------------------------
+
+
+def oscsend(port: int, address: str, types: str = "", *args: object) -> None:
+    """liblo's oscsend: a client written by someone else."""
+    command = [require("oscsend"), "localhost", str(port), address]
+    if types:
+        command += [types, *map(str, args)]
+    subprocess.run(command, check=True, timeout=10, capture_output=True)
+
+
+class OscDump:
+    """liblo's oscdump listening on a free port, its lines collected."""
+
+    def __init__(self) -> None:
+        self.port = free_udp_port()
+        self.process = subprocess.Popen([require("oscdump"), "-L", str(self.port)], stdout=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True)
+        self._reader.start()
+        time.sleep(0.2)
+
+    def messages(self, address: str) -> list[list[str]]:
+        """Each line for ``address`` as its type tags and arguments (oscdump prints ``ADDR TAGS ARGS...``)."""
+        found = []
+        for line in list(self.lines):
+            parts = line.split()
+            if address in parts:
+                found.append(parts[parts.index(address) + 1 :])
+        return found
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10) -> list[list[str]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and len(self.messages(address)) < count:
+            time.sleep(0.02)
+        return self.messages(address)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(5)

@@ -1,0 +1,292 @@
+"""End to end, with real components: a dummy-driver JACK server, `stylevae serve` as a subprocess, its
+virtual port read by a python-rtmidi JACK listener (timestamps from JACK), OSC over UDP loopback from
+python-osc and from liblo's oscsend, replies read by liblo's oscdump.
+
+The model is crafted (see harness.crafted_checkpoint): a note every 16th, high pitches in style "a",
+low ones in style "b", so what the notes must be is known. No assertion here is about speed: the
+timing figures are the benchmark's job (bench/bridge_bench.py); the grid checks allow a quarter step.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import harness
+import numpy as np
+import pytest
+from pythonosc.udp_client import SimpleUDPClient
+
+pytestmark = pytest.mark.e2e
+
+LOOKAHEAD = 0.5  # beats: the daemon's default
+
+
+class Session:
+    """One daemon with its listener, python-osc client and oscdump, torn down whatever happens."""
+
+    def __init__(self, checkpoint, jack_name, *extra):
+        self.daemon = harness.Daemon(checkpoint, jack_name, *extra)
+        self.midi = harness.MidiListener(self.daemon.midi_port)
+        self.dump = harness.OscDump()
+        self.osc = SimpleUDPClient("127.0.0.1", self.daemon.osc_port)
+        self.osc.send_message("/stylevae/hello", [self.dump.port])
+        assert self.dump.wait_for("/stylevae/styles"), "no reply to /stylevae/hello"
+
+    def oscsend(self, address, types="", *args):
+        harness.oscsend(self.daemon.osc_port, address, types, *args)
+
+    def wait_notes(self, count, after=0, timeout=20.0):
+        ok = self.midi.wait_for(lambda events: sum(e.is_on for e in events[after:]) >= count, timeout)
+        assert ok, f"fewer than {count} notes arrived\n{self.daemon.log()[-2000:]}"
+
+    def close(self):
+        if self.daemon.process.poll() is None:
+            self.daemon.stop()
+        self.midi.close()
+        self.dump.stop()
+
+
+@pytest.fixture
+def session(jack_server, crafted_checkpoint):
+    sessions = []
+
+    def start(*extra):
+        s = Session(crafted_checkpoint, jack_server.name, *extra)
+        sessions.append(s)
+        return s
+
+    yield start
+    for s in sessions:
+        s.close()
+
+
+def assert_on_grid(onsets, step):
+    """Each inter-onset interval is a whole number of steps, within a quarter step; none is doubled."""
+    gaps = np.diff(onsets)
+    steps = np.round(gaps / step)
+    assert (steps >= 1).all(), f"two notes within one step: {gaps.min():.4f} s"
+    worst = np.abs(gaps - steps * step).max()
+    assert worst < step / 4, f"an onset is {worst * 1000:.1f} ms off the grid"
+
+
+def test_notes_on_the_16th_grid_at_the_tempo(session):
+    s = session("--bpm", "150")
+    banner = "".join(s.daemon.banner)
+    assert s.daemon.midi_port in banner and f"127.0.0.1:{s.daemon.osc_port}" in banner
+    assert "a, b, c" in banner and "cpu" in banner
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.wait_notes(24)
+    onsets = [e.time for e in s.midi.note_ons()]
+    assert_on_grid(onsets, 60 / 150 / 4)
+    assert all(e.channel == 1 and 72 <= e.pitch < 84 for e in s.midi.note_ons())
+    reports = s.dump.wait_for("/stylevae/1/note", 10)
+    beats = [float(r[3]) for r in reports]
+    assert all(b * 4 == round(b * 4) for b in beats) and beats == sorted(beats)
+
+
+def test_style_change_shows_within_the_lookahead(session):
+    s = session()
+    s.oscsend("/stylevae/1/play", "i", 1)
+    s.wait_notes(8)
+    s.oscsend("/stylevae/1/style", "s", "b")
+    sent_at = len(s.midi.snapshot())  # the message is out once oscsend returns
+    s.wait_notes(12, after=sent_at)
+    after = [e for e in s.midi.snapshot()[sent_at:] if e.is_on]
+    old_style = [i for i, e in enumerate(after) if e.pitch >= 72]
+    # only the steps already generated when the change arrived: at most the lookahead's
+    assert len(old_style) <= LOOKAHEAD * 4
+    assert old_style == list(range(len(old_style))), "the style flipped back"
+    states = s.dump.wait_for("/stylevae/1/state", 2)
+    assert states[-1][2] == '"b"'
+
+
+def test_transport_follow_tempo_change_and_jump(session):
+    s = session()
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.osc.send_message("/stylevae/transport", [0.0, 1, 120.0])
+    s.wait_notes(8)
+    s.oscsend("/stylevae/tempo", "f", 200)
+    mark = len(s.midi.snapshot())
+    s.wait_notes(20, after=mark)
+    onsets = [e.time for e in s.midi.snapshot()[mark:] if e.is_on][4:]  # past the lookahead
+    assert_on_grid(onsets, 60 / 200 / 4)
+    # a locate in Live: beat 64
+    before_jump = len(s.dump.messages("/stylevae/1/note"))
+    mark = len(s.midi.snapshot())
+    s.osc.send_message("/stylevae/transport", [64.0, 1, 200.0])
+    s.wait_notes(16, after=mark)
+    onsets = [e.time for e in s.midi.snapshot()[mark:] if e.is_on]
+    assert_on_grid(onsets, 60 / 200 / 4)  # no burst of catch-up notes
+    s.dump.wait_for("/stylevae/1/note", before_jump + 10)
+    beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")[before_jump:]]
+    assert max(beats) >= 64.0 and all(b >= 64.0 or b < 64.0 - 8 for b in beats)
+    # transport follow: Live's position reported every 16th, drifting by up to 0.03 beat either way, is
+    # absorbed by gliding: no locate, and the voice's steps go on one by one, none doubled or skipped
+    anchor, anchored_at = 128.0, time.perf_counter()
+    s.osc.send_message("/stylevae/transport", [anchor, 1, 200.0])  # a locate to a known place and time
+    time.sleep(0.3)
+    before_follow = len(s.dump.messages("/stylevae/1/note"))
+    mark = len(s.midi.snapshot())
+    for k in range(40):
+        time.sleep(0.075)
+        drift = 0.03 * ((k % 5) - 2) / 2
+        beat = anchor + (time.perf_counter() - anchored_at) * 200 / 60 + drift
+        s.osc.send_message("/stylevae/transport", [beat, 1, 200.0])
+    time.sleep(0.3)
+    onsets = [e.time for e in s.midi.snapshot()[mark:] if e.is_on]
+    assert len(onsets) >= 30
+    assert_on_grid(onsets, 60 / 200 / 4)
+    beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")[before_follow:]]
+    assert len(beats) >= 30 and np.allclose(np.diff(beats), 0.25), "a step was doubled or skipped while following"
+    assert s.midi.open_notes() <= 1
+    s.osc.send_message("/stylevae/transport", [70.0, 0, 200.0])
+    assert s.midi.wait_for(lambda _: s.midi.open_notes() == 0, 5), "notes left open after the transport stopped"
+
+
+def test_stop_and_sigterm_leave_no_note_open(session):
+    s = session()
+    for voice, channel in ((1, 3), (2, 4)):
+        s.oscsend(f"/stylevae/{voice}/channel", "i", channel)
+        s.oscsend(f"/stylevae/{voice}/play", "i", 1)
+    s.wait_notes(12)
+    assert {e.channel for e in s.midi.note_ons()} == {3, 4}
+    s.oscsend("/stylevae/1/play", "i", 0)
+    s.oscsend("/stylevae/ping")
+    assert s.dump.wait_for("/stylevae/pong")  # the daemon has handled the stop by now
+    time.sleep(0.05)
+    mark = len(s.midi.snapshot())
+    s.wait_notes(6, after=mark)
+    assert {e.channel for e in s.midi.snapshot()[mark:] if e.is_on} == {4}
+    s.osc.send_message("/stylevae/transport", [0.0, 0, 120.0])
+    assert s.midi.wait_for(lambda _: s.midi.open_notes() == 0, 5)
+    s.osc.send_message("/stylevae/transport", [0.0, 1, 120.0])
+    s.wait_notes(4, after=len(s.midi.snapshot()))
+    assert s.daemon.stop(signal.SIGTERM) == 0
+    time.sleep(0.3)
+    assert s.midi.open_notes() == 0
+    assert "stopped (all notes off)" in "".join(s.daemon.rest)
+
+
+def bad_datagrams():
+    from pythonosc.osc_message_builder import OscMessageBuilder
+
+    def message(address, *args):
+        builder = OscMessageBuilder(address)
+        for a in args:
+            builder.add_arg(a)
+        return builder.build().dgram
+
+    yield message("/stylevae/1/temperature", float("nan"))
+    yield message("/stylevae/1/temperature", float("inf"))
+    yield message("/stylevae/1/temperature", "hot")
+    yield message("/stylevae/1/temperature", 1.0, 2.0)
+    yield message("/stylevae/1/channel", 99)
+    yield message("/stylevae/99/play", 1)
+    yield message("/stylevae/1/style", "nosuch")
+    yield message("/stylevae/1/mix", 1.0)
+    yield message("/stylevae/1/restyle", 60, 0.0, 1.0, 61, 0.5, 1.0)
+    yield message("/stylevae/tempo", 0.0)
+    yield message("/stylevae/transport", 1.0, 1)
+    yield message("/nothing/here")
+    yield message("/stylevae/1/style", "../../etc/passwd")
+    yield b"\x00\x01garbage"
+    yield b"#bundle\x00garbage"
+    yield message("/stylevae/1/mix", *([0.5] * 3000))  # over 8 KiB
+
+
+def test_flood_of_bad_messages_changes_nothing(session):
+    s = session()
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.wait_notes(4)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    datagrams = list(bad_datagrams())
+    assert len(datagrams[-1]) > 8192
+    for _ in range(60):
+        for data in datagrams:
+            sock.sendto(data, ("127.0.0.1", s.daemon.osc_port))
+        time.sleep(0.005)
+    for args in (("/stylevae/1/velocity", "i", 0), ("/stylevae/1/octave", "s", "up"), ("/stylevae/x", "f", 1)):
+        s.oscsend(*args)
+    sock.close()
+    s.osc.send_message("/stylevae/ping", [])
+    assert s.dump.wait_for("/stylevae/pong"), "the daemon stopped answering"
+    errors = s.dump.wait_for("/stylevae/error", 60 * len(datagrams))
+    assert len(errors) >= 60 * len(datagrams)
+    assert any("8192" in " ".join(e) for e in errors)
+    assert s.daemon.process.poll() is None
+    s.osc.send_message("/stylevae/1/query", [])
+    time.sleep(0.3)
+    state = s.dump.messages("/stylevae/1/state")[-1]
+    assert state[1:] == ["1", '"a"', "1.000000", "0.300000", "0.000000", "1", "0", "100", "0", "1.000000",
+                         "0.000000", "0.000000"], "a refused message changed the voice"
+    mark = len(s.midi.snapshot())
+    s.wait_notes(4, after=mark)
+    assert s.daemon.stop(signal.SIGINT) == 0
+    time.sleep(0.3)
+    assert s.midi.open_notes() == 0
+
+
+def run_cli(*args, env=None, timeout=60):
+    return subprocess.run([sys.executable, "-m", "bridge.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=harness.ROOT)
+
+
+def test_no_midi_backend_is_a_one_line_error(crafted_checkpoint, jack_server):
+    env = dict(os.environ, JACK_DEFAULT_SERVER=f"absent{uuid.uuid4().hex[:6]}")
+    result = run_cli("serve", "--checkpoint", str(crafted_checkpoint), "--osc-port", str(harness.free_udp_port()),
+                     env=env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "start a JACK server" in lines[0] and "--midi-port" in lines[0], result.stderr
+
+
+def test_start_jack_brings_up_its_own_server(crafted_checkpoint, jack_server):
+    name = f"own{uuid.uuid4().hex[:6]}"
+    daemon = harness.Daemon(crafted_checkpoint, name, "--start-jack", port_name="selfstart")
+    try:
+        assert f"JACK server {name!r} started by the daemon" in "".join(daemon.banner)
+        assert harness.jack_socket(name).exists()
+    finally:
+        assert daemon.stop() == 0
+    assert not harness.jack_socket(name).exists(), "the daemon left its JACK server running"
+
+
+def test_existing_port_and_a_liblo_client(crafted_checkpoint, jack_server):
+    """--midi-port NAME sends to an existing port; a liblo client registers and drives the daemon."""
+    midi = harness.MidiListener(None)
+    dump = harness.OscDump()
+    daemon = harness.Daemon(crafted_checkpoint, jack_server.name, "--midi-port", midi.name)
+    try:
+        assert midi.name in "".join(daemon.banner)
+        harness.oscsend(daemon.osc_port, "/stylevae/hello", "i", dump.port)
+        harness.oscsend(daemon.osc_port, "/stylevae/styles")
+        assert len(dump.wait_for("/stylevae/styles", 2)) == 2
+        harness.oscsend(daemon.osc_port, "/stylevae/2/mix", "fff", 0, 1, 0)
+        harness.oscsend(daemon.osc_port, "/stylevae/2/play", "T")
+        assert midi.wait_for(lambda ev: sum(e.is_on for e in ev) >= 6, 10)
+        assert all(e.channel == 2 and e.pitch in harness.LOW for e in midi.note_ons())
+        harness.oscsend(daemon.osc_port, "/stylevae/ping")
+        assert dump.wait_for("/stylevae/pong")
+    finally:
+        assert daemon.stop() == 0
+        time.sleep(0.3)
+        assert midi.open_notes() == 0
+        midi.close()
+        dump.stop()
+
+
+def test_list_ports_shows_the_ports_to_send_to(jack_server):
+    midi = harness.MidiListener(None)
+    try:
+        result = run_cli("serve", "--list-ports", "--midi-backend", "jack",
+                         env=dict(os.environ, JACK_DEFAULT_SERVER=jack_server.name))
+        assert result.returncode == 0, result.stderr
+        assert f"  {midi.name}" in result.stdout.splitlines()
+    finally:
+        midi.close()

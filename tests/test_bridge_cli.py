@@ -1,0 +1,46 @@
+"""`stylevae serve` errors a user can fix: one line, no traceback, exit code 2."""
+
+import pytest
+
+from bridge import cli, midi_out, serve
+from bridge.config import BridgeConfig
+
+
+def run(capsys, *args):
+    code = cli.main(["serve", *args])
+    err = capsys.readouterr().err.strip().splitlines()
+    return code, err
+
+
+def test_missing_checkpoint_is_one_line(capsys, tmp_path):
+    code, err = run(capsys, "--checkpoint", str(tmp_path / "nope"))
+    assert code == 2 and len(err) == 1 and "no such checkpoint folder" in err[0]
+
+
+@pytest.mark.parametrize(("flag", "value", "words"), [("--lookahead", "9", "lookahead"), ("--bpm", "5", "tempo"),
+                                                      ("--osc-port", "70000", "OSC port")])
+def test_bad_settings_are_one_line(capsys, flag, value, words):
+    code, err = run(capsys, flag, value)
+    assert code == 2 and len(err) == 1 and words in err[0]
+
+
+def test_no_backend_says_what_to_do(monkeypatch):
+    monkeypatch.setattr(midi_out, "alsa_sequencer_present", lambda: False)
+    monkeypatch.setattr(midi_out.jack, "server_running", lambda name=None: False)
+    monkeypatch.setattr(midi_out.sys, "platform", "linux")
+    with pytest.raises(midi_out.MidiError, match="start a JACK server.*--midi-port"):
+        midi_out.choose_backend("auto")
+
+
+def test_list_ports_without_any_backend_is_a_user_error(monkeypatch, capsys):
+    monkeypatch.setattr(midi_out, "alsa_sequencer_present", lambda: False)
+    monkeypatch.setattr(midi_out.jack, "server_running", lambda name=None: False)
+    monkeypatch.setattr(midi_out.rtmidi, "get_compiled_api", lambda: [midi_out.rtmidi.API_UNIX_JACK])
+    with pytest.raises(serve.UserError, match="no MIDI backend"):
+        serve.list_ports(BridgeConfig(), None)
+
+
+def test_serve_parser_keeps_the_model_commands():
+    parser = cli.build_parser()
+    assert parser.parse_args(["serve", "--start-jack"]).start_jack
+    assert parser.parse_args(["data", "--report"]).report

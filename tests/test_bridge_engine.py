@@ -1,0 +1,292 @@
+"""Voices and the engine, in process with fake time: grid, lookahead, changes, phrases, faults."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from bridge import commands as cmd
+from bridge.clock import Clock
+from bridge.engine import Engine
+from bridge.scheduler import Scheduler
+from bridge.voice import midi_pitch, walk
+from model import checkpoint
+
+STEP = 0.125  # seconds per 16th at 120 BPM
+
+
+class FakeTime:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+class Sink:
+    def __init__(self, now):
+        self.now = now
+        self.sent = []  # (time, "on"/"off", channel, pitch)
+
+    def note_on(self, channel, pitch, velocity):
+        self.sent.append((self.now.t, "on", channel, pitch))
+
+    def note_off(self, channel, pitch):
+        self.sent.append((self.now.t, "off", channel, pitch))
+
+    def ons(self, after=-1.0):
+        return [(t, p) for t, kind, _, p in self.sent if kind == "on" and t > after]
+
+    def open_notes(self):
+        balance = Counter()
+        for _, kind, channel, pitch in self.sent:
+            balance[channel, pitch] += 1 if kind == "on" else -1
+        assert all(v >= 0 for v in balance.values())
+        return sum(balance.values())
+
+
+class Rig:
+    def __init__(self, folder, lookahead=0.5):
+        self.now = FakeTime()
+        self.clock = Clock(120, now=self.now)
+        self.sink = Sink(self.now)
+        self.sender = Scheduler(self.clock, self.sink, now=self.now)
+        self.published = []
+        loaded = checkpoint.load(folder)
+        self.engine = Engine(loaded, self.clock, self.sender, lambda a, v: self.published.append((a, v)),
+                             torch.device("cpu"), lookahead, seed=3)
+
+    def send(self, *commands):
+        for c in commands:
+            self.engine.apply(c)
+
+    def run(self, seconds, dt=STEP / 4):
+        for _ in range(round(seconds / dt)):
+            self.engine.generate()
+            self.sender.send_due()
+            self.now.t += dt
+
+
+@pytest.fixture
+def rig(crafted_checkpoint):
+    return Rig(crafted_checkpoint)
+
+
+def test_a_note_every_16th_on_the_grid(rig):
+    rig.send(cmd.Play(1, True))
+    rig.run(2.0)
+    ons = rig.sink.ons()
+    assert len(ons) >= 14
+    assert all(abs(t / STEP - round(t / STEP)) < 1e-9 for t, _ in ons)
+    steps = [round(t / STEP) for t, _ in ons]
+    assert steps == list(range(steps[0], steps[0] + len(steps)))  # none doubled, none skipped
+    assert all(72 <= p < 84 for _, p in ons)
+
+
+def test_decoder_stays_within_the_lookahead(rig):
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    rig.engine.generate()
+    planned = [e.beat for e in rig.sender._heap]
+    assert planned and max(planned) <= rig.clock.beat() + 0.5
+
+
+def test_style_change_acts_on_the_first_step_not_generated(rig):
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    changed_at = rig.now.t
+    rig.send(cmd.Mix(1, (0.0, 1.0, 0.0)))
+    rig.run(1.0)
+    after = rig.sink.ons(after=changed_at - 1e-9)
+    first_low = next(t for t, p in after if p < 72)
+    assert all(p >= 72 for t, p in after if t < first_low)
+    assert all(p < 72 for t, p in after if t >= first_low)
+    assert first_low - changed_at <= 0.5 * 0.5 + 1e-9  # within the lookahead (0.5 beat)
+
+
+def test_quantized_change_waits_for_the_bar(rig):
+    rig.send(cmd.Play(1, True))
+    rig.run(0.6)
+    rig.send(cmd.Quantize("bar"), cmd.Mix(1, (0.0, 1.0, 0.0)))
+    rig.run(2.5)
+    first_low = next(t for t, p in rig.sink.ons() if p < 72)
+    assert first_low == pytest.approx(2.0)  # bar 2 starts at beat 4 = 2 s
+
+
+def test_stop_ends_every_note(rig):
+    rig.send(cmd.Play(1, True), cmd.Play(2, True))
+    rig.run(1.0)
+    rig.send(cmd.Play(1, False))
+    rig.run(0.01)
+    assert rig.sender.open_notes(1) == 0
+    rig.clock.follow(rig.clock.beat(), False, 120)
+    rig.run(0.5)
+    assert rig.sink.open_notes() == 0
+    assert rig.sender.pending() == 0
+
+
+def test_jump_realigns_without_a_burst(rig):
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    rig.clock.follow(32.0, True, 120)
+    jumped_at = rig.now.t
+    rig.run(1.0)
+    after = rig.sink.ons(after=jumped_at - 1e-9)
+    assert [t for t, kind, *_ in rig.sink.sent if t == pytest.approx(jumped_at) and kind == "off"]
+    gaps = np.diff([t for t, _ in after])
+    assert len(after) >= 6 and gaps.min() >= STEP - 1e-9  # one note per step, no catch-up burst
+    assert rig.sink.open_notes() <= 1
+
+
+def test_generator_fault_ends_notes_and_recovers(rig, monkeypatch):
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    real = rig.engine.decoder.step
+    monkeypatch.setattr(rig.engine.decoder, "step", lambda voices: (_ for _ in ()).throw(RuntimeError("boom")))
+    rig.run(0.05)
+    assert rig.sink.open_notes() == 0
+    monkeypatch.setattr(rig.engine.decoder, "step", real)
+    before = len(rig.sink.ons())
+    rig.run(1.0)
+    assert len(rig.sink.ons()) > before
+
+
+def test_channel_change_ends_notes_on_their_own_channel(rig):
+    rig.send(cmd.Play(1, True))
+    rig.run(0.5)
+    rig.send(cmd.SetParam(1, "channel", 5))
+    rig.run(0.5)
+    assert {c for _, kind, c, _ in rig.sink.sent if kind == "on"} == {1, 5}
+    rig.send(cmd.Play(1, False))
+    assert rig.sink.open_notes() == 0
+
+
+def phrases(rig, length=32):
+    """The note-ons of each complete phrase, as (step within phrase, pitch)."""
+    by_phrase = {}
+    for t, p in rig.sink.ons():
+        step = round(t / STEP)
+        by_phrase.setdefault(step // length, []).append((step % length, p))
+    return [by_phrase[k] for k in sorted(by_phrase)[1:-1]]
+
+
+def test_variation_zero_repeats_the_phrase(random_checkpoint):
+    rig = Rig(random_checkpoint)
+    rig.send(cmd.SetParam(1, "variation", 0.0), cmd.Play(1, True))
+    rig.run(4 * 32 * STEP)
+    complete = phrases(rig)
+    assert len(complete) >= 2 and complete[0] and all(p == complete[0] for p in complete)
+
+
+def test_variation_one_changes_and_hold_loops(random_checkpoint):
+    rig = Rig(random_checkpoint)
+    rig.send(cmd.SetParam(1, "variation", 1.0), cmd.Play(1, True))
+    rig.run(4 * 32 * STEP)
+    assert phrases(rig)[0] != phrases(rig)[1]
+    rig.send(cmd.SetParam(1, "hold", 1))
+    held_from = len(rig.sink.ons())
+    rig.run(4 * 32 * STEP)
+    loops = phrases(rig)[-2:]
+    assert loops[0] == loops[1] and len(rig.sink.ons()) > held_from
+
+
+def test_remove_resets_and_reports_state(rig):
+    rig.send(cmd.Play(1, True), cmd.SetParam(1, "velocity", 7))
+    rig.run(0.5)
+    rig.send(cmd.Remove(1))
+    assert rig.sink.open_notes() == 0
+    address, values = rig.published[-1]
+    assert address == "/stylevae/1/state" and values[0] == 0 and values[7] == 100
+
+
+def test_restyle_takes_the_phrase_content_at_the_next_phrase(rig):
+    rig.send(cmd.Play(1, True))
+    rig.run(0.5)
+    voice = rig.engine.voices[1]
+    tokens = tuple([2 + 40] + [1] * 31)
+    rig.send(cmd.Restyle(1, tokens))
+    assert voice.next_content is not None
+    rig.run(32 * STEP)
+    assert voice.next_content is None
+
+
+def test_pitch_helpers():
+    assert midi_pitch(60, 1) == 72
+    assert midi_pitch(120, 2) == 120
+    assert midi_pitch(5, -2) == 5
+    rng = np.random.default_rng(0)
+    z = np.ones(4, dtype=np.float32)
+    assert walk(z, 0.0, rng) is z
+    assert not np.allclose(walk(z, 1.0, rng), z)
+
+
+ACTIONS = st.one_of(
+    st.tuples(st.just("play"), st.integers(1, 3), st.booleans()),
+    st.tuples(st.just("style"), st.integers(1, 3), st.integers(0, 2)),
+    st.tuples(st.just("channel"), st.integers(1, 3), st.integers(1, 4)),
+    st.tuples(st.just("octave"), st.integers(1, 3), st.integers(-2, 2)),
+    st.tuples(st.just("hold"), st.integers(1, 3), st.booleans()),
+    st.tuples(st.just("reseed"), st.integers(1, 3), st.none()),
+    st.tuples(st.just("remove"), st.integers(1, 3), st.none()),
+    st.tuples(st.just("quantize"), st.none(), st.sampled_from(["step", "beat", "bar"])),
+    st.tuples(st.just("tempo"), st.none(), st.floats(40, 300)),
+    st.tuples(st.just("jump"), st.none(), st.floats(-4, 64)),
+    st.tuples(st.just("transport"), st.none(), st.booleans()),
+    st.tuples(st.just("wait"), st.none(), st.floats(0.01, 1.0)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(ACTIONS, max_size=25))
+@example([("play", 1, True), ("wait", None, 0.5), ("play", 1, False)])
+@example([("play", 2, True), ("wait", None, 0.3), ("channel", 2, 4), ("octave", 2, 1), ("remove", 2, None)])
+@example([("play", 1, True), ("hold", 1, True), ("wait", None, 4.5), ("jump", None, 3.0), ("hold", 1, False),
+          ("wait", None, 0.5), ("transport", None, False), ("wait", None, 0.2), ("transport", None, True)])
+def test_every_note_on_gets_its_note_off(crafted_checkpoint, actions):
+    rig = Rig(crafted_checkpoint)
+    for kind, voice, value in actions:
+        if kind == "play":
+            rig.send(cmd.Play(voice, value))
+        elif kind == "style":
+            rig.send(cmd.Mix(voice, tuple(1.0 if i == value else 0.0 for i in range(3))))
+        elif kind in ("channel", "octave", "hold"):
+            rig.send(cmd.SetParam(voice, kind, float(value)))
+        elif kind == "reseed":
+            rig.send(cmd.Reseed(voice, None))
+        elif kind == "remove":
+            rig.send(cmd.Remove(voice))
+        elif kind == "quantize":
+            rig.send(cmd.Quantize(value))
+        elif kind == "tempo":
+            rig.clock.set_tempo(value)
+        elif kind == "jump":
+            rig.clock.follow(value, True, rig.clock.bpm)
+        elif kind == "transport":
+            rig.clock.follow(rig.clock.beat(), value, rig.clock.bpm)
+        else:
+            rig.run(value, dt=0.01)
+        rig.run(0.02, dt=0.01)
+        rig.sink.open_notes()  # asserts no note-off ever came without its note-on
+        assert rig.sink.open_notes() <= 3  # monophonic voices: at most one note each
+        for number, voice in rig.engine.voices.items():
+            if not voice.settings.play or not rig.clock.running:
+                assert rig.sender.open_notes(number) == 0, f"voice {number} is silent but has a note on"
+    rig.clock.follow(rig.clock.beat(), False, rig.clock.bpm)
+    rig.run(0.02, dt=0.01)
+    assert rig.sink.open_notes() == 0 and rig.sender.open_notes() == 0
+
+
+def test_a_failing_command_is_answered_and_the_engine_goes_on(rig, monkeypatch):
+    def broken(tokens):
+        raise RuntimeError("encoder fault")
+
+    monkeypatch.setattr(rig.engine.decoder, "encode", broken)
+    rig.send(cmd.Play(1, True))
+    rig.engine.handle(cmd.Restyle(1, tuple([2] + [1] * 31)))
+    assert rig.published[-1] == ("/stylevae/error", ["/stylevae/1/restyle", "internal error (logged by the daemon)"])
+    before = len(rig.sink.ons())
+    rig.run(0.5)
+    assert len(rig.sink.ons()) > before

@@ -1,0 +1,93 @@
+"""The OSC front end over real UDP loopback, in process: replies, refusals, oversize, bundles, clock."""
+
+import socket
+import time
+
+import pytest
+from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
+from pythonosc.osc_message import OscMessage
+from pythonosc.osc_message_builder import OscMessageBuilder
+
+from bridge import commands as cmd
+from bridge.clock import Clock
+from bridge.osc_server import OscServer
+from model.tokens import Vocabulary
+
+
+class FakeEngine:
+    def __init__(self):
+        self.commands = []
+
+    def submit(self, command):
+        self.commands.append(command)
+
+
+def build(address, *args):
+    builder = OscMessageBuilder(address)
+    for a in args:
+        builder.add_arg(a)
+    return builder.build()
+
+
+@pytest.fixture
+def rig():
+    engine = FakeEngine()
+    clock = Clock(120)
+    server = OscServer("127.0.0.1", 0, cmd.Context(("a", "b"), Vocabulary(), 32), clock, engine)
+    server.start()
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.bind(("127.0.0.1", 0))
+    client.settimeout(2)
+    replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    replies.bind(("127.0.0.1", 0))
+    replies.settimeout(2)
+
+    def send(data):
+        client.sendto(data if isinstance(data, bytes) else data.dgram, server.address)
+
+    def receive():
+        message = OscMessage(replies.recv(65536))
+        return message.address, message.params
+
+    send(build("/stylevae/hello", replies.getsockname()[1]))
+    assert receive() == ("/stylevae/styles", ["a", "b"])
+    yield server, engine, clock, send, receive
+    server.stop()
+    client.close()
+    replies.close()
+
+
+def test_ping_and_voice_commands(rig):
+    server, engine, clock, send, receive = rig
+    send(build("/stylevae/ping"))
+    assert receive() == ("/stylevae/pong", [])
+    send(build("/stylevae/3/temperature", 0.5))
+    send(build("/stylevae/ping"))
+    receive()
+    assert engine.commands == [cmd.SetParam(3, "temperature", 0.5)]
+
+
+def test_refusals_reply_and_change_nothing(rig):
+    server, engine, clock, send, receive = rig
+    send(build("/stylevae/3/temperature", float("nan")))
+    assert receive()[0] == "/stylevae/error"
+    send(b"not osc at all")
+    address, (where, reason) = receive()
+    assert address == "/stylevae/error" and "not an OSC packet" in reason
+    send(build("/stylevae/1/mix", *([1.0] * 2100)))
+    address, (where, reason) = receive()
+    assert "8192" in reason
+    assert engine.commands == [] and server.refused == 3
+
+
+def test_bundles_and_transport_reach_the_clock(rig):
+    server, engine, clock, send, receive = rig
+    bundle = OscBundleBuilder(IMMEDIATELY)
+    bundle.add_content(build("/stylevae/transport", 32.0, 1, 90.0))
+    bundle.add_content(build("/stylevae/1/play", True))
+    send(bundle.build().dgram)
+    send(build("/stylevae/ping"))
+    receive()
+    time.sleep(0.05)
+    assert clock.bpm == pytest.approx(90.0) and 32.0 <= clock.beat() < 33.0
+    assert engine.commands == [cmd.Play(1, True)]
