@@ -24,7 +24,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "data",
         help="build the phrase data set (music21 corpus, or a folder of MIDI files)",
         description="Build the cached phrase data set and its report. Without --midi-dir, the default corpus "
-        "is read from the music21 package (about 15 minutes on 2 cores); with --midi-dir, every subfolder "
+        "is read from the music21 package (about 20 minutes on 2 cores); with --midi-dir, every subfolder "
         "of DIR is a style and its MIDI files are its pieces.",
     )
     data.add_argument("--midi-dir", type=Path, help="folder with one subfolder of MIDI files per style")
