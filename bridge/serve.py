@@ -32,7 +32,6 @@ SWITCH_INTERVAL = 0.0005  # seconds; the note sender gets the GIL within this wh
 def setup_torch(config: BridgeConfig) -> torch.device:
     """Once per process: thread counts and the device (CUDA when present, else CPU)."""
     torch.set_num_threads(config.torch_threads)
-    torch.set_grad_enabled(False)
     if config.device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if config.device.startswith("cuda") and not torch.cuda.is_available():

@@ -23,6 +23,7 @@ from pathlib import Path
 import rtmidi
 import torch
 
+from bridge.jack import DummyServer
 from model.checkpoint import Checkpoint, save
 from model.tokens import Vocabulary
 from model.vae import ModelConfig, StyleVAE
@@ -101,36 +102,13 @@ def jack_socket(name: str) -> Path:
     return Path(f"/dev/shm/jack_{name}_{os.getuid()}_0")
 
 
-class JackServer:
-    """``jackd -n NAME -d dummy``; ``stop()`` kills exactly this process."""
+class JackServer(DummyServer):
+    """The daemon's own dummy-driver JACK starter, under a unique name; this process's listeners use it."""
 
     def __init__(self, period: int = 256, rate: int = 48000):
-        jackd = require("jackd")
-        self.name = f"sv{uuid.uuid4().hex[:8]}"
-        self.log = open(f"/tmp/{self.name}.jackd.log", "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [jackd, "-n", self.name, "-d", "dummy", "-r", str(rate), "-p", str(period)],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-        socket_path = jack_socket(self.name)
-        deadline = time.monotonic() + 10
-        while not socket_path.exists():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"jackd did not start: see /tmp/{self.name}.jackd.log")
-            time.sleep(0.05)
-        time.sleep(0.3)
-        os.environ["JACK_DEFAULT_SERVER"] = self.name  # this process's listeners talk to it
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        require("jackd")
+        super().__init__(f"sv{uuid.uuid4().hex[:8]}", rate=rate, period=period)
+        os.environ["JACK_DEFAULT_SERVER"] = self.name
 
 
 # --- the daemon -------------------------------------------------------------------------------------------
