@@ -79,7 +79,7 @@ def test_a_mix_lies_between_its_styles_in_the_codebook(model):
     assert torch.allclose(vec, ends.mean(0), atol=1e-6)
 
 
-def test_restyle_keeps_shape_and_changes_style_input(model):
+def test_restyle_returns_phrases_of_the_input_shape(model):
     tokens = torch.randint(0, Vocabulary().size, (4, 32))
     out = generate.restyle(model, tokens, generate.style_weights(STYLES, "han")[None].expand(4, 3))
     assert out.shape == tokens.shape
