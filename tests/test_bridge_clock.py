@@ -8,19 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bridge.clock import Change, Clock
-
-
-class FakeTime:
-    def __init__(self):
-        self.t = 100.0
-
-    def __call__(self):
-        return self.t
+from tests.fakes import FakeTime
 
 
 @pytest.fixture
 def now():
-    return FakeTime()
+    return FakeTime(100.0)
 
 
 def test_free_running_at_the_tempo(now):
@@ -113,7 +106,7 @@ def test_listeners_hear_changes(now):
 
 @given(st.lists(st.tuples(st.floats(0.01, 0.5), st.floats(-0.2, 0.2), st.floats(60, 200)), min_size=1, max_size=30))
 def test_following_small_errors_is_monotonic_and_continuous(reports):
-    now = FakeTime()
+    now = FakeTime(100.0)
     clock = Clock(120, now=now)
     previous = clock.beat()
     for gap, error, bpm in reports:

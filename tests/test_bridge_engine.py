@@ -14,16 +14,9 @@ from bridge.engine import Engine
 from bridge.scheduler import Scheduler
 from bridge.voice import midi_pitch, walk
 from model import checkpoint
+from tests.fakes import FakeTime
 
 STEP = 0.125  # seconds per 16th at 120 BPM
-
-
-class FakeTime:
-    def __init__(self):
-        self.t = 0.0
-
-    def __call__(self):
-        return self.t
 
 
 class Sink:

@@ -4,14 +4,7 @@ import pytest
 
 from bridge import scheduler as sch
 from bridge.clock import Clock
-
-
-class FakeTime:
-    def __init__(self):
-        self.t = 0.0
-
-    def __call__(self):
-        return self.t
+from tests.fakes import FakeTime
 
 
 class Sink:
