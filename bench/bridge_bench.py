@@ -1,15 +1,16 @@
 """Benchmark of the live daemon (issue 4, item 7). Writes bench/results/bridge_bench.{json,md}.
 
-1. Decoder step latency, in process, as the engine runs it (batched model step + per-voice sampling),
-   for 1 and 8 voices.
+1. Decoder step latency, in process, as the engine runs it (batched cached-projection step + per-voice
+   sampling), for 1 and 8 voices, beside the same step through ``StyleVAE.step``.
 2. MIDI onset error at a real JACK listener against the ideal 16th grid: `stylevae serve` on a
    dummy-driver JACK server with a small period, 180 BPM, several voices, while a client sends OSC
    control traffic (>= 100 messages/s). Onset times are JACK's (python-rtmidi's timestamps); the
    constant latency (the median) is removed and reported separately.
 3. The measurement floor: the same listener timing a tight reference sender (no model, no OSC; a
    sleep-then-spin loop at the same real-time priority as the daemon's note sender).
-4. Control-to-note latency: a channel change sent over OSC -> the first note-on on the new channel
-   at the listener (one perf_counter for both ends).
+4. Control-to-note latency: channel changes of voice 1 sent over OSC; after each, the last note-on on
+   the channel it left (the old setting must fall silent within the lookahead) and the first note-on on
+   the new one, at the listener (one perf_counter for both ends).
 5. Notes left open after SIGTERM; time from start to ready.
 
 Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--checkpoint DIR] [--period 32] [--name NAME]
@@ -22,11 +23,11 @@ import json
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -40,11 +41,13 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 import harness  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
-from bridge.engine import Decoder  # noqa: E402
+from bridge.engine import Decoder, sample_rows  # noqa: E402
 from bridge.voice import Voice  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
+from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
 BPM = 180.0
 STEP = 60.0 / BPM / 4
 REFERENCE = """
@@ -91,25 +94,61 @@ def machine_load() -> dict:
 # --- 1. decoder steps ---------------------------------------------------------------------------------------
 
 
-def decode_latency(folder: Path, voices: int, steps: int) -> dict:
-    torch.set_num_threads(1)
-    loaded = ckpt.load(folder)
+def timed(step, steps: int) -> dict:
+    """Per-call times of ``step`` after 100 warm-up calls, in ms."""
+    times = []
+    for k in range(steps + 100):
+        started = time.perf_counter()
+        step()
+        if k >= 100:
+            times.append(time.perf_counter() - started)
+    return percentiles(times, 1000)
+
+
+def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict:
+    """The engine's step: the cached-projection decoder (model/stepper.py) and per-voice sampling."""
     decoder = Decoder(loaded.model, torch.device("cpu"))
     config = loaded.model.config
     batch = [Voice.create(n, loaded.vocab, loaded.steps, config.n_styles, config.z_content, 0) for n in
              range(1, voices + 1)]
     for v in batch:
         decoder.prepare(v)
-    times = []
-    for k in range(steps + 100):
-        started = time.perf_counter()
-        decoder.step(batch)
-        if k >= 100:
-            times.append(time.perf_counter() - started)
-    return percentiles(times, 1000)
+    return timed(lambda: decoder.step(batch), steps)
+
+
+@torch.inference_mode()
+def plain_step_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict:
+    """The same step through ``StyleVAE.step`` (no cached projections) and the same sampling: the reference the
+    stepper is compared with."""
+    model = loaded.model
+    z = torch.randn(voices, model.config.z_size)
+    state = [model.initial_state(z)]
+    previous = [torch.full((voices,), model.start_token)]
+
+    def step() -> None:
+        logits, state[0] = model.step(previous[0], z, state[0])
+        previous[0] = sample_rows(torch.softmax(logits, dim=-1), torch.rand(voices))
+        previous[0].tolist()
+
+    return timed(step, steps)
 
 
 # --- 2-5. the daemon on JACK ------------------------------------------------------------------------------
+
+
+def control_latencies(ons: list, changes: list[tuple[float, int]]) -> tuple[list[float], list[float]]:
+    """For each channel change of voice 1: how long after it a note-on still came on the channel it left
+    (0 if none did: the change must be heard within the lookahead), and when the first note-on on the new
+    channel came (which also waits for the music's next note, so it is not a latency of the daemon's)."""
+    old_heard, new_heard = [], []
+    ends = [sent for sent, _ in changes[1:]] + [float("inf")]
+    for (sent, old), end in zip(changes, ends):
+        window = [e for e in ons if sent < e.wall < end]
+        old_heard.append(max([e.wall - sent for e in window if e.channel == old], default=0.0))
+        first_new = next((e.wall - sent for e in window if e.channel in (1, 9) and e.channel != old), None)
+        if first_new is not None:
+            new_heard.append(first_new)
+    return old_heard, new_heard
 
 
 def onset_errors(times: list[float]) -> tuple[dict, float]:
@@ -127,10 +166,10 @@ class Traffic(threading.Thread):
     No transport reports: the daemon would follow them, and the onsets would then show this process's
     own send jitter rather than the daemon's. Transport following is checked by the end-to-end tests."""
 
-    def __init__(self, port: int, rate: float, voices: int):
+    def __init__(self, port: int, rate: float, voices: int, n_styles: int):
         super().__init__(daemon=True)
         self.client = SimpleUDPClient("127.0.0.1", port)
-        self.rate, self.voices = rate, voices
+        self.rate, self.voices, self.n_styles = rate, voices, n_styles
         self.sent = 0
         self.stop = threading.Event()
         self.rng = random.Random(1)
@@ -141,7 +180,7 @@ class Traffic(threading.Thread):
         if choice == 0:
             return f"/stylevae/{v}/temperature", float("nan")  # refused
         if choice == 1:
-            return f"/stylevae/{v}/mix", [r.random() + 0.01 for _ in range(3)]
+            return f"/stylevae/{v}/mix", [r.random() + 0.01 for _ in range(self.n_styles)]
         if choice == 2:
             return f"/stylevae/{v}/density", r.uniform(-0.2, 0.2)
         if choice == 3:
@@ -174,7 +213,7 @@ def drain(sock: socket.socket, stop: threading.Event) -> None:
             continue
 
 
-def daemon_run(folder: Path, seconds: float, period: int, voices: int, rate: float) -> dict:
+def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices: int, rate: float) -> dict:
     jack = harness.JackServer(period=period)
     try:
         launched = time.perf_counter()
@@ -191,24 +230,23 @@ def daemon_run(folder: Path, seconds: float, period: int, voices: int, rate: flo
             osc.send_message(f"/stylevae/{v}/density", 0.5)
             osc.send_message(f"/stylevae/{v}/play", 1)
         time.sleep(2.0)
-        traffic = Traffic(daemon.osc_port, rate, voices)
+        traffic = Traffic(daemon.osc_port, rate, voices, n_styles)
         traffic.start()
-        latencies, channel = [], 1
+        changes, channel = [], 1  # (sent at, the channel voice 1 left)
         started = time.perf_counter()
         while time.perf_counter() - started < seconds:
             time.sleep(1.0 + random.random())
+            changes.append((time.perf_counter(), channel))
             channel = 9 if channel == 1 else 1
-            mark = len(midi.snapshot())
-            sent = time.perf_counter()
             osc.send_message("/stylevae/1/channel", channel)
-            if midi.wait_for(lambda ev, m=mark, c=channel: any(e.is_on and e.channel == c for e in ev[m:]), 5):
-                first = next(e for e in midi.snapshot()[mark:] if e.is_on and e.channel == channel)
-                latencies.append(first.wall - sent)
+        time.sleep(1.0)
         elapsed = time.perf_counter() - started
         traffic.stop.set()
         traffic.join()
         ons = [e for e in midi.snapshot() if e.is_on]
+        old_heard, new_heard = control_latencies(ons, changes)
         rc = daemon.stop(signal.SIGTERM)
+        sender_late = SENDER_SUMMARY.search(daemon.log())
         time.sleep(0.5)
         open_notes = midi.open_notes()
         stop_drain.set()
@@ -216,8 +254,11 @@ def daemon_run(folder: Path, seconds: float, period: int, voices: int, rate: flo
         errors, offset = onset_errors([e.time for e in ons])
         return {"voices": voices, "seconds": elapsed, "note_ons": len(ons), "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
-                "control_to_note_ms": percentiles(latencies, 1000), "open_notes_after_sigterm": open_notes,
-                "exit_code": rc, "ready_seconds_banner": daemon.ready_seconds, "ready_seconds_wall": ready_wall}
+                "control_old_heard_ms": percentiles(old_heard, 1000),
+                "control_new_heard_ms": percentiles(new_heard, 1000), "open_notes_after_sigterm": open_notes,
+                "exit_code": rc, "ready_seconds_banner": daemon.ready_seconds, "ready_seconds_wall": ready_wall,
+                "sender_late_ms": dict(zip(("p50", "p99", "max"), map(float, sender_late.groups())))
+                if sender_late else None}
     finally:
         jack.stop()
 
@@ -252,6 +293,13 @@ def describe_load(load: dict) -> str:
     return text
 
 
+def sender_lateness(daemon: dict) -> str:
+    late = daemon.get("sender_late_ms")
+    if not late:
+        return "not found in the daemon's log"
+    return f"p50 {late['p50']:.2f} ms, p99 {late['p99']:.2f} ms, max {late['max']:.2f} ms"
+
+
 def render(results: dict) -> str:
     h, d = results["hardware"], results["daemon"]
     loaded = results["load_start"]["training_running"] or results["load_end"]["training_running"]
@@ -273,10 +321,14 @@ def render(results: dict) -> str:
         lines.append(f"| {name} | {p['p50']:.3f} | {p['p99']:.3f} | {p['max']:.3f} | {p['n']} | {target} |")
 
     row("decoder step, 1 voice (ms)", results["decode_1"], "p99 <= 1 ms")
+    row("… same, through `StyleVAE.step` (no cached projections)", results["plain_decode_1"], "-")
     row("decoder step, 8 voices (ms)", results["decode_8"], "p99 <= 1.5 ms")
+    row("… same, through `StyleVAE.step`", results["plain_decode_8"], "-")
     row(f"onset error, daemon, {d['voices']} voices (ms)", d["onset_error_ms"], "p99 <= 1, max <= 5 ms")
     row("onset error, reference sender = floor (ms)", results["reference"]["onset_error_ms"], "-")
-    row("control -> first note (ms)", d["control_to_note_ms"], "within the lookahead (167 ms)")
+    row("control -> last note-on with the old setting (ms)", d["control_old_heard_ms"],
+        "within the lookahead (167 ms)")
+    row("control -> first note-on with the new setting (ms)", d["control_new_heard_ms"], "- (waits for a note)")
     lines += [
         "",
         f"- Daemon run: {d['seconds']:.0f} s, {d['note_ons']} note-ons, {d['osc_messages']} OSC messages "
@@ -284,6 +336,8 @@ def render(results: dict) -> str:
         "the daemon's clock free-running (no transport reports, see Traffic in the script).",
         f"- Constant latency removed from the onset errors (median offset): daemon {d['onset_offset_ms']:.3f} ms, "
         f"reference {results['reference']['onset_offset_ms']:.3f} ms.",
+        f"- The daemon's note sender, by its own clock (`perf_counter` when it hands the event to rtmidi, against "
+        f"the event's due time): late by {sender_lateness(d)}.",
         f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}).",
         f"- Ready to play: {d['ready_seconds_banner']:.2f} s after start by the daemon's own count, "
         f"{d['ready_seconds_wall']:.2f} s from process launch to banner (includes Python and torch imports).",
@@ -297,7 +351,7 @@ def render(results: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the daemon run (default 60)")
-    parser.add_argument("--checkpoint", type=Path, help="default: a random-weight model of the default size")
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT, help="default: the shipped model")
     parser.add_argument("--period", type=int, default=32, help="JACK period in frames (default 32)")
     parser.add_argument("--voices", type=int, default=4, help="voices playing in the daemon run (default 4)")
     parser.add_argument("--rate", type=float, default=150.0, help="OSC messages per second (default 150)")
@@ -305,20 +359,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = args.checkpoint or harness.random_checkpoint(Path(tmp) / "model", small=False)
-        results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                   "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
-                   "hardware": hardware(), "load_start": machine_load(), "period": args.period,
-                   "checkpoint": str(args.checkpoint) if args.checkpoint else "random weights, default sizes "
-                   "(embed 64, decoder 2x256, z_content 256, style 64)"}
-        print("decoder steps ...", flush=True)
-        results["decode_1"] = decode_latency(folder, 1, args.steps)
-        results["decode_8"] = decode_latency(folder, 8, args.steps)
-        print(f"daemon on JACK for {args.seconds:g} s ...", flush=True)
-        results["daemon"] = daemon_run(folder, args.seconds, args.period, args.voices, args.rate)
-        print("reference sender ...", flush=True)
-        results["reference"] = reference_run(min(args.seconds, 20.0), args.period)
+    results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
+               "hardware": hardware(), "load_start": machine_load(), "period": args.period,
+               "checkpoint": str(args.checkpoint)}
+    print("decoder steps ...", flush=True)
+    torch.set_num_threads(1)  # as the daemon runs
+    loaded = ckpt.load(args.checkpoint)
+    for voices in (1, 8):
+        results[f"decode_{voices}"] = decode_latency(loaded, voices, args.steps)
+        results[f"plain_decode_{voices}"] = plain_step_latency(loaded, voices, args.steps)
+    print(f"daemon on JACK for {args.seconds:g} s ...", flush=True)
+    results["daemon"] = daemon_run(args.checkpoint, loaded.model.config.n_styles, args.seconds, args.period,
+                                   args.voices, args.rate)
+    print(f"reference sender for {args.seconds:g} s ...", flush=True)
+    results["reference"] = reference_run(args.seconds, args.period)
     results["load_end"] = machine_load()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=1))

@@ -27,6 +27,7 @@ from bridge.scheduler import Scheduler
 from bridge.voice import NoteReport, Voice, density_bias
 from model.checkpoint import Checkpoint
 from model.generate import make_z
+from model.stepper import Stepper
 from model.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from model.vae import DecoderState, StyleVAE
 
@@ -52,6 +53,7 @@ class _Slot:
     """One voice's tensors while it is outside the batch."""
 
     z: torch.Tensor  # (1, z_size)
+    z_gates: torch.Tensor  # (1, 4·dec_hidden): z's part of the decoder's first gates (model/stepper.py)
     state: DecoderState
     previous: int
     bias: torch.Tensor  # (1, V)
@@ -63,16 +65,17 @@ class Decoder:
     """The torch side of the voices: their z, decoder state, last token, logit bias and temperature.
 
     Voices that decode together stay stacked in one batch from step to step, so a steady step is one
-    ``model.step`` and a softmax whatever the number of voices; the batch is rebuilt only when the set of
+    ``Stepper.step`` and a softmax whatever the number of voices; the batch is rebuilt only when the set of
     voices decoding changes or one of them changes (a new z, a new phrase, a new temperature or density).
     """
 
     def __init__(self, model: StyleVAE, device: torch.device):
         self.model = model
+        self.stepper = Stepper(model)
         self.device = device
         self._slots: dict[int, _Slot] = {}
         self._rows: tuple[int, ...] = ()
-        self._z = self._bias = self._temperature = torch.empty(0)
+        self._z_gates = self._bias = self._temperature = torch.empty(0)
         self._state: DecoderState = []
         self._previous = torch.empty(0, dtype=torch.long)
 
@@ -96,8 +99,9 @@ class Decoder:
             weights = torch.tensor([settings.weights], dtype=torch.float32, device=self.device)
             content = torch.from_numpy(voice.z_content[None]).to(self.device)
             z = make_z(self.model, weights, content)
+            z_gates = self.stepper.z_gates(z)
         else:
-            z = slot.z
+            z, z_gates = slot.z, slot.z_gates
         if slot is None or voice.reset_decoder:
             state, previous = self.model.initial_state(z), self.model.start_token
         else:
@@ -106,14 +110,13 @@ class Decoder:
             bias = torch.from_numpy(density_bias(settings.density, self.model.config.vocab_size)[None]).to(self.device)
         else:
             bias = slot.bias
-        self._slots[n] = _Slot(z, state, previous, bias, settings.temperature, settings.density)
+        self._slots[n] = _Slot(z, z_gates, state, previous, bias, settings.temperature, settings.density)
         voice.z_dirty = voice.reset_decoder = False
 
     def _unbatch(self) -> None:
         """Give every voice in the batch its own rows back (views, no copies)."""
         for row, n in enumerate(self._rows):
             slot = self._slots[n]
-            slot.z = self._z[row : row + 1]
             slot.state = [(h[row : row + 1], c[row : row + 1]) for h, c in self._state]
             slot.previous = int(self._previous[row])
         self._rows = ()
@@ -123,7 +126,7 @@ class Decoder:
             return
         self._unbatch()
         slots = [self._slots[n] for n in numbers]
-        self._z = torch.cat([s.z for s in slots])
+        self._z_gates = torch.cat([s.z_gates for s in slots])
         layers = len(slots[0].state)
         self._state = [
             (torch.cat([s.state[i][0] for s in slots]), torch.cat([s.state[i][1] for s in slots]))
@@ -138,7 +141,7 @@ class Decoder:
     def step(self, voices: Sequence[Voice]) -> list[int]:
         """One decoder step for each (prepared) voice, in one forward pass: their next tokens."""
         self._batch(tuple(v.number for v in voices))
-        logits, self._state = self.model.step(self._previous, self._z, self._state)
+        logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
         probabilities = torch.softmax((logits + self._bias) / self._temperature, dim=-1)
         uniforms = torch.tensor([v.sampler.random() for v in voices], device=self.device)
         self._previous = sample_rows(probabilities, uniforms)

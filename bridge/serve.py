@@ -6,6 +6,7 @@ the main thread only waits for a signal. On exit every sounding note is ended be
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -105,6 +106,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
             server.stop()
         raise UserError(str(exc)) from None
     warm_up(engine)
+    gc.freeze()  # start-up's objects (torch, the model) leave the collector's view: shorter pauses while playing
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

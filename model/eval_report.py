@@ -51,6 +51,7 @@ def summary(metrics: dict) -> list[str]:
     if MAIN not in models:
         return lines + ["No model named `stylevae` was evaluated, so there is no comparison.", ""]
     main = models[MAIN]
+    lines += targets(main, models.get(BASELINE))
     if BASELINE not in models:
         lines += [f"Only `{MAIN}` was evaluated: give `--baseline` for the comparison the paper claims.", ""]
     if BASELINE in models:
@@ -97,6 +98,31 @@ def summary(metrics: dict) -> list[str]:
             "",
         ]
     return lines
+
+
+def met(value: float | None, goal: float) -> str:
+    return "not measured" if value is None else ("met" if value >= goal else "**missed**")
+
+
+def targets(main: dict, base: dict | None) -> list[str]:
+    """The model's targets (the project's issue 3), each with its measured value."""
+    rec, gen = main["reconstruction"], main["generation"]
+    whole = main.get("teacher_forced_whole_test", {}).get("accuracy")
+    share = rec["active_units"] / rec["z_content"]
+    lines = [
+        f"Targets for `{MAIN}`:",
+        "",
+        f"- teacher-forced token accuracy ≥ 0.90: whole test split {fmt(whole)} ({met(whole, 0.9)}); "
+        f"style-balanced subset {fmt(rec['teacher_forced_accuracy'])} ({met(rec['teacher_forced_accuracy'], 0.9)}).",
+        f"- generated-phrase style accuracy ≥ 0.8 × the classifier's on real test phrases: ratio "
+        f"{fmt(gen['ratio_to_real'])} ({met(gen['ratio_to_real'], 0.8)}).",
+        f"- active units ≥ 25 % of z_c: {rec['active_units']}/{rec['z_content']} = {share:.0%} ({met(share, 0.25)}).",
+    ]
+    if base is not None:
+        theirs = base["generation"]["balanced_accuracy"]
+        lines.append(f"- generated-phrase style accuracy above the baseline's: {fmt(gen['balanced_accuracy'])} vs "
+                     f"{fmt(theirs)} ({met(gen['balanced_accuracy'] - theirs, 1e-9)}).")
+    return lines + [""]
 
 
 def explanations(main: dict, base: dict) -> list[str]:
@@ -163,7 +189,7 @@ def render(metrics: dict) -> str:
         *summary(metrics),
         *models_section(models),
         *classifier_section(metrics),
-        *reconstruction_section(models, names),
+        *reconstruction_section(models, names, data["styles"]),
         *generation_section(metrics, names),
         *features_section(metrics, names),
         *restyle_section(models, names, data["styles"]),
@@ -226,17 +252,29 @@ RECON_ROWS = (
 )
 
 
-def reconstruction_section(models: dict, names: list[str]) -> list[str]:
+def reconstruction_section(models: dict, names: list[str], styles: list[str]) -> list[str]:
     rows = [[label, *[models[n]["reconstruction"].get(key) for n in names]] for key, label in RECON_ROWS]
-    return [
+    whole = [models[n].get("teacher_forced_whole_test") for n in names]
+    lines = [
         "## Reconstruction and the latent code (test phrases)",
         "",
         "Decoded from the posterior mean z_c with the true style's one-hot weights (the same information for "
         "both kinds). Token accuracy counts every step, most of which are holds; the note-on rows count only "
-        "steps where the true token starts a note.",
+        "steps where the true token starts a note. The table below scores a style-balanced subset of the "
+        f"test split ({models[names[0]]['reconstruction']['phrases']} phrases), where every style weighs the same.",
         "",
         *table(["metric", *names], rows),
     ]
+    if all(whole):
+        lines += [
+            "",
+            f"Teacher-forced token accuracy over the **whole** test split ({whole[0]['phrases']} phrases, its own "
+            "style mix, which is mostly Palestrina and German folk songs), and per style:",
+            "",
+            *table(["", *names], [["whole test split", *[w["accuracy"] for w in whole]]]
+                   + [[s, *[w["per_style"][i] for w in whole]] for i, s in enumerate(styles)]),
+        ]
+    return lines
 
 
 def generation_section(metrics: dict, names: list[str]) -> list[str]:
@@ -248,6 +286,10 @@ def generation_section(metrics: dict, names: list[str]) -> list[str]:
         ["ratio generated / real", *[models[n]["generation"]["ratio_to_real"] for n in names]],
     ]
     rows += [[f"recall: {s}", *[models[n]["generation"]["per_style"][i] for n in names]] for i, s in enumerate(styles)]
+    temperatures = sorted({t for n in names for t in models[n].get("generation_by_temperature", {})}, key=float)
+    if temperatures:
+        rows += [[f"classifier accuracy at temperature {t}",
+                  *[models[n].get("generation_by_temperature", {}).get(t) for n in names]] for t in temperatures]
     lines = [
         "## Style of generated phrases",
         "",

@@ -39,7 +39,8 @@ class EvalError(Exception):
 class EvalConfig:
     max_test: int = 2800  # test phrases for reconstruction and latent metrics (style-balanced random subset)
     per_style: int = 200  # phrases generated per style from z_c ~ N(0, I)
-    temperature: float = 1.0  # for those
+    temperature: float = 1.0  # for those (the daemon's default)
+    other_temperatures: tuple[float, ...] = (0.5, 0.75)  # the same style test at these, for the performer's guide
     real_per_style: int = 1000  # real test phrases per style for the feature distributions
     restyle_per_style: int = 30  # source phrases per style, each restyled into every other style
     blend_pair: tuple[str, str] | None = None  # default: BLEND_PREFERENCE if present, else the first and last style
@@ -139,6 +140,29 @@ def reconstruction(model: StyleVAE, tokens: np.ndarray, labels: np.ndarray, batc
         )
     result["style_in_z_c"] = style_probe(mu.numpy(), labels)
     return {**result, **latent_stats(mu, logvar)}, mu.numpy()
+
+
+@torch.no_grad()
+def teacher_forced_by_style(model: StyleVAE, tokens: np.ndarray, labels: np.ndarray, batch: int) -> dict:
+    """Teacher-forced token accuracy over a whole split, in its own style mix, and per style.
+
+    ``reconstruction`` scores a style-balanced subset, where the small styles weigh as much as Palestrina;
+    this is the plain number over every test phrase, as MusicVAE reports it, with the per-style parts.
+    """
+    x = torch.as_tensor(tokens, dtype=torch.long)
+    weights = one_hot(labels, model.config.n_styles)
+    hits = []
+    for i in range(0, len(x), batch):
+        xb = x[i : i + batch]
+        z = make_z(model, weights[i : i + batch], model.encode(xb).mu)
+        hits.append((model.decode(z, xb).argmax(-1) == xb).float().mean(1))
+    per_phrase = torch.cat(hits).numpy()
+    return {
+        "accuracy": float(per_phrase.mean()),
+        "phrases": len(x),
+        "per_style": [float(per_phrase[labels == s].mean()) if (labels == s).any() else None
+                      for s in range(model.config.n_styles)],
+    }
 
 
 def style_probe(mu: np.ndarray, labels: np.ndarray) -> float:
@@ -424,11 +448,17 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
         model = ckpt.model.cpu().eval()
         entry: dict = {"facts": model_facts(ckpt)}
         entry["reconstruction"], latents[name] = reconstruction(model, recon_tokens, recon_labels, config.batch)
+        entry["teacher_forced_whole_test"] = teacher_forced_by_style(model, test.tokens, test.style, config.batch)
         generated, labels = generate_per_style(model, steps, config.per_style, config.temperature, config.seed)
         generated_samples[name] = by_style(generated, labels, n_styles, data.vocab)
         entry["generation"] = judge(judge_model.model, generated, labels, n_styles)
         entry["generation"]["ratio_to_real"] = ratio(entry["generation"]["balanced_accuracy"],
                                                      real_judgement["balanced_accuracy"])
+        by_temperature = {str(config.temperature): entry["generation"]["balanced_accuracy"]}
+        for t in config.other_temperatures:
+            phrases = generate_per_style(model, steps, config.per_style, t, config.seed)
+            by_temperature[str(t)] = judge(judge_model.model, *phrases, n_styles)["balanced_accuracy"]
+        entry["generation_by_temperature"] = by_temperature
         entry["features"] = feature_distributions(real_samples, generated_samples[name], data.styles)
         entry["restyle"] = restyle_eval(model, judge_model.model, test, config.restyle_per_style, config.seed,
                                         config.batch)

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from model.stepper import Stepper
 from model.vae import DecoderState, StyleVAE
 
 
@@ -73,19 +74,21 @@ def sample_token(logits: Tensor, temperature: Tensor, generator: torch.Generator
 
 
 class StepDecoder:
-    """A batch of melodies decoded one step at a time; z may change between steps."""
+    """A batch of melodies decoded one step at a time (the daemon's engine does the same with voices whose z
+    changes between steps)."""
 
     def __init__(self, model: StyleVAE, z: Tensor):
-        self.model = model
-        self.z = z
-        self.state: DecoderState = model.initial_state(z)
+        self.stepper = Stepper(model)
+        with torch.no_grad():
+            self.state: DecoderState = model.initial_state(z)
+        self.z_gates = self.stepper.z_gates(z)
         self.previous = torch.full((len(z),), model.start_token, dtype=torch.long, device=z.device)
 
     @torch.no_grad()
     def step(
         self, temperature: Tensor, logit_bias: Tensor | None = None, generator: torch.Generator | None = None
     ) -> Tensor:
-        logits, self.state = self.model.step(self.previous, self.z, self.state)
+        logits, self.state = self.stepper.step(self.previous, self.z_gates, self.state)
         if logit_bias is not None:
             logits = logits + logit_bias
         self.previous = sample_token(logits, temperature, generator)

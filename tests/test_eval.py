@@ -88,12 +88,18 @@ def test_eval_end_to_end(tiny, tmp_path, capsys):
         for key in ("teacher_forced_accuracy", "free_running_accuracy", "free_running_note_accuracy"):
             assert 0.0 <= recon[key] <= 1.0
         assert 0 <= recon["active_units"] <= recon["z_content"] == 8 and recon["kl"] >= 0
+        whole = entry["teacher_forced_whole_test"]
+        counts = metrics["data"]["test_phrases_per_style"]
+        assert whole["phrases"] == metrics["data"]["test_phrases"] == sum(counts)
+        assert whole["accuracy"] == pytest.approx(np.dot(whole["per_style"], counts) / sum(counts), abs=1e-6)
         assert ("style_head_accuracy" in recon) == ("free_running_accuracy_own_style" in recon) == (name != "baseline")
         generation = entry["generation"]
         assert generation["n"] == 3 * 12 and np.array(generation["confusion"]).sum() == 36
         assert generation["ratio_to_real"] == pytest.approx(
             generation["balanced_accuracy"] / metrics["classifier"]["test"]["balanced_accuracy"]
         )
+        assert set(entry["generation_by_temperature"]) == {"0.5", "0.75", "1.0"}
+        assert entry["generation_by_temperature"]["1.0"] == generation["balanced_accuracy"]
         for feature in entry["features"]["mean"].values():
             assert 0.0 <= feature["overlap"] <= 1.0
         restyle = entry["restyle"]
@@ -110,6 +116,7 @@ def test_eval_end_to_end(tiny, tmp_path, capsys):
     report = (out / "report.md").read_text()
     assert "## Summary" in report and "| teacher-forced token accuracy |" in report and "no_mu" in report
     assert "Hardware:" in report and "Blending fast → slow" in report
+    assert "Targets for `stylevae`" in report and "| whole test split |" in report
     assert "report.md" in capsys.readouterr().out
 
 

@@ -53,12 +53,12 @@ def free_udp_port() -> int:
 # --- checkpoints -----------------------------------------------------------------------------------------
 
 
-def random_checkpoint(folder: Path, small: bool = True, seed: int = 0) -> Path:
-    """A random-weight model (small for tests; ModelConfig's default sizes for benchmarks)."""
+def random_checkpoint(folder: Path, seed: int = 0) -> Path:
+    """A small random-weight model: fast to load, for tests where what it plays does not matter."""
     torch.manual_seed(seed)
     vocab = Vocabulary()
-    sizes = dict(embed_dim=16, enc_hidden=32, dec_hidden=32, z_content=16, style_dim=8) if small else {}
-    model = StyleVAE(ModelConfig(n_styles=3, vocab_size=vocab.size, **sizes))
+    model = StyleVAE(ModelConfig(n_styles=3, vocab_size=vocab.size, embed_dim=16, enc_hidden=32, dec_hidden=32,
+                                 z_content=16, style_dim=8))
     save(Checkpoint(model, vocab, ["a", "b", "c"], {"steps": 32}), folder)
     return folder
 
