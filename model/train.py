@@ -47,6 +47,7 @@ class TrainConfig:
     epochs: int = 30
     epoch_size: int = 0  # phrases per epoch; 0 = the training split's size
     max_minutes: float = 0.0  # stop after this long (0 = no limit)
+    stop_accuracy: float = 0.0  # stop after the first epoch whose validation token accuracy reaches this (0 = never)
     grad_clip: float = 1.0
     threads: int = 0  # torch threads per process (0 = all cores / processes)
     # the loss and its schedules
@@ -222,7 +223,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                 bar.set_postfix({k: f"{v:.3g}" for k, v in shown.items()}, p=f"{hyper.sample_probability:.2f}")
         progress["epoch"] = epoch + 1
         progress["seconds"] = time.perf_counter() - started
-        out_of_time = config.max_minutes > 0 and progress["seconds"] > config.max_minutes * 60
+        stop = config.max_minutes > 0 and progress["seconds"] > config.max_minutes * 60
         if rank == 0:
             valid = score(model, valid_set, config.final_hyper(), device)
             valid_loss = valid["recon"] + config.beta * valid["kl"]
@@ -240,6 +241,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                 f"accuracy {valid['accuracy']:.3f} style accuracy {valid['style_accuracy']:.3f}",
                 flush=True,
             )
+            stop = stop or 0 < config.stop_accuracy <= valid["accuracy"]
             ckpt = checkpoint.Checkpoint(model, vocab, data.styles, {**meta, "progress": _summary(progress)})
             if valid_loss < progress["best_valid"]:
                 progress["best_valid"] = valid_loss
@@ -249,9 +251,11 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
                 checkpoint.save(ckpt, out / "epochs" / f"{epoch + 1:02d}")
             _save_progress(out / "last", model, optimizer, progress)
             (out / "history.json").write_text(json.dumps(progress["history"], indent=1))
-        if world > 1:
-            dist.barrier()
-        if out_of_time:
+        if world > 1:  # rank 0 decides (only it validates), the others follow
+            decision = torch.tensor([int(stop)], device=device)
+            dist.broadcast(decision, src=0)
+            stop = bool(decision.item())
+        if stop:
             break
     if world > 1:
         dist.destroy_process_group()

@@ -53,6 +53,16 @@ def test_loss_goes_down(tiny_data, tmp_path):
     assert history[-1]["valid_recon"] < history[0]["valid_recon"]
 
 
+def test_training_stops_once_validation_accuracy_reaches_the_goal(tiny_data, tmp_path):
+    train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=4, stop_accuracy=0.01, **TINY))
+    assert_stopped_at_the_goal(json.loads((tmp_path / "history.json").read_text()), goal=0.01, epochs=4)
+
+
+def assert_stopped_at_the_goal(history: list[dict], goal: float, epochs: int) -> None:
+    accuracies = [h["valid_accuracy"] for h in history]
+    assert len(accuracies) < epochs and accuracies[-1] >= goal and all(a < goal for a in accuracies[:-1])
+
+
 def test_augmentation_keeps_notes_in_range_and_rhythm_intact():
     vocab = Vocabulary()
     tokens = torch.randint(0, vocab.size, (256, 32))
@@ -79,7 +89,8 @@ def test_data_parallel_training_with_torchrun(tiny_data, tmp_path):
             "model.train",
             f"--data={tiny_data}",
             f"--out={tmp_path}",
-            "--epochs=1",
+            "--epochs=4",
+            "--stop-accuracy=0.01",  # reached after an epoch or two: both ranks must stop there together
             *args,
         ],
         capture_output=True,
@@ -90,5 +101,6 @@ def test_data_parallel_training_with_torchrun(tiny_data, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     progress = json.loads((tmp_path / "last" / "progress.json").read_text())
     single = len(dataset.load(tiny_data).split("train")) // (TINY["batch_size"] * 2)
-    assert progress["step"] == single  # two ranks share each epoch
+    assert_stopped_at_the_goal(json.loads((tmp_path / "history.json").read_text()), goal=0.01, epochs=4)
+    assert progress["step"] == progress["epoch"] * single  # two ranks share each epoch
     checkpoint.load(tmp_path / "best")
