@@ -5,7 +5,7 @@ ahead of time.
 every step. But z only changes with the style or the phrase, and the embedding takes one of V + 1 values,
 so both products become tables: a (V + 1, 4H) table of token gates computed once per model, and the z
 gates (B, 4H) computed once per z. The upper layers' two products are one product over [x ; h]. This
-halves the cost of a one-voice step on a CPU (``bench/bridge_bench.py``), and gives the same logits as
+cuts a one-voice step by about 40 % on this project's CPU (``bench/bridge_bench.py``), and gives the same logits as
 ``StyleVAE.step`` to float rounding (``tests/test_stepper.py``).
 
 The tables are a snapshot of the weights: build a ``Stepper`` from a trained model, not during training.
