@@ -1,7 +1,7 @@
 """Benchmark of the live daemon (issue 4, item 7). Writes bench/results/bridge_bench.{json,md}.
 
 1. Decoder step latency, in process, as the engine runs it (batched cached-projection step + per-voice
-   sampling), for 1 and 8 voices, beside the same step through ``StyleVAE.step``.
+   sampling), for 1 and 8 voices on 1 and 2 torch threads, beside the same step through ``StyleVAE.step``.
 2. MIDI onset error at a real JACK listener against the ideal 16th grid: `stylevae serve` on a
    dummy-driver JACK server with a small period, 180 BPM, several voices, while a client sends OSC
    control traffic (>= 100 messages/s). Onset times are JACK's (python-rtmidi's timestamps); the
@@ -13,7 +13,7 @@
    the new one, at the listener (one perf_counter for both ends).
 5. Notes left open after SIGTERM; time from start to ready.
 
-Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--checkpoint DIR] [--period 32] [--name NAME]
+Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--name NAME]
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
 BPM = 180.0
+THREADS = (1, 2)  # torch threads the decoder step is timed with, side by side
 STEP = 60.0 / BPM / 4
 REFERENCE = """
 import os, sys, time, rtmidi
@@ -213,11 +214,12 @@ def drain(sock: socket.socket, stop: threading.Event) -> None:
             continue
 
 
-def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices: int, rate: float) -> dict:
+def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices: int, rate: float,
+               threads: int) -> dict:
     jack = harness.JackServer(period=period)
     try:
         launched = time.perf_counter()
-        daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM))
+        daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM), "--torch-threads", str(threads))
         ready_wall = time.perf_counter() - launched
         midi = harness.MidiListener(daemon.midi_port)
         replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -252,7 +254,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         stop_drain.set()
         midi.close()
         errors, offset = onset_errors([e.time for e in ons])
-        return {"voices": voices, "seconds": elapsed, "note_ons": len(ons), "osc_messages": traffic.sent,
+        return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
+                "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
                 "control_old_heard_ms": percentiles(old_heard, 1000),
                 "control_new_heard_ms": percentiles(new_heard, 1000), "open_notes_after_sigterm": open_notes,
@@ -320,11 +323,13 @@ def render(results: dict) -> str:
     def row(name, p, target):
         lines.append(f"| {name} | {p['p50']:.3f} | {p['p99']:.3f} | {p['max']:.3f} | {p['n']} | {target} |")
 
-    row("decoder step, 1 voice (ms)", results["decode_1"], "p99 <= 1 ms")
-    row("… same, through `StyleVAE.step` (no cached projections)", results["plain_decode_1"], "-")
-    row("decoder step, 8 voices (ms)", results["decode_8"], "p99 <= 1.5 ms")
-    row("… same, through `StyleVAE.step`", results["plain_decode_8"], "-")
-    row(f"onset error, daemon, {d['voices']} voices (ms)", d["onset_error_ms"], "p99 <= 1, max <= 5 ms")
+    for voices, target in ((1, "p99 <= 1 ms"), (8, "p99 <= 1.5 ms")):
+        for threads in THREADS:
+            row(f"decoder step, {voices} voice{'s' * (voices > 1)}, {threads} torch thread{'s' * (threads > 1)} (ms)",
+                results[f"decode_{voices}_t{threads}"], target)
+        row("… same, through `StyleVAE.step` (no cached projections), 1 thread", results[f"plain_decode_{voices}"], "-")
+    row(f"onset error, daemon, {d['voices']} voices, {d['torch_threads']} torch thread(s) (ms)", d["onset_error_ms"],
+        "p99 <= 1, max <= 5 ms")
     row("onset error, reference sender = floor (ms)", results["reference"]["onset_error_ms"], "-")
     row("control -> last note-on with the old setting (ms)", d["control_old_heard_ms"],
         "within the lookahead (167 ms)")
@@ -355,6 +360,7 @@ def main() -> None:
     parser.add_argument("--period", type=int, default=32, help="JACK period in frames (default 32)")
     parser.add_argument("--voices", type=int, default=4, help="voices playing in the daemon run (default 4)")
     parser.add_argument("--rate", type=float, default=150.0, help="OSC messages per second (default 150)")
+    parser.add_argument("--torch-threads", type=int, default=1, help="the daemon's --torch-threads (default 1)")
     parser.add_argument("--steps", type=int, default=3000, help="decoder steps timed per batch size")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")
@@ -364,14 +370,16 @@ def main() -> None:
                "hardware": hardware(), "load_start": machine_load(), "period": args.period,
                "checkpoint": str(args.checkpoint)}
     print("decoder steps ...", flush=True)
-    torch.set_num_threads(1)  # as the daemon runs
     loaded = ckpt.load(args.checkpoint)
     for voices in (1, 8):
-        results[f"decode_{voices}"] = decode_latency(loaded, voices, args.steps)
+        for threads in THREADS:
+            torch.set_num_threads(threads)
+            results[f"decode_{voices}_t{threads}"] = decode_latency(loaded, voices, args.steps)
+        torch.set_num_threads(1)
         results[f"plain_decode_{voices}"] = plain_step_latency(loaded, voices, args.steps)
     print(f"daemon on JACK for {args.seconds:g} s ...", flush=True)
     results["daemon"] = daemon_run(args.checkpoint, loaded.model.config.n_styles, args.seconds, args.period,
-                                   args.voices, args.rate)
+                                   args.voices, args.rate, args.torch_threads)
     print(f"reference sender for {args.seconds:g} s ...", flush=True)
     results["reference"] = reference_run(args.seconds, args.period)
     results["load_end"] = machine_load()

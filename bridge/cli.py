@@ -44,6 +44,8 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--quantize", choices=bridge_config.QUANTIZE, default=d.quantize,
                        help="when voice changes take effect (default: %(default)s)")
     serve.add_argument("--seed", type=int, help="seed the voices' phrases, for reproducible runs")
+    serve.add_argument("--torch-threads", type=int, default=d.torch_threads, help="threads for the decoder's "
+                       "matrix products (default: %(default)s; bench/results/bridge_bench.md compares 1 and 2)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
     serve.set_defaults(run=run_serve)
 
@@ -70,6 +72,7 @@ def run_serve(args: argparse.Namespace) -> None:
             lookahead_beats=args.lookahead,
             quantize=args.quantize,
             seed=args.seed,
+            torch_threads=args.torch_threads,
         )
     except ValueError as exc:
         raise model_cli.UserError(str(exc)) from None

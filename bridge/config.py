@@ -30,7 +30,7 @@ class BridgeConfig:
     max_correction: float = 0.1  # the most the clock speeds up or slows down to phase-lock (fraction)
     late_drop_beats: float = 0.125  # a note-on later than this is dropped, never played as a burst
     seed: int | None = None  # for reproducible phrases
-    torch_threads: int = 1  # decoding is memory-bound: one thread leaves a core to the note sender
+    torch_threads: int = 1  # one thread leaves the other core to the note sender and JACK
 
     def __post_init__(self) -> None:
         if self.midi_backend not in BACKENDS:
@@ -41,5 +41,7 @@ class BridgeConfig:
             raise ValueError(f"lookahead must be within {MIN_LOOKAHEAD}..4 beats, got {self.lookahead_beats}")
         if not 20 <= self.bpm <= 999:
             raise ValueError(f"tempo must be within 20..999 BPM, got {self.bpm}")
+        if not 1 <= self.torch_threads <= 64:
+            raise ValueError(f"torch threads must be within 1..64, got {self.torch_threads}")
         if not 0 < self.osc_port < 65536:
             raise ValueError(f"OSC port must be within 1..65535, got {self.osc_port}")

@@ -213,9 +213,16 @@ def models_section(models: dict) -> list[str]:
         f = entry["facts"]
         trained = f.get("trained") or {}
         rows.append([name, f["kind"], f"`{f['path']}`", f["parameters"], f["config"]["z_content"], f["beta_mu"],
-                     trained.get("epoch"), trained.get("step")])
-    return ["## Models", "", *table(["name", "kind", "checkpoint", "parameters", "z_c size", "β_μ", "epochs",
-                                      "steps"], rows)]
+                     f.get("critic_weight", 0.0), trained.get("epoch"), trained.get("step")])
+    return [
+        "## Models",
+        "",
+        *table(["name", "kind", "checkpoint", "parameters", "z_c size", "β_μ", "critic weight", "epochs", "steps"],
+               rows),
+        "",
+        "A critic weight above 0 means the model was trained with the content critic (beyond the paper, "
+        "`model/vae.py`): the encoder was penalised for style that a small critic could read from z_c.",
+    ]
 
 
 def classifier_section(metrics: dict) -> list[str]:

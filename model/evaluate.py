@@ -396,6 +396,7 @@ def model_facts(ckpt: checkpoint.Checkpoint) -> dict:
         "config": asdict(ckpt.model.config),
         "parameters": sum(p.numel() for p in ckpt.model.parameters()),
         "beta_mu": train.get("beta_mu"),
+        "critic_weight": train.get("critic_weight", 0.0),
         "transpose": train.get("transpose"),
         "trained": ckpt.meta.get("progress"),
         "train_phrases": ckpt.meta.get("data", {}).get("train_phrases"),

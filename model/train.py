@@ -58,6 +58,7 @@ class TrainConfig:
     tau_start: float = 1.0
     tau_end: float = 0.5
     style_weight: float = 1.0
+    critic_weight: float = 0.0  # beyond the paper: penalise style readable from z_c (0 = no critic)
     sampling_rate: float = 2000.0  # inverse-sigmoid scheduled sampling; 0 = teacher forcing only
     max_sample_probability: float = 0.5
     transpose: int = 5  # augmentation: random shift within ± semitones
@@ -66,7 +67,7 @@ class TrainConfig:
 
     def model_config(self, n_styles: int, vocab_size: int) -> ModelConfig:
         shared = {f.name: getattr(self, f.name) for f in fields(ModelConfig) if hasattr(self, f.name)}
-        return ModelConfig(n_styles=n_styles, vocab_size=vocab_size, **shared)
+        return ModelConfig(n_styles=n_styles, vocab_size=vocab_size, content_critic=self.critic_weight > 0, **shared)
 
     def hyper(self, step: int, total_steps: int) -> LossWeights:
         progress = min(step / max(total_steps, 1), 1.0)
@@ -77,11 +78,14 @@ class TrainConfig:
             tau=self.tau_start * (self.tau_end / self.tau_start) ** progress,
             style_weight=self.style_weight,
             sample_probability=min(inverse_sigmoid(step, self.sampling_rate), self.max_sample_probability),
+            critic_weight=self.critic_weight,
         )
 
     def final_hyper(self) -> LossWeights:
         """The schedules' end values, without sampling: what validation and evaluation score."""
-        return LossWeights(self.beta, self.free_bits, self.beta_mu, self.tau_end, self.style_weight, 0.0)
+        return LossWeights(
+            self.beta, self.free_bits, self.beta_mu, self.tau_end, self.style_weight, 0.0, self.critic_weight
+        )
 
 
 def augment(tokens: torch.Tensor, max_shift: int, vocab_size: int, generator: torch.Generator) -> torch.Tensor:
@@ -219,7 +223,11 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             for group in optimizer.param_groups:
                 group["lr"] = max(config.lr_min, config.lr * config.lr_decay ** progress["step"])
             if b % 10 == 0:
-                shown = {k: float(losses[k].detach()) for k in ("loss", "recon", "kl", "accuracy", "style_accuracy")}
+                shown = {
+                    k: float(losses[k].detach())
+                    for k in ("loss", "recon", "kl", "accuracy", "style_accuracy", "critic_accuracy")
+                    if k in losses
+                }
                 bar.set_postfix({k: f"{v:.3g}" for k, v in shown.items()}, p=f"{hyper.sample_probability:.2f}")
         progress["epoch"] = epoch + 1
         progress["seconds"] = time.perf_counter() - started

@@ -14,6 +14,11 @@ decoder's input at every step, so the live daemon can change the style between t
 The decoder is a stack of ``nn.LSTMCell`` run one step at a time, in training and at generation alike:
 step-by-step cells are what a real-time caller needs (about 10× cheaper per step than ``nn.LSTM``), and
 scheduled sampling needs the step loop anyway.
+
+Beyond the paper, optional (``content_critic``): a small critic learns to read the style from z_c, and the
+encoder is penalised by how well it can (John et al. 2019's adversarial entropy term). Without it the
+decoder learns to take style from z_c, and a z_c drawn from N(0, I) then pulls generation away from the
+requested style (docs/tradeoff).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class ModelConfig:
     dec_layers: int = 2
     z_content: int = 256
     style_dim: int = 64  # d_s, the codebook's width (stylevae only)
+    content_critic: bool = False  # a training-only critic that reads style from z_c (beyond the paper)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -82,6 +88,8 @@ class StyleVAE(nn.Module):
         sizes = [c.embed_dim + c.z_size] + [c.dec_hidden] * (c.dec_layers - 1)
         self.decoder = nn.ModuleList(nn.LSTMCell(size, c.dec_hidden) for size in sizes)
         self.to_logits = nn.Linear(c.dec_hidden, c.vocab_size)
+        if c.content_critic:
+            self.critic = nn.Sequential(nn.Linear(c.z_content, 256), nn.ReLU(), nn.Linear(256, c.n_styles))
 
     # --- encoding -------------------------------------------------------------------------------------
 
@@ -160,7 +168,7 @@ class StyleVAE(nn.Module):
         mu_loss = mu_forcing(enc.mu, hyper.beta_mu) if hyper.beta_mu > 0 else torch.zeros((), device=tokens.device)
         total = recon + hyper.beta * kl_term + hyper.style_weight * style_loss + mu_loss
         accuracy = (logits.argmax(-1) == tokens).float().mean()
-        return {
+        losses = {
             "loss": total,
             "recon": recon,
             "kl": kl,
@@ -168,6 +176,26 @@ class StyleVAE(nn.Module):
             "mu": mu_loss,
             "accuracy": accuracy,
             "style_accuracy": style_accuracy,
+        }
+        if self.config.content_critic:
+            losses.update(self.critic_losses(z_c, styles))
+            losses["loss"] = total + losses["critic"] + hyper.critic_weight * losses["leak"]
+        return losses
+
+    def critic_losses(self, z_c: Tensor, styles: Tensor) -> dict[str, Tensor]:
+        """The critic's own loss (on a detached z_c: it trains only the critic) and the encoder's penalty.
+
+        The penalty is log S − H(critic's verdict), computed with the critic's weights detached so that it
+        trains only the encoder: 0 when the critic cannot tell the styles apart from z_c.
+        """
+        critic_logits = self.critic(z_c.detach())  # (B, S)
+        frozen = {name: p.detach() for name, p in self.critic.named_parameters()}
+        log_p = F.log_softmax(torch.func.functional_call(self.critic, frozen, (z_c,)), dim=-1)
+        entropy = -(log_p.exp() * log_p).sum(-1).mean()
+        return {
+            "critic": F.cross_entropy(critic_logits, styles),
+            "leak": math.log(self.config.n_styles) - entropy,
+            "critic_accuracy": (critic_logits.argmax(-1) == styles).float().mean(),
         }
 
 
@@ -181,6 +209,7 @@ class LossWeights:
     tau: float = 1.0
     style_weight: float = 1.0
     sample_probability: float = 0.0
+    critic_weight: float = 0.0
 
 
 def kl_divergence(mu: Tensor, logvar: Tensor) -> Tensor:

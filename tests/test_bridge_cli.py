@@ -18,7 +18,8 @@ def test_missing_checkpoint_is_one_line(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("flag", "value", "words"), [("--lookahead", "9", "lookahead"), ("--bpm", "5", "tempo"),
-                                                      ("--osc-port", "70000", "OSC port")])
+                                                      ("--osc-port", "70000", "OSC port"),
+                                                      ("--torch-threads", "0", "torch threads")])
 def test_bad_settings_are_one_line(capsys, flag, value, words):
     code, err = run(capsys, flag, value)
     assert code == 2 and len(err) == 1 and words in err[0]

@@ -36,6 +36,14 @@ def test_training_writes_loadable_checkpoints(tiny_data, tmp_path, kind):
     assert all(torch.isfinite(p).all() for p in loaded.model.parameters())
 
 
+def test_training_with_the_content_critic_keeps_it_in_the_checkpoint(tiny_data, tmp_path):
+    best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=1, critic_weight=3.0, **TINY))
+    loaded = checkpoint.load(best)
+    assert loaded.model.config.content_critic and loaded.meta["train"]["critic_weight"] == 3.0
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert 0 <= history[0]["valid_critic_accuracy"] <= 1 and history[0]["valid_leak"] >= 0
+
+
 def test_resume_continues_where_it_stopped(tiny_data, tmp_path):
     config = TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=1, **TINY)
     train(config)
