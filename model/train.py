@@ -84,7 +84,13 @@ class TrainConfig:
     def final_hyper(self) -> LossWeights:
         """The schedules' end values, without sampling: what validation and evaluation score."""
         return LossWeights(
-            self.beta, self.free_bits, self.beta_mu, self.tau_end, self.style_weight, 0.0, self.critic_weight
+            beta=self.beta,
+            free_bits=self.free_bits,
+            beta_mu=self.beta_mu,
+            tau=self.tau_end,
+            style_weight=self.style_weight,
+            sample_probability=0.0,
+            critic_weight=self.critic_weight,
         )
 
 
