@@ -19,6 +19,7 @@ Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--tor
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -48,6 +49,7 @@ from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
+STEP_SUMMARY = re.compile(r"at batch (\d+), (\d+) steps: p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # ditto
 BPM = 180.0
 THREADS = (1, 2)  # torch threads the decoder step is timed with, side by side
 STEP = 60.0 / BPM / 4
@@ -125,11 +127,13 @@ def plain_step_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict
     z = torch.randn(voices, model.config.z_size)
     state = [model.initial_state(z)]
     previous = [torch.full((voices,), model.start_token)]
+    uniforms = np.random.default_rng(0)
 
     def step() -> None:
         logits, state[0] = model.step(previous[0], z, state[0])
-        previous[0] = sample_rows(torch.softmax(logits, dim=-1), torch.rand(voices))
-        previous[0].tolist()
+        tokens = sample_rows(torch.softmax(logits, dim=-1).numpy(), uniforms.random(voices))
+        previous[0] = torch.from_numpy(tokens)
+        tokens.tolist()
 
     return timed(step, steps)
 
@@ -249,6 +253,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         old_heard, new_heard = control_latencies(ons, changes)
         rc = daemon.stop(signal.SIGTERM)
         sender_late = SENDER_SUMMARY.search(daemon.log())
+        steps = STEP_SUMMARY.search(daemon.log())
         time.sleep(0.5)
         open_notes = midi.open_notes()
         stop_drain.set()
@@ -261,7 +266,9 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "control_new_heard_ms": percentiles(new_heard, 1000), "open_notes_after_sigterm": open_notes,
                 "exit_code": rc, "ready_seconds_banner": daemon.ready_seconds, "ready_seconds_wall": ready_wall,
                 "sender_late_ms": dict(zip(("p50", "p99", "max"), map(float, sender_late.groups())))
-                if sender_late else None}
+                if sender_late else None,
+                "daemon_steps": dict(zip(("batch", "n", "p50", "p99", "max"), map(float, steps.groups())))
+                if steps else None}
     finally:
         jack.stop()
 
@@ -328,6 +335,10 @@ def render(results: dict) -> str:
             row(f"decoder step, {voices} voice{'s' * (voices > 1)}, {threads} torch thread{'s' * (threads > 1)} (ms)",
                 results[f"decode_{voices}_t{threads}"], target)
         row("… same, through `StyleVAE.step` (no cached projections), 1 thread", results[f"plain_decode_{voices}"], "-")
+    if d.get("daemon_steps"):
+        steps = d["daemon_steps"]
+        row(f"decoder step inside the daemon during this run, batch {steps['batch']:.0f}, "
+            f"{d['torch_threads']} torch thread(s) (ms)", {**steps, "n": int(steps["n"])}, "-")
     row(f"onset error, daemon, {d['voices']} voices, {d['torch_threads']} torch thread(s) (ms)", d["onset_error_ms"],
         "p99 <= 1, max <= 5 ms")
     row("onset error, reference sender = floor (ms)", results["reference"]["onset_error_ms"], "-")
@@ -371,6 +382,7 @@ def main() -> None:
                "checkpoint": str(args.checkpoint)}
     print("decoder steps ...", flush=True)
     loaded = ckpt.load(args.checkpoint)
+    gc.freeze()  # as the daemon does after loading (bridge/serve.py): a full collection here would take ~60 ms
     for voices in (1, 8):
         for threads in THREADS:
             torch.set_num_threads(threads)

@@ -30,10 +30,11 @@ def double_cell_gate(weight: Tensor) -> Tensor:
 
 
 def lstm_update(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
-    """An LSTM cell's state update from its summed gates (B, 4H), i, f, g, o with g doubled."""
-    i, f, g, o = torch.sigmoid(gates).chunk(4, dim=1)
+    """An LSTM cell's state update from its summed gates (B, 4H), i, f, g, o with g doubled. The gates are
+    overwritten: they are a step's scratch, and fewer allocations are part of what makes a step cheap."""
+    i, f, g, o = gates.sigmoid_().chunk(4, dim=1)
     c = torch.addcmul(f * c - i, i, g, value=2.0)  # f·c + i·tanh(g), as f·c + i·(2·sigmoid(2g) − 1)
-    return o * torch.tanh(c), c
+    return torch.tanh(c).mul_(o), c
 
 
 class Stepper:
@@ -64,7 +65,8 @@ class Stepper:
     def step(self, previous: Tensor, z_gates: Tensor, state: DecoderState) -> tuple[Tensor, DecoderState]:
         """previous tokens (B,), z gates (B, 4H) -> logits (B, V) and the next state, as ``StyleVAE.step``."""
         (h, c), *upper_state = state
-        h, c = lstm_update(torch.addmm(self.token_gates[previous] + z_gates, h, self.w_hh), c)
+        gates = torch.index_select(self.token_gates, 0, previous).add_(z_gates)  # (B, 4H)
+        h, c = lstm_update(gates.addmm_(h, self.w_hh), c)
         new_state = [(h, c)]
         x = h
         for (weight, bias), (h, c) in zip(self.upper, upper_state):

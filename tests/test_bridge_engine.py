@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bridge import commands as cmd
 from bridge.clock import Clock
-from bridge.engine import Engine
+from bridge.engine import Engine, sample_rows
 from bridge.scheduler import Scheduler
 from bridge.voice import midi_pitch, walk
 from model import checkpoint
@@ -283,3 +283,16 @@ def test_a_failing_command_is_answered_and_the_engine_goes_on(rig, monkeypatch):
     before = len(rig.sink.ons())
     rig.run(0.5)
     assert len(rig.sink.ons()) > before
+
+
+def test_sample_rows_inverts_each_rows_cdf():
+    probabilities = np.array([[0.5, 0.5, 0.0], [1.0, 3.0, 0.0]], dtype=np.float32)  # row 2 unnormalised
+    draws = {u: sample_rows(probabilities, np.array([u, u])).tolist() for u in (0.0, 0.49, 0.51, 0.999)}
+    assert draws == {0.0: [0, 0], 0.49: [0, 1], 0.51: [1, 1], 0.999: [1, 1]}  # never the zero-probability token
+
+
+def test_sample_rows_draws_in_proportion():
+    rng = np.random.default_rng(7)
+    probabilities = np.tile(np.array([[0.1, 0.2, 0.7]], dtype=np.float32), (20000, 1))
+    tokens = sample_rows(probabilities, rng.random(20000))
+    assert np.allclose(np.bincount(tokens, minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
