@@ -108,9 +108,10 @@ def timed(step, steps: int) -> dict:
     return percentiles(times, 1000)
 
 
-def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict:
-    """The engine's step: the cached-projection decoder (model/stepper.py) and per-voice sampling."""
-    decoder = Decoder(loaded.model, torch.device("cpu"))
+def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, tune: bool = True) -> dict:
+    """The engine's step: the cached-projection decoder (model/stepper.py) and per-voice sampling; without
+    ``tune``, with plain products (no packed weights, see ``model.stepper.Product``)."""
+    decoder = Decoder(loaded.model, torch.device("cpu"), **({} if tune else {"tune_rows": 0}))
     config = loaded.model.config
     batch = [Voice.create(n, loaded.vocab, loaded.steps, config.n_styles, config.z_content, 0) for n in
              range(1, voices + 1)]
@@ -334,6 +335,7 @@ def render(results: dict) -> str:
         for threads in THREADS:
             row(f"decoder step, {voices} voice{'s' * (voices > 1)}, {threads} torch thread{'s' * (threads > 1)} (ms)",
                 results[f"decode_{voices}_t{threads}"], target)
+        row("… same, plain products (no packed weights), 1 thread", results[f"untuned_decode_{voices}"], "-")
         row("… same, through `StyleVAE.step` (no cached projections), 1 thread", results[f"plain_decode_{voices}"], "-")
     if d.get("daemon_steps"):
         steps = d["daemon_steps"]
@@ -388,6 +390,7 @@ def main() -> None:
             torch.set_num_threads(threads)
             results[f"decode_{voices}_t{threads}"] = decode_latency(loaded, voices, args.steps)
         torch.set_num_threads(1)
+        results[f"untuned_decode_{voices}"] = decode_latency(loaded, voices, args.steps, tune=False)
         results[f"plain_decode_{voices}"] = plain_step_latency(loaded, voices, args.steps)
     print(f"daemon on JACK for {args.seconds:g} s ...", flush=True)
     results["daemon"] = daemon_run(args.checkpoint, loaded.model.config.n_styles, args.seconds, args.period,

@@ -22,7 +22,7 @@ import torch
 
 from bridge import commands as cmd
 from bridge.clock import Change, Clock
-from bridge.osc_spec import PREFIX
+from bridge.osc_spec import MAX_VOICES, PREFIX
 from bridge.scheduler import Scheduler
 from bridge.voice import NoteReport, Voice, density_bias
 from model.checkpoint import Checkpoint
@@ -70,9 +70,9 @@ class Decoder:
     voices decoding changes or one of them changes (a new z, a new phrase, a new temperature or density).
     """
 
-    def __init__(self, model: StyleVAE, device: torch.device):
+    def __init__(self, model: StyleVAE, device: torch.device, tune_rows: int = MAX_VOICES):
         self.model = model
-        self.stepper = Stepper(model)
+        self.stepper = Stepper(model, tune_rows)
         self.device = device
         self._slots: dict[int, _Slot] = {}
         self._rows: tuple[int, ...] = ()

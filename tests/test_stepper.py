@@ -1,15 +1,19 @@
-"""The real-time decoder step gives the training path's logits, for any depth and batch."""
+"""The real-time decoder step gives the training path's logits, for any depth and batch, with plain or packed
+matrix products."""
 
 import pytest
 import torch
 
-from model.stepper import Stepper
+from model.stepper import Product, Stepper
 from model.tokens import Vocabulary
 from model.vae import ModelConfig, StyleVAE
 
+needs_onednn = pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="torch built without oneDNN")
 
+
+@pytest.mark.parametrize("packed", [False, pytest.param(True, marks=needs_onednn)])
 @pytest.mark.parametrize("layers,kind", [(1, "stylevae"), (2, "stylevae"), (3, "baseline")])
-def test_stepper_matches_teacher_forced_decoding(layers, kind):
+def test_stepper_matches_teacher_forced_decoding(layers, kind, packed):
     torch.manual_seed(layers)
     config = ModelConfig(n_styles=3, vocab_size=Vocabulary().size, kind=kind, enc_hidden=16, dec_hidden=24,
                          dec_layers=layers, z_content=8, style_dim=4)
@@ -17,6 +21,9 @@ def test_stepper_matches_teacher_forced_decoding(layers, kind):
     tokens = torch.randint(0, config.vocab_size, (5, 12))
     z = torch.randn(5, config.z_size)
     stepper = Stepper(model)
+    if packed:
+        for product in [stepper.recurrent, *stepper.upper]:
+            product.packed = {5: product.pack(5)}
     with torch.no_grad():
         forced = model.decode(z, tokens)
         state, previous = model.initial_state(z), torch.full((5,), model.start_token)
@@ -40,3 +47,37 @@ def test_stepper_follows_a_change_of_z_between_steps():
         expected, _ = model.step(previous, z_b, state)
         actual, _ = stepper.step(previous, stepper.z_gates(z_b), state)
     torch.testing.assert_close(actual, expected, atol=1e-5, rtol=1e-4)
+
+
+@needs_onednn
+def test_packed_product_matches_the_plain_one_at_every_row_count():
+    torch.manual_seed(0)
+    product = Product(torch.randn(32, 48), torch.randn(48))
+    for rows in range(1, 17):
+        x = torch.randn(rows, 32)
+        product.packed = {rows: product.pack(rows)}
+        torch.testing.assert_close(product(x), x @ product.weight + product.bias, atol=1e-5, rtol=1e-4)
+
+
+def test_tuning_keeps_only_working_packed_weights():
+    torch.manual_seed(0)
+    product = Product(torch.randn(64, 128))
+    product.tune(6, repeats=3)
+    assert set(product.packed) <= set(range(1, 7))
+    for rows in product.packed:
+        x = torch.randn(rows, 64)
+        torch.testing.assert_close(product(x), x @ product.weight, atol=1e-5, rtol=1e-4)
+
+
+def test_tuning_falls_back_to_plain_products_where_packing_fails(monkeypatch):
+    """A torch whose internals changed must cost speed, not correctness or start-up."""
+    product = Product(torch.randn(16, 32))
+
+    def broken(rows):
+        raise RuntimeError("no such op")
+
+    monkeypatch.setattr(product, "pack", broken)
+    product.tune(4, repeats=3)
+    assert product.packed == {}
+    x = torch.randn(3, 16)
+    torch.testing.assert_close(product(x), x @ product.weight)
