@@ -37,6 +37,7 @@ Publish = Callable[[str, Sequence[object]], None]
 GRID_STEPS = {"step": 1, "beat": STEPS_PER_BEAT, "bar": STEPS_PER_BAR}
 START_MARGIN_SECONDS = 0.01  # for a (re)starting voice, on top of its silent replay (see _first_step)
 DEFAULT_STEP_SECONDS = 0.002  # a decoder step's cost until some have been timed
+DECODE_DELAY_SECONDS = 0.002  # decode this long after a step boundary, not on it (see _generate)
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
 
 
@@ -344,8 +345,11 @@ class Engine:
             return None
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
         # generate every step before the one at (or first after) now + lookahead: a change then reaches a
-        # step that plays at most the lookahead after it arrives
-        target = math.floor((now_beat + self.lookahead_beats) * STEPS_PER_BEAT) - 1
+        # step that plays at most the lookahead after it arrives. The horizon trails now by DECODE_DELAY_SECONDS:
+        # with a lookahead of whole steps, a step enters it just as the notes of the step on the playhead are due,
+        # and the decoder is better started once the sender has sent them than with it, for the GIL and the cores.
+        horizon = now_beat - DECODE_DELAY_SECONDS * self.clock.bpm / 60 + self.lookahead_beats
+        target = math.floor(horizon * STEPS_PER_BEAT) - 1
         for number in list(self.pending):  # quantized commands of voices not yet positioned
             voice = self.voices[number]
             if voice.next_step is None:
@@ -361,7 +365,7 @@ class Engine:
             self._step(ready, epoch)
         if not playing:
             return None
-        return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats)
+        return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS
 
     def _first_step(self, now_step: int) -> int:
         """The first step a (re)starting voice can play on time: it replays its phrase silently up to there

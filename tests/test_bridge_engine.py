@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bridge import commands as cmd
 from bridge.clock import Clock
-from bridge.engine import Engine, sample_rows
+from bridge.engine import DECODE_DELAY_SECONDS, Engine, sample_rows
 from bridge.scheduler import Scheduler
 from bridge.voice import midi_pitch, walk
 from model import checkpoint
@@ -85,6 +85,19 @@ def test_decoder_stays_within_the_lookahead(rig):
     rig.engine.generate()
     planned = [e.beat for e in rig.sender._heap]
     assert planned and max(planned) <= rig.clock.beat() + 0.5
+
+
+def test_decoding_starts_just_after_a_boundary_not_on_it(rig):
+    """The sender plays the notes due on a boundary; the step that enters the lookahead there waits a moment."""
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)  # now on a 16th's boundary
+    assert rig.clock.beat() * 4 == pytest.approx(round(rig.clock.beat() * 4))
+    wake = rig.engine.generate()
+    on_the_boundary = rig.engine.voices[1].next_step
+    assert wake == pytest.approx(rig.now.t + DECODE_DELAY_SECONDS)
+    rig.now.t = wake
+    rig.engine.generate()
+    assert rig.engine.voices[1].next_step == on_the_boundary + 1
 
 
 def test_style_change_acts_on_the_first_step_not_generated(rig):
