@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 import harness  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
+from bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from bridge.engine import Decoder, sample_rows  # noqa: E402
 from bridge.voice import Voice  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
@@ -373,7 +374,8 @@ def main() -> None:
     parser.add_argument("--period", type=int, default=32, help="JACK period in frames (default 32)")
     parser.add_argument("--voices", type=int, default=4, help="voices playing in the daemon run (default 4)")
     parser.add_argument("--rate", type=float, default=150.0, help="OSC messages per second (default 150)")
-    parser.add_argument("--torch-threads", type=int, default=1, help="the daemon's --torch-threads (default 1)")
+    parser.add_argument("--torch-threads", type=int, default=DEFAULT_TORCH_THREADS,
+                        help="the daemon's --torch-threads (default: the daemon's, %(default)s here)")
     parser.add_argument("--steps", type=int, default=3000, help="decoder steps timed per batch size")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,9 @@ DEFAULT_OSC_PORT = 9400
 BACKENDS = ("auto", "alsa", "jack", "coremidi")
 QUANTIZE = ("step", "beat", "bar")
 MIN_LOOKAHEAD = 0.5  # beats: the decoder is always between lookahead - 1 step and lookahead ahead
+# Two: with two, the 8-voice step met its p99 target in every benchmark run, with one not in all; with decoding
+# kept off the step boundaries the note timing did not suffer (docs/bridge.md, bench/results/).
+DEFAULT_TORCH_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class BridgeConfig:
     max_correction: float = 0.1  # the most the clock speeds up or slows down to phase-lock (fraction)
     late_drop_beats: float = 0.125  # a note-on later than this is dropped, never played as a burst
     seed: int | None = None  # for reproducible phrases
-    torch_threads: int = 1  # one thread leaves the other core to the note sender and JACK
+    torch_threads: int = DEFAULT_TORCH_THREADS  # intra-op threads for the decoder step
 
     def __post_init__(self) -> None:
         if self.midi_backend not in BACKENDS:
