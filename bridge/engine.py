@@ -74,6 +74,8 @@ class Decoder:
     def __init__(self, model: StyleVAE, device: torch.device, tune_rows: int = MAX_VOICES):
         self.model = model
         self.stepper = Stepper(model, tune_rows)
+        packed = [sorted(p.packed) for p in [self.stepper.recurrent, *self.stepper.upper]]
+        log.info("decoder products packed for these batch sizes (the others plain): %s", packed)
         self.device = device
         self._slots: dict[int, _Slot] = {}
         self._rows: tuple[int, ...] = ()
