@@ -44,6 +44,7 @@ from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
 from bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from bridge.engine import Decoder, sample_rows  # noqa: E402
+from bridge.osc_spec import MAX_VOICES  # noqa: E402
 from bridge.voice import Voice  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
 from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
@@ -112,7 +113,7 @@ def timed(step, steps: int) -> dict:
 def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, tune: bool = True) -> dict:
     """The engine's step: the cached-projection decoder (model/stepper.py) and per-voice sampling; without
     ``tune``, with plain products (no packed weights, see ``model.stepper.Product``)."""
-    decoder = Decoder(loaded.model, torch.device("cpu"), **({} if tune else {"tune_rows": 0}))
+    decoder = Decoder(loaded.model, torch.device("cpu"), tune_rows=MAX_VOICES if tune else 0)
     config = loaded.model.config
     batch = [Voice.create(n, loaded.vocab, loaded.steps, config.n_styles, config.z_content, 0) for n in
              range(1, voices + 1)]
