@@ -12,8 +12,8 @@ DEFAULT_OSC_PORT = 9400
 BACKENDS = ("auto", "alsa", "jack", "coremidi")
 QUANTIZE = ("step", "beat", "bar")
 MIN_LOOKAHEAD = 0.5  # beats: the decoder is always between lookahead - 1 step and lookahead ahead
-# Two: with two, the 8-voice step met its p99 target in every benchmark run, with one not in all; with decoding
-# kept off the step boundaries the note timing did not suffer (docs/bridge.md, bench/results/).
+# Two threads met the 8-voice step's p99 target in every benchmark run, one thread not in all; with decoding
+# kept off the step boundaries, note timing did not suffer (docs/bridge.md, bench/results/).
 DEFAULT_TORCH_THREADS = min(2, os.cpu_count() or 1)
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from bridge import commands as cmd
-from bridge.clock import Change, Clock
+from bridge.clock import SECONDS_PER_MINUTE, Change, Clock
 from bridge.osc_spec import MAX_VOICES, PREFIX
 from bridge.scheduler import Scheduler
 from bridge.voice import NoteReport, Voice, density_bias
@@ -350,7 +350,7 @@ class Engine:
         # step that plays at most the lookahead after it arrives. The horizon trails now by DECODE_DELAY_SECONDS:
         # with a lookahead of whole steps, a step enters it just as the notes of the step on the playhead are due,
         # and the decoder is better started once the sender has sent them than with it, for the GIL and the cores.
-        horizon = now_beat - DECODE_DELAY_SECONDS * self.clock.bpm / 60 + self.lookahead_beats
+        horizon = now_beat - DECODE_DELAY_SECONDS * self.clock.bpm / SECONDS_PER_MINUTE + self.lookahead_beats
         target = math.floor(horizon * STEPS_PER_BEAT) - 1
         for number in list(self.pending):  # quantized commands of voices not yet positioned
             voice = self.voices[number]

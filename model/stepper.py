@@ -58,11 +58,12 @@ class Product:
 
     At a step's few rows a CPU matrix product is bound by its kernel's overheads more than by arithmetic.
     oneDNN, which torch is built with, keeps a weight in a blocked layout packed for a given number of rows;
-    for the 8-row, 512 × 1024 product this project's CPU then takes 0.25 ms instead of 0.33 (one thread),
-    but for 1 or 2 rows, and for small products, the packed one is the slower. So ``tune`` times both for
-    each row count and keeps a packed weight only where it won, as cuDNN's benchmark mode does for
-    convolutions. The packing ops are torch internals (the ones ``torch.compile``'s freezing uses): each is
-    checked against ``addmm`` first, and any failure leaves the plain product.
+    with it, an 8-voice step on this project's CPU takes 0.88 ms instead of 1.06 (p50, one thread,
+    ``bench/results/bridge_bench.md``), but for 1 or 2 rows, and for small products, the packed one is
+    slower. So ``tune`` times both for each row count and keeps a packed weight only where it won, as
+    cuDNN's benchmark mode does for convolutions. The packing ops are torch internals (the ones
+    ``torch.compile``'s freezing uses): each is checked against ``addmm`` first, and any failure leaves the
+    plain product.
     """
 
     def __init__(self, weight: Tensor, bias: Tensor | None = None):
