@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bridge import osc_spec
+from model.keys import Key, ScaleError, make_key
 from model.tokens import STEPS_PER_BEAT, Note, Vocabulary, notes_to_tokens
 
 
@@ -70,6 +71,11 @@ class Quantize:
     grid: str
 
 
+@dataclass(frozen=True)
+class SongKey:
+    key: Key
+
+
 # --- voice commands --------------------------------------------------------------------------------
 
 
@@ -109,6 +115,11 @@ class Restyle(VoiceCommand):
 
 
 @dataclass(frozen=True)
+class VoiceKey(VoiceCommand):
+    key: Key | None  # None: follow the song's key again
+
+
+@dataclass(frozen=True)
 class Query(VoiceCommand):
     pass
 
@@ -124,10 +135,11 @@ Command = Any  # one of the dataclasses above
 def address_of(command: Command) -> str:
     """The address a command came from (``/style`` and ``/mix`` both give ``/mix``), for error replies."""
     name = command.name if isinstance(command, SetParam) else type(command).__name__.lower()
+    name = "key" if isinstance(command, (SongKey, VoiceKey)) else name
     if isinstance(command, VoiceCommand):
         return f"{osc_spec.PREFIX}/{command.voice}/{name}"
     return f"{osc_spec.PREFIX}/{name}"
-PARAMS = ("temperature", "variation", "density", "channel", "octave", "velocity", "hold")
+PARAMS = ("temperature", "variation", "density", "channel", "octave", "velocity", "hold", "lock")
 
 
 def _number(arg: osc_spec.Arg, value: Any) -> float:
@@ -196,6 +208,20 @@ def _phrase(values: Sequence[float], context: Context) -> tuple[int, ...]:
     return tuple(int(t) for t in tokens)
 
 
+def _key(values: Sequence[Any]) -> Key:
+    """root, then a scale name or the intervals of a pitch-class set."""
+    root, rest = int(values[0]), list(values[1:])
+    strings = [v for v in rest if isinstance(v, str)]
+    try:
+        if strings:
+            if len(rest) != 1:
+                raise Invalid("give either one scale name or intervals 0..11, not both")
+            return make_key(root, strings[0])
+        return make_key(root, [float(v) for v in rest])
+    except ScaleError as exc:
+        raise Invalid(str(exc)) from None
+
+
 def from_message(address: str, typetags: str, args: Sequence[Any], host: str, context: Context) -> Command:
     """A validated command for one OSC message; raises Invalid with the reason otherwise."""
     found = osc_spec.lookup(address)
@@ -230,6 +256,8 @@ def from_message(address: str, typetags: str, args: Sequence[Any], host: str, co
             if values[0] not in choices:
                 raise Invalid(f"grid {values[0]!r} is not one of {', '.join(choices)}")
             return Quantize(values[0])
+        if name == "key":
+            return SongKey(_key(values))
     else:
         if name == "play":
             return Play(voice, bool(values[0]))
@@ -241,6 +269,8 @@ def from_message(address: str, typetags: str, args: Sequence[Any], host: str, co
             return Reseed(voice, int(values[0]) if values else None)
         if name == "restyle":
             return Restyle(voice, _phrase(values, context))
+        if name == "key":
+            return VoiceKey(voice, _key(values) if values else None)
         if name == "query":
             return Query(voice)
         if name == "remove":

@@ -27,6 +27,7 @@ from bridge.scheduler import Scheduler
 from bridge.voice import NoteReport, Voice, density_bias
 from model.checkpoint import Checkpoint
 from model.generate import make_z
+from model.keys import Key
 from model.stepper import Stepper
 from model.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from model.vae import DecoderState, StyleVAE
@@ -185,6 +186,7 @@ class Engine:
         self.seed = seed
         self.decoder = Decoder(checkpoint.model, device)
         self.voices: dict[int, Voice] = {}
+        self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
         self.step_seconds: deque[tuple[int, float]] = deque(maxlen=20000)  # (batch size, decode time)
         self._cond = threading.Condition()
@@ -255,6 +257,11 @@ class Engine:
         if isinstance(command, cmd.Quantize):
             self.quantize = command.grid
             return
+        if isinstance(command, cmd.SongKey):
+            self.song_key = command.key
+            for voice in self.voices.values():
+                self.publish_state(voice)
+            return
         if not isinstance(command, cmd.VoiceCommand):
             raise TypeError(f"not an engine command: {command!r}")
         voice = self.voice(command.voice)
@@ -284,6 +291,8 @@ class Engine:
                 if voice.settings.hold and not value and voice.next_step is not None:  # resume decoding here
                     self._emit(voice, voice.seek(max(voice.next_step, voice.audible_from), epoch))
             voice.update(**{command.name: value})
+        elif isinstance(command, cmd.VoiceKey):
+            voice.update(key=command.key)
         elif isinstance(command, cmd.Reseed):
             voice.reseed(command.seed)
         elif isinstance(command, cmd.Restyle):
@@ -300,9 +309,19 @@ class Engine:
         s = voice.settings
         styles = self.checkpoint.styles
         style = styles[int(np.argmax(s.weights))]
+        key = self.key_of(voice)
+        scale = key.name or " ".join(map(str, key.intervals))
         args = [int(s.play), style, s.temperature, s.variation, s.density, s.channel, s.octave, s.velocity,
-                int(s.hold), *s.weights]
+                int(s.hold), key.tonic, scale, s.lock, int(s.key is not None), *s.weights]
         self.publish(f"{PREFIX}/{voice.number}/state", args)
+
+    def key_of(self, voice: Voice) -> Key:
+        """The key a voice plays in: its own, else the song's, else its heaviest style's most common key."""
+        if voice.settings.key is not None:
+            return voice.settings.key
+        if self.song_key is not None:
+            return self.song_key
+        return self.checkpoint.style_key(int(np.argmax(voice.settings.weights)))
 
     def summary(self) -> str:
         """Decoder step times so far, for the log at exit; the percentiles are of the steps at the largest

@@ -28,7 +28,7 @@ class Arg:
 
     name: str
     tags: str
-    kind: str  # "int", "float", "str" or "str/int" (a name or an index)
+    kind: str  # "int", "float", "str", "str/int" (a name or an index) or "scale" (a name or intervals)
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()  # the strings allowed, when fixed
@@ -75,6 +75,11 @@ def _voice(command: str, args: tuple[Arg, ...], doc: str, default: str = "-", **
 
 
 SWITCH = "0 = off, 1 = on"
+DEFAULT_LOCK = 0.9
+KEY_ARGS = (Arg("root", NUMBER, "int", 0, 11), Arg("scale", "s" + NUMBER, "scale"))
+KEY_DOC = ("root 0–11 (0 = C) and either a scale name (major, minor, harmonic_minor, melodic_minor, the church modes, "
+           "major_pentatonic, minor_pentatonic, blues, chromatic, …) or the scale's intervals above the root as "
+           "ints, as Live 12's scale_intervals gives them (0 2 3 5 7 8 10)")
 
 SPEC: tuple[Entry, ...] = (
     Entry(
@@ -106,6 +111,14 @@ SPEC: tuple[Entry, ...] = (
         (Arg("bpm", NUMBER, "float", 20, 999),),
         "Set the tempo; the beat position stays continuous.",
         default="120",
+    ),
+    Entry(
+        f"{PREFIX}/key",
+        KEY_ARGS,
+        f"The song's key, for every voice without a key of its own: {KEY_DOC}. Voices play in it from their next "
+        "phrase, and their scale lock keeps to its scale.",
+        default="each voice in its first style's most common key",
+        repeat=1,
     ),
     Entry(
         f"{PREFIX}/quantize",
@@ -141,6 +154,12 @@ SPEC: tuple[Entry, ...] = (
            "A monophonic phrase as note triples (pitch, start beat, length in beats): its content z_c is "
            "encoded and kept, and the voice plays it in its own style from the next phrase on.",
            repeat=3),
+    _voice("key", KEY_ARGS,
+           f"The voice's own key, over the song's: {KEY_DOC}. Without arguments the voice follows /stylevae/key "
+           "again.", "follows /stylevae/key", repeat=1, optional=True),
+    _voice("lock", (Arg("lock", NUMBER, "float", 0, 1),),
+           "Scale lock: 1 plays only notes of the key's scale, 0 lets the model play any note; in between, "
+           "out-of-scale notes are made less likely (their probability scaled by 1 − lock).", f"{DEFAULT_LOCK:g}"),
     _voice("query", (), "Ask for the voice's state."),
     _voice("remove", (), "Stop the voice, end its notes and reset all its settings to the defaults."),
 )
@@ -151,8 +170,11 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
     (f"{PREFIX}/styles", "(s:name)…", "The model's style names in index order."),
     (
         f"{PREFIX}/<v>/state",
-        "i:play s:style f:temperature f:variation f:density i:channel i:octave i:velocity i:hold (f:weight)…",
-        "A voice's settings, after every change to it and on query; style is the name of the heaviest weight.",
+        "i:play s:style f:temperature f:variation f:density i:channel i:octave i:velocity i:hold i:root s:scale "
+        "f:lock i:own_key (f:weight)…",
+        "A voice's settings, after every change to it and on query; style is the name of the heaviest weight; "
+        "root and scale are the key it plays in (scale: a name, or the intervals joined by spaces), own_key 1 "
+        "when that key is the voice's own rather than the song's or its style's.",
     ),
     (
         f"{PREFIX}/<v>/note",
@@ -223,6 +245,8 @@ def _range(arg: Arg) -> str:
         return " / ".join(arg.choices)
     if arg.kind == "str/int":
         return "a style name, or an index from 0"
+    if arg.kind == "scale":
+        return "a scale name, or intervals 0..11"
     if arg.low is None or arg.high is None:
         return "-"
     return f"{_number_text(arg.low)}..{_number_text(arg.high)}"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bridge import scheduler
+from bridge.osc_spec import DEFAULT_LOCK
+from model.keys import Key
 from model.tokens import HOLD, REST, STEPS_PER_BEAT, Vocabulary
 
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
@@ -33,6 +35,8 @@ class Settings:
     octave: int = 0
     velocity: int = 100
     hold: bool = False
+    lock: float = DEFAULT_LOCK
+    key: Key | None = None  # the voice's own key; None follows the song's (or its style's) key
 
     @staticmethod
     def default(voice: int, n_styles: int) -> Settings:

@@ -16,6 +16,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from model.keys import Key, make_key
 from model.tokens import Vocabulary
 from model.vae import ModelConfig, StyleVAE
 
@@ -41,6 +42,11 @@ class Checkpoint:
     @property
     def steps(self) -> int:
         return int(self.meta.get("steps", 32))
+
+    def style_key(self, style: int) -> Key:
+        """The most common key of a style's training pieces (C major for a model trained before keys)."""
+        found = self.meta.get("style_keys", {}).get(self.styles[style])
+        return make_key(found["tonic"], found["mode"]) if found else make_key(0, "major")
 
 
 def save(checkpoint: Checkpoint, folder: Path) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from model.keys import PieceKey, piece_key
 from model.melody import Skipped, TimedNote, TimeSignature
 
 
@@ -86,8 +87,10 @@ def piece_sources(styles: tuple[StyleSource, ...], root: Path, limit_per_style: 
     return found
 
 
-def parse_piece(source: PieceSource, root: Path) -> tuple[str, list[TimedNote], list[TimeSignature], float]:
-    """(title, notes of the top part, time signatures, beat of the first full bar)."""
+def parse_piece(
+    source: PieceSource, root: Path
+) -> tuple[str, list[TimedNote], list[TimeSignature], float, PieceKey]:
+    """(title, notes of the top part, time signatures, beat of the first full bar, key)."""
     from music21 import chord, converter, meter, note
 
     if source.text is not None:
@@ -120,4 +123,16 @@ def parse_piece(source: PieceSource, root: Path) -> tuple[str, list[TimedNote], 
     origin = 0.0
     if measures and measures[0].paddingLeft:
         origin = float(measures[0].barDuration.quarterLength - measures[0].paddingLeft)
-    return title, notes, signatures, origin
+    return title, notes, signatures, origin, score_key(flat, notes)
+
+
+def score_key(flat, notes: list[TimedNote]) -> PieceKey:
+    """The key the score writes (a key with its mode, else a key signature), else an estimate (model/keys.py)."""
+    from music21 import key
+
+    pitches, durations = [n.pitch for n in notes], [n.end - n.start for n in notes]
+    for found in flat.getElementsByClass(key.KeySignature):  # music21's Key is a KeySignature with a tonic and mode
+        if isinstance(found, key.Key) and found.mode:
+            return piece_key(pitches, durations, declared=(found.tonic.pitchClass, found.mode))
+        return piece_key(pitches, durations, sharps=found.sharps)
+    return piece_key(pitches, durations)

@@ -3,9 +3,12 @@
 Both ingestion paths (the music21 corpus, a folder of MIDI files with one subfolder per style) produce
 the same cache in one folder:
 
-* ``phrases.npz`` — ``tokens`` (phrases × steps, uint8), ``style``, ``piece`` and ``bar`` per phrase;
-* ``manifest.json`` — vocabulary, phrase rules, style names, every piece (source, title, split) and
-  every skipped piece's reason, so each phrase can be traced to its source file and bar.
+* ``phrases.npz`` — ``tokens`` (phrases × steps, uint8), and per phrase its ``style``, ``piece``, ``bar``,
+  its piece's key (``tonic`` 0–11 and ``mode``, an index into ``keys.MODES``) and ``before``, the pitch of
+  the last note that began before it (-1 at a piece's start);
+* ``manifest.json`` — vocabulary, phrase rules, style names, every piece (source, title, split, key and
+  where the key came from) and every skipped piece's reason, so each phrase can be traced to its source
+  file and bar.
 
 The split is by piece (no phrase of a test piece is trained on), stratified by style, with a fixed seed.
 """
@@ -24,13 +27,17 @@ import numpy as np
 from tqdm import tqdm
 
 from model.corpus import DEFAULT_STYLES, PieceSource, StyleSource, corpus_root, parse_piece, piece_sources
-from model.melody import PhraseRules, Skipped, piece_phrases
+from model.keys import MODES, PieceKey, piece_key
+from model.melody import Phrase, PhraseRules, Skipped, piece_phrases
 from model.midi_io import MidiReadError, read_midi
 from model.tokens import Vocabulary
 
 SPLITS = ("train", "valid", "test")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar")
+
+
+ARRAYS = ("tokens", "style", "piece", "bar", "tonic", "mode", "before")  # PhraseSet's arrays, in field order
 
 
 class DataError(Exception):
@@ -51,7 +58,8 @@ class PieceResult:
     style: str
     source: str
     title: str = ""
-    phrases: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)
+    key: PieceKey | None = None
     skipped: str | None = None
 
 
@@ -63,6 +71,9 @@ class PhraseSet:
     style: np.ndarray  # (n,) int64
     piece: np.ndarray  # (n,) int64
     bar: np.ndarray  # (n,) int64
+    tonic: np.ndarray  # (n,) int64, the piece's tonic pitch class
+    mode: np.ndarray  # (n,) int64, index into keys.MODES
+    before: np.ndarray  # (n,) int64, the last pitch before the phrase, -1 for none
     manifest: dict
 
     @property
@@ -79,7 +90,7 @@ class PhraseSet:
 
     def subset(self, rows: np.ndarray) -> PhraseSet:
         """The phrases at ``rows`` (indices or a boolean mask)."""
-        return PhraseSet(self.tokens[rows], self.style[rows], self.piece[rows], self.bar[rows], self.manifest)
+        return PhraseSet(*(getattr(self, name)[rows] for name in ARRAYS), self.manifest)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -92,7 +103,7 @@ def _parse_music21(job: tuple[PieceSource, str, BuildConfig]) -> PieceResult:
     source, root, config = job
     result = PieceResult(source.style, source.label)
     try:
-        result.title, notes, signatures, origin = parse_piece(source, Path(root))
+        result.title, notes, signatures, origin, result.key = parse_piece(source, Path(root))
         result.phrases = piece_phrases(notes, signatures, origin, config.rules, config.vocab)
     except Skipped as exc:
         result.skipped = str(exc)
@@ -105,8 +116,9 @@ def _parse_midi(job: tuple[str, str, str, BuildConfig]) -> PieceResult:
     style, path, label, config = job
     result = PieceResult(style, label, title=Path(path).stem)
     try:
-        notes, signatures = read_midi(Path(path))
+        notes, signatures, declared = read_midi(Path(path))
         result.phrases = piece_phrases(notes, signatures, 0.0, config.rules, config.vocab)
+        result.key = piece_key([n.pitch for n in notes], [n.end - n.start for n in notes], declared)
     except MidiReadError as exc:
         result.skipped = str(exc).split(": ", 1)[1]
     except Skipped as exc:
@@ -186,17 +198,18 @@ def _assemble(
         )
     style_index = {s: i for i, s in enumerate(styles_with_data)}
     pieces = []
-    tokens, style, piece, bar = [], [], [], []
+    tokens, rows = [], []
     for result in usable:
         if result.style not in style_index:
             continue
         pid = len(pieces)
-        pieces.append({"style": result.style, "source": result.source, "title": result.title, "split": ""})
-        for bar_offset, phrase in result.phrases:
-            tokens.append(phrase.astype(np.uint8))
-            style.append(style_index[result.style])
-            piece.append(pid)
-            bar.append(bar_offset)
+        key = result.key
+        pieces.append({"style": result.style, "source": result.source, "title": result.title, "split": "",
+                       "key": {"tonic": key.tonic, "mode": key.mode, "source": key.source}})
+        for phrase in result.phrases:
+            tokens.append(phrase.tokens.astype(np.uint8))
+            before = -1 if phrase.before is None else phrase.before
+            rows.append((style_index[result.style], pid, phrase.bar, key.tonic, MODES.index(key.family), before))
     assign_splits(pieces, config)
     skipped: dict[str, dict[str, int]] = {}
     for result in results:
@@ -218,13 +231,8 @@ def _assemble(
         "skipped_files": [{"source": r.source, "reason": r.skipped} for r in results if r.skipped],
         "build_seconds": round(seconds, 1),
     }
-    data = PhraseSet(
-        np.stack(tokens),
-        np.array(style, dtype=np.int64),
-        np.array(piece, dtype=np.int64),
-        np.array(bar, dtype=np.int64),
-        manifest,
-    )
+    columns = np.array(rows, dtype=np.int64).T
+    data = PhraseSet(np.stack(tokens), *columns, manifest)
     save(data, out)
     return data
 
@@ -248,7 +256,7 @@ def assign_splits(pieces: list[dict], config: BuildConfig) -> None:
 
 def save(data: PhraseSet, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out / "phrases.npz", tokens=data.tokens, style=data.style, piece=data.piece, bar=data.bar)
+    np.savez_compressed(out / "phrases.npz", **{name: getattr(data, name) for name in ARRAYS})
     (out / "manifest.json").write_text(json.dumps(data.manifest, indent=1))
 
 
@@ -260,17 +268,14 @@ def load(folder: Path) -> PhraseSet:
     try:
         manifest = json.loads(manifest_path.read_text())
         with np.load(arrays_path, allow_pickle=False) as arrays:
-            data = PhraseSet(
-                arrays["tokens"],
-                arrays["style"].astype(np.int64),
-                arrays["piece"].astype(np.int64),
-                arrays["bar"].astype(np.int64),
-                manifest,
-            )
+            if manifest.get("version") != CACHE_VERSION:
+                raise DataError(
+                    f"{manifest_path}: cache version {manifest.get('version')}, this code reads {CACHE_VERSION} "
+                    "(keys per phrase): rebuild it with stylevae data"
+                )
+            data = PhraseSet(arrays["tokens"], *(arrays[name].astype(np.int64) for name in ARRAYS[1:]), manifest)
     except (ValueError, KeyError, OSError) as exc:
         raise DataError(f"{folder}: unreadable data cache ({exc})") from None
-    if manifest.get("version") != CACHE_VERSION:
-        raise DataError(f"{manifest_path}: cache version {manifest.get('version')}, expected {CACHE_VERSION}")
     return data
 
 

@@ -38,6 +38,15 @@ class TimeSignature(NamedTuple):
     denominator: int
 
 
+class Phrase(NamedTuple):
+    """One window of a piece: its bar offset from the first full bar, its tokens, and the pitch of the last
+    note that began before it (None at the start of a piece): the line a phrase continues."""
+
+    bar: int
+    tokens: np.ndarray
+    before: int | None
+
+
 class Skipped(Exception):
     """A piece that cannot be used; the message is the reason shown in the data report."""
 
@@ -92,8 +101,8 @@ def skyline(notes: Iterable[Note]) -> list[Note]:
 
 def phrase_windows(
     melody: Sequence[Note], origin_step: int, rules: PhraseRules, vocab: Vocabulary
-) -> Iterable[tuple[int, np.ndarray]]:
-    """(bar offset from the first full bar, tokens) for every usable phrase of a piece.
+) -> Iterable[Phrase]:
+    """Every usable phrase of a piece.
 
     A note sounding across a window's start is left out of that window, one sounding past its end is cut
     there: each window is exactly what a player starting on that bar would hear.
@@ -117,7 +126,8 @@ def phrase_windows(
         sounding = sum(n.end - n.start for n in window)
         if 1 - sounding / length > rules.max_silence:
             continue
-        yield bar_offset, notes_to_tokens(window, length, vocab)
+        earlier = [n.pitch for n in melody if n.start < start]
+        yield Phrase(bar_offset, notes_to_tokens(window, length, vocab), earlier[-1] if earlier else None)
 
 
 def piece_phrases(
@@ -126,7 +136,7 @@ def piece_phrases(
     origin_beat: float,
     rules: PhraseRules,
     vocab: Vocabulary,
-) -> list[tuple[int, np.ndarray]]:
+) -> list[Phrase]:
     """All phrases of one piece; raises Skipped with the reason when the piece is unusable."""
     check_meter(signatures)
     melody = skyline(quantize(notes, rules.max_off_grid))

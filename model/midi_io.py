@@ -7,6 +7,7 @@ from pathlib import Path
 
 import mido
 
+from model.keys import parse_tonic
 from model.melody import Skipped, TimedNote, TimeSignature, quantize, skyline
 from model.tokens import STEPS_PER_BEAT, Note
 
@@ -18,8 +19,9 @@ class MidiReadError(Exception):
     """A MIDI file that cannot be read; the message names the file and the problem."""
 
 
-def read_midi(path: Path) -> tuple[list[TimedNote], list[TimeSignature]]:
-    """All pitched notes of a file (drum channel left out) and its time signatures (default 4/4)."""
+def read_midi(path: Path) -> tuple[list[TimedNote], list[TimeSignature], tuple[int, str] | None]:
+    """All pitched notes of a file (drum channel left out), its time signatures (default 4/4) and the key of
+    its first key-signature event, as (tonic, "major" | "minor"), or None."""
     try:
         midi = mido.MidiFile(str(path))
     except Exception as exc:  # mido raises many kinds on corrupt input: all mean "unreadable"
@@ -29,6 +31,7 @@ def read_midi(path: Path) -> tuple[list[TimedNote], list[TimeSignature]]:
         raise MidiReadError(f"{path}: unsupported timing (SMPTE or zero ticks per beat)")
     notes: list[TimedNote] = []
     signatures: list[TimeSignature] = []
+    declared: tuple[int, str] | None = None
     for track in midi.tracks:
         tick = 0
         sounding: dict[tuple[int, int], list[int]] = {}  # (channel, pitch) -> onset ticks
@@ -36,6 +39,10 @@ def read_midi(path: Path) -> tuple[list[TimedNote], list[TimeSignature]]:
             tick += msg.time
             if msg.type == "time_signature":
                 signatures.append(TimeSignature(tick / per_beat, msg.numerator, msg.denominator))
+            elif msg.type == "key_signature" and declared is None:
+                name = msg.key  # mido: "C", "F#m", "Bb", …
+                minor = name.endswith("m")
+                declared = (parse_tonic(name[:-1] if minor else name), "minor" if minor else "major")
             elif msg.type in ("note_on", "note_off") and msg.channel != DRUM_CHANNEL:
                 key = (msg.channel, msg.note)
                 if msg.type == "note_on" and msg.velocity > 0:
@@ -45,7 +52,7 @@ def read_midi(path: Path) -> tuple[list[TimedNote], list[TimeSignature]]:
                     notes.append(TimedNote(msg.note, onset / per_beat, tick / per_beat))
     if not signatures:
         signatures.append(TimeSignature(0.0, 4, 4))
-    return notes, signatures
+    return notes, signatures, declared
 
 
 def write_midi(path: Path, notes: Sequence[Note], bpm: float = 120.0, velocity: int = 90, channel: int = 0) -> None:
@@ -72,7 +79,7 @@ def write_midi(path: Path, notes: Sequence[Note], bpm: float = 120.0, velocity: 
 
 def midi_to_melody(path: Path, steps: int | None = None) -> list[Note]:
     """The step-grid melody of a MIDI file (for restyling and round trips)."""
-    notes, _ = read_midi(path)
+    notes, _, _ = read_midi(path)
     try:
         melody = skyline(quantize(notes, max_off_grid=1.0))
     except Skipped as exc:

@@ -74,6 +74,8 @@ def example_args(entry: osc_spec.Entry) -> tuple[str, list]:
             tags, args = tags + "s", [*args, arg.choices[0]]
         elif arg.kind == "str/int":
             tags, args = tags + "s", [*args, "b"]
+        elif arg.kind == "scale":
+            tags, args = tags + "s", [*args, "dorian"]
         elif arg.kind == "int":
             tags, args = tags + "i", [*args, int(max(arg.low, min(arg.high, 1 if arg.name != "pitch" else 64)))]
         else:

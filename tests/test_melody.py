@@ -43,9 +43,17 @@ def test_phrases_start_on_bars_after_the_pickup():
     pickup = [TimedNote(59, 0.0, 1.0)]
     bars = [TimedNote(60 + (i % 5), 1.0 + i, 2.0 + i) for i in range(16)]  # 4 bars of quarters
     found = piece_phrases(pickup + bars, [TimeSignature(0, 4, 4)], 1.0, PhraseRules(bars=2, hop_bars=1), VOCAB)
-    assert [offset for offset, _ in found] == [0, 1, 2]
-    first = tokens_to_notes(found[0][1], VOCAB)
+    assert [phrase.bar for phrase in found] == [0, 1, 2]
+    first = tokens_to_notes(found[0].tokens, VOCAB)
     assert first[0] == Note(60, 0, 4) and len(first) == 8
+
+
+def test_a_phrase_knows_the_last_note_before_it():
+    pickup = [TimedNote(59, 0.0, 1.0)]
+    bars = [TimedNote(60 + (i % 5), 1.0 + i, 2.0 + i) for i in range(16)]
+    found = piece_phrases(pickup + bars, [TimeSignature(0, 4, 4)], 1.0, PhraseRules(bars=2, hop_bars=1), VOCAB)
+    # the first phrase follows the pickup; the second starts on bar 2, after the quarter of bar 1's beat 4
+    assert [phrase.before for phrase in found] == [59, 60 + 3, 60 + 2]
 
 
 def test_silent_or_empty_pieces_are_skipped():
