@@ -97,7 +97,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     osc = None
     try:
-        engine = Engine(loaded, clock, sender, lambda a, v: osc.replies.send(a, v), device,
+        engine = Engine(loaded, clock, sender, lambda a, v: osc.replies.send(a, v),
                         config.lookahead_beats, config.quantize, config.seed)
         osc = OscServer(config.osc_host, config.osc_port, context, clock, engine)
     except OSError as exc:

@@ -4,16 +4,15 @@ from collections import Counter
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bridge import commands as cmd
 from bridge.clock import Clock
-from bridge.engine import DECODE_DELAY_SECONDS, Engine, sample_rows
+from bridge.engine import DECODE_DELAY_SECONDS, Engine
 from bridge.scheduler import Scheduler
-from bridge.voice import midi_pitch, walk
-from model import checkpoint
+from bridge.voice import midi_pitch
+from model import checkpoint, playing
 from tests.fakes import FakeTime
 
 STEP = 0.125  # seconds per 16th at 120 BPM
@@ -50,7 +49,7 @@ class Rig:
         self.published = []
         loaded = checkpoint.load(folder)
         self.engine = Engine(loaded, self.clock, self.sender, lambda a, v: self.published.append((a, v)),
-                             torch.device("cpu"), lookahead, seed=3)
+                             lookahead, seed=3)
 
     def send(self, *commands):
         for c in commands:
@@ -223,10 +222,6 @@ def test_pitch_helpers():
     assert midi_pitch(60, 1) == 72
     assert midi_pitch(120, 2) == 120
     assert midi_pitch(5, -2) == 5
-    rng = np.random.default_rng(0)
-    z = np.ones(4, dtype=np.float32)
-    assert walk(z, 0.0, rng) is z
-    assert not np.allclose(walk(z, 1.0, rng), z)
 
 
 ACTIONS = st.one_of(
@@ -298,14 +293,25 @@ def test_a_failing_command_is_answered_and_the_engine_goes_on(rig, monkeypatch):
     assert len(rig.sink.ons()) > before
 
 
-def test_sample_rows_inverts_each_rows_cdf():
-    probabilities = np.array([[0.5, 0.5, 0.0], [1.0, 3.0, 0.0]], dtype=np.float32)  # row 2 unnormalised
-    draws = {u: sample_rows(probabilities, np.array([u, u])).tolist() for u in (0.0, 0.49, 0.51, 0.999)}
-    assert draws == {0.0: [0, 0], 0.49: [0, 1], 0.51: [1, 1], 0.999: [1, 1]}  # never the zero-probability token
+def test_the_daemon_plays_what_eval_measures():
+    """A voice at default settings, run by the engine in fake time, plays exactly the notes ``decoding.stream``
+    (what ``stylevae eval`` and ``stylevae sample`` decode) gives for the same line: same seed, style and key."""
+    from model.decoding import Rules, key_plan, stream
+    from model.tokens import tokens_to_notes
 
-
-def test_sample_rows_draws_in_proportion():
-    rng = np.random.default_rng(7)
-    probabilities = np.tile(np.array([[0.1, 0.2, 0.7]], dtype=np.float32), (20000, 1))
-    tokens = sample_rows(probabilities, rng.random(20000))
-    assert np.allclose(np.bincount(tokens, minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    loaded = rig.engine.checkpoint
+    rig.send(cmd.Play(1, True))
+    rig.run(3 * 32 * STEP + 0.5)
+    played = {round(t / STEP): p for t, p in rig.sink.ons()}
+    key = loaded.style_key(0)
+    weights = np.eye(len(loaded.styles), dtype=np.float32)[:1]
+    plan = key_plan(loaded.model, key)
+    rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, key.intervals, playing.TOP_P, plan.tonic)
+    tokens = stream(loaded.model, loaded.vocab, loaded.continuation, weights, [key], 3, loaded.steps, [rules],
+                    playing.VARIATION, [[3, 1]])[0]
+    expected = {n.start: n.pitch + plan.shift for n in tokens_to_notes(tokens, loaded.vocab)}
+    phrases_2_and_3 = range(loaded.steps, 3 * loaded.steps)
+    assert any(s in expected for s in phrases_2_and_3)
+    assert {s: p for s, p in played.items() if s in phrases_2_and_3} == {
+        s: p for s, p in expected.items() if s in phrases_2_and_3}
