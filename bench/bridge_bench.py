@@ -1,4 +1,4 @@
-"""Benchmark of the live daemon (issue 4, item 7). Writes bench/results/bridge_bench.{json,md}.
+"""Benchmark of the live daemon. Writes bench/results/bridge_bench.{json,md}.
 
 1. Decoder step latency, in process, as the engine runs it (batched cached-projection step + per-voice
    sampling), for 1 and 8 voices on 1 and 2 torch threads, beside the same step through ``StyleVAE.step``.
@@ -43,11 +43,12 @@ import harness  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
 from bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
-from bridge.engine import Decoder, sample_rows  # noqa: E402
 from bridge.osc_spec import MAX_VOICES  # noqa: E402
-from bridge.voice import Voice  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
+from model import playing  # noqa: E402
 from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+from model.decoding import Decoder, Rules, sample_rows  # noqa: E402
+from model.keys import SCALES  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
@@ -113,13 +114,15 @@ def timed(step, steps: int) -> dict:
 def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, tune: bool = True) -> dict:
     """The engine's step: the cached-projection decoder (model/stepper.py) and per-voice sampling; without
     ``tune``, with plain products (no packed weights, see ``model.stepper.Product``)."""
-    decoder = Decoder(loaded.model, torch.device("cpu"), tune_rows=MAX_VOICES if tune else 0)
+    decoder = Decoder(loaded.model, loaded.vocab, tune_rows=MAX_VOICES if tune else 0)
     config = loaded.model.config
-    batch = [Voice.create(n, loaded.vocab, loaded.steps, config.n_styles, config.z_content, 0) for n in
-             range(1, voices + 1)]
-    for v in batch:
-        decoder.prepare(v)
-    return timed(lambda: decoder.step(batch), steps)
+    rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, SCALES["major"], playing.TOP_P)
+    rows = list(range(voices))
+    z = torch.randn(voices, config.z_size, generator=torch.Generator().manual_seed(0))
+    for row in rows:
+        decoder.start(row, z[row : row + 1], loaded.model.start_token, rules)
+    uniforms = np.random.default_rng(0)
+    return timed(lambda: decoder.step(rows, uniforms.random(voices)), steps)
 
 
 @torch.inference_mode()

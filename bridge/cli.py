@@ -10,6 +10,7 @@ from pathlib import Path
 from bridge import config as bridge_config
 from model import cli as model_cli
 from model.checkpoint import DEFAULT_CHECKPOINT
+from model.errors import UserError
 
 
 def add_serve(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +76,7 @@ def run_serve(args: argparse.Namespace) -> None:
             torch_threads=args.torch_threads,
         )
     except ValueError as exc:
-        raise model_cli.UserError(str(exc)) from None
+        raise UserError(str(exc)) from None
     if args.list_ports:
         serve.list_ports(config, sys.stdout)
         return
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except model_cli.UserError as exc:
+    except UserError as exc:
         print(f"stylevae {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -60,8 +60,8 @@ class Engine:
         self.quantize = quantize
         self.seed = seed
         self.decoder = Decoder(checkpoint.model, checkpoint.vocab, tune_rows=MAX_VOICES)
-        packed = [sorted(p.packed) for p in [self.decoder.stepper.recurrent, *self.decoder.stepper.upper]]
-        log.info("decoder products packed for these batch sizes (the others plain): %s", packed)
+        log.info("decoder products packed from these batch sizes up, by measured crossover (None: plain only): %s",
+                 self.decoder.stepper.crossovers)
         self.voices: dict[int, Voice] = {}
         self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]

@@ -23,7 +23,7 @@ from bridge.engine import Engine
 from bridge.osc_server import OscServer
 from bridge.scheduler import Scheduler
 from model import checkpoint as ckpt
-from model.cli import UserError
+from model.errors import UserError
 
 log = logging.getLogger("stylevae.serve")
 

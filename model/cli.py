@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from model import data_report, dataset, playing
+from model.errors import UserError
 from model.keys import SCALES, ScaleError
 from model.melody import PhraseRules
 from model.midi_io import MidiReadError
@@ -14,10 +15,6 @@ from model.tokens import Vocabulary
 
 DEFAULT_DATA = Path("data/default")
 DEFAULT_EVAL_OUT = Path("runs/eval")
-
-
-class UserError(Exception):
-    """An error the user can fix; printed as one line, no traceback."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

@@ -61,6 +61,15 @@ def same_scale_share(notes: Sequence[Note], length: int, phrase_steps: int) -> f
     return float(np.mean([a == b for a, b in pairs])) if pairs else None
 
 
+def joint_fit_share(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
+    """Of consecutive phrases that both have notes, the share that fit one scale together (their joined note time
+    at most OUT_OF_KEY outside it): a gentler reading of "the same key" than equal best scales, which short
+    phrases with few notes make noisy."""
+    parts = windows(notes, length, phrase_steps)
+    pairs = [a + b for a, b in zip(parts, parts[1:]) if a and b]
+    return float(np.mean([best_scale(p)[1] <= OUT_OF_KEY for p in pairs])) if pairs else None
+
+
 def leaps(notes: Sequence[Note], phrase_steps: int) -> tuple[list[int], list[int]]:
     """|interval| between consecutive notes: (across a phrase border, inside a phrase)."""
     border, inside = [], []
@@ -89,6 +98,7 @@ def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) ->
     return {
         "out_of_key": out_of_key_share(notes, len(tokens)),
         "same_scale": same_scale_share(notes, len(tokens), phrase_steps),
+        "joint_fit": joint_fit_share(notes, len(tokens), phrase_steps),
         "border_leap": float(np.mean(border)) if border else None,
         "inner_leap": float(np.mean(inside)) if inside else None,
         "notes_per_bar": len(notes) / (len(tokens) / STEPS_PER_BAR),
@@ -107,7 +117,7 @@ def summarise(streams: np.ndarray, vocab: Vocabulary, phrase_steps: int) -> dict
 
 
 def real_excerpts(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrases: int, phrase_bars: int,
-                  per_piece: int = 2) -> np.ndarray:
+                  per_piece: int = 4) -> np.ndarray:
     """Excerpts of ``phrases`` consecutive, non-overlapping phrases of the same piece, joined: (n, phrases · T).
     At most ``per_piece`` excerpts of a piece (non-overlapping), so that long pieces do not dominate."""
     index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
