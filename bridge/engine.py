@@ -319,6 +319,14 @@ class Engine:
             self.decoder.change(voice.number, z, self._rules(voice))
         voice.z_dirty = voice.reset_decoder = False
 
+    def warm_up(self) -> None:
+        """One throwaway decoder step through voice 1's row, which then starts afresh as if never used."""
+        voice = self.voice(1)
+        self._prepare(voice)
+        self.decoder.step([voice.number], [0.5])
+        self.decoder.forget(voice.number)
+        voice.reset_decoder = True
+
     def _rules(self, voice: Voice) -> Rules:
         s = voice.settings
         return Rules(s.temperature, s.density, s.lock, voice.scale, playing.TOP_P, voice.plan.tonic)

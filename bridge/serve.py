@@ -143,7 +143,4 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
 
 def warm_up(engine: Engine) -> None:
     """One throwaway decoder step, so the first real one is not slowed by torch's lazy set-up."""
-    voice = engine.voice(1)
-    engine.decoder.prepare(voice)
-    engine.decoder.step([voice])
-    voice.reset_decoder = True
+    engine.warm_up()
