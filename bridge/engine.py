@@ -153,6 +153,8 @@ class Engine:
     def _apply_now(self, voice: Voice, command: object) -> None:
         epoch = self.clock.epoch
         if isinstance(command, cmd.Play):
+            if command.on and voice.style_key is None:
+                voice.style_key = self.checkpoint.style_key(voice.style)
             if not command.on and voice.settings.play:
                 self.sender.cancel(voice.number)
                 voice.unposition()
@@ -193,12 +195,13 @@ class Engine:
         self.publish(f"{PREFIX}/{voice.number}/state", args)
 
     def key_of(self, voice: Voice) -> Key:
-        """The key a voice plays in: its own, else the song's, else its heaviest style's most common key."""
+        """The key a voice plays in: its own, else the song's, else the most common key of the style it first
+        played (kept: a style change alone does not move the song to another key)."""
         if voice.settings.key is not None:
             return voice.settings.key
         if self.song_key is not None:
             return self.song_key
-        return self.checkpoint.style_key(int(np.argmax(voice.settings.weights)))
+        return voice.style_key or self.checkpoint.style_key(voice.style)
 
     def summary(self) -> str:
         """Decoder step times so far, for the log at exit; the percentiles are of the steps at the largest

@@ -88,6 +88,7 @@ class Voice:
     sounding: Sounding | None = None
     plan: KeyPlan = KeyPlan(0, 0, 0)  # the key of the current phrase, as the decoder plays it (set by the engine)
     scale: tuple[int, ...] = SCALES["chromatic"]  # that key's scale, for the lock
+    style_key: Key | None = None  # the key of the style it first played, its key without an own or song key
     # flags for the engine, which owns the torch side
     z_dirty: bool = True
     reset_decoder: bool = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 from pathlib import Path
 
 from model import data_report, dataset, playing
@@ -160,12 +161,13 @@ def run_data(args: argparse.Namespace) -> None:
 def run_train(args: argparse.Namespace) -> None:
     from model import checkpoint, train
 
+    started = time.perf_counter()
     try:
         config = train.config_from_args(args)
         best = train.train(config, resume=args.resume)
     except (ValueError, dataset.DataError, checkpoint.CheckpointError) as exc:
         raise UserError(str(exc)) from None
-    print(f"best checkpoint: {best}")
+    print(f"best checkpoint: {best} (training took {(time.perf_counter() - started) / 60:.0f} min)")
 
 
 def run_eval(args: argparse.Namespace) -> None:

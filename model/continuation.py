@@ -6,6 +6,10 @@ Two things the decoder alone does not know, fitted after training from the train
 * **where to start** — a bank of μ of real phrases per style. A z_c drawn from N(0, I) lands where the
   decoder has seen little (the aggregate posterior is far from the prior in a model trained with a small
   β), so a line starts from a real phrase's content instead.
+* **what comes back** — per style, how often a real tune's phrase nearly repeats the one 1, 2 or 3 phrases
+  before it (AABA, AABB: ``musicality``'s near-repeat, onsets overlapping by 60 %). A line repeats an
+  earlier phrase of its own with those probabilities — the same content, seed and first note, so the same
+  phrase — and otherwise moves on.
 * **how to go on** — per style, a linear-Gaussian model of the next phrase's μ given this one's,
   ``μ' = A μ + b + s ⊙ ε``, fitted by ridge regression on consecutive, non-overlapping phrases of the same
   piece (bar b and b + phrase length). This is the spirit of MusicVAE's hierarchical conductor, at the cost
@@ -28,9 +32,13 @@ import torch
 from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
+from model.musicality import near
+from model.tokens import Vocabulary, tokens_to_notes
+
 LATENTS = "latents.safetensors"
 BANK_PER_STYLE = 256
-RIDGE = 0.1  # ridge penalty per pair (μ's dimensions have a spread of order 1)
+REPEAT_LAGS = 3  # a phrase may come back 1, 2 or 3 phrases later
+RIDGE = 0.01  # ridge penalty per pair: a light hold on 256 × 256 weights fitted from tens of thousands of pairs
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Continuation:
     transition: np.ndarray | None = None  # (S, z_content, z_content): μ' ≈ μ @ transition[s] + bias[s]
     bias: np.ndarray | None = None  # (S, z_content)
     scale: np.ndarray | None = None  # (S, z_content): the residual's standard deviation
+    repeat: np.ndarray | None = None  # (S, REPEAT_LAGS): P(a phrase repeats the one `lag` phrases back)
 
     @property
     def learned(self) -> bool:
@@ -64,11 +73,27 @@ class Continuation:
         target = z @ self.transition[style] + self.bias[style] + self.scale[style] * noise
         return (z + variation * (target - z)).astype(np.float32)
 
+    def repeat_lag(self, style: int, rng: np.random.Generator, available: int) -> int:
+        """How many phrases back the next phrase repeats (0: it does not), drawn with the style's rates; only
+        lags with that many phrases behind. One uniform draw either way, so a line's later draws do not depend
+        on whether it repeated."""
+        draw = rng.random()
+        if self.repeat is None:
+            return 0
+        for lag in range(1, min(available, self.repeat.shape[1]) + 1):
+            p = float(self.repeat[style, lag - 1])
+            if draw < p:
+                return lag
+            draw -= p
+        return 0
+
     def save(self, folder: Path) -> None:
         if not self.learned:
             return
         tensors = {"bank": self.bank, "bank_style": self.bank_style, "transition": self.transition,
                    "bias": self.bias, "scale": self.scale}
+        if self.repeat is not None:
+            tensors["repeat"] = self.repeat
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
 
 
@@ -80,7 +105,7 @@ def load(folder: Path | None, z_content: int) -> Continuation:
     try:
         t = load_file(str(path))
         found = Continuation(z_content, t["bank"], t["bank_style"].astype(np.int64), t["transition"], t["bias"],
-                             t["scale"])
+                             t["scale"], t.get("repeat"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     if found.bank.shape[1] != z_content or found.transition.shape[1:] != (z_content, z_content):
@@ -98,9 +123,29 @@ def next_pairs(piece: np.ndarray, bar: np.ndarray, gap: int) -> tuple[np.ndarray
     return first, second
 
 
+def repeat_rates(tokens: np.ndarray, style: np.ndarray, piece: np.ndarray, bar: np.ndarray, n_styles: int,
+                 gap: int, vocab: Vocabulary) -> np.ndarray:
+    """(S, REPEAT_LAGS): per style, the share of phrases whose nearest earlier near-repeat is ``lag`` phrases
+    back (phrases ``gap`` bars apart in the same piece, the lag-th one before present)."""
+    index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
+    onsets = [{(n.start, n.pitch) for n in tokens_to_notes(row, vocab)} for row in tokens]
+    counts = np.zeros((n_styles, REPEAT_LAGS))
+    totals = np.zeros(n_styles)
+    for (p, b), i in index.items():
+        earlier = [index.get((p, b - lag * gap)) for lag in range(1, REPEAT_LAGS + 1)]
+        if earlier[-1] is None:
+            continue
+        totals[style[i]] += 1
+        lag = next((k for k, j in enumerate(earlier, start=1) if j is not None and near(onsets[i], onsets[j])), 0)
+        if lag:
+            counts[style[i], lag - 1] += 1
+    return (counts / np.maximum(totals, 1)[:, None]).astype(np.float32)
+
+
 def fit(mu: np.ndarray, style: np.ndarray, piece: np.ndarray, bar: np.ndarray, n_styles: int, gap: int,
-        seed: int = 0) -> Continuation:
-    """Bank and per-style transition from posterior means ``mu`` (n, z_content) of a training split."""
+        seed: int = 0, tokens: np.ndarray | None = None, vocab: Vocabulary | None = None) -> Continuation:
+    """Bank and per-style transition from posterior means ``mu`` (n, z_content) of a training split; with its
+    ``tokens``, the repeat rates too."""
     rng = np.random.default_rng(seed)
     z = mu.shape[1]
     bank, bank_style = [], []
@@ -125,8 +170,9 @@ def fit(mu: np.ndarray, style: np.ndarray, piece: np.ndarray, bar: np.ndarray, n
         weights = np.linalg.solve(design.T @ design + penalty, design.T @ y)
         transition[s], bias[s] = weights[:-1], weights[-1]
         scale[s] = (y - design @ weights).std(0)
+    repeat = None if tokens is None else repeat_rates(tokens, style, piece, bar, n_styles, gap, vocab)
     return Continuation(z, np.concatenate(bank).astype(np.float32), np.concatenate(bank_style).astype(np.int64),
-                        transition, bias, scale)
+                        transition, bias, scale, repeat)
 
 
 @torch.no_grad()

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from model.continuation import Continuation
+from model.continuation import REPEAT_LAGS, Continuation
 from model.keys import MODES, SCALES, Key, relative_shift, scale_mask
 from model.stepper import Stepper
 from model.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
@@ -258,10 +258,11 @@ class Decoder:
 class Line:
     """A melodic line's state from phrase to phrase — a daemon voice's, or a stream eval generates.
 
-    At each phrase boundary the content latent takes a step of the learned phrase-to-phrase motion
-    (``Continuation``; ``variation`` scales it), the phrase gets a fresh sampling seed, and the decoder's first
-    input is the line's last note, so that a phrase continues the one before it. Replaying a phrase (the daemon
-    re-positioning mid-phrase) keeps all three.
+    At each phrase boundary an earlier phrase may come back, as often as it does in real tunes of the style
+    (``Continuation.repeat_lag``); otherwise the content latent takes a step of the learned phrase-to-phrase
+    motion (``variation`` scales it), the phrase gets a fresh sampling seed, and the decoder's first input is the
+    line's last note, so that a phrase continues the one before it. Replaying a phrase (the daemon
+    re-positioning mid-phrase) keeps all of it.
     """
 
     z_content: np.ndarray
@@ -269,6 +270,8 @@ class Line:
     phrase_seed: int = 0
     last_pitch: int | None = None  # the line's last note-on, in the decoder's pitch space
     phrase_first: int | None = None  # the pitch before the current phrase (its first input)
+    repeating: tuple[np.ndarray, int, int | None] | None = None  # the earlier phrase the next one repeats
+    history: list[tuple[np.ndarray, int, int | None]] = field(default_factory=list)  # recent phrases' (z, seed, first)
     sampler: np.random.Generator = field(default_factory=np.random.default_rng)
 
     @staticmethod
@@ -288,8 +291,14 @@ class Line:
     ) -> None:
         """Move on to a new phrase: ``content`` if given (a restyled phrase), else a step of the learned motion
         (``style``'s, the heaviest in the line's mix)."""
+        self.repeating = None
+        lag = continuation.repeat_lag(style, self.rng, len(self.history)) if variation > 0 else 0
         if content is not None:
             self.z_content = content
+        elif lag:  # an earlier phrase comes back, note for note
+            self.repeating = self.history[-lag]
+            self.z_content, self.phrase_seed = self.repeating[:2]
+            return
         else:
             self.z_content = continuation.step(self.z_content, variation, self.rng, style)
         if variation > 0:
@@ -298,7 +307,9 @@ class Line:
     def begin_phrase(self, replay: bool) -> None:
         """Start the current phrase's draws (again, when replaying)."""
         if not replay:
-            self.phrase_first = self.last_pitch
+            self.phrase_first = self.last_pitch if self.repeating is None else self.repeating[2]
+            self.history.append((self.z_content, self.phrase_seed, self.phrase_first))
+            del self.history[:-REPEAT_LAGS]
         self.sampler = np.random.default_rng(self.phrase_seed)
 
     def took(self, pitch: int | None) -> None:

@@ -84,10 +84,11 @@ def repetition(notes: Sequence[Note], length: int, phrase_steps: int) -> float:
     onsets = [{(n.start % phrase_steps, n.pitch) for n in w} for w in windows(notes, length, phrase_steps)]
     if len(onsets) < 2:
         return 0.0
-    return float(np.mean([any(_near(onsets[i], onsets[j]) for j in range(i)) for i in range(1, len(onsets))]))
+    return float(np.mean([any(near(onsets[i], onsets[j]) for j in range(i)) for i in range(1, len(onsets))]))
 
 
-def _near(a: set, b: set) -> bool:
+def near(a: set, b: set) -> bool:
+    """Whether two phrases' onsets, sets of (step in the phrase, pitch), overlap by NEAR_REPEAT or more."""
     return bool(a | b) and len(a & b) / len(a | b) >= NEAR_REPEAT
 
 

@@ -265,7 +265,8 @@ def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int)
     started = time.perf_counter()
     ckpt = checkpoint.load(folder, warn=False)
     mu = continuation.posterior_means(ckpt.model, phrases.tokens)
-    fitted = continuation.fit(mu, phrases.style, phrases.piece, phrases.bar, len(ckpt.styles), phrase_bars)
+    fitted = continuation.fit(mu, phrases.style, phrases.piece, phrases.bar, len(ckpt.styles), phrase_bars,
+                              tokens=phrases.tokens, vocab=phrases.vocab)
     fitted.save(folder)
     print(f"phrase continuation fitted on {len(mu)} phrases in {time.perf_counter() - started:.0f} s", flush=True)
 

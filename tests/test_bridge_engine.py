@@ -13,6 +13,7 @@ from bridge.engine import DECODE_DELAY_SECONDS, Engine
 from bridge.scheduler import Scheduler
 from bridge.voice import midi_pitch
 from model import checkpoint, playing
+from model.keys import make_key
 from tests.fakes import FakeTime
 
 STEP = 0.125  # seconds per 16th at 120 BPM
@@ -315,3 +316,23 @@ def test_the_daemon_plays_what_eval_measures():
     assert any(s in expected for s in phrases_2_and_3)
     assert {s: p for s, p in played.items() if s in phrases_2_and_3} == {
         s: p for s, p in expected.items() if s in phrases_2_and_3}
+
+
+def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    loaded = rig.engine.checkpoint
+    keys = [loaded.style_key(s) for s in range(len(loaded.styles))]
+    other = next(s for s, k in enumerate(keys) if k != keys[0])
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    voice = rig.engine.voices[1]
+    rig.send(cmd.Mix(1, tuple(1.0 if s == other else 0.0 for s in range(len(keys)))))
+    assert rig.engine.key_of(voice) == keys[0]
+    song = make_key(3, "dorian")
+    rig.engine.apply(cmd.SongKey(song))
+    assert rig.engine.key_of(voice) == song and rig.published[-1][1][10:14] == [3, "dorian", playing.LOCK, 0]
+    own = make_key(5, [0, 2, 4, 7, 9])
+    rig.send(cmd.VoiceKey(1, own))
+    assert rig.engine.key_of(voice) == own and rig.published[-1][1][10:14] == [5, "major_pentatonic", playing.LOCK, 1]
+    rig.send(cmd.VoiceKey(1, None))
+    assert rig.engine.key_of(voice) == song
