@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bridge import config as bridge_config
+from bridge import demo
 from model import cli as model_cli
 from model.checkpoint import DEFAULT_CHECKPOINT
 
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     model_cli.add_commands(sub)
     add_serve(sub)
+    demo.add_command(sub)
     return parser
 
 
