@@ -31,6 +31,7 @@ serve: setup
 	$(BIN)/stylevae serve --start-jack
 
 demo: setup
+	PYTHON=$(PYTHON) ./scripts/system-deps.sh demo
 	$(BIN)/stylevae demo
 
 test: test-setup system-deps

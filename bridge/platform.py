@@ -6,7 +6,7 @@ Every decision is a pure function of a ``Machine`` (what was found on this compu
 unit-tested for all three systems on any one of them; only ``Machine.probe()`` looks at the real machine.
 Standard library only: ``scripts/system-deps.sh`` runs it with the system's Python before any venv exists.
 
-``python3 -m bridge.platform packages serve|test`` prints the Debian packages to install (nothing when all
+``python3 -m bridge.platform packages serve|demo|test`` prints the Debian packages to install (nothing when all
 is there), or says in one line what to install by hand and exits 1 where there is no apt-get.
 """
 
@@ -47,6 +47,7 @@ FLUIDSYNTH = Need("fluidsynth", "fluidsynth", "fluid-synth",
 SOX = Need("sox", "sox", "sox", "sox: the demo's test measures the WAV file with it")
 TEST_NEEDS = (JACK, LIBLO, FLUIDSYNTH, SOX)
 TOOLS = tuple(need.tool for need in TEST_NEEDS) + ("apt-get", "brew")
+PURPOSES = ("serve", "demo", "test")
 
 # General MIDI soundfonts where each system's packages put them (Debian: an alternatives link to the installed
 # one, then the packages' own files; Fedora and Arch: /usr/share/soundfonts).
@@ -157,18 +158,21 @@ def listed_backends(machine: Machine, requested: str) -> list[str]:
 
 
 def needs(machine: Machine, purpose: str) -> list[Need]:
-    """What ``purpose`` ("serve" or "test") needs on this machine that is not there yet.
+    """What ``purpose`` ("serve", "demo" or "test") needs on this machine that is not there yet.
 
     Serving needs nothing system-wide on macOS (CoreMIDI has virtual ports), on Windows (an existing port),
     or on Linux with an ALSA sequencer or a running JACK server; else JACK, which ``--start-jack`` starts.
-    The tests need all of TEST_NEEDS everywhere: they run on a dummy-driver JACK server.
+    The demo needs FluidSynth, except on Windows (its GS Wavetable Synth). The tests need all of TEST_NEEDS
+    everywhere: they run on a dummy-driver JACK server.
     """
     if purpose == "serve":
         wanted = [JACK] if machine.system == LINUX and not (machine.alsa_sequencer or machine.jack_running) else []
+    elif purpose == "demo":
+        wanted = [] if machine.system == WINDOWS else [FLUIDSYNTH]
     elif purpose == "test":
         wanted = list(TEST_NEEDS)
     else:
-        raise ValueError(f"purpose {purpose!r} is not serve or test")
+        raise ValueError(f"purpose {purpose!r} is not one of {', '.join(PURPOSES)}")
     return [need for need in wanted if need.tool not in machine.tools]
 
 
@@ -238,8 +242,8 @@ def live_synth(machine: Machine, soundfont: str | None, audio_driver: str | None
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2 or args[0] != "packages" or args[1] not in ("serve", "test"):
-        print("usage: python3 -m bridge.platform packages serve|test", file=sys.stderr)
+    if len(args) != 2 or args[0] != "packages" or args[1] not in PURPOSES:
+        print(f"usage: python3 -m bridge.platform packages {'|'.join(PURPOSES)}", file=sys.stderr)
         return 2
     machine = Machine.probe()
     missing = needs(machine, args[1])

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# System packages for serving (`system-deps.sh serve`) or for the tests (`system-deps.sh test`, the default).
+# System packages for serving (`system-deps.sh serve`), the demo (`demo`) or the tests (`test`, the default).
 # bridge/platform.py decides what this machine lacks: for serving, nothing on macOS, nor on Linux with an ALSA
-# sequencer or a running JACK server, else JACK; for the tests, JACK, liblo's tools, FluidSynth and sox.
+# sequencer or a running JACK server, else JACK; for the demo, FluidSynth (Debian's brings a GM soundfont);
+# for the tests, JACK, liblo's tools, FluidSynth and sox.
 # Installs them with apt-get where there is one; elsewhere it says in one line what to install, and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."

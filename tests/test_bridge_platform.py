@@ -84,6 +84,15 @@ def test_serving_installs_jack_only_where_neither_alsa_nor_jack_is_there(machine
     assert platform.install_command(machine, platform.needs(machine, "serve")) == packages
 
 
+@pytest.mark.parametrize(("machine", "packages"), [(with_tools(LINUX_DESKTOP, "apt-get"), ["fluidsynth"]),
+                                                   (with_tools(LINUX_DESKTOP, "apt-get", "fluidsynth"), []),
+                                                   (with_tools(WIN), [])])
+def test_the_demo_installs_fluidsynth_except_on_windows(machine, packages):
+    assert platform.install_command(machine, platform.needs(machine, "demo")) == packages
+    assert platform.install_hint(with_tools(MAC), platform.needs(MAC, "demo")).startswith(
+        "please install with Homebrew: brew install fluid-synth")
+
+
 def test_the_tests_install_what_they_use():
     bare = with_tools(LINUX_BARE, "apt-get")
     assert platform.install_command(bare, platform.needs(bare, "test")) == ["jackd2", "liblo-tools", "fluidsynth",
