@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -309,7 +308,7 @@ def run(args: argparse.Namespace) -> None:
     if args.soundfont and not args.soundfont.is_file():
         raise UserError(f"--soundfont {args.soundfont}: no such file")
     if args.wav:
-        if shutil.which("fluidsynth") is None or soundfont is None:
+        if platform.FLUIDSYNTH.tool not in machine.tools or soundfont is None:
             missing = "a General MIDI soundfont (--soundfont FILE.sf2)" if soundfont is None else "FluidSynth"
             raise UserError(f"rendering a WAV needs FluidSynth and a GM soundfont, and there is no {missing}: "
                             f"{platform.install_hint(machine, [platform.FLUIDSYNTH])}; --midi FILE.mid needs neither")

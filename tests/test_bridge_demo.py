@@ -77,7 +77,6 @@ def test_bad_options_are_one_line(capsys, args, words):
 
 def test_a_wav_without_fluidsynth_says_what_to_install(capsys, monkeypatch):
     monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: cls(platform.LINUX)))
-    monkeypatch.setattr(demo.shutil, "which", lambda tool: None)
     code, err = run(capsys, "--wav", "out.wav")
     assert code == 2 and len(err) == 1
     assert "please install fluidsynth" in err[0] and "--midi FILE.mid needs neither" in err[0]
