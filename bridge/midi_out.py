@@ -58,8 +58,8 @@ class NoPort:
     """``--midi-port none``: no MIDI output; the notes reach clients only as OSC note replies (the device's
     Notes to this track mode, and the demo's WAV rendering, need no port)."""
 
-    backend = "none"
-    name = "no MIDI output (notes as OSC replies only)"
+    name = "none"
+    backend = "notes as OSC replies only"
 
     def note_on(self, channel: int, pitch: int, velocity: int) -> None:
         pass
