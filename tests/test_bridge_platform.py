@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from bridge import cli, midi_out, platform
+from bridge import cli, midi_out, platform, serve
+from bridge.config import BridgeConfig
 from bridge.platform import LINUX, MACOS, WINDOWS, Machine
 
 ALL_APIS = ("alsa", "jack", "coremidi", "winmm")
@@ -176,3 +177,12 @@ def test_live_synth_refusals_say_what_to_do_in_one_line(machine, soundfont, word
         platform.live_synth(machine, soundfont)
     message = str(refused.value)
     assert "\n" not in message and ("--wav" in message or "--soundfont" in message)
+
+
+def test_midi_port_none_opens_no_port_and_starts_no_jack(monkeypatch):
+    monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: LINUX_BARE))
+    port, server = serve.open_midi(BridgeConfig(midi_port=platform.NO_PORT, start_jack=True))
+    assert isinstance(port, midi_out.NoPort) and server is None
+    port.note_on(1, 60, 100)
+    port.note_off(1, 60)
+    port.close()
