@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bridge import config as bridge_config
+from bridge import demo
 from model import cli as model_cli
 from model.checkpoint import DEFAULT_CHECKPOINT
 from model.errors import UserError
@@ -32,7 +33,8 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
                        help="MIDI API (default: %(default)s: CoreMIDI on macOS, ALSA when /dev/snd/seq exists, "
                        "else a running JACK server)")
     serve.add_argument("--midi-port", metavar="NAME", help="send to this existing output port instead of opening a "
-                       "virtual one (e.g. loopMIDI on Windows); see --list-ports")
+                       "virtual one (e.g. loopMIDI on Windows; see --list-ports), or none: no MIDI output, the notes "
+                       "go only to OSC clients (the device's Notes to this track mode)")
     serve.add_argument("--port-name", default=d.port_name, help="the virtual port's client name (default: "
                        "%(default)s)")
     serve.add_argument("--list-ports", action="store_true", help="list the MIDI output ports and exit")
@@ -91,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     model_cli.add_commands(sub)
     add_serve(sub)
+    demo.add_command(sub)
     return parser
 
 

@@ -16,7 +16,7 @@ from typing import TextIO
 
 import torch
 
-from bridge import commands, jack, midi_out
+from bridge import commands, jack, midi_out, platform
 from bridge.clock import Clock
 from bridge.config import BridgeConfig
 from bridge.engine import Engine
@@ -40,15 +40,12 @@ def setup_torch(config: BridgeConfig) -> torch.device:
     return torch.device(config.device)
 
 
-def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut, jack.DummyServer | None]:
+def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut | midi_out.NoPort, jack.DummyServer | None]:
     """The MIDI port, starting a dummy JACK server first when asked to and nothing else is there."""
+    if config.midi_port == platform.NO_PORT:
+        return midi_out.NoPort(), None
     server = None
-    if (
-        config.start_jack
-        and config.midi_backend in ("auto", "jack")
-        and sys.platform.startswith("linux")
-        and not (config.midi_backend == "auto" and midi_out.alsa_sequencer_present())
-    ):
+    if config.start_jack and platform.starts_jack(platform.Machine.probe(), config.midi_backend):
         try:
             server = jack.ensure_server()
         except jack.JackError as exc:
@@ -63,11 +60,8 @@ def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut, jack.DummyServer 
 
 
 def list_ports(config: BridgeConfig, out: TextIO) -> None:
-    backends = [config.midi_backend] if config.midi_backend != "auto" else ["alsa", "jack", "coremidi"]
     shown = 0
-    for backend in backends:
-        if config.midi_backend == "auto" and backend == "alsa" and not midi_out.alsa_sequencer_present():
-            continue
+    for backend in platform.listed_backends(platform.Machine.probe(), config.midi_backend):
         try:
             midi_out.choose_backend(backend)
             ports = midi_out.list_ports(backend)
