@@ -1187,12 +1187,13 @@ class Sim:
             raise LookupError(f"{len(found)} controls named {longname!r}")
         return found[0]
 
-    def load(self, reverse_parameters: bool = False) -> None:
-        """Open the device: every parameter is restored (Live gives no order; reversible here), then
-        ``live.thisdevice`` bangs."""
+    def load(self, reverse_parameters: bool = False, stored: dict[str, float] | None = None) -> None:
+        """Open the device: every parameter is restored — to its initial value, or to the value the Live set
+        ``stored`` — (Live gives no order; reversible here), then ``live.thisdevice`` bangs."""
+        stored = stored or {}
         controls = self.controls()
         for control in reversed(controls) if reverse_parameters else controls:
-            control.change(control.initial)
+            control.change(stored.get(control.longname, control.initial))
         for obj in self.objects.values():
             if isinstance(obj, ThisDevice):
                 obj.out(0, bang())
