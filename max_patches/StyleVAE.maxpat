@@ -3704,6 +3704,28 @@
 			{
 				"box": {
 					"id": "obj-180",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						20.0,
+						40.0,
+						22.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						470,
+						60,
+						120,
+						16
+					],
+					"text": "Key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-181",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3713,7 +3735,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						20.0,
+						50.0,
 						61.0,
 						22.0
 					],
@@ -3722,7 +3744,7 @@
 					"presentation": 1,
 					"presentation_rect": [
 						470,
-						62,
+						78,
 						120,
 						18
 					],
@@ -3750,7 +3772,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-181",
+					"id": "obj-182",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3761,7 +3783,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						50.0,
+						80.0,
 						75.0,
 						22.0
 					],
@@ -3769,8 +3791,8 @@
 					"presentation": 1,
 					"presentation_rect": [
 						470,
-						84,
-						44,
+						100,
+						40,
 						16
 					],
 					"saved_attribute_attributes": {
@@ -3805,7 +3827,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-182",
+					"id": "obj-183",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3816,16 +3838,16 @@
 					],
 					"patching_rect": [
 						2360.0,
-						80.0,
+						110.0,
 						75.0,
 						22.0
 					],
 					"parameter_enable": 1,
 					"presentation": 1,
 					"presentation_rect": [
-						518,
-						84,
-						72,
+						514,
+						100,
+						76,
 						16
 					],
 					"saved_attribute_attributes": {
@@ -3864,7 +3886,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-183",
+					"id": "obj-184",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3874,7 +3896,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						110.0,
+						140.0,
 						54.0,
 						22.0
 					],
@@ -3883,7 +3905,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-184",
+					"id": "obj-185",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3892,7 +3914,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						140.0,
+						170.0,
 						75.0,
 						22.0
 					],
@@ -3901,7 +3923,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-185",
+					"id": "obj-186",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3910,7 +3932,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						170.0,
+						200.0,
 						68.0,
 						22.0
 					],
@@ -3919,7 +3941,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-186",
+					"id": "obj-187",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3928,7 +3950,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						200.0,
+						230.0,
 						159.0,
 						22.0
 					],
@@ -3937,13 +3959,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-187",
+					"id": "obj-188",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2360.0,
-						230.0,
+						260.0,
 						68.0,
 						22.0
 					],
@@ -3952,7 +3974,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-188",
+					"id": "obj-189",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3962,7 +3984,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						260.0,
+						290.0,
 						47.0,
 						22.0
 					],
@@ -3971,7 +3993,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-189",
+					"id": "obj-190",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3980,7 +4002,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						290.0,
+						320.0,
 						103.0,
 						22.0
 					],
@@ -3989,7 +4011,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-190",
+					"id": "obj-191",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3998,7 +4020,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						320.0,
+						350.0,
 						54.0,
 						22.0
 					],
@@ -4007,7 +4029,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-191",
+					"id": "obj-192",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4016,7 +4038,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						350.0,
+						380.0,
 						89.0,
 						22.0
 					],
@@ -4025,7 +4047,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-192",
+					"id": "obj-193",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4035,7 +4057,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						380.0,
+						410.0,
 						47.0,
 						22.0
 					],
@@ -4044,7 +4066,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-193",
+					"id": "obj-194",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4053,7 +4075,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						410.0,
+						440.0,
 						110.0,
 						22.0
 					],
@@ -4062,7 +4084,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-194",
+					"id": "obj-195",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4072,7 +4094,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						440.0,
+						470.0,
 						47.0,
 						22.0
 					],
@@ -4081,7 +4103,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-195",
+					"id": "obj-196",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4090,29 +4112,11 @@
 					],
 					"patching_rect": [
 						2360.0,
-						470.0,
+						500.0,
 						40.0,
 						22.0
 					],
 					"text": "1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-196",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2360.0,
-						500.0,
-						61.0,
-						22.0
-					],
-					"text": "pak 0 0"
 				}
 			},
 			{
@@ -4122,11 +4126,29 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						"int"
+						""
 					],
 					"patching_rect": [
 						2360.0,
 						530.0,
+						61.0,
+						22.0
+					],
+					"text": "pak 0 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-198",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						560.0,
 						40.0,
 						22.0
 					],
@@ -4135,7 +4157,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-198",
+					"id": "obj-199",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4145,7 +4167,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						560.0,
+						590.0,
 						47.0,
 						22.0
 					],
@@ -4154,7 +4176,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-199",
+					"id": "obj-200",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4163,7 +4185,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						590.0,
+						620.0,
 						117.0,
 						22.0
 					],
@@ -4172,35 +4194,17 @@
 			},
 			{
 				"box": {
-					"id": "obj-200",
+					"id": "obj-201",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
-					"patching_rect": [
-						2360.0,
-						620.0,
-						103.0,
-						22.0
-					],
-					"text": "s ---voicekey"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-201",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
 					"patching_rect": [
 						2360.0,
 						650.0,
 						103.0,
 						22.0
 					],
-					"text": "r ---voicekey"
+					"text": "s ---voicekey"
 				}
 			},
 			{
@@ -4215,6 +4219,24 @@
 					"patching_rect": [
 						2360.0,
 						680.0,
+						103.0,
+						22.0
+					],
+					"text": "r ---voicekey"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-203",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						710.0,
 						89.0,
 						22.0
 					],
@@ -4223,7 +4245,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-203",
+					"id": "obj-204",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 3,
@@ -4234,7 +4256,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						710.0,
+						740.0,
 						61.0,
 						22.0
 					],
@@ -4243,7 +4265,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-204",
+					"id": "obj-205",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4252,7 +4274,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						740.0,
+						770.0,
 						117.0,
 						22.0
 					],
@@ -4261,7 +4283,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-205",
+					"id": "obj-206",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4270,7 +4292,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						770.0,
+						800.0,
 						215.0,
 						22.0
 					],
@@ -4279,7 +4301,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-206",
+					"id": "obj-207",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4288,7 +4310,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						800.0,
+						830.0,
 						82.0,
 						22.0
 					],
@@ -4297,35 +4319,17 @@
 			},
 			{
 				"box": {
-					"id": "obj-207",
+					"id": "obj-208",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2360.0,
-						830.0,
+						860.0,
 						68.0,
 						22.0
 					],
 					"text": "s ---osc"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-208",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2360.0,
-						860.0,
-						40.0,
-						22.0
-					],
-					"text": "i 0"
 				}
 			},
 			{
@@ -4335,22 +4339,22 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						""
+						"int"
 					],
 					"patching_rect": [
 						2360.0,
 						890.0,
-						96.0,
+						40.0,
 						22.0
 					],
-					"text": "pack 0 major"
+					"text": "i 0"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-210",
 					"maxclass": "newobj",
-					"numinlets": 1,
+					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -4358,10 +4362,10 @@
 					"patching_rect": [
 						2360.0,
 						920.0,
-						173.0,
+						96.0,
 						22.0
 					],
-					"text": "prepend /stylevae/1/key"
+					"text": "pack 0 major"
 				}
 			},
 			{
@@ -4376,6 +4380,24 @@
 					"patching_rect": [
 						2360.0,
 						950.0,
+						173.0,
+						22.0
+					],
+					"text": "prepend /stylevae/1/key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-212",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						980.0,
 						215.0,
 						22.0
 					],
@@ -4384,7 +4406,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-212",
+					"id": "obj-213",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4393,7 +4415,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						980.0,
+						1010.0,
 						82.0,
 						22.0
 					],
@@ -4402,13 +4424,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-213",
+					"id": "obj-214",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2360.0,
-						1010.0,
+						1040.0,
 						68.0,
 						22.0
 					],
@@ -4417,7 +4439,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-214",
+					"id": "obj-215",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4427,7 +4449,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						1040.0,
+						1070.0,
 						47.0,
 						22.0
 					],
@@ -4436,13 +4458,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-215",
+					"id": "obj-216",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2360.0,
-						1070.0,
+						1100.0,
 						103.0,
 						22.0
 					],
@@ -4451,7 +4473,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-216",
+					"id": "obj-217",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4461,7 +4483,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						1100.0,
+						1130.0,
 						47.0,
 						22.0
 					],
@@ -4470,7 +4492,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-217",
+					"id": "obj-218",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4480,7 +4502,7 @@
 					],
 					"patching_rect": [
 						2360.0,
-						1130.0,
+						1160.0,
 						1195.0,
 						22.0
 					],
@@ -4489,13 +4511,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-218",
+					"id": "obj-219",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2360.0,
-						1160.0,
+						1190.0,
 						103.0,
 						22.0
 					],
@@ -4504,7 +4526,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-219",
+					"id": "obj-220",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4524,7 +4546,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-220",
+					"id": "obj-221",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4544,7 +4566,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-221",
+					"id": "obj-222",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4562,7 +4584,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-222",
+					"id": "obj-223",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4582,7 +4604,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-223",
+					"id": "obj-224",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -4603,7 +4625,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-224",
+					"id": "obj-225",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4622,7 +4644,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-225",
+					"id": "obj-226",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4641,7 +4663,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-226",
+					"id": "obj-227",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4660,7 +4682,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-227",
+					"id": "obj-228",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4679,7 +4701,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-228",
+					"id": "obj-229",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4697,7 +4719,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-229",
+					"id": "obj-230",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4712,7 +4734,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-230",
+					"id": "obj-231",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4727,7 +4749,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-231",
+					"id": "obj-232",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4745,7 +4767,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-232",
+					"id": "obj-233",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4763,7 +4785,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-233",
+					"id": "obj-234",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -4781,7 +4803,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-234",
+					"id": "obj-235",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4799,7 +4821,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-235",
+					"id": "obj-236",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4814,7 +4836,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-236",
+					"id": "obj-237",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4833,7 +4855,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-237",
+					"id": "obj-238",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4851,7 +4873,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-238",
+					"id": "obj-239",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4866,7 +4888,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-239",
+					"id": "obj-240",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4886,7 +4908,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-240",
+					"id": "obj-241",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4901,7 +4923,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-241",
+					"id": "obj-242",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4916,7 +4938,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-242",
+					"id": "obj-243",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4931,7 +4953,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-243",
+					"id": "obj-244",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4950,7 +4972,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-244",
+					"id": "obj-245",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -4976,7 +4998,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-245",
+					"id": "obj-246",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4994,7 +5016,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-246",
+					"id": "obj-247",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5012,7 +5034,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-247",
+					"id": "obj-248",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5031,7 +5053,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-248",
+					"id": "obj-249",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5049,7 +5071,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-249",
+					"id": "obj-250",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5064,7 +5086,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-250",
+					"id": "obj-251",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5111,7 +5133,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-251",
+					"id": "obj-252",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5129,7 +5151,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-252",
+					"id": "obj-253",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5148,7 +5170,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-253",
+					"id": "obj-254",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5167,7 +5189,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-254",
+					"id": "obj-255",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5193,7 +5215,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-255",
+					"id": "obj-256",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5211,7 +5233,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-256",
+					"id": "obj-257",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5230,7 +5252,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-257",
+					"id": "obj-258",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5249,7 +5271,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-258",
+					"id": "obj-259",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5270,7 +5292,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-259",
+					"id": "obj-260",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5289,7 +5311,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-260",
+					"id": "obj-261",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -5307,7 +5329,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-261",
+					"id": "obj-262",
 					"maxclass": "newobj",
 					"numinlets": 4,
 					"numoutlets": 1,
@@ -5325,7 +5347,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-262",
+					"id": "obj-263",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5344,7 +5366,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-263",
+					"id": "obj-264",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5362,7 +5384,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-264",
+					"id": "obj-265",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5380,7 +5402,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-265",
+					"id": "obj-266",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5398,7 +5420,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-266",
+					"id": "obj-267",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5416,7 +5438,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-267",
+					"id": "obj-268",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 2,
@@ -5435,7 +5457,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-268",
+					"id": "obj-269",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5450,7 +5472,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-269",
+					"id": "obj-270",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5468,7 +5490,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-270",
+					"id": "obj-271",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5486,7 +5508,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-271",
+					"id": "obj-272",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5505,7 +5527,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-272",
+					"id": "obj-273",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5523,7 +5545,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-273",
+					"id": "obj-274",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5542,7 +5564,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-274",
+					"id": "obj-275",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5561,7 +5583,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-275",
+					"id": "obj-276",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5579,7 +5601,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-276",
+					"id": "obj-277",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5597,7 +5619,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-277",
+					"id": "obj-278",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5620,7 +5642,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-278",
+					"id": "obj-279",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5649,7 +5671,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-279",
+					"id": "obj-280",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5682,7 +5704,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-280",
+					"id": "obj-281",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5706,7 +5728,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-281",
+					"id": "obj-282",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5730,7 +5752,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-282",
+					"id": "obj-283",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5751,7 +5773,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-283",
+					"id": "obj-284",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5769,7 +5791,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-284",
+					"id": "obj-285",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5787,7 +5809,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-285",
+					"id": "obj-286",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5806,7 +5828,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-286",
+					"id": "obj-287",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5824,7 +5846,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-287",
+					"id": "obj-288",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -5844,7 +5866,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-288",
+					"id": "obj-289",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5862,7 +5884,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-289",
+					"id": "obj-290",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -5880,7 +5902,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
+					"id": "obj-291",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5898,7 +5920,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-291",
+					"id": "obj-292",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5916,7 +5938,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-293",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5934,7 +5956,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-294",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5952,7 +5974,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5971,7 +5993,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-296",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5989,7 +6011,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-297",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6008,7 +6030,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
+					"id": "obj-298",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6027,7 +6049,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-298",
+					"id": "obj-299",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6046,7 +6068,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-299",
+					"id": "obj-300",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6064,7 +6086,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-301",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6082,7 +6104,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-302",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6112,7 +6134,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-303",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6130,7 +6152,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6149,7 +6171,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-305",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6168,7 +6190,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-306",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -8121,19 +8143,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-184",
-						0
-					],
-					"source": [
-						"obj-183",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-186",
+						"obj-185",
 						0
 					],
 					"source": [
@@ -8149,7 +8159,7 @@
 						0
 					],
 					"source": [
-						"obj-186",
+						"obj-185",
 						0
 					]
 				}
@@ -8158,35 +8168,35 @@
 				"patchline": {
 					"destination": [
 						"obj-188",
+						0
+					],
+					"source": [
+						"obj-187",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-189",
+						0
+					],
+					"source": [
+						"obj-190",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-191",
 						0
 					],
 					"source": [
 						"obj-189",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-190",
-						0
-					],
-					"source": [
-						"obj-188",
 						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-184",
-						0
-					],
-					"source": [
-						"obj-190",
-						0
 					]
 				}
 			},
@@ -8194,19 +8204,7 @@
 				"patchline": {
 					"destination": [
 						"obj-185",
-						1
-					],
-					"source": [
-						"obj-188",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-185",
-						1
 					],
 					"source": [
 						"obj-191",
@@ -8217,11 +8215,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-183",
-						0
+						"obj-186",
+						1
 					],
 					"source": [
-						"obj-185",
+						"obj-189",
 						0
 					]
 				}
@@ -8229,7 +8227,55 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-186",
+						1
+					],
+					"source": [
 						"obj-192",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-184",
+						0
+					],
+					"source": [
+						"obj-186",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-193",
+						0
+					],
+					"source": [
+						"obj-194",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-184",
+						0
+					],
+					"source": [
+						"obj-193",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-196",
 						0
 					],
 					"source": [
@@ -8241,23 +8287,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-183",
-						0
-					],
-					"source": [
-						"obj-192",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-195",
 						0
 					],
 					"source": [
-						"obj-192",
+						"obj-196",
 						0
 					]
 				}
@@ -8265,23 +8299,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-194",
+						"obj-186",
 						0
 					],
 					"source": [
 						"obj-195",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-185",
-						0
-					],
-					"source": [
-						"obj-194",
 						1
 					]
 				}
@@ -8289,47 +8311,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-196",
+						"obj-197",
 						0
 					],
 					"source": [
-						"obj-180",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-196",
-						1
-					],
-					"source": [
-						"obj-194",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-199",
-						0
-					],
-					"source": [
-						"obj-196",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-198",
-						0
-					],
-					"source": [
-						"obj-199",
+						"obj-181",
 						0
 					]
 				}
@@ -8341,8 +8327,8 @@
 						1
 					],
 					"source": [
-						"obj-198",
-						1
+						"obj-195",
+						0
 					]
 				}
 			},
@@ -8353,7 +8339,7 @@
 						0
 					],
 					"source": [
-						"obj-198",
+						"obj-197",
 						0
 					]
 				}
@@ -8361,11 +8347,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-197",
+						"obj-199",
 						0
 					],
 					"source": [
-						"obj-201",
+						"obj-200",
 						0
 					]
 				}
@@ -8373,7 +8359,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-197",
+						"obj-198",
+						1
+					],
+					"source": [
+						"obj-199",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-201",
+						0
+					],
+					"source": [
+						"obj-199",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-198",
 						0
 					],
 					"source": [
@@ -8385,11 +8395,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-203",
+						"obj-198",
 						0
 					],
 					"source": [
-						"obj-197",
+						"obj-203",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-204",
+						0
+					],
+					"source": [
+						"obj-198",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-206",
+						0
+					],
+					"source": [
+						"obj-207",
 						0
 					]
 				}
@@ -8409,7 +8443,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-204",
+						"obj-208",
 						0
 					],
 					"source": [
@@ -8421,7 +8455,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-207",
+						"obj-205",
 						0
 					],
 					"source": [
@@ -8433,24 +8467,24 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-209",
+						0
+					],
+					"source": [
 						"obj-204",
-						0
-					],
-					"source": [
-						"obj-203",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-208",
-						0
-					],
-					"source": [
-						"obj-203",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-212",
+						0
+					],
+					"source": [
+						"obj-213",
+						0
 					]
 				}
 			},
@@ -8469,7 +8503,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-210",
+						"obj-214",
 						0
 					],
 					"source": [
@@ -8481,30 +8515,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-213",
-						0
-					],
-					"source": [
-						"obj-210",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-209",
-						0
-					],
-					"source": [
-						"obj-208",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-210",
 						0
 					],
@@ -8517,24 +8527,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-214",
+						"obj-211",
 						0
 					],
 					"source": [
-						"obj-181",
+						"obj-210",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-208",
-						1
-					],
-					"source": [
-						"obj-214",
-						1
 					]
 				}
 			},
@@ -8542,18 +8540,6 @@
 				"patchline": {
 					"destination": [
 						"obj-215",
-						0
-					],
-					"source": [
-						"obj-214",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-216",
 						0
 					],
 					"source": [
@@ -8565,11 +8551,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-217",
-						0
+						"obj-209",
+						1
 					],
 					"source": [
-						"obj-216",
+						"obj-215",
 						1
 					]
 				}
@@ -8577,11 +8563,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-209",
-						1
+						"obj-216",
+						0
 					],
 					"source": [
+						"obj-215",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-217",
+						0
+					],
+					"source": [
+						"obj-183",
 						0
 					]
 				}
@@ -8593,7 +8591,19 @@
 						0
 					],
 					"source": [
-						"obj-216",
+						"obj-217",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-210",
+						1
+					],
+					"source": [
+						"obj-218",
 						0
 					]
 				}
@@ -8601,11 +8611,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-220",
+						"obj-219",
 						0
 					],
 					"source": [
-						"obj-219",
+						"obj-217",
 						0
 					]
 				}
@@ -8618,7 +8628,7 @@
 					],
 					"source": [
 						"obj-220",
-						2
+						0
 					]
 				}
 			},
@@ -8630,7 +8640,7 @@
 					],
 					"source": [
 						"obj-221",
-						0
+						2
 					]
 				}
 			},
@@ -8642,6 +8652,30 @@
 					],
 					"source": [
 						"obj-222",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-224",
+						0
+					],
+					"source": [
+						"obj-223",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-228",
+						1
+					],
+					"source": [
+						"obj-224",
 						0
 					]
 				}
@@ -8653,8 +8687,8 @@
 						1
 					],
 					"source": [
-						"obj-223",
-						0
+						"obj-224",
+						1
 					]
 				}
 			},
@@ -8665,19 +8699,7 @@
 						1
 					],
 					"source": [
-						"obj-223",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-225",
-						1
-					],
-					"source": [
-						"obj-223",
+						"obj-224",
 						2
 					]
 				}
@@ -8685,24 +8707,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-224",
+						"obj-225",
 						1
 					],
 					"source": [
-						"obj-223",
+						"obj-224",
 						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-229",
-						0
-					],
-					"source": [
-						"obj-225",
-						0
 					]
 				}
 			},
@@ -8725,19 +8735,7 @@
 						0
 					],
 					"source": [
-						"obj-220",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-228",
-						0
-					],
-					"source": [
-						"obj-231",
+						"obj-227",
 						0
 					]
 				}
@@ -8749,7 +8747,31 @@
 						0
 					],
 					"source": [
-						"obj-220",
+						"obj-221",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-229",
+						0
+					],
+					"source": [
+						"obj-232",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-233",
+						0
+					],
+					"source": [
+						"obj-221",
 						0
 					]
 				}
@@ -8758,18 +8780,6 @@
 				"patchline": {
 					"destination": [
 						"obj-24",
-						0
-					],
-					"source": [
-						"obj-232",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-234",
 						0
 					],
 					"source": [
@@ -8797,20 +8807,8 @@
 						0
 					],
 					"source": [
-						"obj-224",
+						"obj-235",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-233",
-						2
-					],
-					"source": [
-						"obj-236",
-						1
 					]
 				}
 			},
@@ -8821,8 +8819,20 @@
 						0
 					],
 					"source": [
-						"obj-236",
+						"obj-225",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-234",
+						2
+					],
+					"source": [
+						"obj-237",
+						1
 					]
 				}
 			},
@@ -8845,20 +8855,8 @@
 						0
 					],
 					"source": [
-						"obj-227",
+						"obj-238",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-233",
-						1
-					],
-					"source": [
-						"obj-239",
-						2
 					]
 				}
 			},
@@ -8866,30 +8864,6 @@
 				"patchline": {
 					"destination": [
 						"obj-240",
-						0
-					],
-					"source": [
-						"obj-239",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-241",
-						0
-					],
-					"source": [
-						"obj-239",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-242",
 						0
 					],
 					"source": [
@@ -8901,7 +8875,139 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-234",
+						1
+					],
+					"source": [
+						"obj-240",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-241",
+						0
+					],
+					"source": [
+						"obj-240",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-242",
+						0
+					],
+					"source": [
+						"obj-240",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-243",
+						0
+					],
+					"source": [
+						"obj-229",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-244",
+						0
+					],
+					"source": [
+						"obj-249",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-245",
+						0
+					],
+					"source": [
+						"obj-244",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-246",
+						0
+					],
+					"source": [
+						"obj-245",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-247",
+						1
+					],
+					"source": [
+						"obj-246",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-247",
+						0
+					],
+					"source": [
+						"obj-244",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-248",
+						0
+					],
+					"source": [
+						"obj-247",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-250",
+						0
+					],
+					"source": [
+						"obj-248",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-234",
 						0
 					],
 					"source": [
@@ -8913,83 +9019,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-244",
+						"obj-253",
 						0
 					],
 					"source": [
-						"obj-243",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-245",
-						0
-					],
-					"source": [
-						"obj-244",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-246",
-						1
-					],
-					"source": [
-						"obj-245",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-246",
-						0
-					],
-					"source": [
-						"obj-243",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-247",
-						0
-					],
-					"source": [
-						"obj-246",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-249",
-						0
-					],
-					"source": [
-						"obj-247",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-233",
-						0
-					],
-					"source": [
-						"obj-247",
+						"obj-251",
 						0
 					]
 				}
@@ -9001,19 +9035,7 @@
 						0
 					],
 					"source": [
-						"obj-250",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-251",
-						0
-					],
-					"source": [
-						"obj-252",
+						"obj-253",
 						1
 					]
 				}
@@ -9021,7 +9043,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-251",
+						"obj-252",
 						1
 					],
 					"source": [
@@ -9033,24 +9055,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-253",
-						0
-					],
-					"source": [
-						"obj-251",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-254",
 						0
 					],
 					"source": [
-						"obj-253",
-						1
+						"obj-252",
+						0
 					]
 				}
 			},
@@ -9062,6 +9072,18 @@
 					],
 					"source": [
 						"obj-254",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-256",
+						0
+					],
+					"source": [
+						"obj-255",
 						7
 					]
 				}
@@ -9069,12 +9091,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-256",
+						"obj-257",
 						0
 					],
 					"source": [
-						"obj-255",
+						"obj-256",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
+						1
+					],
+					"source": [
+						"obj-257",
+						1
 					]
 				}
 			},
@@ -9085,31 +9119,19 @@
 						1
 					],
 					"source": [
-						"obj-256",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-260",
-						1
-					],
-					"source": [
-						"obj-256",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-257",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-258",
+						0
 					],
 					"source": [
-						"obj-254",
+						"obj-255",
 						4
 					]
 				}
@@ -9117,11 +9139,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-261",
+						"obj-262",
 						2
 					],
 					"source": [
-						"obj-257",
+						"obj-258",
 						1
 					]
 				}
@@ -9129,36 +9151,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-260",
+						"obj-261",
 						2
 					],
 					"source": [
-						"obj-257",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-258",
 						0
-					],
-					"source": [
-						"obj-253",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-261",
-						3
-					],
-					"source": [
-						"obj-258",
-						3
 					]
 				}
 			},
@@ -9169,20 +9167,20 @@
 						0
 					],
 					"source": [
-						"obj-258",
-						2
+						"obj-254",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-261",
-						0
+						"obj-262",
+						3
 					],
 					"source": [
 						"obj-259",
-						1
+						3
 					]
 				}
 			},
@@ -9194,6 +9192,42 @@
 					],
 					"source": [
 						"obj-259",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
+						0
+					],
+					"source": [
+						"obj-260",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-261",
+						0
+					],
+					"source": [
+						"obj-260",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-265",
+						1
+					],
+					"source": [
+						"obj-262",
 						0
 					]
 				}
@@ -9213,11 +9247,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-263",
+						"obj-266",
 						1
 					],
 					"source": [
-						"obj-260",
+						"obj-259",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-263",
+						0
+					],
+					"source": [
+						"obj-259",
 						0
 					]
 				}
@@ -9226,23 +9272,11 @@
 				"patchline": {
 					"destination": [
 						"obj-265",
-						1
-					],
-					"source": [
-						"obj-258",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-262",
 						0
 					],
 					"source": [
-						"obj-258",
-						0
+						"obj-263",
+						1
 					]
 				}
 			},
@@ -9250,30 +9284,6 @@
 				"patchline": {
 					"destination": [
 						"obj-264",
-						0
-					],
-					"source": [
-						"obj-262",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-263",
-						0
-					],
-					"source": [
-						"obj-262",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-265",
 						0
 					],
 					"source": [
@@ -9309,7 +9319,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-267",
+						"obj-268",
 						0
 					],
 					"source": [
@@ -9321,32 +9331,20 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-268",
+						0
+					],
+					"source": [
 						"obj-267",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
 						6
-					],
-					"source": [
-						"obj-269",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-268",
-						0
-					],
-					"source": [
-						"obj-267",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-268",
-						0
 					],
 					"source": [
 						"obj-270",
@@ -9357,7 +9355,103 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-269",
+						0
+					],
+					"source": [
+						"obj-268",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-269",
+						0
+					],
+					"source": [
+						"obj-271",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						0
+					],
+					"source": [
 						"obj-273",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-274",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
+						"obj-253",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-275",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						0
+					],
+					"source": [
+						"obj-272",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-264",
+						0
+					],
+					"source": [
+						"obj-276",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
 						0
 					],
 					"source": [
@@ -9369,11 +9463,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-271",
+						"obj-265",
 						0
 					],
 					"source": [
-						"obj-273",
+						"obj-277",
 						0
 					]
 				}
@@ -9381,79 +9475,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-274",
-						0
-					],
-					"source": [
-						"obj-252",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						0
-					],
-					"source": [
-						"obj-274",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-271",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-263",
-						0
-					],
-					"source": [
-						"obj-275",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						0
-					],
-					"source": [
-						"obj-271",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-264",
-						0
-					],
-					"source": [
-						"obj-276",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-282",
+						"obj-283",
 						0
 					],
 					"source": [
@@ -9465,11 +9487,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-283",
+						"obj-284",
 						0
 					],
 					"source": [
-						"obj-282",
+						"obj-283",
 						3
 					]
 				}
@@ -9477,8 +9499,44 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-287",
+						"obj-288",
 						1
+					],
+					"source": [
+						"obj-284",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
+						0
+					],
+					"source": [
+						"obj-283",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						1
+					],
+					"source": [
+						"obj-285",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
 					],
 					"source": [
 						"obj-283",
@@ -9489,12 +9547,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-284",
+						"obj-287",
 						0
 					],
 					"source": [
-						"obj-282",
-						2
+						"obj-286",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-290",
+						1
+					],
+					"source": [
+						"obj-287",
+						0
 					]
 				}
 			},
@@ -9502,43 +9572,7 @@
 				"patchline": {
 					"destination": [
 						"obj-288",
-						1
-					],
-					"source": [
-						"obj-284",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
-						0
-					],
-					"source": [
-						"obj-282",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
-					],
-					"source": [
-						"obj-285",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						1
 					],
 					"source": [
 						"obj-286",
@@ -9549,48 +9583,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-287",
+						"obj-289",
 						0
 					],
 					"source": [
-						"obj-285",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-288",
-						0
-					],
-					"source": [
-						"obj-287",
 						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						0
-					],
-					"source": [
-						"obj-288",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
-						"obj-289",
-						0
 					]
 				}
 			},
@@ -9601,7 +9599,7 @@
 						0
 					],
 					"source": [
-						"obj-292",
+						"obj-289",
 						0
 					]
 				}
@@ -9609,7 +9607,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-291",
+						"obj-279",
 						0
 					],
 					"source": [
@@ -9621,19 +9619,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
 						"obj-291",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-294",
 						0
 					],
 					"source": [
@@ -9645,6 +9631,30 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-295",
 						0
 					],
@@ -9657,7 +9667,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-278",
+						"obj-296",
 						0
 					],
 					"source": [
@@ -9669,7 +9679,19 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
 						"obj-296",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
 						0
 					],
 					"source": [
@@ -9681,18 +9703,6 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-297",
-						0
-					],
-					"source": [
-						"obj-296",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-298",
 						0
 					],
@@ -9710,114 +9720,18 @@
 					],
 					"source": [
 						"obj-298",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-300",
 						0
 					],
 					"source": [
 						"obj-299",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-300",
-						0
-					],
-					"source": [
-						"obj-297",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-300",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-301",
-						0
-					],
-					"source": [
-						"obj-296",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-303",
-						0
-					],
-					"source": [
-						"obj-301",
-						12
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
-						2
-					],
-					"source": [
-						"obj-303",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
-						1
-					],
-					"source": [
-						"obj-301",
-						10
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-301",
-						9
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
-						0
-					],
-					"source": [
-						"obj-304",
 						0
 					]
 				}
@@ -9829,8 +9743,80 @@
 						0
 					],
 					"source": [
+						"obj-300",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-301",
+						0
+					],
+					"source": [
+						"obj-298",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						0
+					],
+					"source": [
+						"obj-301",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-302",
 						0
+					],
+					"source": [
+						"obj-297",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-304",
+						0
+					],
+					"source": [
+						"obj-302",
+						12
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						2
+					],
+					"source": [
+						"obj-304",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						1
+					],
+					"source": [
+						"obj-302",
+						10
 					]
 				}
 			},
@@ -9841,8 +9827,20 @@
 						0
 					],
 					"source": [
-						"obj-301",
-						1
+						"obj-302",
+						9
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						0
+					],
+					"source": [
+						"obj-305",
+						0
 					]
 				}
 			},
@@ -9853,7 +9851,31 @@
 						0
 					],
 					"source": [
-						"obj-305",
+						"obj-303",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-306",
+						0
+					],
+					"source": [
+						"obj-302",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-282",
+						0
+					],
+					"source": [
+						"obj-306",
 						0
 					]
 				}
@@ -9940,22 +9962,22 @@
 				"Lock",
 				0
 			],
-			"obj-180": [
+			"obj-181": [
 				"Follow Key",
 				"Follow",
 				0
 			],
-			"obj-181": [
-				"Key",
-				"Key",
-				0
-			],
 			"obj-182": [
+				"Key",
+				"Key",
+				0
+			],
+			"obj-183": [
 				"Scale",
 				"Scale",
 				0
 			],
-			"obj-250": [
+			"obj-251": [
 				"Note Output",
 				"Notes",
 				0

@@ -404,10 +404,11 @@ def add_key(p: Patch) -> None:
     key of the device's own Key and Scale menus.
     """
     p.section(9)
-    follow = switch(p, onoff("Follow Key", "Follow", 1), (470, 62, 120, 18), "Own key", "Live's key")
-    root_menu = control(p, "live.menu", Param("Key", "Key", ENUM, 0, 11, 0, PITCH_NAMES), (470, 84, 44, 16))
+    label(p, "Key", (470, 60, 120, 16))
+    follow = switch(p, onoff("Follow Key", "Follow", 1), (470, 78, 120, 18), "Own key", "Live's key")
+    root_menu = control(p, "live.menu", Param("Key", "Key", ENUM, 0, 11, 0, PITCH_NAMES), (470, 100, 40, 16))
     scale_menu = control(p, "live.menu", Param("Scale", "Scale", ENUM, 0, len(SCALE_NAMES) - 1, 0, SCALE_NAMES),
-                         (518, 84, 72, 16))
+                         (514, 100, 76, 16))
 
     # the song's key: intervals stored, the root prepended, sent whenever either changes (once Live has one)
     intervals = p.obj("zl.reg")
