@@ -62,7 +62,9 @@ VOICE_KEY = "---voicekey"
 
 FLOAT, INT, ENUM = 0, 1, 2  # parameter_type
 UNIT_INT, UNIT_FLOAT = 0, 1  # parameter_unitstyle: how the value is shown
-INT_VALUES = 256  # an Int parameter holds at most 256 values; wider integer ranges are Float shown as Int
+# "the native integer representation is limited to a range of 0-255 … the Type attribute should be set to Float,
+# and the Unit Style attribute should be set to Int" (https://docs.cycling74.com/max5/refpages/m4l-ref/parameters.html)
+INT_VALUES = 256
 PLACEHOLDER_STYLES = [f"style {i}" for i in range(16)]  # until the daemon sends its style names
 SCALE_NAMES = tuple(SCALES)
 

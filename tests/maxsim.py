@@ -15,6 +15,8 @@ no such number — raises ``SimError`` instead of guessing, so a miswired patch 
 classes of the device it models those of the device's earlier patch (``tests/data/device_before_fixes.maxpat``),
 so the tests can show that they catch that patch's faults.
 
+"(REF name)" in a docstring is the reference page ``REF + name``, e.g. https://docs.cycling74.com/reference/route.
+
 Messages are tuples of atoms (int, float, str), as Max writes them: ``(3,)`` an int, ``(0.5,)`` a
 float, ``("bang",)``, ``(1, 2.5)`` a list, ``("symbol", "irish")`` a symbol, ``("host", "1.2.3.4")``
 any other message (its first atom is the selector).
@@ -974,8 +976,11 @@ class TextEdit(Obj):
 class LiveControl(Obj):
     """A ``live.*`` parameter: its value leaves the left outlet when the performer changes it, when it is
     restored at load, and on a number or bang; ``set x`` changes it silently. An Int parameter holds at most
-    256 values from its minimum (Cycling '74's parameter documentation, "Live Parameters"), so a wider range
-    is cut short; Int and Enum values leave as ints, Float ones as floats. ``live.menu`` takes new items with
+    256 values — "the native integer representation is limited to a range of 0-255 … [for values] outside
+    of the 0-255 range, the Type attribute should be set to Float, and the Unit Style attribute should be
+    set to Int" (https://docs.cycling74.com/max5/refpages/m4l-ref/parameters.html); real Int parameters
+    span −24…24 (tests/data/max_evidence.json), so the model keeps 256 values from the minimum and clips.
+    Int and Enum values leave as ints, Float ones as floats. ``live.menu`` takes new items with
     ``_parameter_range a b c`` (REF live.dial, live.numbox, live.menu, live.text)."""
 
     def __init__(self, *a) -> None:

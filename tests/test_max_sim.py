@@ -83,6 +83,30 @@ def test_the_lock_dial_sends_the_scale_lock():
     assert last(sim, "/stylevae/1/lock") == (0.4,)
 
 
+# --- transport -------------------------------------------------------------------------------------------
+
+
+def test_transport_ticks_carry_lives_position_play_state_and_tempo_every_16th():
+    sim = connected(SimLive(tempo=128.0))
+    sim.live_set("is_playing", 1)
+    sim.advance(2.0)
+    playing = [s for s in sim.messages("/stylevae/transport") if s.args[1] == 1]
+    sixteenth = 60.0 / 128.0 / 4
+    assert len(playing) == 1 + int(2.0 / sixteenth)
+    for s in playing:
+        assert s.typetags == "fif" and s.args[2] == 128.0
+        assert s.args[0] == pytest.approx(sim.live.position(s.time))
+    assert max(b.time - a.time for a, b in zip(playing, playing[1:])) == pytest.approx(sixteenth)
+    sim.live_set("tempo", 90.0)
+    assert last(sim, "/stylevae/tempo") == (90.0,)
+    sim.live_set("is_playing", 0)
+    stopped = last(sim, "/stylevae/transport")
+    assert stopped[1:] == (0, 90.0) and stopped[0] == pytest.approx(sim.live.position(sim.now))
+    count = len(sim.messages("/stylevae/transport"))
+    sim.advance(2.0)
+    assert len(sim.messages("/stylevae/transport")) == count  # no ticks while Live is stopped
+
+
 # --- connection ------------------------------------------------------------------------------------------
 
 
