@@ -3857,7 +3857,7 @@
 							],
 							"parameter_initial_enable": 1,
 							"parameter_longname": "Scale",
-							"parameter_mmax": 15,
+							"parameter_mmax": 22,
 							"parameter_mmin": 0,
 							"parameter_shortname": "Scale",
 							"parameter_type": 2,
@@ -3877,6 +3877,13 @@
 								"minor_pentatonic",
 								"blues",
 								"major_blues",
+								"minor_blues",
+								"harmonic_major",
+								"phrygian_dominant",
+								"lydian_dominant",
+								"super_locrian",
+								"hungarian_minor",
+								"whole_tone",
 								"chromatic"
 							]
 						}
@@ -4503,10 +4510,10 @@
 					"patching_rect": [
 						2360.0,
 						1160.0,
-						1195.0,
+						1909.0,
 						22.0
 					],
-					"text": "zl.lookup major minor harmonic_minor melodic_minor ionian dorian phrygian lydian mixolydian aeolian locrian major_pentatonic minor_pentatonic blues major_blues chromatic"
+					"text": "zl.lookup major minor harmonic_minor melodic_minor ionian dorian phrygian lydian mixolydian aeolian locrian major_pentatonic minor_pentatonic blues major_blues minor_blues harmonic_major phrygian_dominant lydian_dominant super_locrian hungarian_minor whole_tone chromatic"
 				}
 			},
 			{
