@@ -330,9 +330,9 @@ def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():
     assert rig.engine.key_of(voice) == keys[0]
     song = make_key(3, "dorian")
     rig.engine.apply(cmd.SongKey(song))
-    assert rig.engine.key_of(voice) == song and rig.published[-1][1][10:14] == [3, "dorian", playing.LOCK, 0]
+    assert rig.engine.key_of(voice) == song and rig.published[-1][1][9:13] == [3, "dorian", playing.LOCK, 0]
     own = make_key(5, [0, 2, 4, 7, 9])
     rig.send(cmd.VoiceKey(1, own))
-    assert rig.engine.key_of(voice) == own and rig.published[-1][1][10:14] == [5, "major_pentatonic", playing.LOCK, 1]
+    assert rig.engine.key_of(voice) == own and rig.published[-1][1][9:13] == [5, "major_pentatonic", playing.LOCK, 1]
     rig.send(cmd.VoiceKey(1, None))
     assert rig.engine.key_of(voice) == song

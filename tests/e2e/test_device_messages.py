@@ -133,6 +133,7 @@ def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):
         assert sim.shown("now_roll").cells, "the piano roll stayed empty"
         assert [n for n in sim.notes() if n[2] > 0], "note output played nothing into the track"
         assert sim.shown("now_key").text == "key: D dorian (song)"
+        assert {e.pitch % 12 for e in midi.note_ons()} <= {2, 4, 5, 7, 9, 11, 0}, "Lock 1 let a note out of D dorian"
 
         # a blend and a key of its own
         sim.set("Style A", 2)
