@@ -42,6 +42,7 @@ data: setup
 	$(BIN)/stylevae data
 
 train: setup
+	@echo "make train: the default model, up to 30 epochs or 95 minutes on this 2-core class of machine (the shipped run: 14 epochs, 51 min, cores shared); it prints its time when done"
 	$(BIN)/stylevae train --config model/checkpoints/train_default.json
 
 eval: setup
