@@ -300,7 +300,8 @@ class Engine:
             for voice in decoding:
                 self._prepare(voice)
             started = time.perf_counter()
-            tokens = self.decoder.step([v.number for v in decoding], [v.line.sampler.random() for v in decoding])
+            draws = [v.line.sampler.random() for v in decoding]
+            tokens = self.decoder.step([v.number for v in decoding], draws).tolist()
             self.step_seconds.append((len(decoding), time.perf_counter() - started))
         rows = {v.number: i for i, v in enumerate(decoding)}
         for voice in voices:

@@ -91,3 +91,13 @@ def test_bundles_and_transport_reach_the_clock(rig):
     time.sleep(0.05)
     assert clock.bpm == pytest.approx(90.0) and 32.0 <= clock.beat() < 33.0
     assert engine.commands == [cmd.Play(1, True)]
+
+
+def test_numbers_go_out_as_numbers_whatever_their_type():
+    """A NumPy integer (a decoded token's pitch) must reach a client as an int, never as the string "86"."""
+    import numpy as np
+
+    from bridge.osc_server import encode
+
+    message = OscMessage(encode("/stylevae/1/note", [np.int64(86), 100, np.float32(1.5), 0.25, True]))
+    assert message.params == [86, 100, 1.5, 0.25, 1]
