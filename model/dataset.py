@@ -283,15 +283,21 @@ def first_tokens(before: np.ndarray, vocab: Vocabulary, start_token: int) -> np.
     return np.where(inside, FIRST_PITCH_TOKEN + before - vocab.low, start_token)
 
 
+def key_counts(data: PhraseSet, style: str, split: str = "train") -> dict[tuple[int, str], int]:
+    """How many pieces of a style and split are in each key (tonic, mode)."""
+    counts: dict[tuple[int, str], int] = {}
+    for p in data.manifest["pieces"]:
+        if p["style"] == style and p["split"] == split and "key" in p:
+            key = (p["key"]["tonic"], p["key"]["mode"])
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def style_keys(data: PhraseSet) -> dict[str, dict]:
     """Per style, the most common key (tonic and mode) of its training pieces: a voice's key until told one."""
     found: dict[str, dict] = {}
     for style in data.styles:
-        counts: dict[tuple[int, str], int] = {}
-        for p in data.manifest["pieces"]:
-            if p["style"] == style and p["split"] == "train" and "key" in p:
-                key = (p["key"]["tonic"], p["key"]["mode"])
-                counts[key] = counts.get(key, 0) + 1
+        counts = key_counts(data, style)
         if counts:
             (tonic, mode), _ = max(counts.items(), key=lambda item: (item[1], -item[0][0]))
             found[style] = {"tonic": tonic, "mode": mode}

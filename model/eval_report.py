@@ -259,7 +259,8 @@ def render(metrics: dict) -> str:
         "Subsampling (fixed seeds): reconstruction and latent statistics on "
         f"{next(iter(models.values()))['reconstruction']['phrases'] if models else 0} test phrases "
         f"(at most {cfg['max_test'] // len(data['styles'])} per style, so every style counts alike); "
-        f"{cfg['per_style']} generated phrases per style at temperature {cfg['temperature']}; "
+        f"{cfg['per_style']} generated phrases per style at temperature {cfg['temperature']} and the default "
+        "scale lock, each in a key drawn from the keys of its style's training pieces; "
         f"feature distributions against at most {cfg['real_per_style']} real test phrases "
         f"per style; restyle from {cfg['restyle_per_style']} test phrases per style into every other style; "
         f"blending with {cfg['blend_count']} z_c samples per weight.",

@@ -25,6 +25,7 @@ from model.batches import batch_inputs, model_view
 from model.classifier import ClassifierConfig
 from model.decoding import Rules, free_running
 from model.generate import generate, output_tokens
+from model.keys import make_key
 from model.tokens import FIRST_PITCH_TOKEN
 from model.vae import StyleVAE, kl_divergence
 
@@ -194,14 +195,25 @@ def latent_stats(mu: Tensor, logvar: Tensor) -> dict:
 
 
 def generate_per_style(
-    ckpt: checkpoint.Checkpoint, per_style: int, temperature: float, seed: int
+    ckpt: checkpoint.Checkpoint, per_style: int, temperature: float, seed: int, data: dataset.PhraseSet
 ) -> tuple[np.ndarray, np.ndarray]:
     """per_style single phrases of every style, as a voice plays its first phrase at the default settings (but
-    ``temperature``), each in its style's most common key: tokens (S·n, T), labels (S·n,)."""
+    ``temperature``): tokens (S·n, T), labels (S·n,). Each phrase's key is drawn from the keys of the style's
+    training pieces, as real phrases of the style come in their pieces' keys (a key-relative model chooses no
+    key of its own); for a model from before keys, the phrases are as it decodes them."""
     n_styles = len(ckpt.styles)
     labels = np.repeat(np.arange(n_styles), per_style)
     rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
-    return generate(ckpt, one_hot(labels, n_styles).numpy(), 1, rules=rules, seed=seed), labels
+    keys = None
+    if ckpt.model.config.key_relative:
+        rng = np.random.default_rng(seed)
+        keys = []
+        for style in ckpt.styles:
+            counts = dataset.key_counts(data, style)
+            found = list(counts)
+            chosen = rng.choice(len(found), per_style, p=np.array(list(counts.values())) / sum(counts.values()))
+            keys += [make_key(*found[i]) for i in chosen]
+    return generate(ckpt, one_hot(labels, n_styles).numpy(), 1, keys, rules, seed=seed), labels
 
 
 def judge(judge_model: classifier.StyleClassifier, tokens: np.ndarray, labels: np.ndarray, n_styles: int) -> dict:
@@ -466,14 +478,14 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
         seen = model_view(model, test)
         entry["reconstruction"], latents[name] = reconstruction(model, seen.subset(recon_rows), config.batch)
         entry["teacher_forced_whole_test"] = teacher_forced_by_style(model, seen, config.batch)
-        generated, labels = generate_per_style(ckpt, config.per_style, config.temperature, config.seed)
+        generated, labels = generate_per_style(ckpt, config.per_style, config.temperature, config.seed, data)
         generated_samples[name] = by_style(generated, labels, n_styles, data.vocab)
         entry["generation"] = judge(judge_model.model, generated, labels, n_styles)
         entry["generation"]["ratio_to_real"] = ratio(entry["generation"]["balanced_accuracy"],
                                                      real_judgement["balanced_accuracy"])
         by_temperature = {str(config.temperature): entry["generation"]["balanced_accuracy"]}
         for t in config.other_temperatures:
-            phrases = generate_per_style(ckpt, config.per_style, t, config.seed)
+            phrases = generate_per_style(ckpt, config.per_style, t, config.seed, data)
             by_temperature[str(t)] = judge(judge_model.model, *phrases, n_styles)["balanced_accuracy"]
         entry["generation_by_temperature"] = by_temperature
         entry["features"] = feature_distributions(real_samples, generated_samples[name], data.styles)

@@ -80,18 +80,20 @@ def generate(
     ckpt: Checkpoint,
     weights: np.ndarray | Tensor,
     phrases: int = 1,
-    key: Key | None = None,
+    key: Key | Sequence[Key] | None = None,
     rules: Rules | None = None,
     variation: float = playing.VARIATION,
     seed: int | None = None,
     contents: np.ndarray | None = None,
 ) -> np.ndarray:
     """Melodies for style weights (B, S): ``phrases`` chained phrases per row, played as the daemon plays a voice
-    with these settings (``decoding.stream``), in ``key`` (default: each row's heaviest style's most common
-    key): tokens (B, phrases · steps). ``contents`` (B, z_content): the first phrase's z_c (restyle)."""
+    with these settings (``decoding.stream``), in ``key`` (one for all rows, or one per row; default: each row's
+    heaviest style's most common key): tokens (B, phrases · steps). ``contents`` (B, z_content): the first
+    phrase's z_c (restyle)."""
     weights = np.asarray(weights, dtype=np.float32)
     rules = rules or Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
-    keys = [key or ckpt.style_key(int(np.argmax(w))) for w in weights]
+    per_row = key if isinstance(key, Sequence) else [key] * len(weights)
+    keys = [k or ckpt.style_key(int(np.argmax(w))) for k, w in zip(per_row, weights)]
     seeds = np.random.default_rng(seed).integers(2**63, size=len(weights))
     tokens = stream(ckpt.model, ckpt.vocab, ckpt.continuation, weights, keys, phrases, ckpt.steps,
                     [rules] * len(weights), variation, [int(s) for s in seeds], contents)
