@@ -1,10 +1,13 @@
-"""The note sender: its own thread sends each note event at its wall-clock time.
+"""The note sender: its own thread hands each note event to the output at its wall-clock time.
 
 Events are planned in beats and turned into ``perf_counter`` time only when they fall due, so a
 tempo change or a clock glide applies to notes already planned. The sender never waits for the
-decoder: the engine pushes events ahead of time and goes away. Note-ons that come too late (the
+decoder: the engine pushes events ahead of time and goes away. An output that places events itself
+(JACK, at their frame: ``bridge.jack_out``) takes them its ``lead`` ahead of their time, so a late
+wake-up of this thread costs nothing while it stays within the lead. Note-ons that come too late (the
 decoder starved, or were planned before a jump) are dropped rather than played as a burst; a
-note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding note at once.
+note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding note at once,
+then sends All Notes Off (CC 123) on the channels used since the last, as hardware sequencers do.
 """
 
 from __future__ import annotations
@@ -20,15 +23,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bridge import midi_out
 from bridge.clock import Change, Clock
 
 log = logging.getLogger("stylevae.sender")
 
 
-class NoteSink(Protocol):
-    def note_on(self, channel: int, pitch: int, velocity: int) -> None: ...
+AT_ONCE = 0.0  # the time given to messages that go out as soon as possible (the ends of a cancel)
 
-    def note_off(self, channel: int, pitch: int) -> None: ...
+
+class NoteSink(Protocol):
+    """A MIDI output. ``lead``: how long before its time it wants an event (0: at its time)."""
+
+    lead: float
+
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0) -> None:
+        """Send ``message`` (3 bytes) at perf_counter time ``at``; ``voice`` tags it for ``drop``."""
+
+    def drop(self, voice: int | None) -> None:
+        """Forget the queued note-ons of a voice (of all: None) and send its queued note-offs at once."""
 
 
 @dataclass(order=True, frozen=True)
@@ -88,6 +101,7 @@ class Scheduler:
         self._cond = threading.Condition()
         self._heap: list[Event] = []
         self._open: Counter[tuple[int, int, int]] = Counter()  # (voice, channel, pitch)
+        self._channels: dict[int, set[int]] = {}  # voice -> channels it sent note-ons on since its last CC 123
         self._thread: threading.Thread | None = None
         self._stopped = False
         self.dropped = 0  # note-ons not played because late or void
@@ -103,15 +117,23 @@ class Scheduler:
             self._cond.notify()
 
     def cancel(self, voice: int | None = None) -> None:
-        """Forget the planned events of a voice (or all) and end its sounding notes now."""
+        """Forget the planned events of a voice (or all) and end its sounding notes now, then send All Notes
+        Off on the channels it used since its last (all voices': every channel used). For one voice, not on a
+        channel where another voice has a note sounding: that note is in the books and ends on its own."""
         with self._cond:
             self._heap = [e for e in self._heap if voice is not None and e.voice != voice]
             heapq.heapify(self._heap)
+            self.sink.drop(voice)
             for key, count in list(self._open.items()):
                 if voice is None or key[0] == voice:
                     for _ in range(count):
-                        self.sink.note_off(key[1], key[2])
+                        self.sink.send(midi_out.note_off(key[1], key[2]), AT_ONCE, key[0])
                     del self._open[key]
+            voices = list(self._channels) if voice is None else [voice]
+            channels = set().union(*(self._channels.pop(v, set()) for v in voices))
+            channels -= {channel for _, channel, _ in self._open}
+            for channel in sorted(channels):
+                self.sink.send(midi_out.all_notes_off(channel), AT_ONCE, -1 if voice is None else voice)
             self._cond.notify()
 
     def open_notes(self, voice: int | None = None) -> int:
@@ -130,33 +152,36 @@ class Scheduler:
             return self._send_due()
 
     def _send_due(self) -> float | None:
+        lead = self.sink.lead
         while self._heap:
             event = self._heap[0]
             due = self.clock.time_of(event.beat)
             now = self._now()
-            if due > now:
-                return due - now if due != float("inf") else None
+            if due - lead > now:
+                return due - lead - now if due != float("inf") else None
             heapq.heappop(self._heap)
             self._send(event, now, due)
         return None
 
     def _send(self, event: Event, now: float, due: float) -> None:
+        """Hand one event over; ``lateness`` records how late against when it was to be handed over."""
         key = (event.voice, event.channel, event.pitch)
         if not event.is_on:
             if self._open[key] > 0:
-                self.sink.note_off(event.channel, event.pitch)
+                self.sink.send(midi_out.note_off(event.channel, event.pitch), due, event.voice)
                 self._open[key] -= 1
                 if not self._open[key]:
                     del self._open[key]
-                self.lateness.append(now - due)
+                self.lateness.append(now - due + self.sink.lead)
             return
         late_beats = self.clock.beat(now) - event.beat
         if event.epoch != self.clock.epoch or late_beats > self.late_drop_beats:
             self.dropped += 1
             return
-        self.sink.note_on(event.channel, event.pitch, event.velocity)
+        self.sink.send(midi_out.note_on(event.channel, event.pitch, event.velocity), due, event.voice)
         self._open[key] += 1
-        self.lateness.append(now - due)
+        self._channels.setdefault(event.voice, set()).add(event.channel)
+        self.lateness.append(now - due + self.sink.lead)
 
     def _run(self) -> None:
         realtime_priority()
@@ -175,8 +200,9 @@ class Scheduler:
             return f"no notes sent, {self.dropped} dropped"
         late = sorted(self.lateness)
         p99 = late[min(len(late) - 1, int(0.99 * len(late)))] * 1000
-        return (f"{len(late)} note events sent, late by p50 {late[len(late) // 2] * 1000:.2f} ms, p99 {p99:.2f} ms, "
-                f"max {late[-1] * 1000:.2f} ms (by the sender's clock); {self.dropped} late note-ons dropped")
+        return (f"{len(late)} note events handed to the output, late by p50 {late[len(late) // 2] * 1000:.2f} ms, "
+                f"p99 {p99:.2f} ms, max {late[-1] * 1000:.2f} ms (by the sender's clock); "
+                f"{self.dropped} late note-ons dropped")
 
     # --- life cycle -----------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import TextIO
 
 import torch
 
-from bridge import commands, jack, midi_out
+from bridge import commands, jack, jack_out, midi_out
 from bridge.clock import Clock
 from bridge.config import BridgeConfig
 from bridge.engine import Engine
@@ -40,8 +40,9 @@ def setup_torch(config: BridgeConfig) -> torch.device:
     return torch.device(config.device)
 
 
-def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut, jack.DummyServer | None]:
-    """The MIDI port, starting a dummy JACK server first when asked to and nothing else is there."""
+def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut | jack_out.JackOut, jack.DummyServer | None]:
+    """The MIDI port, starting a dummy JACK server first when asked to and nothing else is there. On JACK, the
+    daemon's own JACK output (events at their frame, nothing lost); elsewhere python-rtmidi's port."""
     server = None
     if (
         config.start_jack
@@ -55,6 +56,8 @@ def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut, jack.DummyServer 
             raise UserError(str(exc)) from None
     try:
         backend = midi_out.choose_backend(config.midi_backend, config.midi_port is not None)
+        if backend == "jack":
+            return jack_out.JackOut(config.port_name, config.midi_port), server
         return midi_out.MidiOut(backend, config.port_name, config.midi_port), server
     except midi_out.MidiError as exc:
         if server is not None:

@@ -188,6 +188,25 @@ class MidiEvent:
     def is_off(self) -> bool:
         return self.status & 0xF0 == 0x80 or (self.status & 0xF0 == 0x90 and self.velocity == 0)
 
+    @property
+    def is_all_notes_off(self) -> bool:
+        return self.status & 0xF0 == 0xB0 and self.pitch == 123
+
+
+def open_notes(events: list[MidiEvent], all_notes_off: bool = False) -> Counter[tuple[int, int]]:
+    """Note-ons without their note-off, per (channel, pitch), order kept; with ``all_notes_off``, CC 123 on a
+    channel also ends its notes (as a synth does), else only explicit note-offs count."""
+    balance: Counter[tuple[int, int]] = Counter()
+    for e in events:
+        if e.is_on:
+            balance[e.channel, e.pitch] += 1
+        elif e.is_off and balance[e.channel, e.pitch] > 0:
+            balance[e.channel, e.pitch] -= 1
+        elif all_notes_off and e.is_all_notes_off:
+            for key in [k for k in balance if k[0] == e.channel]:
+                del balance[key]
+    return +balance
+
 
 class MidiListener:
     """A python-rtmidi JACK input connected to a port, recording every message with its timestamp.
@@ -235,7 +254,7 @@ class MidiListener:
             wall = time.perf_counter()
             with self._lock:
                 self._clock += delta
-                if len(data) == 3 and data[0] & 0xF0 in (0x80, 0x90):
+                if len(data) == 3 and data[0] & 0xF0 in (0x80, 0x90, 0xB0):
                     self.events.append(MidiEvent(self._clock, wall, data[0], data[1], data[2]))
 
     def snapshot(self) -> list[MidiEvent]:
@@ -246,14 +265,8 @@ class MidiListener:
         return [e for e in self.snapshot() if e.is_on]
 
     def open_notes(self) -> int:
-        """Note-ons without their note-off, counted per (channel, pitch)."""
-        balance: Counter[tuple[int, int]] = Counter()
-        for e in self.snapshot():
-            if e.is_on:
-                balance[e.channel, e.pitch] += 1
-            elif e.is_off and balance[e.channel, e.pitch] > 0:
-                balance[e.channel, e.pitch] -= 1
-        return sum(balance.values())
+        """Note-ons without their explicit note-off, counted per (channel, pitch)."""
+        return sum(open_notes(self.snapshot()).values())
 
     def wait_for(self, predicate, timeout: float = 10, poll: float = 0.02) -> bool:
         deadline = time.monotonic() + timeout
@@ -268,6 +281,58 @@ class MidiListener:
         self._poller.join(2)
         self._in.close_port()
         self._in.delete()
+
+
+class MidiDump(MidiListener):
+    """JACK's own ``jack_midi_dump`` (C, from jackd2) reading a port: every message at its frame.
+
+    Its timestamps are JACK's frame counter at each event's offset, so onsets are sample-accurate (the rtmidi
+    listener stamps a whole period's events with the time its callback ran), and no Python runs in JACK's
+    thread, so a busy test process cannot make it miss events. ``time`` is in seconds from the dump's start.
+    """
+
+    def __init__(self, source: str, rate: int = 48000, timeout: float = 10):  # the rtmidi port is not needed
+        self.client = f"dump{uuid.uuid4().hex[:6]}"
+        self.name, self.rate = source, rate
+        self.events: list[MidiEvent] = []
+        self.other: list[str] = []  # lines that are not messages
+        self._lock = threading.Lock()
+        self.process = subprocess.Popen(["stdbuf", "-oL", require("jack_midi_dump"), "-a", self.client],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.connect(timeout)
+
+    def connect(self, timeout: float = 10) -> None:
+        """Connect the port to the dump (again, e.g. after the JACK server came back)."""
+        deadline = time.monotonic() + timeout
+        while subprocess.run([require("jack_connect"), self.name, f"{self.client}:input"],
+                             capture_output=True).returncode != 0:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"could not connect {self.name} to {self.client}:input")
+            time.sleep(0.1)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            frame, colon, rest = line.partition(":")
+            try:
+                data = [int(b, 16) for b in rest.split()[:3]]
+                stamp = int(frame)
+            except ValueError:
+                self.other.append(line.strip())
+                continue
+            if colon and len(data) == 3:
+                with self._lock:
+                    self.events.append(MidiEvent(stamp / self.rate, time.perf_counter(), *data))
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(2)
 
 
 # --- OSC ----------------------------------------------------------------------------------------------------
