@@ -3,6 +3,7 @@ random ones. Datagrams are built here byte by byte where python-osc would refuse
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 import struct
@@ -16,8 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pythonosc.osc_packet import OscPacket, ParseError  # noqa: E402
 
 from bridge import commands  # noqa: E402
-from bridge.osc_server import typetags  # noqa: E402
+from bridge.osc_server import quiet_python_osc, typetags  # noqa: E402
 from bridge.osc_spec import MAX_PACKET, MAX_VOICES, PREFIX, SPEC  # noqa: E402
+
+logging.getLogger().addFilter(quiet_python_osc)  # validating odd packets here: python-osc's warnings are noise
 
 TAGS = "ifdhsTFNIbc"  # every type tag python-osc reads
 

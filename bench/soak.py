@@ -45,7 +45,9 @@ from model import checkpoint as ckpt  # noqa: E402
 from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-JACK_SUMMARY = re.compile(r"placed after their time by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms; (\d+) full")
+MS = r"(-?[\d.]+) ms"
+JACK_SUMMARY = re.compile(rf"placed after their time by p50 {MS}, p99 {MS}, max {MS}; (\d+) full")  # the daemon's log
+JACK_WRITTEN = re.compile(r"JACK output: (\d+) messages written")
 PING_SECONDS = 0.2
 SETTLE_SECONDS = 0.5  # after a stop, before notes still open are counted; after a change, before onsets count
 RATE = 48000
@@ -271,6 +273,13 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                           "refused_logged": log.count(" refused "),
                           "refused_not_logged_lines": log.count("more refused messages not logged")},
             "dump_other_lines": [line for line in dump.other if line and "Shutting down" not in line][:20],
+            "dump_lost_events": dump.lost,
+            "jack_xruns": xruns(server.output()),
+            "daemon_summary": [line.split(": ", 1)[-1] for line in log.splitlines()
+                               if "decoder steps" in line or "JACK output:" in line],
+            "jack_messages_written": int(written.group(1)) if (written := JACK_WRITTEN.search(log)) else None,
+            "dump_messages": len(events),
+            "events": events, "daemon_log": log,
         })
         return result
     finally:
@@ -280,6 +289,13 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         if dump is not None:
             dump.close()
         server.stop()
+
+
+def xruns(jackd_output: str) -> dict[str, int]:
+    """jackd's reports of a client that had not finished its period in time, by client: its MIDI is lost."""
+    late = Counter(m.group(1) for m in re.finditer(r"XRun: client = (\S+)", jackd_output))
+    late["all xrun lines"] = jackd_output.count("XRun")
+    return dict(late)
 
 
 def rss_growth(rss: list, warm_up: float = 60.0) -> float | None:
@@ -342,6 +358,11 @@ def render(r: dict) -> str:
         f"| RSS daemon + JACK process (MB): first, last; growth after warm-up | {first[1] + first[2]:.0f}, "
         f"{last[1] + last[2]:.0f}; {growth:+.1f} |" if growth is not None else "| RSS | too short a run |",
         f"| exit code after SIGTERM | {r['exit_code']} |",
+        f"| messages the JACK output wrote / the listener read | {r['jack_messages_written']} / {r['dump_messages']}"
+        f"{' (the listener said it LOST some)' if r['dump_lost_events'] else ''} |",
+        f"| JACK xruns (a client late for its period), by client | {r['jack_xruns']} |",
+        "",
+        "The daemon's own summary at exit: " + " ".join(r["daemon_summary"]),
         "",
         "Onset error: each note-on's frame (jack_midi_dump) against the 16th grid of the transport the soak "
         "reported, the constant offset between JACK's frame clock and the soak's clock removed; onsets within "
@@ -368,6 +389,11 @@ def main() -> None:
     name = args.name or f"soak_p{args.period}_{args.seconds:g}s"
     start = machine()
     result = run_soak(args.checkpoint, args.seconds, args.period, args.voices, args.rate, args.malformed, args.seed)
+    events, log = result.pop("events"), result.pop("daemon_log")
+    if result["unmatched_note_ons"] or result["open_after_sigterm"]:  # keep what shows how, for a look
+        (RESULTS / f"{name}.events.txt").write_text("".join(f"{e.time:.6f} {e.status:02x} {e.pitch} {e.velocity}\n"
+                                                            for e in events))
+        (RESULTS / f"{name}.daemon.log").write_text(log)
     result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "command": "python bench/soak.py " + " ".join(sys.argv[1:]),
                    "machine_start": start, "machine_end": machine()})

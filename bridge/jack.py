@@ -51,9 +51,13 @@ class DummyServer:
             time.sleep(0.05)
         time.sleep(0.2)  # the socket appears a moment before the server takes clients
 
-    def _tail(self) -> str:
+    def output(self) -> str:
+        """What jackd printed so far (its xrun reports among it)."""
         self._log.seek(0)
-        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return self._log.read().decode(errors="replace")
+
+    def _tail(self) -> str:
+        lines = self.output().strip().splitlines()
         return lines[-1] if lines else "no output"
 
     def stop(self) -> None:

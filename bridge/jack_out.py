@@ -50,6 +50,7 @@ ALL_VOICES = -1
 START_TIMEOUT = 15.0  # seconds for the process to answer (Python's start-up on a loaded machine)
 RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet) there
 WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port connection and the exit
+SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
 STATUS = ("ready", "error", "gone", "waiting", "port-gone", "port-back", "summary")
 
 
@@ -267,7 +268,6 @@ def say(status: str, text: str = "") -> None:
 
 def read_records(fd: int, inbox: deque) -> None:
     """The pipe from the daemon into the callback's inbox; at its end (the daemon exited or was killed), QUIT."""
-    realtime_priority()
     pending = b""
     while True:
         try:
@@ -305,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--existing")
     parser.add_argument("--wait", action="store_true")
     args = parser.parse_args(argv)
+    # This process's own threads (this one, the pipe's reader) take the GIL that JACK's thread needs for the
+    # callback: at real-time priority (below JACK's) no ordinary process can pre-empt one of them while it holds
+    # it, and the GIL changes hands quickly. Its threads inherit the priority.
+    realtime_priority()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         import jack
     except OSError as exc:  # the package is there but libjack is not
@@ -321,8 +326,13 @@ def main(argv: list[str] | None = None) -> int:
     port = client.midi_outports.register("out")
     writer = Writer(port, client.samplerate, lambda: client.frames_since_cycle_start)
     gone: list[str] = []
+
+    def shutdown(status, reason: str) -> None:
+        gone.append(reason or "shut down")
+        writer.done.set()  # wakes the main thread
+
     client.set_process_callback(writer.process)
-    client.set_shutdown_callback(lambda status, reason: gone.append(reason or "shut down"))
+    client.set_shutdown_callback(shutdown)
     client.activate()
     target, connected = None, True
     if args.existing and args.wait:  # a restart: the exact name found at start, connected when it is there
@@ -340,12 +350,11 @@ def main(argv: list[str] | None = None) -> int:
         connected = follow_target(client, port, target, connected)
     say("ready", target or port.name)
     threading.Thread(target=read_records, args=(sys.stdin.fileno(), writer.inbox), daemon=True).start()
-    while not writer.done.wait(WATCH_SECONDS):
-        if gone:
-            say("gone", gone[0])
-            os._exit(GONE_EXIT)  # libjack's state after a server's death is not to be trusted for a clean close
-        if target is not None:
-            connected = follow_target(client, port, target, connected)
+    while not writer.done.wait(WATCH_SECONDS if target is not None else None):
+        connected = follow_target(client, port, target, connected)
+    if gone:
+        say("gone", gone[0])
+        os._exit(GONE_EXIT)  # libjack's state after a server's death is not to be trusted for a clean close
     time.sleep(4 * client.blocksize / client.samplerate + 0.01)  # the last period's events reach the readers
     client.deactivate()
     client.close()

@@ -89,10 +89,14 @@ def all_notes_off(channel: int) -> bytes:
 
 
 class Books:
-    """What is sounding on the wire, per (channel, pitch), and the channels used since their last CC 123.
+    """The note-ons on the wire not yet ended by a note-off, per (channel, pitch), and the channels used since
+    their last CC 123.
 
     Every message passes ``admit`` on its way out: a note-off for a note not sounding is not sent (it
     would be noise, or end another voice's note early), and ``ending`` gives what silences everything.
+    All Notes Off does not close the books: a note it silenced still gets its own note-off, so every
+    note-on is matched on the wire whatever a receiver makes of CC 123 (and a voice's note-off handed
+    over before another voice's CC 123 on the same channel is not lost).
     """
 
     def __init__(self) -> None:
@@ -114,8 +118,6 @@ class Books:
                 del self.sounding[key]
         elif kind == CONTROL and message[1] == ALL_NOTES_OFF:
             self.channels.discard(channel)
-            for sounding in [k for k in self.sounding if k[0] == channel]:
-                del self.sounding[sounding]
         return True
 
     def ending(self) -> list[bytes]:

@@ -71,12 +71,15 @@ def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> E
     return Event(beat, 0, next(_sequence), voice, channel, pitch, 0, epoch)
 
 
-REALTIME_PRIORITY = 10  # SCHED_FIFO, below JACK's usual 70+: the sender only ever sleeps or sends
+# SCHED_FIFO's lowest: before every ordinary thread, after every audio thread (JACK's server runs at 10 by
+# default and its clients' process threads at 5, studio set-ups higher): a thread above them would delay
+# JACK's cycle, and a late cycle loses its MIDI.
+REALTIME_PRIORITY = 1
 
 
 def realtime_priority() -> bool:
-    """Ask the OS to run the calling thread (the sender) before ordinary work, so a busy machine does not
-    delay a note. Needs privileges (root, or an rtprio limit as JACK set-ups grant); without them the
+    """Ask the OS to run the calling thread (and the threads it starts) before ordinary work, so a busy machine
+    does not delay a note. Needs privileges (root, or an rtprio limit as JACK set-ups grant); without them the
     thread stays at normal priority."""
     try:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
@@ -168,11 +171,14 @@ class Scheduler:
         key = (event.voice, event.channel, event.pitch)
         if not event.is_on:
             if self._open[key] > 0:
-                self.sink.send(midi_out.note_off(event.channel, event.pitch), due, event.voice)
+                if event.epoch == self.clock.epoch:
+                    self.sink.send(midi_out.note_off(event.channel, event.pitch), due, event.voice)
+                    self.lateness.append(now - due + self.sink.lead)
+                else:  # planned before a jump, so due long ago or far ahead: it ends its note now
+                    self.sink.send(midi_out.note_off(event.channel, event.pitch), AT_ONCE, event.voice)
                 self._open[key] -= 1
                 if not self._open[key]:
                     del self._open[key]
-                self.lateness.append(now - due + self.sink.lead)
             return
         late_beats = self.clock.beat(now) - event.beat
         if event.epoch != self.clock.epoch or late_beats > self.late_drop_beats:

@@ -102,10 +102,12 @@ def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):
     assert writer.done.is_set()
 
 
-def test_books_count_notes_and_channels_until_all_notes_off():
+def test_books_match_every_note_on_even_across_all_notes_off():
     books = midi_out.Books()
     assert books.admit(midi_out.note_on(2, 60, 100)) and books.admit(midi_out.note_on(2, 60, 100))
     assert books.admit(midi_out.note_off(2, 60))
     assert books.ending() == [midi_out.note_off(2, 60), midi_out.all_notes_off(2)]
     assert books.admit(midi_out.all_notes_off(2))
+    assert books.ending() == [midi_out.note_off(2, 60)]  # CC 123 sent: the channel is clean, the note still owed
+    assert books.admit(midi_out.note_off(2, 60))  # e.g. another voice's, handed over before that voice's CC 123
     assert not books.admit(midi_out.note_off(2, 60)) and books.ending() == []

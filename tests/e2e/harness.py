@@ -297,8 +297,12 @@ class MidiDump(MidiListener):
         self.events: list[MidiEvent] = []
         self.other: list[str] = []  # lines that are not messages
         self._lock = threading.Lock()
-        self.process = subprocess.Popen(["stdbuf", "-oL", require("jack_midi_dump"), "-a", self.client],
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        # its printing thread at real-time priority (the lowest, below JACK's threads) where allowed: starved on a busy
+        # machine, it lets the ring buffer between it and JACK's thread overflow (it says so on stderr: ``other``)
+        command = ["stdbuf", "-oL", require("jack_midi_dump"), "-a", self.client]
+        if shutil.which("chrt") and subprocess.run(["chrt", "-f", "1", "true"], capture_output=True).returncode == 0:
+            command = ["chrt", "-f", "1", *command]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self.connect(timeout)
@@ -324,6 +328,11 @@ class MidiDump(MidiListener):
             if colon and len(data) == 3:
                 with self._lock:
                     self.events.append(MidiEvent(stamp / self.rate, time.perf_counter(), *data))
+
+    @property
+    def lost(self) -> bool:
+        """Whether the dump said it lost events (its ring buffer overflowed)."""
+        return any("lost" in line or "overflow" in line for line in self.other)
 
     def close(self) -> None:
         self.process.send_signal(signal.SIGINT)
