@@ -232,13 +232,18 @@ class OscServer:
         if not messages:
             self.refuse(sender, "", "no OSC message in the packet")
             return
+        refused: list[tuple[str, str]] = []
         for message in messages:
             try:
                 command = cmd.from_message(message.address, typetags(message), message.params, sender[0], self.context)
             except cmd.Invalid as exc:
-                self.refuse(sender, message.address, str(exc))
+                refused.append((message.address, str(exc)))
                 continue
             self.dispatch(command, received)
+        if refused:  # one reply per packet: a bundle of a thousand bad messages must not send a thousand replies
+            address, reason = refused[0]
+            more = f" (and {len(refused) - 1} more refused messages in this bundle)" if len(refused) > 1 else ""
+            self.refuse(sender, address, reason + more)
 
     def dispatch(self, command: object, received: float) -> None:
         if isinstance(command, cmd.Hello):
