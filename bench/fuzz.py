@@ -149,7 +149,8 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
             "states_unchanged": before == after and len(before) == VOICES,
             "jack_placement_ms": dict(zip(("p50", "p99", "max"), map(float, placed.groups()[:3])))
             if (placed := JACK_SUMMARY.search(log)) else None,
-            "sender_summary": next((line.split(": ", 1)[-1] for line in log.splitlines() if "decoder steps" in line), ""),
+            "sender_summary": next((line.split(": ", 1)[-1] for line in log.splitlines() if "decoder steps" in line),
+                                   ""),
             "daemon_received": int(received.group(1)) if received else None,
             "daemon_refused": int(received.group(2)) if received else None,
             "onset_error_before_ms": grid_errors(earlier), "onset_error_during_ms": grid_errors(during),
