@@ -291,8 +291,9 @@ class MidiDump(MidiListener):
     thread, so a busy test process cannot make it miss events. ``time`` is in seconds from the dump's start.
     """
 
-    def __init__(self, source: str, rate: int = 48000, timeout: float = 10):  # the rtmidi port is not needed
-        self.client = f"dump{uuid.uuid4().hex[:6]}"
+    def __init__(self, source: str | None, rate: int = 48000, timeout: float = 10, client: str | None = None):
+        self.client = client or f"dump{uuid.uuid4().hex[:6]}"
+        self.input = f"{self.client}:input"
         self.name, self.rate = source, rate
         self.events: list[MidiEvent] = []
         self.other: list[str] = []  # lines that are not messages
@@ -305,15 +306,22 @@ class MidiDump(MidiListener):
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.connect(timeout)
+        if source is None:  # a receiver: wait until its input port is there for a sender to connect to
+            self._retry([require("jack_lsp"), self.input], timeout, lambda r: self.input in r.stdout)
+        else:
+            self._retry([require("jack_connect"), source, self.input], timeout, lambda r: r.returncode == 0)
 
-    def connect(self, timeout: float = 10) -> None:
-        """Connect the port to the dump (again, e.g. after the JACK server came back)."""
+    @classmethod
+    def receiver(cls, client: str | None = None) -> MidiDump:
+        """A dump whose input port (``input``) nothing is connected to: a stand-in for a synth's port."""
+        return cls(None, client=client)
+
+    @staticmethod
+    def _retry(command: list[str], timeout: float, done) -> None:
         deadline = time.monotonic() + timeout
-        while subprocess.run([require("jack_connect"), self.name, f"{self.client}:input"],
-                             capture_output=True).returncode != 0:
+        while not done(subprocess.run(command, capture_output=True, text=True)):
             if time.monotonic() > deadline:
-                raise RuntimeError(f"could not connect {self.name} to {self.client}:input")
+                raise RuntimeError(f"{' '.join(command)}: not done in {timeout:g} s")
             time.sleep(0.1)
 
     def _read(self) -> None:
