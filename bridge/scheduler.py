@@ -16,11 +16,13 @@ import heapq
 import itertools
 import logging
 import os
+import sys
 import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from bridge import midi_out
@@ -89,6 +91,36 @@ def realtime_priority() -> bool:
     return True
 
 
+PROFILE_ENV = "STYLEVAE_PROFILE_SENDER"  # set it (to anything) to profile late hand-overs; see LateProfile
+LATE_SECONDS = 0.001  # a hand-over later than this is profiled
+
+
+class LateProfile:
+    """What the sender waited for: each time it hands an event over late, where the daemon's other threads are.
+
+    The sender has just taken the GIL, so the thread that held it shows where it let go (a line in the
+    engine's Python, or one that calls into torch, which releases it); a thread waiting shows where it waits.
+    Late with every other thread waiting means the sender waited for a core, not the GIL.
+    """
+
+    def __init__(self) -> None:
+        self.samples = 0
+        self.places: Counter[str] = Counter()
+
+    def sample(self) -> None:
+        me, names = threading.get_ident(), {t.ident: t.name for t in threading.enumerate()}
+        self.samples += 1
+        for ident, frame in sys._current_frames().items():
+            if ident != me:
+                code = frame.f_code
+                self.places[f"{names.get(ident, '?')} at {Path(code.co_filename).name}:{frame.f_lineno} "
+                            f"{code.co_name}"] += 1
+
+    def summary(self) -> str:
+        top = "; ".join(f"{place} {n / self.samples:.0%}" for place, n in self.places.most_common(10))
+        return f"{self.samples} hand-overs over {LATE_SECONDS * 1000:g} ms late; the other threads were then: {top}"
+
+
 class Scheduler:
     def __init__(
         self,
@@ -109,6 +141,7 @@ class Scheduler:
         self._stopped = False
         self.dropped = 0  # note-ons not played because late or void
         self.lateness: deque[float] = deque(maxlen=10000)  # seconds each event went out after its time
+        self.profile = LateProfile() if os.environ.get(PROFILE_ENV) else None
         clock.add_listener(self._on_clock_change)
 
     # --- the engine's side ----------------------------------------------------------------------------
@@ -166,6 +199,11 @@ class Scheduler:
             self._send(event, now, due)
         return None
 
+    def _late(self, seconds: float) -> None:
+        self.lateness.append(seconds)
+        if self.profile is not None and seconds > LATE_SECONDS:
+            self.profile.sample()
+
     def _send(self, event: Event, now: float, due: float) -> None:
         """Hand one event over; ``lateness`` records how late against when it was to be handed over."""
         key = (event.voice, event.channel, event.pitch)
@@ -173,7 +211,7 @@ class Scheduler:
             if self._open[key] > 0:
                 if event.epoch == self.clock.epoch:
                     self.sink.send(midi_out.note_off(event.channel, event.pitch), due, event.voice)
-                    self.lateness.append(now - due + self.sink.lead)
+                    self._late(now - due + self.sink.lead)
                 else:  # planned before a jump, so due long ago or far ahead: it ends its note now
                     self.sink.send(midi_out.note_off(event.channel, event.pitch), AT_ONCE, event.voice)
                 self._open[key] -= 1
@@ -187,7 +225,7 @@ class Scheduler:
         self.sink.send(midi_out.note_on(event.channel, event.pitch, event.velocity), due, event.voice)
         self._open[key] += 1
         self._channels.setdefault(event.voice, set()).add(event.channel)
-        self.lateness.append(now - due + self.sink.lead)
+        self._late(now - due + self.sink.lead)
 
     def _run(self) -> None:
         realtime_priority()
@@ -206,9 +244,10 @@ class Scheduler:
             return f"no notes sent, {self.dropped} dropped"
         late = sorted(self.lateness)
         p99 = late[min(len(late) - 1, int(0.99 * len(late)))] * 1000
+        profile = f"; {self.profile.summary()}" if self.profile and self.profile.samples else ""
         return (f"{len(late)} note events handed to the output, late by p50 {late[len(late) // 2] * 1000:.2f} ms, "
                 f"p99 {p99:.2f} ms, max {late[-1] * 1000:.2f} ms (by the sender's clock); "
-                f"{self.dropped} late note-ons dropped")
+                f"{self.dropped} late note-ons dropped{profile}")
 
     # --- life cycle -----------------------------------------------------------------------------------
 

@@ -117,3 +117,15 @@ def test_an_output_with_a_lead_gets_events_that_far_ahead_with_their_time(parts)
     sender.send_due()
     assert sink.messages == [("on", 1, 60, pytest.approx(0.25), 1)]
     assert sender.lateness[-1] == pytest.approx(0.001)
+
+
+def test_late_hand_overs_are_profiled_when_asked(parts, monkeypatch):
+    now, clock, sink, sender = parts
+    monkeypatch.setenv(sch.PROFILE_ENV, "1")
+    sender = sch.Scheduler(clock, sink, now=now)
+    sender.push([sch.note_on(0.0, 1, 1, 60, 100, 0), sch.note_on(0.5, 1, 1, 62, 100, 0)])
+    sender.send_due()  # on time: not sampled
+    now.t = 0.26  # 10 ms late
+    sender.send_due()
+    assert sender.profile.samples == 1 and "MainThread" not in sender.profile.summary()
+    assert "1 hand-overs over 1 ms late" in sender.summary()
