@@ -4,8 +4,9 @@
    sampling), for 1 and 8 voices on 1 and 2 torch threads, beside the same step through ``StyleVAE.step``.
 2. MIDI onset error at a real JACK listener against the ideal 16th grid: `stylevae serve` on a
    dummy-driver JACK server with a small period, 180 BPM, several voices, while a client sends OSC
-   control traffic (>= 100 messages/s). Onset times are the frames at which JACK's ``jack_midi_dump``
-   read each note-on; the constant latency (the median) is removed and reported separately.
+   control traffic (>= 100 messages/s). Onset times are the wall-clock times of the frames the note-ons
+   arrived at (tests/e2e/jack_listen.py); the constant latency (the median) is removed and reported
+   separately.
 3. A reference: the same listener timing a tight python-rtmidi sender (no model, no OSC; a sleep-then-spin
    loop at the same real-time priority as the daemon's note sender), which is what the daemon's JACK
    output was before it wrote events at their frame.
@@ -230,7 +231,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         launched = time.perf_counter()
         daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM), "--torch-threads", str(threads))
         ready_wall = time.perf_counter() - launched
-        midi = harness.MidiDump(daemon.midi_port)
+        midi = harness.FrameListener(daemon.midi_port)
         replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         replies.bind(("127.0.0.1", 0))
         stop_drain = threading.Event()
@@ -263,7 +264,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         open_notes = midi.open_notes()
         stop_drain.set()
         midi.close()
-        errors, offset = onset_errors(list(harness.MidiDump.clock(midi.snapshot())([e.time for e in ons])))
+        errors, offset = onset_errors([e.time for e in ons])
         placed = JACK_PLACED.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
                 "osc_messages": traffic.sent,
@@ -288,13 +289,13 @@ def reference_run(seconds: float, period: int) -> dict:
         sender = subprocess.Popen([sys.executable, "-c", REFERENCE, name, str(STEP), str(int(seconds / STEP))],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         sender.stdout.readline()
-        midi = harness.MidiDump(f"{name}:out")
+        midi = harness.FrameListener(f"{name}:out")
         sender.stdin.write("go\n")
         sender.stdin.flush()
         sender.wait(seconds + 30)
         ons = [e.time for e in midi.snapshot() if e.is_on]
         midi.close()
-        errors, offset = onset_errors(list(harness.MidiDump.clock(midi.snapshot())(ons)))
+        errors, offset = onset_errors(ons)
         return {"note_ons": len(ons), "onset_error_ms": errors, "onset_offset_ms": offset}
     finally:
         jack.stop()
@@ -367,7 +368,7 @@ def render(results: dict) -> str:
         "the daemon's clock free-running (no transport reports, see Traffic in the script).",
         f"- Constant latency removed from the onset errors (median offset): daemon {d['onset_offset_ms']:.3f} ms, "
         f"reference {results['reference']['onset_offset_ms']:.3f} ms.",
-        f"- The daemon's note sender, by its own clock (`perf_counter` when it hands the event to rtmidi, against "
+        f"- The daemon's note sender, by its own clock (`perf_counter` when it hands the event to the output, against "
         f"the event's due time): late by {sender_lateness(d)}.",
         f"- The daemon's JACK output, by its own count (the frame it wrote each event at, against the event's "
         f"time): {placed_text(d)}.",
@@ -375,10 +376,11 @@ def render(results: dict) -> str:
         f"- Ready to play: {d['ready_seconds_banner']:.2f} s after start by the daemon's own count, "
         f"{d['ready_seconds_wall']:.2f} s from process launch to banner (includes Python and torch imports).",
         "",
-        "Onset times are the frames at which JACK's own `jack_midi_dump` read each note-on, put on the wall clock by "
-        "a fit of when its lines were read (the dummy driver's frames run 0.025 % fast at this period). The daemon "
-        "writes each note at its frame (bridge/jack_out.py); the reference sender is python-rtmidi, which writes "
-        "at the start of the period after the send, so its figure includes up to a period's rounding.",
+        "Onset times are the wall-clock times of the frames each note-on arrived at, from a listener in a process "
+        "of its own (tests/e2e/jack_listen.py) that puts each JACK period on perf_counter when its callback runs. "
+        "The daemon writes each note at its frame (bridge/jack_out.py); the reference sender is python-rtmidi, "
+        "which writes at the start of the period after the send, so its figure includes up to a period's "
+        "rounding.",
     ]
     return "\n".join(lines) + "\n"
 

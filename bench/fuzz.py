@@ -7,7 +7,7 @@ a packet the daemon's own validation would accept is drawn again). Meanwhile a p
 It reports: whether the daemon lived, pings and pongs (and the longest wait for one), error replies,
 the refusals the log shows and the lines saying how many it did not (rate-limited), tracebacks, whether
 any voice's settings changed, and the onset error of the notes before and during the fuzz (free-running
-clock, against the 16th grid; JACK's ``jack_midi_dump`` reads the port). Writes bench/results/<name>.{json,md}.
+clock, against the 16th grid, read by tests/e2e/jack_listen.py). Writes bench/results/<name>.{json,md}.
 
 Usage: .venv/bin/python bench/fuzz.py [--packets 100000] [--rate 1000] [--name fuzz]
 """
@@ -92,7 +92,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
     daemon = dump = None
     try:
         daemon = harness.Daemon(checkpoint, server.name, "--bpm", str(BPM))
-        dump = harness.MidiDump(daemon.midi_port)
+        dump = harness.FrameListener(daemon.midi_port)
         osc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         target = ("127.0.0.1", daemon.osc_port)
         osc.sendto(message(f"{PREFIX}/hello", replies.port), target)
@@ -132,9 +132,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
         time.sleep(0.5)
         alive = daemon.process.poll() is None
         after = dict(replies.states)
-        events = dump.snapshot()
-        to_wall = harness.MidiDump.clock(events)
-        ons = [(float(to_wall(e.time)), e.wall) for e in events if e.is_on]
+        ons = [(e.time, e.wall) for e in dump.snapshot() if e.is_on]
         during = [t for t, wall in ons if fuzz_start + 0.1 < wall < fuzz_end]
         earlier = [t for t, wall in ons if wall < fuzz_start]
         rc = daemon.stop(signal.SIGTERM)
@@ -200,9 +198,8 @@ def render(r: dict) -> str:
         "",
         f"The daemon's summary at exit: {r['sender_summary']}",
         "",
-        "Onset error: every note-on of every voice (they share one grid) from jack_midi_dump's frames, put on "
-        "the wall clock by a fit of when its lines were read (the dummy driver's frames run 0.025 % fast), against "
-        "the 16th grid, the constant offset removed.",
+        "Onset error: every note-on of every voice (they share one grid) at the wall-clock time of its frame "
+        "(tests/e2e/jack_listen.py), against the 16th grid, the constant offset removed.",
     ]) + "\n"
 
 

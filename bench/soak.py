@@ -130,14 +130,14 @@ def tallies(events: list[harness.MidiEvent]) -> dict:
 
 
 def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
-    """|error| of each note-on against the 16th grid of the soak's transport, in ms. JACK's frame clock is put on
-    perf_counter by ``MidiDump.clock``, then the constant offset left (the median error) is removed. Onsets within
+    """|error| of each note-on (at the wall-clock time of its frame: ``harness.FrameListener``) against the 16th
+    grid of the soak's transport, in ms, the constant offset (the median error) removed. Onsets within
     SETTLE_SECONDS of a change are left out: the daemon re-aligns at the next step that leaves time for it."""
     starts = [s[0] for s in segments]
     ons = [e for e in events if e.is_on]
     if len(ons) < 2:
         return {"n": 0}
-    frames = harness.MidiDump.clock(events)([e.time for e in ons])
+    frames = np.asarray([e.time for e in ons])
 
     def phase_errors(offset: float) -> np.ndarray:
         errors = []
@@ -171,13 +171,14 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     controls, malformed = Controls(context.styles, voices, seed), Malformed(context, seed)
     server = harness.JackServer(period=period)
-    daemon = dump = None
+    daemon = dump = timing = None
     replies = Replies()
     replies.start()
     result: dict = {"voices": voices, "period": period, "rate": rate, "malformed_share": malformed_share}
     try:
         daemon = harness.Daemon(checkpoint, server.name, "--bpm", "120")
         dump = harness.MidiDump(daemon.midi_port, rate=RATE)
+        timing = harness.FrameListener(daemon.midi_port)
         osc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         target = ("127.0.0.1", daemon.osc_port)
         osc.sendto(message(f"{PREFIX}/hello", replies.port), target)
@@ -266,7 +267,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             "open_after_sigterm": sum(open_after_sigterm.values()),
             "open_after_sigterm_counting_cc123": sum(harness.open_notes(events, all_notes_off=True).values()),
             "pings": sent["pings"], "pongs": pings_answered, "longest_pong_gap_s": float(gaps.max()),
-            "onset_error_ms": onset_errors(events, transport.segments),
+            "onset_error_ms": onset_errors(timing.snapshot(), transport.segments),
             "jack_placement_ms": dict(zip(("p50", "p99", "max"), map(float, jack_summary.groups()[:3])))
             if jack_summary else None,
             "jack_full_buffers": int(jack_summary.group(4)) if jack_summary else None,
@@ -288,8 +289,9 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         replies.stop.set()
         if daemon is not None and daemon.process.poll() is None:
             daemon.stop()
-        if dump is not None:
-            dump.close()
+        for listener in (dump, timing):
+            if listener is not None:
+                listener.close()
         server.stop()
 
 
@@ -366,9 +368,8 @@ def render(r: dict) -> str:
         "",
         "The daemon's own summary at exit: " + " ".join(r["daemon_summary"]),
         "",
-        "Onset error: each note-on's frame (jack_midi_dump), put on the soak's clock by a fit of when the dump's "
-        "lines were read (the dummy driver's frames run 0.025 % fast), against the 16th grid of the transport the "
-        "soak reported, the constant offset removed; onsets within "
+        "Onset error: each note-on at the wall-clock time of its frame (tests/e2e/jack_listen.py) against the 16th "
+        "grid of the transport the soak reported, the constant offset removed; onsets within "
         f"{SETTLE_SECONDS} s after a jump, tempo change or start are left out. The daemon glides to follow the "
         "reports, whose own send jitter is in this figure; bench/bridge_bench.py measures onsets on a free-running "
         "clock.",

@@ -286,9 +286,9 @@ class MidiListener:
 class MidiDump(MidiListener):
     """JACK's own ``jack_midi_dump`` (C, from jackd2) reading a port: every message at its frame.
 
-    Its timestamps are JACK's frame counter at each event's offset, so onsets are sample-accurate (the rtmidi
-    listener stamps a whole period's events with the time its callback ran), and no Python runs in JACK's
-    thread, so a busy test process cannot make it miss events. ``time`` is in seconds from the dump's start.
+    Its timestamps are JACK's frame counter at each event's offset (``time``: seconds from the dump's start; on the
+    dummy driver they drift from the wall clock, so ``FrameListener`` is the one for timing), and no Python runs in
+    JACK's thread, so a busy test process cannot make it miss events: the one for counting.
     """
 
     def __init__(self, source: str | None, rate: int = 48000, timeout: float = 10, client: str | None = None):
@@ -337,16 +337,6 @@ class MidiDump(MidiListener):
                 with self._lock:
                     self.events.append(MidiEvent(stamp / self.rate, time.perf_counter(), *data))
 
-    @staticmethod
-    def clock(events: list[MidiEvent]):
-        """A function from the dump's times to perf_counter time, fitted to when the lines were read. JACK's dummy
-        driver sleeps whole microseconds a period (1333 for 1333.33 at 64 frames, 48 kHz), so its frames run
-        slightly fast against the wall clock: uncorrected, that drift (0.025 %) would read as onset error."""
-        import numpy as np
-
-        slope, intercept = np.polyfit([e.time for e in events], [e.wall for e in events], 1)
-        return lambda t: intercept + slope * np.asarray(t)
-
     @property
     def lost(self) -> bool:
         """Whether the dump said it lost events (its ring buffer overflowed)."""
@@ -354,6 +344,40 @@ class MidiDump(MidiListener):
 
     def close(self) -> None:
         self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(2)
+
+
+class FrameListener(MidiListener):
+    """``jack_listen.py`` reading a port: each message at the perf_counter time of its frame (see there), for
+    onset timing; jack_midi_dump's frames drift from the wall clock on the dummy driver."""
+
+    def __init__(self, source: str, timeout: float = 10):  # the rtmidi port is not needed
+        self.name, self.client = source, f"frames{uuid.uuid4().hex[:6]}"
+        self.events: list[MidiEvent] = []
+        self._lock = threading.Lock()
+        script = Path(__file__).with_name("jack_listen.py")
+        self.process = subprocess.Popen([sys.executable, str(script), self.client, source], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        if self.process.stdout.readline().strip() != "ready":
+            self.process.kill()
+            raise RuntimeError(f"jack_listen.py could not listen to {source}")
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            stamp, *data = line.split()
+            if len(data) == 3:
+                with self._lock:
+                    self.events.append(MidiEvent(float(stamp), time.perf_counter(), *(int(b, 16) for b in data)))
+
+    def close(self) -> None:
+        self.process.stdin.close()
         try:
             self.process.wait(5)
         except subprocess.TimeoutExpired:
