@@ -74,6 +74,7 @@ class JackOut:
         self.lost = 0  # events handed over while no JACK process could take them
         self.restarts = 0
         self._process, self.name = self._spawn(wait=False)
+        self._ready = True  # False while a restarted process waits for a server: events then go nowhere
         if existing:  # a restarted process waits for this very port
             self._args = [port_name, "--existing", self.name]
         self._watcher = threading.Thread(target=self._watch, name="jack-watch", daemon=True)
@@ -114,6 +115,9 @@ class JackOut:
 
     def _write(self, record: bytes) -> None:
         with self._lock:
+            if not self._ready:  # not piled up for later: they would all come out at once when JACK is back
+                self.lost += 1
+                return
             try:
                 os.write(self._process.stdin.fileno(), record)
             except (BlockingIOError, BrokenPipeError, ValueError, OSError):  # full, gone, or being replaced
@@ -134,6 +138,7 @@ class JackOut:
             with self._lock:
                 if self._closed:
                     return
+                self._ready = False
                 self._process, _ = self._spawn(wait=True)
                 self.restarts += 1
 
@@ -141,6 +146,8 @@ class JackOut:
         status, _, text = line.partition(" ")
         if status == "ready" and self.restarts:
             self.name = text
+            with self._lock:
+                self._ready = True
             log.warning("JACK is back: MIDI out reopened as %s; notes play again", text)
         elif status == "gone":
             log.error("the JACK server is gone (%s): notes reach no one; still serving OSC, and the MIDI port "
@@ -159,7 +166,7 @@ class JackOut:
         with self._lock:
             self._closed = True
             process = self._process
-        self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0"))
+        self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0"))  # a process still waiting is killed below
         try:
             process.stdin.close()
         except OSError:
@@ -170,6 +177,8 @@ class JackOut:
             process.kill()
             process.wait()
         self._watcher.join(2)
+        if self.lost:
+            log.info("JACK output: %d messages went nowhere (no JACK server, or its process not keeping up)", self.lost)
 
 
 # --- the JACK process --------------------------------------------------------------------------------------
