@@ -15,7 +15,6 @@ Usage: .venv/bin/python bench/fuzz.py [--packets 100000] [--rate 1000] [--name f
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import signal
 import socket
@@ -33,40 +32,17 @@ sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
 from osc_traffic import Malformed, message  # noqa: E402
-from soak import JACK_SUMMARY, Replies, machine  # noqa: E402
+from soak import JACK_SUMMARY, Replies, machine, save  # noqa: E402
 
 from bridge import commands  # noqa: E402
 from bridge.osc_spec import PREFIX  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
 from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
 BPM = 120.0
 STEP = 15.0 / BPM
 PING_SECONDS = 0.05
 VOICES = 4
-
-
-class States(Replies):
-    """Replies, keeping the last state of each voice."""
-
-    def __init__(self):
-        super().__init__()
-        self.states: dict[str, bytes] = {}
-
-    def run(self):
-        while not self.stop.is_set():
-            try:
-                data = self.sock.recv(65536)
-            except (TimeoutError, OSError):
-                continue
-            address = data.split(b"\0", 1)[0].decode(errors="replace")
-            kind = address.rsplit("/", 1)[-1]
-            self.counts[kind] += 1
-            if kind == "pong":
-                self.pongs.append(time.perf_counter())
-            elif kind == "state":
-                self.states[address] = data
 
 
 def grid_errors(times: list[float]) -> dict:
@@ -87,7 +63,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
     say(f"fuzz: drawing {packets} packets ...")
     batch = [malformed.next() for _ in range(packets)]
     server = harness.JackServer(period=period)
-    replies = States()
+    replies = Replies()
     replies.start()
     daemon = dump = None
     try:
@@ -213,13 +189,7 @@ def main() -> None:
     args = parser.parse_args()
     start = machine()
     result = run_fuzz(args.checkpoint, args.packets, args.rate, args.period)
-    result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                   "command": "python bench/fuzz.py " + " ".join(sys.argv[1:]),
-                   "machine_start": start, "machine_end": machine()})
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.name}.json").write_text(json.dumps(result, indent=1))
-    (RESULTS / f"{args.name}.md").write_text(render(result))
-    print(render(result))
+    save(args.name, result, start, render)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ RATE = 48000
 
 
 class Replies(threading.Thread):
-    """The daemon's replies, counted by address, with the times pongs came."""
+    """The daemon's replies, counted by address, with the times pongs came and the last state of each voice."""
 
     def __init__(self):
         super().__init__(daemon=True)
@@ -68,6 +68,7 @@ class Replies(threading.Thread):
         self.port = self.sock.getsockname()[1]
         self.counts: Counter[str] = Counter()
         self.pongs: list[float] = []
+        self.states: dict[str, bytes] = {}
         self.stop = threading.Event()
 
     def run(self):
@@ -81,6 +82,8 @@ class Replies(threading.Thread):
             self.counts[kind] += 1
             if kind == "pong":
                 self.pongs.append(time.perf_counter())
+            elif kind == "state":
+                self.states[address] = data
 
 
 class Transport:
@@ -398,9 +401,14 @@ def main() -> None:
         (RESULTS / f"{name}.events.txt").write_text("".join(f"{e.time:.6f} {e.status:02x} {e.pitch} {e.velocity}\n"
                                                             for e in events))
         (RESULTS / f"{name}.daemon.log").write_text(log)
+    save(name, result, start, render)
+
+
+def save(name: str, result: dict, machine_start: dict, render) -> None:
+    """The results as bench/results/<name>.json and .md, with the command, the date and the machine's load."""
     result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                   "command": "python bench/soak.py " + " ".join(sys.argv[1:]),
-                   "machine_start": start, "machine_end": machine()})
+                   "command": f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]),
+                   "machine_start": machine_start, "machine_end": machine()})
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1))
     (RESULTS / f"{name}.md").write_text(render(result))

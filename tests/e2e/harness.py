@@ -344,12 +344,7 @@ class MidiDump(MidiListener):
 
     def close(self) -> None:
         self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._reader.join(2)
+        finish(self.process, self._reader)
 
 
 class FrameListener(MidiListener):
@@ -378,12 +373,17 @@ class FrameListener(MidiListener):
 
     def close(self) -> None:
         self.process.stdin.close()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._reader.join(2)
+        finish(self.process, self._reader)
+
+
+def finish(process: subprocess.Popen, reader: threading.Thread) -> None:
+    """Wait for a listener process asked to end (killed after 5 s), and for the thread reading it."""
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    reader.join(2)
 
 
 # --- OSC ----------------------------------------------------------------------------------------------------
