@@ -16,6 +16,7 @@
 5. Notes left open after SIGTERM; time from start to ready.
 
 Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--name NAME]
+With STYLEVAE_PROFILE_SENDER=1 in the environment the daemon also profiles its sender's late hand-overs.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from bridge.engine import Decoder, sample_rows  # noqa: E402
 from bridge.osc_spec import MAX_VOICES  # noqa: E402
+from bridge.scheduler import PROFILE_ENV  # noqa: E402
 from bridge.voice import Voice  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
 from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
@@ -54,6 +56,7 @@ from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
 JACK_PLACED = re.compile(r"placed after their time by p50 (-?[\d.]+) ms, p99 (-?[\d.]+) ms, max (-?[\d.]+) ms")
+SENDER_PROFILE = re.compile(r"\d+ hand-overs over [\d.]+ ms late; the other threads were then: [^\n]*")
 STEP_SUMMARY = re.compile(r"at batch (\d+), (\d+) steps: p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # ditto
 BPM = 180.0
 THREADS = (1, 2)  # torch threads the decoder step is timed with, side by side
@@ -276,7 +279,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 if sender_late else None,
                 "daemon_steps": dict(zip(("batch", "n", "p50", "p99", "max"), map(float, steps.groups())))
                 if steps else None,
-                "jack_placed_ms": dict(zip(("p50", "p99", "max"), map(float, placed.groups()))) if placed else None}
+                "jack_placed_ms": dict(zip(("p50", "p99", "max"), map(float, placed.groups()))) if placed else None,
+                "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
         jack.stop()
 
@@ -373,6 +377,8 @@ def render(results: dict) -> str:
         f"- The daemon's JACK output, by its own count (the frame it wrote each event at, against the event's "
         f"time): {placed_text(d)}.",
         f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}).",
+        *([f"- What the sender waited for ({PROFILE_ENV} set: where the other threads were at each late "
+           f"hand-over): {d['sender_profile']}"] if d.get("sender_profile") else []),
         f"- Ready to play: {d['ready_seconds_banner']:.2f} s after start by the daemon's own count, "
         f"{d['ready_seconds_wall']:.2f} s from process launch to banner (includes Python and torch imports).",
         "",
