@@ -20,7 +20,8 @@ serving OSC, and starts a new one that waits for a server and reopens the port. 
 process reconnects to that port when it comes back after its owner closed it.
 
 Run by the daemon as ``python -m bridge.jack_out PORT_NAME [--existing NAME] [--wait]``; it answers
-``ready <port>`` or ``error <message>`` on its first line, then status lines (see ``STATUS``).
+``ready <port>`` or ``error <message>`` on its first line (``waiting`` first with ``--wait``), then status
+lines: ``gone <reason>``, ``port-gone <port>``, ``port-back <port>``, and ``summary <figures>`` at the end.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ START_TIMEOUT = 15.0  # seconds for the process to answer (Python's start-up on 
 RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet) there
 WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port connection and the exit
 SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
-STATUS = ("ready", "error", "gone", "waiting", "port-gone", "port-back", "summary")
+GONE_EXIT = 3  # the process's exit code when the JACK server went away
 
 
 # --- the daemon's side -------------------------------------------------------------------------------------
@@ -182,8 +183,6 @@ class JackOut:
 
 
 # --- the JACK process --------------------------------------------------------------------------------------
-
-GONE_EXIT = 3  # the process's exit code when the JACK server went away
 
 
 class Writer:
