@@ -39,7 +39,8 @@ class DummyServer:
         executable = shutil.which("jackd")
         if executable is None:
             raise JackError("jackd is not installed: `apt-get install jackd2` (or pick a port with --midi-port)")
-        self.name = name
+        self.name, self.rate, self.period = name, rate, period
+        self.died_reported = False  # for the daemon, which starts it again if it dies
         self._log = tempfile.TemporaryFile()
         command = [executable, "-n", name, "-d", "dummy", "-r", str(rate), "-p", str(period)]
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

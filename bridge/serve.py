@@ -131,7 +131,8 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     )
     try:
         while not stop.wait(0.5):
-            pass
+            if server is not None:
+                server = keep_running(server)
     finally:
         log.info("stopping: all notes off")
         osc.stop()
@@ -142,6 +143,24 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         if server is not None:
             server.stop()
         print("StyleVAE Bridge stopped (all notes off)", file=out, flush=True)
+
+
+def keep_running(server: jack.DummyServer) -> jack.DummyServer:
+    """The JACK server the daemon started, started again (under its name) if it died, so that the JACK output
+    finds it and reopens its port; said once per death."""
+    if server.process.poll() is None:
+        return server
+    if not server.died_reported:
+        log.error("the JACK server %r the daemon started died (exit code %s); starting it again",
+                  server.name, server.process.returncode)
+        server.died_reported = True
+    try:
+        restarted = jack.DummyServer(server.name, server.rate, server.period)
+    except jack.JackError:
+        return server  # tried again on the next round
+    server.stop()
+    log.warning("the JACK server %r is running again", server.name)
+    return restarted
 
 
 def warm_up(engine: Engine) -> None:

@@ -1,6 +1,7 @@
-"""Faults, end to end on real JACK: the server dies and comes back, the port the daemon sends to is closed by
-its owner, a registered OSC client goes away, the OSC port is taken, the daemon is killed outright. Each time
-the daemon says so in one line of its own, keeps serving, and recovers; and no note is left hanging.
+"""Faults, end to end on real JACK: the server dies and comes back (or, one the daemon started, is started
+again), the port the daemon sends to is closed by its owner, a registered OSC client goes away, the OSC port
+is taken, the daemon is killed outright. Each time the daemon says so in one line of its own, keeps serving,
+and recovers; and no note is left hanging.
 
 Notes are read by JACK's own jack_midi_dump (harness.MidiDump). The model is the crafted one: a note every 16th.
 """
@@ -13,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from pathlib import Path
 
 import harness
 import pytest
@@ -166,3 +169,32 @@ def test_sigkill_of_the_daemon_still_ends_its_notes_on_jack(crafted_checkpoint, 
         assert any(e.is_all_notes_off for e in dump.snapshot())
     finally:
         dump.close()
+
+
+def test_a_jack_server_the_daemon_started_is_started_again_when_it_dies(crafted_checkpoint, jack_server, monkeypatch):
+    name = f"own{uuid.uuid4().hex[:6]}"
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", name)  # for this test's own JACK tools
+    daemon = harness.Daemon(crafted_checkpoint, name, "--start-jack")
+    dump = None
+    try:
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        osc.send_message("/stylevae/1/play", [1])
+        dump = harness.MidiDump(daemon.midi_port)
+        assert count_notes(dump, 4)
+        children = Path(f"/proc/{daemon.process.pid}/task/{daemon.process.pid}/children").read_text().split()
+        jackd = [int(c) for c in children if "jackd" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(jackd) == 1
+        os.kill(jackd[0], signal.SIGKILL)
+        assert wait_until(lambda: "the JACK server is gone" in daemon.log())
+        assert wait_until(lambda: "JACK is back" in daemon.log(), 30), daemon.log()[-2000:]
+        assert f"the JACK server {name!r} the daemon started died" in daemon.log()
+        dump.close()
+        dump = harness.MidiDump(daemon.midi_port)
+        assert count_notes(dump, 4), "no notes after the server was started again"
+        assert daemon.stop() == 0
+        assert not harness.jack_socket(name).exists(), "the daemon left its JACK server running"
+    finally:
+        if daemon.process.poll() is None:
+            daemon.stop()
+        if dump is not None:
+            dump.close()
