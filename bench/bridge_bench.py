@@ -57,6 +57,7 @@ RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
 JACK_PLACED = re.compile(r"placed after their time by p50 (-?[\d.]+) ms, p99 (-?[\d.]+) ms, max (-?[\d.]+) ms")
 SENDER_PROFILE = re.compile(r"\d+ hand-overs over [\d.]+ ms late; the other threads were then: [^\n]*")
+JACK_WRITTEN = re.compile(r"JACK output: (\d+) messages written")
 STEP_SUMMARY = re.compile(r"at batch (\d+), (\d+) steps: p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # ditto
 BPM = 180.0
 THREADS = (1, 2)  # torch threads the decoder step is timed with, side by side
@@ -269,6 +270,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         midi.close()
         errors, offset = onset_errors([e.time for e in ons])
         placed = JACK_PLACED.search(daemon.log())
+        written = JACK_WRITTEN.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
                 "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
@@ -280,6 +282,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "daemon_steps": dict(zip(("batch", "n", "p50", "p99", "max"), map(float, steps.groups())))
                 if steps else None,
                 "jack_placed_ms": dict(zip(("p50", "p99", "max"), map(float, placed.groups()))) if placed else None,
+                "messages_written": int(written.group(1)) if written else None,
+                "messages_read": len(midi.snapshot()),
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
         jack.stop()
@@ -376,7 +380,9 @@ def render(results: dict) -> str:
         f"the event's due time): late by {sender_lateness(d)}.",
         f"- The daemon's JACK output, by its own count (the frame it wrote each event at, against the event's "
         f"time): {placed_text(d)}.",
-        f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}).",
+        f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}); the "
+        f"daemon's JACK output wrote {d.get('messages_written')} messages, the listener read "
+        f"{d.get('messages_read')} (a listener late for a JACK period misses that period's messages).",
         *([f"- What the sender waited for ({PROFILE_ENV} set: where the other threads were at each late "
            f"hand-over): {d['sender_profile']}"] if d.get("sender_profile") else []),
         f"- Ready to play: {d['ready_seconds_banner']:.2f} s after start by the daemon's own count, "

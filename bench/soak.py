@@ -3,7 +3,10 @@
 N voices play; random valid controls (style, mix, temperature, variation, density, play, hold, octave,
 channel, reseed, restyle) arrive at a given rate with a share of malformed packets; the transport is
 reported every beat as Live does, with jumps, tempo changes and stops now and then; pings all along.
-JACK's own ``jack_midi_dump`` reads the daemon's port (frame-accurate, no Python in JACK's thread).
+JACK's own ``jack_midi_dump`` reads the daemon's port (no Python in JACK's thread) and counts; a second
+listener (tests/e2e/jack_listen.py) times the onsets and counts too. A listener late for its JACK period
+(an xrun: the soak counts jackd's reports) misses that period's events, which reads as unmatched note-ons:
+what the output wrote is compared with what each listener read.
 
 It reports: note-ons and note-offs counted by totals per channel and pitch (order ignored: an unmatched
 note-on is one that never got its note-off on the wire), notes open after each transport stop, after
@@ -285,6 +288,9 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                                if "decoder steps" in line or "JACK output:" in line],
             "jack_messages_written": int(written.group(1)) if (written := JACK_WRITTEN.search(log)) else None,
             "dump_messages": len(events),
+            "second_listener": {"messages": len(second := timing.snapshot()),
+                                "unmatched_note_ons": tallies(second)["unmatched_note_ons"],
+                                "open_after_sigterm": sum(harness.open_notes(second).values())},
             "events": events, "daemon_log": log,
         })
         return result
@@ -367,6 +373,9 @@ def render(r: dict) -> str:
         f"| exit code after SIGTERM | {r['exit_code']} |",
         f"| messages the JACK output wrote / the listener read | {r['jack_messages_written']} / {r['dump_messages']}"
         f"{' (the listener said it LOST some)' if r['dump_lost_events'] else ''} |",
+        f"| a second listener (jack_listen.py): messages read; unmatched note-ons; open after SIGTERM | "
+        f"{r['second_listener']['messages']}; {r['second_listener']['unmatched_note_ons']}; "
+        f"{r['second_listener']['open_after_sigterm']} |",
         f"| JACK xruns (a client late for its period), by client | {r['jack_xruns']} |",
         "",
         "The daemon's own summary at exit: " + " ".join(r["daemon_summary"]),
