@@ -207,6 +207,8 @@ class Writer:
         self.written = 0
         self.full_periods = 0  # periods whose MIDI buffer could not take every event due
         self.late: deque[float] = deque(maxlen=100000)  # seconds each timed event went out after its time
+        self.busy: deque[float] = deque(maxlen=100000)  # seconds each callback took
+        self.period = 0.0  # seconds
 
     def take(self, record: tuple) -> None:
         at, voice, kind, message = record
@@ -232,6 +234,7 @@ class Writer:
 
     def process(self, frames: int) -> None:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
+        began = self._now()
         self.port.clear_buffer()
         while self.inbox:
             self.take(self.inbox.popleft())
@@ -259,15 +262,28 @@ class Writer:
                 self.quitting = 2
             else:
                 self.done.set()
+        self.busy.append(self._now() - began)
+        self.period = frames / self.rate
 
     def summary(self) -> str:
-        late = sorted(self.late)
+        busy = quantiles(self.busy, 1e6)
+        took = (f"; the callback took p50 {busy[0]:.0f} µs, p99 {busy[1]:.0f} µs, max {busy[2]:.0f} µs of a "
+                f"{self.period * 1e6:.0f} µs period") if busy else ""
+        late = quantiles(self.late, 1000)
         if not late:
-            return f"{self.written} messages written"
-        pick = lambda q: late[min(len(late) - 1, int(q * len(late)))] * 1000  # noqa: E731
-        return (f"{self.written} messages written at their frame; placed after their time by p50 {pick(0.5):.3f} ms, "
-                f"p99 {pick(0.99):.3f} ms, max {late[-1] * 1000:.3f} ms; {self.full_periods} full MIDI buffers "
-                f"(the rest waited a period)")
+            return f"{self.written} messages written{took}"
+        return (f"{self.written} messages written at their frame; placed after their time by p50 {late[0]:.3f} ms, "
+                f"p99 {late[1]:.3f} ms, max {late[2]:.3f} ms; {self.full_periods} full MIDI buffers "
+                f"(the rest waited a period){took}")
+
+
+def quantiles(values, scale: float) -> tuple[float, float, float] | None:
+    """p50, p99 and max of ``values`` times ``scale``; None when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * scale  # noqa: E731
+    return pick(0.5), pick(0.99), ordered[-1] * scale
 
 
 def say(status: str, text: str = "") -> None:
