@@ -54,7 +54,7 @@ def test_each_event_goes_out_at_its_frame(rig):
     assert port.periods == [[(4, midi_out.note_on(1, 60, 100))],
                             [(3, midi_out.note_off(1, 60)), (3, midi_out.note_on(2, 62, 100))]]
     assert max(writer.late) < 1 / RATE
-    assert writer.summary().startswith("3 messages written at their frame; placed after their time by p50 0.")
+    assert writer.summary().startswith("3 messages written at their frame; placed after their time by p50 -0.500 ms")
     assert "the callback took p50 0 µs" in writer.summary() and "of a 10000 µs period" in writer.summary()
 
 
