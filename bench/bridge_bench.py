@@ -46,12 +46,13 @@ import harness  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
 from bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
-from bridge.engine import Decoder, sample_rows  # noqa: E402
 from bridge.osc_spec import MAX_VOICES  # noqa: E402
 from bridge.scheduler import PROFILE_ENV  # noqa: E402
-from bridge.voice import Voice  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
+from model import playing  # noqa: E402
 from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+from model.decoding import Decoder, Rules, sample_rows  # noqa: E402
+from model.keys import SCALES  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
@@ -120,13 +121,15 @@ def timed(step, steps: int) -> dict:
 def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, tune: bool = True) -> dict:
     """The engine's step: the cached-projection decoder (model/stepper.py) and per-voice sampling; without
     ``tune``, with plain products (no packed weights, see ``model.stepper.Product``)."""
-    decoder = Decoder(loaded.model, torch.device("cpu"), tune_rows=MAX_VOICES if tune else 0)
+    decoder = Decoder(loaded.model, loaded.vocab, tune_rows=MAX_VOICES if tune else 0)
     config = loaded.model.config
-    batch = [Voice.create(n, loaded.vocab, loaded.steps, config.n_styles, config.z_content, 0) for n in
-             range(1, voices + 1)]
-    for v in batch:
-        decoder.prepare(v)
-    return timed(lambda: decoder.step(batch), steps)
+    rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, SCALES["major"], playing.TOP_P)
+    rows = list(range(voices))
+    z = torch.randn(voices, config.z_size, generator=torch.Generator().manual_seed(0))
+    for row in rows:
+        decoder.start(row, z[row : row + 1], loaded.model.start_token, rules)
+    uniforms = np.random.default_rng(0)
+    return timed(lambda: decoder.step(rows, uniforms.random(voices)), steps)
 
 
 @torch.inference_mode()

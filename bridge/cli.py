@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from bridge import config as bridge_config
+from bridge import demo
 from model import cli as model_cli
 from model.checkpoint import DEFAULT_CHECKPOINT
+from model.errors import UserError
 
 
 def add_serve(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +33,8 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
                        help="MIDI API (default: %(default)s: CoreMIDI on macOS, ALSA when /dev/snd/seq exists, "
                        "else a running JACK server)")
     serve.add_argument("--midi-port", metavar="NAME", help="send to this existing output port instead of opening a "
-                       "virtual one (e.g. loopMIDI on Windows); see --list-ports")
+                       "virtual one (e.g. loopMIDI on Windows; see --list-ports), or none: no MIDI output, the notes "
+                       "go only to OSC clients (the device's Notes to this track mode)")
     serve.add_argument("--port-name", default=d.port_name, help="the virtual port's client name (default: "
                        "%(default)s)")
     serve.add_argument("--list-ports", action="store_true", help="list the MIDI output ports and exit")
@@ -75,7 +78,7 @@ def run_serve(args: argparse.Namespace) -> None:
             torch_threads=args.torch_threads,
         )
     except ValueError as exc:
-        raise model_cli.UserError(str(exc)) from None
+        raise UserError(str(exc)) from None
     if args.list_ports:
         serve.list_ports(config, sys.stdout)
         return
@@ -90,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     model_cli.add_commands(sub)
     add_serve(sub)
+    demo.add_command(sub)
     return parser
 
 
@@ -97,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.run(args)
-    except model_cli.UserError as exc:
+    except UserError as exc:
         print(f"stylevae {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,7 +15,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -24,13 +23,13 @@ from bridge import commands as cmd
 from bridge.clock import SECONDS_PER_MINUTE, Change, Clock
 from bridge.osc_spec import MAX_VOICES, PREFIX
 from bridge.scheduler import Scheduler
-from bridge.voice import NoteReport, Voice, density_bias
+from bridge.voice import NoteReport, Voice
+from model import playing
 from model.checkpoint import Checkpoint
-from model.generate import make_z
+from model.decoding import Decoder, Rules, first_token, key_plan
+from model.generate import to_decoder_space
 from model.keys import Key
-from model.stepper import Stepper
 from model.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
-from model.vae import DecoderState, StyleVAE
 
 log = logging.getLogger("stylevae.engine")
 
@@ -42,129 +41,6 @@ DECODE_DELAY_SECONDS = 0.002  # decode this long after a step boundary, not on i
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
 
 
-def sample_rows(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """One token per row by inverse-CDF sampling with the given uniform draws (one per voice, from the
-    voice's own generator, so a voice's phrase does not depend on which other voices share the batch).
-    NumPy, not torch: at (8, V) each torch op costs microseconds of dispatch, and a step pays for about ten."""
-    cdf = probabilities.cumsum(axis=1)
-    tokens = (cdf <= (uniforms * cdf[:, -1])[:, None]).sum(axis=1)
-    return np.minimum(tokens, probabilities.shape[1] - 1)
-
-
-@dataclass
-class _Slot:
-    """One voice's tensors while it is outside the batch."""
-
-    z: torch.Tensor  # (1, z_size)
-    z_gates: torch.Tensor  # (1, 4·dec_hidden): z's part of the decoder's first gates (model/stepper.py)
-    state: DecoderState
-    previous: int
-    bias: torch.Tensor  # (1, V)
-    temperature: float
-    density: float
-
-
-class Decoder:
-    """The torch side of the voices: their z, decoder state, last token, logit bias and temperature.
-
-    Voices that decode together stay stacked in one batch from step to step, so a steady step is one
-    ``Stepper.step`` and a softmax whatever the number of voices; the batch is rebuilt only when the set of
-    voices decoding changes or one of them changes (a new z, a new phrase, a new temperature or density).
-    """
-
-    def __init__(self, model: StyleVAE, device: torch.device, tune_rows: int = MAX_VOICES):
-        self.model = model
-        self.stepper = Stepper(model, tune_rows)
-        packed = [sorted(p.packed) for p in [self.stepper.recurrent, *self.stepper.upper]]
-        log.info("decoder products packed for these batch sizes (the others plain): %s", packed)
-        self.device = device
-        self._slots: dict[int, _Slot] = {}
-        self._rows: tuple[int, ...] = ()
-        self._z_gates = self._bias = self._inverse_temperature = torch.empty(0)
-        self._state: DecoderState = []
-        self._previous = torch.empty(0, dtype=torch.long)
-
-    @torch.inference_mode()
-    def prepare(self, voice: Voice) -> None:
-        """Bring a voice's tensors up to date with its settings and the flags the voice raised."""
-        n, settings = voice.number, voice.settings
-        slot = self._slots.get(n)
-        if not (
-            slot is None
-            or voice.z_dirty
-            or voice.reset_decoder
-            or slot.temperature != settings.temperature
-            or slot.density != settings.density
-        ):
-            return
-        if n in self._rows:
-            self._unbatch()
-            slot = self._slots[n]
-        if slot is None or voice.z_dirty:
-            weights = torch.tensor([settings.weights], dtype=torch.float32, device=self.device)
-            content = torch.from_numpy(voice.z_content[None]).to(self.device)
-            z = make_z(self.model, weights, content)
-            z_gates = self.stepper.z_gates(z)
-        else:
-            z, z_gates = slot.z, slot.z_gates
-        if slot is None or voice.reset_decoder:
-            state, previous = self.model.initial_state(z), self.model.start_token
-        else:
-            state, previous = slot.state, slot.previous
-        if slot is None or slot.density != settings.density:
-            bias = torch.from_numpy(density_bias(settings.density, self.model.config.vocab_size)[None]).to(self.device)
-        else:
-            bias = slot.bias
-        self._slots[n] = _Slot(z, z_gates, state, previous, bias, settings.temperature, settings.density)
-        voice.z_dirty = voice.reset_decoder = False
-
-    def _unbatch(self) -> None:
-        """Give every voice in the batch its own rows back (views, no copies)."""
-        for row, n in enumerate(self._rows):
-            slot = self._slots[n]
-            slot.state = [(h[row : row + 1], c[row : row + 1]) for h, c in self._state]
-            slot.previous = int(self._previous[row])
-        self._rows = ()
-
-    def _batch(self, numbers: tuple[int, ...]) -> None:
-        if numbers == self._rows:
-            return
-        self._unbatch()
-        slots = [self._slots[n] for n in numbers]
-        self._z_gates = torch.cat([s.z_gates for s in slots])
-        layers = len(slots[0].state)
-        self._state = [
-            (torch.cat([s.state[i][0] for s in slots]), torch.cat([s.state[i][1] for s in slots]))
-            for i in range(layers)
-        ]
-        self._previous = torch.tensor([s.previous for s in slots], device=self.device)
-        self._bias = torch.cat([s.bias for s in slots])
-        self._inverse_temperature = torch.tensor([[1.0 / s.temperature] for s in slots], device=self.device)
-        self._rows = numbers
-
-    @torch.inference_mode()
-    def step(self, voices: Sequence[Voice]) -> list[int]:
-        """One decoder step for each (prepared) voice, in one forward pass: their next tokens."""
-        self._batch(tuple(v.number for v in voices))
-        logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
-        probabilities = torch.softmax(logits.add_(self._bias).mul_(self._inverse_temperature), dim=-1)
-        uniforms = np.array([v.sampler.random() for v in voices])
-        tokens = sample_rows(probabilities.cpu().numpy(), uniforms)
-        self._previous = torch.from_numpy(tokens).to(self.device)
-        return tokens.tolist()
-
-    @torch.inference_mode()
-    def encode(self, tokens: Sequence[int]) -> np.ndarray:
-        """A phrase's content: the encoder's mean z_c."""
-        batch = torch.tensor([list(tokens)], device=self.device)
-        return self.model.encode(batch).mu[0].float().cpu().numpy()
-
-    def forget(self, voice: Voice) -> None:
-        if voice.number in self._rows:
-            self._unbatch()
-        self._slots.pop(voice.number, None)
-
-
 class Engine:
     def __init__(
         self,
@@ -172,7 +48,6 @@ class Engine:
         clock: Clock,
         sender: Scheduler,
         publish: Publish,
-        device: torch.device,
         lookahead_beats: float = 0.5,
         quantize: str = "step",
         seed: int | None = None,
@@ -184,7 +59,9 @@ class Engine:
         self.lookahead_beats = lookahead_beats
         self.quantize = quantize
         self.seed = seed
-        self.decoder = Decoder(checkpoint.model, device)
+        self.decoder = Decoder(checkpoint.model, checkpoint.vocab, tune_rows=MAX_VOICES)
+        log.info("decoder products packed from these batch sizes up, by measured crossover (None: plain only): %s",
+                 self.decoder.stepper.crossovers)
         self.voices: dict[int, Voice] = {}
         self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
@@ -241,7 +118,7 @@ class Engine:
         if number not in self.voices:
             c = self.checkpoint
             config = c.model.config
-            self.voices[number] = Voice.create(number, c.vocab, c.steps, config.n_styles, config.z_content, self.seed)
+            self.voices[number] = Voice.create(number, c.vocab, c.steps, config.n_styles, c.continuation, self.seed)
         return self.voices[number]
 
     def handle(self, command: object) -> None:
@@ -276,6 +153,8 @@ class Engine:
     def _apply_now(self, voice: Voice, command: object) -> None:
         epoch = self.clock.epoch
         if isinstance(command, cmd.Play):
+            if command.on and voice.style_key is None:
+                voice.style_key = self.checkpoint.style_key(voice.style)
             if not command.on and voice.settings.play:
                 self.sender.cancel(voice.number)
                 voice.unposition()
@@ -296,10 +175,10 @@ class Engine:
         elif isinstance(command, cmd.Reseed):
             voice.reseed(command.seed)
         elif isinstance(command, cmd.Restyle):
-            voice.next_content = self.decoder.encode(command.tokens)
+            voice.next_content = self.decoder.encode(self._decoder_space(command.tokens))
         elif isinstance(command, cmd.Remove):
             self.sender.cancel(voice.number)
-            self.decoder.forget(voice)
+            self.decoder.forget(voice.number)
             self.pending.pop(voice.number, None)
             del self.voices[voice.number]
             voice = self.voice(voice.number)
@@ -316,12 +195,13 @@ class Engine:
         self.publish(f"{PREFIX}/{voice.number}/state", args)
 
     def key_of(self, voice: Voice) -> Key:
-        """The key a voice plays in: its own, else the song's, else its heaviest style's most common key."""
+        """The key a voice plays in: its own, else the song's, else the most common key of the style it first
+        played (kept: a style change alone does not move the song to another key)."""
         if voice.settings.key is not None:
             return voice.settings.key
         if self.song_key is not None:
             return self.song_key
-        return self.checkpoint.style_key(int(np.argmax(voice.settings.weights)))
+        return voice.style_key or self.checkpoint.style_key(voice.style)
 
     def summary(self) -> str:
         """Decoder step times so far, for the log at exit; the percentiles are of the steps at the largest
@@ -418,14 +298,50 @@ class Engine:
         tokens = None
         if decoding:
             for voice in decoding:
-                self.decoder.prepare(voice)
+                self._prepare(voice)
             started = time.perf_counter()
-            tokens = self.decoder.step(decoding)
+            draws = [v.line.sampler.random() for v in decoding]
+            tokens = self.decoder.step([v.number for v in decoding], draws).tolist()
             self.step_seconds.append((len(decoding), time.perf_counter() - started))
         rows = {v.number: i for i, v in enumerate(decoding)}
         for voice in voices:
             token = tokens[rows[voice.number]] if voice.number in rows else voice.held_token()
             self._emit(voice, voice.take(token, epoch))
+
+    def _prepare(self, voice: Voice) -> None:
+        """Bring the decoder's row of a voice up to date: a new phrase (its key taken now), a new z, new rules."""
+        model, s = self.checkpoint.model, voice.settings
+        if voice.reset_decoder or not self.decoder.has(voice.number):
+            key = self.key_of(voice)
+            voice.plan = key_plan(model, key)
+            voice.scale = key.intervals
+            z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content)
+            first = first_token(model, self.checkpoint.vocab, voice.line.phrase_first)
+            self.decoder.start(voice.number, z, first, self._rules(voice))
+        else:
+            z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content) if voice.z_dirty else None
+            self.decoder.change(voice.number, z, self._rules(voice))
+        voice.z_dirty = voice.reset_decoder = False
+
+    def warm_up(self) -> None:
+        """One throwaway decoder step through voice 1's row, which then starts afresh as if never used."""
+        voice = self.voice(1)
+        self._prepare(voice)
+        self.decoder.step([voice.number], [0.5])
+        self.decoder.forget(voice.number)
+        voice.reset_decoder = True
+
+    def _rules(self, voice: Voice) -> Rules:
+        s = voice.settings
+        return Rules(s.temperature, s.density, s.lock, voice.scale, playing.TOP_P, voice.plan.tonic)
+
+    def _decoder_space(self, tokens: Sequence[int]) -> list[int]:
+        """A restyle phrase as the decoder encodes it: for a key-relative model, moved from the voice's key to C."""
+        model = self.checkpoint.model
+        if not model.config.key_relative:
+            return list(tokens)
+        inside, _ = to_decoder_space(self.checkpoint, np.array([list(tokens)]))
+        return inside[0].tolist()
 
     def _emit(self, voice: Voice, made: tuple[list, list[NoteReport]]) -> None:
         events, reports = made

@@ -8,13 +8,11 @@ closing ends each one explicitly, then sends All Notes Off (CC 123) on every cha
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 import rtmidi
 
-from bridge import jack
+from bridge import jack, platform
 
 NOTE_ON = 0x90
 NOTE_OFF = 0x80
@@ -37,28 +35,13 @@ class MidiError(Exception):
     """No usable MIDI output; the message says what to do."""
 
 
-def alsa_sequencer_present() -> bool:
-    return Path("/dev/snd/seq").exists()
-
-
 def choose_backend(requested: str, existing_port: bool = False) -> str:
     """The backend to use: the requested one, or for ``auto`` the first that can work on this machine."""
-    compiled = set(rtmidi.get_compiled_api())
-    if requested != "auto":
-        if APIS[requested] not in compiled:
-            raise MidiError(f"this python-rtmidi build has no {requested} support; {HELP}")
-        return requested
-    if sys.platform == "darwin" and rtmidi.API_MACOSX_CORE in compiled:
-        return "coremidi"
-    if rtmidi.API_LINUX_ALSA in compiled and alsa_sequencer_present():
-        return "alsa"
-    if rtmidi.API_UNIX_JACK in compiled and jack.server_running():
-        return "jack"
-    if sys.platform == "win32":
-        if existing_port and rtmidi.API_WINDOWS_MM in compiled:
-            return "winmm"
-        raise MidiError("Windows has no virtual MIDI ports: create one with loopMIDI and pass --midi-port NAME")
-    raise MidiError(f"no MIDI backend: no ALSA sequencer (/dev/snd/seq) and no running JACK server; {HELP}")
+    compiled = [name for name, api in APIS.items() if api in rtmidi.get_compiled_api()]
+    try:
+        return platform.midi_backend(platform.Machine.probe(), compiled, requested, existing_port, HELP)
+    except platform.Unavailable as exc:
+        raise MidiError(str(exc)) from None
 
 
 def list_ports(backend: str) -> list[str]:
@@ -124,6 +107,24 @@ class Books:
         """A note-off for each sounding note, then CC 123 on every channel used since its last one."""
         offs = [note_off(channel, pitch) for (channel, pitch), n in sorted(self.sounding.items()) for _ in range(n)]
         return offs + [all_notes_off(channel) for channel in sorted(self.channels)]
+
+
+class NoPort:
+    """``--midi-port none``: no MIDI output; the notes reach clients only as OSC note replies (the device's
+    Notes to this track mode, and the demo's WAV rendering, need no port)."""
+
+    name = "none"
+    backend = "notes as OSC replies only"
+    lead = 0.0
+
+    def send(self, message: bytes, at: float = 0.0, voice: int = 0) -> None:
+        pass
+
+    def drop(self, voice: int | None) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 class MidiOut:

@@ -9,6 +9,7 @@ oversize datagram, which python-osc would drop silently, is answered with an err
 from __future__ import annotations
 
 import logging
+import numbers
 import os
 import socket
 import struct
@@ -57,10 +58,10 @@ def encode(address: str, args: Sequence[object]) -> bytes:
     for value in args:
         if isinstance(value, bool):
             builder.add_arg(int(value), "i")
-        elif isinstance(value, int):
-            builder.add_arg(value, "i")
-        elif isinstance(value, float):
-            builder.add_arg(value, "f")
+        elif isinstance(value, numbers.Integral):  # NumPy's integers too: a number must never go out as a string
+            builder.add_arg(int(value), "i")
+        elif isinstance(value, numbers.Real):
+            builder.add_arg(float(value), "f")
         else:
             builder.add_arg(str(value), "s")
     return builder.build().dgram

@@ -16,14 +16,14 @@ from typing import TextIO
 
 import torch
 
-from bridge import commands, jack, jack_out, midi_out
+from bridge import commands, jack, jack_out, midi_out, platform
 from bridge.clock import Clock
 from bridge.config import BridgeConfig
 from bridge.engine import Engine
 from bridge.osc_server import OscServer
 from bridge.scheduler import Scheduler
 from model import checkpoint as ckpt
-from model.cli import UserError
+from model.errors import UserError
 
 log = logging.getLogger("stylevae.serve")
 
@@ -40,16 +40,15 @@ def setup_torch(config: BridgeConfig) -> torch.device:
     return torch.device(config.device)
 
 
-def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut | jack_out.JackOut, jack.DummyServer | None]:
+def open_midi(
+    config: BridgeConfig,
+) -> tuple[midi_out.MidiOut | jack_out.JackOut | midi_out.NoPort, jack.DummyServer | None]:
     """The MIDI port, starting a dummy JACK server first when asked to and nothing else is there. On JACK, the
     daemon's own JACK output (events at their frame, nothing lost); elsewhere python-rtmidi's port."""
+    if config.midi_port == platform.NO_PORT:
+        return midi_out.NoPort(), None
     server = None
-    if (
-        config.start_jack
-        and config.midi_backend in ("auto", "jack")
-        and sys.platform.startswith("linux")
-        and not (config.midi_backend == "auto" and midi_out.alsa_sequencer_present())
-    ):
+    if config.start_jack and platform.starts_jack(platform.Machine.probe(), config.midi_backend):
         try:
             server = jack.ensure_server()
         except jack.JackError as exc:
@@ -66,11 +65,8 @@ def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut | jack_out.JackOut
 
 
 def list_ports(config: BridgeConfig, out: TextIO) -> None:
-    backends = [config.midi_backend] if config.midi_backend != "auto" else ["alsa", "jack", "coremidi"]
     shown = 0
-    for backend in backends:
-        if config.midi_backend == "auto" and backend == "alsa" and not midi_out.alsa_sequencer_present():
-            continue
+    for backend in platform.listed_backends(platform.Machine.probe(), config.midi_backend):
         try:
             midi_out.choose_backend(backend)
             ports = midi_out.list_ports(backend)
@@ -100,7 +96,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     osc = None
     try:
-        engine = Engine(loaded, clock, sender, lambda a, v: osc.replies.send(a, v), device,
+        engine = Engine(loaded, clock, sender, lambda a, v: osc.replies.send(a, v),
                         config.lookahead_beats, config.quantize, config.seed)
         osc = OscServer(config.osc_host, config.osc_port, context, clock, engine)
     except OSError as exc:
@@ -165,7 +161,4 @@ def keep_running(server: jack.DummyServer) -> jack.DummyServer:
 
 def warm_up(engine: Engine) -> None:
     """One throwaway decoder step, so the first real one is not slowed by torch's lazy set-up."""
-    voice = engine.voice(1)
-    engine.decoder.prepare(voice)
-    engine.decoder.step([voice])
-    voice.reset_decoder = True
+    engine.warm_up()

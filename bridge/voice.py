@@ -1,25 +1,26 @@
 """One voice: its settings, where it is in its phrase, and how its tokens become note events.
 
-The voice holds no model: the engine decodes for it. Phrases sit on a global grid (a phrase starts on
-every multiple of the checkpoint's phrase length in steps), so voices stay in bar with each other and
-with Live. A voice positioned mid-phrase (start, jump, hold released) replays its phrase from the
-phrase start silently up to the audible step: same z_c and sampling seed, so the music continues as
-if it had been playing all along.
+The voice holds no model: the engine decodes for it, and its line from phrase to phrase (z_c, seeds, the
+note a phrase continues) is a ``model.decoding.Line``, the same one ``stylevae eval`` measures. Phrases sit
+on a global grid (a phrase starts on every multiple of the checkpoint's phrase length in steps), so voices
+stay in bar with each other and with Live. A voice positioned mid-phrase (start, jump, hold released)
+replays its phrase from the phrase start silently up to the audible step: same z_c, first note and
+sampling seed, so the music continues as if it had been playing all along. Its key is taken at each
+phrase start, so a key change moves the melody at a phrase border, never inside a phrase.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from bridge import scheduler
-from bridge.osc_spec import DEFAULT_LOCK
-from model.keys import Key
+from model import playing
+from model.continuation import Continuation
+from model.decoding import KeyPlan, Line
+from model.keys import SCALES, Key
 from model.tokens import HOLD, REST, STEPS_PER_BEAT, Vocabulary
-
-DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,13 @@ class Settings:
     channel: int
     weights: tuple[float, ...]
     play: bool = False
-    temperature: float = 1.0
-    variation: float = 0.3
-    density: float = 0.0
+    temperature: float = playing.TEMPERATURE
+    variation: float = playing.VARIATION
+    density: float = playing.DENSITY
     octave: int = 0
     velocity: int = 100
     hold: bool = False
-    lock: float = DEFAULT_LOCK
+    lock: float = playing.LOCK
     key: Key | None = None  # the voice's own key; None follows the song's (or its style's) key
 
     @staticmethod
@@ -71,37 +72,23 @@ def midi_pitch(model_pitch: int, octave: int) -> int:
     return pitch
 
 
-def walk(z: np.ndarray, variation: float, rng: np.random.Generator) -> np.ndarray:
-    """One step of the latent random walk: 0 stays, 1 is a fresh draw; the N(0, I) prior is preserved."""
-    if variation <= 0:
-        return z
-    noise = rng.standard_normal(z.shape).astype(z.dtype)
-    return math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise
-
-
-def density_bias(density: float, vocab_size: int) -> np.ndarray:
-    bias = np.zeros(vocab_size, dtype=np.float32)
-    bias[REST] = -DENSITY_SCALE * density
-    bias[HOLD + 1 :] = DENSITY_SCALE * density
-    return bias
-
-
 @dataclass
 class Voice:
     number: int
     vocab: Vocabulary
     phrase_steps: int
-    z_content: np.ndarray  # (z_content,)
-    rng: np.random.Generator  # draws of z_c and of phrase seeds
+    continuation: Continuation
+    line: Line
     settings: Settings
-    phrase_seed: int = 0
     next_content: np.ndarray | None = None  # a restyled phrase's z_c, taken at the next phrase
     next_step: int | None = None  # the global step to generate next; None = not positioned
     audible_from: int = 0
     phrase: list[int] = field(default_factory=list)  # tokens of the current phrase so far
     loop: list[int] | None = None  # the phrase held by /hold
     sounding: Sounding | None = None
-    sampler: np.random.Generator = field(default_factory=np.random.default_rng)
+    plan: KeyPlan = KeyPlan(0, 0, 0)  # the key of the current phrase, as the decoder plays it (set by the engine)
+    scale: tuple[int, ...] = SCALES["chromatic"]  # that key's scale, for the lock
+    style_key: Key | None = None  # the key of the style it first played, its key without an own or song key
     # flags for the engine, which owns the torch side
     z_dirty: bool = True
     reset_decoder: bool = True
@@ -109,13 +96,15 @@ class Voice:
 
     @staticmethod
     def create(
-        number: int, vocab: Vocabulary, phrase_steps: int, n_styles: int, z_size: int, seed: int | None
+        number: int, vocab: Vocabulary, phrase_steps: int, n_styles: int, continuation: Continuation, seed: int | None
     ) -> Voice:
-        rng = np.random.default_rng(None if seed is None else [seed, number])
-        z = rng.standard_normal(z_size).astype(np.float32)
-        voice = Voice(number, vocab, phrase_steps, z, rng, Settings.default(number, n_styles))
-        voice.phrase_seed = int(rng.integers(2**63))
-        return voice
+        line = Line.create(continuation, 0, None if seed is None else [seed, number])
+        return Voice(number, vocab, phrase_steps, continuation, line, Settings.default(number, n_styles))
+
+    @property
+    def style(self) -> int:
+        """The heaviest style of the mix: the one whose phrase-to-phrase motion and start bank the line uses."""
+        return int(np.argmax(self.settings.weights))
 
     # --- settings -------------------------------------------------------------------------------------
 
@@ -128,9 +117,7 @@ class Voice:
             self.loop = None
 
     def reseed(self, seed: int | None) -> None:
-        rng = np.random.default_rng(seed) if seed is not None else self.rng
-        self.z_content = rng.standard_normal(self.z_content.shape).astype(np.float32)
-        self.phrase_seed = int(rng.integers(2**63))
+        self.line.reseed(self.continuation, self.style, seed)
         self.z_dirty = True
         self.loop = None
 
@@ -164,16 +151,13 @@ class Voice:
             self.loop = list(self.phrase)
         if not self.replaying:
             if self.next_content is not None:
-                self.z_content, self.next_content = self.next_content, None
                 self.loop = None
-            else:
-                self.z_content = walk(self.z_content, self.settings.variation, self.rng)
-            if self.settings.variation > 0:
-                self.phrase_seed = int(self.rng.integers(2**63))
+            self.line.advance(self.continuation, self.settings.variation, self.style, self.next_content)
+            self.next_content = None
             self.z_dirty = True
+        self.line.begin_phrase(self.replaying)
         self.replaying = False
         self.phrase = []
-        self.sampler = np.random.default_rng(self.phrase_seed)
         self.reset_decoder = True
 
     def held_token(self) -> int:
@@ -183,13 +167,14 @@ class Voice:
         """Record the token of step ``next_step`` and the note events it makes (none while silent)."""
         step = self.next_step
         self.phrase.append(token)
+        self.line.took(self.vocab.pitch(token))
         self.next_step = step + 1
         if step < self.audible_from or token == HOLD:
             return [], []
         events, reports = self._end_note(step, epoch)
         if token != REST:
             s = self.settings
-            pitch = midi_pitch(self.vocab.pitch(token), s.octave)
+            pitch = midi_pitch(self.vocab.pitch(token) + self.plan.shift, s.octave)
             self.sounding = Sounding(s.channel, pitch, s.velocity, step)
             events.append(scheduler.note_on(step / STEPS_PER_BEAT, self.number, s.channel, pitch, s.velocity, epoch))
         return events, reports

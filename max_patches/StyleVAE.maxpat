@@ -4,7 +4,7 @@
 		"appversion": {
 			"major": 8,
 			"minor": 6,
-			"revision": 0,
+			"revision": 5,
 			"architecture": "x64",
 			"modernui": 1
 		},
@@ -12,8 +12,14 @@
 		"rect": [
 			100.0,
 			100.0,
-			2400.0,
+			2900.0,
 			900.0
+		],
+		"openrect": [
+			0.0,
+			0.0,
+			800.0,
+			169.0
 		],
 		"openinpresentation": 1,
 		"default_fontsize": 10.0,
@@ -22,7 +28,7 @@
 			8.0,
 			8.0
 		],
-		"devicewidth": 600.0,
+		"devicewidth": 800.0,
 		"description": "StyleVAE Bridge: plays the style-morphing melody daemon from Live.",
 		"boxes": [
 			{
@@ -134,6 +140,25 @@
 				"box": {
 					"id": "obj-6",
 					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						20.0,
+						170.0,
+						82.0,
+						22.0
+					],
+					"text": "route text"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-7",
+					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
 					"outlettype": [
@@ -141,7 +166,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						170.0,
+						200.0,
 						96.0,
 						22.0
 					],
@@ -150,13 +175,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-7",
+					"id": "obj-8",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20.0,
-						200.0,
+						230.0,
 						68.0,
 						22.0
 					],
@@ -165,13 +190,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-8",
+					"id": "obj-9",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20.0,
-						230.0,
+						260.0,
 						40.0,
 						22.0
 					],
@@ -187,7 +212,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-9",
+					"id": "obj-10",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -197,7 +222,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						260.0,
+						290.0,
 						89.0,
 						22.0
 					],
@@ -212,14 +237,14 @@
 					"saved_attribute_attributes": {
 						"valueof": {
 							"parameter_initial": [
-								9400
+								9400.0
 							],
 							"parameter_initial_enable": 1,
 							"parameter_longname": "Daemon Port",
 							"parameter_mmax": 65535,
 							"parameter_mmin": 1024,
 							"parameter_shortname": "Port",
-							"parameter_type": 1,
+							"parameter_type": 0,
 							"parameter_unitstyle": 0,
 							"parameter_invisible": 1
 						}
@@ -229,7 +254,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-10",
+					"id": "obj-11",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						20.0,
+						320.0,
+						40.0,
+						22.0
+					],
+					"text": "t i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-12",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -238,7 +281,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						290.0,
+						350.0,
 						96.0,
 						22.0
 					],
@@ -247,13 +290,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-11",
+					"id": "obj-13",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20.0,
-						320.0,
+						380.0,
 						68.0,
 						22.0
 					],
@@ -262,13 +305,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-12",
+					"id": "obj-14",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						20.0,
-						350.0,
+						410.0,
 						47.0,
 						22.0
 					],
@@ -284,7 +327,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-13",
+					"id": "obj-15",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -294,7 +337,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						380.0,
+						440.0,
 						89.0,
 						22.0
 					],
@@ -309,14 +352,14 @@
 					"saved_attribute_attributes": {
 						"valueof": {
 							"parameter_initial": [
-								9401
+								9401.0
 							],
 							"parameter_initial_enable": 1,
 							"parameter_longname": "Reply Port",
 							"parameter_mmax": 65535,
 							"parameter_mmin": 1024,
 							"parameter_shortname": "Reply",
-							"parameter_type": 1,
+							"parameter_type": 0,
 							"parameter_unitstyle": 0,
 							"parameter_invisible": 1
 						}
@@ -326,26 +369,27 @@
 			},
 			{
 				"box": {
-					"id": "obj-14",
+					"id": "obj-16",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
+						"bang",
 						"int",
 						"int"
 					],
 					"patching_rect": [
 						20.0,
-						410.0,
-						47.0,
+						470.0,
+						61.0,
 						22.0
 					],
-					"text": "t i i"
+					"text": "t b i i"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-15",
+					"id": "obj-17",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -354,7 +398,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						440.0,
+						500.0,
 						54.0,
 						22.0
 					],
@@ -363,7 +407,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-16",
+					"id": "obj-18",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -372,7 +416,7 @@
 					],
 					"patching_rect": [
 						20.0,
-						470.0,
+						530.0,
 						96.0,
 						22.0
 					],
@@ -381,7 +425,22 @@
 			},
 			{
 				"box": {
-					"id": "obj-17",
+					"id": "obj-19",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						20.0,
+						560.0,
+						82.0,
+						22.0
+					],
+					"text": "s ---hello"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-20",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -405,7 +464,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-18",
+					"id": "obj-21",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -428,7 +487,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-19",
+					"id": "obj-22",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -452,7 +511,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-20",
+					"id": "obj-23",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -476,7 +535,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-21",
+					"id": "obj-24",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -494,7 +553,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-22",
+					"id": "obj-25",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -513,7 +572,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-23",
+					"id": "obj-26",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -531,7 +590,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-24",
+					"id": "obj-27",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -549,7 +608,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-25",
+					"id": "obj-28",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -564,7 +623,40 @@
 			},
 			{
 				"box": {
-					"id": "obj-26",
+					"id": "obj-29",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						280.0,
+						290.0,
+						82.0,
+						22.0
+					],
+					"text": "s ---hello"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-30",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						280.0,
+						320.0,
+						82.0,
+						22.0
+					],
+					"text": "r ---hello"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-31",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -573,7 +665,7 @@
 					],
 					"patching_rect": [
 						280.0,
-						290.0,
+						350.0,
 						173.0,
 						22.0
 					],
@@ -582,13 +674,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-27",
+					"id": "obj-32",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						280.0,
-						320.0,
+						380.0,
 						68.0,
 						22.0
 					],
@@ -597,7 +689,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-28",
+					"id": "obj-33",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -607,7 +699,7 @@
 					],
 					"patching_rect": [
 						280.0,
-						350.0,
+						410.0,
 						47.0,
 						22.0
 					],
@@ -616,7 +708,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-29",
+					"id": "obj-34",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -625,7 +717,7 @@
 					],
 					"patching_rect": [
 						280.0,
-						380.0,
+						440.0,
 						82.0,
 						22.0
 					],
@@ -634,40 +726,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-30",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						280.0,
-						410.0,
-						40.0,
-						22.0
-					],
-					"text": "1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-31",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						280.0,
-						440.0,
-						110.0,
-						22.0
-					],
-					"text": "s ---connected"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-32",
+					"id": "obj-35",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -680,12 +739,12 @@
 						40.0,
 						22.0
 					],
-					"text": "0"
+					"text": "1"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-33",
+					"id": "obj-36",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -700,7 +759,40 @@
 			},
 			{
 				"box": {
-					"id": "obj-34",
+					"id": "obj-37",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						280.0,
+						530.0,
+						40.0,
+						22.0
+					],
+					"text": "0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-38",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						280.0,
+						560.0,
+						110.0,
+						22.0
+					],
+					"text": "s ---connected"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-39",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -711,7 +803,7 @@
 					],
 					"patching_rect": [
 						280.0,
-						530.0,
+						590.0,
 						54.0,
 						22.0
 					],
@@ -720,7 +812,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-35",
+					"id": "obj-40",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -731,7 +823,7 @@
 					],
 					"patching_rect": [
 						280.0,
-						560.0,
+						620.0,
 						61.0,
 						22.0
 					],
@@ -740,7 +832,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-36",
+					"id": "obj-41",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -749,7 +841,7 @@
 					],
 					"patching_rect": [
 						280.0,
-						590.0,
+						650.0,
 						40.0,
 						22.0
 					],
@@ -758,7 +850,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-37",
+					"id": "obj-42",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -767,97 +859,11 @@
 					],
 					"patching_rect": [
 						280.0,
-						620.0,
+						680.0,
 						110.0,
 						22.0
 					],
 					"text": "r ---connected"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-38",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						280.0,
-						650.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-39",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						"bang"
-					],
-					"patching_rect": [
-						280.0,
-						680.0,
-						47.0,
-						22.0
-					],
-					"text": "t b b"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-40",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						280.0,
-						710.0,
-						124.0,
-						22.0
-					],
-					"text": "/stylevae/styles"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-41",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						280.0,
-						740.0,
-						68.0,
-						22.0
-					],
-					"text": "s ---osc"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-42",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						280.0,
-						770.0,
-						89.0,
-						22.0
-					],
-					"text": "s ---resend"
 				}
 			},
 			{
@@ -872,7 +878,7 @@
 					],
 					"patching_rect": [
 						280.0,
-						800.0,
+						710.0,
 						47.0,
 						22.0
 					],
@@ -882,19 +888,20 @@
 			{
 				"box": {
 					"id": "obj-44",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"bang",
+						"bang"
 					],
 					"patching_rect": [
 						280.0,
-						830.0,
-						306.0,
+						740.0,
+						47.0,
 						22.0
 					],
-					"text": "set connected, textcolor 0.45 0.85 0.45 1."
+					"text": "t b b"
 				}
 			},
 			{
@@ -908,7 +915,148 @@
 					],
 					"patching_rect": [
 						280.0,
+						770.0,
+						124.0,
+						22.0
+					],
+					"text": "/stylevae/styles"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-46",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						280.0,
+						800.0,
+						68.0,
+						22.0
+					],
+					"text": "s ---osc"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-47",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						280.0,
+						830.0,
+						89.0,
+						22.0
+					],
+					"text": "s ---resend"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-48",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						280.0,
 						860.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-49",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						280.0,
+						890.0,
+						47.0,
+						22.0
+					],
+					"text": "t b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-50",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						280.0,
+						920.0,
+						47.0,
+						22.0
+					],
+					"text": "t b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-51",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						280.0,
+						950.0,
+						306.0,
+						22.0
+					],
+					"text": "set connected, textcolor 0.45 0.85 0.45 1."
+				}
+			},
+			{
+				"box": {
+					"id": "obj-52",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						280.0,
+						980.0,
+						229.0,
+						22.0
+					],
+					"text": "set settings sent to the daemon"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-53",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						280.0,
+						1010.0,
 						369.0,
 						22.0
 					],
@@ -917,11 +1065,30 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
-					"maxclass": "newobj",
-					"numinlets": 5,
-					"numoutlets": 5,
+					"id": "obj-54",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						280.0,
+						1040.0,
+						208.0,
+						22.0
+					],
+					"text": "set start it: stylevae serve"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-55",
+					"maxclass": "newobj",
+					"numinlets": 6,
+					"numoutlets": 6,
+					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -931,33 +1098,34 @@
 					"patching_rect": [
 						540.0,
 						20.0,
-						502.0,
+						628.0,
 						22.0
 					],
-					"text": "route /stylevae/pong /stylevae/styles /stylevae/error /stylevae/1/note"
+					"text": "route /stylevae/pong /stylevae/styles /stylevae/error /stylevae/1/note /stylevae/1/state"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-56",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"int",
+						"int"
 					],
 					"patching_rect": [
 						540.0,
 						50.0,
-						243.0,
+						47.0,
 						22.0
 					],
-					"text": "sprintf symout /stylevae/%ld/note"
+					"text": "t i i"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-57",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -975,7 +1143,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-49",
+					"id": "obj-58",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -985,6 +1153,42 @@
 					"patching_rect": [
 						540.0,
 						110.0,
+						243.0,
+						22.0
+					],
+					"text": "sprintf symout /stylevae/%ld/note"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-59",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						540.0,
+						140.0,
+						250.0,
+						22.0
+					],
+					"text": "sprintf symout /stylevae/%ld/state"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-60",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						540.0,
+						170.0,
 						138.0,
 						22.0
 					],
@@ -993,7 +1197,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-50",
+					"id": "obj-61",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1004,34 +1208,35 @@
 					],
 					"patching_rect": [
 						540.0,
-						140.0,
+						200.0,
 						61.0,
 						22.0
 					],
-					"text": "t b a a"
+					"text": "t b l l"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-51",
+					"id": "obj-62",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"",
 						""
 					],
 					"patching_rect": [
 						540.0,
-						170.0,
-						40.0,
+						230.0,
+						47.0,
 						22.0
 					],
-					"text": "t l"
+					"text": "t l l"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-52",
+					"id": "obj-63",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1053,7 +1258,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-53",
+					"id": "obj-64",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1094,7 +1299,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-54",
+					"id": "obj-65",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1114,7 +1319,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-55",
+					"id": "obj-66",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1132,25 +1337,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-56",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						800.0,
-						140.0,
-						236.0,
-						22.0
-					],
-					"text": "sprintf set /stylevae/%ld/play 0"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-57",
+					"id": "obj-67",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1159,7 +1346,7 @@
 					],
 					"patching_rect": [
 						800.0,
-						170.0,
+						140.0,
 						82.0,
 						22.0
 					],
@@ -1168,7 +1355,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-58",
+					"id": "obj-68",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						800.0,
+						170.0,
+						236.0,
+						22.0
+					],
+					"text": "sprintf set /stylevae/%ld/play 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1183,7 +1388,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-59",
+					"id": "obj-70",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1198,7 +1403,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-60",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1213,7 +1418,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-72",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1235,7 +1440,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-73",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1276,7 +1481,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1295,7 +1500,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-75",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1310,7 +1515,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-76",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1323,12 +1528,12 @@
 						40.0,
 						22.0
 					],
-					"text": "i"
+					"text": "i 1"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-66",
+					"id": "obj-77",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1346,7 +1551,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-78",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1364,7 +1569,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-79",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1382,7 +1587,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-80",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1397,7 +1602,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-81",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1415,7 +1620,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-82",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1437,7 +1642,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-83",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1478,7 +1683,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1491,12 +1696,12 @@
 						40.0,
 						22.0
 					],
-					"text": "i"
+					"text": "i 0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-85",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1514,7 +1719,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-86",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1532,7 +1737,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-87",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1550,7 +1755,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-88",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1565,7 +1770,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-89",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1583,7 +1788,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-90",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1605,7 +1810,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-91",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1646,7 +1851,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-92",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1656,15 +1861,15 @@
 					"patching_rect": [
 						800.0,
 						890.0,
-						40.0,
+						47.0,
 						22.0
 					],
-					"text": "i"
+					"text": "i 100"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-93",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1682,7 +1887,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-94",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1700,7 +1905,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1718,7 +1923,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-96",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1733,7 +1938,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-97",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1751,7 +1956,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-98",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1798,7 +2003,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1816,7 +2021,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-100",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1834,7 +2039,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1852,7 +2057,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-102",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1872,7 +2077,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1885,12 +2090,12 @@
 						40.0,
 						22.0
 					],
-					"text": "i"
+					"text": "i 0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-104",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1908,7 +2113,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-105",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1926,7 +2131,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-106",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1944,7 +2149,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-107",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1959,7 +2164,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-108",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1977,7 +2182,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-109",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2024,7 +2229,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-110",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2037,12 +2242,12 @@
 						40.0,
 						22.0
 					],
-					"text": "i"
+					"text": "i 0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-111",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2060,7 +2265,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-112",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2078,7 +2283,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-113",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2096,7 +2301,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-114",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2111,7 +2316,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-115",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2129,7 +2334,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-116",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2176,7 +2381,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-106",
+					"id": "obj-117",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2195,7 +2400,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-107",
+					"id": "obj-118",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2213,7 +2418,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-108",
+					"id": "obj-119",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2231,7 +2436,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-109",
+					"id": "obj-120",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2249,7 +2454,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-110",
+					"id": "obj-121",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2264,7 +2469,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-111",
+					"id": "obj-122",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2286,7 +2491,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-112",
+					"id": "obj-123",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2345,7 +2550,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-113",
+					"id": "obj-124",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2367,7 +2572,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-114",
+					"id": "obj-125",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2426,7 +2631,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-115",
+					"id": "obj-126",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2467,7 +2672,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-116",
+					"id": "obj-127",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2481,12 +2686,30 @@
 						54.0,
 						22.0
 					],
-					"text": "zl reg"
+					"text": "zl.reg"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-117",
+					"id": "obj-128",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1060.0,
+						200.0,
+						68.0,
+						22.0
+					],
+					"text": "gate 1 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-129",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2495,7 +2718,7 @@
 					],
 					"patching_rect": [
 						1060.0,
-						200.0,
+						230.0,
 						180.0,
 						22.0
 					],
@@ -2504,13 +2727,69 @@
 			},
 			{
 				"box": {
-					"id": "obj-118",
+					"id": "obj-130",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1060.0,
+						260.0,
+						47.0,
+						22.0
+					],
+					"text": "t l l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-131",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						1060.0,
+						290.0,
+						47.0,
+						22.0
+					],
+					"text": "t b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-132",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1060.0,
+						320.0,
+						40.0,
+						22.0
+					],
+					"text": "1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-133",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1060.0,
-						230.0,
+						350.0,
 						96.0,
 						22.0
 					],
@@ -2519,7 +2798,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-119",
+					"id": "obj-134",
 					"maxclass": "newobj",
 					"numinlets": 4,
 					"numoutlets": 1,
@@ -2528,141 +2807,69 @@
 					],
 					"patching_rect": [
 						1060.0,
-						260.0,
-						369.0,
+						380.0,
+						425.0,
 						22.0
 					],
-					"text": "expr ($i1 == $i2) * (1. - $f4) + ($i1 == $i3) * $f4"
+					"text": "expr ($i1 - 1 == $i2) * (1. - $f4) + ($i1 - 1 == $i3) * $f4"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-120",
+					"id": "obj-135",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 3,
+					"numoutlets": 2,
 					"outlettype": [
 						"bang",
-						"int",
 						"int"
-					],
-					"patching_rect": [
-						1060.0,
-						290.0,
-						61.0,
-						22.0
-					],
-					"text": "t b i i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-121",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						1060.0,
-						320.0,
-						40.0,
-						22.0
-					],
-					"text": "i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-122",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						1060.0,
-						350.0,
-						187.0,
-						22.0
-					],
-					"text": "prepend /stylevae/1/style"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-123",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						1060.0,
-						380.0,
-						229.0,
-						22.0
-					],
-					"text": "sprintf set /stylevae/%ld/style"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-124",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
 					],
 					"patching_rect": [
 						1060.0,
 						410.0,
-						82.0,
+						47.0,
 						22.0
 					],
-					"text": "r ---voice"
+					"text": "t b i"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-125",
+					"id": "obj-136",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1060.0,
 						440.0,
-						68.0,
+						96.0,
 						22.0
 					],
-					"text": "s ---osc"
+					"text": "s ---mixbang"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-126",
+					"id": "obj-137",
 					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"bang",
+						"int"
 					],
 					"patching_rect": [
 						1060.0,
 						470.0,
-						89.0,
+						47.0,
 						22.0
 					],
-					"text": "r ---resend"
+					"text": "t b i"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-127",
+					"id": "obj-138",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2677,13 +2884,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-128",
+					"id": "obj-139",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
 					"outlettype": [
 						"bang",
-						"int"
+						"float"
 					],
 					"patching_rect": [
 						1060.0,
@@ -2691,12 +2898,12 @@
 						47.0,
 						22.0
 					],
-					"text": "t b i"
+					"text": "t b f"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-129",
+					"id": "obj-140",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2711,41 +2918,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-130",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						"float"
-					],
-					"patching_rect": [
-						1060.0,
-						590.0,
-						47.0,
-						22.0
-					],
-					"text": "t b f"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-131",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						1060.0,
-						620.0,
-						96.0,
-						22.0
-					],
-					"text": "s ---mixbang"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-132",
+					"id": "obj-141",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2765,7 +2938,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-133",
+					"id": "obj-142",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2783,7 +2956,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-134",
+					"id": "obj-143",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2801,7 +2974,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-135",
+					"id": "obj-144",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2819,7 +2992,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-136",
+					"id": "obj-145",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2833,30 +3006,12 @@
 						89.0,
 						22.0
 					],
-					"text": "zl group 64"
+					"text": "zl.group 64"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-137",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						"list"
-					],
-					"patching_rect": [
-						1320.0,
-						170.0,
-						82.0,
-						22.0
-					],
-					"text": "listfunnel"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-138",
+					"id": "obj-146",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2866,34 +3021,54 @@
 					],
 					"patching_rect": [
 						1320.0,
-						200.0,
-						82.0,
+						170.0,
+						54.0,
 						22.0
 					],
-					"text": "zl slice 1"
+					"text": "zl.len"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-139",
+					"id": "obj-147",
 					"maxclass": "newobj",
 					"numinlets": 2,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						1320.0,
+						200.0,
+						40.0,
+						22.0
+					],
+					"text": "uzi"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-148",
+					"maxclass": "newobj",
+					"numinlets": 1,
 					"numoutlets": 1,
 					"outlettype": [
-						"float"
+						""
 					],
 					"patching_rect": [
 						1320.0,
 						230.0,
-						40.0,
+						173.0,
 						22.0
 					],
-					"text": "f"
+					"text": "prepend /stylevae/1/mix"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-140",
+					"id": "obj-149",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2903,24 +3078,6 @@
 					"patching_rect": [
 						1320.0,
 						260.0,
-						173.0,
-						22.0
-					],
-					"text": "prepend /stylevae/1/mix"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-141",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						1320.0,
-						290.0,
 						215.0,
 						22.0
 					],
@@ -2929,7 +3086,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-142",
+					"id": "obj-150",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2938,7 +3095,7 @@
 					],
 					"patching_rect": [
 						1320.0,
-						320.0,
+						290.0,
 						82.0,
 						22.0
 					],
@@ -2947,13 +3104,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-143",
+					"id": "obj-151",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1320.0,
-						350.0,
+						320.0,
 						68.0,
 						22.0
 					],
@@ -2962,7 +3119,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-144",
+					"id": "obj-152",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2980,7 +3137,7 @@
 					"presentation": 1,
 					"presentation_rect": [
 						410.0,
-						6,
+						6.0,
 						56,
 						48
 					],
@@ -3003,7 +3160,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-145",
+					"id": "obj-153",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3013,15 +3170,15 @@
 					"patching_rect": [
 						1580.0,
 						50.0,
-						40.0,
+						47.0,
 						22.0
 					],
-					"text": "f"
+					"text": "f 1.0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-146",
+					"id": "obj-154",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3039,7 +3196,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-147",
+					"id": "obj-155",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3057,7 +3214,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-148",
+					"id": "obj-156",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3075,7 +3232,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-149",
+					"id": "obj-157",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3090,7 +3247,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-150",
+					"id": "obj-158",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3108,7 +3265,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-151",
+					"id": "obj-159",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3126,7 +3283,7 @@
 					"presentation": 1,
 					"presentation_rect": [
 						470.0,
-						6,
+						6.0,
 						56,
 						48
 					],
@@ -3149,7 +3306,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-152",
+					"id": "obj-160",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3159,15 +3316,15 @@
 					"patching_rect": [
 						1580.0,
 						260.0,
-						40.0,
+						47.0,
 						22.0
 					],
-					"text": "f"
+					"text": "f 0.3"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-153",
+					"id": "obj-161",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3185,7 +3342,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-154",
+					"id": "obj-162",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3203,7 +3360,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-155",
+					"id": "obj-163",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3221,7 +3378,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-156",
+					"id": "obj-164",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3236,7 +3393,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-157",
+					"id": "obj-165",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3254,7 +3411,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-158",
+					"id": "obj-166",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3272,7 +3429,7 @@
 					"presentation": 1,
 					"presentation_rect": [
 						530.0,
-						6,
+						6.0,
 						56,
 						48
 					],
@@ -3295,7 +3452,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-159",
+					"id": "obj-167",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3305,15 +3462,15 @@
 					"patching_rect": [
 						1580.0,
 						470.0,
-						40.0,
+						47.0,
 						22.0
 					],
-					"text": "f"
+					"text": "f 0.0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-160",
+					"id": "obj-168",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3331,7 +3488,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-161",
+					"id": "obj-169",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3349,7 +3506,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-162",
+					"id": "obj-170",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3367,7 +3524,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-163",
+					"id": "obj-171",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3382,7 +3539,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-164",
+					"id": "obj-172",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3400,7 +3557,983 @@
 			},
 			{
 				"box": {
-					"id": "obj-165",
+					"id": "obj-173",
+					"maxclass": "live.dial",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"float"
+					],
+					"patching_rect": [
+						1580.0,
+						650.0,
+						75.0,
+						22.0
+					],
+					"parameter_enable": 1,
+					"presentation": 1,
+					"presentation_rect": [
+						410.0,
+						60.0,
+						56,
+						48
+					],
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_initial": [
+								0.9
+							],
+							"parameter_initial_enable": 1,
+							"parameter_longname": "Lock",
+							"parameter_mmax": 1.0,
+							"parameter_mmin": 0.0,
+							"parameter_shortname": "Lock",
+							"parameter_type": 0,
+							"parameter_unitstyle": 1
+						}
+					},
+					"varname": "lock"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-174",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"float"
+					],
+					"patching_rect": [
+						1580.0,
+						680.0,
+						47.0,
+						22.0
+					],
+					"text": "f 0.9"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-175",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1580.0,
+						710.0,
+						180.0,
+						22.0
+					],
+					"text": "prepend /stylevae/1/lock"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-176",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1580.0,
+						740.0,
+						222.0,
+						22.0
+					],
+					"text": "sprintf set /stylevae/%ld/lock"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-177",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1580.0,
+						770.0,
+						82.0,
+						22.0
+					],
+					"text": "r ---voice"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-178",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1580.0,
+						800.0,
+						68.0,
+						22.0
+					],
+					"text": "s ---osc"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-179",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1580.0,
+						830.0,
+						89.0,
+						22.0
+					],
+					"text": "r ---resend"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-180",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						20.0,
+						40.0,
+						22.0
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						470,
+						60,
+						120,
+						16
+					],
+					"text": "Key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-181",
+					"maxclass": "live.text",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						50.0,
+						61.0,
+						22.0
+					],
+					"mode": 1,
+					"parameter_enable": 1,
+					"presentation": 1,
+					"presentation_rect": [
+						470,
+						78,
+						120,
+						18
+					],
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_initial": [
+								1
+							],
+							"parameter_initial_enable": 1,
+							"parameter_longname": "Follow Key",
+							"parameter_mmax": 1,
+							"parameter_mmin": 0,
+							"parameter_shortname": "Follow",
+							"parameter_type": 2,
+							"parameter_enum": [
+								"off",
+								"on"
+							]
+						}
+					},
+					"text": "Own key",
+					"texton": "Live's key",
+					"varname": "follow_key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-182",
+					"maxclass": "live.menu",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"",
+						"",
+						"float"
+					],
+					"patching_rect": [
+						2360.0,
+						80.0,
+						75.0,
+						22.0
+					],
+					"parameter_enable": 1,
+					"presentation": 1,
+					"presentation_rect": [
+						470,
+						100,
+						40,
+						16
+					],
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_initial": [
+								0
+							],
+							"parameter_initial_enable": 1,
+							"parameter_longname": "Key",
+							"parameter_mmax": 11,
+							"parameter_mmin": 0,
+							"parameter_shortname": "Key",
+							"parameter_type": 2,
+							"parameter_enum": [
+								"C",
+								"C#",
+								"D",
+								"Eb",
+								"E",
+								"F",
+								"F#",
+								"G",
+								"Ab",
+								"A",
+								"Bb",
+								"B"
+							]
+						}
+					},
+					"varname": "key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-183",
+					"maxclass": "live.menu",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"",
+						"",
+						"float"
+					],
+					"patching_rect": [
+						2360.0,
+						110.0,
+						75.0,
+						22.0
+					],
+					"parameter_enable": 1,
+					"presentation": 1,
+					"presentation_rect": [
+						514,
+						100,
+						76,
+						16
+					],
+					"saved_attribute_attributes": {
+						"valueof": {
+							"parameter_initial": [
+								0
+							],
+							"parameter_initial_enable": 1,
+							"parameter_longname": "Scale",
+							"parameter_mmax": 22,
+							"parameter_mmin": 0,
+							"parameter_shortname": "Scale",
+							"parameter_type": 2,
+							"parameter_enum": [
+								"major",
+								"minor",
+								"harmonic_minor",
+								"melodic_minor",
+								"ionian",
+								"dorian",
+								"phrygian",
+								"lydian",
+								"mixolydian",
+								"aeolian",
+								"locrian",
+								"major_pentatonic",
+								"minor_pentatonic",
+								"blues",
+								"major_blues",
+								"minor_blues",
+								"harmonic_major",
+								"phrygian_dominant",
+								"lydian_dominant",
+								"super_locrian",
+								"hungarian_minor",
+								"whole_tone",
+								"chromatic"
+							]
+						}
+					},
+					"varname": "scale"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-184",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						140.0,
+						54.0,
+						22.0
+					],
+					"text": "zl.reg"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-185",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						170.0,
+						75.0,
+						22.0
+					],
+					"text": "prepend 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-186",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						200.0,
+						68.0,
+						22.0
+					],
+					"text": "gate 1 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-187",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						230.0,
+						159.0,
+						22.0
+					],
+					"text": "prepend /stylevae/key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-188",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						260.0,
+						68.0,
+						22.0
+					],
+					"text": "s ---osc"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-189",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						290.0,
+						47.0,
+						22.0
+					],
+					"text": "t b i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-190",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						320.0,
+						103.0,
+						22.0
+					],
+					"text": "r ---liveroot"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-191",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						350.0,
+						54.0,
+						22.0
+					],
+					"text": "set $1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-192",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						380.0,
+						89.0,
+						22.0
+					],
+					"text": "r ---resend"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-193",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						410.0,
+						47.0,
+						22.0
+					],
+					"text": "t b l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-194",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						440.0,
+						110.0,
+						22.0
+					],
+					"text": "r ---livescale"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-195",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						470.0,
+						47.0,
+						22.0
+					],
+					"text": "t i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-196",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						500.0,
+						40.0,
+						22.0
+					],
+					"text": "1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-197",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						530.0,
+						61.0,
+						22.0
+					],
+					"text": "pak 0 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-198",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						560.0,
+						40.0,
+						22.0
+					],
+					"text": "i 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-199",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						590.0,
+						47.0,
+						22.0
+					],
+					"text": "t b i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-200",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						620.0,
+						117.0,
+						22.0
+					],
+					"text": "expr $i1 && $i2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-201",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						650.0,
+						103.0,
+						22.0
+					],
+					"text": "s ---voicekey"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-202",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						680.0,
+						103.0,
+						22.0
+					],
+					"text": "r ---voicekey"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-203",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						710.0,
+						89.0,
+						22.0
+					],
+					"text": "r ---resend"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-204",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						740.0,
+						61.0,
+						22.0
+					],
+					"text": "sel 1 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-205",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						770.0,
+						117.0,
+						22.0
+					],
+					"text": "/stylevae/1/key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-206",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						800.0,
+						215.0,
+						22.0
+					],
+					"text": "sprintf set /stylevae/%ld/key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-207",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						830.0,
+						82.0,
+						22.0
+					],
+					"text": "r ---voice"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-208",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						860.0,
+						68.0,
+						22.0
+					],
+					"text": "s ---osc"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-209",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						890.0,
+						40.0,
+						22.0
+					],
+					"text": "i 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-210",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						920.0,
+						96.0,
+						22.0
+					],
+					"text": "pack 0 major"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-211",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						950.0,
+						173.0,
+						22.0
+					],
+					"text": "prepend /stylevae/1/key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-212",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						980.0,
+						215.0,
+						22.0
+					],
+					"text": "sprintf set /stylevae/%ld/key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-213",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						1010.0,
+						82.0,
+						22.0
+					],
+					"text": "r ---voice"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-214",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						1040.0,
+						68.0,
+						22.0
+					],
+					"text": "s ---osc"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-215",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						1070.0,
+						47.0,
+						22.0
+					],
+					"text": "t b i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-216",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						1100.0,
+						103.0,
+						22.0
+					],
+					"text": "s ---voicekey"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-217",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						2360.0,
+						1130.0,
+						47.0,
+						22.0
+					],
+					"text": "t b i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-218",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2360.0,
+						1160.0,
+						1909.0,
+						22.0
+					],
+					"text": "zl.lookup major minor harmonic_minor melodic_minor ionian dorian phrygian lydian mixolydian aeolian locrian major_pentatonic minor_pentatonic blues major_blues minor_blues harmonic_major phrygian_dominant lydian_dominant super_locrian hungarian_minor whole_tone chromatic"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-219",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2360.0,
+						1190.0,
+						103.0,
+						22.0
+					],
+					"text": "s ---voicekey"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-220",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3420,7 +4553,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-166",
+					"id": "obj-221",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3440,7 +4573,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-167",
+					"id": "obj-222",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3458,7 +4591,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-168",
+					"id": "obj-223",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3478,26 +4611,28 @@
 			},
 			{
 				"box": {
-					"id": "obj-169",
+					"id": "obj-224",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
+					"numinlets": 1,
+					"numoutlets": 4,
 					"outlettype": [
+						"",
+						"",
 						"",
 						""
 					],
 					"patching_rect": [
 						1840.0,
 						140.0,
-						215.0,
+						75.0,
 						22.0
 					],
-					"text": "live.observer @property tempo"
+					"text": "t l l l l"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-170",
+					"id": "obj-225",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3508,6 +4643,63 @@
 					"patching_rect": [
 						1840.0,
 						170.0,
+						215.0,
+						22.0
+					],
+					"text": "live.observer @property tempo"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-226",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						200.0,
+						243.0,
+						22.0
+					],
+					"text": "live.observer @property root_note"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-227",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						230.0,
+						285.0,
+						22.0
+					],
+					"text": "live.observer @property scale_intervals"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-228",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						260.0,
 						250.0,
 						22.0
 					],
@@ -3516,7 +4708,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-171",
+					"id": "obj-229",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3525,16 +4717,46 @@
 					],
 					"patching_rect": [
 						1840.0,
-						200.0,
-						159.0,
+						290.0,
+						173.0,
 						22.0
 					],
-					"text": "metro 4n @quantize 4n"
+					"text": "metro 16n @quantize 16n"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-172",
+					"id": "obj-230",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						320.0,
+						103.0,
+						22.0
+					],
+					"text": "s ---liveroot"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-231",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						350.0,
+						110.0,
+						22.0
+					],
+					"text": "s ---livescale"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-232",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3543,7 +4765,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						230.0,
+						380.0,
 						40.0,
 						22.0
 					],
@@ -3552,7 +4774,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-173",
+					"id": "obj-233",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3561,7 +4783,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						260.0,
+						410.0,
 						40.0,
 						22.0
 					],
@@ -3570,7 +4792,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-174",
+					"id": "obj-234",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -3579,16 +4801,16 @@
 					],
 					"patching_rect": [
 						1840.0,
-						290.0,
-						96.0,
+						440.0,
+						117.0,
 						22.0
 					],
-					"text": "pack 0. 0 0."
+					"text": "pack 0. 0 120.0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-175",
+					"id": "obj-235",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3597,7 +4819,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						320.0,
+						470.0,
 						201.0,
 						22.0
 					],
@@ -3606,13 +4828,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-176",
+					"id": "obj-236",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						350.0,
+						500.0,
 						68.0,
 						22.0
 					],
@@ -3621,7 +4843,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-177",
+					"id": "obj-237",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3631,7 +4853,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						380.0,
+						530.0,
 						47.0,
 						22.0
 					],
@@ -3640,25 +4862,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-178",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"float"
-					],
-					"patching_rect": [
-						1840.0,
-						410.0,
-						40.0,
-						22.0
-					],
-					"text": "f"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-179",
+					"id": "obj-238",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3667,7 +4871,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						440.0,
+						560.0,
 						173.0,
 						22.0
 					],
@@ -3676,13 +4880,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-180",
+					"id": "obj-239",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						470.0,
+						590.0,
 						68.0,
 						22.0
 					],
@@ -3691,7 +4895,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-181",
+					"id": "obj-240",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3702,7 +4906,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						500.0,
+						620.0,
 						61.0,
 						22.0
 					],
@@ -3711,13 +4915,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-182",
+					"id": "obj-241",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						530.0,
+						650.0,
 						96.0,
 						22.0
 					],
@@ -3726,13 +4930,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-183",
+					"id": "obj-242",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						560.0,
+						680.0,
 						96.0,
 						22.0
 					],
@@ -3741,13 +4945,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-184",
+					"id": "obj-243",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						590.0,
+						710.0,
 						96.0,
 						22.0
 					],
@@ -3756,7 +4960,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-185",
+					"id": "obj-244",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3766,7 +4970,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						620.0,
+						740.0,
 						47.0,
 						22.0
 					],
@@ -3775,7 +4979,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-186",
+					"id": "obj-245",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -3792,7 +4996,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						650.0,
+						770.0,
 						75.0,
 						22.0
 					],
@@ -3801,7 +5005,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-187",
+					"id": "obj-246",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3810,7 +5014,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						680.0,
+						800.0,
 						61.0,
 						22.0
 					],
@@ -3819,7 +5023,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-188",
+					"id": "obj-247",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3828,7 +5032,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						710.0,
+						830.0,
 						40.0,
 						22.0
 					],
@@ -3837,7 +5041,26 @@
 			},
 			{
 				"box": {
-					"id": "obj-189",
+					"id": "obj-248",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						1840.0,
+						860.0,
+						47.0,
+						22.0
+					],
+					"text": "t f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-249",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3846,7 +5069,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						740.0,
+						890.0,
 						96.0,
 						22.0
 					],
@@ -3855,7 +5078,22 @@
 			},
 			{
 				"box": {
-					"id": "obj-190",
+					"id": "obj-250",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						920.0,
+						103.0,
+						22.0
+					],
+					"text": "s ---playhead"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-251",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3902,7 +5140,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-191",
+					"id": "obj-252",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3920,7 +5158,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-192",
+					"id": "obj-253",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3939,7 +5177,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-193",
+					"id": "obj-254",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3958,7 +5196,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-194",
+					"id": "obj-255",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -3984,7 +5222,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-195",
+					"id": "obj-256",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4002,7 +5240,45 @@
 			},
 			{
 				"box": {
-					"id": "obj-196",
+					"id": "obj-257",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						200.0,
+						47.0,
+						22.0
+					],
+					"text": "t f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-258",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						230.0,
+						47.0,
+						22.0
+					],
+					"text": "t f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-259",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -4014,52 +5290,16 @@
 					],
 					"patching_rect": [
 						2100.0,
-						200.0,
-						124.0,
-						22.0
-					],
-					"text": "unpack 0 0 0. 0."
-				}
-			},
-			{
-				"box": {
-					"id": "obj-197",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"float"
-					],
-					"patching_rect": [
-						2100.0,
-						230.0,
-						40.0,
-						22.0
-					],
-					"text": "+ 0."
-				}
-			},
-			{
-				"box": {
-					"id": "obj-198",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"float"
-					],
-					"patching_rect": [
-						2100.0,
 						260.0,
-						82.0,
+						110.0,
 						22.0
 					],
-					"text": "maximum 0."
+					"text": "unpack i i f f"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-199",
+					"id": "obj-260",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4078,28 +5318,27 @@
 			},
 			{
 				"box": {
-					"id": "obj-200",
+					"id": "obj-261",
 					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
+					"numinlets": 3,
+					"numoutlets": 1,
 					"outlettype": [
-						"float",
-						"float"
+						""
 					],
 					"patching_rect": [
 						2100.0,
 						320.0,
-						47.0,
+						285.0,
 						22.0
 					],
-					"text": "t f f"
+					"text": "expr max($f1 - $f2\\, 0.) * 60000. / $f3"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-201",
+					"id": "obj-262",
 					"maxclass": "newobj",
-					"numinlets": 3,
+					"numinlets": 4,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -4107,90 +5346,88 @@
 					"patching_rect": [
 						2100.0,
 						350.0,
-						229.0,
+						600.0,
 						22.0
 					],
-					"text": "expr ($f1 - $f2) * 60000. / $f3"
+					"text": "expr max(($f1 + $f4 - $f2) * 60000. / $f3\\, max($f1 - $f2\\, 0.) * 60000. / $f3 + 1.)"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-202",
+					"id": "obj-263",
 					"maxclass": "newobj",
-					"numinlets": 3,
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						380.0,
+						47.0,
+						22.0
+					],
+					"text": "t i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-264",
+					"maxclass": "newobj",
+					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
 						""
 					],
 					"patching_rect": [
 						2100.0,
-						380.0,
-						229.0,
+						410.0,
+						54.0,
 						22.0
 					],
-					"text": "expr ($f2 - $f1) * 60000. / $f3"
+					"text": "pipe 0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-203",
+					"id": "obj-265",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						"float"
-					],
-					"patching_rect": [
-						2100.0,
-						410.0,
-						82.0,
-						22.0
-					],
-					"text": "maximum 1."
-				}
-			},
-			{
-				"box": {
-					"id": "obj-204",
-					"maxclass": "newobj",
-					"numinlets": 4,
-					"numoutlets": 3,
-					"outlettype": [
-						"int",
-						"int",
-						"float"
+						""
 					],
 					"patching_rect": [
 						2100.0,
 						440.0,
-						103.0,
+						54.0,
 						22.0
 					],
-					"text": "pipe 0 0 0. 0"
+					"text": "pipe 0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-205",
+					"id": "obj-266",
 					"maxclass": "newobj",
-					"numinlets": 3,
-					"numoutlets": 2,
+					"numinlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
-						"float",
-						"float"
+						""
 					],
 					"patching_rect": [
 						2100.0,
 						470.0,
-						124.0,
+						68.0,
 						22.0
 					],
-					"text": "makenote 100 250"
+					"text": "pack 0 0"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-206",
+					"id": "obj-267",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4208,12 +5445,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-207",
+					"id": "obj-268",
 					"maxclass": "newobj",
 					"numinlets": 7,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						"int"
+						"int",
+						""
 					],
 					"patching_rect": [
 						2100.0,
@@ -4226,7 +5464,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-208",
+					"id": "obj-269",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4241,7 +5479,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-209",
+					"id": "obj-270",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4259,7 +5497,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-210",
+					"id": "obj-271",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4277,7 +5515,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-211",
+					"id": "obj-272",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4296,7 +5534,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-212",
+					"id": "obj-273",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4314,7 +5552,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-213",
+					"id": "obj-274",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4333,7 +5571,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-214",
+					"id": "obj-275",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4352,7 +5590,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-215",
+					"id": "obj-276",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4370,7 +5608,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-216",
+					"id": "obj-277",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4380,10 +5618,599 @@
 					"patching_rect": [
 						2100.0,
 						800.0,
+						47.0,
+						22.0
+					],
+					"text": "flush"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-278",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2620.0,
+						20.0,
+						89.0,
+						22.0
+					],
+					"fontsize": 9.0,
+					"presentation": 1,
+					"presentation_rect": [
+						600,
+						2,
+						130,
+						14
+					],
+					"text": "Now playing"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-279",
+					"maxclass": "matrixctrl",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"list",
+						"list"
+					],
+					"patching_rect": [
+						2620.0,
+						50.0,
+						82.0,
+						22.0
+					],
+					"columns": 32,
+					"ignoreclick": 1,
+					"presentation": 1,
+					"presentation_rect": [
+						600,
+						16,
+						128,
+						108
+					],
+					"rows": 36,
+					"varname": "now_roll"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-280",
+					"maxclass": "multislider",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						80.0,
+						89.0,
+						22.0
+					],
+					"ignoreclick": 1,
+					"parameter_enable": 0,
+					"presentation": 1,
+					"presentation_rect": [
+						734,
+						16,
+						60,
+						108
+					],
+					"setminmax": [
+						0.0,
+						1.0
+					],
+					"size": 7,
+					"varname": "now_mix"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-281",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2620.0,
+						110.0,
+						61.0,
+						22.0
+					],
+					"fontsize": 9.0,
+					"presentation": 1,
+					"presentation_rect": [
+						600,
+						128,
+						194,
+						16
+					],
+					"text": "",
+					"varname": "now_key"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-282",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						2620.0,
+						140.0,
+						61.0,
+						22.0
+					],
+					"fontsize": 9.0,
+					"presentation": 1,
+					"presentation_rect": [
+						600,
+						146,
+						194,
+						16
+					],
+					"text": "",
+					"varname": "now_style"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-283",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"int",
+						"int",
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						2620.0,
+						170.0,
+						110.0,
+						22.0
+					],
+					"text": "unpack i i f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-284",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						200.0,
+						243.0,
+						22.0
+					],
+					"text": "expr max(1\\, int($f1 * 4. + 0.5))"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-285",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						230.0,
+						180.0,
+						22.0
+					],
+					"text": "expr int($f1 * 4. + 0.5)"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-286",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						2620.0,
+						260.0,
+						47.0,
+						22.0
+					],
+					"text": "t b i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-287",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						290.0,
+						236.0,
+						22.0
+					],
+					"text": "expr min(max(83 - $i1\\, 0)\\, 35)"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-288",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						"int"
+					],
+					"patching_rect": [
+						2620.0,
+						320.0,
 						40.0,
 						22.0
 					],
-					"text": "stop"
+					"text": "uzi"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-289",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						350.0,
+						187.0,
+						22.0
+					],
+					"text": "expr ($i1 + $i2 - 1) % 32"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-290",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						380.0,
+						82.0,
+						22.0
+					],
+					"text": "pack 0 0 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-291",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						410.0,
+						215.0,
+						22.0
+					],
+					"text": "expr (int($f1 * 4.) + 4) % 32"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-292",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						440.0,
+						1951.0,
+						22.0
+					],
+					"text": "$1 0 0 $1 1 0 $1 2 0 $1 3 0 $1 4 0 $1 5 0 $1 6 0 $1 7 0 $1 8 0 $1 9 0 $1 10 0 $1 11 0 $1 12 0 $1 13 0 $1 14 0 $1 15 0 $1 16 0 $1 17 0 $1 18 0 $1 19 0 $1 20 0 $1 21 0 $1 22 0 $1 23 0 $1 24 0 $1 25 0 $1 26 0 $1 27 0 $1 28 0 $1 29 0 $1 30 0 $1 31 0 $1 32 0 $1 33 0 $1 34 0 $1 35 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-293",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						470.0,
+						103.0,
+						22.0
+					],
+					"text": "r ---playhead"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-294",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						500.0,
+						96.0,
+						22.0
+					],
+					"text": "r ---playing"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-295",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						530.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-296",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						560.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-297",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						590.0,
+						89.0,
+						22.0
+					],
+					"text": "zl.slice 13"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-298",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						620.0,
+						47.0,
+						22.0
+					],
+					"text": "t l l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-299",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						650.0,
+						54.0,
+						22.0
+					],
+					"text": "zl.len"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-300",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						680.0,
+						96.0,
+						22.0
+					],
+					"text": "prepend size"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-301",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						710.0,
+						89.0,
+						22.0
+					],
+					"text": "prepend set"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-302",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 13,
+					"outlettype": [
+						"int",
+						"",
+						"float",
+						"float",
+						"float",
+						"int",
+						"int",
+						"int",
+						"int",
+						"int",
+						"",
+						"float",
+						"int"
+					],
+					"patching_rect": [
+						2620.0,
+						740.0,
+						236.0,
+						22.0
+					],
+					"text": "unpack i s f f f i i i i i s f i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-303",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						770.0,
+						201.0,
+						22.0
+					],
+					"text": "sprintf set key: %s %s (%s)"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-304",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						800.0,
+						138.0,
+						22.0
+					],
+					"text": "zl.lookup song own"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-305",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						830.0,
+						278.0,
+						22.0
+					],
+					"text": "zl.lookup C C# D Eb E F F# G Ab A Bb B"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-306",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2620.0,
+						860.0,
+						138.0,
+						22.0
+					],
+					"text": "prepend set style:"
 				}
 			}
 		],
@@ -4427,11 +6254,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-10",
+						"obj-8",
 						0
 					],
 					"source": [
-						"obj-9",
+						"obj-7",
 						0
 					]
 				}
@@ -4451,11 +6278,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-14",
+						"obj-12",
 						0
 					],
 					"source": [
-						"obj-13",
+						"obj-11",
 						0
 					]
 				}
@@ -4463,12 +6290,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
-						1
+						"obj-13",
+						0
 					],
 					"source": [
-						"obj-14",
-						1
+						"obj-12",
+						0
 					]
 				}
 			},
@@ -4479,8 +6306,20 @@
 						0
 					],
 					"source": [
-						"obj-14",
+						"obj-15",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-18",
+						0
+					],
+					"source": [
+						"obj-16",
+						2
 					]
 				}
 			},
@@ -4491,31 +6330,19 @@
 						0
 					],
 					"source": [
+						"obj-18",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-17",
+						1
+					],
+					"source": [
 						"obj-16",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-22",
-						0
-					],
-					"source": [
-						"obj-21",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-24",
-						1
-					],
-					"source": [
-						"obj-22",
 						1
 					]
 				}
@@ -4523,11 +6350,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-23",
+						"obj-19",
 						0
 					],
 					"source": [
-						"obj-22",
+						"obj-16",
 						0
 					]
 				}
@@ -4539,7 +6366,7 @@
 						0
 					],
 					"source": [
-						"obj-23",
+						"obj-24",
 						0
 					]
 				}
@@ -4547,12 +6374,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-15",
-						0
+						"obj-27",
+						1
 					],
 					"source": [
-						"obj-24",
-						0
+						"obj-25",
+						1
 					]
 				}
 			},
@@ -4563,7 +6390,7 @@
 						0
 					],
 					"source": [
-						"obj-15",
+						"obj-25",
 						0
 					]
 				}
@@ -4571,7 +6398,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-27",
+						"obj-28",
 						0
 					],
 					"source": [
@@ -4587,19 +6414,19 @@
 						0
 					],
 					"source": [
-						"obj-28",
-						1
+						"obj-27",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-30",
+						"obj-17",
 						0
 					],
 					"source": [
-						"obj-28",
+						"obj-30",
 						0
 					]
 				}
@@ -4611,7 +6438,7 @@
 						0
 					],
 					"source": [
-						"obj-30",
+						"obj-17",
 						0
 					]
 				}
@@ -4623,19 +6450,7 @@
 						0
 					],
 					"source": [
-						"obj-29",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-33",
-						0
-					],
-					"source": [
-						"obj-32",
+						"obj-31",
 						0
 					]
 				}
@@ -4644,6 +6459,54 @@
 				"patchline": {
 					"destination": [
 						"obj-34",
+						0
+					],
+					"source": [
+						"obj-33",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-35",
+						0
+					],
+					"source": [
+						"obj-33",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-36",
+						0
+					],
+					"source": [
+						"obj-35",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-37",
+						0
+					],
+					"source": [
+						"obj-34",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-38",
 						0
 					],
 					"source": [
@@ -4655,59 +6518,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-35",
-						0
-					],
-					"source": [
-						"obj-34",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-36",
-						0
-					],
-					"source": [
-						"obj-35",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-24",
-						0
-					],
-					"source": [
-						"obj-36",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-38",
-						0
-					],
-					"source": [
-						"obj-35",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-39",
 						0
 					],
 					"source": [
-						"obj-38",
+						"obj-42",
 						0
 					]
 				}
@@ -4720,7 +6535,7 @@
 					],
 					"source": [
 						"obj-39",
-						1
+						0
 					]
 				}
 			},
@@ -4732,18 +6547,18 @@
 					],
 					"source": [
 						"obj-40",
-						0
+						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-42",
+						"obj-27",
 						0
 					],
 					"source": [
-						"obj-39",
+						"obj-41",
 						0
 					]
 				}
@@ -4755,31 +6570,7 @@
 						0
 					],
 					"source": [
-						"obj-35",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-44",
-						0
-					],
-					"source": [
-						"obj-43",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-45",
-						0
-					],
-					"source": [
-						"obj-43",
+						"obj-40",
 						1
 					]
 				}
@@ -4787,11 +6578,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-18",
+						"obj-44",
 						0
 					],
 					"source": [
-						"obj-44",
+						"obj-43",
 						0
 					]
 				}
@@ -4799,12 +6590,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-18",
+						"obj-45",
 						0
 					],
 					"source": [
-						"obj-45",
-						0
+						"obj-44",
+						1
 					]
 				}
 			},
@@ -4815,7 +6606,7 @@
 						0
 					],
 					"source": [
-						"obj-3",
+						"obj-45",
 						0
 					]
 				}
@@ -4824,6 +6615,30 @@
 				"patchline": {
 					"destination": [
 						"obj-47",
+						0
+					],
+					"source": [
+						"obj-44",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-48",
+						0
+					],
+					"source": [
+						"obj-40",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-49",
 						0
 					],
 					"source": [
@@ -4835,59 +6650,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-46",
-						4
-					],
-					"source": [
-						"obj-47",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-28",
-						0
-					],
-					"source": [
-						"obj-46",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-49",
-						0
-					],
-					"source": [
-						"obj-46",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-20",
-						0
-					],
-					"source": [
-						"obj-49",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-50",
 						0
 					],
 					"source": [
-						"obj-46",
+						"obj-48",
 						1
 					]
 				}
@@ -4899,8 +6666,68 @@
 						0
 					],
 					"source": [
-						"obj-46",
-						3
+						"obj-49",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-51",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-52",
+						0
+					],
+					"source": [
+						"obj-49",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-22",
+						0
+					],
+					"source": [
+						"obj-52",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-53",
+						0
+					],
+					"source": [
+						"obj-50",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-21",
+						0
+					],
+					"source": [
+						"obj-53",
+						0
 					]
 				}
 			},
@@ -4911,7 +6738,31 @@
 						0
 					],
 					"source": [
-						"obj-53",
+						"obj-50",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-22",
+						0
+					],
+					"source": [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						0
+					],
+					"source": [
+						"obj-3",
 						0
 					]
 				}
@@ -4931,7 +6782,31 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-58",
+						0
+					],
+					"source": [
+						"obj-56",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-55",
+						4
+					],
+					"source": [
+						"obj-58",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-59",
 						0
 					],
 					"source": [
@@ -4943,36 +6818,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-58",
-						0
+						"obj-55",
+						5
 					],
 					"source": [
-						"obj-55",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-55",
-						0
-					],
-					"source": [
-						"obj-54",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-59",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-33",
+						0
 					],
 					"source": [
-						"obj-54",
-						1
+						"obj-55",
+						0
 					]
 				}
 			},
@@ -4983,7 +6846,19 @@
 						0
 					],
 					"source": [
-						"obj-54",
+						"obj-55",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-23",
+						0
+					],
+					"source": [
+						"obj-60",
 						0
 					]
 				}
@@ -4991,23 +6866,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-63",
+						"obj-61",
 						0
 					],
 					"source": [
-						"obj-62",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-64",
-						0
-					],
-					"source": [
-						"obj-63",
+						"obj-55",
 						1
 					]
 				}
@@ -5015,11 +6878,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-67",
+						"obj-62",
 						0
 					],
 					"source": [
+						"obj-55",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-65",
+						0
+					],
+					"source": [
+						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-68",
+						0
+					],
+					"source": [
+						"obj-67",
 						0
 					]
 				}
@@ -5031,7 +6918,7 @@
 						0
 					],
 					"source": [
-						"obj-67",
+						"obj-68",
 						0
 					]
 				}
@@ -5056,42 +6943,30 @@
 					],
 					"source": [
 						"obj-65",
-						0
+						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-65",
-						0
-					],
-					"source": [
 						"obj-70",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
+					],
+					"source": [
 						"obj-65",
-						0
-					],
-					"source": [
-						"obj-63",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-75",
+						"obj-71",
 						0
 					],
 					"source": [
-						"obj-76",
+						"obj-65",
 						0
 					]
 				}
@@ -5103,7 +6978,31 @@
 						0
 					],
 					"source": [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-75",
+						0
+					],
+					"source": [
+						"obj-74",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-78",
+						0
+					],
+					"source": [
+						"obj-79",
 						0
 					]
 				}
@@ -5115,30 +7014,6 @@
 						0
 					],
 					"source": [
-						"obj-74",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-74",
-						0
-					],
-					"source": [
-						"obj-73",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-73",
-						0
-					],
-					"source": [
 						"obj-78",
 						0
 					]
@@ -5147,91 +7022,55 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-73",
-						0
-					],
-					"source": [
-						"obj-72",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-83",
-						0
-					],
-					"source": [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-82",
-						0
-					],
-					"source": [
-						"obj-83",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-85",
-						0
-					],
-					"source": [
-						"obj-82",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-82",
-						0
-					],
-					"source": [
-						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-81",
-						0
-					],
-					"source": [
-						"obj-86",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-81",
-						0
-					],
-					"source": [
 						"obj-80",
 						0
+					],
+					"source": [
+						"obj-77",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-88",
+						"obj-77",
+						0
+					],
+					"source": [
+						"obj-76",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-76",
+						0
+					],
+					"source": [
+						"obj-81",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-76",
+						0
+					],
+					"source": [
+						"obj-74",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-86",
 						0
 					],
 					"source": [
@@ -5243,11 +7082,59 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-85",
+						0
+					],
+					"source": [
+						"obj-86",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-88",
-						1
+						0
+					],
+					"source": [
+						"obj-85",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-85",
+						0
+					],
+					"source": [
+						"obj-84",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-84",
+						0
 					],
 					"source": [
 						"obj-89",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-84",
+						0
+					],
+					"source": [
+						"obj-83",
 						0
 					]
 				}
@@ -5315,95 +7202,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-90",
-						0
-					],
-					"source": [
-						"obj-88",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-91",
-						0
-					],
-					"source": [
-						"obj-90",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-92",
 						0
 					],
 					"source": [
 						"obj-91",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-101",
-						0
-					],
-					"source": [
-						"obj-102",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-100",
-						0
-					],
-					"source": [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-103",
-						0
-					],
-					"source": [
-						"obj-100",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-100",
-						0
-					],
-					"source": [
-						"obj-99",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-99",
-						0
-					],
-					"source": [
-						"obj-104",
 						0
 					]
 				}
@@ -5423,11 +7226,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-108",
-						0
+						"obj-99",
+						1
 					],
 					"source": [
-						"obj-109",
+						"obj-100",
 						0
 					]
 				}
@@ -5435,31 +7238,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-107",
+						"obj-105",
 						0
 					],
 					"source": [
-						"obj-108",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-110",
-						0
-					],
-					"source": [
-						"obj-107",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-106",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-104",
 						0
 					],
 					"source": [
@@ -5475,7 +7266,7 @@
 						0
 					],
 					"source": [
-						"obj-106",
+						"obj-104",
 						0
 					]
 				}
@@ -5483,24 +7274,60 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-116",
-						1
+						"obj-104",
+						0
 					],
 					"source": [
-						"obj-50",
-						2
+						"obj-103",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-117",
+						"obj-103",
 						0
 					],
 					"source": [
-						"obj-50",
-						1
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-101",
+						0
+					],
+					"source": [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-102",
+						0
+					],
+					"source": [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-103",
+						0
+					],
+					"source": [
+						"obj-102",
+						0
 					]
 				}
 			},
@@ -5511,7 +7338,19 @@
 						0
 					],
 					"source": [
-						"obj-117",
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-111",
+						0
+					],
+					"source": [
+						"obj-112",
 						0
 					]
 				}
@@ -5523,7 +7362,7 @@
 						0
 					],
 					"source": [
-						"obj-117",
+						"obj-111",
 						0
 					]
 				}
@@ -5531,11 +7370,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-118",
+						"obj-111",
 						0
 					],
 					"source": [
-						"obj-50",
+						"obj-110",
 						0
 					]
 				}
@@ -5543,151 +7382,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-120",
-						0
-					],
-					"source": [
-						"obj-112",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-123",
-						0
-					],
-					"source": [
-						"obj-124",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-122",
-						0
-					],
-					"source": [
-						"obj-123",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-125",
-						0
-					],
-					"source": [
-						"obj-122",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-122",
-						0
-					],
-					"source": [
-						"obj-121",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-121",
-						0
-					],
-					"source": [
-						"obj-126",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-121",
-						0
-					],
-					"source": [
-						"obj-120",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-119",
-						1
-					],
-					"source": [
-						"obj-120",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-127",
-						0
-					],
-					"source": [
-						"obj-120",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-128",
-						0
-					],
-					"source": [
-						"obj-114",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-119",
-						2
-					],
-					"source": [
-						"obj-128",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-129",
-						0
-					],
-					"source": [
-						"obj-128",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-130",
+						"obj-110",
 						0
 					],
 					"source": [
@@ -5699,12 +7394,132 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-110",
+						0
+					],
+					"source": [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-119",
-						3
+						0
+					],
+					"source": [
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-118",
+						0
+					],
+					"source": [
+						"obj-119",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-121",
+						0
+					],
+					"source": [
+						"obj-118",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-117",
+						0
+					],
+					"source": [
+						"obj-116",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-118",
+						0
+					],
+					"source": [
+						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-127",
+						1
+					],
+					"source": [
+						"obj-61",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-129",
+						0
+					],
+					"source": [
+						"obj-61",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-130",
+						0
+					],
+					"source": [
+						"obj-129",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-125",
+						0
 					],
 					"source": [
 						"obj-130",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-123",
+						0
+					],
+					"source": [
+						"obj-130",
+						0
 					]
 				}
 			},
@@ -5715,19 +7530,7 @@
 						0
 					],
 					"source": [
-						"obj-130",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-116",
-						0
-					],
-					"source": [
-						"obj-133",
+						"obj-61",
 						0
 					]
 				}
@@ -5739,7 +7542,19 @@
 						0
 					],
 					"source": [
-						"obj-116",
+						"obj-131",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-128",
+						0
+					],
+					"source": [
+						"obj-132",
 						0
 					]
 				}
@@ -5747,11 +7562,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-116",
+						"obj-133",
 						0
 					],
 					"source": [
-						"obj-134",
+						"obj-131",
 						0
 					]
 				}
@@ -5763,8 +7578,20 @@
 						0
 					],
 					"source": [
-						"obj-132",
-						2
+						"obj-123",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-134",
+						1
+					],
+					"source": [
+						"obj-135",
+						1
 					]
 				}
 			},
@@ -5787,7 +7614,19 @@
 						0
 					],
 					"source": [
-						"obj-132",
+						"obj-125",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-134",
+						2
+					],
+					"source": [
+						"obj-137",
 						1
 					]
 				}
@@ -5807,23 +7646,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-119",
-						0
-					],
-					"source": [
-						"obj-138",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-139",
 						0
 					],
 					"source": [
-						"obj-119",
+						"obj-126",
 						0
 					]
 				}
@@ -5831,7 +7658,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-136",
+						"obj-134",
+						3
+					],
+					"source": [
+						"obj-139",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-140",
 						0
 					],
 					"source": [
@@ -5843,20 +7682,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-136",
-						0
-					],
-					"source": [
-						"obj-132",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-141",
-						0
+						"obj-128",
+						1
 					],
 					"source": [
 						"obj-142",
@@ -5867,96 +7694,48 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-140",
+						"obj-128",
+						1
+					],
+					"source": [
+						"obj-143",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-127",
+						0
+					],
+					"source": [
+						"obj-128",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-141",
+						0
+					],
+					"source": [
+						"obj-127",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-144",
 						0
 					],
 					"source": [
 						"obj-141",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-143",
-						0
-					],
-					"source": [
-						"obj-140",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-140",
-						0
-					],
-					"source": [
-						"obj-136",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-147",
-						0
-					],
-					"source": [
-						"obj-148",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-146",
-						0
-					],
-					"source": [
-						"obj-147",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-149",
-						0
-					],
-					"source": [
-						"obj-146",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-146",
-						0
-					],
-					"source": [
-						"obj-145",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-145",
-						0
-					],
-					"source": [
-						"obj-150",
-						0
+						2
 					]
 				}
 			},
@@ -5968,6 +7747,126 @@
 					],
 					"source": [
 						"obj-144",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-146",
+						0
+					],
+					"source": [
+						"obj-141",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-147",
+						0
+					],
+					"source": [
+						"obj-146",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-134",
+						0
+					],
+					"source": [
+						"obj-147",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-145",
+						0
+					],
+					"source": [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-145",
+						0
+					],
+					"source": [
+						"obj-141",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-149",
+						0
+					],
+					"source": [
+						"obj-150",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-148",
+						0
+					],
+					"source": [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-151",
+						0
+					],
+					"source": [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-148",
+						0
+					],
+					"source": [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-155",
+						0
+					],
+					"source": [
+						"obj-156",
 						0
 					]
 				}
@@ -5987,7 +7886,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-153",
+						"obj-157",
 						0
 					],
 					"source": [
@@ -5999,7 +7898,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-156",
+						"obj-154",
 						0
 					],
 					"source": [
@@ -6015,6 +7914,18 @@
 						0
 					],
 					"source": [
+						"obj-158",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-153",
+						0
+					],
+					"source": [
 						"obj-152",
 						0
 					]
@@ -6023,23 +7934,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-152",
+						"obj-162",
 						0
 					],
 					"source": [
-						"obj-157",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-152",
-						0
-					],
-					"source": [
-						"obj-151",
+						"obj-163",
 						0
 					]
 				}
@@ -6059,7 +7958,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-160",
+						"obj-164",
 						0
 					],
 					"source": [
@@ -6071,7 +7970,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-163",
+						"obj-161",
 						0
 					],
 					"source": [
@@ -6084,42 +7983,6 @@
 				"patchline": {
 					"destination": [
 						"obj-160",
-						0
-					],
-					"source": [
-						"obj-159",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-159",
-						0
-					],
-					"source": [
-						"obj-164",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-159",
-						0
-					],
-					"source": [
-						"obj-158",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-166",
 						0
 					],
 					"source": [
@@ -6131,23 +7994,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-167",
+						"obj-160",
 						0
 					],
 					"source": [
-						"obj-166",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-168",
-						0
-					],
-					"source": [
-						"obj-167",
+						"obj-159",
 						0
 					]
 				}
@@ -6156,22 +8007,10 @@
 				"patchline": {
 					"destination": [
 						"obj-169",
-						1
+						0
 					],
 					"source": [
-						"obj-168",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-170",
-						1
-					],
-					"source": [
-						"obj-168",
 						0
 					]
 				}
@@ -6179,12 +8018,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-172",
+						"obj-168",
 						0
 					],
 					"source": [
-						"obj-166",
-						1
+						"obj-169",
+						0
 					]
 				}
 			},
@@ -6195,6 +8034,30 @@
 						0
 					],
 					"source": [
+						"obj-168",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-168",
+						0
+					],
+					"source": [
+						"obj-167",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-167",
+						0
+					],
+					"source": [
 						"obj-172",
 						0
 					]
@@ -6203,35 +8066,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-173",
+						"obj-167",
 						0
 					],
 					"source": [
 						"obj-166",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-21",
-						0
-					],
-					"source": [
-						"obj-173",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-175",
-						0
-					],
-					"source": [
-						"obj-174",
 						0
 					]
 				}
@@ -6243,6 +8082,30 @@
 						0
 					],
 					"source": [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-175",
+						0
+					],
+					"source": [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-178",
+						0
+					],
+					"source": [
 						"obj-175",
 						0
 					]
@@ -6251,11 +8114,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-177",
+						"obj-175",
 						0
 					],
 					"source": [
-						"obj-169",
+						"obj-174",
 						0
 					]
 				}
@@ -6264,42 +8127,6 @@
 				"patchline": {
 					"destination": [
 						"obj-174",
-						2
-					],
-					"source": [
-						"obj-177",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-178",
-						0
-					],
-					"source": [
-						"obj-177",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-179",
-						0
-					],
-					"source": [
-						"obj-178",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-180",
 						0
 					],
 					"source": [
@@ -6311,47 +8138,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-181",
-						0
-					],
-					"source": [
-						"obj-170",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-174",
-						1
-					],
-					"source": [
-						"obj-181",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-182",
 						0
 					],
 					"source": [
-						"obj-181",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-183",
-						0
-					],
-					"source": [
-						"obj-181",
+						"obj-173",
 						0
 					]
 				}
@@ -6359,11 +8150,23 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-185",
+						0
+					],
+					"source": [
 						"obj-184",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-187",
+						0
 					],
 					"source": [
-						"obj-171",
+						"obj-185",
 						0
 					]
 				}
@@ -6371,79 +8174,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-185",
+						"obj-188",
 						0
 					],
 					"source": [
+						"obj-187",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-189",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-186",
-						0
-					],
-					"source": [
-						"obj-185",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-187",
-						0
-					],
-					"source": [
-						"obj-186",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-188",
-						1
-					],
-					"source": [
-						"obj-187",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-188",
-						0
-					],
-					"source": [
-						"obj-185",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-174",
-						0
-					],
-					"source": [
-						"obj-188",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-192",
 						0
 					],
 					"source": [
@@ -6459,19 +8202,55 @@
 						0
 					],
 					"source": [
+						"obj-189",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-185",
+						0
+					],
+					"source": [
+						"obj-191",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-186",
+						1
+					],
+					"source": [
+						"obj-189",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-186",
+						1
+					],
+					"source": [
 						"obj-192",
-						1
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-191",
-						1
+						"obj-184",
+						0
 					],
 					"source": [
-						"obj-51",
+						"obj-186",
 						0
 					]
 				}
@@ -6483,7 +8262,7 @@
 						0
 					],
 					"source": [
-						"obj-191",
+						"obj-194",
 						0
 					]
 				}
@@ -6491,72 +8270,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-194",
+						"obj-184",
 						0
 					],
 					"source": [
 						"obj-193",
 						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-195",
-						0
-					],
-					"source": [
-						"obj-194",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-198",
-						1
-					],
-					"source": [
-						"obj-195",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-201",
-						1
-					],
-					"source": [
-						"obj-195",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-201",
-						2
-					],
-					"source": [
-						"obj-194",
-						4
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-202",
-						2
-					],
-					"source": [
-						"obj-194",
-						4
 					]
 				}
 			},
@@ -6575,24 +8294,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-197",
-						1
-					],
-					"source": [
-						"obj-196",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-200",
+						"obj-195",
 						0
 					],
 					"source": [
 						"obj-196",
-						2
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-186",
+						0
+					],
+					"source": [
+						"obj-195",
+						1
 					]
 				}
 			},
@@ -6603,31 +8322,31 @@
 						0
 					],
 					"source": [
-						"obj-200",
-						1
+						"obj-181",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-202",
+						"obj-197",
 						1
+					],
+					"source": [
+						"obj-195",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-200",
+						0
 					],
 					"source": [
 						"obj-197",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-198",
-						0
-					],
-					"source": [
-						"obj-200",
 						0
 					]
 				}
@@ -6639,8 +8358,20 @@
 						0
 					],
 					"source": [
-						"obj-198",
+						"obj-200",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-198",
+						1
+					],
+					"source": [
+						"obj-199",
+						1
 					]
 				}
 			},
@@ -6652,18 +8383,6 @@
 					],
 					"source": [
 						"obj-199",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-204",
-						3
-					],
-					"source": [
-						"obj-201",
 						0
 					]
 				}
@@ -6671,19 +8390,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-202",
-						0
-					],
-					"source": [
-						"obj-199",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-203",
+						"obj-198",
 						0
 					],
 					"source": [
@@ -6695,8 +8402,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-204",
-						2
+						"obj-198",
+						0
 					],
 					"source": [
 						"obj-203",
@@ -6708,58 +8415,10 @@
 				"patchline": {
 					"destination": [
 						"obj-204",
-						1
-					],
-					"source": [
-						"obj-196",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-204",
 						0
 					],
 					"source": [
-						"obj-196",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-205",
-						2
-					],
-					"source": [
-						"obj-204",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-205",
-						1
-					],
-					"source": [
-						"obj-204",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-205",
-						0
-					],
-					"source": [
-						"obj-204",
+						"obj-198",
 						0
 					]
 				}
@@ -6768,31 +8427,19 @@
 				"patchline": {
 					"destination": [
 						"obj-206",
-						1
-					],
-					"source": [
-						"obj-205",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-206",
 						0
 					],
 					"source": [
-						"obj-205",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-207",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-205",
+						0
 					],
 					"source": [
 						"obj-206",
@@ -6803,43 +8450,55 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-207",
-						6
+						"obj-208",
+						0
 					],
 					"source": [
+						"obj-205",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-205",
+						0
+					],
+					"source": [
+						"obj-204",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-209",
 						0
+					],
+					"source": [
+						"obj-204",
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-208",
+						"obj-212",
 						0
 					],
 					"source": [
-						"obj-207",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-208",
-						0
-					],
-					"source": [
-						"obj-210",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-213",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-211",
 						0
 					],
 					"source": [
@@ -6851,11 +8510,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-211",
+						"obj-214",
 						0
 					],
 					"source": [
-						"obj-213",
+						"obj-211",
 						0
 					]
 				}
@@ -6863,11 +8522,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-214",
+						"obj-210",
 						0
 					],
 					"source": [
-						"obj-192",
+						"obj-209",
 						0
 					]
 				}
@@ -6879,7 +8538,7 @@
 						0
 					],
 					"source": [
-						"obj-214",
+						"obj-210",
 						0
 					]
 				}
@@ -6891,7 +8550,19 @@
 						0
 					],
 					"source": [
-						"obj-211",
+						"obj-182",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-209",
+						1
+					],
+					"source": [
+						"obj-215",
 						1
 					]
 				}
@@ -6899,7 +8570,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-204",
+						"obj-216",
 						0
 					],
 					"source": [
@@ -6911,11 +8582,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-216",
+						"obj-217",
 						0
 					],
 					"source": [
-						"obj-211",
+						"obj-183",
 						0
 					]
 				}
@@ -6923,16 +8594,1419 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-205",
+						"obj-218",
 						0
 					],
 					"source": [
-						"obj-216",
+						"obj-217",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-210",
+						1
+					],
+					"source": [
+						"obj-218",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-219",
+						0
+					],
+					"source": [
+						"obj-217",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-221",
+						0
+					],
+					"source": [
+						"obj-220",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-222",
+						0
+					],
+					"source": [
+						"obj-221",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-223",
+						0
+					],
+					"source": [
+						"obj-222",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-224",
+						0
+					],
+					"source": [
+						"obj-223",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-228",
+						1
+					],
+					"source": [
+						"obj-224",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-227",
+						1
+					],
+					"source": [
+						"obj-224",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-226",
+						1
+					],
+					"source": [
+						"obj-224",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-225",
+						1
+					],
+					"source": [
+						"obj-224",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-230",
+						0
+					],
+					"source": [
+						"obj-226",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-231",
+						0
+					],
+					"source": [
+						"obj-227",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-232",
+						0
+					],
+					"source": [
+						"obj-221",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-229",
+						0
+					],
+					"source": [
+						"obj-232",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-233",
+						0
+					],
+					"source": [
+						"obj-221",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-24",
+						0
+					],
+					"source": [
+						"obj-233",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-235",
+						0
+					],
+					"source": [
+						"obj-234",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-236",
+						0
+					],
+					"source": [
+						"obj-235",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-237",
+						0
+					],
+					"source": [
+						"obj-225",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-234",
+						2
+					],
+					"source": [
+						"obj-237",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-238",
+						0
+					],
+					"source": [
+						"obj-237",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-239",
+						0
+					],
+					"source": [
+						"obj-238",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-240",
+						0
+					],
+					"source": [
+						"obj-228",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-234",
+						1
+					],
+					"source": [
+						"obj-240",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-241",
+						0
+					],
+					"source": [
+						"obj-240",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-242",
+						0
+					],
+					"source": [
+						"obj-240",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-243",
+						0
+					],
+					"source": [
+						"obj-229",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-244",
+						0
+					],
+					"source": [
+						"obj-249",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-245",
+						0
+					],
+					"source": [
+						"obj-244",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-246",
+						0
+					],
+					"source": [
+						"obj-245",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-247",
+						1
+					],
+					"source": [
+						"obj-246",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-247",
+						0
+					],
+					"source": [
+						"obj-244",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-248",
+						0
+					],
+					"source": [
+						"obj-247",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-250",
+						0
+					],
+					"source": [
+						"obj-248",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-234",
+						0
+					],
+					"source": [
+						"obj-248",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-253",
+						0
+					],
+					"source": [
+						"obj-251",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-252",
+						0
+					],
+					"source": [
+						"obj-253",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-252",
+						1
+					],
+					"source": [
+						"obj-62",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-254",
+						0
+					],
+					"source": [
+						"obj-252",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-255",
+						0
+					],
+					"source": [
+						"obj-254",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-256",
+						0
+					],
+					"source": [
+						"obj-255",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-257",
+						0
+					],
+					"source": [
+						"obj-256",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
+						1
+					],
+					"source": [
+						"obj-257",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-261",
+						1
+					],
+					"source": [
+						"obj-257",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-258",
+						0
+					],
+					"source": [
+						"obj-255",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
+						2
+					],
+					"source": [
+						"obj-258",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-261",
+						2
+					],
+					"source": [
+						"obj-258",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-259",
+						0
+					],
+					"source": [
+						"obj-254",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
+						3
+					],
+					"source": [
+						"obj-259",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-260",
+						0
+					],
+					"source": [
+						"obj-259",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
+						0
+					],
+					"source": [
+						"obj-260",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-261",
+						0
+					],
+					"source": [
+						"obj-260",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-265",
+						1
+					],
+					"source": [
+						"obj-262",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-264",
+						1
+					],
+					"source": [
+						"obj-261",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-266",
+						1
+					],
+					"source": [
+						"obj-259",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-263",
+						0
+					],
+					"source": [
+						"obj-259",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-265",
+						0
+					],
+					"source": [
+						"obj-263",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-264",
+						0
+					],
+					"source": [
+						"obj-263",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-266",
+						0
+					],
+					"source": [
+						"obj-264",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-267",
+						0
+					],
+					"source": [
+						"obj-265",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						0
+					],
+					"source": [
+						"obj-266",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						0
+					],
+					"source": [
+						"obj-267",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						6
+					],
+					"source": [
+						"obj-270",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-269",
+						0
+					],
+					"source": [
+						"obj-268",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-269",
+						0
+					],
+					"source": [
+						"obj-271",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						0
+					],
+					"source": [
+						"obj-273",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-274",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
+						"obj-253",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-275",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						0
+					],
+					"source": [
+						"obj-272",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-264",
+						0
+					],
+					"source": [
+						"obj-276",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-272",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-265",
+						0
+					],
+					"source": [
+						"obj-277",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-62",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						0
+					],
+					"source": [
+						"obj-283",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
+						1
+					],
+					"source": [
+						"obj-284",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
+						0
+					],
+					"source": [
+						"obj-283",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						1
+					],
+					"source": [
+						"obj-285",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-287",
+						0
+					],
+					"source": [
+						"obj-286",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-290",
+						1
+					],
+					"source": [
+						"obj-287",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
+						0
+					],
+					"source": [
+						"obj-286",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						0
+					],
+					"source": [
+						"obj-288",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-290",
+						0
+					],
+					"source": [
+						"obj-289",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-290",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-291",
+						0
+					],
+					"source": [
+						"obj-293",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
+						0
+					],
+					"source": [
+						"obj-294",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-296",
+						0
+					],
+					"source": [
+						"obj-295",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-296",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						0
+					],
+					"source": [
+						"obj-55",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-298",
+						0
+					],
+					"source": [
+						"obj-297",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-299",
+						0
+					],
+					"source": [
+						"obj-298",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-300",
+						0
+					],
+					"source": [
+						"obj-299",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						0
+					],
+					"source": [
+						"obj-300",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-301",
+						0
+					],
+					"source": [
+						"obj-298",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						0
+					],
+					"source": [
+						"obj-301",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-302",
+						0
+					],
+					"source": [
+						"obj-297",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-304",
+						0
+					],
+					"source": [
+						"obj-302",
+						12
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						2
+					],
+					"source": [
+						"obj-304",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						1
+					],
+					"source": [
+						"obj-302",
+						10
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-305",
+						0
+					],
+					"source": [
+						"obj-302",
+						9
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						0
+					],
+					"source": [
+						"obj-305",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-303",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-306",
+						0
+					],
+					"source": [
+						"obj-302",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-282",
+						0
+					],
+					"source": [
+						"obj-306",
 						0
 					]
 				}
 			}
 		],
+		"parameters": {
+			"obj-10": [
+				"Daemon Port",
+				"Port",
+				0
+			],
+			"obj-15": [
+				"Reply Port",
+				"Reply",
+				0
+			],
+			"obj-64": [
+				"Voice",
+				"Voice",
+				0
+			],
+			"obj-73": [
+				"Channel",
+				"Chan",
+				0
+			],
+			"obj-83": [
+				"Octave",
+				"Oct",
+				0
+			],
+			"obj-91": [
+				"Velocity",
+				"Vel",
+				0
+			],
+			"obj-98": [
+				"Play",
+				"Play",
+				0
+			],
+			"obj-109": [
+				"Hold",
+				"Hold",
+				0
+			],
+			"obj-116": [
+				"Reseed",
+				"Reseed",
+				0
+			],
+			"obj-123": [
+				"Style A",
+				"Style A",
+				0
+			],
+			"obj-125": [
+				"Style B",
+				"Style B",
+				0
+			],
+			"obj-126": [
+				"Blend",
+				"Blend",
+				0
+			],
+			"obj-152": [
+				"Temperature",
+				"Temp",
+				0
+			],
+			"obj-159": [
+				"Variation",
+				"Var",
+				0
+			],
+			"obj-166": [
+				"Density",
+				"Dens",
+				0
+			],
+			"obj-173": [
+				"Lock",
+				"Lock",
+				0
+			],
+			"obj-181": [
+				"Follow Key",
+				"Follow",
+				0
+			],
+			"obj-182": [
+				"Key",
+				"Key",
+				0
+			],
+			"obj-183": [
+				"Scale",
+				"Scale",
+				0
+			],
+			"obj-251": [
+				"Note Output",
+				"Notes",
+				0
+			],
+			"parameterbanks": {
+				"0": {
+					"index": 0,
+					"name": "",
+					"parameters": [
+						"-",
+						"-",
+						"-",
+						"-",
+						"-",
+						"-",
+						"-",
+						"-"
+					]
+				}
+			},
+			"inherited_shortname": 1
+		},
 		"dependency_cache": [],
 		"latency": 0,
 		"is_mpe": 0,

@@ -2,5 +2,6 @@
 
 Max cannot run on the machines that build this project, so the device is described in Python
 (``device``), written out as a readable ``.maxpat`` and packed into an ``.amxd`` (``amxd``) by
-``build``, and tested as data and through the OSC messages it sends (``oscpaths``, ``messages``).
+``build``. The tests check it against real Max-saved devices and play its messages through a
+model of the Max objects it uses (``tests/maxsim.py``), into the real daemon.
 """

@@ -3,11 +3,15 @@
 Each function adds one part of the device to a ``Patch``: the controls the performer touches (in
 presentation mode, inside Live's device strip), and the Max objects behind them. Everything the
 device sends leaves through one ``udpsend``, fed by ``s ---osc`` boxes; every OSC message is built
-by a ``prepend <address>`` (or a message box holding the address) whose input is typed by an
-``i``/``f``/``pack`` box, so the type tags Max puts on the wire are visible in the patch and are
-checked against the daemon's dispatcher (``oscpaths``). Per-voice addresses are rewritten from the
-voice number by ``sprintf set /stylevae/%ld/...`` boxes. Names starting with ``---`` are local to
-one device instance in Live, so several devices on several tracks do not hear each other.
+by a ``prepend <address>`` (or a message box holding the address), and per-voice addresses are
+rewritten from the voice number by ``sprintf set /stylevae/%ld/...`` boxes. Names starting with
+``---`` are local to one device instance in Live, so several devices on several tracks do not hear
+each other.
+
+Two rules keep the patch deterministic, since Max gives no order between the cords leaving one
+outlet other than the boxes' positions: an outlet whose receivers must be reached in a given order
+feeds a ``trigger`` (``t``), and no two messages the device resends on (re)connection depend on each
+other's order. ``tests/maxsim.py`` plays the patch with its fan-outs in both orders to check it.
 """
 
 from __future__ import annotations
@@ -16,33 +20,53 @@ from dataclasses import dataclass
 
 from max_patches.amxd import MIDI_EFFECT, amxdtype
 from max_patches.patcher import Box, Patch
+from model.keys import PITCH_NAMES, SCALES
 
 PREFIX = "/stylevae"
 DAEMON_HOST = "127.0.0.1"
 DAEMON_PORT = 9400  # the daemon's default OSC port (bridge.config.DEFAULT_OSC_PORT)
 REPLY_PORT = 9401  # where this device listens for replies; sent to the daemon in /stylevae/hello
 START_HINT = "start it: stylevae serve"
+RESENT_HINT = "settings sent to the daemon"
 
-DEVICE_WIDTH = 600.0
+DEVICE_WIDTH = 800.0
 DEVICE_HEIGHT = 169.0  # Live's device strip
 
 PING_MS = 1000  # one ping a second ...
 WATCHDOG_MS = 3500  # ... and the daemon counts as gone after three missed pongs
-TICKS_PER_BEAT = 480.0  # Max's transport counts 480 ticks a quarter note
+TICKS_PER_BEAT = 480.0  # Max's tempo-relative time: 480 ticks a quarter note
+TICK = "16n"  # the transport goes to the daemon every 16th while Live plays, so a jump arrives within one
+DEFAULT_BPM = 120.0  # in the transport message until Live's tempo arrives (the daemon refuses 0)
+DEFAULT_LOCK = 0.9  # the daemon's default scale lock (bridge.osc_spec.DEFAULT_LOCK)
+
+# The live view: a piano roll of the voice's last two bars, one column a 16th, one row a semitone.
+ROLL_STEPS = 32
+ROLL_TOP = 83  # the pitch of the top row (B5); notes outside the rows are drawn on the nearest edge
+ROLL_ROWS = 36
+ROLL_AHEAD = 4  # columns cleared ahead of the playhead: notes arrive up to the lookahead (<1 beat) early
 
 # Local send/receive names (``---`` makes them unique per device instance).
 OSC = "---osc"
 VOICE = "---voice"
 RESEND = "---resend"
+HELLO = "---hello"
 CONNECTED = "---connected"
 PLAYING = "---playing"
 BEAT_NOW = "---beatnow"
+PLAYHEAD = "---playhead"
 MIX_BANG = "---mixbang"
 CHANNEL = "---channel"
+LIVE_ROOT = "---liveroot"
+LIVE_SCALE = "---livescale"
+VOICE_KEY = "---voicekey"
 
 FLOAT, INT, ENUM = 0, 1, 2  # parameter_type
-UNIT_INT, UNIT_FLOAT = 0, 1  # parameter_unitstyle
+UNIT_INT, UNIT_FLOAT = 0, 1  # parameter_unitstyle: how the value is shown
+# "the native integer representation is limited to a range of 0-255 … the Type attribute should be set to Float,
+# and the Unit Style attribute should be set to Int" (https://docs.cycling74.com/max5/refpages/m4l-ref/parameters.html)
+INT_VALUES = 256
 PLACEHOLDER_STYLES = [f"style {i}" for i in range(16)]  # until the daemon sends its style names
+SCALE_NAMES = tuple(SCALES)
 
 
 @dataclass(frozen=True)
@@ -57,9 +81,12 @@ class Param:
     initial: float
     enum: tuple[str, ...] = ()
     stored_only: bool = False
+    unitstyle: int | None = None  # None: Int for Int parameters, Float for Float ones
 
     def attributes(self) -> dict:
         """The ``saved_attribute_attributes`` Max writes for a ``live.*`` object's parameter."""
+        if self.type == INT and self.high - self.low + 1 > INT_VALUES:
+            raise ValueError(f"{self.longname}: an Int parameter holds at most {INT_VALUES} values; use Float")
         valueof = {
             "parameter_initial": [self.initial],
             "parameter_initial_enable": 1,
@@ -71,18 +98,24 @@ class Param:
         }
         if self.enum:
             valueof["parameter_enum"] = list(self.enum)
-        elif self.type in (FLOAT, INT):
-            valueof["parameter_unitstyle"] = UNIT_FLOAT if self.type == FLOAT else UNIT_INT
+        else:
+            default = UNIT_INT if self.type == INT else UNIT_FLOAT
+            valueof["parameter_unitstyle"] = default if self.unitstyle is None else self.unitstyle
         if self.stored_only:
             valueof["parameter_invisible"] = 1
         return {"parameter_enable": 1, "saved_attribute_attributes": {"valueof": valueof}}
+
+
+def port_param(longname: str, shortname: str, initial: int) -> Param:
+    """A UDP port: Float (an Int parameter cannot span 1024–65535) shown as an integer, stored only."""
+    return Param(longname, shortname, FLOAT, 1024, 65535, float(initial), stored_only=True, unitstyle=UNIT_INT)
 
 
 def control(p: Patch, maxclass: str, param: Param, rect: tuple[float, float, float, float], **attrs) -> Box:
     """A ``live.*`` control shown in the device strip at ``rect`` (x, y, width, height)."""
     return p.add(
         maxclass,
-        varname=param.longname.lower().replace(" ", "_"),
+        varname=param.longname.lower().replace(" ", "_").replace("'", ""),
         presentation=1,
         presentation_rect=list(rect),
         **param.attributes(),
@@ -90,10 +123,13 @@ def control(p: Patch, maxclass: str, param: Param, rect: tuple[float, float, flo
     )
 
 
-def switch(p: Patch, longname: str, shortname: str, rect: tuple, off: str, on: str, button: bool = False) -> Box:
+def switch(p: Patch, param: Param, rect: tuple, off: str, on: str, button: bool = False) -> Box:
     """A ``live.text`` on/off switch (or a momentary button) labelled in the strip."""
-    param = Param(longname, shortname, ENUM, 0, 1, 0, ("off", "on"))
     return control(p, "live.text", param, rect, mode=0 if button else 1, text=off, texton=on)
+
+
+def onoff(longname: str, shortname: str, initial: int = 0) -> Param:
+    return Param(longname, shortname, ENUM, 0, 1, initial, ("off", "on"))
 
 
 def label(p: Patch, text: str, rect: tuple, **attrs) -> Box:
@@ -106,19 +142,23 @@ def osc_out(p: Patch) -> Box:
     return p.obj(f"s {OSC}")
 
 
-def voice_address(p: Patch, command: str, args: str = "", as_message: bool = False) -> Box:
+def voice_address(p: Patch, command: str, as_message: bool = False) -> Box:
     """A ``prepend`` (or message box) holding ``/stylevae/<v>/command``, rewritten on every voice change."""
-    first = f"{PREFIX}/1/{command}" + (f" {args}" if args else "")
+    first = f"{PREFIX}/1/{command}"
     target = p.msg(first) if as_message else p.obj(f"prepend {first}")
-    rewrite = p.obj(f"sprintf set {PREFIX}/%ld/{command}" + (f" {args}" if args else ""))
+    rewrite = p.obj(f"sprintf set {PREFIX}/%ld/{command}")
     p.chain(p.obj(f"r {VOICE}"), rewrite, target)
     p.connect(target, 0, osc_out(p))
     return target
 
 
-def stored(p: Patch, kind: str, command: str) -> Box:
-    """A typed store (``i`` or ``f``) feeding a per-voice address; ``---resend`` replays it to the daemon."""
-    store = p.obj(kind)
+def stored(p: Patch, kind: str, command: str, initial: float) -> Box:
+    """A typed store (``i``/``f``, holding the control's initial value) feeding a per-voice address.
+
+    ``---resend`` replays it to the daemon; starting at the initial value means a resend before the
+    control has been restored (Live restores parameters in no stated order) still sends a valid value.
+    """
+    store = p.obj(f"{kind} {initial:g}" if kind == "i" else f"{kind} {float(initial)!r}")
     p.connect(store, 0, voice_address(p, command))
     p.connect(p.obj(f"r {RESEND}"), 0, store)
     return store
@@ -134,32 +174,36 @@ def add_network(p: Patch) -> tuple[Box, Box]:
     label(p, "Host", (6, 82, 36, 18))
     host = p.add("textedit", presentation=1, presentation_rect=[44, 82, 100, 18], text=DAEMON_HOST,
                  varname="host", keymode=1, lines=1, wordwrap=0)
-    p.chain(host, p.obj("prepend host"), osc_out(p))
+    # a textedit sends "text 1.2.3.4": route strips the word, as every real device feeding udpsend does
+    p.chain(host, p.obj("route text"), p.obj("prepend host"), osc_out(p))
 
     label(p, "Port", (6, 104, 36, 18))
-    port = control(p, "live.numbox", Param("Daemon Port", "Port", INT, 1024, 65535, DAEMON_PORT, stored_only=True),
-                   (44, 104, 60, 15))
-    p.chain(port, p.obj("prepend port"), osc_out(p))
+    port = control(p, "live.numbox", port_param("Daemon Port", "Port", DAEMON_PORT), (44, 104, 60, 15))
+    p.chain(port, p.obj("t i"), p.obj("prepend port"), osc_out(p))
 
     label(p, "Reply", (6, 124, 36, 18))
-    reply = control(p, "live.numbox", Param("Reply Port", "Reply", INT, 1024, 65535, REPLY_PORT, stored_only=True),
-                    (44, 124, 60, 15))
-    split = p.obj("t i i")
+    reply = control(p, "live.numbox", port_param("Reply Port", "Reply", REPLY_PORT), (44, 124, 60, 15))
+    split = p.obj("t b i i")
     reply_store = p.obj(f"i {REPLY_PORT}")
-    listen = p.obj("prepend port")
     p.connect(reply, 0, split)
+    p.connect(split, 2, p.obj("prepend port"))
+    p.connect(p.boxes[-1], 0, udpreceive)
     p.connect(split, 1, reply_store, 1)
-    p.connect(split, 0, listen)
-    p.connect(listen, 0, udpreceive)
+    p.connect(split, 0, p.obj(f"s {HELLO}"))  # register at once on the new port
     return udpreceive, reply_store
 
 
 def add_connection(p: Patch, reply_store: Box) -> dict[str, Box]:
-    """Ping once a second, register with hello while disconnected, and show the daemon's state."""
+    """Ping once a second, register with hello while disconnected, and show the daemon's state.
+
+    Replies go only to registered clients, so a restarted daemon answers no pings: after three missed
+    pongs the device shows "daemon not running" and sends hello every second; the first pong after
+    that asks for the style names and resends every setting (``---resend``), so the voice resumes.
+    """
     p.section(1)
     label(p, "StyleVAE", (6, 4, 90, 18), fontsize=13.0, fontface=1)
     status = label(p, "daemon not running", (6, 24, 140, 18), varname="status")
-    label(p, START_HINT, (6, 42, 140, 18), varname="hint", fontsize=9.0)
+    hint = label(p, START_HINT, (6, 42, 140, 18), varname="hint", fontsize=9.0)
     error = label(p, "", (6, 146, 140, 20), varname="error", fontsize=9.0)
 
     metro = p.obj(f"metro {PING_MS}")
@@ -170,8 +214,8 @@ def add_connection(p: Patch, reply_store: Box) -> dict[str, Box]:
     p.connect(tick, 1, hello_gate, 1)
     p.connect(tick, 0, ping)
     p.connect(ping, 0, osc_out(p))
-    p.connect(hello_gate, 0, reply_store)
-    p.chain(reply_store, p.obj(f"prepend {PREFIX}/hello"), osc_out(p))
+    p.connect(hello_gate, 0, p.obj(f"s {HELLO}"))
+    p.chain(p.obj(f"r {HELLO}"), reply_store, p.obj(f"prepend {PREFIX}/hello"), osc_out(p))
 
     pong = p.obj("t b b")
     watchdog = p.obj(f"delay {WATCHDOG_MS}")
@@ -196,33 +240,42 @@ def add_connection(p: Patch, reply_store: Box) -> dict[str, Box]:
     p.connect(on_connect, 0, p.obj(f"s {RESEND}"))
 
     shown = p.obj("sel 1")
-    up_text = p.msg("set connected, textcolor 0.45 0.85 0.45 1.")
-    down_text = p.msg("set daemon not running, textcolor 0.95 0.45 0.35 1.")
+    up = p.obj("t b b")
+    down = p.obj("t b b")
     p.connect(fan, 0, shown)
-    p.connect(shown, 0, up_text)
-    p.connect(shown, 1, down_text)
-    p.connect(up_text, 0, status)
-    p.connect(down_text, 0, status)
+    p.connect(shown, 0, up)
+    p.connect(shown, 1, down)
+    p.connect(up, 1, p.msg("set connected, textcolor 0.45 0.85 0.45 1."))
+    p.connect(p.boxes[-1], 0, status)
+    p.connect(up, 0, p.msg(f"set {RESENT_HINT}"))
+    p.connect(p.boxes[-1], 0, hint)
+    p.connect(down, 1, p.msg("set daemon not running, textcolor 0.95 0.45 0.35 1."))
+    p.connect(p.boxes[-1], 0, status)
+    p.connect(down, 0, p.msg(f"set {START_HINT}"))
+    p.connect(p.boxes[-1], 0, hint)
     return {"metro": metro, "pong": pong, "error": error}
 
 
 def add_replies(p: Patch, udpreceive: Box, connection: dict[str, Box]) -> dict[str, Box]:
-    """Route what the daemon sends back: pong, style names, errors and notes for this device's voice."""
+    """Route what the daemon sends back: pong, style names, errors, and this voice's notes and state."""
     p.section(2)
-    route = p.obj(f"route {PREFIX}/pong {PREFIX}/styles {PREFIX}/error {PREFIX}/1/note")
-    note_address = p.obj(f"sprintf symout {PREFIX}/%ld/note")
+    route = p.obj(f"route {PREFIX}/pong {PREFIX}/styles {PREFIX}/error {PREFIX}/1/note {PREFIX}/1/state")
     p.connect(udpreceive, 0, route)
-    p.chain(p.obj(f"r {VOICE}"), note_address)
-    p.connect(note_address, 0, route, 4)
+    voice = p.obj("t i i")
+    p.connect(p.obj(f"r {VOICE}"), 0, voice)
+    p.connect(voice, 1, p.obj(f"sprintf symout {PREFIX}/%ld/note"))
+    p.connect(p.boxes[-1], 0, route, 4)  # route's inlet n replaces its n-th argument
+    p.connect(voice, 0, p.obj(f"sprintf symout {PREFIX}/%ld/state"))
+    p.connect(p.boxes[-1], 0, route, 5)
     p.connect(route, 0, connection["pong"])
     show_error = p.obj("prepend set error:")
     p.connect(route, 2, show_error)
     p.connect(show_error, 0, connection["error"])
-    styles = p.obj("t b a a")
+    styles = p.obj("t b l l")
     p.connect(route, 1, styles)
-    notes = p.obj("t l")
+    notes = p.obj("t l l")
     p.connect(route, 3, notes)
-    return {"styles": styles, "notes": notes}
+    return {"styles": styles, "notes": notes, "state": route}
 
 
 def add_voice(p: Patch) -> None:
@@ -232,7 +285,9 @@ def add_voice(p: Patch) -> None:
     voice = control(p, "live.numbox", Param("Voice", "Voice", INT, 1, 16, 1), (198, 6, 48, 15))
     change = p.obj("t b i b")
     p.connect(voice, 0, change)
-    stop_old = voice_address(p, "play", "0", as_message=True)
+    stop_old = p.msg(f"{PREFIX}/1/play 0")
+    p.chain(p.obj(f"r {VOICE}"), p.obj(f"sprintf set {PREFIX}/%ld/play 0"), stop_old)
+    p.connect(stop_old, 0, osc_out(p))
     p.connect(change, 2, stop_old)
     p.connect(change, 1, p.obj(f"s {VOICE}"))
     p.connect(change, 0, p.obj(f"s {RESEND}"))
@@ -242,31 +297,34 @@ def add_voice(p: Patch) -> None:
     fan = p.obj("t i i")
     p.connect(channel, 0, fan)
     p.connect(fan, 1, p.obj(f"s {CHANNEL}"))
-    p.connect(fan, 0, stored(p, "i", "channel"))
+    p.connect(fan, 0, stored(p, "i", "channel", 1))
 
     label(p, "Oct", (156, 46, 40, 18))
     octave = control(p, "live.numbox", Param("Octave", "Oct", INT, -4, 4, 0), (198, 46, 48, 15))
-    p.connect(octave, 0, stored(p, "i", "octave"))
+    p.connect(octave, 0, stored(p, "i", "octave", 0))
 
     label(p, "Vel", (156, 66, 40, 18))
     velocity = control(p, "live.numbox", Param("Velocity", "Vel", INT, 1, 127, 100), (198, 66, 48, 15))
-    p.connect(velocity, 0, stored(p, "i", "velocity"))
+    p.connect(velocity, 0, stored(p, "i", "velocity", 100))
 
-    play = switch(p, "Play", "Play", (156, 90, 90, 18), "Play", "Playing")
+    play = switch(p, onoff("Play", "Play"), (156, 90, 90, 18), "Play", "Playing")
     both = p.obj("pak 0 0")
     p.connect(play, 0, both)
     p.connect(p.obj(f"r {PLAYING}"), 0, both, 1)
-    p.chain(both, p.obj("expr $i1 && $i2"), p.obj("change"), stored(p, "i", "play"))
+    p.chain(both, p.obj("expr $i1 && $i2"), p.obj("change"), stored(p, "i", "play", 0))
 
-    hold = switch(p, "Hold", "Hold", (156, 112, 90, 18), "Hold", "Holding")
-    p.connect(hold, 0, stored(p, "i", "hold"))
+    hold = switch(p, onoff("Hold", "Hold"), (156, 112, 90, 18), "Hold", "Holding")
+    p.connect(hold, 0, stored(p, "i", "hold", 0))
 
-    reseed = switch(p, "Reseed", "Reseed", (156, 134, 90, 18), "Reseed", "Reseed", button=True)
+    reseed = switch(p, onoff("Reseed", "Reseed"), (156, 134, 90, 18), "Reseed", "Reseed", button=True)
     p.chain(reseed, p.obj("sel 1"), voice_address(p, "reseed", as_message=True))
 
 
 def add_style(p: Patch, styles: Box) -> None:
-    """Style A and B menus filled from the daemon's style list, and a blend between them sent as /mix."""
+    """Style A and B menus filled from the daemon's style list, and a blend between them sent as /mix.
+
+    Only /mix is sent (one weight per style): a separate /style would race the /mix on a resend.
+    """
     p.section(4)
     label(p, "Style A", (256, 6, 60, 18))
     menu_a = control(p, "live.menu", Param("Style A", "Style A", ENUM, 0, 15, 0, tuple(PLACEHOLDER_STYLES)),
@@ -276,119 +334,204 @@ def add_style(p: Patch, styles: Box) -> None:
                      (256, 64, 140, 16))
     blend = control(p, "live.dial", Param("Blend", "Blend", FLOAT, 0.0, 1.0, 0.0), (256, 90, 56, 48))
 
-    names = p.obj("zl reg")
+    # the names are kept for their count; no /mix is sent before the daemon has named its styles
+    names = p.obj("zl.reg")
+    named = p.obj("gate 1 0")
     fill = p.obj("prepend _parameter_range")
+    both_menus = p.obj("t l l")
+    arrived = p.obj("t b b")
     p.connect(styles, 2, names, 1)
     p.connect(styles, 1, fill)
-    p.connect(fill, 0, menu_a)
-    p.connect(fill, 0, menu_b)
-    p.connect(styles, 0, p.obj(f"s {MIX_BANG}"))
+    p.connect(fill, 0, both_menus)
+    p.connect(both_menus, 1, menu_b)
+    p.connect(both_menus, 0, menu_a)
+    p.connect(styles, 0, arrived)
+    p.connect(arrived, 1, p.msg("1"))
+    p.connect(p.boxes[-1], 0, named)
+    p.connect(arrived, 0, p.obj(f"s {MIX_BANG}"))
 
-    # weight of style index $i1: (1 - blend) for style A ($i2), blend for style B ($i3)
-    weight = p.obj("expr ($i1 == $i2) * (1. - $f4) + ($i1 == $i3) * $f4")
-    on_a = p.obj("t b i i")
-    p.connect(menu_a, 0, on_a)
-    p.connect(on_a, 2, stored(p, "i", "style"))
-    p.connect(on_a, 1, weight, 1)
-    p.connect(on_a, 0, p.obj(f"s {MIX_BANG}"))
-    on_b = p.obj("t b i")
-    p.connect(menu_b, 0, on_b)
-    p.connect(on_b, 1, weight, 2)
-    p.connect(on_b, 0, p.obj(f"s {MIX_BANG}"))
+    # weight of style index $i1 (counted from 1 by uzi): (1 - blend) for style A ($i2), blend for style B ($i3)
+    weight = p.obj("expr ($i1 - 1 == $i2) * (1. - $f4) + ($i1 - 1 == $i3) * $f4")
+    for menu, inlet in ((menu_a, 1), (menu_b, 2)):
+        on_menu = p.obj("t b i")
+        p.connect(menu, 0, on_menu)
+        p.connect(on_menu, 1, weight, inlet)
+        p.connect(on_menu, 0, p.obj(f"s {MIX_BANG}"))
     on_blend = p.obj("t b f")
     p.connect(blend, 0, on_blend)
     p.connect(on_blend, 1, weight, 3)
     p.connect(on_blend, 0, p.obj(f"s {MIX_BANG}"))
 
-    # one weight per style: number the style names, weigh each index, group the weights, send
+    # one weight per style: count the style names, weigh each index, group the weights, send
     p.section(5)
     order = p.obj("t b l b")
-    p.chain(p.obj(f"r {MIX_BANG}"), names, order)
-    p.connect(p.obj(f"r {RESEND}"), 0, names)
+    p.connect(p.obj(f"r {MIX_BANG}"), 0, named, 1)
+    p.connect(p.obj(f"r {RESEND}"), 0, named, 1)
+    p.chain(named, names, order)
     clear = p.msg("zlclear")
-    group = p.obj("zl group 64")
-    number = p.obj("listfunnel")
-    index = p.obj("zl slice 1")
-    as_float = p.obj("f")
+    group = p.obj("zl.group 64")
+    count = p.obj("zl.len")
+    each = p.obj("uzi")
     p.connect(order, 2, clear)
     p.connect(clear, 0, group)
-    p.connect(order, 1, number)
-    p.chain(number, index, weight, as_float, group)
+    p.connect(order, 1, count)
+    p.connect(count, 0, each)
+    p.connect(each, 2, weight)
+    p.connect(weight, 0, group)
     p.connect(order, 0, group)
     p.connect(group, 0, voice_address(p, "mix"))
 
 
 def add_generation(p: Patch) -> None:
-    """Temperature, variation and density dials."""
+    """Temperature, variation, density and scale-lock dials."""
     p.section(6)
     dials = (
-        ("Temperature", "Temp", 0.1, 2.0, 1.0, 410.0),
-        ("Variation", "Var", 0.0, 1.0, 0.3, 470.0),
-        ("Density", "Dens", -1.0, 1.0, 0.0, 530.0),
+        ("Temperature", "Temp", 0.1, 2.0, 1.0, (410.0, 6.0)),
+        ("Variation", "Var", 0.0, 1.0, 0.3, (470.0, 6.0)),
+        ("Density", "Dens", -1.0, 1.0, 0.0, (530.0, 6.0)),
+        ("Lock", "Lock", 0.0, 1.0, DEFAULT_LOCK, (410.0, 60.0)),
     )
-    for longname, shortname, low, high, initial, x in dials:
-        dial = control(p, "live.dial", Param(longname, shortname, FLOAT, low, high, initial), (x, 6, 56, 48))
-        p.connect(dial, 0, stored(p, "f", longname.lower()))
+    for longname, shortname, low, high, initial, (x, y) in dials:
+        dial = control(p, "live.dial", Param(longname, shortname, FLOAT, low, high, initial), (x, y, 56, 48))
+        p.connect(dial, 0, stored(p, "f", longname.lower(), initial))
+
+
+def add_key(p: Patch) -> None:
+    """The song's key from Live (``/stylevae/key``) and the voice's key: Live's, or its own menus.
+
+    Live 12 reports the song's root and scale (``root_note``, ``scale_intervals``); the device sends them
+    as ``/stylevae/key root intervals…`` on load and on every change. With "Follow Live's key" on and a key
+    from Live, the voice follows the song (``/stylevae/<v>/key`` without arguments); otherwise — the
+    switch off, or a Live without song scales (Live 11), which never reports one — the voice plays the
+    key of the device's own Key and Scale menus.
+    """
+    p.section(9)
+    label(p, "Key", (470, 60, 120, 16))
+    follow = switch(p, onoff("Follow Key", "Follow", 1), (470, 78, 120, 18), "Own key", "Live's key")
+    root_menu = control(p, "live.menu", Param("Key", "Key", ENUM, 0, 11, 0, PITCH_NAMES), (470, 100, 40, 16))
+    scale_menu = control(p, "live.menu", Param("Scale", "Scale", ENUM, 0, len(SCALE_NAMES) - 1, 0, SCALE_NAMES),
+                         (514, 100, 76, 16))
+
+    # the song's key: intervals stored, the root prepended, sent whenever either changes (once Live has one)
+    intervals = p.obj("zl.reg")
+    with_root = p.obj("prepend 0")
+    known = p.obj("gate 1 0")
+    p.chain(intervals, with_root, p.obj(f"prepend {PREFIX}/key"), osc_out(p))
+    on_root = p.obj("t b i")
+    p.connect(p.obj(f"r {LIVE_ROOT}"), 0, on_root)
+    p.connect(on_root, 1, p.msg("set $1"))
+    p.connect(p.boxes[-1], 0, with_root)
+    p.connect(on_root, 0, known, 1)
+    p.connect(p.obj(f"r {RESEND}"), 0, known, 1)
+    p.connect(known, 0, intervals)
+    on_scale = p.obj("t b l")
+    p.connect(p.obj(f"r {LIVE_SCALE}"), 0, on_scale)
+    p.connect(on_scale, 1, intervals)
+    now_known = p.obj("t i i")
+    p.connect(on_scale, 0, p.msg("1"))
+    p.connect(p.boxes[-1], 0, now_known)
+    p.connect(now_known, 1, known)
+
+    # follow the song only with the switch on and a key from Live
+    decide = p.obj("pak 0 0")
+    p.connect(follow, 0, decide)
+    p.connect(now_known, 0, decide, 1)
+    use_song = p.obj("i 0")
+    on_decision = p.obj("t b i")
+    p.chain(decide, p.obj("expr $i1 && $i2"), on_decision)
+    p.connect(on_decision, 1, use_song, 1)
+    p.connect(on_decision, 0, p.obj(f"s {VOICE_KEY}"))
+    p.connect(p.obj(f"r {VOICE_KEY}"), 0, use_song)
+    p.connect(p.obj(f"r {RESEND}"), 0, use_song)
+    which = p.obj("sel 1 0")
+    p.connect(use_song, 0, which)
+    p.connect(which, 0, voice_address(p, "key", as_message=True))
+
+    own_root = p.obj("i 0")
+    own_key = p.obj(f"pack 0 {SCALE_NAMES[0]}")
+    p.connect(which, 1, own_root)
+    p.chain(own_root, own_key, voice_address(p, "key"))
+    on_root_menu = p.obj("t b i")
+    p.connect(root_menu, 0, on_root_menu)
+    p.connect(on_root_menu, 1, own_root, 1)
+    p.connect(on_root_menu, 0, p.obj(f"s {VOICE_KEY}"))
+    on_scale_menu = p.obj("t b i")
+    p.connect(scale_menu, 0, on_scale_menu)
+    p.connect(on_scale_menu, 1, p.obj("zl.lookup " + " ".join(SCALE_NAMES)))
+    p.connect(p.boxes[-1], 0, own_key, 1)
+    p.connect(on_scale_menu, 0, p.obj(f"s {VOICE_KEY}"))
 
 
 def add_transport(p: Patch, ping_metro: Box) -> None:
-    """Tempo, play state and beat position to the daemon: on every change and on every beat.
+    """Tempo, play state and song position to the daemon at once on change and every 16th while playing.
 
-    The Live API is used only after ``live.thisdevice`` says the device is ready.
+    The Live API is used only after ``live.thisdevice`` says the device is ready. The song is observed
+    through one trigger, tempo first, so the first transport message already carries Live's tempo.
     """
     p.section(7)
     ready = p.obj("live.thisdevice")
     init = p.obj("t b b b")
     find_song = p.msg("path live_set")
     path = p.obj("live.path")
+    observe = p.obj("t l l l l")
     tempo = p.obj("live.observer @property tempo")
+    root = p.obj("live.observer @property root_note")
+    scale = p.obj("live.observer @property scale_intervals")
     playing = p.obj("live.observer @property is_playing")
-    beats = p.obj("metro 4n @quantize 4n")
-    start_beats = p.msg("1")
-    start_ping = p.msg("1")
+    ticks = p.obj(f"metro {TICK} @quantize {TICK}")
     p.connect(ready, 0, init)
     p.connect(init, 2, find_song)
     p.connect(find_song, 0, path)
-    p.connect(path, 0, tempo, 1)
-    p.connect(path, 0, playing, 1)
-    p.connect(init, 1, start_beats)
-    p.connect(start_beats, 0, beats)
-    p.connect(init, 0, start_ping)
-    p.connect(start_ping, 0, ping_metro)
+    p.connect(path, 0, observe)
+    for outlet, observer in enumerate((playing, scale, root, tempo)):  # right to left: tempo first
+        p.connect(observe, outlet, observer, 1)
+    p.connect(root, 0, p.obj(f"s {LIVE_ROOT}"))
+    p.connect(scale, 0, p.obj(f"s {LIVE_SCALE}"))
+    p.connect(init, 1, p.msg("1"))
+    p.connect(p.boxes[-1], 0, ticks)
+    p.connect(init, 0, p.msg("1"))
+    p.connect(p.boxes[-1], 0, ping_metro)
 
-    message = p.obj("pack 0. 0 0.")
+    message = p.obj(f"pack 0. 0 {DEFAULT_BPM!r}")
     p.chain(message, p.obj(f"prepend {PREFIX}/transport"), osc_out(p))
     on_tempo = p.obj("t f f")
     p.connect(tempo, 0, on_tempo)
     p.connect(on_tempo, 1, message, 2)
-    p.chain(on_tempo, p.obj("f"), p.obj(f"prepend {PREFIX}/tempo"), osc_out(p))
+    p.chain(on_tempo, p.obj(f"prepend {PREFIX}/tempo"), osc_out(p))
     on_play = p.obj("t b i i")
     p.connect(playing, 0, on_play)
     p.connect(on_play, 2, message, 1)
     p.connect(on_play, 1, p.obj(f"s {PLAYING}"))
     p.connect(on_play, 0, p.obj(f"s {BEAT_NOW}"))
-    p.connect(beats, 0, p.obj(f"s {BEAT_NOW}"))
+    p.connect(ticks, 0, p.obj(f"s {BEAT_NOW}"))
 
     now = p.obj("t b b")
     clock = p.obj("transport")
-    to_beats = p.obj(f"/ {TICKS_PER_BEAT}")
+    to_beats = p.obj(f"/ {TICKS_PER_BEAT!r}")
     position = p.obj("f")
+    fan = p.obj("t f f")
     p.chain(p.obj(f"r {BEAT_NOW}"), now)
     p.connect(now, 1, clock)
     p.connect(clock, 7, to_beats)
     p.connect(to_beats, 0, position, 1)
     p.connect(now, 0, position)
-    p.connect(position, 0, message)
+    p.connect(position, 0, fan)
+    p.connect(fan, 1, p.obj(f"s {PLAYHEAD}"))
+    p.connect(fan, 0, message)
 
 
 def add_note_output(p: Patch, notes: Box) -> None:
     """Optionally play the daemon's /stylevae/<v>/note messages into this track through ``midiout``.
 
-    A note arrives when the decoder ends it, so its start may already be past: it is delayed until
-    its start beat, or played at once for what is left of it. Incoming MIDI passes through.
+    A note arrives when the decoder ends it, so its start may already be past. Each note's pitch goes
+    through two ``pipe``s: one delays the note-on until its start beat (at once if that has passed),
+    the other the note-off until its end (at least a millisecond after the note-on). Stopping Live or
+    switching the option off drops pending note-ons and sends every pending note-off at once; MIDI
+    coming into the device passes through.
     """
     p.section(8)
-    enable = switch(p, "Note Output", "Notes", (256, 146, 140, 18), "Notes to MIDI port", "Notes to this track")
+    enable = switch(p, onoff("Note Output", "Notes"), (256, 146, 140, 18), "Notes to MIDI port",
+                    "Notes to this track")
     gate = p.obj("gate 1")
     on_enable = p.obj("t i i")
     p.connect(enable, 0, on_enable)
@@ -397,62 +540,123 @@ def add_note_output(p: Patch, notes: Box) -> None:
 
     arrive = p.obj("t l b")
     clock = p.obj("transport")
-    to_beats = p.obj(f"/ {TICKS_PER_BEAT}")
-    fields = p.obj("unpack 0 0 0. 0.")
-    end = p.obj("+ 0.")
-    start = p.obj("maximum 0.")
-    split = p.obj("t f f")
-    beat_split = p.obj("t f f")
-    wait = p.obj("expr ($f1 - $f2) * 60000. / $f3")
-    duration = p.obj("expr ($f2 - $f1) * 60000. / $f3")
-    at_least = p.obj("maximum 1.")
-    delay = p.obj("pipe 0 0 0. 0")
-    notes = p.obj("makenote 100 250")
-    pair = p.obj("pack 0 0")
+    to_beats = p.obj(f"/ {TICKS_PER_BEAT!r}")
+    now = p.obj("t f f")
+    bpm = p.obj("t f f")
+    fields = p.obj("unpack i i f f")
+    start = p.obj("t f f")
+    on_ms = p.obj("expr max($f1 - $f2\\, 0.) * 60000. / $f3")
+    off_ms = p.obj("expr max(($f1 + $f4 - $f2) * 60000. / $f3\\, max($f1 - $f2\\, 0.) * 60000. / $f3 + 1.)")
+    pitch = p.obj("t i i")
+    note_on = p.obj("pipe 0")
+    note_off = p.obj("pipe 0")
+    on_pair = p.obj("pack 0 0")
+    off_pair = p.obj("pack 0 0")
     midi = p.obj("midiformat")
     out = p.obj("midiout")
 
     p.connect(gate, 0, arrive)
     p.connect(arrive, 1, clock)
     p.connect(clock, 7, to_beats)
-    p.connect(to_beats, 0, start, 1)
-    p.connect(to_beats, 0, wait, 1)
-    p.connect(clock, 4, wait, 2)
-    p.connect(clock, 4, duration, 2)
+    p.connect(to_beats, 0, now)
+    p.connect(now, 1, off_ms, 1)
+    p.connect(now, 0, on_ms, 1)
+    p.connect(clock, 4, bpm)
+    p.connect(bpm, 1, off_ms, 2)
+    p.connect(bpm, 0, on_ms, 2)
     p.connect(arrive, 0, fields)
-    p.connect(fields, 3, end, 1)
-    p.connect(fields, 2, beat_split)
-    p.connect(beat_split, 1, end)
-    p.connect(end, 0, duration, 1)
-    p.connect(beat_split, 0, start)
-    p.connect(start, 0, split)
-    p.connect(split, 1, wait)
-    p.connect(wait, 0, delay, 3)
-    p.connect(split, 0, duration)
-    p.connect(duration, 0, at_least)
-    p.connect(at_least, 0, delay, 2)
-    p.connect(fields, 1, delay, 1)
-    p.connect(fields, 0, delay)
-    p.connect(delay, 2, notes, 2)
-    p.connect(delay, 1, notes, 1)
-    p.connect(delay, 0, notes)
-    p.connect(notes, 1, pair, 1)
-    p.connect(notes, 0, pair)
-    p.connect(pair, 0, midi)
+    p.connect(fields, 3, off_ms, 3)
+    p.connect(fields, 2, start)
+    p.connect(start, 1, off_ms)
+    p.connect(start, 0, on_ms)
+    p.connect(off_ms, 0, note_off, 1)
+    p.connect(on_ms, 0, note_on, 1)
+    p.connect(fields, 1, on_pair, 1)
+    p.connect(fields, 0, pitch)
+    p.connect(pitch, 1, note_off)
+    p.connect(pitch, 0, note_on)
+    p.connect(note_on, 0, on_pair)
+    p.connect(note_off, 0, off_pair)
+    p.connect(on_pair, 0, midi)
+    p.connect(off_pair, 0, midi)
     p.connect(p.obj(f"r {CHANNEL}"), 0, midi, 6)
     p.connect(midi, 0, out)
     p.chain(p.obj("midiin"), out)
 
-    # every note-on gets its note-off: flush on stop and when note output is switched off
+    # every note-on gets its note-off: on stop and when note output is switched off
     flush = p.obj("t b b")
     p.chain(p.obj(f"r {PLAYING}"), p.obj("sel 0"), flush)
-    off = p.obj("sel 0")
-    p.connect(on_enable, 0, off)
-    p.connect(off, 0, flush)
+    p.connect(on_enable, 0, p.obj("sel 0"))
+    p.connect(p.boxes[-1], 0, flush)
     p.connect(flush, 1, p.msg("clear"))
-    p.connect(p.boxes[-1], 0, delay)
-    p.connect(flush, 0, p.msg("stop"))
-    p.connect(p.boxes[-1], 0, notes)
+    p.connect(p.boxes[-1], 0, note_on)
+    p.connect(flush, 0, p.msg("flush"))
+    p.connect(p.boxes[-1], 0, note_off)
+
+
+def add_live_view(p: Patch, notes: Box, state: Box) -> None:
+    """What the voice plays, in the strip: a piano roll of the last two bars, its key and its style mix.
+
+    Each note from the daemon fills its cells (its start column and one per 16th of its length) in the
+    row of its pitch; the column a beat ahead of the playhead is cleared as the song plays, so the roll
+    always shows the last bars. The key and the style mix come from the voice's state reply.
+    """
+    p.section(10)
+    label(p, "Now playing", (600, 2, 130, 14), fontsize=9.0)
+    roll = p.add("matrixctrl", presentation=1, presentation_rect=[600, 16, 128, 108], columns=ROLL_STEPS,
+                 rows=ROLL_ROWS, ignoreclick=1, varname="now_roll")
+    mix = p.add("multislider", presentation=1, presentation_rect=[734, 16, 60, 108], size=7,
+                setminmax=[0.0, 1.0], ignoreclick=1, varname="now_mix", parameter_enable=0)
+    key_text = label(p, "", (600, 128, 194, 16), varname="now_key", fontsize=9.0)
+    style_text = label(p, "", (600, 146, 194, 16), varname="now_style", fontsize=9.0)
+
+    fields = p.obj("unpack i i f f")
+    p.connect(notes, 1, fields)
+    length = p.obj("expr max(1\\, int($f1 * 4. + 0.5))")
+    first = p.obj("expr int($f1 * 4. + 0.5)")
+    pitch = p.obj("t b i")
+    row = p.obj(f"expr min(max({ROLL_TOP} - $i1\\, 0)\\, {ROLL_ROWS - 1})")
+    cells = p.obj("uzi")
+    column = p.obj(f"expr ($i1 + $i2 - 1) % {ROLL_STEPS}")
+    cell = p.obj("pack 0 0 1")
+    p.connect(fields, 3, length)
+    p.connect(length, 0, cells, 1)
+    p.connect(fields, 2, first)
+    p.connect(first, 0, column, 1)
+    p.connect(fields, 0, pitch)
+    p.connect(pitch, 1, row)
+    p.connect(row, 0, cell, 1)
+    p.connect(pitch, 0, cells)
+    p.connect(cells, 2, column)
+    p.connect(column, 0, cell)
+    p.connect(cell, 0, roll)
+
+    ahead = p.obj(f"expr (int($f1 * 4.) + {ROLL_AHEAD}) % {ROLL_STEPS}")
+    wipe = p.msg(" ".join(f"$1 {r} 0" for r in range(ROLL_ROWS)))
+    p.chain(p.obj(f"r {PLAYHEAD}"), ahead, wipe, roll)
+    p.chain(p.obj(f"r {PLAYING}"), p.obj("sel 1"), p.msg("clear"), roll)
+
+    # state: play style temperature variation density channel octave velocity hold root scale lock own_key weights…
+    parts = p.obj("zl.slice 13")
+    p.connect(state, 4, parts)
+    weights = p.obj("t l l")
+    p.connect(parts, 1, weights)
+    p.connect(weights, 1, p.obj("zl.len"))
+    p.connect(p.boxes[-1], 0, p.obj("prepend size"))
+    p.connect(p.boxes[-1], 0, mix)
+    p.connect(weights, 0, p.obj("prepend set"))
+    p.connect(p.boxes[-1], 0, mix)
+    settings = p.obj("unpack i s f f f i i i i i s f i")
+    p.connect(parts, 0, settings)
+    key = p.obj("sprintf set key: %s %s (%s)")
+    p.connect(settings, 12, p.obj("zl.lookup song own"))
+    p.connect(p.boxes[-1], 0, key, 2)
+    p.connect(settings, 10, key, 1)
+    p.connect(settings, 9, p.obj("zl.lookup " + " ".join(PITCH_NAMES)))
+    p.connect(p.boxes[-1], 0, key)
+    p.connect(key, 0, key_text)
+    p.connect(settings, 1, p.obj("prepend set style:"))
+    p.connect(p.boxes[-1], 0, style_text)
 
 
 def build_device() -> Patch:
@@ -464,9 +668,23 @@ def build_device() -> Patch:
     add_voice(p)
     add_style(p, replies["styles"])
     add_generation(p)
+    add_key(p)
     add_transport(p, connection["metro"])
     add_note_output(p, replies["notes"])
+    add_live_view(p, replies["notes"], replies["state"])
     return p
+
+
+def parameters(p: Patch) -> dict:
+    """The patcher's parameter registry, as Max writes it for every device with ``live.*`` parameters."""
+    registry: dict = {}
+    for box in p.boxes:
+        valueof = box.attrs.get("saved_attribute_attributes", {}).get("valueof")
+        if valueof:
+            registry[box.id] = [valueof["parameter_longname"], valueof["parameter_shortname"], 0]
+    registry["parameterbanks"] = {"0": {"index": 0, "name": "", "parameters": ["-"] * 8}}
+    registry["inherited_shortname"] = 1
+    return registry
 
 
 def patcher(p: Patch) -> dict:
@@ -474,9 +692,10 @@ def patcher(p: Patch) -> dict:
     return {
         "patcher": {
             "fileversion": 1,
-            "appversion": {"major": 8, "minor": 6, "revision": 0, "architecture": "x64", "modernui": 1},
+            "appversion": {"major": 8, "minor": 6, "revision": 5, "architecture": "x64", "modernui": 1},
             "classnamespace": "box",
-            "rect": [100.0, 100.0, 2400.0, 900.0],
+            "rect": [100.0, 100.0, 2900.0, 900.0],
+            "openrect": [0.0, 0.0, DEVICE_WIDTH, DEVICE_HEIGHT],
             "openinpresentation": 1,
             "default_fontsize": 10.0,
             "default_fontname": "Arial Bold",
@@ -485,6 +704,7 @@ def patcher(p: Patch) -> dict:
             "description": "StyleVAE Bridge: plays the style-morphing melody daemon from Live.",
             "boxes": p.boxes_json(),
             "lines": p.lines_json(),
+            "parameters": parameters(p),
             "dependency_cache": [],
             "latency": 0,
             "is_mpe": 0,

@@ -8,6 +8,7 @@ them and names the file and the mismatch in a one-line error.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from model import continuation
+from model.continuation import Continuation
 from model.keys import Key, make_key
 from model.tokens import Vocabulary
 from model.vae import ModelConfig, StyleVAE
@@ -25,6 +28,9 @@ VERSION = 1
 WEIGHTS = "weights.safetensors"
 CONFIG = "config.json"
 DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "default"
+
+
+log = logging.getLogger("stylevae.model")
 
 
 class CheckpointError(Exception):
@@ -38,6 +44,11 @@ class Checkpoint:
     styles: list[str]
     meta: dict[str, Any]  # training config, data provenance, metrics
     path: Path | None = None
+    continuation: Continuation | None = None  # the phrase-to-phrase latents beside the weights, if fitted
+
+    def __post_init__(self) -> None:
+        if self.continuation is None:
+            self.continuation = Continuation(self.model.config.z_content)
 
     @property
     def steps(self) -> int:
@@ -64,7 +75,10 @@ def save(checkpoint: Checkpoint, folder: Path) -> None:
     (folder / CONFIG).write_text(json.dumps(config, indent=1))
 
 
-def load(folder: Path, device: str | torch.device = "cpu", expect_vocab: Vocabulary | None = None) -> Checkpoint:
+def load(
+    folder: Path, device: str | torch.device = "cpu", expect_vocab: Vocabulary | None = None, warn: bool = True
+) -> Checkpoint:
+    """A checkpoint, checked; ``warn``: say in one log line what a checkpoint from an earlier version lacks."""
     folder = Path(folder)
     config_path, weights_path = folder / CONFIG, folder / WEIGHTS
     if not folder.is_dir():
@@ -120,4 +134,15 @@ def load(folder: Path, device: str | torch.device = "cpu", expect_vocab: Vocabul
     model.load_state_dict(state)
     model.to(device).eval()
     meta = {k: v for k, v in config.items() if k not in ("format", "version", "model", "vocab", "styles")}
-    return Checkpoint(model, vocab, styles, meta, folder)
+    try:
+        latents = continuation.load(folder, model_config.z_content)
+    except ValueError as exc:
+        raise CheckpointError(str(exc)) from None
+    lacks = [what for what, missing in (
+        ("keys (it plays in absolute pitch; a key only sets its scale lock)", not model_config.key_relative),
+        (f"phrase continuation (no {continuation.LATENTS}: lines start from N(0, I) and walk at random)",
+         not latents.learned),
+    ) if missing]
+    if lacks and warn:
+        log.warning("%s: a checkpoint from before %s", folder, " and ".join(lacks))
+    return Checkpoint(model, vocab, styles, meta, folder, latents)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 from pathlib import Path
 
-from model import data_report, dataset
+from model import data_report, dataset, playing
+from model.errors import UserError
+from model.keys import SCALES, ScaleError
 from model.melody import PhraseRules
 from model.midi_io import MidiReadError
 from model.tokens import Vocabulary
 
 DEFAULT_DATA = Path("data/default")
 DEFAULT_EVAL_OUT = Path("runs/eval")
-
-
-class UserError(Exception):
-    """An error the user can fix; printed as one line, no traceback."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -117,6 +116,15 @@ def add_sample(sub: argparse._SubParsersAction) -> None:
     sa.add_argument("--count", type=int, default=4, help="files to write (default: %(default)s)")
     sa.add_argument("--temperature", type=float, help=f"sampling temperature > 0 (default: "
                     f"{sample.SAMPLE_TEMPERATURE}, with --restyle {sample.RESTYLE_TEMPERATURE})")
+    sa.add_argument("--key", help="tonic: a note name (C, F#, Bb) or 0..11 (default: the style's most common key)")
+    sa.add_argument("--scale", default=None, help=f"with --key: a scale name ({', '.join(SCALES)}) or intervals "
+                    "like 0,2,3,5,7,9,10 (default: the style's mode)")
+    sa.add_argument("--lock", type=float, default=playing.LOCK,
+                    help="scale lock 0..1: 1 only in-scale notes (default: %(default)s)")
+    sa.add_argument("--phrases", type=int, default=1, help="phrases chained in each file, as a daemon voice plays "
+                    "them (default: %(default)s)")
+    sa.add_argument("--variation", type=float, default=playing.VARIATION,
+                    help="how far the line moves at each phrase border, 0..1 (default: %(default)s)")
     sa.add_argument("--seed", type=int, help="for reproducible output (default: fresh randomness)")
     sa.add_argument("--bpm", type=float, default=120.0, help="tempo written to the files (default: %(default)s)")
     sa.add_argument("--out", type=Path, default=Path("samples"), help="output folder (default: %(default)s)")
@@ -153,12 +161,13 @@ def run_data(args: argparse.Namespace) -> None:
 def run_train(args: argparse.Namespace) -> None:
     from model import checkpoint, train
 
+    started = time.perf_counter()
     try:
         config = train.config_from_args(args)
         best = train.train(config, resume=args.resume)
     except (ValueError, dataset.DataError, checkpoint.CheckpointError) as exc:
         raise UserError(str(exc)) from None
-    print(f"best checkpoint: {best}")
+    print(f"best checkpoint: {best} (training took {(time.perf_counter() - started) / 60:.0f} min)")
 
 
 def run_eval(args: argparse.Namespace) -> None:
@@ -220,16 +229,44 @@ def run_sample(args: argparse.Namespace) -> None:
         raise UserError(f"--count must be at least 1, got {args.count}")
     if not math.isfinite(args.bpm) or not 20 <= args.bpm <= 400:
         raise UserError(f"--bpm must be between 20 and 400, got {args.bpm}")
+    if not 1 <= args.phrases <= 64:
+        raise UserError(f"--phrases must be between 1 and 64, got {args.phrases}")
+    if not 0 <= args.variation <= 1:
+        raise UserError(f"--variation must be between 0 and 1, got {args.variation}")
     try:
+        key = _key(args.key, args.scale, ckpt, args.style)
         source = sample.midi_phrases(args.restyle, ckpt.steps, ckpt.vocab) if args.restyle else None
-        tokens = sample.generate_tokens(ckpt, args.style, args.count, args.temperature, args.seed, source)
-    except (GenerationError, MidiReadError) as exc:
+        tokens = sample.generate_tokens(ckpt, args.style, args.count, args.temperature, args.seed, source, key,
+                                        args.lock, args.phrases, args.variation)
+    except (GenerationError, MidiReadError, ScaleError) as exc:
         raise UserError(str(exc)) from None
     stem = sample.file_stem(args.style)
     if args.restyle:
         stem = f"{args.restyle.stem}_as_{stem}"
     for path in sample.write_files(tokens, ckpt.vocab, args.out, stem, args.bpm):
         print(path)
+
+
+def _key(tonic: str | None, scale: str | None, ckpt, style: str):
+    """The key of --key/--scale; None (the style's own) without --key."""
+    from model.keys import make_key, parse_tonic
+
+    if tonic is None:
+        if scale is not None:
+            raise UserError("--scale needs --key (the tonic), e.g. --key D --scale dorian")
+        return None
+    root = parse_tonic(tonic)
+    if scale is None:
+        heaviest = max(style.split(","), key=lambda item: float(item.split(":")[1]) if ":" in item else 1.0)
+        name = heaviest.split(":")[0].strip()
+        scale = ckpt.style_key(ckpt.styles.index(name)).name if name in ckpt.styles else "major"
+    if "," in scale or scale.strip().isdigit():
+        try:
+            intervals = [int(v) for v in scale.split(",")]
+        except ValueError:
+            raise ScaleError(f"cannot read the intervals {scale!r}: write numbers 0..11 (0,2,3,7)") from None
+        return make_key(root, intervals)
+    return make_key(root, scale)
 
 
 def _load(folder: Path) -> dataset.PhraseSet:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from model.dataset import SPLITS, PhraseSet
+from model.keys import PITCH_NAMES, SCALES, mode_family
 from model.tokens import FIRST_PITCH_TOKEN, STEPS_PER_BAR
+
+MINOR_FAMILY = {name for name, intervals in SCALES.items() if mode_family(intervals) == "minor"}
 
 
 def style_stats(data: PhraseSet) -> list[dict]:
@@ -29,11 +33,18 @@ def style_stats(data: PhraseSet) -> list[dict]:
             "notes_per_bar": round(float(onsets.sum() / (len(tokens) * tokens.shape[1] / STEPS_PER_BAR)), 2),
             "skipped": sum(data.manifest["skipped"].get(name, {}).values()),
         }
+        keys = Counter(_key_name(data.manifest["pieces"][p]["key"]) for p in pieces)
+        row["keys"] = dict(keys.most_common())
+        row["key_sources"] = dict(Counter(data.manifest["pieces"][p]["key"]["source"] for p in pieces))
         for split in SPLITS:
             row[f"{split}_pieces"] = sum(piece_split[p] == split for p in pieces)
             row[f"{split}_phrases"] = int(sum(piece_split[p] == split for p in data.piece[mine]))
         rows.append(row)
     return rows
+
+
+def _key_name(key: dict) -> str:
+    return f"{PITCH_NAMES[key['tonic']]} {key['mode']}"
 
 
 def render(data: PhraseSet) -> str:
@@ -45,7 +56,8 @@ def render(data: PhraseSet) -> str:
         f"Source: {data.manifest['origin']['kind']}; {len(data)} phrases of {rules['bars']} bars "
         f"({data.tokens.shape[1]} sixteenth-note steps), hop {rules['hop_bars']} bar(s); "
         f"pitch range {data.vocab.low}–{data.vocab.high}; split by piece, seed {data.manifest['seed']}. "
-        f"Built in {data.manifest['build_seconds']} s. Phrase counts are before transposition augmentation.",
+        f"Built in {data.manifest['build_seconds']} s. Phrases are stored in their pieces' own keys "
+        "(a key-relative model trains on them moved to C).",
         "",
         "| style | pieces used / seen | train phrases | valid phrases | test phrases | notes | pitch range "
         "| notes per bar |",
@@ -56,6 +68,24 @@ def render(data: PhraseSet) -> str:
             f"| {r['style']} | {r['pieces_used']} / {r['pieces_seen']} | {r['train_phrases']} | {r['valid_phrases']} "
             f"| {r['test_phrases']} | {r['notes']} | {r['pitch_min']}–{r['pitch_max']} | {r['notes_per_bar']} |"
         )
+    lines += [
+        "",
+        "## Keys",
+        "",
+        "Every piece's key (model/keys.py): a church mode the score declares is kept; a declared major or minor "
+        "key, or a bare key signature, is resolved between the signature's major and its relative minor by the "
+        "melody (its final note, else its pitch classes); a piece with neither gets a Krumhansl–Schmuckler "
+        "estimate. Pieces per key (the six most common) and where the keys came from:",
+        "",
+        "| style | most common keys (pieces) | minor-family share | from the score / signature / estimate |",
+        "|---|---|---|---|",
+    ]
+    for r in rows:
+        top = ", ".join(f"{k} {n}" for k, n in list(r["keys"].items())[:6])
+        minor = sum(n for k, n in r["keys"].items() if k.split(" ")[1] in MINOR_FAMILY) / max(1, r["pieces_used"])
+        sources = r["key_sources"]
+        lines.append(f"| {r['style']} | {top} | {minor:.2f} | {sources.get('score', 0)} / "
+                     f"{sources.get('signature', 0)} / {sources.get('estimate', 0)} |")
     lines += ["", "## Skipped pieces", ""]
     for style, reasons in sorted(data.manifest["skipped"].items()):
         top = sorted(reasons.items(), key=lambda kv: -kv[1])

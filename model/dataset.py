@@ -27,10 +27,10 @@ import numpy as np
 from tqdm import tqdm
 
 from model.corpus import DEFAULT_STYLES, PieceSource, StyleSource, corpus_root, parse_piece, piece_sources
-from model.keys import MODES, PieceKey, piece_key
+from model.keys import MODES, PieceKey, piece_key, relative_shift
 from model.melody import Phrase, PhraseRules, Skipped, piece_phrases
 from model.midi_io import MidiReadError, read_midi
-from model.tokens import Vocabulary
+from model.tokens import FIRST_PITCH_TOKEN, Vocabulary
 
 SPLITS = ("train", "valid", "test")
 CACHE_VERSION = 2
@@ -249,6 +249,53 @@ def assign_splits(pieces: list[dict], config: BuildConfig) -> None:
             n_test, n_valid = max(n_test, 1), max(n_valid, 1)
         for rank, index in enumerate(order):
             members[index]["split"] = "test" if rank < n_test else "valid" if rank < n_test + n_valid else "train"
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+
+def relative_shifts(data: PhraseSet) -> np.ndarray:
+    """Per phrase, the shift that brings its piece's tonic to C: the smallest (keys.relative_shift, −5..6
+    semitones), an octave further where that would push a note out of the vocabulary."""
+    vocab = data.vocab
+    shift = np.array([relative_shift(t) for t in range(12)])[data.tonic]
+    pitched = data.tokens >= FIRST_PITCH_TOKEN
+    low = np.where(pitched, data.tokens, vocab.size).min(axis=1).astype(np.int64)
+    high = np.where(pitched, data.tokens, 0).max(axis=1).astype(np.int64)
+    shift = np.where(high + shift >= vocab.size, shift - 12, shift)
+    return np.where(low + shift < FIRST_PITCH_TOKEN, shift + 12, shift)
+
+
+def key_relative(data: PhraseSet) -> PhraseSet:
+    """Every phrase (and the pitch before it) transposed so that its piece's tonic is C (``relative_shifts``),
+    row for row: what a key-relative model trains and is evaluated on."""
+    shift = relative_shifts(data)
+    tokens = data.tokens.astype(np.int64)
+    shifted = np.where(tokens >= FIRST_PITCH_TOKEN, tokens + shift[:, None], tokens)
+    before = np.where(data.before >= 0, data.before + shift, -1)
+    return PhraseSet(shifted.astype(np.uint8), data.style, data.piece, data.bar, np.zeros_like(data.tonic),
+                     data.mode, before, data.manifest)
+
+
+def first_tokens(before: np.ndarray, vocab: Vocabulary, start_token: int) -> np.ndarray:
+    """The decoder's first inputs: the note-on of the pitch before each phrase, the start token where none."""
+    inside = (before >= vocab.low) & (before <= vocab.high)
+    return np.where(inside, FIRST_PITCH_TOKEN + before - vocab.low, start_token)
+
+
+def style_keys(data: PhraseSet) -> dict[str, dict]:
+    """Per style, the most common key (tonic and mode) of its training pieces: a voice's key until told one."""
+    found: dict[str, dict] = {}
+    for style in data.styles:
+        counts: dict[tuple[int, str], int] = {}
+        for p in data.manifest["pieces"]:
+            if p["style"] == style and p["split"] == "train" and "key" in p:
+                key = (p["key"]["tonic"], p["key"]["mode"])
+                counts[key] = counts.get(key, 0) + 1
+        if counts:
+            (tonic, mode), _ = max(counts.items(), key=lambda item: (item[1], -item[0][0]))
+            found[style] = {"tonic": tonic, "mode": mode}
+    return found
 
 
 # --- the cache --------------------------------------------------------------------------------------

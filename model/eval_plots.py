@@ -146,3 +146,41 @@ def draw_all(
     for name, generated in generated_samples.items():
         written.append(feature_histograms(name, real_samples, generated, styles, out / f"features_{name}.png"))
     return [p for p in written if p is not None]
+
+
+def listening(
+    folder: Path, streams: dict[str, dict[int, np.ndarray]], styles: list[str], vocab, phrase_steps: int, per_style: int
+) -> list[Path]:
+    """A listening aid: the first ``per_style`` streams of each model and style as MIDI files, and one piano-roll
+    PNG per model (rows: styles) with the phrase borders marked."""
+    from model.midi_io import write_midi
+    from model.tokens import tokens_to_notes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for model_name, by_style in streams.items():
+        fig, axes = plt.subplots(len(styles), per_style, figsize=(7 * per_style, 1.6 * len(styles)), squeeze=False)
+        for s, style in enumerate(styles):
+            for k in range(per_style):
+                notes = tokens_to_notes(by_style[s][k], vocab)
+                write_midi(folder / f"{model_name}_{style}_{k + 1}.mid", notes)
+                ax = axes[s][k]
+                for n in notes:
+                    ax.add_patch(plt.Rectangle((n.start, n.pitch - 0.4), n.end - n.start, 0.8, color="tab:blue"))
+                length = len(by_style[s][k])
+                for border in range(0, length + 1, phrase_steps):
+                    ax.axvline(border, color="0.8", lw=0.6)
+                pitches = [n.pitch for n in notes] or [60]
+                ax.set_xlim(0, length)
+                ax.set_ylim(min(pitches) - 2, max(pitches) + 2)
+                ax.set_yticks([])
+                ax.set_xticks([])
+                if k == 0:
+                    ax.set_ylabel(style, rotation=0, ha="right", va="center", fontsize=8)
+        fig.suptitle(f"{model_name}: 16-bar streams as the daemon plays them (grey lines: phrase borders)", fontsize=9)
+        fig.tight_layout()
+        path = folder / f"{model_name}_piano_rolls.png"
+        fig.savefig(path, dpi=80)
+        plt.close(fig)
+        made.append(path)
+    return made

@@ -20,9 +20,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from model import checkpoint, classifier, dataset, eval_report, features
+from model import checkpoint, classifier, dataset, eval_report, features, musicality, playing
+from model.batches import batch_inputs, model_view
 from model.classifier import ClassifierConfig
-from model.generate import make_z, sample
+from model.decoding import Rules, free_running
+from model.generate import generate, output_tokens
 from model.tokens import FIRST_PITCH_TOKEN
 from model.vae import StyleVAE, kl_divergence
 
@@ -45,6 +47,9 @@ class EvalConfig:
     restyle_per_style: int = 30  # source phrases per style, each restyled into every other style
     blend_pair: tuple[str, str] | None = None  # default: BLEND_PREFERENCE if present, else the first and last style
     blend_count: int = 200  # z_c samples per blend weight
+    streams_per_style: int = 24  # 16-bar streams per style, decoded as the daemon plays a voice
+    stream_phrases: int = 8  # phrases chained in a stream (8 two-bar phrases: 16 bars)
+    listen_per_style: int = 2  # streams per style written as MIDI files and piano rolls, to listen to
     batch: int = 500
     seed: int = 1234
     threads: int = 1  # torch threads; more only pays on an idle machine (small ops oversubscribe badly)
@@ -59,17 +64,9 @@ def batched(fn: Callable[..., Tensor], *arrays: Tensor, batch: int) -> Tensor:
     return torch.cat([fn(*(a[i : i + batch] for a in arrays)) for i in range(0, len(arrays[0]), batch)])
 
 
-@torch.no_grad()
-def greedy_decode(model: StyleVAE, z: Tensor, steps: int) -> Tensor:
-    """Free-running decoding with argmax at each step (MusicVAE's free-running accuracy): z (B, Z) -> (B, steps)."""
-    previous = torch.full((len(z),), model.start_token, dtype=torch.long)
-    state = model.initial_state(z)
-    out = []
-    for _ in range(steps):
-        logits, state = model.step(previous, z, state)
-        previous = logits.argmax(-1)
-        out.append(previous)
-    return torch.stack(out, dim=1)
+def conditioned(model: StyleVAE, weights: Tensor, modes: Tensor | None, content: Tensor) -> Tensor:
+    """z = [style ; mode ; z_c] for style weights (B, S), mode families (B,) or None, and z_c (B, z_content)."""
+    return torch.cat([model.condition(model.style_vector(weights), modes), content], dim=-1)
 
 
 def one_hot(labels: np.ndarray, n_styles: int) -> Tensor:
@@ -97,28 +94,33 @@ def hardware() -> dict:
 
 
 @torch.no_grad()
-def reconstruction(model: StyleVAE, tokens: np.ndarray, labels: np.ndarray, batch: int) -> tuple[dict, np.ndarray]:
-    """Teacher-forced and free-running reconstruction from the posterior mean z_c and the true style.
+def reconstruction(model: StyleVAE, phrases: dataset.PhraseSet, batch: int) -> tuple[dict, np.ndarray]:
+    """Teacher-forced and free-running reconstruction from the posterior mean z_c and the true style, of phrases
+    as the model reads them (``model_view``).
 
     Both kinds get the same style information (the true label's one-hot), so the numbers compare the
-    models' content paths; the StyleVAE's own style head is scored separately. Returns the metrics and
-    the posterior means (n, z_content), for the latent-space plot.
+    models' content paths; the StyleVAE's own style head is scored separately. Free-running decoding is the
+    one decoding path's greedy rule. Returns the metrics and the posterior means (n, z_content), for the
+    latent-space plot.
     """
-    x = torch.as_tensor(tokens, dtype=torch.long)
-    weights = one_hot(labels, model.config.n_styles)
-    mus, logvars, tf_pred, free_pred, head, free_own = [], [], [], [], [], []
-    for i in range(0, len(x), batch):
-        xb, wb = x[i : i + batch], weights[i : i + batch]
+    labels, vocab, steps = phrases.style, phrases.vocab, phrases.tokens.shape[1]
+    n_styles = model.config.n_styles
+    mus, logvars, tf_pred, free_pred, head, free_own, targets = [], [], [], [], [], [], []
+    for i in range(0, len(phrases), batch):
+        xb, styles, modes, first = batch_inputs(model, phrases, slice(i, i + batch), torch.device("cpu"))
+        first_list = first.tolist() if first is not None else [model.start_token] * len(xb)
         enc = model.encode(xb)
-        z = make_z(model, wb, enc.mu)
-        tf_pred.append(model.decode(z, xb).argmax(-1))
-        free_pred.append(greedy_decode(model, z, x.shape[1]))
+        z = conditioned(model, one_hot(styles.numpy(), n_styles), modes, enc.mu)
+        tf_pred.append(model.decode(z, xb, first=first).argmax(-1))
+        free_pred.append(torch.as_tensor(free_running(model, vocab, z, first_list, steps)))
+        targets.append(xb)
         mus.append(enc.mu)
         logvars.append(enc.logvar)
         if enc.style_logits is not None:  # StyleVAE: also autoencode with no label, the style from its own head
             head.append(enc.style_logits.argmax(-1))
-            own = make_z(model, one_hot(head[-1].numpy(), model.config.n_styles), enc.mu)
-            free_own.append(greedy_decode(model, own, x.shape[1]))
+            own = conditioned(model, one_hot(head[-1].numpy(), n_styles), modes, enc.mu)
+            free_own.append(torch.as_tensor(free_running(model, vocab, own, first_list, steps)))
+    x = torch.cat(targets)
     tf, free = torch.cat(tf_pred), torch.cat(free_pred)
     notes = x >= FIRST_PITCH_TOKEN
     mu, logvar = torch.cat(mus), torch.cat(logvars)
@@ -143,23 +145,22 @@ def reconstruction(model: StyleVAE, tokens: np.ndarray, labels: np.ndarray, batc
 
 
 @torch.no_grad()
-def teacher_forced_by_style(model: StyleVAE, tokens: np.ndarray, labels: np.ndarray, batch: int) -> dict:
-    """Teacher-forced token accuracy over a whole split, in its own style mix, and per style.
+def teacher_forced_by_style(model: StyleVAE, phrases: dataset.PhraseSet, batch: int) -> dict:
+    """Teacher-forced token accuracy over a whole split (as the model reads it), in its own style mix, and per style.
 
     ``reconstruction`` scores a style-balanced subset, where the small styles weigh as much as Palestrina;
     this is the plain number over every test phrase, as MusicVAE reports it, with the per-style parts.
     """
-    x = torch.as_tensor(tokens, dtype=torch.long)
-    weights = one_hot(labels, model.config.n_styles)
+    labels = phrases.style
     hits = []
-    for i in range(0, len(x), batch):
-        xb = x[i : i + batch]
-        z = make_z(model, weights[i : i + batch], model.encode(xb).mu)
-        hits.append((model.decode(z, xb).argmax(-1) == xb).float().mean(1))
+    for i in range(0, len(phrases), batch):
+        xb, styles, modes, first = batch_inputs(model, phrases, slice(i, i + batch), torch.device("cpu"))
+        z = conditioned(model, one_hot(styles.numpy(), model.config.n_styles), modes, model.encode(xb).mu)
+        hits.append((model.decode(z, xb, first=first).argmax(-1) == xb).float().mean(1))
     per_phrase = torch.cat(hits).numpy()
     return {
         "accuracy": float(per_phrase.mean()),
-        "phrases": len(x),
+        "phrases": len(phrases),
         "per_style": [float(per_phrase[labels == s].mean()) if (labels == s).any() else None
                       for s in range(model.config.n_styles)],
     }
@@ -193,14 +194,14 @@ def latent_stats(mu: Tensor, logvar: Tensor) -> dict:
 
 
 def generate_per_style(
-    model: StyleVAE, steps: int, per_style: int, temperature: float, seed: int
+    ckpt: checkpoint.Checkpoint, per_style: int, temperature: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """per_style phrases of every style from z_c ~ N(0, I): tokens (S·n, T), labels (S·n,)."""
-    n_styles = model.config.n_styles
+    """per_style single phrases of every style, as a voice plays its first phrase at the default settings (but
+    ``temperature``), each in its style's most common key: tokens (S·n, T), labels (S·n,)."""
+    n_styles = len(ckpt.styles)
     labels = np.repeat(np.arange(n_styles), per_style)
-    generator = torch.Generator().manual_seed(seed)
-    tokens = sample(model, one_hot(labels, n_styles), steps, temperature, generator=generator)
-    return tokens.numpy(), labels
+    rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
+    return generate(ckpt, one_hot(labels, n_styles).numpy(), 1, rules=rules, seed=seed), labels
 
 
 def judge(judge_model: classifier.StyleClassifier, tokens: np.ndarray, labels: np.ndarray, n_styles: int) -> dict:
@@ -257,11 +258,17 @@ def restyle_eval(
                 sources.append(picked)
                 targets.append(np.full(len(picked), b))
     src_rows, target = np.concatenate(sources), np.concatenate(targets)
-    src = test.tokens[src_rows].astype(np.int64)
-    x = torch.as_tensor(src)
+    picked = test.subset(src_rows)
+    src = picked.tokens.astype(np.int64)
+    x, _, modes, first = batch_inputs(model, model_view(model, picked), slice(None), torch.device("cpu"))
     mu = batched(lambda t: model.encode(t).mu, x, batch=batch)
-    z = make_z(model, one_hot(target, n_styles), mu)
-    out = batched(lambda zb: greedy_decode(model, zb, x.shape[1]), z, batch=batch).numpy()
+    z = conditioned(model, one_hot(target, n_styles), modes, mu)
+    first_list = first.tolist() if first is not None else [model.start_token] * len(x)
+    out = np.concatenate([free_running(model, test.vocab, z[i : i + batch], first_list[i : i + batch], x.shape[1])
+                          for i in range(0, len(x), batch)])
+    if model.config.key_relative:  # back into each source's own key
+        shifts = -dataset.relative_shifts(picked)
+        out = np.stack([output_tokens(row, int(shift), test.vocab) for row, shift in zip(out, shifts)])
     random_b = np.array([rng.choice(np.flatnonzero(test.style == b)) for b in target])
     vocab = test.vocab
     probs = classifier.predict(judge_model, out)
@@ -291,14 +298,19 @@ def restyle_eval(
     }
 
 
-def per_style_subset(phrases: dataset.PhraseSet, per_style: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """At most per_style random phrases of each style: tokens (n, T), labels (n,)."""
+def per_style_rows(phrases: dataset.PhraseSet, per_style: int, seed: int) -> np.ndarray:
+    """The indices of at most per_style random phrases of each style."""
     rng = np.random.default_rng(seed)
     rows = [
         np.sort(rng.choice(mine, min(len(mine), per_style), replace=False))
         for mine in (np.flatnonzero(phrases.style == s) for s in range(len(phrases.styles)))
     ]
-    picked = np.concatenate(rows)
+    return np.concatenate(rows)
+
+
+def per_style_subset(phrases: dataset.PhraseSet, per_style: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most per_style random phrases of each style: tokens (n, T), labels (n,)."""
+    picked = per_style_rows(phrases, per_style, seed)
     return phrases.tokens[picked], phrases.style[picked]
 
 
@@ -318,23 +330,25 @@ def blend_pair(styles: list[str], chosen: tuple[str, str] | None) -> tuple[int, 
 
 @torch.no_grad()
 def blend_eval(
-    model: StyleVAE,
+    ckpt: checkpoint.Checkpoint,
     judge_model: classifier.StyleClassifier,
     pair: tuple[int, int],
-    steps: int,
     count: int,
     temperature: float,
     seed: int,
 ) -> dict:
-    """Phrases decoded from (1 − w)·A + w·B for w in BLEND_WEIGHTS, the same z_c samples at every w;
+    """Phrases decoded from (1 − w)·A + w·B for w in BLEND_WEIGHTS, the same z_c (half from each style's bank) and
+    key (A's) at every w;
     the classifier's mean probabilities of A and B, and how often it picks each."""
-    n_styles = model.config.n_styles
-    z_c = torch.randn(count, model.config.z_content, generator=torch.Generator().manual_seed(seed))
+    n_styles = len(ckpt.styles)
+    rng = np.random.default_rng(seed)
+    z_c = np.stack([ckpt.continuation.initial(pair[i % 2], rng) for i in range(count)])  # half from each style
+    rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
     rows = []
     for w in BLEND_WEIGHTS:
-        weights = torch.zeros(count, n_styles)
+        weights = np.zeros((count, n_styles), dtype=np.float32)
         weights[:, pair[0]], weights[:, pair[1]] = 1 - w, w
-        tokens = sample(model, weights, steps, temperature, z_c, torch.Generator().manual_seed(seed + 1))
+        tokens = generate(ckpt, weights, 1, ckpt.style_key(pair[0]), rules, seed=seed + 1, contents=z_c)
         probs = classifier.predict(judge_model, tokens)
         picked = probs.argmax(-1)
         rows.append(
@@ -344,7 +358,7 @@ def blend_eval(
                 "p_b": float(probs[:, pair[1]].mean()),
                 "picked_a": float((picked == pair[0]).mean()),
                 "picked_b": float((picked == pair[1]).mean()),
-                "notes_per_phrase": float((tokens >= FIRST_PITCH_TOKEN).sum(1).float().mean()),
+                "notes_per_phrase": float((tokens >= FIRST_PITCH_TOKEN).sum(1).mean()),
             }
         )
     return {"rows": rows, "count": count}
@@ -423,7 +437,8 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
     timings["classifier"] = time.perf_counter() - tick
     real_judgement = judge(judge_model.model, test.tokens, test.style, n_styles)
 
-    recon_tokens, recon_labels = per_style_subset(test, max(1, config.max_test // n_styles), config.seed)
+    recon_rows = per_style_rows(test, max(1, config.max_test // n_styles), config.seed)
+    recon_labels = test.style[recon_rows]
     valid = data.split("valid")
     real_tokens, real_labels = per_style_subset(test, config.real_per_style, config.seed + 1)
     real_samples = by_style(real_tokens, real_labels, n_styles, data.vocab)
@@ -443,28 +458,31 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
         "features_valid_vs_test": feature_distributions(real_samples, valid_samples, data.styles),
         "models": {},
     }
-    latents, generated_samples, histories = {}, {}, {}
+    latents, generated_samples, histories, listening = {}, {}, {}, {}
     for name, ckpt in loaded.items():
         tick = time.perf_counter()
         model = ckpt.model.cpu().eval()
         entry: dict = {"facts": model_facts(ckpt)}
-        entry["reconstruction"], latents[name] = reconstruction(model, recon_tokens, recon_labels, config.batch)
-        entry["teacher_forced_whole_test"] = teacher_forced_by_style(model, test.tokens, test.style, config.batch)
-        generated, labels = generate_per_style(model, steps, config.per_style, config.temperature, config.seed)
+        seen = model_view(model, test)
+        entry["reconstruction"], latents[name] = reconstruction(model, seen.subset(recon_rows), config.batch)
+        entry["teacher_forced_whole_test"] = teacher_forced_by_style(model, seen, config.batch)
+        generated, labels = generate_per_style(ckpt, config.per_style, config.temperature, config.seed)
         generated_samples[name] = by_style(generated, labels, n_styles, data.vocab)
         entry["generation"] = judge(judge_model.model, generated, labels, n_styles)
         entry["generation"]["ratio_to_real"] = ratio(entry["generation"]["balanced_accuracy"],
                                                      real_judgement["balanced_accuracy"])
         by_temperature = {str(config.temperature): entry["generation"]["balanced_accuracy"]}
         for t in config.other_temperatures:
-            phrases = generate_per_style(model, steps, config.per_style, t, config.seed)
+            phrases = generate_per_style(ckpt, config.per_style, t, config.seed)
             by_temperature[str(t)] = judge(judge_model.model, *phrases, n_styles)["balanced_accuracy"]
         entry["generation_by_temperature"] = by_temperature
         entry["features"] = feature_distributions(real_samples, generated_samples[name], data.styles)
         entry["restyle"] = restyle_eval(model, judge_model.model, test, config.restyle_per_style, config.seed,
                                         config.batch)
-        entry["blend"] = blend_eval(model, judge_model.model, pair, steps, config.blend_count, config.temperature,
-                                    config.seed)
+        entry["blend"] = blend_eval(ckpt, judge_model.model, pair, config.blend_count, config.temperature, config.seed)
+        found = stream_eval(ckpt, test, config)
+        entry["streams"] = found["per_style"]
+        listening[name] = found["streams"]
         if model.config.kind == "stylevae":
             entry["codebook"] = model.codebook.detach().numpy().tolist()
         entry["seconds"] = round(time.perf_counter() - tick, 1)
@@ -476,12 +494,31 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
     from model import eval_plots  # matplotlib is slow to import: only `stylevae eval` pays for it, not `serve`
 
     plots = eval_plots.draw_all(out, metrics, histories, latents, recon_labels, generated_samples, real_samples)
+    plots += eval_plots.listening(out / "listen", listening, data.styles, data.vocab, steps, config.listen_per_style)
     metrics["plots"] = [str(p.relative_to(out)) for p in plots]
     metrics["seconds"]["total_with_plots"] = round(time.perf_counter() - started, 1)
     metrics = json.loads(json.dumps(metrics, default=_json_default), parse_constant=lambda _: None)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     (out / "report.md").write_text(eval_report.render(metrics))
     return metrics
+
+
+def stream_eval(ckpt: checkpoint.Checkpoint, test: dataset.PhraseSet, config: EvalConfig) -> dict:
+    """Per style, daemon-like streams (default settings, ``stream_phrases`` chained phrases, the style's most
+    common key) against excerpts of the same length from the real test pieces, by ``musicality`` measures."""
+    n_styles, steps = len(ckpt.styles), ckpt.steps
+    bars = test.manifest["rules"]["bars"]
+    per_style, streams = [], {}
+    for s in range(n_styles):
+        weights = one_hot(np.full(config.streams_per_style, s), n_styles).numpy()
+        tokens = generate(ckpt, weights, config.stream_phrases, seed=config.seed + s)
+        mine = test.style == s
+        real = musicality.real_excerpts(test.tokens[mine], test.piece[mine], test.bar[mine], config.stream_phrases,
+                                        bars)
+        streams[s] = tokens
+        per_style.append({"generated": musicality.summarise(tokens, ckpt.vocab, steps),
+                          "real": musicality.summarise(real, test.vocab, steps)})
+    return {"per_style": per_style, "streams": streams}
 
 
 def ratio(generated: float, real: float) -> float | None:

@@ -1,8 +1,8 @@
-"""The generation API shared by the CLI and the live daemon.
+"""The generation API of the command line and the evaluation: style mixes, keys, chained phrases, restyle.
 
 A style is given as weights over the model's styles: a one-hot picks one, any other non-negative mix
-blends them through the codebook. ``z_c`` is drawn from N(0, I) or given. Decoding is step by step
-(``StepDecoder``), so a caller can change style or temperature between two 16th-note steps.
+blends them through the codebook. Every melody is decoded by ``model.decoding`` exactly as the daemon's
+voices decode theirs.
 """
 
 from __future__ import annotations
@@ -10,12 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from model.stepper import Stepper
-from model.vae import DecoderState, StyleVAE
+from model import playing
+from model.checkpoint import Checkpoint
+from model.decoding import Rules, key_plan, stream
+from model.keys import Key, estimate_key, make_key, relative_shift
+from model.tokens import FIRST_PITCH_TOKEN, Vocabulary, tokens_to_notes
+from model.vae import StyleVAE
 
 
 class GenerationError(ValueError):
@@ -62,69 +67,63 @@ def check_temperature(temperature: float) -> float:
     return float(temperature)
 
 
-def make_z(model: StyleVAE, weights: Tensor, z_content: Tensor) -> Tensor:
-    """weights (B, S), z_content (B, z_content) -> z (B, z_size) = [z_s ; z_c]."""
-    return torch.cat([model.style_vector(weights), z_content], dim=-1)
+def output_tokens(tokens: np.ndarray, shift: int, vocab: Vocabulary) -> np.ndarray:
+    """Decoded tokens (decoder pitch space) moved by ``shift`` semitones into the key asked for; a note the shift
+    would push out of the vocabulary moves an octave back."""
+    pitched = tokens >= FIRST_PITCH_TOKEN
+    moved = np.where(pitched, tokens + shift, tokens)
+    moved = np.where(pitched & (moved >= vocab.size), moved - 12, moved)
+    return np.where(pitched & (moved < FIRST_PITCH_TOKEN), moved + 12, moved)
 
 
-def sample_token(logits: Tensor, temperature: Tensor, generator: torch.Generator | None = None) -> Tensor:
-    """logits (B, V), temperature (B,) -> tokens (B,)."""
-    probs = F.softmax(logits / temperature[:, None], dim=-1)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(1)
+def generate(
+    ckpt: Checkpoint,
+    weights: np.ndarray | Tensor,
+    phrases: int = 1,
+    key: Key | None = None,
+    rules: Rules | None = None,
+    variation: float = playing.VARIATION,
+    seed: int | None = None,
+    contents: np.ndarray | None = None,
+) -> np.ndarray:
+    """Melodies for style weights (B, S): ``phrases`` chained phrases per row, played as the daemon plays a voice
+    with these settings (``decoding.stream``), in ``key`` (default: each row's heaviest style's most common
+    key): tokens (B, phrases · steps). ``contents`` (B, z_content): the first phrase's z_c (restyle)."""
+    weights = np.asarray(weights, dtype=np.float32)
+    rules = rules or Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
+    keys = [key or ckpt.style_key(int(np.argmax(w))) for w in weights]
+    seeds = np.random.default_rng(seed).integers(2**63, size=len(weights))
+    tokens = stream(ckpt.model, ckpt.vocab, ckpt.continuation, weights, keys, phrases, ckpt.steps,
+                    [rules] * len(weights), variation, [int(s) for s in seeds], contents)
+    shifts = [key_plan(ckpt.model, k).shift for k in keys]
+    return np.stack([output_tokens(row, shift, ckpt.vocab) for row, shift in zip(tokens, shifts)])
 
 
-class StepDecoder:
-    """A batch of melodies decoded one step at a time (the daemon's engine does the same with voices whose z
-    changes between steps)."""
-
-    def __init__(self, model: StyleVAE, z: Tensor):
-        self.stepper = Stepper(model)
-        with torch.no_grad():
-            self.state: DecoderState = model.initial_state(z)
-        self.z_gates = self.stepper.z_gates(z)
-        self.previous = torch.full((len(z),), model.start_token, dtype=torch.long, device=z.device)
-
-    @torch.no_grad()
-    def step(
-        self, temperature: Tensor, logit_bias: Tensor | None = None, generator: torch.Generator | None = None
-    ) -> Tensor:
-        logits, self.state = self.stepper.step(self.previous, self.z_gates, self.state)
-        if logit_bias is not None:
-            logits = logits + logit_bias
-        self.previous = sample_token(logits, temperature, generator)
-        return self.previous
+def to_decoder_space(ckpt: Checkpoint, tokens: np.ndarray) -> tuple[np.ndarray, Key]:
+    """Phrases of one tune (k, T) as a key-relative model encodes them, and the tune's key (estimated)."""
+    notes = [n for row in tokens for n in tokens_to_notes(row, ckpt.vocab)]
+    tonic, mode = estimate_key([n.pitch for n in notes], [n.end - n.start for n in notes]) if notes else (0, "major")
+    key = make_key(tonic, mode)
+    if not ckpt.model.config.key_relative:
+        return tokens, key
+    return output_tokens(tokens, relative_shift(tonic), ckpt.vocab), key
 
 
-@torch.no_grad()
-def sample(
-    model: StyleVAE,
-    weights: Tensor,
-    steps: int,
-    temperature: float = 1.0,
-    z_content: Tensor | None = None,
-    generator: torch.Generator | None = None,
-) -> Tensor:
-    """Phrases for style weights (B, S): tokens (B, steps). z_c drawn from N(0, I) unless given."""
-    device = next(model.parameters()).device
-    weights = weights.to(device)
-    if z_content is None:
-        z_content = torch.randn(len(weights), model.config.z_content, generator=generator).to(device)
-    decoder = StepDecoder(model, make_z(model, weights, z_content.to(device)))
-    temp = torch.full((len(weights),), check_temperature(temperature), device=device)
-    return torch.stack([decoder.step(temp, generator=generator) for _ in range(steps)], dim=1)
-
-
-@torch.no_grad()
 def restyle(
-    model: StyleVAE,
-    tokens: Tensor,
-    weights: Tensor,
-    temperature: float = 1e-3,
-    generator: torch.Generator | None = None,
-) -> Tensor:
-    """Phrases re-played in another style: the encoder's mean z_c is kept, z_s swapped. tokens (B, T)."""
-    content = model.encode(tokens).mu
-    return sample(model, weights, tokens.shape[1], temperature, content, generator)
+    ckpt: Checkpoint,
+    tokens: np.ndarray,
+    weights: np.ndarray | Tensor,
+    temperature: float = playing.RESTYLE_TEMPERATURE,
+    seed: int | None = None,
+) -> np.ndarray:
+    """The consecutive phrases of one tune (k, T) re-played in another style: each phrase's mean z_c is kept,
+    z_s swapped, decoded in the tune's own (estimated) key; tokens (k, T)."""
+    inside, key = to_decoder_space(ckpt, np.asarray(tokens))
+    with torch.no_grad():
+        contents = ckpt.model.encode(torch.as_tensor(inside, dtype=torch.long)).mu.numpy()
+    weights = np.broadcast_to(np.asarray(weights, dtype=np.float32), (len(inside), len(ckpt.styles)))
+    rules = Rules(check_temperature(temperature), playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
+    return generate(ckpt, weights, 1, key, rules, 0.0, seed, contents)
 
 
 @torch.no_grad()

@@ -41,6 +41,13 @@ SCALES: dict[str, tuple[int, ...]] = {
     "minor_pentatonic": (0, 3, 5, 7, 10),
     "blues": (0, 3, 5, 6, 7, 10),
     "major_blues": (0, 2, 3, 4, 7, 9),
+    "minor_blues": (0, 3, 5, 6, 7, 10),  # Live 12's name for the blues scale
+    "harmonic_major": (0, 2, 4, 5, 7, 8, 11),
+    "phrygian_dominant": (0, 1, 4, 5, 7, 8, 10),
+    "lydian_dominant": (0, 2, 4, 6, 7, 9, 10),
+    "super_locrian": (0, 1, 3, 4, 6, 8, 10),
+    "hungarian_minor": (0, 2, 3, 6, 7, 8, 11),
+    "whole_tone": (0, 2, 4, 6, 8, 10),
     "chromatic": tuple(range(12)),
 }
 MODES = ("major", "minor")  # the mode families the decoder is conditioned on

@@ -13,13 +13,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from model import playing
 from model.checkpoint import Checkpoint
-from model.generate import GenerationError, check_temperature, restyle, sample, style_weights
+from model.decoding import Rules
+from model.generate import GenerationError, check_temperature, generate, restyle, style_weights
+from model.keys import Key
 from model.midi_io import midi_to_melody, write_midi
 from model.tokens import Vocabulary, notes_to_tokens, tokens_to_notes
 
-SAMPLE_TEMPERATURE = 1.0
-RESTYLE_TEMPERATURE = 0.5  # lower: a restyled tune should stay close to its source
+SAMPLE_TEMPERATURE = playing.TEMPERATURE
+RESTYLE_TEMPERATURE = playing.RESTYLE_TEMPERATURE
 MAX_RESTYLE_PHRASES = 256  # 512 bars of 4/4 at 2-bar phrases: longer files are cut
 
 
@@ -54,22 +57,24 @@ def generate_tokens(
     temperature: float | None,
     seed: int | None,
     source: np.ndarray | None = None,
+    key: Key | None = None,
+    lock: float = playing.LOCK,
+    phrases: int = 1,
+    variation: float = playing.VARIATION,
 ) -> np.ndarray:
-    """``count`` melodies as tokens (count, L): new phrases (L = the model's steps), or ``source`` phrases
-    (k, steps) restyled (L = k·steps)."""
-    weights = parse_style(ckpt, style)
-    generator = torch.Generator()
-    if seed is None:
-        generator.seed()
-    else:
-        generator.manual_seed(seed)
+    """``count`` melodies as tokens (count, L): ``phrases`` chained phrases each, as a daemon voice plays them
+    (L = phrases · the model's steps), in ``key`` (default: the style's most common), or ``source`` phrases
+    (k, steps) restyled in the source's own key (L = k·steps)."""
+    weights = parse_style(ckpt, style).numpy()
+    if not 0 <= lock <= 1:
+        raise GenerationError(f"lock must be between 0 and 1, got {lock}")
     if source is None:
         t = check_temperature(SAMPLE_TEMPERATURE if temperature is None else temperature)
-        return sample(ckpt.model, weights.expand(count, -1), ckpt.steps, t, generator=generator).numpy()
+        rules = Rules(t, playing.DENSITY, lock, top_p=playing.TOP_P)
+        return generate(ckpt, np.tile(weights, (count, 1)), phrases, key, rules, variation, seed)
     t = check_temperature(RESTYLE_TEMPERATURE if temperature is None else temperature)
-    x = torch.as_tensor(source, dtype=torch.long)
-    takes = [restyle(ckpt.model, x, weights.expand(len(x), -1), t, generator).reshape(-1) for _ in range(count)]
-    return torch.stack(takes).numpy()
+    seeds = np.random.default_rng(seed).integers(2**31, size=count)
+    return np.stack([restyle(ckpt, source, weights, t, int(s)).reshape(-1) for s in seeds])
 
 
 def file_stem(style: str) -> str:

@@ -44,13 +44,24 @@ def lstm_update(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
     return torch.tanh(c).mul_(o), c
 
 
-def _median_seconds(call: Callable[[], object], repeats: int) -> float:
+def median_seconds(call: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = clock()
         call()
-        times.append(time.perf_counter() - started)
+        times.append(clock() - started)
     return sorted(times)[repeats // 2]
+
+
+def crossover(plain: dict[int, float], packed: dict[int, float]) -> int:
+    """The row count from which packed products pay: the threshold t that minimises the summed time of plain
+    products below t and packed ones from t up (a count past the largest: never). One threshold, chosen from
+    every count's timing together, so a single noisy count cannot flip its own choice from one start to the
+    next (as choosing count by count did)."""
+    counts = sorted(plain)
+    candidates = [*counts, counts[-1] + 1]
+    return min(candidates, key=lambda t: (sum(plain[r] for r in counts if r < t)
+                                          + sum(packed[r] for r in counts if r >= t), -t))
 
 
 class Product:
@@ -60,8 +71,8 @@ class Product:
     oneDNN, which torch is built with, keeps a weight in a blocked layout packed for a given number of rows;
     with it, an 8-voice step on this project's CPU takes 0.88 ms instead of 1.06 (p50, one thread,
     ``bench/results/bridge_bench.md``), but for 1 or 2 rows, and for small products, the packed one is
-    slower. So ``tune`` times both for each row count and keeps a packed weight only where it won, as
-    cuDNN's benchmark mode does for convolutions. The packing ops are torch internals (the ones
+    slower. So ``tune`` times both for each row count and packs from the measured crossover up
+    (``crossover``), as cuDNN's benchmark mode measures before it chooses. The packing ops are torch internals (the ones
     ``torch.compile``'s freezing uses): each is checked against ``addmm`` first, and any failure leaves the
     plain product.
     """
@@ -86,25 +97,28 @@ class Product:
         return torch.ops.mkldnn._reorder_linear_weight(self.weight.T.contiguous(), rows)  # takes (N, K)
 
     @torch.no_grad()
-    def tune(self, max_rows: int, repeats: int = 15) -> None:
-        """Pack the weight for each row count up to ``max_rows`` where that measures faster here."""
+    def tune(self, max_rows: int, repeats: int = 15, timer: Callable[..., float] = median_seconds) -> int | None:
+        """Pack the weight for every row count from the measured crossover up to ``max_rows``; returns the
+        crossover (None where packing is unavailable or gave wrong results). ``timer(call, repeats)``: a call's
+        median time, injectable for tests."""
         self.packed = {}
-        if self.weight.device.type != "cpu" or not torch.backends.mkldnn.is_available():
-            return
+        if max_rows < 1 or self.weight.device.type != "cpu" or not torch.backends.mkldnn.is_available():
+            return None
         generator = torch.Generator().manual_seed(0)
-        chosen = {}
+        weights, plain, packed = {}, {}, {}
         try:
             for rows in range(1, max_rows + 1):
                 x = torch.randn(rows, self.weight.shape[0], generator=generator)
-                packed = self.pack(rows)
-                if not torch.allclose(self._packed(x, packed), self._plain(x), rtol=1e-4, atol=1e-5):
-                    return
-                packed_time = _median_seconds(partial(self._packed, x, packed), repeats)
-                if packed_time < _median_seconds(partial(self._plain, x), repeats):
-                    chosen[rows] = packed
+                weights[rows] = self.pack(rows)
+                if not torch.allclose(self._packed(x, weights[rows]), self._plain(x), rtol=1e-4, atol=1e-5):
+                    return None
+                packed[rows] = timer(partial(self._packed, x, weights[rows]), repeats)
+                plain[rows] = timer(partial(self._plain, x), repeats)
         except (RuntimeError, AttributeError):  # a torch without these internals, or with other signatures
-            return
-        self.packed = chosen
+            return None
+        threshold = crossover(plain, packed)
+        self.packed = {rows: w for rows, w in weights.items() if rows >= threshold}
+        return threshold
 
 
 class Stepper:
@@ -125,8 +139,7 @@ class Stepper:
                     double_cell_gate(cell.bias_ih + cell.bias_hh))
             for cell in upper
         ]  # per upper layer: (2H, 4H) and its bias (4H,)
-        for product in [self.recurrent, *self.upper]:
-            product.tune(tune_rows)
+        self.crossovers = [product.tune(tune_rows) for product in [self.recurrent, *self.upper]]
         self.w_out = model.to_logits.weight.T.contiguous()  # (H, V)
         self.b_out = model.to_logits.bias.detach().clone()
 

@@ -21,8 +21,9 @@ from safetensors.torch import load_file, save_file
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from model import checkpoint, dataset
-from model.tokens import FIRST_PITCH_TOKEN
+from model import checkpoint, continuation, dataset
+from model.batches import augment, balanced_indices, batch_inputs, model_view
+from model.keys import MODES
 from model.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
 
 
@@ -39,6 +40,7 @@ class TrainConfig:
     dec_layers: int = 2
     z_content: int = 256
     style_dim: int = 64
+    key_relative: bool = True  # phrases transposed to a tonic of C, conditioned on the mode, continuing the note before
     # optimisation
     batch_size: int = 128
     lr: float = 1e-3
@@ -61,13 +63,14 @@ class TrainConfig:
     critic_weight: float = 0.0  # beyond the paper: penalise style readable from z_c (0 = no critic)
     sampling_rate: float = 2000.0  # inverse-sigmoid scheduled sampling; 0 = teacher forcing only
     max_sample_probability: float = 0.5
-    transpose: int = 5  # augmentation: random shift within ± semitones
+    transpose: int = 0  # augmentation: random shift within ± semitones (keep 0 for a key-relative model)
     keep_epochs: bool = False  # also keep every epoch's checkpoint in OUT/epochs/NN (to compare runs at equal steps)
     valid_size: int = 2048  # validation phrases scored per epoch (a fixed random subset; 0 = all)
 
     def model_config(self, n_styles: int, vocab_size: int) -> ModelConfig:
         shared = {f.name: getattr(self, f.name) for f in fields(ModelConfig) if hasattr(self, f.name)}
-        return ModelConfig(n_styles=n_styles, vocab_size=vocab_size, content_critic=self.critic_weight > 0, **shared)
+        return ModelConfig(n_styles=n_styles, vocab_size=vocab_size, content_critic=self.critic_weight > 0,
+                           n_modes=len(MODES) if self.key_relative else 0, **shared)
 
     def hyper(self, step: int, total_steps: int) -> LossWeights:
         progress = min(step / max(total_steps, 1), 1.0)
@@ -94,26 +97,6 @@ class TrainConfig:
         )
 
 
-def augment(tokens: torch.Tensor, max_shift: int, vocab_size: int, generator: torch.Generator) -> torch.Tensor:
-    """Each phrase transposed by a random shift in ±max_shift that keeps all its notes in range."""
-    if max_shift <= 0:
-        return tokens
-    pitched = tokens >= FIRST_PITCH_TOKEN
-    low = torch.where(pitched, tokens, torch.full_like(tokens, vocab_size)).min(1).values
-    high = torch.where(pitched, tokens, torch.zeros_like(tokens)).max(1).values
-    lo = torch.clamp(FIRST_PITCH_TOKEN - low, min=-max_shift, max=0)
-    hi = torch.clamp(vocab_size - 1 - high, min=0, max=max_shift)
-    shift = lo + (torch.rand(len(tokens), generator=generator) * (hi - lo + 1)).long().clamp(max=hi - lo)
-    return torch.where(pitched, tokens + shift[:, None], tokens)
-
-
-def balanced_indices(styles: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` phrase indices drawn so that every style is equally likely."""
-    per_style = np.bincount(styles)
-    weights = 1.0 / per_style[styles]
-    return rng.choice(len(styles), size=count, replace=True, p=weights / weights.sum())
-
-
 @torch.no_grad()
 def score(model: StyleVAE, data: dataset.PhraseSet, hyper: LossWeights, device: torch.device, batch: int = 512) -> dict:
     """Mean losses and teacher-forced accuracies over a split (seeded: the same noise every epoch)."""
@@ -126,9 +109,8 @@ def _score(model: StyleVAE, data: dataset.PhraseSet, hyper: LossWeights, device:
     model.eval()
     totals: dict[str, float] = {}
     for start in range(0, len(data), batch):
-        tokens = torch.as_tensor(data.tokens[start : start + batch], dtype=torch.long, device=device)
-        styles = torch.as_tensor(data.style[start : start + batch], device=device)
-        out = model(tokens, styles, hyper)
+        tokens, styles, modes, first = batch_inputs(model, data, slice(start, start + batch), device)
+        out = model(tokens, styles, hyper, modes, first)
         for key, value in out.items():
             totals[key] = totals.get(key, 0.0) + float(value) * len(tokens)
     model.train()
@@ -184,6 +166,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         )
     vocab = data.vocab
     model = StyleVAE(config.model_config(len(data.styles), vocab.size)).to(device)
+    train_set, valid_set = model_view(model, train_set), model_view(model, valid_set)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     epoch_size = config.epoch_size or len(train_set)
     steps_per_epoch = epoch_size // (config.batch_size * world)
@@ -205,6 +188,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             "train_phrases": len(train_set),
             "valid_phrases": len(valid_set),
         },
+        "style_keys": dataset.style_keys(data),
     }
     started = time.perf_counter() - progress["seconds"]
     generator = torch.Generator().manual_seed(config.seed + rank)
@@ -215,12 +199,10 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{config.epochs}", disable=rank != 0, unit="batch")
         for b in bar:
             rows = order[b * config.batch_size : (b + 1) * config.batch_size]
-            tokens = augment(
-                torch.as_tensor(train_set.tokens[rows], dtype=torch.long), config.transpose, vocab.size, generator
-            )
-            styles = torch.as_tensor(train_set.style[rows])
+            tokens, styles, modes, first = batch_inputs(model, train_set, rows, device)
+            tokens = augment(tokens, config.transpose, vocab.size, generator)
             hyper = config.hyper(progress["step"], total_steps)
-            losses = trainer(tokens.to(device), styles.to(device), hyper)
+            losses = trainer(tokens, styles, hyper, modes, first)
             optimizer.zero_grad(set_to_none=True)
             losses["loss"].backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
@@ -273,7 +255,20 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             break
     if world > 1:
         dist.destroy_process_group()
+    if rank == 0:
+        fit_continuation(out / "best", train_set, data.manifest["rules"]["bars"])
     return out / "best"
+
+
+def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int) -> None:
+    """Fit and save a checkpoint's phrase-to-phrase latents (model/continuation.py) on its training phrases."""
+    started = time.perf_counter()
+    ckpt = checkpoint.load(folder, warn=False)
+    mu = continuation.posterior_means(ckpt.model, phrases.tokens)
+    fitted = continuation.fit(mu, phrases.style, phrases.piece, phrases.bar, len(ckpt.styles), phrase_bars,
+                              tokens=phrases.tokens, vocab=phrases.vocab)
+    fitted.save(folder)
+    print(f"phrase continuation fitted on {len(mu)} phrases in {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _summary(progress: dict) -> dict:
@@ -294,9 +289,18 @@ def add_config_arguments(parser) -> None:
     parser.add_argument("--config", type=Path, help="a JSON file of TrainConfig fields; flags override it")
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last")
     for f in fields(TrainConfig):
-        parser.add_argument(
-            f"--{f.name.replace('_', '-')}", type=type(f.default), default=None, help=f"(default: {f.default})"
-        )
+        kind = _boolean if isinstance(f.default, bool) else type(f.default)
+        parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, help=f"(default: {f.default})")
+
+
+def _boolean(text: str) -> bool:
+    """argparse's type for a bool setting: ``bool("False")`` would be True."""
+    words = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    if text.lower() not in words:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"{text!r} is not a boolean (true/false, 1/0, yes/no)")
+    return words[text.lower()]
 
 
 def config_from_args(args) -> TrainConfig:

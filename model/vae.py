@@ -11,6 +11,12 @@ One class holds both, because they share everything but how the style reaches th
 
 ``z = [z_s ; z_c]`` sets the decoder's initial state (linear + tanh) and is also concatenated to the
 decoder's input at every step, so the live daemon can change the style between two 16th-note steps.
+
+Beyond the paper, for music a performer can keep (``key_relative``, ``n_modes``): the model is trained on
+phrases transposed so that their piece's tonic is C (model/keys.py), the decoder is also told the key's
+mode family (major or minor), as a one-hot beside z_s, and its first input is the last note before the
+phrase instead of a start token, so that a phrase continues the line before it. Playing in another key is
+then a transposition of what it decodes.
 The decoder is a stack of ``nn.LSTMCell`` run one step at a time, in training and at generation alike:
 step-by-step cells are what a real-time caller needs (about 10× cheaper per step than ``nn.LSTM``), and
 scheduled sampling needs the step loop anyway.
@@ -46,6 +52,8 @@ class ModelConfig:
     z_content: int = 256
     style_dim: int = 64  # d_s, the codebook's width (stylevae only)
     content_critic: bool = False  # a training-only critic that reads style from z_c (beyond the paper)
+    key_relative: bool = False  # trained on phrases transposed to a tonic of C, each continuing the note before it
+    n_modes: int = 0  # mode families the decoder is conditioned on (2: major, minor; 0: none)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -58,8 +66,13 @@ class ModelConfig:
         return self.style_dim if self.kind == "stylevae" else self.n_styles
 
     @property
+    def condition_width(self) -> int:
+        """The part of z set by the caller rather than the encoder: the style, and the mode family."""
+        return self.style_width + self.n_modes
+
+    @property
     def z_size(self) -> int:
-        return self.style_width + self.z_content
+        return self.condition_width + self.z_content
 
 
 class Encoded(NamedTuple):
@@ -106,6 +119,14 @@ class StyleVAE(nn.Module):
         """weights (B, S), one-hot, relaxed one-hot or any mix -> the decoder's style input (B, style_width)."""
         return weights @ self.codebook if self.config.kind == "stylevae" else weights
 
+    def condition(self, style: Tensor, modes: Tensor | None) -> Tensor:
+        """The style input (B, style_width) and the mode families (B,) -> z's conditioning part."""
+        if not self.config.n_modes:
+            return style
+        if modes is None:
+            raise ValueError("this model is conditioned on the key's mode: give a mode per row")
+        return torch.cat([style, F.one_hot(modes, self.config.n_modes).to(style.dtype)], dim=-1)
+
     # --- decoding -------------------------------------------------------------------------------------
 
     def initial_state(self, z: Tensor) -> DecoderState:
@@ -124,14 +145,20 @@ class StyleVAE(nn.Module):
             x = h
         return self.to_logits(x), new_state
 
-    def decode(self, z: Tensor, targets: Tensor, sample_probability: float = 0.0) -> Tensor:
+    def decode(
+        self, z: Tensor, targets: Tensor, sample_probability: float = 0.0, first: Tensor | None = None
+    ) -> Tensor:
         """Teacher-forced decoding (with scheduled sampling): z (B, Z), targets (B, T) -> logits (B, T, V).
 
-        With probability ``sample_probability`` per step and sequence the next input is the decoder's own
-        sampled token instead of the true one (Bengio et al. 2015; MusicVAE's schedule).
+        ``first`` (B,): the decoder's first input, the note-on token of the note before the phrase (the start
+        token where there is none); all start tokens when not given. With probability ``sample_probability``
+        per step and sequence the next input is the decoder's own sampled token instead of the true one
+        (Bengio et al. 2015; MusicVAE's schedule).
         """
         batch, steps = targets.shape
-        previous = torch.full((batch,), self.start_token, dtype=torch.long, device=z.device)
+        if first is None:
+            first = torch.full((batch,), self.start_token, dtype=torch.long, device=z.device)
+        previous = first
         state = self.initial_state(z)
         outputs = []
         for t in range(steps):
@@ -146,8 +173,12 @@ class StyleVAE(nn.Module):
 
     # --- training -------------------------------------------------------------------------------------
 
-    def forward(self, tokens: Tensor, styles: Tensor, hyper: LossWeights) -> dict[str, Tensor]:
-        """Losses of a batch: tokens (B, T), style labels (B,). Returns the total and its parts."""
+    def forward(
+        self, tokens: Tensor, styles: Tensor, hyper: LossWeights, modes: Tensor | None = None,
+        first: Tensor | None = None,
+    ) -> dict[str, Tensor]:
+        """Losses of a batch: tokens (B, T), style labels (B,), for a key-conditioned model the mode families
+        (B,) and the first inputs (B,) (see ``decode``). Returns the total and its parts."""
         n_styles = self.config.n_styles
         enc = self.encode(tokens)
         z_c = enc.mu + torch.randn_like(enc.mu) * torch.exp(0.5 * enc.logvar)  # reparameterised
@@ -160,7 +191,8 @@ class StyleVAE(nn.Module):
         else:
             z_s = self.style_vector(F.one_hot(styles, n_styles).float())
             style_loss = style_accuracy = torch.zeros((), device=tokens.device)
-        logits = self.decode(torch.cat([z_s, z_c], dim=-1), tokens, hyper.sample_probability)
+        z = torch.cat([self.condition(z_s, modes), z_c], dim=-1)
+        logits = self.decode(z, tokens, hyper.sample_probability, first)
 
         recon = F.cross_entropy(logits.transpose(1, 2), tokens, reduction="none").sum(1).mean()  # nats/phrase
         kl = kl_divergence(enc.mu, enc.logvar).mean()

@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# System packages the daemon and the end-to-end tests need on Debian/Ubuntu: a JACK server (the MIDI
-# backend on machines without an ALSA sequencer) and liblo's OSC command-line tools.
+# System packages for serving (`system-deps.sh serve`), the demo (`demo`) or the tests (`test`, the default).
+# bridge/platform.py decides what this machine lacks: for serving, nothing on macOS, nor on Linux with an ALSA
+# sequencer or a running JACK server, else JACK; for the demo, FluidSynth (Debian's brings a GM soundfont);
+# for the tests, JACK, liblo's tools, FluidSynth and sox.
+# Installs them with apt-get where there is one; elsewhere it says in one line what to install, and fails.
 set -euo pipefail
-needed=()
-command -v jackd >/dev/null 2>&1 || needed+=(jackd2)
-command -v oscsend >/dev/null 2>&1 || needed+=(liblo-tools)
-[ ${#needed[@]} -eq 0 ] && exit 0
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "please install: ${needed[*]} (JACK and liblo's oscsend/oscdump)" >&2
-  exit 1
-fi
+cd "$(dirname "$0")/.."
+packages=$("${PYTHON:-python3}" -m bridge.platform packages "${1:-test}")
+[ -z "$packages" ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "installing ${needed[*]} with apt-get" >&2
+echo "installing $packages with apt-get" >&2
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+# shellcheck disable=SC2086 # one word per package
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $packages >/dev/null

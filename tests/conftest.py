@@ -18,7 +18,7 @@ def need_tools(*tools: str) -> None:
     """Skip without the tools on a developer's machine; fail in CI, where .ci/run installs them."""
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
-        message = f"{', '.join(missing)} not installed (apt-get install jackd2 liblo-tools)"
+        message = f"{', '.join(missing)} not installed (scripts/system-deps.sh test installs them)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bridge import cli, midi_out, serve
+from bridge import cli, midi_out, platform, serve
 from bridge.config import BridgeConfig
 
 
@@ -26,16 +26,13 @@ def test_bad_settings_are_one_line(capsys, flag, value, words):
 
 
 def test_no_backend_says_what_to_do(monkeypatch):
-    monkeypatch.setattr(midi_out, "alsa_sequencer_present", lambda: False)
-    monkeypatch.setattr(midi_out.jack, "server_running", lambda name=None: False)
-    monkeypatch.setattr(midi_out.sys, "platform", "linux")
+    monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: cls(platform.LINUX)))
     with pytest.raises(midi_out.MidiError, match="start a JACK server.*--midi-port"):
         midi_out.choose_backend("auto")
 
 
 def test_list_ports_without_any_backend_is_a_user_error(monkeypatch, capsys):
-    monkeypatch.setattr(midi_out, "alsa_sequencer_present", lambda: False)
-    monkeypatch.setattr(midi_out.jack, "server_running", lambda name=None: False)
+    monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: cls(platform.LINUX)))
     monkeypatch.setattr(midi_out.rtmidi, "get_compiled_api", lambda: [midi_out.rtmidi.API_UNIX_JACK])
     with pytest.raises(serve.UserError, match="no MIDI backend"):
         serve.list_ports(BridgeConfig(), None)

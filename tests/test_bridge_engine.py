@@ -4,16 +4,16 @@ from collections import Counter
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bridge import commands as cmd
 from bridge.clock import Clock
-from bridge.engine import DECODE_DELAY_SECONDS, Engine, sample_rows
+from bridge.engine import DECODE_DELAY_SECONDS, Engine
 from bridge.scheduler import Scheduler
-from bridge.voice import midi_pitch, walk
-from model import checkpoint
+from bridge.voice import midi_pitch
+from model import checkpoint, playing
+from model.keys import make_key
 from tests.fakes import FakeTime
 
 STEP = 0.125  # seconds per 16th at 120 BPM
@@ -54,7 +54,7 @@ class Rig:
         self.published = []
         loaded = checkpoint.load(folder)
         self.engine = Engine(loaded, self.clock, self.sender, lambda a, v: self.published.append((a, v)),
-                             torch.device("cpu"), lookahead, seed=3)
+                             lookahead, seed=3)
 
     def send(self, *commands):
         for c in commands:
@@ -227,10 +227,6 @@ def test_pitch_helpers():
     assert midi_pitch(60, 1) == 72
     assert midi_pitch(120, 2) == 120
     assert midi_pitch(5, -2) == 5
-    rng = np.random.default_rng(0)
-    z = np.ones(4, dtype=np.float32)
-    assert walk(z, 0.0, rng) is z
-    assert not np.allclose(walk(z, 1.0, rng), z)
 
 
 ACTIONS = st.one_of(
@@ -302,14 +298,45 @@ def test_a_failing_command_is_answered_and_the_engine_goes_on(rig, monkeypatch):
     assert len(rig.sink.ons()) > before
 
 
-def test_sample_rows_inverts_each_rows_cdf():
-    probabilities = np.array([[0.5, 0.5, 0.0], [1.0, 3.0, 0.0]], dtype=np.float32)  # row 2 unnormalised
-    draws = {u: sample_rows(probabilities, np.array([u, u])).tolist() for u in (0.0, 0.49, 0.51, 0.999)}
-    assert draws == {0.0: [0, 0], 0.49: [0, 1], 0.51: [1, 1], 0.999: [1, 1]}  # never the zero-probability token
+def test_the_daemon_plays_what_eval_measures():
+    """A voice at default settings, run by the engine in fake time, plays exactly the notes ``decoding.stream``
+    (what ``stylevae eval`` and ``stylevae sample`` decode) gives for the same line: same seed, style and key."""
+    from model.decoding import Rules, key_plan, stream
+    from model.tokens import tokens_to_notes
+
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    loaded = rig.engine.checkpoint
+    rig.send(cmd.Play(1, True))
+    rig.run(3 * 32 * STEP + 0.5)
+    played = {round(t / STEP): p for t, p in rig.sink.ons()}
+    key = loaded.style_key(0)
+    weights = np.eye(len(loaded.styles), dtype=np.float32)[:1]
+    plan = key_plan(loaded.model, key)
+    rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, key.intervals, playing.TOP_P, plan.tonic)
+    tokens = stream(loaded.model, loaded.vocab, loaded.continuation, weights, [key], 3, loaded.steps, [rules],
+                    playing.VARIATION, [[3, 1]])[0]
+    expected = {n.start: n.pitch + plan.shift for n in tokens_to_notes(tokens, loaded.vocab)}
+    phrases_2_and_3 = range(loaded.steps, 3 * loaded.steps)
+    assert any(s in expected for s in phrases_2_and_3)
+    assert {s: p for s, p in played.items() if s in phrases_2_and_3} == {
+        s: p for s, p in expected.items() if s in phrases_2_and_3}
 
 
-def test_sample_rows_draws_in_proportion():
-    rng = np.random.default_rng(7)
-    probabilities = np.tile(np.array([[0.1, 0.2, 0.7]], dtype=np.float32), (20000, 1))
-    tokens = sample_rows(probabilities, rng.random(20000))
-    assert np.allclose(np.bincount(tokens, minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
+def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    loaded = rig.engine.checkpoint
+    keys = [loaded.style_key(s) for s in range(len(loaded.styles))]
+    other = next(s for s, k in enumerate(keys) if k != keys[0])
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    voice = rig.engine.voices[1]
+    rig.send(cmd.Mix(1, tuple(1.0 if s == other else 0.0 for s in range(len(keys)))))
+    assert rig.engine.key_of(voice) == keys[0]
+    song = make_key(3, "dorian")
+    rig.engine.apply(cmd.SongKey(song))
+    assert rig.engine.key_of(voice) == song and rig.published[-1][1][9:13] == [3, "dorian", playing.LOCK, 0]
+    own = make_key(5, [0, 2, 4, 7, 9])
+    rig.send(cmd.VoiceKey(1, own))
+    assert rig.engine.key_of(voice) == own and rig.published[-1][1][9:13] == [5, "major_pentatonic", playing.LOCK, 1]
+    rig.send(cmd.VoiceKey(1, None))
+    assert rig.engine.key_of(voice) == song

@@ -137,3 +137,13 @@ def test_a_client_that_went_away_is_dropped_with_one_line(rig, caplog):
     lines = [r.getMessage() for r in caplog.records if "is gone" in r.getMessage()]
     assert lines == [f"OSC client 127.0.0.1:{port} is gone (its port is closed): no more replies to it; it can "
                      "/stylevae/hello again"]
+
+
+def test_numbers_go_out_as_numbers_whatever_their_type():
+    """A NumPy integer (a decoded token's pitch) must reach a client as an int, never as the string "86"."""
+    import numpy as np
+
+    from bridge.osc_server import encode
+
+    message = OscMessage(encode("/stylevae/1/note", [np.int64(86), 100, np.float32(1.5), 0.25, True]))
+    assert message.params == [86, 100, 1.5, 0.25, 1]

@@ -1,130 +1,120 @@
-"""Every OSC message the device can send is one the daemon's dispatcher accepts, with matching types.
+"""Everything the device sends, played through the patch, is accepted by the daemon's own validation.
 
-The device side is read from the patcher (``oscpaths``); the daemon side from ``bridge.osc_spec``,
-the table its dispatcher validates against. Neither side is a copied list.
+The device side is the patcher itself, run by ``maxsim`` through a session that moves every control;
+the daemon side is ``bridge.commands.from_message``, the function its dispatcher refuses messages with,
+and ``bridge.osc_spec``. No message list is kept by hand.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from maxsim import Sim, SimLive
 
-from bridge import osc_spec
+from bridge import commands, osc_spec
 from bridge.config import DEFAULT_OSC_PORT
-from max_patches.device import DAEMON_PORT
-from max_patches.messages import DeviceMessages, evaluate_expr
-from max_patches.oscpaths import PathError, listened_addresses, sent_paths
+from max_patches.build import MAXPAT
+from max_patches.device import DAEMON_PORT, DEFAULT_LOCK, SCALE_NAMES
+from model.tokens import Vocabulary
 
-MAXPAT = Path(__file__).resolve().parents[1] / "max_patches" / "StyleVAE.maxpat"
+STYLES = ("irish", "german", "chinese")
+CONTEXT = commands.Context(STYLES, Vocabulary(), 32)
+
+
+def session(reverse: bool = False, live: SimLive | None = None) -> Sim:
+    """Load, connect, then move every control once while Live plays, change Live's key, stop."""
+    sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")), live or SimLive(tempo=128.0, root_note=2,
+              scale_intervals=(0, 2, 3, 5, 7, 9, 10)), reverse_fanout=reverse)
+    sim.load(reverse_parameters=reverse)
+    sim.deliver("/stylevae/pong")
+    sim.deliver("/stylevae/styles", *STYLES)
+    sim.live_set("is_playing", 1)
+    moves = [("Play", 1), ("Style A", 1), ("Style B", 2), ("Blend", 0.25), ("Temperature", 1.4),
+             ("Variation", 0.7), ("Density", -0.5), ("Lock", 1.0), ("Channel", 5), ("Octave", -1),
+             ("Velocity", 90), ("Hold", 1), ("Hold", 0), ("Reseed", 1), ("Follow Key", 0), ("Key", 4),
+             ("Scale", SCALE_NAMES.index("minor")), ("Follow Key", 1), ("Voice", 3)]
+    for name, value in moves:
+        sim.advance(0.3)
+        sim.set(name, value)
+    sim.live_set("root_note", 7)
+    sim.live_set("tempo", 140.0)
+    sim.advance(1.0)
+    sim.live_set("is_playing", 0)
+    sim.advance(0.5)
+    return sim
 
 
 @pytest.fixture(scope="module")
-def patcher() -> dict:
-    return json.loads(MAXPAT.read_text(encoding="utf-8"))
+def sent():
+    return session().sent
 
 
-@pytest.fixture(scope="module")
-def paths(patcher):
-    return sent_paths(patcher)[0]
+def test_every_message_is_accepted_by_the_daemon(sent):
+    assert len(sent) > 50
+    for message in sent:
+        try:
+            commands.from_message(message.address, message.typetags, message.args, "127.0.0.1", CONTEXT)
+        except commands.Invalid as exc:
+            pytest.fail(f"the daemon refuses {message.address} {message.args}: {exc}")
 
 
-def entry(address: str) -> osc_spec.Entry:
-    return next(e for e in osc_spec.SPEC if e.address == address)
+def test_the_device_sends_every_command_it_shows(sent):
+    addresses = {s.address for s in sent}
+    wanted = {"hello", "ping", "styles", "transport", "tempo", "key"}
+    per_voice = {"play", "mix", "temperature", "variation", "density", "channel", "octave", "velocity", "hold",
+                 "reseed", "key", "lock"}
+    missing = ({f"{osc_spec.PREFIX}/{c}" for c in wanted} | {f"{osc_spec.PREFIX}/1/{c}" for c in per_voice}
+               | {f"{osc_spec.PREFIX}/3/{c}" for c in per_voice - {"reseed"}}) - addresses
+    assert not missing
 
 
-def test_the_device_sends_something(paths):
-    assert len(paths) >= 10
+def test_type_tags_are_the_documented_ones(sent):
+    tags = {}
+    for s in sent:
+        tags.setdefault(s.address, set()).add(s.typetags)
+    assert tags["/stylevae/transport"] == {"fif"}
+    assert tags["/stylevae/tempo"] == {"f"} and tags["/stylevae/hello"] == {"i"}
+    assert tags["/stylevae/1/mix"] == {"fff"} and tags["/stylevae/1/lock"] == {"f"}
+    assert tags["/stylevae/key"] == {"iiiiiiii"}  # root and Live's seven intervals
+    assert tags["/stylevae/1/key"] == {"", "is"}  # follow the song, or root and scale name
 
 
-@pytest.mark.parametrize("voice", [1, 7, osc_spec.MAX_VOICES])
-@pytest.mark.parametrize("styles", [1, 3, 16])
-def test_every_address_and_type_tags_are_accepted(paths, voice, styles):
-    for path in paths:
-        address, tags = path.concrete(voice), path.tags(styles)
-        assert osc_spec.accepts(address, tags), f"daemon refuses {address} ,{tags} (box {path.box_id})"
+def test_a_blend_sends_one_weight_per_style(sent):
+    mixes = [s.args for s in sent if s.address == "/stylevae/1/mix"]
+    assert (0.0, 0.75, 0.25) in mixes  # Style A = index 1, Style B = index 2, Blend 0.25
 
 
-def test_the_device_covers_the_daemon_controls_it_shows(paths):
-    sent = {p.address for p in paths}
-    wanted = {"hello", "ping", "styles", "transport", "tempo"}
-    per_voice = {"play", "style", "mix", "temperature", "variation", "density", "channel", "octave", "velocity",
-                 "hold", "reseed"}
-    assert {f"{osc_spec.PREFIX}/{c}" for c in wanted} | {f"{osc_spec.PREFIX}/<v>/{c}" for c in per_voice} <= sent
+def test_stopping_live_stops_the_voice_and_says_so(sent):
+    last = [s for s in sent if s.address == "/stylevae/transport"][-1]
+    assert last.args[1] == 0
+    plays = [s.args for s in sent if s.address == "/stylevae/3/play"]
+    assert plays[-1] == (0,)
 
 
-def test_control_ranges_fit_the_daemon_ranges(patcher, paths):
-    messages = DeviceMessages(patcher)
-    for path in paths:
-        if len(path.typetags) != 1 or not path.controls or path.address == f"{osc_spec.PREFIX}/hello":
-            continue
-        valueof = messages.parameter(path.controls[0])
-        arg = entry(path.address).args[0]
-        if arg.low is None or valueof["parameter_type"] == 2:
-            continue
-        assert arg.low <= valueof["parameter_mmin"] and valueof["parameter_mmax"] <= arg.high, path.address
-
-
-def test_control_defaults_match_the_daemon_defaults(patcher):
-    messages = DeviceMessages(patcher)
-    for longname, command in [("Temperature", "temperature"), ("Variation", "variation"), ("Density", "density"),
-                              ("Octave", "octave"), ("Velocity", "velocity"), ("Hold", "hold"), ("Play", "play")]:
-        initial = messages.parameter(longname)["parameter_initial"][0]
-        assert initial == float(entry(f"{osc_spec.PREFIX}/<v>/{command}").default), longname
-
-
-def test_the_device_listens_for_the_replies_the_daemon_sends(patcher):
-    replies = {address for address, _, _ in osc_spec.REPLIES}
-    heard = listened_addresses(patcher)
-    assert set(heard) <= replies
-    assert {f"{osc_spec.PREFIX}/pong", f"{osc_spec.PREFIX}/styles", f"{osc_spec.PREFIX}/<v>/note"} <= set(heard)
-
-
-def test_note_replies_carry_what_the_device_unpacks(patcher):
-    note = next(sig for address, sig, _ in osc_spec.REPLIES if address.endswith("/note"))
-    tags = "".join(word[0] for word in note.split())
-    unpack = [b["box"]["text"] for b in patcher["patcher"]["boxes"] if b["box"].get("text", "").startswith("unpack")]
-    assert len(unpack) == 1
-    kinds = "".join("f" if "." in a else "i" for a in unpack[0].split()[1:])
-    assert kinds == tags
-
-
-def test_the_device_defaults_to_the_daemon_port():
+def test_the_device_defaults_to_the_daemon_port_and_lock():
     assert DAEMON_PORT == DEFAULT_OSC_PORT
+    assert DEFAULT_LOCK == osc_spec.DEFAULT_LOCK
 
 
-def test_the_mix_weights_come_from_the_patch_expr(patcher):
-    messages = DeviceMessages(patcher)
-    assert messages.mix(4, 1, 3, 0.25).args == (0.0, 0.75, 0.0, 0.25)
-    assert messages.mix(3, 2, 2, 0.6).args == (0.0, 0.0, 1.0)
-    assert all(osc_spec.accepts(m.address, "f" * len(m.args)) for m in [messages.mix(5, 0, 4, 1.0)])
+def test_control_ranges_fit_the_daemon_ranges():
+    sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")))
+    for name, command in [("Temperature", "temperature"), ("Variation", "variation"), ("Density", "density"),
+                          ("Octave", "octave"), ("Velocity", "velocity"), ("Channel", "channel"), ("Lock", "lock")]:
+        arg = next(e for e in osc_spec.SPEC if e.address == f"{osc_spec.PREFIX}/<v>/{command}").args[0]
+        control = sim.control(name)
+        assert arg.low <= control.low and control.high <= arg.high, name
 
 
-def test_a_session_is_accepted_message_by_message(patcher):
-    for message in DeviceMessages(patcher).session(reply_port=9999, styles=3, beats=8):
-        tags = "".join({int: "i", float: "f", str: "s"}[type(a)] for a in message.args)
-        assert osc_spec.accepts(message.address, tags), message
+def test_control_defaults_match_the_daemon_defaults():
+    sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")))
+    for name, command in [("Temperature", "temperature"), ("Variation", "variation"), ("Density", "density"),
+                          ("Octave", "octave"), ("Velocity", "velocity"), ("Hold", "hold"), ("Play", "play"),
+                          ("Lock", "lock")]:
+        entry = next(e for e in osc_spec.SPEC if e.address == f"{osc_spec.PREFIX}/<v>/{command}")
+        assert sim.control(name).initial == float(entry.default), name
 
 
-def test_expr_evaluation_refuses_anything_but_arithmetic():
-    assert evaluate_expr("($i1 == $i2) * 2.", (3, 3)) == 2.0
-    with pytest.raises(ValueError):
-        evaluate_expr("__import__('os')", ())
-
-
-def test_an_untyped_path_is_an_error():
-    def box(i, text, numinlets, outlettype):
-        return {"box": {"id": i, "maxclass": "newobj", "text": text, "numinlets": numinlets,
-                        "numoutlets": len(outlettype), "outlettype": outlettype}}
-
-    def line(src, dst):
-        return {"patchline": {"source": [src, 0], "destination": [dst, 0]}}
-
-    patcher = {"patcher": {
-        "boxes": [box("a", "t l", 1, [""]), box("b", "prepend /stylevae/tempo", 1, [""]),
-                  box("c", "udpsend 127.0.0.1 9400", 1, [])],
-        "lines": [line("a", "b"), line("b", "c")],
-    }}
-    with pytest.raises(PathError):
-        sent_paths(patcher)
+def test_the_scale_menu_offers_only_scales_the_daemon_knows():
+    for name in SCALE_NAMES:
+        commands.from_message("/stylevae/1/key", "is", (0, name), "127.0.0.1", CONTEXT)

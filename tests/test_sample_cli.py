@@ -125,4 +125,6 @@ def test_the_real_command_exits_2_without_a_traceback(random_checkpoint, tmp_pat
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith("stylevae sample: error: unknown style 'nope'") and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("stylevae sample: error: unknown style 'nope'") and "Traceback" not in result.stderr
+    assert len(lines) == 2 and "a checkpoint from before keys" in lines[0]  # the old checkpoint says so, in one line

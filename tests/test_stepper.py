@@ -4,7 +4,7 @@ matrix products."""
 import pytest
 import torch
 
-from model.stepper import Product, Stepper
+from model.stepper import Product, Stepper, crossover
 from model.tokens import Vocabulary
 from model.vae import ModelConfig, StyleVAE
 
@@ -59,14 +59,28 @@ def test_packed_product_matches_the_plain_one_at_every_row_count():
         torch.testing.assert_close(product(x), x @ product.weight + product.bias, atol=1e-5, rtol=1e-4)
 
 
-def test_tuning_keeps_only_working_packed_weights():
+@needs_onednn
+def test_tuning_packs_from_the_measured_crossover_and_the_packed_weights_work():
+    """Timings where packing pays from 4 rows up, with one noisy count on each side: one threshold at 4."""
     torch.manual_seed(0)
     product = Product(torch.randn(64, 128))
-    product.tune(6, repeats=3)
-    assert set(product.packed) <= set(range(1, 7))
-    for rows in product.packed:
+    packed_cost = {1: 2.0, 2: 0.95, 3: 1.2, 4: 0.8, 5: 0.8, 6: 1.1, 7: 0.8, 8: 0.8}  # 2, 3 and 6: noise
+    plain_cost = dict.fromkeys(packed_cost, 1.0)
+
+    def timer(call, repeats):
+        rows = call.args[0].shape[0]
+        return packed_cost[rows] if call.func == product._packed else plain_cost[rows]
+
+    assert crossover(plain_cost, packed_cost) == 4
+    assert product.tune(8, repeats=3, timer=timer) == 4
+    assert sorted(product.packed) == [4, 5, 6, 7, 8]
+    for rows in range(1, 9):
         x = torch.randn(rows, 64)
         torch.testing.assert_close(product(x), x @ product.weight, atol=1e-5, rtol=1e-4)
+
+
+def test_crossover_never_packs_where_packing_never_pays():
+    assert crossover({1: 1.0, 2: 1.0}, {1: 2.0, 2: 1.5}) == 3
 
 
 def test_tuning_falls_back_to_plain_products_where_packing_fails(monkeypatch):

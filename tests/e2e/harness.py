@@ -117,8 +117,9 @@ class JackServer(DummyServer):
 class Daemon:
     """``stylevae serve`` as a subprocess on a JACK server; ``ready`` once it printed its banner."""
 
-    def __init__(self, checkpoint: Path, jack_name: str, *extra: str, port_name: str | None = None):
-        self.osc_port = free_udp_port()
+    def __init__(self, checkpoint: Path, jack_name: str, *extra: str, port_name: str | None = None,
+                 osc_port: int | None = None):
+        self.osc_port = osc_port or free_udp_port()  # a given port: a daemon restarted where clients know it
         self.port_name = port_name or f"sv{uuid.uuid4().hex[:6]}"
         env = dict(os.environ, JACK_DEFAULT_SERVER=jack_name, PYTHONUNBUFFERED="1")
         self.stderr = open(f"/tmp/{self.port_name}.daemon.log", "w+")  # noqa: SIM115 - closed in stop()

@@ -211,6 +211,7 @@ def test_flood_of_bad_messages_changes_nothing(session):
     s = session()
     s.osc.send_message("/stylevae/1/play", [1])
     s.wait_notes(4)
+    before = s.dump.wait_for("/stylevae/1/state")[-1]
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     datagrams = list(bad_datagrams())
     assert len(datagrams[-1]) > 8192
@@ -230,9 +231,7 @@ def test_flood_of_bad_messages_changes_nothing(session):
     s.osc.send_message("/stylevae/1/query", [])
     time.sleep(0.3)
     state = s.dump.messages("/stylevae/1/state")[-1]
-    # play, style, temperature, variation, density, channel, octave, velocity, hold; ...; the weights
-    assert state[1:10] + state[-3:] == ["1", '"a"', "1.000000", "0.300000", "0.000000", "1", "0", "100", "0",
-                                        "1.000000", "0.000000", "0.000000"], "a refused message changed the voice"
+    assert state[1:3] == ["1", '"a"'] and state == before, "a refused message changed the voice"
     mark = len(s.midi.snapshot())
     s.wait_notes(4, after=mark)
     assert s.daemon.stop(signal.SIGINT) == 0

@@ -1,155 +1,182 @@
-"""The device's message sequence, played into the real daemon over UDP, checked by its replies and MIDI.
+"""The device, played by the patch interpreter in real time, against the real daemon with the shipped model.
 
-The messages are generated from ``max_patches/StyleVAE.maxpat`` (``max_patches.messages``): the same
-addresses, type tags, initial values and blend expression Max would send. The daemon runs the crafted
-model (style "a" plays pitches 72..83, style "b" 60..71, a note every 16th), so each phase of the
-session shows in the pitches that reach the JACK MIDI port.
+``maxsim`` runs ``max_patches/StyleVAE.maxpat`` itself: what its ``udpsend`` sends goes over real UDP to
+``stylevae serve`` (the shipped checkpoint, a dummy-driver JACK server), and the daemon's replies arriving
+on the device's reply port are played into its ``udpreceive``. Nothing in between is written by hand: the
+addresses, type tags, values and their timing are the patch's own. The session loads the device in a Live
+12 set in D dorian, plays, blends styles, takes a key of its own, outlives a daemon restart and stops; the
+daemon's replies and the notes on its MIDI port are checked at each step.
 """
 
 from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 
 import harness
 import pytest
+from maxsim import Sim, SimLive
 from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket
 
 from max_patches.build import MAXPAT
-from max_patches.messages import DeviceMessages, Message
 
 pytestmark = pytest.mark.e2e
 
-BPM = 120.0
-BEAT = 60.0 / BPM
-BEATS = 4  # per phase
-SETTLE = 1.0  # beats after a change before its notes must show (lookahead 0.5 beat + a step)
-TAGS = {int: "i", float: "f", str: "s"}
+SHIPPED = harness.ROOT / "model" / "checkpoints" / "default"
+DORIAN = (0, 2, 3, 5, 7, 9, 10)
 
 
-class ReplyPort:
-    """The device's ``udpreceive``: a UDP socket on the reply port, decoding every OSC message."""
+class Network:
+    """The device's side of UDP: a socket for what ``udpsend`` sends, and its ``udpreceive`` port."""
 
     def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.received: list[tuple[float, str, tuple]] = []
-        self._running = True
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self.out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.reply = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.reply.bind(("127.0.0.1", 0))
+        self.reply.setblocking(False)
+        self.port = self.reply.getsockname()[1]
+        self.heard: list[tuple[float, str, tuple]] = []
 
-    def _run(self) -> None:
-        while self._running:
+    def send(self, host: str, port: int, address: str, args: tuple) -> None:
+        builder = OscMessageBuilder(address)
+        for arg in args:
+            builder.add_arg(arg, "f" if isinstance(arg, float) else "i" if isinstance(arg, int) else "s")
+        self.out.sendto(builder.build().dgram, (host, port))
+
+    def receive(self) -> list[tuple[str, tuple]]:
+        found = []
+        while True:
             try:
-                data = self.sock.recv(65536)
-            except TimeoutError:
-                continue
+                data = self.reply.recv(65536)
+            except BlockingIOError:
+                return found
             for timed in OscPacket(data).messages:
-                self.received.append((time.perf_counter(), timed.message.address, tuple(timed.message.params)))
+                message = (timed.message.address, tuple(timed.message.params))
+                found.append(message)
+                self.heard.append((time.perf_counter(), *message))
 
-    def of(self, address: str) -> list[tuple]:
-        return [args for _, a, args in list(self.received) if a == address]
-
-    def wait_for(self, address: str, timeout: float = 5.0) -> list[tuple]:
-        deadline = time.monotonic() + timeout
-        while not self.of(address) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return self.of(address)
+    def of(self, address: str, since: float = 0.0) -> list[tuple]:
+        return [args for t, a, args in self.heard if a == address and t >= since]
 
     def close(self) -> None:
-        self._running = False
-        self._thread.join(1)
-        self.sock.close()
+        self.out.close()
+        self.reply.close()
 
 
-def datagram(message: Message) -> bytes:
-    """The message with exactly the type tags Max would send (``i`` for ints, ``f`` for floats)."""
-    builder = OscMessageBuilder(message.address)
-    for arg in message.args:
-        builder.add_arg(arg, TAGS[type(arg)])
-    return builder.build().dgram
+class Device:
+    """The simulated device, its clock tied to the wall clock."""
+
+    def __init__(self, network: Network, daemon_port: int) -> None:
+        self.network = network
+        self.live = SimLive(tempo=120.0, root_note=2, scale_intervals=DORIAN)
+        self.sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")), self.live, sink=network.send)
+        self.start = time.perf_counter()
+        self.sim.load(stored={"Daemon Port": daemon_port, "Reply Port": network.port})
+
+    def run(self, seconds: float, until=None) -> bool:
+        """Let real time pass, playing replies into the device as they arrive; stop early once ``until()``."""
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            for address, args in self.network.receive():
+                self.sim.deliver(address, *args)
+            self.sim.run_until(time.perf_counter() - self.start)
+            if until is not None and until():
+                return True
+            time.sleep(0.002)
+        return until is None or until()
+
+    def status(self) -> str:
+        return self.sim.shown("status").text
+
+
+def state(network: Network, since: float = 0.0) -> tuple:
+    states = network.of("/stylevae/1/state", since)
+    assert states, "no state reply from the daemon"
+    return states[-1]
 
 
 @pytest.fixture(scope="module")
-def daemon(jack_server, crafted_checkpoint):
-    process = harness.Daemon(crafted_checkpoint, jack_server.name)
-    yield process
-    process.stop()
+def styles() -> list[str]:
+    return json.loads((SHIPPED / "config.json").read_text())["styles"]
 
 
-@pytest.fixture(scope="module")
-def session(daemon):
-    """Play the device's session in real time; return what was sent when, the replies and the MIDI."""
-    device = DeviceMessages(json.loads(MAXPAT.read_text(encoding="utf-8")))
-    replies = ReplyPort()
-    midi = harness.MidiListener(daemon.midi_port)
-    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sent: list[tuple[float, Message]] = []
+def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):
+    first = harness.Daemon(SHIPPED, jack_server.name)
+    network = Network()
+    daemons, listeners = [first], []
     try:
-        messages = device.session(replies.port, styles=3, beats=BEATS, bpm=BPM)
-        start = None
-        for message in messages:
-            if message.address == "/stylevae/styles":
-                sender.sendto(datagram(message), ("127.0.0.1", daemon.osc_port))
-                sent.append((time.perf_counter(), message))
-                assert replies.wait_for("/stylevae/styles"), "no style list: the device would not connect"
-                continue
-            if message.address == "/stylevae/transport":
-                beat = message.args[0]
-                start = start if start is not None else time.perf_counter()
-                delay = start + beat * BEAT - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-            sender.sendto(datagram(message), ("127.0.0.1", daemon.osc_port))
-            sent.append((time.perf_counter(), message))
-        time.sleep(2 * BEAT)
-        yield sent, replies, midi
+        device = Device(network, first.osc_port)
+        sim = device.sim
+
+        # load: hello and ping, the daemon's styles fill the menus, every setting and Live's key go out
+        assert device.run(5.0, until=lambda: device.status() == "connected"), "the device never connected"
+        device.run(0.5)
+        assert sim.control("Style A").enum == styles
+        assert network.of("/stylevae/error") == []
+        s = state(network)
+        assert (s[9], s[10], s[12]) == (2, "dorian", 0), f"the voice is not in the song's D dorian: {s}"
+
+        # play: notes on the daemon's MIDI port, in the piano roll and (Notes to this track) out of the device
+        midi = harness.MidiListener(first.midi_port)
+        listeners.append(midi)
+        sim.set("Note Output", 1)
+        sim.set("Lock", 1.0)
+        sim.set("Play", 1)
+        sim.live_set("is_playing", 1)
+        assert device.run(8.0, until=lambda: len(network.of("/stylevae/1/note")) >= 8), "no notes came back"
+        device.run(1.0)
+        notes = network.of("/stylevae/1/note")
+        assert all(tuple(map(type, n)) == (int, int, float, float) for n in notes)
+        assert {n[0] for n in notes} <= {e.pitch for e in midi.note_ons()}
+        assert sim.shown("now_roll").cells, "the piano roll stayed empty"
+        assert [n for n in sim.notes() if n[2] > 0], "note output played nothing into the track"
+        assert sim.shown("now_key").text == "key: D dorian (song)"
+        assert {e.pitch % 12 for e in midi.note_ons()} <= {2, 4, 5, 7, 9, 11, 0}, "Lock 1 let a note out of D dorian"
+
+        # a blend and a key of its own
+        sim.set("Style A", 2)
+        sim.set("Style B", 5)
+        sim.set("Blend", 0.5)
+        sim.set("Follow Key", 0)
+        sim.set("Key", 4)
+        sim.set("Scale", 1)  # minor
+        changed = time.perf_counter()
+        device.run(1.5)
+        s = state(network, changed)
+        assert s[1] in (styles[2], styles[5]) and (s[9], s[10], s[11], s[12]) == (4, "minor", 1.0, 1)
+        assert [round(w, 3) for w in s[13:]] == [0.5 if i in (2, 5) else 0.0 for i in range(len(styles))]
+        assert sim.shown("now_key").text == "key: E minor (own)"
+        assert network.of("/stylevae/error") == [], network.of("/stylevae/error")
+        before = state(network)
+
+        # the daemon restarts on the same port: the device notices, registers again and resends everything
+        first.stop()
+        down = time.perf_counter()
+        assert device.run(6.0, until=lambda: device.status() == "daemon not running"), "the loss went unseen"
+        second = harness.Daemon(SHIPPED, jack_server.name, osc_port=first.osc_port)
+        daemons.append(second)
+        back = time.perf_counter()
+        assert device.run(5.0, until=lambda: device.status() == "connected"), "the device did not reconnect"
+        midi = harness.MidiListener(second.midi_port)
+        listeners.append(midi)
+        assert device.run(6.0, until=lambda: len(network.of("/stylevae/1/note", back)) >= 4), "no notes after"
+        assert state(network, back) == before, "the voice did not resume as it was"
+        assert back - down < 60 and network.of("/stylevae/error") == []
+
+        # Live stops: the voice stops and no note is left hanging
+        sim.live_set("is_playing", 0)
+        stopped = time.perf_counter()
+        device.run(1.5)
+        assert [e for e in midi.note_ons() if e.wall > stopped + 0.05] == [], "notes went on after Live stopped"
+        assert midi.open_notes() == 0, "a note was left hanging"
+        ons = sum(1 for n in sim.notes() if n[2] > 0)
+        offs = sum(1 for n in sim.notes() if n[2] == 0)
+        assert ons and offs >= ons, "the device's own note output left a note on"
     finally:
-        sender.close()
-        midi.close()
-        replies.close()
-
-
-def times_of(sent, address: str) -> list[float]:
-    return [t for t, m in sent if m.address == address]
-
-
-def pitches_between(midi, start: float, end: float) -> set[int]:
-    return {e.pitch for e in midi.note_ons() if start <= e.wall < end}
-
-
-def test_the_device_session_plays_and_stops(session):
-    sent, replies, midi = session
-
-    assert replies.of("/stylevae/pong"), "the device would show 'daemon not running'"
-    assert replies.of("/stylevae/styles")[0] == ("a", "b", "c")
-    assert replies.of("/stylevae/error") == [], "the daemon refused a message the device sends"
-
-    play_on = times_of(sent, "/stylevae/1/play")[0]
-    style_change = times_of(sent, "/stylevae/1/style")[-1]
-    blend = times_of(sent, "/stylevae/1/mix")[-1]
-    stop = [t for t, m in sent if m.address == "/stylevae/transport" and m.args[1] == 0][0]
-
-    first = pitches_between(midi, play_on + SETTLE * BEAT, style_change)
-    second = pitches_between(midi, style_change + SETTLE * BEAT, blend)
-    third = pitches_between(midi, blend + SETTLE * BEAT, stop)
-    assert first and first <= set(harness.HIGH), first  # style A = "a"
-    assert second and second <= set(harness.LOW), second  # style A changed to "b"
-    assert third and third <= set(harness.HIGH), third  # blended 0.9 towards style B = "a"
-
-    late = [e for e in midi.note_ons() if e.wall > stop + 0.05]
-    assert late == [], "notes kept starting after Live stopped"
-    assert midi.open_notes() == 0, "a note was left hanging"
-
-
-def test_the_device_hears_its_notes(session):
-    _, replies, midi = session
-    notes = replies.of("/stylevae/1/note")
-    assert notes, "note output inside Live would stay silent"
-    assert all(tuple(type(a) for a in args) == (int, int, float, float) for args in notes)
-    assert {args[0] for args in notes} <= {e.pitch for e in midi.note_ons()}
+        for listener in listeners:
+            listener.close()
+        for daemon in daemons:
+            daemon.stop()
+        network.close()

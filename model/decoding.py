@@ -1,0 +1,377 @@
+"""The one decoding path: every melody this project plays or measures is drawn here.
+
+``stylevae sample``, ``stylevae eval``, the generation API (model/generate.py) and the daemon's voices all
+decode through ``Decoder`` with the same sampling rule (``Rules``), and chain phrases with the same ``Line``,
+so what the evaluation measures is what the daemon plays (as Magenta's decoders share one ``_sample``).
+
+The sampling rule, per row and step, on the decoder's logits ℓ:
+
+1. density: ``ℓ + 2.5·density`` on every note-on, ``− 2.5·density`` on the rest token;
+2. temperature: divided by T;
+3. scale lock: the probability of every note-on outside the key's scale times ``1 − lock`` (a mask at 1);
+4. top-p: the smallest set of tokens holding ``top_p`` of the probability (Holtzman et al. 2020), renormalised;
+5. one token by inverse-CDF sampling with the row's own uniform draw, so a voice's phrase does not depend
+   on which other voices share the batch.
+
+Keys: a key-relative model (``ModelConfig.key_relative``) decodes with the tonic on C; ``KeyPlan`` says how
+far to transpose its notes for the key asked for, and its scale lock works on the scale above C. A model
+trained before keys decodes in absolute pitch, and its lock uses the scale on the key's tonic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from model.continuation import REPEAT_LAGS, Continuation
+from model.keys import MODES, SCALES, Key, relative_shift, scale_mask
+from model.stepper import Stepper
+from model.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
+from model.vae import DecoderState, StyleVAE
+
+DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How a row's tokens are drawn (see the module docstring). ``scale``: intervals above the tonic."""
+
+    temperature: float = 1.0
+    density: float = 0.0
+    lock: float = 0.0
+    scale: tuple[int, ...] = SCALES["chromatic"]
+    top_p: float = 1.0
+    tonic: int = 0  # where the scale sits in the decoder's pitch space (0 for a key-relative model)
+
+    def __post_init__(self) -> None:
+        checks = (
+            (self.temperature > 0 and np.isfinite(self.temperature), f"temperature {self.temperature}"),
+            (-1 <= self.density <= 1, f"density {self.density}"),
+            (0 <= self.lock <= 1, f"lock {self.lock}"),
+            (0 < self.top_p <= 1, f"top_p {self.top_p}"),
+        )
+        for ok, what in checks:
+            if not ok:
+                raise ValueError(f"{what} is out of range (temperature > 0, density -1..1, lock 0..1, top_p 0..1]")
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    """What a key means for one model: the transposition of its notes, its lock's tonic, its mode input."""
+
+    shift: int  # semitones added to every decoded pitch
+    tonic: int  # the scale's tonic in the decoder's own pitch space
+    mode: int  # index into keys.MODES, for a mode-conditioned decoder
+
+
+def key_plan(model: StyleVAE, key: Key) -> KeyPlan:
+    mode = MODES.index(key.mode)
+    if model.config.key_relative:
+        return KeyPlan(-relative_shift(key.tonic), 0, mode)
+    return KeyPlan(0, key.tonic, mode)
+
+
+def rule_biases(rules: Rules, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """(added before the temperature, added after it), each (V,): density, then the lock's log(1 − lock)."""
+    before = np.zeros(vocab.size, dtype=np.float32)
+    before[REST] = -DENSITY_SCALE * rules.density
+    before[HOLD + 1 :] = DENSITY_SCALE * rules.density
+    after = np.zeros(vocab.size, dtype=np.float32)
+    if rules.lock > 0:
+        pitches = np.arange(vocab.low, vocab.high + 1)
+        outside = ~scale_mask(rules.scale, rules.tonic)[pitches % 12]
+        after[FIRST_PITCH_TOKEN:][outside] = np.log1p(-rules.lock) if rules.lock < 1 else -np.inf
+    return before, after
+
+
+def sample_rows(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """One token per row by inverse-CDF sampling with the given uniform draws (one per row).
+    NumPy, not torch: at (8, V) each torch op costs microseconds of dispatch, and a step pays for about ten."""
+    cdf = probabilities.cumsum(axis=1)
+    tokens = (cdf <= (uniforms * cdf[:, -1])[:, None]).sum(axis=1)
+    return np.minimum(tokens, probabilities.shape[1] - 1)
+
+
+def nucleus(probabilities: np.ndarray, top_p: np.ndarray) -> np.ndarray:
+    """Rows cut to their top-p nucleus (the most probable tokens up to ``top_p`` of the mass; at least one)."""
+    order = np.argsort(-probabilities, axis=1)
+    ranked = np.take_along_axis(probabilities, order, axis=1)
+    before = ranked.cumsum(axis=1) - ranked  # mass of the more probable tokens
+    keep = before < (top_p * probabilities.sum(axis=1))[:, None]
+    cut = np.zeros_like(probabilities)
+    np.put_along_axis(cut, order, np.where(keep, ranked, 0.0), axis=1)
+    return cut
+
+
+def first_token(model: StyleVAE, vocab: Vocabulary, pitch: int | None) -> int:
+    """The decoder's first input: the note-on of the note before the phrase for a model trained to continue
+    one, else (no such note, or a model trained before keys) the start token."""
+    if pitch is None or not model.config.key_relative or not vocab.low <= pitch <= vocab.high:
+        return model.start_token
+    return vocab.note_on(pitch)
+
+
+@dataclass
+class _Row:
+    z: Tensor  # (1, z_size)
+    z_gates: Tensor  # (1, 4·dec_hidden): z's part of the decoder's first gates (model/stepper.py)
+    state: DecoderState
+    previous: int
+    rules: Rules
+
+
+class Decoder:
+    """Rows (voices, or the melodies of a batch) decoded one step at a time, each with its own z, state and
+    rules. Rows that step together stay stacked in one batch from step to step, so a steady step is one
+    ``Stepper.step`` and one softmax whatever the number of rows; the batch is rebuilt only when the set of rows
+    stepping changes or one of them changes (a new phrase, z or rules)."""
+
+    def __init__(self, model: StyleVAE, vocab: Vocabulary, tune_rows: int = 0):
+        """``tune_rows``: tune the recurrent products for up to this many rows (``Stepper``); the daemon does."""
+        self.model = model
+        self.vocab = vocab
+        self.device = next(model.parameters()).device
+        self.stepper = Stepper(model, tune_rows)
+        self._rows: dict[Hashable, _Row] = {}
+        self._batch_ids: tuple[Hashable, ...] = ()
+        self._biases: dict[Rules, tuple[Tensor, Tensor]] = {}
+        self._state: DecoderState = []
+        self._previous = torch.empty(0, dtype=torch.long)
+        self._z_gates = self._before = self._after = self._inverse_temperature = torch.empty(0)
+        self._top_p = np.ones(0)
+
+    # --- setting rows up --------------------------------------------------------------------------------
+
+    @torch.inference_mode()
+    def z(self, weights: Sequence[float] | Tensor, mode: int, z_content: np.ndarray | Tensor) -> Tensor:
+        """z (1, z_size) for style weights (S,), a mode family and a content latent (z_content,)."""
+        weights = torch.as_tensor(np.array(weights, dtype=np.float32), device=self.device)[None]
+        content = torch.as_tensor(np.asarray(z_content, dtype=np.float32), device=self.device)[None]
+        modes = torch.tensor([mode], device=self.device)
+        return torch.cat([self.model.condition(self.model.style_vector(weights), modes), content], dim=-1)
+
+    @torch.inference_mode()
+    def start(self, row: Hashable, z: Tensor, first: int, rules: Rules) -> None:
+        """Begin a phrase: the decoder's state from z, ``first`` as its first input."""
+        self._leave_batch(row)
+        self._rows[row] = _Row(z, self.stepper.z_gates(z), self.model.initial_state(z), first, rules)
+
+    @torch.inference_mode()
+    def start_batch(self, rows: Sequence[Hashable], z: Tensor, first: Sequence[int], rules: Sequence[Rules]) -> None:
+        """``start`` for many rows at once, left stacked as the next step's batch (offline decoding)."""
+        self._unbatch()
+        z_gates, state = self.stepper.z_gates(z), self.model.initial_state(z)
+        for i, row in enumerate(rows):
+            self._rows[row] = _Row(z[i : i + 1], z_gates[i : i + 1], [], int(first[i]), rules[i])
+        self._z_gates, self._state = z_gates, state
+        self._previous = torch.as_tensor(np.asarray(first), dtype=torch.long, device=self.device)
+        self._stack_rules([self._rows[row] for row in rows])
+        self._batch_ids = tuple(rows)
+
+    @torch.inference_mode()
+    def change(self, row: Hashable, z: Tensor | None = None, rules: Rules | None = None) -> None:
+        """A new z (a style change mid-phrase: the state goes on) or new rules, from the next step."""
+        current = self._rows[row]
+        if (z is None or torch.equal(z, current.z)) and (rules is None or rules == current.rules):
+            return
+        self._leave_batch(row)
+        if z is not None:
+            current.z, current.z_gates = z, self.stepper.z_gates(z)
+        if rules is not None:
+            current.rules = rules
+
+    def has(self, row: Hashable) -> bool:
+        return row in self._rows
+
+    def forget(self, row: Hashable) -> None:
+        self._leave_batch(row)
+        self._rows.pop(row, None)
+
+    # --- stepping ---------------------------------------------------------------------------------------
+
+    @torch.inference_mode()
+    def step(self, rows: Sequence[Hashable], uniforms: np.ndarray) -> np.ndarray:
+        """One step for each of ``rows`` in one forward pass, with one uniform draw per row: their tokens."""
+        self._batch(tuple(rows))
+        logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
+        logits.add_(self._before).mul_(self._inverse_temperature).add_(self._after)
+        probabilities = torch.softmax(logits, dim=-1).cpu().numpy()
+        if (self._top_p < 1).any():
+            probabilities = nucleus(probabilities, self._top_p)
+        tokens = sample_rows(probabilities, np.asarray(uniforms, dtype=np.float64))
+        self._previous = torch.from_numpy(tokens).to(self.device)
+        return tokens
+
+    def _leave_batch(self, row: Hashable) -> None:
+        if row in self._batch_ids:
+            self._unbatch()
+
+    def _unbatch(self) -> None:
+        """Give every row in the batch its own state back (views, no copies)."""
+        for i, row in enumerate(self._batch_ids):
+            entry = self._rows[row]
+            entry.state = [(h[i : i + 1], c[i : i + 1]) for h, c in self._state]
+            entry.previous = int(self._previous[i])
+        self._batch_ids = ()
+
+    def _bias(self, rules: Rules) -> tuple[Tensor, Tensor]:
+        if rules not in self._biases:
+            before, after = rule_biases(rules, self.vocab)
+            self._biases[rules] = (torch.from_numpy(before).to(self.device), torch.from_numpy(after).to(self.device))
+        return self._biases[rules]
+
+    def _batch(self, ids: tuple[Hashable, ...]) -> None:
+        if ids == self._batch_ids:
+            return
+        self._unbatch()
+        rows = [self._rows[i] for i in ids]
+        self._z_gates = torch.cat([r.z_gates for r in rows])
+        self._state = [
+            (torch.cat([r.state[layer][0] for r in rows]), torch.cat([r.state[layer][1] for r in rows]))
+            for layer in range(len(rows[0].state))
+        ]
+        self._previous = torch.tensor([r.previous for r in rows], device=self.device)
+        self._stack_rules(rows)
+        self._batch_ids = ids
+
+    def _stack_rules(self, rows: list[_Row]) -> None:
+        biases = [self._bias(r.rules) for r in rows]
+        self._before = torch.stack([b for b, _ in biases])
+        self._after = torch.stack([a for _, a in biases])
+        self._inverse_temperature = torch.tensor([[1.0 / r.rules.temperature] for r in rows], device=self.device)
+        self._top_p = np.array([r.rules.top_p for r in rows])
+
+    # --- encoding ---------------------------------------------------------------------------------------
+
+    @torch.inference_mode()
+    def encode(self, tokens: Sequence[int]) -> np.ndarray:
+        """A phrase's content (in the decoder's pitch space): the encoder's mean z_c."""
+        batch = torch.tensor([list(tokens)], device=self.device)
+        return self.model.encode(batch).mu[0].float().cpu().numpy()
+
+
+@dataclass
+class Line:
+    """A melodic line's state from phrase to phrase — a daemon voice's, or a stream eval generates.
+
+    At each phrase boundary an earlier phrase may come back, as often as it does in real tunes of the style
+    (``Continuation.repeat_lag``); otherwise the content latent takes a step of the learned phrase-to-phrase
+    motion (``variation`` scales it), the phrase gets a fresh sampling seed, and the decoder's first input is the
+    line's last note, so that a phrase continues the one before it. Replaying a phrase (the daemon
+    re-positioning mid-phrase) keeps all of it.
+    """
+
+    z_content: np.ndarray
+    rng: np.random.Generator  # draws of z_c and of phrase seeds
+    phrase_seed: int = 0
+    last_pitch: int | None = None  # the line's last note-on, in the decoder's pitch space
+    phrase_first: int | None = None  # the pitch before the current phrase (its first input)
+    repeating: tuple[np.ndarray, int, int | None] | None = None  # the earlier phrase the next one repeats
+    history: list[tuple[np.ndarray, int, int | None]] = field(default_factory=list)  # recent phrases' (z, seed, first)
+    sampler: np.random.Generator = field(default_factory=np.random.default_rng)
+
+    @staticmethod
+    def create(continuation: Continuation, style: int, seed: int | Sequence[int] | None) -> Line:
+        rng = np.random.default_rng(seed)
+        line = Line(continuation.initial(style, rng), rng)
+        line.phrase_seed = int(rng.integers(2**63))
+        return line
+
+    def reseed(self, continuation: Continuation, style: int, seed: int | None) -> None:
+        rng = np.random.default_rng(seed) if seed is not None else self.rng
+        self.z_content = continuation.initial(style, rng)
+        self.phrase_seed = int(rng.integers(2**63))
+
+    def advance(
+        self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None
+    ) -> None:
+        """Move on to a new phrase: ``content`` if given (a restyled phrase), else a step of the learned motion
+        (``style``'s, the heaviest in the line's mix)."""
+        self.repeating = None
+        lag = continuation.repeat_lag(style, self.rng, len(self.history)) if variation > 0 else 0
+        if content is not None:
+            self.z_content = content
+        elif lag:  # an earlier phrase comes back, note for note
+            self.repeating = self.history[-lag]
+            self.z_content, self.phrase_seed = self.repeating[:2]
+            return
+        else:
+            self.z_content = continuation.step(self.z_content, variation, self.rng, style)
+        if variation > 0:
+            self.phrase_seed = int(self.rng.integers(2**63))
+
+    def begin_phrase(self, replay: bool) -> None:
+        """Start the current phrase's draws (again, when replaying)."""
+        if not replay:
+            self.phrase_first = self.last_pitch if self.repeating is None else self.repeating[2]
+            self.history.append((self.z_content, self.phrase_seed, self.phrase_first))
+            del self.history[:-REPEAT_LAGS]
+        self.sampler = np.random.default_rng(self.phrase_seed)
+
+    def took(self, pitch: int | None) -> None:
+        if pitch is not None:
+            self.last_pitch = pitch
+
+
+def stream(
+    model: StyleVAE,
+    vocab: Vocabulary,
+    continuation: Continuation,
+    weights: np.ndarray,
+    keys: Sequence[Key],
+    phrases: int,
+    steps: int,
+    rules: Sequence[Rules],
+    variation: float,
+    seeds: Sequence[int],
+    contents: np.ndarray | None = None,
+) -> np.ndarray:
+    """Melodies of ``phrases`` chained phrases, one per row, decoded exactly as the daemon's voices decode
+    them (same Line, same Decoder, same rules): tokens (B, phrases · steps) in the decoder's pitch space.
+
+    ``weights`` (B, S); ``keys`` and ``rules`` per row (the rules' scale and tonic are set from the key);
+    ``contents`` (B, z_content) replaces the first phrase's z_c (restyle), else it is drawn per style."""
+    decoder = Decoder(model, vocab)
+    lines = [Line.create(continuation, int(np.argmax(w)), seed) for w, seed in zip(weights, seeds)]
+    plans = [key_plan(model, key) for key in keys]
+    rules = [keyed_rules(r, key, plan) for r, key, plan in zip(rules, keys, plans)]
+    out = np.zeros((len(lines), phrases * steps), dtype=np.int64)
+    rows = range(len(lines))
+    for p in range(phrases):
+        for row, (line, w) in enumerate(zip(lines, weights)):
+            if p > 0:
+                line.advance(continuation, variation, int(np.argmax(w)))
+            elif contents is not None:
+                line.z_content = contents[row]
+            line.begin_phrase(replay=False)
+        z = torch.cat([decoder.z(w, plan.mode, line.z_content) for w, plan, line in zip(weights, plans, lines)])
+        decoder.start_batch(rows, z, [first_token(model, vocab, line.phrase_first) for line in lines], rules)
+        for t in range(steps):
+            tokens = decoder.step(rows, np.array([line.sampler.random() for line in lines]))
+            out[:, p * steps + t] = tokens
+            for line, token in zip(lines, tokens):
+                line.took(vocab.pitch(int(token)))
+    return out
+
+
+def keyed_rules(rules: Rules, key: Key, plan: KeyPlan) -> Rules:
+    """``rules`` with the scale lock set to ``key``'s scale where the decoder will see it."""
+    return Rules(rules.temperature, rules.density, rules.lock, key.intervals, rules.top_p, plan.tonic)
+
+
+GREEDY = Rules(temperature=1e-4)  # the most probable token at every step: MusicVAE's free-running decoding
+
+
+@torch.no_grad()
+def free_running(model: StyleVAE, vocab: Vocabulary, z: Tensor, first: Sequence[int], steps: int,
+                 rules: Rules = GREEDY, seed: int = 0) -> np.ndarray:
+    """Phrases decoded free-running from given z (B, z_size) and first inputs (B,): tokens (B, steps)."""
+    decoder = Decoder(model, vocab)
+    rows = range(len(z))
+    decoder.start_batch(rows, z, first, [rules] * len(z))
+    rng = np.random.default_rng(seed)
+    return np.stack([decoder.step(rows, rng.random(len(z))) for _ in range(steps)], axis=1)

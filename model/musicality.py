@@ -1,0 +1,137 @@
+"""Ear-like measures of a melody stream: is it in key, does it keep its key from phrase to phrase, how far does it
+leap at phrase borders against inside phrases, how dense is it, does it come back to what it played.
+
+``stylevae eval`` applies them to 16-bar streams decoded exactly as the daemon plays a voice and to 16-bar
+excerpts of the real test pieces, so the two are read against each other (a number alone says little: real
+Palestrina leaps less than real American fiddle tunes).
+
+The scales a passage is held against are the 12 major and 12 harmonic-minor scales (a natural minor passage
+fits its relative major). A passage's scale is the one leaving the least note time outside it; ties (common
+in short passages) go to the key whose Krumhansl–Kessler profile fits its pitch classes best.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from model.keys import SCALES, key_scores, pitch_class_histogram, scale_mask
+from model.tokens import STEPS_PER_BAR, Note, Vocabulary, tokens_to_notes
+
+OUT_OF_KEY = 0.05  # a window is "out of key" with more than this share of its note time outside its best scale
+WINDOW_BARS = 8
+NEAR_REPEAT = 0.6  # two phrases "recur" when their onsets overlap this much (intersection over union)
+
+# 24 candidate scales, (12,) masks: major on every tonic, then harmonic minor on every tonic
+CANDIDATES = np.array([scale_mask(SCALES["major"], t) for t in range(12)]
+                      + [scale_mask(SCALES["harmonic_minor"], t) for t in range(12)])
+
+
+def best_scale(notes: Sequence[Note]) -> tuple[int, float]:
+    """(candidate index, share of note time outside it) of the best-fitting scale; (-1, 0) for no notes."""
+    if not notes:
+        return -1, 0.0
+    histogram = pitch_class_histogram([n.pitch for n in notes], [n.end - n.start for n in notes])
+    outside = (histogram[None, :] * ~CANDIDATES).sum(1) / histogram.sum()  # (24,)
+    fit = key_scores(histogram).reshape(-1)  # (24,): the major profiles, then the minor ones, by tonic
+    best = np.flatnonzero(np.isclose(outside, outside.min()))
+    choice = int(best[np.argmax(fit[best])])
+    return choice, float(outside[choice])
+
+
+def windows(notes: Sequence[Note], length: int, steps: int) -> list[list[Note]]:
+    """Notes by consecutive windows of ``steps`` steps (a note belongs to the window of its onset)."""
+    return [[n for n in notes if start <= n.start < start + steps] for start in range(0, length, steps)]
+
+
+def out_of_key_share(notes: Sequence[Note], length: int, window_steps: int = WINDOW_BARS * STEPS_PER_BAR) -> float:
+    """The share of ``window_steps`` windows (hop: half a window) whose note time is more than OUT_OF_KEY outside
+    their best scale."""
+    hop = window_steps // 2
+    found = [best_scale([n for n in notes if s <= n.start < s + window_steps])[1] > OUT_OF_KEY
+             for s in range(0, max(1, length - window_steps + 1), hop)]
+    return float(np.mean(found)) if found else 0.0
+
+
+def same_scale_share(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
+    """Of consecutive phrases that both have notes, the share whose best scales are the same."""
+    scales = [best_scale(w)[0] for w in windows(notes, length, phrase_steps)]
+    pairs = [(a, b) for a, b in zip(scales, scales[1:]) if a >= 0 and b >= 0]
+    return float(np.mean([a == b for a, b in pairs])) if pairs else None
+
+
+def joint_fit_share(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
+    """Of consecutive phrases that both have notes, the share that fit one scale together (their joined note time
+    at most OUT_OF_KEY outside it): a gentler reading of "the same key" than equal best scales, which short
+    phrases with few notes make noisy."""
+    parts = windows(notes, length, phrase_steps)
+    pairs = [a + b for a, b in zip(parts, parts[1:]) if a and b]
+    return float(np.mean([best_scale(p)[1] <= OUT_OF_KEY for p in pairs])) if pairs else None
+
+
+def leaps(notes: Sequence[Note], phrase_steps: int) -> tuple[list[int], list[int]]:
+    """|interval| between consecutive notes: (across a phrase border, inside a phrase)."""
+    border, inside = [], []
+    for a, b in zip(notes, notes[1:]):
+        (border if a.start // phrase_steps != b.start // phrase_steps else inside).append(abs(b.pitch - a.pitch))
+    return border, inside
+
+
+def repetition(notes: Sequence[Note], length: int, phrase_steps: int) -> float:
+    """The share of phrases (after the first) that nearly repeat an earlier phrase of the stream: their note
+    onsets, as (step in the phrase, pitch), overlap by at least NEAR_REPEAT (intersection over union)."""
+    onsets = [{(n.start % phrase_steps, n.pitch) for n in w} for w in windows(notes, length, phrase_steps)]
+    if len(onsets) < 2:
+        return 0.0
+    return float(np.mean([any(near(onsets[i], onsets[j]) for j in range(i)) for i in range(1, len(onsets))]))
+
+
+def near(a: set, b: set) -> bool:
+    """Whether two phrases' onsets, sets of (step in the phrase, pitch), overlap by NEAR_REPEAT or more."""
+    return bool(a | b) and len(a & b) / len(a | b) >= NEAR_REPEAT
+
+
+def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) -> dict[str, float | None]:
+    """All the measures of one stream of tokens (L,)."""
+    notes = tokens_to_notes(tokens, vocab)
+    border, inside = leaps(notes, phrase_steps)
+    return {
+        "out_of_key": out_of_key_share(notes, len(tokens)),
+        "same_scale": same_scale_share(notes, len(tokens), phrase_steps),
+        "joint_fit": joint_fit_share(notes, len(tokens), phrase_steps),
+        "border_leap": float(np.mean(border)) if border else None,
+        "inner_leap": float(np.mean(inside)) if inside else None,
+        "notes_per_bar": len(notes) / (len(tokens) / STEPS_PER_BAR),
+        "repetition": repetition(notes, len(tokens), phrase_steps),
+    }
+
+
+def summarise(streams: np.ndarray, vocab: Vocabulary, phrase_steps: int) -> dict[str, float | None]:
+    """The measures averaged over streams (N, L) (a stream without a value for a measure is left out of it)."""
+    each = [stream_measures(row, vocab, phrase_steps) for row in streams]
+    summary: dict[str, float | None] = {"streams": len(each)}
+    for name in each[0] if each else []:
+        values = [m[name] for m in each if m[name] is not None]
+        summary[name] = float(np.mean(values)) if values else None
+    return summary
+
+
+def real_excerpts(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrases: int, phrase_bars: int,
+                  per_piece: int = 4) -> np.ndarray:
+    """Excerpts of ``phrases`` consecutive, non-overlapping phrases of the same piece, joined: (n, phrases · T).
+    At most ``per_piece`` excerpts of a piece (non-overlapping), so that long pieces do not dominate."""
+    index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
+    found = []
+    for p in np.unique(piece):
+        taken, start = 0, 0
+        bars = sorted(int(b) for b in bar[piece == p])
+        while taken < per_piece and start <= (bars[-1] if bars else -1):
+            rows = [index.get((int(p), start + k * phrase_bars)) for k in range(phrases)]
+            if all(r is not None for r in rows):
+                found.append(np.concatenate([tokens[r] for r in rows]))
+                taken += 1
+                start += phrases * phrase_bars
+            else:
+                start += 1
+    return np.stack(found) if found else np.zeros((0, phrases * tokens.shape[1]), dtype=tokens.dtype)

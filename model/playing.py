@@ -1,0 +1,10 @@
+"""How a line is played when nobody says otherwise: the defaults the daemon's voices, ``stylevae sample`` and
+``stylevae eval`` share (the OSC spec documents them from here). Plain numbers, no torch: the OSC table and
+the device's tests read them too."""
+
+TEMPERATURE = 1.0
+DENSITY = 0.0
+LOCK = 0.9  # out-of-scale note-ons at a tenth of the model's probability: in key, with a rare chromatic touch
+TOP_P = 1.0
+VARIATION = 0.5  # how far a line moves along the learned phrase-to-phrase step at each phrase boundary
+RESTYLE_TEMPERATURE = 0.5  # lower: a restyled tune should stay close to its source

@@ -1,0 +1,56 @@
+"""A clean install: the wheel built from the source, installed into a fresh virtual environment outside the
+repository, runs `stylevae sample` and `stylevae serve --list-ports` with the model it carries."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import mido
+import pytest
+import torch
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dist", "data", "runs", "samples", "__pycache__",
+                                    "*.egg-info", ".pytest_cache", ".ruff_cache", ".hypothesis")
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> str:
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, f"{' '.join(command)}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def test_the_wheel_runs_from_a_fresh_venv_with_its_shipped_model(tmp_path, jack_server):
+    # no path of the repository may leak in: only the venv's own site-packages
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    source = tmp_path / "source"  # a copy, so that the build leaves nothing in the working tree
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", str(tmp_path / "dist")],
+        tmp_path, env)
+    (wheel,) = (tmp_path / "dist").glob("stylevae_bridge-*.whl")
+
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", str(venv)], tmp_path, env)
+    bin_dir = venv / "bin"
+    torch_version = torch.__version__.split("+")[0]  # the local build, which pip takes from disk
+    run([str(bin_dir / "pip"), "install", "-q", "--no-compile", f"torch=={torch_version}", str(wheel)], tmp_path, env)
+
+    where = run([str(bin_dir / "python"), "-c", "import bridge, model.checkpoint as c; print(bridge.__file__); "
+                 "print(c.DEFAULT_CHECKPOINT)"], tmp_path, env).split()
+    assert all(Path(path).is_relative_to(venv) for path in where), where
+    assert (Path(where[1]) / "weights.safetensors").is_file()
+
+    out = tmp_path / "samples"
+    run([str(bin_dir / "stylevae"), "sample", "--style", "irish_dance", "--count", "1", "--seed", "1", "--out",
+         str(out)], tmp_path, env)
+    (sample,) = out.glob("*.mid")
+    assert sum(msg.type == "note_on" for msg in mido.MidiFile(str(sample)).tracks[-1]) > 0
+
+    listed = run([str(bin_dir / "stylevae"), "serve", "--list-ports"], tmp_path, env)
+    assert listed.startswith("jack: ")

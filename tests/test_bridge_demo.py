@@ -1,0 +1,89 @@
+"""`stylevae demo`'s tour: what it sends and when, which notes it keeps, and its one-line refusals."""
+
+import pytest
+
+from bridge import cli, demo, platform
+from tests.fakes import FakeTime
+
+STYLES = ["folk", "dance", "chorale"]
+
+
+def test_the_tour_plays_each_style_then_a_blend_then_a_key_change():
+    sections = demo.plan_tour(STYLES, ("folk", "chorale"), bars=2)
+    assert [s.beat for s in sections] == [0, 8, 16, 24, 32]
+    assert [s.messages for s in sections[:3]] == [(("/stylevae/1/style", (style,)),) for style in STYLES]
+    assert sections[3].messages == (("/stylevae/1/mix", (0.5, 0.0, 0.5)), ("/stylevae/key", (0, "major")))
+    assert sections[4].messages == (("/stylevae/key", (7, "minor")),)
+    assert sections[3].label == "blend of folk and chorale, in C major"
+    assert sections[4].label == "the same blend, now in G minor"
+
+
+class Recorder:
+    def __init__(self, clock: FakeTime):
+        self.clock = clock
+        self.sent: list[tuple[float, str, tuple]] = []
+
+    def send(self, address, args=()):
+        self.sent.append((self.clock.t, address, tuple(args)))
+
+
+def test_messages_go_out_half_a_bar_before_their_bar_line():
+    clock = FakeTime(100.0)
+    client = Recorder(clock)
+
+    def sleep(seconds):
+        assert seconds > 0
+        clock.t += seconds
+
+    sections = demo.plan_tour(STYLES, ("folk", "dance"), bars=1)
+    total = demo.play_tour(client, sections, bars=1, bpm=120, now=clock, sleep=sleep, say=lambda line: None)
+    assert total == 20
+    sent = [(round((t - 100.0) * 2 - demo.LEAD_BEATS, 6), a, args) for t, a, args in client.sent]
+    assert sent[0] == (-2.0, "/stylevae/transport", (-2.0, 1, 120.0))  # the clock starts half a bar early
+    assert sent[1] == (-2.0, "/stylevae/quantize", ("bar",))  # so that each change lands on its bar line
+    assert sent[2:4] == [(-2.0, "/stylevae/1/style", ("folk",)), (-2.0, "/stylevae/1/play", (1,))]
+    assert (2.0, "/stylevae/1/style", ("dance",)) in sent
+    assert (10.0, "/stylevae/key", (0, "major")) in sent and (14.0, "/stylevae/key", (7, "minor")) in sent
+    assert (18.0, "/stylevae/1/play", (0,)) in sent  # stops at the tour's end, beat 20
+    assert sent[-1] == (21.0, "/stylevae/transport", (21.0, 0, 120.0))
+
+
+def test_tour_notes_are_cut_at_the_end_and_put_on_the_grid():
+    played = [demo.PlayedNote(60, 90, 1.0, 0.5), demo.PlayedNote(62, 90, -0.5, 1.0), demo.PlayedNote(64, 90, 7.5, 2.0),
+              demo.PlayedNote(65, 90, 8.0, 1.0), demo.PlayedNote(59, 90, 0.0, 0.25)]
+    assert demo.tour_notes(played, total_beats=8) == [demo.Note(59, 0, 1), demo.Note(60, 4, 6), demo.Note(64, 30, 32)]
+
+
+def test_blend_must_name_two_styles_of_the_model():
+    assert demo.pick_blend(STYLES, None) == ("folk", "chorale")
+    assert demo.pick_blend(STYLES, "dance, folk") == ("dance", "folk")
+    for bad in ("folk", "folk,folk", "folk,jazz", "a,b,c"):
+        with pytest.raises(demo.UserError, match="--blend takes two different styles.*styles: folk, dance, chorale"):
+            demo.pick_blend(STYLES, bad)
+
+
+def run(capsys, *args):
+    code = cli.main(["demo", *args])
+    return code, capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize(("args", "words"), [(["--bars", "0"], "--bars"), (["--bpm", "1000"], "--bpm"),
+                                             (["--velocity", "0"], "--velocity"),
+                                             (["--soundfont", "/nonexistent.sf2"], "no such file")])
+def test_bad_options_are_one_line(capsys, args, words):
+    code, err = run(capsys, *args)
+    assert code == 2 and len(err) == 1 and words in err[0]
+
+
+def test_a_wav_without_fluidsynth_says_what_to_install(capsys, monkeypatch):
+    monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: cls(platform.LINUX)))
+    code, err = run(capsys, "--wav", "out.wav")
+    assert code == 2 and len(err) == 1
+    assert "please install fluidsynth" in err[0] and "--midi FILE.mid needs neither" in err[0]
+
+
+def test_live_without_audio_points_to_wav(capsys, monkeypatch):
+    bare = platform.Machine(platform.LINUX, tools=frozenset({"fluidsynth"}))
+    monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: bare))
+    code, err = run(capsys, "--soundfont", __file__)
+    assert code == 2 and len(err) == 1 and "--wav FILE.wav" in err[0]

@@ -1,0 +1,88 @@
+"""The one decoding path: the sampling rule, the batch, keys and the lock — on the shipped checkpoint where a
+trained model matters."""
+
+import numpy as np
+import pytest
+import torch
+
+from model import checkpoint, playing
+from model.decoding import Decoder, Rules, key_plan, nucleus, rule_biases, sample_rows, stream
+from model.keys import SCALES, make_key
+from model.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return checkpoint.load(checkpoint.DEFAULT_CHECKPOINT)
+
+
+def test_sample_rows_inverts_each_rows_cdf():
+    probabilities = np.array([[0.5, 0.5, 0.0], [1.0, 3.0, 0.0]], dtype=np.float32)  # row 2 unnormalised
+    draws = {u: sample_rows(probabilities, np.array([u, u])).tolist() for u in (0.0, 0.49, 0.51, 0.999)}
+    assert draws == {0.0: [0, 0], 0.49: [0, 1], 0.51: [1, 1], 0.999: [1, 1]}  # never the zero-probability token
+
+
+def test_sample_rows_draws_in_proportion():
+    rng = np.random.default_rng(7)
+    probabilities = np.tile(np.array([[0.1, 0.2, 0.7]], dtype=np.float32), (20000, 1))
+    tokens = sample_rows(probabilities, rng.random(20000))
+    assert np.allclose(np.bincount(tokens, minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
+
+
+def test_nucleus_keeps_the_smallest_set_holding_p():
+    probabilities = np.array([[0.5, 0.3, 0.15, 0.05], [0.25, 0.25, 0.25, 0.25]])
+    cut = nucleus(probabilities, np.array([0.7, 0.5]))
+    assert (cut[0] > 0).tolist() == [True, True, False, False]  # 0.5 < 0.7, 0.5 + 0.3 covers it
+    assert (cut[1] > 0).sum() == 2
+    assert (nucleus(probabilities, np.array([1.0, 1.0])) == probabilities).all()
+
+
+def test_rule_biases_lock_and_density():
+    vocab = Vocabulary(60, 71)  # one octave, C to B
+    before, after = rule_biases(Rules(density=1.0, lock=0.5, scale=SCALES["major"], tonic=2), vocab)
+    assert before[REST] < 0 and before[HOLD] == 0 and (before[FIRST_PITCH_TOKEN:] > 0).all()
+    in_d_major = {2, 4, 6, 7, 9, 11, 1}
+    expected = [0.0 if p % 12 in in_d_major else np.log(0.5) for p in range(60, 72)]
+    assert np.allclose(after[FIRST_PITCH_TOKEN:], expected) and after[REST] == after[HOLD] == 0
+    _, locked = rule_biases(Rules(lock=1.0, scale=SCALES["major"]), vocab)
+    assert np.isneginf(locked[FIRST_PITCH_TOKEN + 1])  # C#: masked
+    assert np.isfinite(locked[:FIRST_PITCH_TOKEN]).all()  # rest and hold stay possible
+
+
+@pytest.mark.parametrize("bad", [dict(temperature=0), dict(lock=1.5), dict(density=-2), dict(top_p=0)])
+def test_rules_refuse_values_out_of_range(bad):
+    with pytest.raises(ValueError, match="out of range"):
+        Rules(**bad)
+
+
+def test_lock_one_plays_no_note_outside_the_scale_in_any_scale_and_root(shipped):
+    """Every scale the daemon knows, on every root, two chained phrases each, at a high temperature."""
+    keys = [make_key(root, scale) for scale in SCALES for root in range(12)]
+    weights = np.eye(len(shipped.styles), dtype=np.float32)[np.arange(len(keys)) % len(shipped.styles)]
+    rules = [Rules(temperature=1.5, lock=1.0)] * len(keys)
+    tokens = stream(shipped.model, shipped.vocab, shipped.continuation, weights, keys, 2, shipped.steps, rules,
+                    playing.VARIATION, list(range(len(keys))))
+    played = 0
+    for row, key in zip(tokens, keys):
+        shift = key_plan(shipped.model, key).shift
+        pitches = [shipped.vocab.pitch(int(t)) + shift for t in row if t >= FIRST_PITCH_TOKEN]
+        played += len(pitches)
+        outside = [p for p in pitches if p % 12 not in key.pitch_classes()]
+        assert not outside, f"{key.describe()}: {outside}"
+    assert played > 2 * len(keys)  # the lock did not just silence the model
+
+
+def test_a_rows_tokens_do_not_depend_on_its_batch_mates(shipped):
+    decoder = Decoder(shipped.model, shipped.vocab)
+    z = torch.zeros(2, shipped.model.config.z_size)
+    z[1, -1] = 3.0
+    rules = Rules(temperature=1.0)
+    first = shipped.model.start_token
+    decoder.start_batch(["a", "b"], z, [first, first], [rules, rules])
+    rng = np.random.default_rng(5)
+    draws = rng.random((32, 2))
+    together = np.stack([decoder.step(["a", "b"], draws[t]) for t in range(32)])
+    alone = Decoder(shipped.model, shipped.vocab)
+    alone.start("a", z[:1], first, rules)
+    single = np.stack([alone.step(["a"], draws[t, :1]) for t in range(32)])
+    assert (together[:, 0] == single[:, 0]).all()

@@ -1,0 +1,284 @@
+"""The device's behaviour, played through its patcher by ``maxsim``: Live's key, reconnecting, the live view,
+note output, voice changes, and independence from the orders Max and Live leave open."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from maxsim import Sim, SimError, SimLive, evaluate_expr
+
+from max_patches.build import MAXPAT
+from max_patches.device import RESENT_HINT, ROLL_TOP, SCALE_NAMES, START_HINT
+
+DORIAN = (0, 2, 3, 5, 7, 9, 10)
+
+
+def device(live: SimLive | None = None, **kw) -> Sim:
+    return Sim(json.loads(MAXPAT.read_text(encoding="utf-8")), live, **kw)
+
+
+def connected(live: SimLive | None = None, styles=("a", "b", "c"), **kw) -> Sim:
+    sim = device(live, **kw)
+    sim.load()
+    sim.deliver("/stylevae/pong")
+    sim.deliver("/stylevae/styles", *styles)
+    return sim
+
+
+def last(sim: Sim, address: str) -> tuple:
+    return sim.messages(address)[-1].args
+
+
+def since(sim: Sim, start: int, address: str) -> list[tuple]:
+    return [s.args for s in sim.sent[start:] if s.address == address]
+
+
+# --- Live's key ------------------------------------------------------------------------------------------
+
+
+def test_live_12_key_goes_to_the_daemon_and_the_voice_follows_it():
+    sim = connected(SimLive(root_note=2, scale_intervals=DORIAN))
+    assert last(sim, "/stylevae/key") == (2, *DORIAN)
+    assert last(sim, "/stylevae/1/key") == ()  # follow the song's key
+
+
+def test_a_key_change_in_live_is_sent_at_once():
+    sim = connected(SimLive(root_note=2, scale_intervals=DORIAN))
+    start = len(sim.sent)
+    sim.live_set("root_note", 9)
+    sim.live_set("scale_intervals", (0, 2, 3, 5, 7, 8, 10))
+    assert since(sim, start, "/stylevae/key") == [(9, *DORIAN), (9, 0, 2, 3, 5, 7, 8, 10)]
+
+
+def test_the_own_key_menus_stand_when_follow_is_off():
+    sim = connected(SimLive(root_note=2, scale_intervals=DORIAN))
+    sim.set("Follow Key", 0)
+    assert last(sim, "/stylevae/1/key") == (0, "major")
+    sim.set("Key", 7)
+    sim.set("Scale", SCALE_NAMES.index("mixolydian"))
+    assert last(sim, "/stylevae/1/key") == (7, "mixolydian")
+    sim.set("Follow Key", 1)
+    assert last(sim, "/stylevae/1/key") == ()
+
+
+def test_without_song_scales_live_11_uses_the_own_menus():
+    sim = connected(SimLive(scale_intervals=None))
+    assert sim.messages("/stylevae/key") == []
+    assert last(sim, "/stylevae/1/key") == (0, "major")
+    sim.set("Key", 5)
+    assert last(sim, "/stylevae/1/key") == (5, "major")
+
+
+def test_menu_changes_do_not_override_a_followed_song_key():
+    sim = connected(SimLive(root_note=2, scale_intervals=DORIAN))
+    start = len(sim.sent)
+    sim.set("Key", 5)
+    assert since(sim, start, "/stylevae/1/key") == [()]
+
+
+def test_the_lock_dial_sends_the_scale_lock():
+    sim = connected()
+    sim.set("Lock", 0.4)
+    assert last(sim, "/stylevae/1/lock") == (0.4,)
+
+
+# --- transport -------------------------------------------------------------------------------------------
+
+
+def test_transport_ticks_carry_lives_position_play_state_and_tempo_every_16th():
+    sim = connected(SimLive(tempo=128.0))
+    sim.live_set("is_playing", 1)
+    sim.advance(2.0)
+    playing = [s for s in sim.messages("/stylevae/transport") if s.args[1] == 1]
+    sixteenth = 60.0 / 128.0 / 4
+    assert len(playing) == 1 + int(2.0 / sixteenth)
+    for s in playing:
+        assert s.typetags == "fif" and s.args[2] == 128.0
+        assert s.args[0] == pytest.approx(sim.live.position(s.time))
+    assert max(b.time - a.time for a, b in zip(playing, playing[1:])) == pytest.approx(sixteenth)
+    sim.live_set("tempo", 90.0)
+    assert last(sim, "/stylevae/tempo") == (90.0,)
+    sim.live_set("is_playing", 0)
+    stopped = last(sim, "/stylevae/transport")
+    assert stopped[1:] == (0, 90.0) and stopped[0] == pytest.approx(sim.live.position(sim.now))
+    count = len(sim.messages("/stylevae/transport"))
+    sim.advance(2.0)
+    assert len(sim.messages("/stylevae/transport")) == count  # no ticks while Live is stopped
+
+
+# --- connection ------------------------------------------------------------------------------------------
+
+
+def test_reconnecting_resends_every_setting_so_the_voice_resumes():
+    sim = connected(SimLive(root_note=2, scale_intervals=DORIAN))
+    for name, value in [("Play", 1), ("Style A", 2), ("Blend", 0.5), ("Temperature", 1.5), ("Lock", 0.6),
+                        ("Velocity", 80), ("Channel", 3), ("Follow Key", 0), ("Key", 4)]:
+        sim.set(name, value)
+    sim.live_set("is_playing", 1)
+    before = {s.address: s.args for s in sim.sent if s.address.startswith("/stylevae/1/")}
+    for _ in range(3):  # the daemon answers pings for a while …
+        sim.advance(1.0)
+        sim.deliver("/stylevae/pong")
+    assert sim.shown("status").text == "connected"
+    start = len(sim.sent)
+    sim.advance(5.0)  # … then stops (it restarted and no longer knows the device)
+    assert sim.shown("status").text == "daemon not running" and sim.shown("hint").text == START_HINT
+    assert len(since(sim, start, "/stylevae/hello")) >= 1
+    start = len(sim.sent)
+    sim.deliver("/stylevae/styles", "a", "b", "c")  # the answer to hello …
+    sim.deliver("/stylevae/pong")  # … and to the next ping
+    assert sim.shown("status").text == "connected" and sim.shown("hint").text == RESENT_HINT
+    assert since(sim, start, "/stylevae/styles") == [()]
+    after = {s.address: s.args for s in sim.sent[start:] if s.address.startswith("/stylevae/1/")}
+    assert {a: v for a, v in after.items() if a != "/stylevae/1/reseed"} == before
+    assert last(sim, "/stylevae/key") == (2, *DORIAN)
+
+
+def test_hello_stops_once_connected_and_pings_go_on():
+    sim = connected()
+    start = len(sim.sent)
+    for _ in range(3):
+        sim.advance(1.0)
+        sim.deliver("/stylevae/pong")
+    assert since(sim, start, "/stylevae/hello") == [] and len(since(sim, start, "/stylevae/ping")) == 3
+
+
+def test_errors_from_the_daemon_are_shown():
+    sim = connected()
+    sim.deliver("/stylevae/error", "/stylevae/1/temperature", "temperature 9 is out of range 0.05..5")
+    assert sim.shown("error").text == "error: /stylevae/1/temperature temperature 9 is out of range 0.05..5"
+
+
+# --- what plays ------------------------------------------------------------------------------------------
+
+
+def test_notes_fill_the_piano_roll_in_their_rows_and_columns():
+    sim = connected()
+    sim.deliver("/stylevae/1/note", 74, 100, 8.0, 0.75)
+    sim.deliver("/stylevae/1/note", 200, 100, 1.25, 0.25)  # above the rows: drawn on the top one
+    sim.deliver("/stylevae/2/note", 60, 100, 2.0, 1.0)  # another voice's note
+    cells = sim.shown("now_roll").cells
+    assert set(cells) == {(0, ROLL_TOP - 74), (1, ROLL_TOP - 74), (2, ROLL_TOP - 74), (5, 0)}
+
+
+def test_the_roll_keeps_the_last_bars_and_clears_ahead_of_the_playhead():
+    sim = connected()
+    sim.live_set("is_playing", 1)  # 120 bpm: a beat is half a second
+    sim.advance(0.76)
+    sim.deliver("/stylevae/1/note", 74, 100, 2.0, 0.25)  # half a beat early, as the daemon sends it: column 8
+    sim.advance(4.5 - 0.76 - 0.01)
+    assert (8, ROLL_TOP - 74) in sim.shown("now_roll").cells  # still shown, almost two bars later
+    sim.advance(0.02)
+    assert (8, ROLL_TOP - 74) not in sim.shown("now_roll").cells  # beat 9: column 8 is a beat ahead, cleared
+    sim.advance(0.25)
+    sim.deliver("/stylevae/1/note", 60, 100, 10.0, 0.25)  # two bars after the first: the same column
+    assert (8, ROLL_TOP - 60) in sim.shown("now_roll").cells
+
+
+def test_the_state_shows_the_key_and_the_style_mix():
+    sim = connected()
+    sim.deliver("/stylevae/1/state", 1, "b", 1.0, 0.3, 0.0, 1, 0, 100, 0, 2, "dorian", 0.9, 0, 0.25, 0.75, 0.0)
+    assert sim.shown("now_key").text == "key: D dorian (song)"
+    assert sim.shown("now_style").text == "style: b"
+    assert sim.shown("now_mix").values == [0.25, 0.75, 0.0]
+    sim.deliver("/stylevae/1/state", 1, "b", 1.0, 0.3, 0.0, 1, 0, 100, 0, 11, "0 1 4 5 7 8 10", 0.9, 1, 0.0, 1.0)
+    assert sim.shown("now_key").text == "key: B 0 1 4 5 7 8 10 (own)" and sim.shown("now_mix").values == [0.0, 1.0]
+
+
+def test_note_output_plays_each_note_at_its_beat_and_ends_it():
+    sim = connected()
+    sim.set("Note Output", 1)
+    sim.set("Channel", 2)
+    sim.live_set("is_playing", 1)
+    sim.deliver("/stylevae/1/note", 67, 90, 0.5, 1.0)  # starts in a quarter second, lasts half a second
+    sim.advance(0.2)
+    assert sim.notes() == []
+    sim.advance(0.1)
+    assert sim.notes() == [(0x91, 67, 90)]
+    sim.advance(0.5)
+    assert sim.notes() == [(0x91, 67, 90), (0x91, 67, 0)]
+
+
+def test_stopping_live_ends_every_sounding_note_and_drops_pending_ones():
+    sim = connected()
+    sim.set("Note Output", 1)
+    sim.live_set("is_playing", 1)
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 4.0)  # sounding now
+    sim.deliver("/stylevae/1/note", 62, 100, 2.0, 1.0)  # not yet started
+    sim.advance(0.1)
+    sim.live_set("is_playing", 0)
+    sim.advance(5.0)
+    ons = [n for n in sim.notes() if n[2] > 0]
+    offs = [n for n in sim.notes() if n[2] == 0]
+    assert [n[1] for n in ons] == [60] and 60 in [n[1] for n in offs]
+
+
+def test_a_past_note_still_gets_its_note_off_after_its_note_on():
+    sim = connected()
+    sim.set("Note Output", 1)
+    sim.live_set("is_playing", 1)
+    sim.advance(2.0)
+    sim.deliver("/stylevae/1/note", 65, 100, 1.0, 0.5)  # already over
+    sim.advance(0.1)
+    assert [n[2] for n in sim.notes()] == [100, 0]
+
+
+# --- voices and orders -----------------------------------------------------------------------------------
+
+
+def test_a_voice_change_stops_the_old_voice_and_moves_everything_to_the_new_one():
+    sim = connected()
+    sim.set("Play", 1)
+    start = len(sim.sent)
+    sim.set("Voice", 3)
+    assert sim.sent[start].address == "/stylevae/1/play" and sim.sent[start].args == (0,)
+    moved = {s.address for s in sim.sent[start + 1 :]}
+    assert {f"/stylevae/3/{c}" for c in ("channel", "velocity", "temperature", "mix", "lock", "key")} <= moved
+    assert not any(a.startswith("/stylevae/1/") for a in moved)
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 1.0)
+    sim.deliver("/stylevae/3/note", 72, 100, 0.0, 1.0)
+    assert {row for _, row in sim.shown("now_roll").cells} == {ROLL_TOP - 72}
+
+
+def final_settings(sim: Sim) -> dict:
+    return {s.address: s.args for s in sim.sent if s.address != "/stylevae/1/reseed"}
+
+
+@pytest.mark.parametrize("reverse_parameters", [False, True])
+def test_the_device_does_not_depend_on_orders_max_and_live_leave_open(reverse_parameters):
+    results = []
+    for reverse_fanout in (False, True):
+        sim = device(SimLive(tempo=101.0, is_playing=1, root_note=4, scale_intervals=DORIAN),
+                     reverse_fanout=reverse_fanout)
+        sim.load(reverse_parameters=reverse_parameters)
+        sim.deliver("/stylevae/pong")
+        sim.deliver("/stylevae/styles", "a", "b", "c", "d")
+        sim.set("Blend", 0.5)
+        sim.set("Style B", 3)
+        sim.advance(4.0)
+        sim.deliver("/stylevae/pong")
+        results.append(final_settings(sim))
+    assert results[0] == results[1]
+
+
+def test_at_load_every_value_sent_is_valid_whatever_order_live_restores_parameters_in():
+    for reverse in (False, True):
+        sim = device()
+        sim.load(reverse_parameters=reverse)
+        velocities = {s.args for s in sim.sent if s.address == "/stylevae/1/velocity"}
+        temperatures = {s.args for s in sim.sent if s.address == "/stylevae/1/temperature"}
+        assert velocities == {(100,)} and temperatures == {(1.0,)}
+
+
+def test_the_interpreter_refuses_what_it_does_not_know():
+    patcher = {"patcher": {"boxes": [{"box": {"id": "a", "maxclass": "newobj", "text": "coll", "numinlets": 1,
+                                              "numoutlets": 0, "patching_rect": [0, 0, 10, 10]}}], "lines": []}}
+    with pytest.raises(SimError, match="no model of the Max class 'coll'"):
+        Sim(patcher)
+    sim = connected()
+    with pytest.raises(SimError, match="for number outlet"):
+        sim.deliver("/stylevae/1/note", "sixty", 100, 0.0, 1.0)
+    assert evaluate_expr("max($f1 - $f2\\, 0.)", [1.0, 3.0]) == 0.0
+    assert evaluate_expr("($i1 + $i2 - 1) % 32", [1, 32]) == 0
+    assert evaluate_expr("$i1 && $i2", [1, 0]) == 0
