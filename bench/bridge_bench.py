@@ -4,16 +4,19 @@
    sampling), for 1 and 8 voices on 1 and 2 torch threads, beside the same step through ``StyleVAE.step``.
 2. MIDI onset error at a real JACK listener against the ideal 16th grid: `stylevae serve` on a
    dummy-driver JACK server with a small period, 180 BPM, several voices, while a client sends OSC
-   control traffic (>= 100 messages/s). Onset times are JACK's (python-rtmidi's timestamps); the
-   constant latency (the median) is removed and reported separately.
-3. The measurement floor: the same listener timing a tight reference sender (no model, no OSC; a
-   sleep-then-spin loop at the same real-time priority as the daemon's note sender).
+   control traffic (>= 100 messages/s). Onset times are the wall-clock times of the frames the note-ons
+   arrived at (tests/e2e/jack_listen.py); the constant latency (the median) is removed and reported
+   separately.
+3. A reference: the same listener timing a tight python-rtmidi sender (no model, no OSC; a sleep-then-spin
+   loop at the same real-time priority as the daemon's note sender), which is what the daemon's JACK
+   output was before it wrote events at their frame.
 4. Control-to-note latency: channel changes of voice 1 sent over OSC; after each, the last note-on on
    the channel it left (the old setting must fall silent within the lookahead) and the first note-on on
    the new one, at the listener (one perf_counter for both ends).
 5. Notes left open after SIGTERM; time from start to ready.
 
 Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--name NAME]
+With STYLEVAE_PROFILE_SENDER=1 in the environment the daemon also profiles its sender's late hand-overs.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
 from bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from bridge.osc_spec import MAX_VOICES  # noqa: E402
+from bridge.scheduler import PROFILE_ENV  # noqa: E402
 from model import checkpoint as ckpt  # noqa: E402
 from model import playing  # noqa: E402
 from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
@@ -52,6 +56,9 @@ from model.keys import SCALES  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
+JACK_PLACED = re.compile(r"placed after their time by p50 (-?[\d.]+) ms, p99 (-?[\d.]+) ms, max (-?[\d.]+) ms")
+SENDER_PROFILE = re.compile(r"\d+ hand-overs over [\d.]+ ms late; the other threads were then: [^\n]*")
+JACK_WRITTEN = re.compile(r"JACK output: (\d+) messages written")
 STEP_SUMMARY = re.compile(r"at batch (\d+), (\d+) steps: p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # ditto
 BPM = 180.0
 THREADS = (1, 2)  # torch threads the decoder step is timed with, side by side
@@ -59,7 +66,7 @@ STEP = 60.0 / BPM / 4
 REFERENCE = """
 import os, sys, time, rtmidi
 try:  # the same real-time priority the daemon's note sender asks for
-    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
 except (AttributeError, OSError):
     pass
 out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=sys.argv[1]); out.open_virtual_port("out")
@@ -231,7 +238,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         launched = time.perf_counter()
         daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM), "--torch-threads", str(threads))
         ready_wall = time.perf_counter() - launched
-        midi = harness.MidiListener(daemon.midi_port)
+        midi = harness.FrameListener(daemon.midi_port)
         replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         replies.bind(("127.0.0.1", 0))
         stop_drain = threading.Event()
@@ -265,6 +272,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         stop_drain.set()
         midi.close()
         errors, offset = onset_errors([e.time for e in ons])
+        placed = JACK_PLACED.search(daemon.log())
+        written = JACK_WRITTEN.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
                 "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
@@ -274,7 +283,11 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "sender_late_ms": dict(zip(("p50", "p99", "max"), map(float, sender_late.groups())))
                 if sender_late else None,
                 "daemon_steps": dict(zip(("batch", "n", "p50", "p99", "max"), map(float, steps.groups())))
-                if steps else None}
+                if steps else None,
+                "jack_placed_ms": dict(zip(("p50", "p99", "max"), map(float, placed.groups()))) if placed else None,
+                "messages_written": int(written.group(1)) if written else None,
+                "messages_read": len(midi.snapshot()),
+                "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
         jack.stop()
 
@@ -287,7 +300,7 @@ def reference_run(seconds: float, period: int) -> dict:
         sender = subprocess.Popen([sys.executable, "-c", REFERENCE, name, str(STEP), str(int(seconds / STEP))],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         sender.stdout.readline()
-        midi = harness.MidiListener(f"{name}:out")
+        midi = harness.FrameListener(f"{name}:out")
         sender.stdin.write("go\n")
         sender.stdin.flush()
         sender.wait(seconds + 30)
@@ -307,6 +320,13 @@ def describe_load(load: dict) -> str:
     if others:
         text += f", other busy processes: {'; '.join(others)}"
     return text
+
+
+def placed_text(daemon: dict) -> str:
+    placed = daemon.get("jack_placed_ms")
+    if not placed:
+        return "not found in the daemon's log"
+    return f"after their time by p50 {placed['p50']:.3f} ms, p99 {placed['p99']:.3f} ms, max {placed['max']:.3f} ms"
 
 
 def sender_lateness(daemon: dict) -> str:
@@ -348,7 +368,7 @@ def render(results: dict) -> str:
             f"{d['torch_threads']} torch thread(s) (ms)", {**steps, "n": int(steps["n"])}, "-")
     row(f"onset error, daemon, {d['voices']} voices, {d['torch_threads']} torch thread(s) (ms)", d["onset_error_ms"],
         "p99 <= 1, max <= 5 ms")
-    row("onset error, reference sender = floor (ms)", results["reference"]["onset_error_ms"], "-")
+    row("onset error, python-rtmidi reference sender (ms)", results["reference"]["onset_error_ms"], "-")
     row("control -> last note-on with the old setting (ms)", d["control_old_heard_ms"],
         "within the lookahead (167 ms)")
     row("control -> first note-on with the new setting (ms)", d["control_new_heard_ms"], "- (waits for a note)")
@@ -359,14 +379,23 @@ def render(results: dict) -> str:
         "the daemon's clock free-running (no transport reports, see Traffic in the script).",
         f"- Constant latency removed from the onset errors (median offset): daemon {d['onset_offset_ms']:.3f} ms, "
         f"reference {results['reference']['onset_offset_ms']:.3f} ms.",
-        f"- The daemon's note sender, by its own clock (`perf_counter` when it hands the event to rtmidi, against "
+        f"- The daemon's note sender, by its own clock (`perf_counter` when it hands the event to the output, against "
         f"the event's due time): late by {sender_lateness(d)}.",
-        f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}).",
+        f"- The daemon's JACK output, by its own count (the frame it wrote each event at, against the event's "
+        f"time): {placed_text(d)}.",
+        f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}); the "
+        f"daemon's JACK output wrote {d.get('messages_written')} messages, the listener read "
+        f"{d.get('messages_read')} (a listener late for a JACK period misses that period's messages).",
+        *([f"- What the sender waited for ({PROFILE_ENV} set: where the other threads were at each late "
+           f"hand-over): {d['sender_profile']}"] if d.get("sender_profile") else []),
         f"- Ready to play: {d['ready_seconds_banner']:.2f} s after start by the daemon's own count, "
         f"{d['ready_seconds_wall']:.2f} s from process launch to banner (includes Python and torch imports).",
         "",
-        "Onset times are the listener's (python-rtmidi on JACK: JACK's clock, one timestamp per process cycle), "
-        "so the JACK period bounds the resolution; the reference sender shows that floor.",
+        "Onset times are the wall-clock times of the frames each note-on arrived at, from a listener in a process "
+        "of its own (tests/e2e/jack_listen.py) that puts each JACK period on perf_counter when its callback runs. "
+        "The daemon writes each note at its frame (bridge/jack_out.py); the reference sender is python-rtmidi, "
+        "which writes at the start of the period after the send, so its figure includes up to a period's "
+        "rounding.",
     ]
     return "\n".join(lines) + "\n"
 

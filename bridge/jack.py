@@ -39,7 +39,8 @@ class DummyServer:
         executable = shutil.which("jackd")
         if executable is None:
             raise JackError("jackd is not installed: `apt-get install jackd2` (or pick a port with --midi-port)")
-        self.name = name
+        self.name, self.rate, self.period = name, rate, period
+        self.died_reported = False  # for the daemon, which starts it again if it dies
         self._log = tempfile.TemporaryFile()
         command = [executable, "-n", name, "-d", "dummy", "-r", str(rate), "-p", str(period)]
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -51,9 +52,13 @@ class DummyServer:
             time.sleep(0.05)
         time.sleep(0.2)  # the socket appears a moment before the server takes clients
 
-    def _tail(self) -> str:
+    def output(self) -> str:
+        """What jackd printed so far (its xrun reports among it)."""
         self._log.seek(0)
-        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return self._log.read().decode(errors="replace")
+
+    def _tail(self) -> str:
+        lines = self.output().strip().splitlines()
         return lines[-1] if lines else "no output"
 
     def stop(self) -> None:

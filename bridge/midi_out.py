@@ -1,7 +1,9 @@
-"""The MIDI output: a python-rtmidi virtual port (ALSA, JACK or CoreMIDI) or an existing port by name.
+"""The MIDI outputs and their books.
 
-It keeps the books of every sounding note so that ``all_notes_off`` can end each one explicitly: a
-note-on always gets its note-off, whatever happened upstream.
+``MidiOut`` is a python-rtmidi port (ALSA, CoreMIDI, or an existing port by name), sent to the moment an
+event is due. On JACK the daemon uses ``bridge.jack_out`` instead, which places each event at its frame.
+Both keep ``Books`` of every sounding note, so a note-off goes out only for a note that sounds and
+closing ends each one explicitly, then sends All Notes Off (CC 123) on every channel used since the last.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from bridge import jack, platform
 
 NOTE_ON = 0x90
 NOTE_OFF = 0x80
+CONTROL = 0xB0
+ALL_NOTES_OFF = 123  # the channel-mode controller every synth and sampler honours
 
 APIS = {
     "alsa": rtmidi.API_LINUX_ALSA,
@@ -54,17 +58,69 @@ def list_ports(backend: str) -> list[str]:
         probe.delete()
 
 
+def note_on(channel: int, pitch: int, velocity: int) -> bytes:
+    """channel 1..16."""
+    return bytes((NOTE_ON | (channel - 1), pitch, velocity))
+
+
+def note_off(channel: int, pitch: int) -> bytes:
+    return bytes((NOTE_OFF | (channel - 1), pitch, 0))
+
+
+def all_notes_off(channel: int) -> bytes:
+    return bytes((CONTROL | (channel - 1), ALL_NOTES_OFF, 0))
+
+
+class Books:
+    """The note-ons on the wire not yet ended by a note-off, per (channel, pitch), and the channels used since
+    their last CC 123.
+
+    Every message passes ``admit`` on its way out: a note-off for a note not sounding is not sent (it
+    would be noise, or end another voice's note early), and ``ending`` gives what silences everything.
+    All Notes Off does not close the books: a note it silenced still gets its own note-off, so every
+    note-on is matched on the wire whatever a receiver makes of CC 123 (and a voice's note-off handed
+    over before another voice's CC 123 on the same channel is not lost).
+    """
+
+    def __init__(self) -> None:
+        self.sounding: Counter[tuple[int, int]] = Counter()
+        self.channels: set[int] = set()  # 1..16
+
+    def admit(self, message: bytes) -> bool:
+        """Whether to send ``message``; the books then count it as sent."""
+        kind, channel = message[0] & 0xF0, (message[0] & 0x0F) + 1
+        key = (channel, message[1])
+        if kind == NOTE_ON and message[2] > 0:
+            self.sounding[key] += 1
+            self.channels.add(channel)
+        elif kind == NOTE_OFF or kind == NOTE_ON:
+            if self.sounding[key] <= 0:
+                return False
+            self.sounding[key] -= 1
+            if not self.sounding[key]:
+                del self.sounding[key]
+        elif kind == CONTROL and message[1] == ALL_NOTES_OFF:
+            self.channels.discard(channel)
+        return True
+
+    def ending(self) -> list[bytes]:
+        """A note-off for each sounding note, then CC 123 on every channel used since its last one."""
+        offs = [note_off(channel, pitch) for (channel, pitch), n in sorted(self.sounding.items()) for _ in range(n)]
+        return offs + [all_notes_off(channel) for channel in sorted(self.channels)]
+
+
 class NoPort:
     """``--midi-port none``: no MIDI output; the notes reach clients only as OSC note replies (the device's
     Notes to this track mode, and the demo's WAV rendering, need no port)."""
 
     name = "none"
     backend = "notes as OSC replies only"
+    lead = 0.0
 
-    def note_on(self, channel: int, pitch: int, velocity: int) -> None:
+    def send(self, message: bytes, at: float = 0.0, voice: int = 0) -> None:
         pass
 
-    def note_off(self, channel: int, pitch: int) -> None:
+    def drop(self, voice: int | None) -> None:
         pass
 
     def close(self) -> None:
@@ -72,7 +128,9 @@ class NoPort:
 
 
 class MidiOut:
-    """One output port, with bookkeeping of sounding (channel, pitch) pairs."""
+    """One python-rtmidi output port with its books; a ``NoteSink`` that sends each event when handed it."""
+
+    lead = 0.0  # takes events at their time, not ahead of it
 
     def __init__(self, backend: str, port_name: str = "StyleVAE", existing: str | None = None):
         self.backend = backend
@@ -88,38 +146,33 @@ class MidiOut:
             self.name = f"{port_name}:out"
         else:
             ports = list(self._out.get_ports())
-            matches = [i for i, name in enumerate(ports) if existing == name] or [
-                i for i, name in enumerate(ports) if existing.lower() in name.lower()
-            ]
-            if len(matches) != 1:
-                found = "no port" if not matches else f"{len(matches)} ports"
-                listed = ", ".join(ports) or "none"
-                raise MidiError(f"{found} named like {existing!r} on {backend}; ports are: {listed}")
-            self._out.open_port(matches[0])
-            self.name = ports[matches[0]]
-        self._sounding: Counter[tuple[int, int]] = Counter()
+            index = match_port(ports, existing, backend)
+            self._out.open_port(index)
+            self.name = ports[index]
+        self.books = Books()
 
-    def note_on(self, channel: int, pitch: int, velocity: int) -> None:
-        """channel 1..16."""
-        self._out.send_message([NOTE_ON | (channel - 1), pitch, velocity])
-        self._sounding[channel, pitch] += 1
+    def send(self, message: bytes, at: float = 0.0, voice: int = 0) -> None:
+        """Send now (``at`` and ``voice`` matter only to outputs that queue)."""
+        if self.books.admit(message):
+            self._out.send_message(message)
 
-    def note_off(self, channel: int, pitch: int) -> None:
-        if self._sounding[channel, pitch] <= 0:
-            return  # never started (or already ended): sending it would be noise
-        self._out.send_message([NOTE_OFF | (channel - 1), pitch, 0])
-        self._sounding[channel, pitch] -= 1
-        if not self._sounding[channel, pitch]:
-            del self._sounding[channel, pitch]
-
-    def all_notes_off(self) -> None:
-        for (channel, pitch), count in list(self._sounding.items()):
-            for _ in range(count):
-                self._out.send_message([NOTE_OFF | (channel - 1), pitch, 0])
-        self._sounding.clear()
+    def drop(self, voice: int | None) -> None:
+        """Nothing is queued here: every event went out when it was handed over."""
 
     def close(self) -> None:
-        self.all_notes_off()
+        for message in self.books.ending():
+            self.send(message)
         self._out.close_port()
         self._out.delete()
 
+
+def match_port(ports: list[str], wanted: str, backend: str) -> int:
+    """The index of the one port named ``wanted`` exactly, else the one whose name contains it."""
+    matches = [i for i, name in enumerate(ports) if wanted == name] or [
+        i for i, name in enumerate(ports) if wanted.lower() in name.lower()
+    ]
+    if len(matches) != 1:
+        found = "no port" if not matches else f"{len(matches)} ports"
+        listed = ", ".join(ports) or "none"
+        raise MidiError(f"{found} named like {wanted!r} on {backend}; ports are: {listed}")
+    return matches[0]

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 import numbers
+import os
 import socket
+import struct
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -30,6 +33,14 @@ log = logging.getLogger("stylevae.osc")
 MAX_CLIENTS = 16  # the oldest registration goes first
 RECEIVE_BUFFER = 65536
 ERROR_LOGS_PER_SECOND = 20  # a flood of bad messages must not flood the log
+IP_RECVERR = 11  # Linux's (socket has no name for it): ICMP errors of an unconnected UDP socket are reported
+PARSE_ERRORS = (ParseError, ValueError, IndexError, RecursionError, struct.error, TypeError)  # python-osc's, nested
+
+
+def quiet_python_osc(record: logging.LogRecord) -> bool:
+    """python-osc logs a root warning for each odd element it skips: a flood of bad packets would flood the log
+    past its rate limit. The daemon refuses such packets with its own line."""
+    return "pythonosc" not in record.pathname
 
 
 def typetags(message: OscMessage) -> str:
@@ -63,6 +74,16 @@ class Replies:
         self._sock = sock
         self._lock = threading.Lock()
         self._clients: OrderedDict[tuple[str, int], None] = OrderedDict()
+        self._errors: socket.socket | None = None  # the same socket, read without waiting (see watch_errors)
+
+    def watch_errors(self) -> None:
+        """On Linux, learn of registered clients that went away: their port answers a reply with ICMP "port
+        unreachable", which an unconnected UDP socket reports only with IP_RECVERR, on its error queue. The queue
+        is read through a duplicate of the socket that Python does not wait on (the original has a timeout)."""
+        if not sys.platform.startswith("linux"):
+            return
+        self._sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+        self._errors = socket.socket(fileno=os.dup(self._sock.fileno()))
 
     def add(self, host: str, port: int) -> None:
         with self._lock:
@@ -76,15 +97,43 @@ class Replies:
             self._clients.pop((host, port), None)
 
     def send(self, address: str, args: Sequence[object]) -> None:
-        """To every registered client; a client gone away costs nothing."""
+        """To every registered client; a client gone away is dropped, with a line in the log."""
         data = encode(address, args)
         with self._lock:
             clients = list(self._clients)
         for client in clients:
+            for _ in range(2):  # an error may be another client's, reported on this send: then once more
+                try:
+                    self._sock.sendto(data, client)
+                    break
+                except OSError as exc:
+                    if client in self.collect_gone() or self._errors is None:
+                        log.debug("reply to %s:%d failed: %s", *client, exc)
+                        break
+
+    def close(self) -> None:
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
+
+    def collect_gone(self) -> set[tuple[str, int]]:
+        """Drop the clients whose port was reported unreachable; the set of them."""
+        gone = set()
+        while self._errors is not None:
             try:
-                self._sock.sendto(data, client)
-            except OSError as exc:
-                log.debug("reply to %s:%d failed: %s", *client, exc)
+                _, _, _, client = self._errors.recvmsg(1, 1024, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
+            except (BlockingIOError, InterruptedError):
+                break
+            except OSError:  # closed, or no error queue here
+                break
+            gone.add(client)
+        for client in gone:
+            with self._lock:
+                registered = self._clients.pop(client, "absent") is None
+            if registered:
+                log.warning("OSC client %s:%d is gone (its port is closed): no more replies to it; it can "
+                            "/stylevae/hello again", *client)
+        return gone
 
 
 class ErrorLog:
@@ -96,16 +145,20 @@ class ErrorLog:
         self._skipped = 0
 
     def __call__(self, sender: tuple[str, int], address: str, reason: str) -> None:
-        second = int(time.monotonic())
-        if second != self._second:
-            if self._skipped:
-                log.warning("%d more refused messages not logged", self._skipped)
-            self._second, self._count, self._skipped = second, 0, 0
+        self.flush()
         self._count += 1
         if self._count > ERROR_LOGS_PER_SECOND:
             self._skipped += 1
             return
         log.warning("refused %s from %s:%d: %s", address or "<packet>", *sender, reason)
+
+    def flush(self) -> None:
+        """Once a second is over, say how many refusals it did not log (called on each refusal and when idle)."""
+        second = int(time.monotonic())
+        if second != self._second:
+            if self._skipped:
+                log.warning("%d more refused messages not logged", self._skipped)
+            self._second, self._count, self._skipped = second, 0, 0
 
 
 class OscServer:
@@ -122,6 +175,8 @@ class OscServer:
         self.sock.settimeout(0.2)
         self.address = self.sock.getsockname()
         self.replies = Replies(self.sock)
+        self.replies.watch_errors()
+        logging.getLogger().addFilter(quiet_python_osc)
         self._log_error = ErrorLog()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -136,6 +191,8 @@ class OscServer:
         self._stopped.set()
         if self._thread is not None:
             self._thread.join(2)
+        logging.getLogger().removeFilter(quiet_python_osc)
+        self.replies.close()
         self.sock.close()
 
     def _run(self) -> None:
@@ -143,9 +200,11 @@ class OscServer:
             try:
                 data, sender = self.sock.recvfrom(RECEIVE_BUFFER)
             except TimeoutError:
+                self._log_error.flush()
                 continue
-            except OSError as exc:  # e.g. ICMP port unreachable from a reply: not fatal
-                log.debug("receive: %s", exc)
+            except OSError as exc:  # ICMP port unreachable from a reply: a client went away
+                if not self.replies.collect_gone():
+                    log.debug("receive: %s", exc)
                 continue
             try:
                 self.handle_datagram(data, sender, time.perf_counter())
@@ -165,16 +224,27 @@ class OscServer:
             return
         try:
             messages = [timed.message for timed in OscPacket(data).messages]
-        except (ParseError, ValueError, IndexError) as exc:
+        except RecursionError:
+            self.refuse(sender, "", "bundles nested too deep")
+            return
+        except PARSE_ERRORS as exc:
             self.refuse(sender, "", f"not an OSC packet ({exc})")
             return
+        if not messages:
+            self.refuse(sender, "", "no OSC message in the packet")
+            return
+        refused: list[tuple[str, str]] = []
         for message in messages:
             try:
                 command = cmd.from_message(message.address, typetags(message), message.params, sender[0], self.context)
             except cmd.Invalid as exc:
-                self.refuse(sender, message.address, str(exc))
+                refused.append((message.address, str(exc)))
                 continue
             self.dispatch(command, received)
+        if refused:  # one reply per packet: a bundle of a thousand bad messages must not send a thousand replies
+            address, reason = refused[0]
+            more = f" (and {len(refused) - 1} more refused messages in this bundle)" if len(refused) > 1 else ""
+            self.refuse(sender, address, reason + more)
 
     def dispatch(self, command: object, received: float) -> None:
         if isinstance(command, cmd.Hello):

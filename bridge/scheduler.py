@@ -1,10 +1,13 @@
-"""The note sender: its own thread sends each note event at its wall-clock time.
+"""The note sender: its own thread hands each note event to the output at its wall-clock time.
 
 Events are planned in beats and turned into ``perf_counter`` time only when they fall due, so a
 tempo change or a clock glide applies to notes already planned. The sender never waits for the
-decoder: the engine pushes events ahead of time and goes away. Note-ons that come too late (the
+decoder: the engine pushes events ahead of time and goes away. An output that places events itself
+(JACK, at their frame: ``bridge.jack_out``) takes them its ``lead`` ahead of their time, so a late
+wake-up of this thread costs nothing while it stays within the lead. Note-ons that come too late (the
 decoder starved, or were planned before a jump) are dropped rather than played as a burst; a
-note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding note at once.
+note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding note at once,
+then sends All Notes Off (CC 123) on the channels used since the last, as hardware sequencers do.
 """
 
 from __future__ import annotations
@@ -13,22 +16,34 @@ import heapq
 import itertools
 import logging
 import os
+import sys
 import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
+from bridge import midi_out
 from bridge.clock import Change, Clock
 
 log = logging.getLogger("stylevae.sender")
 
 
-class NoteSink(Protocol):
-    def note_on(self, channel: int, pitch: int, velocity: int) -> None: ...
+AT_ONCE = 0.0  # the time given to messages that go out as soon as possible (the ends of a cancel)
 
-    def note_off(self, channel: int, pitch: int) -> None: ...
+
+class NoteSink(Protocol):
+    """A MIDI output. ``lead``: how long before its time it wants an event (0: at its time)."""
+
+    lead: float
+
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0) -> None:
+        """Send ``message`` (3 bytes) at perf_counter time ``at``; ``voice`` tags it for ``drop``."""
+
+    def drop(self, voice: int | None) -> None:
+        """Forget the queued note-ons of a voice (of all: None) and send its queued note-offs at once."""
 
 
 @dataclass(order=True, frozen=True)
@@ -58,12 +73,15 @@ def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> E
     return Event(beat, 0, next(_sequence), voice, channel, pitch, 0, epoch)
 
 
-REALTIME_PRIORITY = 10  # SCHED_FIFO, below JACK's usual 70+: the sender only ever sleeps or sends
+# SCHED_FIFO's lowest: before every ordinary thread, after every audio thread (JACK's server runs at 10 by
+# default and its clients' process threads at 5, studio set-ups higher): a thread above them would delay
+# JACK's cycle, and a late cycle loses its MIDI.
+REALTIME_PRIORITY = 1
 
 
 def realtime_priority() -> bool:
-    """Ask the OS to run the calling thread (the sender) before ordinary work, so a busy machine does not
-    delay a note. Needs privileges (root, or an rtprio limit as JACK set-ups grant); without them the
+    """Ask the OS to run the calling thread (and the threads it starts) before ordinary work, so a busy machine
+    does not delay a note. Needs privileges (root, or an rtprio limit as JACK set-ups grant); without them the
     thread stays at normal priority."""
     try:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
@@ -71,6 +89,36 @@ def realtime_priority() -> bool:
         log.debug("note sender at normal priority (%s)", exc)
         return False
     return True
+
+
+PROFILE_ENV = "STYLEVAE_PROFILE_SENDER"  # set it (to anything) to profile late hand-overs; see LateProfile
+LATE_SECONDS = 0.001  # a hand-over later than this is profiled
+
+
+class LateProfile:
+    """What the sender waited for: each time it hands an event over late, where the daemon's other threads are.
+
+    The sender has just taken the GIL, so the thread that held it shows where it let go (a line in the
+    engine's Python, or one that calls into torch, which releases it); a thread waiting shows where it waits.
+    Late with every other thread waiting means the sender waited for a core, not the GIL.
+    """
+
+    def __init__(self) -> None:
+        self.samples = 0
+        self.places: Counter[str] = Counter()
+
+    def sample(self) -> None:
+        me, names = threading.get_ident(), {t.ident: t.name for t in threading.enumerate()}
+        self.samples += 1
+        for ident, frame in sys._current_frames().items():
+            if ident != me:
+                code = frame.f_code
+                self.places[f"{names.get(ident, '?')} at {Path(code.co_filename).name}:{frame.f_lineno} "
+                            f"{code.co_name}"] += 1
+
+    def summary(self) -> str:
+        top = "; ".join(f"{place} {n / self.samples:.0%}" for place, n in self.places.most_common(10))
+        return f"{self.samples} hand-overs over {LATE_SECONDS * 1000:g} ms late; the other threads were then: {top}"
 
 
 class Scheduler:
@@ -88,10 +136,12 @@ class Scheduler:
         self._cond = threading.Condition()
         self._heap: list[Event] = []
         self._open: Counter[tuple[int, int, int]] = Counter()  # (voice, channel, pitch)
+        self._channels: dict[int, set[int]] = {}  # voice -> channels it sent note-ons on since its last CC 123
         self._thread: threading.Thread | None = None
         self._stopped = False
         self.dropped = 0  # note-ons not played because late or void
         self.lateness: deque[float] = deque(maxlen=10000)  # seconds each event went out after its time
+        self.profile = LateProfile() if os.environ.get(PROFILE_ENV) else None
         clock.add_listener(self._on_clock_change)
 
     # --- the engine's side ----------------------------------------------------------------------------
@@ -103,15 +153,23 @@ class Scheduler:
             self._cond.notify()
 
     def cancel(self, voice: int | None = None) -> None:
-        """Forget the planned events of a voice (or all) and end its sounding notes now."""
+        """Forget the planned events of a voice (or all) and end its sounding notes now, then send All Notes
+        Off on the channels it used since its last (all voices': every channel used). For one voice, not on a
+        channel where another voice has a note sounding: that note is in the books and ends on its own."""
         with self._cond:
             self._heap = [e for e in self._heap if voice is not None and e.voice != voice]
             heapq.heapify(self._heap)
+            self.sink.drop(voice)
             for key, count in list(self._open.items()):
                 if voice is None or key[0] == voice:
                     for _ in range(count):
-                        self.sink.note_off(key[1], key[2])
+                        self.sink.send(midi_out.note_off(key[1], key[2]), AT_ONCE, key[0])
                     del self._open[key]
+            voices = list(self._channels) if voice is None else [voice]
+            channels = set().union(*(self._channels.pop(v, set()) for v in voices))
+            channels -= {channel for _, channel, _ in self._open}
+            for channel in sorted(channels):
+                self.sink.send(midi_out.all_notes_off(channel), AT_ONCE, -1 if voice is None else voice)
             self._cond.notify()
 
     def open_notes(self, voice: int | None = None) -> int:
@@ -130,33 +188,44 @@ class Scheduler:
             return self._send_due()
 
     def _send_due(self) -> float | None:
+        lead = self.sink.lead
         while self._heap:
             event = self._heap[0]
             due = self.clock.time_of(event.beat)
             now = self._now()
-            if due > now:
-                return due - now if due != float("inf") else None
+            if due - lead > now:
+                return due - lead - now if due != float("inf") else None
             heapq.heappop(self._heap)
             self._send(event, now, due)
         return None
 
+    def _late(self, seconds: float) -> None:
+        self.lateness.append(seconds)
+        if self.profile is not None and seconds > LATE_SECONDS:
+            self.profile.sample()
+
     def _send(self, event: Event, now: float, due: float) -> None:
+        """Hand one event over; ``lateness`` records how late against when it was to be handed over."""
         key = (event.voice, event.channel, event.pitch)
         if not event.is_on:
             if self._open[key] > 0:
-                self.sink.note_off(event.channel, event.pitch)
+                if event.epoch == self.clock.epoch:
+                    self.sink.send(midi_out.note_off(event.channel, event.pitch), due, event.voice)
+                    self._late(now - due + self.sink.lead)
+                else:  # planned before a jump, so due long ago or far ahead: it ends its note now
+                    self.sink.send(midi_out.note_off(event.channel, event.pitch), AT_ONCE, event.voice)
                 self._open[key] -= 1
                 if not self._open[key]:
                     del self._open[key]
-                self.lateness.append(now - due)
             return
         late_beats = self.clock.beat(now) - event.beat
         if event.epoch != self.clock.epoch or late_beats > self.late_drop_beats:
             self.dropped += 1
             return
-        self.sink.note_on(event.channel, event.pitch, event.velocity)
+        self.sink.send(midi_out.note_on(event.channel, event.pitch, event.velocity), due, event.voice)
         self._open[key] += 1
-        self.lateness.append(now - due)
+        self._channels.setdefault(event.voice, set()).add(event.channel)
+        self._late(now - due + self.sink.lead)
 
     def _run(self) -> None:
         realtime_priority()
@@ -175,8 +244,10 @@ class Scheduler:
             return f"no notes sent, {self.dropped} dropped"
         late = sorted(self.lateness)
         p99 = late[min(len(late) - 1, int(0.99 * len(late)))] * 1000
-        return (f"{len(late)} note events sent, late by p50 {late[len(late) // 2] * 1000:.2f} ms, p99 {p99:.2f} ms, "
-                f"max {late[-1] * 1000:.2f} ms (by the sender's clock); {self.dropped} late note-ons dropped")
+        profile = f"; {self.profile.summary()}" if self.profile and self.profile.samples else ""
+        return (f"{len(late)} note events handed to the output, late by p50 {late[len(late) // 2] * 1000:.2f} ms, "
+                f"p99 {p99:.2f} ms, max {late[-1] * 1000:.2f} ms (by the sender's clock); "
+                f"{self.dropped} late note-ons dropped{profile}")
 
     # --- life cycle -----------------------------------------------------------------------------------
 

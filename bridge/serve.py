@@ -16,7 +16,7 @@ from typing import TextIO
 
 import torch
 
-from bridge import commands, jack, midi_out, platform
+from bridge import commands, jack, jack_out, midi_out, platform
 from bridge.clock import Clock
 from bridge.config import BridgeConfig
 from bridge.engine import Engine
@@ -40,8 +40,11 @@ def setup_torch(config: BridgeConfig) -> torch.device:
     return torch.device(config.device)
 
 
-def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut | midi_out.NoPort, jack.DummyServer | None]:
-    """The MIDI port, starting a dummy JACK server first when asked to and nothing else is there."""
+def open_midi(
+    config: BridgeConfig,
+) -> tuple[midi_out.MidiOut | jack_out.JackOut | midi_out.NoPort, jack.DummyServer | None]:
+    """The MIDI port, starting a dummy JACK server first when asked to and nothing else is there. On JACK, the
+    daemon's own JACK output (events at their frame, nothing lost); elsewhere python-rtmidi's port."""
     if config.midi_port == platform.NO_PORT:
         return midi_out.NoPort(), None
     server = None
@@ -52,6 +55,8 @@ def open_midi(config: BridgeConfig) -> tuple[midi_out.MidiOut | midi_out.NoPort,
             raise UserError(str(exc)) from None
     try:
         backend = midi_out.choose_backend(config.midi_backend, config.midi_port is not None)
+        if backend == "jack":
+            return jack_out.JackOut(config.port_name, config.midi_port), server
         return midi_out.MidiOut(backend, config.port_name, config.midi_port), server
     except midi_out.MidiError as exc:
         if server is not None:
@@ -122,7 +127,8 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     )
     try:
         while not stop.wait(0.5):
-            pass
+            if server is not None:
+                server = keep_running(server)
     finally:
         log.info("stopping: all notes off")
         osc.stop()
@@ -133,6 +139,24 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         if server is not None:
             server.stop()
         print("StyleVAE Bridge stopped (all notes off)", file=out, flush=True)
+
+
+def keep_running(server: jack.DummyServer) -> jack.DummyServer:
+    """The JACK server the daemon started, started again (under its name) if it died, so that the JACK output
+    finds it and reopens its port; said once per death."""
+    if server.process.poll() is None:
+        return server
+    if not server.died_reported:
+        log.error("the JACK server %r the daemon started died (exit code %s); starting it again",
+                  server.name, server.process.returncode)
+        server.died_reported = True
+    try:
+        restarted = jack.DummyServer(server.name, server.rate, server.period)
+    except jack.JackError:
+        return server  # tried again on the next round
+    server.stop()
+    log.warning("the JACK server %r is running again", server.name)
+    return restarted
 
 
 def warm_up(engine: Engine) -> None:

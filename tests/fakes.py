@@ -9,3 +9,24 @@ class FakeTime:
 
     def __call__(self) -> float:
         return self.t
+
+
+class RecordingSink:
+    """A ``NoteSink`` that records what it is handed: ("on", channel, pitch, at, voice), ("off", channel, pitch,
+    at, voice) and ("cc123", channel, at, voice), and the voices it was asked to drop."""
+
+    lead = 0.0
+
+    def __init__(self):
+        self.messages = []
+        self.dropped = []
+
+    def send(self, message, at=0.0, voice=0):
+        kind, channel = message[0] & 0xF0, (message[0] & 0x0F) + 1
+        if kind == 0xB0:
+            self.messages.append(("cc123", channel, at, voice))
+        else:
+            self.messages.append(("on" if kind == 0x90 else "off", channel, message[1], at, voice))
+
+    def drop(self, voice):
+        self.dropped.append(voice)

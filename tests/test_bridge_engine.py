@@ -20,15 +20,18 @@ STEP = 0.125  # seconds per 16th at 120 BPM
 
 
 class Sink:
+    lead = 0.0
+
     def __init__(self, now):
         self.now = now
-        self.sent = []  # (time, "on"/"off", channel, pitch)
+        self.sent = []  # (time, "on"/"off"/"cc123", channel, pitch or controller)
 
-    def note_on(self, channel, pitch, velocity):
-        self.sent.append((self.now.t, "on", channel, pitch))
+    def send(self, message, at=0.0, voice=0):
+        kind = {0x90: "on", 0x80: "off", 0xB0: "cc123"}[message[0] & 0xF0]
+        self.sent.append((self.now.t, kind, (message[0] & 0x0F) + 1, message[1]))
 
-    def note_off(self, channel, pitch):
-        self.sent.append((self.now.t, "off", channel, pitch))
+    def drop(self, voice):
+        pass
 
     def ons(self, after=-1.0):
         return [(t, p) for t, kind, _, p in self.sent if kind == "on" and t > after]
@@ -36,7 +39,8 @@ class Sink:
     def open_notes(self):
         balance = Counter()
         for _, kind, channel, pitch in self.sent:
-            balance[channel, pitch] += 1 if kind == "on" else -1
+            if kind != "cc123":
+                balance[channel, pitch] += 1 if kind == "on" else -1
         assert all(v >= 0 for v in balance.values())
         return sum(balance.values())
 

@@ -93,6 +93,52 @@ def test_bundles_and_transport_reach_the_clock(rig):
     assert engine.commands == [cmd.Play(1, True)]
 
 
+def test_a_bundle_of_bad_messages_gets_one_reply_and_its_good_ones_still_apply(rig):
+    server, engine, clock, send, receive = rig
+    bundle = OscBundleBuilder(IMMEDIATELY)
+    for _ in range(3):
+        bundle.add_content(build("/stylevae/1/temperature", float("nan")))
+    bundle.add_content(build("/stylevae/2/play", True))
+    send(bundle.build().dgram)
+    address, (where, reason) = receive()
+    assert address == "/stylevae/error" and where == "/stylevae/1/temperature" and "and 2 more" in reason
+    send(build("/stylevae/ping"))
+    assert receive() == ("/stylevae/pong", [])  # no second error reply came before it
+    assert engine.commands == [cmd.Play(2, True)]
+
+
+def nested(depth):
+    data = build("/stylevae/1/channel", 99).dgram
+    for _ in range(depth):
+        data = b"#bundle\0" + bytes(8) + len(data).to_bytes(4, "big") + data
+    return data
+
+
+@pytest.mark.parametrize("data, says", [(nested(400), "nested too deep"), (b"#bundle\0" + bytes(8), "no OSC message"),
+                                        (b"#bundle\0" + bytes(8) + b"\0\0\0\x04abcd", "no OSC message")])
+def test_odd_packets_are_refused_in_one_line(rig, data, says):
+    server, engine, clock, send, receive = rig
+    send(data)
+    address, (where, reason) = receive()
+    assert address == "/stylevae/error" and says in reason and "\n" not in reason
+
+
+def test_a_client_that_went_away_is_dropped_with_one_line(rig, caplog):
+    server, engine, clock, send, receive = rig
+    gone = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    gone.bind(("127.0.0.1", 0))
+    port = gone.getsockname()[1]
+    send(build("/stylevae/hello", port))
+    receive()  # the styles, to the first client
+    gone.close()
+    for _ in range(4):
+        send(build("/stylevae/ping"))
+        assert receive() == ("/stylevae/pong", [])  # the client still there gets every answer
+    lines = [r.getMessage() for r in caplog.records if "is gone" in r.getMessage()]
+    assert lines == [f"OSC client 127.0.0.1:{port} is gone (its port is closed): no more replies to it; it can "
+                     "/stylevae/hello again"]
+
+
 def test_numbers_go_out_as_numbers_whatever_their_type():
     """A NumPy integer (a decoded token's pitch) must reach a client as an int, never as the string "86"."""
     import numpy as np

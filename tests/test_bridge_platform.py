@@ -183,6 +183,7 @@ def test_midi_port_none_opens_no_port_and_starts_no_jack(monkeypatch):
     monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: LINUX_BARE))
     port, server = serve.open_midi(BridgeConfig(midi_port=platform.NO_PORT, start_jack=True))
     assert isinstance(port, midi_out.NoPort) and server is None
-    port.note_on(1, 60, 100)
-    port.note_off(1, 60)
+    port.send(midi_out.note_on(1, 60, 100), 0.0, 1)  # the sender's NoteSink calls: they go nowhere
+    port.send(midi_out.note_off(1, 60))
+    port.drop(None)
     port.close()

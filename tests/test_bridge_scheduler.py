@@ -1,21 +1,18 @@
-"""The note sender, driven by hand with fake time: order, late notes, cancel, epochs."""
+"""The note sender, driven by hand with fake time: order, late notes, cancel, All Notes Off, epochs, lead."""
 
 import pytest
 
 from bridge import scheduler as sch
 from bridge.clock import Clock
-from tests.fakes import FakeTime
+from tests.fakes import FakeTime, RecordingSink
 
 
-class Sink:
-    def __init__(self):
-        self.sent = []
+class Sink(RecordingSink):
+    """The messages as ("on"/"off", channel, pitch) and ("cc123", channel), for short assertions."""
 
-    def note_on(self, channel, pitch, velocity):
-        self.sent.append(("on", channel, pitch))
-
-    def note_off(self, channel, pitch):
-        self.sent.append(("off", channel, pitch))
+    @property
+    def sent(self):
+        return [m[:3] if m[0] != "cc123" else m[:2] for m in self.messages]
 
 
 @pytest.fixture
@@ -66,7 +63,7 @@ def test_cancel_ends_only_that_voices_notes(parts):
                  sch.note_off(1.0, 1, 1, 60, 0), sch.note_off(1.0, 2, 2, 70, 0)])
     sender.send_due()
     sender.cancel(1)
-    assert sink.sent[-1] == ("off", 1, 60)
+    assert sink.sent[-2:] == [("off", 1, 60), ("cc123", 1)]
     assert sender.open_notes(1) == 0 and sender.open_notes(2) == 1
     now.t = 1.0
     sender.send_due()
@@ -82,5 +79,53 @@ def test_stopped_clock_sends_nothing_and_cancel_all_ends_everything(parts):
     now.t = 10.0
     assert sender.send_due() is None
     sender.cancel()
-    assert sink.sent == [("on", 1, 60), ("off", 1, 60)]
+    assert sink.sent == [("on", 1, 60), ("off", 1, 60), ("cc123", 1)]
     assert sender.pending() == 0
+
+
+def test_cancel_sends_all_notes_off_on_the_channels_used_after_the_note_offs(parts):
+    now, clock, sink, sender = parts
+    sender.push([sch.note_on(0.0, 1, 3, 60, 100, 0), sch.note_on(0.25, 2, 5, 62, 90, 0),
+                 sch.note_on(1.0, 2, 5, 64, 9, 0)])
+    sender.send_due()
+    now.t = 0.125
+    sender.send_due()
+    sender.cancel()
+    assert sink.sent == [("on", 3, 60), ("on", 5, 62), ("off", 3, 60), ("off", 5, 62), ("cc123", 3), ("cc123", 5)]
+    assert sender.pending() == 0
+    assert sink.dropped == [None]
+    sender.cancel()  # nothing used since: nothing more
+    assert len(sink.sent) == 6
+
+
+def test_voice_cancel_spares_a_channel_another_voice_is_sounding_on(parts):
+    now, clock, sink, sender = parts
+    sender.push([sch.note_on(0.0, 1, 1, 60, 100, 0), sch.note_on(0.0, 2, 1, 64, 100, 0),
+                 sch.note_on(0.0, 1, 2, 67, 100, 0)])
+    sender.send_due()
+    sender.cancel(1)
+    assert sink.sent[3:] == [("off", 1, 60), ("off", 2, 67), ("cc123", 2)]  # channel 1 still has voice 2's note
+    assert sink.dropped == [1]
+
+
+def test_an_output_with_a_lead_gets_events_that_far_ahead_with_their_time(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.02
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0)])  # due at 0.25 s
+    assert sender.send_due() == pytest.approx(0.23)
+    now.t = 0.231
+    sender.send_due()
+    assert sink.messages == [("on", 1, 60, pytest.approx(0.25), 1)]
+    assert sender.lateness[-1] == pytest.approx(0.001)
+
+
+def test_late_hand_overs_are_profiled_when_asked(parts, monkeypatch):
+    now, clock, sink, sender = parts
+    monkeypatch.setenv(sch.PROFILE_ENV, "1")
+    sender = sch.Scheduler(clock, sink, now=now)
+    sender.push([sch.note_on(0.0, 1, 1, 60, 100, 0), sch.note_on(0.5, 1, 1, 62, 100, 0)])
+    sender.send_due()  # on time: not sampled
+    now.t = 0.26  # 10 ms late
+    sender.send_due()
+    assert sender.profile.samples == 1 and "MainThread" not in sender.profile.summary()
+    assert "1 hand-overs over 1 ms late" in sender.summary()

@@ -189,6 +189,25 @@ class MidiEvent:
     def is_off(self) -> bool:
         return self.status & 0xF0 == 0x80 or (self.status & 0xF0 == 0x90 and self.velocity == 0)
 
+    @property
+    def is_all_notes_off(self) -> bool:
+        return self.status & 0xF0 == 0xB0 and self.pitch == 123
+
+
+def open_notes(events: list[MidiEvent], all_notes_off: bool = False) -> Counter[tuple[int, int]]:
+    """Note-ons without their note-off, per (channel, pitch), order kept; with ``all_notes_off``, CC 123 on a
+    channel also ends its notes (as a synth does), else only explicit note-offs count."""
+    balance: Counter[tuple[int, int]] = Counter()
+    for e in events:
+        if e.is_on:
+            balance[e.channel, e.pitch] += 1
+        elif e.is_off and balance[e.channel, e.pitch] > 0:
+            balance[e.channel, e.pitch] -= 1
+        elif all_notes_off and e.is_all_notes_off:
+            for key in [k for k in balance if k[0] == e.channel]:
+                del balance[key]
+    return +balance
+
 
 class MidiListener:
     """A python-rtmidi JACK input connected to a port, recording every message with its timestamp.
@@ -236,7 +255,7 @@ class MidiListener:
             wall = time.perf_counter()
             with self._lock:
                 self._clock += delta
-                if len(data) == 3 and data[0] & 0xF0 in (0x80, 0x90):
+                if len(data) == 3 and data[0] & 0xF0 in (0x80, 0x90, 0xB0):
                     self.events.append(MidiEvent(self._clock, wall, data[0], data[1], data[2]))
 
     def snapshot(self) -> list[MidiEvent]:
@@ -247,14 +266,8 @@ class MidiListener:
         return [e for e in self.snapshot() if e.is_on]
 
     def open_notes(self) -> int:
-        """Note-ons without their note-off, counted per (channel, pitch)."""
-        balance: Counter[tuple[int, int]] = Counter()
-        for e in self.snapshot():
-            if e.is_on:
-                balance[e.channel, e.pitch] += 1
-            elif e.is_off and balance[e.channel, e.pitch] > 0:
-                balance[e.channel, e.pitch] -= 1
-        return sum(balance.values())
+        """Note-ons without their explicit note-off, counted per (channel, pitch)."""
+        return sum(open_notes(self.snapshot()).values())
 
     def wait_for(self, predicate, timeout: float = 10, poll: float = 0.02) -> bool:
         deadline = time.monotonic() + timeout
@@ -269,6 +282,109 @@ class MidiListener:
         self._poller.join(2)
         self._in.close_port()
         self._in.delete()
+
+
+class MidiDump(MidiListener):
+    """JACK's own ``jack_midi_dump`` (C, from jackd2) reading a port: every message at its frame.
+
+    Its timestamps are JACK's frame counter at each event's offset (``time``: seconds from the dump's start; on the
+    dummy driver they drift from the wall clock, so ``FrameListener`` is the one for timing), and no Python runs in
+    JACK's thread, so a busy test process cannot make it miss events: the one for counting.
+    """
+
+    def __init__(self, source: str | None, rate: int = 48000, timeout: float = 10, client: str | None = None):
+        self.client = client or f"dump{uuid.uuid4().hex[:6]}"
+        self.input = f"{self.client}:input"
+        self.name, self.rate = source, rate
+        self.events: list[MidiEvent] = []
+        self.other: list[str] = []  # lines that are not messages
+        self._lock = threading.Lock()
+        # its printing thread at real-time priority (the lowest, below JACK's threads) where allowed: starved on a busy
+        # machine, it lets the ring buffer between it and JACK's thread overflow (it says so on stderr: ``other``)
+        command = ["stdbuf", "-oL", require("jack_midi_dump"), "-a", self.client]
+        if shutil.which("chrt") and subprocess.run(["chrt", "-f", "1", "true"], capture_output=True).returncode == 0:
+            command = ["chrt", "-f", "1", *command]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        if source is None:  # a receiver: wait until its input port is there for a sender to connect to
+            self._retry([require("jack_lsp"), self.input], timeout, lambda r: self.input in r.stdout)
+        else:
+            self._retry([require("jack_connect"), source, self.input], timeout, lambda r: r.returncode == 0)
+
+    @classmethod
+    def receiver(cls, client: str | None = None) -> MidiDump:
+        """A dump whose input port (``input``) nothing is connected to: a stand-in for a synth's port."""
+        return cls(None, client=client)
+
+    @staticmethod
+    def _retry(command: list[str], timeout: float, done) -> None:
+        deadline = time.monotonic() + timeout
+        while not done(subprocess.run(command, capture_output=True, text=True)):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{' '.join(command)}: not done in {timeout:g} s")
+            time.sleep(0.1)
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            frame, colon, rest = line.partition(":")
+            try:
+                data = [int(b, 16) for b in rest.split()[:3]]
+                stamp = int(frame)
+            except ValueError:
+                self.other.append(line.strip())
+                continue
+            if colon and len(data) == 3:
+                with self._lock:
+                    self.events.append(MidiEvent(stamp / self.rate, time.perf_counter(), *data))
+
+    @property
+    def lost(self) -> bool:
+        """Whether the dump said it lost events (its ring buffer overflowed)."""
+        return any("lost" in line or "overflow" in line for line in self.other)
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        finish(self.process, self._reader)
+
+
+class FrameListener(MidiListener):
+    """``jack_listen.py`` reading a port: each message at the perf_counter time of its frame (see there), for
+    onset timing; jack_midi_dump's frames drift from the wall clock on the dummy driver."""
+
+    def __init__(self, source: str, timeout: float = 10):  # the rtmidi port is not needed
+        self.name, self.client = source, f"frames{uuid.uuid4().hex[:6]}"
+        self.events: list[MidiEvent] = []
+        self._lock = threading.Lock()
+        script = Path(__file__).with_name("jack_listen.py")
+        self.process = subprocess.Popen([sys.executable, str(script), self.client, source], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        if self.process.stdout.readline().strip() != "ready":
+            self.process.kill()
+            raise RuntimeError(f"jack_listen.py could not listen to {source}")
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            stamp, *data = line.split()
+            if len(data) == 3:
+                with self._lock:
+                    self.events.append(MidiEvent(float(stamp), time.perf_counter(), *(int(b, 16) for b in data)))
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        finish(self.process, self._reader)
+
+
+def finish(process: subprocess.Popen, reader: threading.Thread) -> None:
+    """Wait for a listener process asked to end (killed after 5 s), and for the thread reading it."""
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    reader.join(2)
 
 
 # --- OSC ----------------------------------------------------------------------------------------------------

@@ -1,0 +1,428 @@
+"""Soak: `stylevae serve` on a real JACK server for a while, driven as a performer's worst day would drive it.
+
+N voices play; random valid controls (style, mix, temperature, variation, density, play, hold, octave,
+channel, reseed, restyle) arrive at a given rate with a share of malformed packets; the transport is
+reported every beat as Live does, with jumps, tempo changes and stops now and then; pings all along.
+JACK's own ``jack_midi_dump`` reads the daemon's port (no Python in JACK's thread) and counts; a second
+listener (tests/e2e/jack_listen.py) times the onsets and counts too. A listener late for its JACK period
+(an xrun: the soak counts jackd's reports) misses that period's events, which reads as unmatched note-ons:
+what the output wrote is compared with what each listener read.
+
+It reports: note-ons and note-offs counted by totals per channel and pitch (order ignored: an unmatched
+note-on is one that never got its note-off on the wire), notes open after each transport stop, after
+the final stop and after SIGTERM, pings and pongs, malformed packets and refusals, the daemon's
+(and its JACK process's) RSS over time, and the onset error against the soak's own transport.
+Writes bench/results/<name>.{json,md}. Not a test: a test runs a 60-second version (tests/e2e/test_soak.py).
+
+Usage: .venv/bin/python bench/soak.py [--seconds 600] [--period 64] [--voices 8] [--rate 200] [--name NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT))
+
+import harness  # noqa: E402
+from osc_traffic import Controls, Malformed, message  # noqa: E402
+
+from bridge import commands  # noqa: E402
+from bridge.osc_spec import PREFIX  # noqa: E402
+from model import checkpoint as ckpt  # noqa: E402
+from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+MS = r"(-?[\d.]+) ms"
+JACK_SUMMARY = re.compile(rf"placed after their time by p50 {MS}, p99 {MS}, max {MS}; (\d+) full")  # the daemon's log
+JACK_WRITTEN = re.compile(r"JACK output: (\d+) messages written")
+PING_SECONDS = 0.2
+SETTLE_SECONDS = 0.5  # after a stop, before notes still open are counted; after a change, before onsets count
+RATE = 48000
+
+
+class Replies(threading.Thread):
+    """The daemon's replies, counted by address, with the times pongs came and the last state of each voice."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:  # a flood of replies must not lose a pong here: past the system's limit where allowed (root)
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUFFORCE, 1 << 23)
+        except (AttributeError, OSError):
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 23)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.counts: Counter[str] = Counter()
+        self.pongs: list[float] = []
+        self.states: dict[str, bytes] = {}
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                data = self.sock.recv(65536)
+            except (TimeoutError, OSError):
+                continue
+            address = data.split(b"\0", 1)[0].decode(errors="replace")
+            kind = address.rsplit("/", 1)[-1]
+            self.counts[kind] += 1
+            if kind == "pong":
+                self.pongs.append(time.perf_counter())
+            elif kind == "state":
+                self.states[address] = data
+
+
+class Transport:
+    """The soak's own Live: a beat position that is a function of perf_counter, changed by jumps and tempo."""
+
+    def __init__(self, bpm: float):
+        self.bpm, self.t0, self.b0, self.playing = bpm, time.perf_counter(), 0.0, True
+        self.segments: list[tuple[float, float, float, bool]] = [(self.t0, self.b0, bpm, True)]  # from t: b0, bpm
+
+    def beat(self, t: float) -> float:
+        return self.b0 + (t - self.t0) * self.bpm / 60 if self.playing else self.b0
+
+    def change(self, t: float, beat: float | None = None, bpm: float | None = None, playing: bool | None = None):
+        self.b0 = self.beat(t) if beat is None else beat
+        self.t0, self.bpm = t, bpm or self.bpm
+        self.playing = self.playing if playing is None else playing
+        self.segments.append((t, self.b0, self.bpm, self.playing))
+
+    def report(self, t: float) -> bytes:
+        return message(f"{PREFIX}/transport", self.beat(t), int(self.playing), self.bpm)
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    return int(re.search(r"VmRSS:\s+(\d+)", text).group(1)) / 1024
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def tallies(events: list[harness.MidiEvent]) -> dict:
+    """Totals per (channel, pitch), order ignored: the note-ons that never got a note-off."""
+    ons = Counter((e.channel, e.pitch) for e in events if e.is_on)
+    offs = Counter((e.channel, e.pitch) for e in events if e.is_off)
+    unmatched = ons - offs
+    return {"note_ons": sum(ons.values()), "note_offs": sum(offs.values()),
+            "unmatched_note_ons": sum(unmatched.values()),
+            "unmatched_keys": {f"{c}/{p}": n for (c, p), n in sorted(unmatched.items())},
+            "all_notes_off": sum(e.is_all_notes_off for e in events)}
+
+
+def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
+    """|error| of each note-on (at the wall-clock time of its frame: ``harness.FrameListener``) against the 16th
+    grid of the soak's transport, in ms, the constant offset (the median error) removed. Onsets within
+    SETTLE_SECONDS of a change are left out: the daemon re-aligns at the next step that leaves time for it."""
+    starts = [s[0] for s in segments]
+    ons = [e for e in events if e.is_on]
+    if len(ons) < 2:
+        return {"n": 0}
+    frames = np.asarray([e.time for e in ons])
+
+    def phase_errors(offset: float) -> np.ndarray:
+        errors = []
+        for t in frames + offset:
+            i = int(np.searchsorted(starts, t, side="right")) - 1
+            if i < 0:
+                continue
+            t0, b0, bpm, playing = segments[i]
+            if not playing or t - t0 < SETTLE_SECONDS or (i + 1 < len(starts) and starts[i + 1] - t < 0.05):
+                continue
+            step = 15.0 / bpm
+            phase = ((t - t0) / step + (b0 * 4) % 1) % 1
+            errors.append((phase if phase < 0.5 else phase - 1) * step)
+        return np.asarray(errors)
+
+    offset = 0.0
+    for _ in range(3):
+        errors = phase_errors(offset)
+        if not errors.size:
+            return {"n": 0}
+        offset -= float(np.median(errors))
+    a = np.abs(phase_errors(offset)) * 1000
+    return {"n": int(a.size), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
+            "max": float(a.max())}
+
+
+def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: float, malformed_share: float,
+             seed: int = 1, say=print) -> dict:
+    rng = random.Random(seed)
+    loaded = ckpt.load(checkpoint)
+    context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
+    controls, malformed = Controls(context.styles, voices, seed), Malformed(context, seed)
+    server = harness.JackServer(period=period)
+    daemon = dump = timing = None
+    replies = Replies()
+    replies.start()
+    result: dict = {"voices": voices, "period": period, "rate": rate, "malformed_share": malformed_share}
+    try:
+        daemon = harness.Daemon(checkpoint, server.name, "--bpm", "120")
+        dump = harness.MidiDump(daemon.midi_port, rate=RATE)
+        timing = harness.FrameListener(daemon.midi_port)
+        osc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        target = ("127.0.0.1", daemon.osc_port)
+        osc.sendto(message(f"{PREFIX}/hello", replies.port), target)
+        transport = Transport(120.0)
+        osc.sendto(transport.report(time.perf_counter()), target)
+        for v in range(1, voices + 1):
+            osc.sendto(message(f"{PREFIX}/{v}/density", 0.5), target)
+            osc.sendto(message(f"{PREFIX}/{v}/play", 1), target)
+        sent: Counter[str] = Counter()
+        stops: list[int] = []  # notes open after each transport stop
+        rss: list[tuple[float, float, float]] = []  # (seconds, daemon MB, JACK process MB)
+        began = time.perf_counter()
+        next_message = next_ping = next_rss = began
+        next_report = began + 60 / transport.bpm
+        next_jump, next_tempo, next_stop = began + rng.uniform(5, 12), began + rng.uniform(8, 15), began + 20
+        restart_at = None
+        while (now := time.perf_counter()) - began < seconds:
+            if now >= next_message:
+                kind, data = malformed.next() if rng.random() < malformed_share else controls.next()
+                osc.sendto(data, target)
+                sent["malformed" if kind in Malformed.KINDS else "controls"] += 1
+                next_message += 1 / rate
+            if now >= next_ping:
+                osc.sendto(message(f"{PREFIX}/ping"), target)
+                sent["pings"] += 1
+                next_ping += PING_SECONDS
+            if restart_at is not None and now >= restart_at:
+                open_now = sum(harness.open_notes(dump.snapshot()).values())
+                stops.append(open_now)
+                transport.change(now, playing=True)
+                osc.sendto(transport.report(now), target)
+                restart_at, next_report = None, now + 60 / transport.bpm
+            elif transport.playing and now >= next_stop:
+                transport.change(now, playing=False)
+                osc.sendto(transport.report(now), target)
+                restart_at, next_stop = now + SETTLE_SECONDS + 0.5, now + rng.uniform(15, 30)
+            elif transport.playing and now >= next_jump:
+                transport.change(now, beat=4.0 * rng.randint(0, 64))
+                osc.sendto(transport.report(now), target)
+                sent["jumps"] += 1
+                next_jump = now + rng.uniform(5, 12)
+            elif transport.playing and now >= next_tempo:
+                transport.change(now, bpm=round(rng.uniform(80, 200), 1))
+                osc.sendto(transport.report(now), target)
+                sent["tempo_changes"] += 1
+                next_tempo = now + rng.uniform(8, 15)
+            elif transport.playing and now >= next_report:  # every beat, as the device does
+                osc.sendto(transport.report(now), target)
+                next_report = now + 60 / transport.bpm
+            if now >= next_rss:
+                rss.append((now - began, rss_mb(daemon.process.pid),
+                            sum(rss_mb(c) for c in children(daemon.process.pid))))
+                next_rss += 5.0
+            time.sleep(max(0.0, min(next_message, next_ping) - time.perf_counter()))
+        elapsed = time.perf_counter() - began
+        say(f"soak: {elapsed:.0f} s done; final stop and SIGTERM")
+        for v in range(1, voices + 1):
+            osc.sendto(message(f"{PREFIX}/{v}/play", 0), target)
+        now = time.perf_counter()
+        transport.change(now, playing=False)
+        osc.sendto(transport.report(now), target)
+        time.sleep(SETTLE_SECONDS + 0.5)
+        open_after_stop = harness.open_notes(dump.snapshot())
+        mark = len(dump.snapshot())
+        now = time.perf_counter()
+        transport.change(now, playing=True)
+        osc.sendto(transport.report(now), target)
+        for v in range(1, voices + 1):
+            osc.sendto(message(f"{PREFIX}/{v}/play", 1), target)
+        dump.wait_for(lambda events: sum(e.is_on for e in events[mark:]) >= 2 * voices, 10)
+        time.sleep(0.3)
+        pings_answered = len(replies.pongs)
+        rc = daemon.stop(signal.SIGTERM)
+        time.sleep(0.5)
+        events = dump.snapshot()
+        open_after_sigterm = harness.open_notes(events)
+        log = daemon.log()
+        jack_summary = JACK_SUMMARY.search(log)
+        gaps = np.diff([began] + replies.pongs[:pings_answered]) if pings_answered else np.array([seconds])
+        result.update({
+            "seconds": elapsed, "sent": dict(sent), "replies": dict(replies.counts),
+            **tallies(events),
+            "open_after_each_transport_stop": stops,
+            "open_after_final_stop": sum(open_after_stop.values()),
+            "open_after_final_stop_keys": {f"{c}/{p}": n for (c, p), n in open_after_stop.items()},
+            "open_after_sigterm": sum(open_after_sigterm.values()),
+            "open_after_sigterm_counting_cc123": sum(harness.open_notes(events, all_notes_off=True).values()),
+            "pings": sent["pings"], "pongs": pings_answered, "longest_pong_gap_s": float(gaps.max()),
+            "onset_error_ms": onset_errors(timing.snapshot(), transport.segments),
+            "jack_placement_ms": dict(zip(("p50", "p99", "max"), map(float, jack_summary.groups()[:3])))
+            if jack_summary else None,
+            "jack_full_buffers": int(jack_summary.group(4)) if jack_summary else None,
+            "rss_mb": rss, "exit_code": rc,
+            "log_lines": {"tracebacks": log.count("Traceback"), "errors": log.count(" ERROR "),
+                          "refused_logged": log.count(" refused "),
+                          "refused_not_logged_lines": log.count("more refused messages not logged")},
+            "dump_other_lines": [line for line in dump.other if line and "Shutting down" not in line][:20],
+            "dump_lost_events": dump.lost,
+            "jack_xruns": xruns(server.output()),
+            "daemon_summary": [line.split(": ", 1)[-1] for line in log.splitlines()
+                               if "decoder steps" in line or "JACK output:" in line],
+            "jack_messages_written": int(written.group(1)) if (written := JACK_WRITTEN.search(log)) else None,
+            "dump_messages": len(events),
+            "second_listener": {"messages": len(second := timing.snapshot()),
+                                "unmatched_note_ons": tallies(second)["unmatched_note_ons"],
+                                "open_after_sigterm": sum(harness.open_notes(second).values())},
+            "events": events, "daemon_log": log,
+        })
+        return result
+    finally:
+        replies.stop.set()
+        if daemon is not None and daemon.process.poll() is None:
+            daemon.stop()
+        for listener in (dump, timing):
+            if listener is not None:
+                listener.close()
+        server.stop()
+
+
+def xruns(jackd_output: str) -> dict[str, int]:
+    """jackd's reports of a client that had not finished its period in time, by client: its MIDI is lost."""
+    late = Counter(m.group(1) for m in re.finditer(r"XRun: client = (\S+)", jackd_output))
+    late["all xrun lines"] = jackd_output.count("XRun")
+    return dict(late)
+
+
+def rss_growth(rss: list, warm_up: float = 60.0) -> float | None:
+    """RSS at the end minus RSS after warm-up (MB), daemon and JACK process together."""
+    after = [(t, a + b) for t, a, b in rss if t >= min(warm_up, rss[-1][0] / 2)] if rss else []
+    return after[-1][1] - after[0][1] if len(after) > 1 else None
+
+
+def machine() -> dict:
+    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
+    training = subprocess.run(["pgrep", "-f", "stylevae train|model.train"], capture_output=True, text=True)
+    return {"cpu": model, "cores": os.cpu_count(), "loadavg": os.getloadavg(),
+            "training_running": bool(training.stdout.split())}
+
+
+def render(r: dict) -> str:
+    m0, m1 = r["machine_start"], r["machine_end"]
+    onset, jack_ms = r["onset_error_ms"], r["jack_placement_ms"]
+    loaded = m0["training_running"] or m1["training_running"] or max(m0["loadavg"][0], m1["loadavg"][0]) > 1.0
+    lines = [
+        f"# Soak{' (UNDER LOAD: see the load average)' if loaded else ''}",
+        "",
+        f"Run {r['date']} with `{r['command']}`.",
+        f"Hardware: {m0['cpu']}, {m0['cores']} cores. Load average at start "
+        f"{' / '.join(f'{x:.2f}' for x in m0['loadavg'])}, at the end {' / '.join(f'{x:.2f}' for x in m1['loadavg'])}"
+        f"; a training run {'WAS' if loaded and m0['training_running'] else 'was not'} "
+        "running.",
+        f"JACK dummy driver, 48 kHz, period {r['period']} frames; {r['voices']} voices; {r['rate']:g} messages/s, "
+        f"{r['malformed_share']:.0%} malformed; the transport reported every beat, "
+        f"{r['sent'].get('jumps', 0)} jumps, {r['sent'].get('tempo_changes', 0)} tempo changes, "
+        f"{len(r['open_after_each_transport_stop'])} stops; {r['seconds']:.0f} s.",
+        "",
+        "| measure | value |",
+        "| --- | --- |",
+        f"| note-ons / note-offs on the wire | {r['note_ons']} / {r['note_offs']} |",
+        f"| **unmatched note-ons** (totals per channel and pitch) | **{r['unmatched_note_ons']}** |",
+        f"| notes open after each transport stop (max over {len(r['open_after_each_transport_stop'])}) | "
+        f"{max(r['open_after_each_transport_stop'], default=0)} |",
+        f"| notes open after the final stop (play 0 on every voice, transport stopped) | "
+        f"{r['open_after_final_stop']} |",
+        f"| notes open after SIGTERM (explicit note-offs only) | {r['open_after_sigterm']} |",
+        f"| All Notes Off (CC 123) messages | {r['all_notes_off']} |",
+        f"| pings / pongs; longest gap between pongs | {r['pings']} / {r['pongs']}; {r['longest_pong_gap_s']:.2f} s |",
+        f"| malformed packets / error replies | {r['sent'].get('malformed', 0)} / {r['replies'].get('error', 0)} |",
+        f"| refusals logged / \"N more not logged\" lines | {r['log_lines']['refused_logged']} / "
+        f"{r['log_lines']['refused_not_logged_lines']} |",
+        f"| tracebacks / ERROR lines in the daemon's log | {r['log_lines']['tracebacks']} / "
+        f"{r['log_lines']['errors']} |",
+    ]
+    if onset.get("n"):
+        lines.append(f"| onset error against the soak's transport, p50 / p99 / max (ms) | {onset['p50']:.3f} / "
+                     f"{onset['p99']:.3f} / {onset['max']:.3f} (n {onset['n']}) |")
+    if jack_ms:
+        lines.append(f"| JACK output: events placed after their time, p50 / p99 / max (ms); full buffers | "
+                     f"{jack_ms['p50']:.3f} / {jack_ms['p99']:.3f} / {jack_ms['max']:.3f}; {r['jack_full_buffers']} |")
+    growth = rss_growth(r["rss_mb"])
+    first, last = r["rss_mb"][0], r["rss_mb"][-1]
+    lines += [
+        f"| RSS daemon + JACK process (MB): first, last; growth after warm-up | {first[1] + first[2]:.0f}, "
+        f"{last[1] + last[2]:.0f}; {growth:+.1f} |" if growth is not None else "| RSS | too short a run |",
+        f"| exit code after SIGTERM | {r['exit_code']} |",
+        f"| messages the JACK output wrote / the listener read | {r['jack_messages_written']} / {r['dump_messages']}"
+        f"{' (the listener said it LOST some)' if r['dump_lost_events'] else ''} |",
+        f"| a second listener (jack_listen.py): messages read; unmatched note-ons; open after SIGTERM | "
+        f"{r['second_listener']['messages']}; {r['second_listener']['unmatched_note_ons']}; "
+        f"{r['second_listener']['open_after_sigterm']} |",
+        f"| JACK xruns (a client late for its period), by client | {r['jack_xruns']} |",
+        "",
+        "The daemon's own summary at exit: " + " ".join(r["daemon_summary"]),
+        "",
+        "Onset error: each note-on at the wall-clock time of its frame (tests/e2e/jack_listen.py) against the 16th "
+        "grid of the transport the soak reported, the constant offset removed; onsets within "
+        f"{SETTLE_SECONDS} s after a jump, tempo change or start are left out. The daemon glides to follow the "
+        "reports, whose own send jitter is in this figure; bench/bridge_bench.py measures onsets on a free-running "
+        "clock.",
+    ]
+    if r["unmatched_keys"]:
+        lines.append(f"\nUnmatched (channel/pitch: count): {r['unmatched_keys']}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--period", type=int, default=64, help="JACK period in frames (default 64)")
+    parser.add_argument("--voices", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=200, help="control messages per second (default 200)")
+    parser.add_argument("--malformed", type=float, default=0.1, help="share of malformed packets (default 0.1)")
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--name", default=None, help="file name of the results (default soak_p<period>_<seconds>s)")
+    args = parser.parse_args()
+    name = args.name or f"soak_p{args.period}_{args.seconds:g}s"
+    start = machine()
+    result = run_soak(args.checkpoint, args.seconds, args.period, args.voices, args.rate, args.malformed, args.seed)
+    events, log = result.pop("events"), result.pop("daemon_log")
+    if result["unmatched_note_ons"] or result["open_after_sigterm"]:  # keep what shows how, for a look
+        (RESULTS / f"{name}.events.txt").write_text("".join(f"{e.time:.6f} {e.status:02x} {e.pitch} {e.velocity}\n"
+                                                            for e in events))
+        (RESULTS / f"{name}.daemon.log").write_text(log)
+    save(name, result, start, render)
+
+
+def save(name: str, result: dict, machine_start: dict, render) -> None:
+    """The results as bench/results/<name>.json and .md, with the command, the date and the machine's load."""
+    result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "command": f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]),
+                   "machine_start": machine_start, "machine_end": machine()})
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1))
+    (RESULTS / f"{name}.md").write_text(render(result))
+    print(render(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,407 @@
+"""The JACK output: a small process of its own that writes each note event at its frame.
+
+Why a process: python-rtmidi's JACK port writes whatever reached it since the last cycle at frame 0 of
+the next, so a note's timing is the time the daemon's sender thread got the GIL and a core, give or take
+a period; and the daemon's GIL is busy with the decoder and the OSC thread. Here the sender hands each
+event over ``HANDOVER_SECONDS`` ahead of its time, through a pipe, to a process whose only work is JACK's
+process callback (JACK's real-time thread) and the thread that reads the pipe. The callback puts each
+event at the frame of its ``perf_counter`` time, so the notes are sample-accurate and a late wake-up of
+the sender costs nothing while it stays within the handover. Nothing else in that process takes the GIL
+for long, so the callback does not wait for the decoder.
+
+Nothing is lost: before each write the callback checks the room left in the period's MIDI buffer; what
+does not fit waits for the next period, in order (note-offs come before note-ons at the same time).
+The books of sounding notes are kept where the events go out (``midi_out.Books``), and whatever ends
+this process (the daemon's exit, the daemon killed, which closes the pipe) ends every sounding note and
+sends All Notes Off on the channels used.
+
+Faults: when the JACK server goes away the process says so and exits; the daemon logs it once, keeps
+serving OSC, and starts a new one that waits for a server and reopens the port. With ``--midi-port`` the
+process reconnects to that port when it comes back after its owner closed it.
+
+Run by the daemon as ``python -m bridge.jack_out PORT_NAME [--existing NAME] [--wait]``; it answers
+``ready <port>`` or ``error <message>`` on its first line (``waiting`` first with ``--wait``), then status
+lines: ``gone <reason>``, ``port-gone <port>``, ``port-back <port>``, and ``summary <figures>`` at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import itertools
+import logging
+import os
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from bridge import midi_out
+from bridge.scheduler import AT_ONCE, realtime_priority
+
+log = logging.getLogger("stylevae.jack")
+
+HANDOVER_SECONDS = 0.02  # events reach the JACK process this long before their time
+RECORD = struct.Struct("<dbB3s")  # perf_counter time, voice (-1: none), kind, MIDI message
+EVENT, DROP, QUIT = 0, 1, 2
+ALL_VOICES = -1
+START_TIMEOUT = 15.0  # seconds for the process to answer (Python's start-up on a loaded machine)
+RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet) there
+WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port connection and the exit
+SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
+GONE_EXIT = 3  # the process's exit code when the JACK server went away
+
+
+# --- the daemon's side -------------------------------------------------------------------------------------
+
+
+class JackOut:
+    """A ``NoteSink`` on JACK: hands events to the JACK process ``lead`` ahead of their time.
+
+    A watcher thread reads the process's status lines and logs them; when the process ends without being
+    asked to (the JACK server went away, or it crashed), it starts a new one that waits for a server.
+    """
+
+    backend = "jack"
+    lead = HANDOVER_SECONDS
+
+    def __init__(self, port_name: str, existing: str | None = None):
+        self._args = [port_name] + (["--existing", existing] if existing else [])
+        self._lock = threading.Lock()  # the pipe: the sender thread, cancel (engine thread) and close
+        self._closed = False
+        self.lost = 0  # events handed over while no JACK process could take them
+        self.restarts = 0
+        self._process, self.name = self._spawn(wait=False)
+        self._ready = True  # False while a restarted process waits for a server: events then go nowhere
+        if existing:  # a restarted process waits for this very port
+            self._args = [port_name, "--existing", self.name]
+        self._watcher = threading.Thread(target=self._watch, name="jack-watch", daemon=True)
+        self._watcher.start()
+
+    def _spawn(self, wait: bool) -> tuple[subprocess.Popen, str]:
+        command = [sys.executable, "-m", "bridge.jack_out", *self._args] + (["--wait"] if wait else [])
+        # its own session: a Ctrl-C or a signal to the daemon's process group is the daemon's to handle (it then
+        # asks this process to end every note); were the daemon killed outright, the pipe's end tells it
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
+        os.set_blocking(process.stdin.fileno(), False)  # a stuck process must not stall the sender
+        if wait:
+            return process, ""
+        status, _, text = self._first_line(process).partition(" ")
+        if status != "ready":
+            process.wait(5)
+            raise midi_out.MidiError(text or f"the JACK output process exited ({process.returncode})")
+        return process, text
+
+    @staticmethod
+    def _first_line(process: subprocess.Popen) -> str:
+        answer: list[bytes] = []
+        reader = threading.Thread(target=lambda: answer.append(process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(START_TIMEOUT)
+        if not answer:
+            process.kill()
+            return f"error the JACK output process did not answer in {START_TIMEOUT:g} s"
+        return answer[0].decode(errors="replace").strip()
+
+    # --- NoteSink ---------------------------------------------------------------------------------------------
+
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0) -> None:
+        self._write(RECORD.pack(at, voice, EVENT, message))
+
+    def drop(self, voice: int | None) -> None:
+        self._write(RECORD.pack(AT_ONCE, ALL_VOICES if voice is None else voice, DROP, b"\0\0\0"))
+
+    def _write(self, record: bytes) -> None:
+        with self._lock:
+            if not self._ready:  # not piled up for later: they would all come out at once when JACK is back
+                self.lost += 1
+                return
+            try:
+                os.write(self._process.stdin.fileno(), record)
+            except (BlockingIOError, BrokenPipeError, ValueError, OSError):  # full, gone, or being replaced
+                self.lost += 1
+
+    # --- faults -----------------------------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """Log the process's status lines; restart it when it ends unasked."""
+        while True:
+            process = self._process
+            for raw in process.stdout:
+                self._report(raw.decode(errors="replace").strip())
+            code = process.wait()
+            if code != GONE_EXIT and not self._closed:
+                log.error("the JACK output process ended (exit code %s); starting it again", code)
+                time.sleep(RETRY_SECONDS)
+            with self._lock:
+                if self._closed:
+                    return
+                self._ready = False
+                self._process, _ = self._spawn(wait=True)
+                self.restarts += 1
+
+    def _report(self, line: str) -> None:
+        status, _, text = line.partition(" ")
+        if status == "ready" and self.restarts:
+            self.name = text
+            with self._lock:
+                self._ready = True
+            log.warning("JACK is back: MIDI out reopened as %s; notes play again", text)
+        elif status == "gone":
+            log.error("the JACK server is gone (%s): notes reach no one; still serving OSC, and the MIDI port "
+                      "reopens when a JACK server is back", text)
+        elif status == "port-gone":
+            log.error("the MIDI port %s was closed by its owner: notes reach no one until it is back", text)
+        elif status == "port-back":
+            log.warning("the MIDI port %s is back: connected again", text)
+        elif status == "summary":
+            log.info("JACK output: %s", text)
+        elif status != "waiting":
+            log.warning("JACK output: %s", line)
+
+    def close(self) -> None:
+        """End every sounding note (the process does, from its books) and stop the process."""
+        with self._lock:
+            self._closed = True
+            process = self._process
+        self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0"))  # a process still waiting is killed below
+        try:
+            process.stdin.close()
+        except OSError:
+            pass
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        self._watcher.join(2)
+        if self.lost:
+            log.info("JACK output: %d messages went nowhere (no JACK server, or its process not keeping up)", self.lost)
+
+
+# --- the JACK process --------------------------------------------------------------------------------------
+
+
+class Writer:
+    """The process callback's state: a time-ordered queue of (time, seq, voice, message) and the books.
+
+    Records arrive in ``inbox`` (a deque: appends and pops are atomic, so the reader thread and the
+    callback share it without a lock); the callback alone touches the queue and the books.
+    """
+
+    def __init__(self, port, rate: int, frames_since_cycle_start: Callable[[], int],
+                 now: Callable[[], float] = time.perf_counter):
+        self.port = port
+        self.rate = rate
+        self._since_start = frames_since_cycle_start
+        self._now = now
+        self.inbox: deque[tuple] = deque()
+        self.queue: list[tuple[float, int, int, bytes]] = []
+        self.books = midi_out.Books()
+        self._seq = itertools.count()
+        self.quitting = 0  # 1: ending queued events, 2: the books' ending queued
+        self.done = threading.Event()
+        self.written = 0
+        self.full_periods = 0  # periods whose MIDI buffer could not take every event due
+        self.late: deque[float] = deque(maxlen=100000)  # seconds each timed event went out after its time
+        self.busy: deque[float] = deque(maxlen=100000)  # seconds each callback took
+        self.period = 0.0  # seconds
+
+    def take(self, record: tuple) -> None:
+        at, voice, kind, message = record
+        if kind == EVENT:
+            heapq.heappush(self.queue, (at, next(self._seq), voice, message))
+        elif kind == DROP:
+            self.drop(voice)
+        elif kind == QUIT and not self.quitting:
+            self.drop(ALL_VOICES)
+            self.quitting = 1
+
+    def drop(self, voice: int) -> None:
+        """A voice's queued note-ons go; its queued note-offs and controls go out at once."""
+        kept = []
+        for at, seq, v, message in self.queue:
+            if voice in (ALL_VOICES, v):
+                if message[0] & 0xF0 == midi_out.NOTE_ON and message[2] > 0:
+                    continue
+                at = AT_ONCE
+            kept.append((at, seq, v, message))
+        heapq.heapify(kept)
+        self.queue = kept
+
+    def process(self, frames: int) -> None:
+        """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
+        began = self._now()
+        self.port.clear_buffer()
+        while self.inbox:
+            self.take(self.inbox.popleft())
+        start = self._now() - self._since_start() / self.rate  # this period's first frame
+        end = start + frames / self.rate
+        queue, last = self.queue, 0
+        while queue and queue[0][0] < end:
+            at, _, _, message = queue[0]
+            if self.port.max_event_size < len(message):
+                self.full_periods += 1
+                break
+            heapq.heappop(queue)
+            if not self.books.admit(message):
+                continue
+            offset = min(frames - 1, max(last, int((at - start) * self.rate)))
+            self.port.write_midi_event(offset, message)
+            self.written += 1
+            last = offset
+            if at != AT_ONCE:
+                self.late.append(start + offset / self.rate - at)
+        if self.quitting and not queue:
+            if self.quitting == 1:
+                for message in self.books.ending():
+                    heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message))
+                self.quitting = 2
+            else:
+                self.done.set()
+        self.busy.append(self._now() - began)
+        self.period = frames / self.rate
+
+    def summary(self) -> str:
+        busy = quantiles(self.busy, 1e6)
+        took = (f"; the callback took p50 {busy[0]:.0f} µs, p99 {busy[1]:.0f} µs, max {busy[2]:.0f} µs of a "
+                f"{self.period * 1e6:.0f} µs period") if busy else ""
+        late = quantiles(self.late, 1000)
+        if not late:
+            return f"{self.written} messages written{took}"
+        return (f"{self.written} messages written at their frame; placed after their time by p50 {late[0]:.3f} ms, "
+                f"p99 {late[1]:.3f} ms, max {late[2]:.3f} ms; {self.full_periods} full MIDI buffers "
+                f"(the rest waited a period){took}")
+
+
+def quantiles(values, scale: float) -> tuple[float, float, float] | None:
+    """p50, p99 and max of ``values`` times ``scale``; None when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * scale  # noqa: E731
+    return pick(0.5), pick(0.99), ordered[-1] * scale
+
+
+def say(status: str, text: str = "") -> None:
+    print(f"{status} {text}".strip(), flush=True)
+
+
+def read_records(fd: int, inbox: deque) -> None:
+    """The pipe from the daemon into the callback's inbox; at its end (the daemon exited or was killed), QUIT."""
+    pending = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            inbox.append((AT_ONCE, ALL_VOICES, QUIT, b""))
+            return
+        pending += chunk
+        whole = len(pending) // RECORD.size * RECORD.size
+        for offset in range(0, whole, RECORD.size):
+            inbox.append(RECORD.unpack_from(pending, offset))
+        pending = pending[whole:]
+
+
+def open_client(jack, name: str, wait: bool):
+    """A client on the running server; with ``wait``, try until one is there."""
+    announced = False
+    while True:
+        try:
+            return jack.Client(name, no_start_server=True)
+        except jack.JackOpenError:
+            if not wait:
+                raise
+        if not announced:
+            say("waiting")
+            announced = True
+        time.sleep(RETRY_SECONDS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bridge.jack_out")
+    parser.add_argument("port_name")
+    parser.add_argument("--existing")
+    parser.add_argument("--wait", action="store_true")
+    args = parser.parse_args(argv)
+    # This process's own threads (this one, the pipe's reader) take the GIL that JACK's thread needs for the
+    # callback: at real-time priority (below JACK's) no ordinary process can pre-empt one of them while it holds
+    # it, and the GIL changes hands quickly. Its threads inherit the priority.
+    realtime_priority()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        import jack
+    except OSError as exc:  # the package is there but libjack is not
+        say("error", f"cannot load libjack ({exc}); apt-get install jackd2 (or pick --midi-backend alsa)")
+        return 1
+    # libjack's own messages (a lost server, a retry) would fill the daemon's log: the status lines say it once
+    jack.set_error_function(lambda message: None)
+    jack.set_info_function(lambda message: None)
+    try:
+        client = open_client(jack, args.port_name, args.wait)
+    except jack.JackOpenError:
+        say("error", f"cannot reach a JACK server; {midi_out.HELP}")
+        return 1
+    port = client.midi_outports.register("out")
+    writer = Writer(port, client.samplerate, lambda: client.frames_since_cycle_start)
+    gone: list[str] = []
+
+    def shutdown(status, reason: str) -> None:
+        gone.append(reason or "shut down")
+        writer.done.set()  # wakes the main thread
+
+    client.set_process_callback(writer.process)
+    client.set_shutdown_callback(shutdown)
+    client.activate()
+    target, connected = None, True
+    if args.existing and args.wait:  # a restart: the exact name found at start, connected when it is there
+        target = args.existing
+    elif args.existing:
+        inputs = [p.name for p in client.get_ports(is_midi=True, is_input=True)]
+        try:
+            target = inputs[midi_out.match_port(inputs, args.existing, "jack")]
+        except midi_out.MidiError as exc:
+            say("error", str(exc))
+            client.deactivate()
+            client.close()
+            return 1
+    if target is not None:
+        connected = follow_target(client, port, target, connected)
+    say("ready", target or port.name)
+    threading.Thread(target=read_records, args=(sys.stdin.fileno(), writer.inbox), daemon=True).start()
+    while not writer.done.wait(WATCH_SECONDS if target is not None else None):
+        connected = follow_target(client, port, target, connected)
+    if gone:
+        say("gone", gone[0])
+        os._exit(GONE_EXIT)  # libjack's state after a server's death is not to be trusted for a clean close
+    time.sleep(4 * client.blocksize / client.samplerate + 0.01)  # the last period's events reach the readers
+    client.deactivate()
+    client.close()
+    say("summary", writer.summary())
+    return 0
+
+
+def follow_target(client, port, target: str, connected: bool) -> bool:
+    """Say when the --midi-port target goes away, and connect to it again when it is back."""
+    if any(p.name == target for p in client.get_all_connections(port)):
+        return True
+    if any(p.name == target for p in client.get_ports(is_midi=True, is_input=True)):
+        try:
+            client.connect(port, target)
+        except Exception:  # gone again meanwhile: the next check tries again
+            return False
+        if not connected:
+            say("port-back", target)
+        return True
+    if connected:
+        say("port-gone", target)
+    return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

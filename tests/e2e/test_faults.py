@@ -1,0 +1,200 @@
+"""Faults, end to end on real JACK: the server dies and comes back (or, one the daemon started, is started
+again), the port the daemon sends to is closed by its owner, a registered OSC client goes away, the OSC port
+is taken, the daemon is killed outright. Each time the daemon says so in one line of its own, keeps serving,
+and recovers; and no note is left hanging.
+
+Notes are read by JACK's own jack_midi_dump (harness.MidiDump). The model is the crafted one: a note every 16th.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import harness
+import pytest
+from pythonosc.udp_client import SimpleUDPClient
+
+from bridge.jack import DummyServer
+
+pytestmark = pytest.mark.e2e
+
+
+def wait_until(predicate, timeout=15.0, poll=0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(poll)
+    return predicate()
+
+
+def count_notes(dump, at_least, timeout=15.0) -> bool:
+    return wait_until(lambda: sum(e.is_on for e in dump.snapshot()) >= at_least, timeout)
+
+
+@pytest.fixture
+def own_server():
+    """A JACK server this test may kill: not the module's shared one."""
+    harness.require("jackd")
+    servers = [harness.JackServer()]
+    yield servers
+    for s in servers:
+        s.stop()
+
+
+def test_the_jack_server_dies_and_comes_back(crafted_checkpoint, own_server):
+    server = own_server[0]
+    daemon = harness.Daemon(crafted_checkpoint, server.name)
+    dump = harness.MidiDump(daemon.midi_port)
+    dump_osc = harness.OscDump()
+    try:
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        osc.send_message("/stylevae/hello", [dump_osc.port])
+        osc.send_message("/stylevae/1/play", [1])
+        assert count_notes(dump, 6)
+        server.process.kill()  # a crash: no goodbye to its clients
+        server.process.wait()
+        assert wait_until(lambda: "the JACK server is gone" in daemon.log()), daemon.log()[-2000:]
+        osc.send_message("/stylevae/ping", [])
+        assert dump_osc.wait_for("/stylevae/pong"), "the daemon stopped serving OSC without JACK"
+        assert daemon.process.poll() is None
+        time.sleep(1.5)  # it keeps trying meanwhile, quietly
+        own_server.append(DummyServer(server.name))  # the same server name, as a restarted studio would have
+        assert wait_until(lambda: "JACK is back" in daemon.log(), 20), daemon.log()[-2000:]
+        dump.close()
+        dump = harness.MidiDump(daemon.midi_port)
+        assert count_notes(dump, 6), "no notes after the server came back"
+        assert daemon.stop(signal.SIGTERM) == 0
+        time.sleep(0.3)
+        assert dump.open_notes() == 0
+        log = daemon.log()
+        assert log.count("the JACK server is gone") == 1, "said more than once"
+        assert "Traceback" not in log
+    finally:
+        if daemon.process.poll() is None:
+            daemon.stop()
+        dump.close()
+        dump_osc.stop()
+
+
+def test_the_port_sent_to_is_closed_by_its_owner_and_comes_back(crafted_checkpoint, jack_server):
+    synth = harness.MidiDump.receiver()  # an input port of someone else's, like a synth's
+    daemon = harness.Daemon(crafted_checkpoint, jack_server.name, "--midi-port", synth.input)
+    try:
+        assert synth.input in "".join(daemon.banner)
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        osc.send_message("/stylevae/1/play", [1])
+        assert count_notes(synth, 6)
+        synth.close()  # the synth quits: its port goes away
+        assert wait_until(lambda: f"the MIDI port {synth.input} was closed by its owner" in daemon.log()), \
+            daemon.log()[-2000:]
+        synth = harness.MidiDump.receiver(synth.client)  # and starts again under the same name
+        assert wait_until(lambda: f"the MIDI port {synth.input} is back" in daemon.log()), daemon.log()[-2000:]
+        assert count_notes(synth, 6), "no notes after the port came back"
+        assert daemon.stop(signal.SIGTERM) == 0
+        time.sleep(0.3)
+        assert synth.open_notes() == 0
+        assert daemon.log().count("was closed by its owner") == 1
+    finally:
+        if daemon.process.poll() is None:
+            daemon.stop()
+        synth.close()
+
+
+def test_a_registered_client_goes_away(crafted_checkpoint, jack_server):
+    daemon = harness.Daemon(crafted_checkpoint, jack_server.name)
+    dump = harness.MidiDump(daemon.midi_port)
+    staying, leaving = harness.OscDump(), harness.OscDump()
+    try:
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        for client in (staying, leaving):
+            osc.send_message("/stylevae/hello", [client.port])
+        osc.send_message("/stylevae/1/play", [1])
+        assert leaving.wait_for("/stylevae/1/state")
+        leaving.stop()  # oscdump quits: its port answers replies with "port unreachable"
+        for _ in range(10):
+            osc.send_message("/stylevae/ping", [])
+            time.sleep(0.05)
+        assert len(staying.wait_for("/stylevae/pong", 10)) == 10, "the client still there lost replies"
+        assert wait_until(lambda: f"OSC client 127.0.0.1:{leaving.port} is gone" in daemon.log())
+        assert daemon.log().count("is gone") == 1
+        mark = len(dump.snapshot())
+        assert count_notes(dump, mark // 2 + 4), "notes stopped"
+        assert daemon.stop(signal.SIGTERM) == 0
+    finally:
+        if daemon.process.poll() is None:
+            daemon.stop()
+        dump.close()
+        staying.stop()
+
+
+def test_the_osc_port_taken_is_one_line_and_leaves_nothing_behind(crafted_checkpoint, jack_server):
+    taken = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    taken.bind(("127.0.0.1", 0))
+    port = taken.getsockname()[1]
+    try:
+        env = dict(os.environ, JACK_DEFAULT_SERVER=jack_server.name)
+        result = subprocess.run(
+            [sys.executable, "-m", "bridge.cli", "serve", "--checkpoint", str(crafted_checkpoint), "--osc-port",
+             str(port), "--midi-backend", "jack", "--port-name", "takentest"],
+            capture_output=True, text=True, timeout=60, env=env, cwd=harness.ROOT)
+    finally:
+        taken.close()
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and f"cannot listen for OSC on 127.0.0.1:{port}" in errors[0], result.stderr
+    ports = subprocess.run([harness.require("jack_lsp")], capture_output=True, text=True, env=env).stdout
+    assert "takentest" not in ports, "the JACK output process outlived the daemon"
+
+
+def test_sigkill_of_the_daemon_still_ends_its_notes_on_jack(crafted_checkpoint, jack_server):
+    """SIGKILL gives the daemon no chance to send anything; its JACK process sees the pipe close and ends every
+    note it sent, then All Notes Off (docs/bridge.md says what to do on other backends)."""
+    daemon = harness.Daemon(crafted_checkpoint, jack_server.name)
+    dump = harness.MidiDump(daemon.midi_port)
+    try:
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        for voice in (1, 2):
+            osc.send_message(f"/stylevae/{voice}/play", [1])
+        assert count_notes(dump, 8)
+        daemon.stop(signal.SIGKILL)
+        assert wait_until(lambda: dump.open_notes() == 0, 5), "a note was left hanging"
+        assert any(e.is_all_notes_off for e in dump.snapshot())
+    finally:
+        dump.close()
+
+
+def test_a_jack_server_the_daemon_started_is_started_again_when_it_dies(crafted_checkpoint, jack_server, monkeypatch):
+    name = f"own{uuid.uuid4().hex[:6]}"
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", name)  # for this test's own JACK tools
+    daemon = harness.Daemon(crafted_checkpoint, name, "--start-jack")
+    dump = None
+    try:
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        osc.send_message("/stylevae/1/play", [1])
+        dump = harness.MidiDump(daemon.midi_port)
+        assert count_notes(dump, 4)
+        children = Path(f"/proc/{daemon.process.pid}/task/{daemon.process.pid}/children").read_text().split()
+        jackd = [int(c) for c in children if "jackd" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(jackd) == 1
+        os.kill(jackd[0], signal.SIGKILL)
+        assert wait_until(lambda: "the JACK server is gone" in daemon.log())
+        assert wait_until(lambda: "JACK is back" in daemon.log(), 30), daemon.log()[-2000:]
+        assert f"the JACK server {name!r} the daemon started died" in daemon.log()
+        dump.close()
+        dump = harness.MidiDump(daemon.midi_port)
+        assert count_notes(dump, 4), "no notes after the server was started again"
+        assert daemon.stop() == 0
+        assert not harness.jack_socket(name).exists(), "the daemon left its JACK server running"
+    finally:
+        if daemon.process.poll() is None:
+            daemon.stop()
+        if dump is not None:
+            dump.close()

@@ -1,0 +1,115 @@
+"""The JACK process's writer and the books, driven by hand: frames, a full buffer, drop, quit; no JACK here
+(the end-to-end tests run the real process on a real server)."""
+
+import pytest
+
+from bridge import midi_out
+from bridge.jack_out import ALL_VOICES, DROP, EVENT, QUIT, Writer
+from bridge.scheduler import AT_ONCE
+from tests.fakes import FakeTime
+
+RATE = 1000  # frames per second: a frame is a millisecond
+PERIOD = 10
+
+
+class Port:
+    """A JACK MIDI port's buffer for one period, with room for ``room`` events."""
+
+    def __init__(self, room=100):
+        self.room = room
+        self.periods = []
+
+    def clear_buffer(self):
+        self.periods.append([])
+
+    @property
+    def max_event_size(self):
+        return 3 if len(self.periods[-1]) < self.room else 0
+
+    def write_midi_event(self, offset, message):
+        assert not self.periods[-1] or offset >= self.periods[-1][-1][0], "events out of order"
+        self.periods[-1].append((offset, bytes(message)))
+
+
+@pytest.fixture
+def rig():
+    now = FakeTime(1.0)
+    port = Port()
+    writer = Writer(port, RATE, lambda: 0, now=now)
+    return now, port, writer
+
+
+def run(now, writer, periods=1):
+    for _ in range(periods):
+        writer.process(PERIOD)
+        now.t += PERIOD / RATE
+
+
+def test_each_event_goes_out_at_its_frame(rig):
+    now, port, writer = rig
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100)),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60)),
+                         (1.0138, 2, EVENT, midi_out.note_on(2, 62, 100))])
+    run(now, writer, 2)
+    assert port.periods == [[(4, midi_out.note_on(1, 60, 100))],
+                            [(3, midi_out.note_off(1, 60)), (3, midi_out.note_on(2, 62, 100))]]
+    assert max(writer.late) < 1 / RATE
+    assert writer.summary().startswith("3 messages written at their frame; placed after their time by p50 -0.500 ms")
+    assert "the callback took p50 0 µs" in writer.summary() and "of a 10000 µs period" in writer.summary()
+
+
+def test_a_full_buffer_holds_the_rest_for_the_next_period_in_order(rig):
+    now, port, writer = rig
+    port.room = 3
+    events = [midi_out.note_on(c, 60, 100) for c in range(1, 6)]
+    writer.inbox.extend((1.005, c, EVENT, m) for c, m in enumerate(events, 1))
+    run(now, writer, 2)
+    assert [m for _, m in port.periods[0]] == events[:3]
+    assert port.periods[1] == [(0, events[3]), (0, events[4])]  # at once, nothing lost
+    assert writer.full_periods == 1
+
+
+def test_a_note_off_for_a_note_not_sounding_is_not_sent(rig):
+    now, port, writer = rig
+    writer.inbox.extend([(AT_ONCE, 1, EVENT, midi_out.note_off(1, 60))])
+    run(now, writer)
+    assert port.periods == [[]]
+
+
+def test_drop_forgets_a_voices_note_ons_and_sends_its_note_offs_at_once(rig):
+    now, port, writer = rig
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100)),
+                         (1.001, 2, EVENT, midi_out.note_on(2, 70, 100))])
+    run(now, writer)
+    writer.inbox.extend([(1.0505, 1, EVENT, midi_out.note_off(1, 60)), (1.0505, 1, EVENT, midi_out.note_on(1, 61, 9)),
+                         (1.0505, 2, EVENT, midi_out.note_off(2, 70)), (AT_ONCE, 1, DROP, b"\0\0\0")])
+    run(now, writer)
+    assert port.periods[1] == [(0, midi_out.note_off(1, 60))]
+    run(now, writer, 5)
+    assert port.periods[5] == [(0, midi_out.note_off(2, 70))]  # at 1.0505: the other voice keeps its time
+    assert sum(len(p) for p in port.periods) == 4
+
+
+def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):
+    now, port, writer = rig
+    writer.inbox.extend([(1.001, 3, EVENT, midi_out.note_on(3, 60, 100)),
+                         (1.002, 4, EVENT, midi_out.note_on(4, 61, 100)),
+                         (1.5, 3, EVENT, midi_out.note_on(3, 62, 100))])
+    run(now, writer)
+    writer.inbox.append((AT_ONCE, ALL_VOICES, QUIT, b""))
+    run(now, writer, 3)
+    sent = [m for p in port.periods[1:] for _, m in p]
+    assert sent == [midi_out.note_off(3, 60), midi_out.note_off(4, 61), midi_out.all_notes_off(3),
+                    midi_out.all_notes_off(4)]
+    assert writer.done.is_set()
+
+
+def test_books_match_every_note_on_even_across_all_notes_off():
+    books = midi_out.Books()
+    assert books.admit(midi_out.note_on(2, 60, 100)) and books.admit(midi_out.note_on(2, 60, 100))
+    assert books.admit(midi_out.note_off(2, 60))
+    assert books.ending() == [midi_out.note_off(2, 60), midi_out.all_notes_off(2)]
+    assert books.admit(midi_out.all_notes_off(2))
+    assert books.ending() == [midi_out.note_off(2, 60)]  # CC 123 sent: the channel is clean, the note still owed
+    assert books.admit(midi_out.note_off(2, 60))  # e.g. another voice's, handed over before that voice's CC 123
+    assert not books.admit(midi_out.note_off(2, 60)) and books.ending() == []
