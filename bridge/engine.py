@@ -187,7 +187,7 @@ class Engine:
     def publish_state(self, voice: Voice) -> None:
         s = voice.settings
         styles = self.checkpoint.styles
-        style = styles[int(np.argmax(s.weights))]
+        style = styles[voice.style]
         key = self.key_of(voice)
         scale = key.name or " ".join(map(str, key.intervals))
         args = [int(s.play), style, s.temperature, s.variation, s.density, s.channel, s.octave, s.velocity,

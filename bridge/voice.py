@@ -104,7 +104,8 @@ class Voice:
     @property
     def style(self) -> int:
         """The heaviest style of the mix: the one whose phrase-to-phrase motion and start bank the line uses."""
-        return int(np.argmax(self.settings.weights))
+        weights = self.settings.weights  # a tuple: plain Python, not NumPy's slow path on the engine's thread
+        return max(range(len(weights)), key=weights.__getitem__)
 
     # --- settings -------------------------------------------------------------------------------------
 
