@@ -48,7 +48,7 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
                        help="when voice changes take effect (default: %(default)s)")
     serve.add_argument("--seed", type=int, help="seed the voices' phrases, for reproducible runs")
     serve.add_argument("--torch-threads", type=int, default=d.torch_threads, help="threads for the decoder's "
-                       "matrix products (default: %(default)s; bench/results/bridge_bench.md compares 1 and 2)")
+                       "matrix products (default: %(default)s; bench/results/README.md compares 1 and 2)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
     serve.set_defaults(run=run_serve)
 

@@ -70,7 +70,7 @@ class Product:
     At a step's few rows a CPU matrix product is bound by its kernel's overheads more than by arithmetic.
     oneDNN, which torch is built with, keeps a weight in a blocked layout packed for a given number of rows;
     with it, an 8-voice step on this project's CPU takes 0.88 ms instead of 1.06 (p50, one thread,
-    ``bench/results/bridge_bench.md``), but for 1 or 2 rows, and for small products, the packed one is
+    ``bench/results/earlier/2026-11-24_default.md``), but for 1 or 2 rows, and for small products, the packed one is
     slower. So ``tune`` times both for each row count and packs from the measured crossover up
     (``crossover``), as cuDNN's benchmark mode measures before it chooses. The packing ops are torch internals (the ones
     ``torch.compile``'s freezing uses): each is checked against ``addmm`` first, and any failure leaves the
