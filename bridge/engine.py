@@ -153,8 +153,9 @@ class Engine:
     def _apply_now(self, voice: Voice, command: object) -> None:
         epoch = self.clock.epoch
         if isinstance(command, cmd.Play):
-            if command.on and voice.style_key is None:
+            if command.on and not voice.started:
                 voice.style_key = self.checkpoint.style_key(voice.style)
+                voice.start_line()
             if not command.on and voice.settings.play:
                 self.sender.cancel(voice.number)
                 voice.unposition()

@@ -89,6 +89,8 @@ class Voice:
     plan: KeyPlan = KeyPlan(0, 0, 0)  # the key of the current phrase, as the decoder plays it (set by the engine)
     scale: tuple[int, ...] = SCALES["chromatic"]  # that key's scale, for the lock
     style_key: Key | None = None  # the key of the style it first played, its key without an own or song key
+    line_seed: int | list[int] | None = None  # the seed its line is drawn from at the first play
+    started: bool = False  # it has played: its line is its own
     # flags for the engine, which owns the torch side
     z_dirty: bool = True
     reset_decoder: bool = True
@@ -98,8 +100,18 @@ class Voice:
     def create(
         number: int, vocab: Vocabulary, phrase_steps: int, n_styles: int, continuation: Continuation, seed: int | None
     ) -> Voice:
-        line = Line.create(continuation, 0, None if seed is None else [seed, number])
-        return Voice(number, vocab, phrase_steps, continuation, line, Settings.default(number, n_styles))
+        line_seed = None if seed is None else [seed, number]
+        line = Line.create(continuation, 0, line_seed)
+        voice = Voice(number, vocab, phrase_steps, continuation, line, Settings.default(number, n_styles))
+        voice.line_seed = line_seed
+        return voice
+
+    def start_line(self) -> None:
+        """At the voice's first play: its line starts from the style it plays then (a real phrase of that style,
+        drawn as ``decoding.stream`` draws it for the same seed), not from style 0's."""
+        self.line = Line.create(self.continuation, self.style, self.line_seed)
+        self.started = True
+        self.z_dirty = True
 
     @property
     def style(self) -> int:
@@ -118,6 +130,9 @@ class Voice:
             self.loop = None
 
     def reseed(self, seed: int | None) -> None:
+        if not self.started:  # the line is drawn at the first play: from this seed
+            self.line_seed = seed if seed is not None else int(self.line.rng.integers(2**63))
+            return
         self.line.reseed(self.continuation, self.style, seed)
         self.z_dirty = True
         self.loop = None

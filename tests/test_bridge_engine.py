@@ -306,11 +306,12 @@ def test_the_daemon_plays_what_eval_measures():
 
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     loaded = rig.engine.checkpoint
-    rig.send(cmd.Play(1, True))
+    style = 2  # not the default style: the line must start from the style it first plays
+    weights = np.eye(len(loaded.styles), dtype=np.float32)[style : style + 1]
+    rig.send(cmd.Mix(1, tuple(float(w) for w in weights[0])), cmd.Play(1, True))
     rig.run(3 * 32 * STEP + 0.5)
     played = {round(t / STEP): p for t, p in rig.sink.ons()}
-    key = loaded.style_key(0)
-    weights = np.eye(len(loaded.styles), dtype=np.float32)[:1]
+    key = loaded.style_key(style)
     plan = key_plan(loaded.model, key)
     rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, key.intervals, playing.TOP_P, plan.tonic)
     tokens = stream(loaded.model, loaded.vocab, loaded.continuation, weights, [key], 3, loaded.steps, [rules],

@@ -116,5 +116,6 @@ def test_control_defaults_match_the_daemon_defaults():
 
 
 def test_the_scale_menu_offers_only_scales_the_daemon_knows():
-    for name in SCALE_NAMES:
-        commands.from_message("/stylevae/1/key", "is", (0, name), "127.0.0.1", CONTEXT)
+    for name in SCALE_NAMES:  # an unknown name raises commands.Invalid
+        command = commands.from_message("/stylevae/1/key", "is", (0, name), "127.0.0.1", CONTEXT)
+        assert isinstance(command, commands.VoiceKey) and command.key.name == name
