@@ -34,6 +34,7 @@ from model.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
 from model.vae import DecoderState, StyleVAE
 
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
+BIAS_CACHE = 64  # rule sets whose bias vectors are kept (16 voices, each with room to turn a dial)
 
 
 @dataclass(frozen=True)
@@ -219,10 +220,16 @@ class Decoder:
         self._batch_ids = ()
 
     def _bias(self, rules: Rules) -> tuple[Tensor, Tensor]:
-        if rules not in self._biases:
+        """The rules' bias vectors, from a small cache of the most recently used: a performer turning a dial
+        makes a new Rules at every value, and an unbounded cache would grow for as long as the daemon runs."""
+        found = self._biases.pop(rules, None)
+        if found is None:
             before, after = rule_biases(rules, self.vocab)
-            self._biases[rules] = (torch.from_numpy(before).to(self.device), torch.from_numpy(after).to(self.device))
-        return self._biases[rules]
+            found = (torch.from_numpy(before).to(self.device), torch.from_numpy(after).to(self.device))
+        self._biases[rules] = found  # most recently used last
+        while len(self._biases) > BIAS_CACHE:
+            del self._biases[next(iter(self._biases))]
+        return found
 
     def _batch(self, ids: tuple[Hashable, ...]) -> None:
         if ids == self._batch_ids:

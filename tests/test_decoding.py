@@ -86,3 +86,15 @@ def test_a_rows_tokens_do_not_depend_on_its_batch_mates(shipped):
     alone.start("a", z[:1], first, rules)
     single = np.stack([alone.step(["a"], draws[t, :1]) for t in range(32)])
     assert (together[:, 0] == single[:, 0]).all()
+
+
+def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):
+    """Every new temperature is a new rule set: the decoder keeps only the last few rule sets' biases."""
+    from model.decoding import BIAS_CACHE
+
+    decoder = Decoder(shipped.model, shipped.vocab)
+    decoder.start(1, torch.zeros(1, shipped.model.config.z_size), shipped.model.start_token, Rules())
+    for k in range(1000):
+        decoder.change(1, rules=Rules(temperature=0.5 + k / 1000))
+        decoder.step([1], [0.5])
+    assert len(decoder._biases) <= BIAS_CACHE
