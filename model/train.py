@@ -254,6 +254,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         if stop:
             break
     if world > 1:
+        dist.barrier()  # every rank done with the group before any tears it down (a rank leaving early can abort)
         dist.destroy_process_group()
     if rank == 0:
         fit_continuation(out / "best", train_set, data.manifest["rules"]["bars"])
