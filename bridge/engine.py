@@ -333,8 +333,14 @@ class Engine:
         voice.reset_decoder = True
 
     def _rules(self, voice: Voice) -> Rules:
-        s = voice.settings
-        return Rules(s.temperature, s.density, s.lock, voice.scale, playing.TOP_P, voice.plan.tonic)
+        """The voice's sampling rules, rebuilt only when its settings or its phrase's key changed: this runs for
+        every voice at every step, on the thread the note sender competes with for the GIL."""
+        made_from = (voice.settings, voice.plan, voice.scale)
+        if voice.rules is None or any(a is not b for a, b in zip(made_from, voice.rules_from)):
+            s = voice.settings
+            voice.rules = Rules(s.temperature, s.density, s.lock, voice.scale, playing.TOP_P, voice.plan.tonic)
+            voice.rules_from = made_from
+        return voice.rules
 
     def _decoder_space(self, tokens: Sequence[int]) -> list[int]:
         """A restyle phrase as the decoder encodes it: for a key-relative model, moved from the voice's key to C."""

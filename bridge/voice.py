@@ -18,7 +18,7 @@ import numpy as np
 from bridge import scheduler
 from model import playing
 from model.continuation import Continuation
-from model.decoding import KeyPlan, Line
+from model.decoding import KeyPlan, Line, Rules
 from model.keys import SCALES, Key
 from model.tokens import HOLD, REST, STEPS_PER_BEAT, Vocabulary
 
@@ -91,6 +91,8 @@ class Voice:
     style_key: Key | None = None  # the key of the style it first played, its key without an own or song key
     line_seed: int | list[int] | None = None  # the seed its line is drawn from at the first play
     started: bool = False  # it has played: its line is its own
+    rules: Rules | None = None  # the engine's sampling rules for it, and what they were made from
+    rules_from: tuple = ()
     # flags for the engine, which owns the torch side
     z_dirty: bool = True
     reset_decoder: bool = True
