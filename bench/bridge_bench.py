@@ -45,14 +45,14 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 import harness  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
-from bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
-from bridge.osc_spec import MAX_VOICES  # noqa: E402
-from bridge.scheduler import PROFILE_ENV  # noqa: E402
-from model import checkpoint as ckpt  # noqa: E402
-from model import playing  # noqa: E402
-from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
-from model.decoding import Decoder, Rules, sample_rows  # noqa: E402
-from model.keys import SCALES  # noqa: E402
+from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
+from stylevae.bridge.osc_spec import MAX_VOICES  # noqa: E402
+from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
+from stylevae.model.data.keys import SCALES  # noqa: E402
+from stylevae.model.decoding import playing  # noqa: E402
+from stylevae.model.decoding.decoder import Decoder, Rules, sample_rows  # noqa: E402
+from stylevae.model.network import checkpoint as ckpt  # noqa: E402
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
@@ -98,7 +98,8 @@ def hardware() -> dict:
 
 def machine_load() -> dict:
     """What else is running: the load average, a training job, and processes using over 30 % of a core."""
-    training = subprocess.run(["pgrep", "-f", "stylevae train|model.train"], capture_output=True, text=True)
+    training = subprocess.run(["pgrep", "-f", "stylevae train|stylevae.model.training.train"],
+                              capture_output=True, text=True)
     ps = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
     busy = [line.strip()[:80] for line in ps.splitlines()[1:] if float(line.split(None, 1)[0]) > 30]
     return {"loadavg": os.getloadavg(), "training_running": bool(training.stdout.split()), "busy_processes": busy}
@@ -119,8 +120,8 @@ def timed(step, steps: int) -> dict:
 
 
 def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, tune: bool = True) -> dict:
-    """The engine's step: the cached-projection decoder (model/stepper.py) and per-voice sampling; without
-    ``tune``, with plain products (no packed weights, see ``model.stepper.Product``)."""
+    """The engine's step: the cached-projection decoder (model/network/stepper.py) and per-voice sampling; without
+    ``tune``, with plain products (no packed weights, see ``stylevae.model.network.stepper.Product``)."""
     decoder = Decoder(loaded.model, loaded.vocab, tune_rows=MAX_VOICES if tune else 0)
     config = loaded.model.config
     rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, SCALES["major"], playing.TOP_P)
@@ -316,7 +317,7 @@ def describe_load(load: dict) -> str:
     text = f"load average {', '.join(f'{x:.2f}' for x in load['loadavg'])}"
     if load["training_running"]:
         text += ", a training job RUNNING (numbers under load)"
-    others = [p for p in load["busy_processes"] if "bridge_bench" not in p and "bridge.cli serve" not in p]
+    others = [p for p in load["busy_processes"] if "bridge_bench" not in p and "stylevae.bridge.cli serve" not in p]
     if others:
         text += f", other busy processes: {'; '.join(others)}"
     return text

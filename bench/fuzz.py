@@ -34,10 +34,10 @@ import harness  # noqa: E402
 from osc_traffic import Malformed, message  # noqa: E402
 from soak import JACK_SUMMARY, Replies, machine, save  # noqa: E402
 
-from bridge import commands  # noqa: E402
-from bridge.osc_spec import PREFIX  # noqa: E402
-from model import checkpoint as ckpt  # noqa: E402
-from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+from stylevae.bridge import commands  # noqa: E402
+from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
+from stylevae.model.network import checkpoint as ckpt  # noqa: E402
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 BPM = 120.0
 STEP = 15.0 / BPM

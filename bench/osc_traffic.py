@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pythonosc.osc_packet import OscPacket, ParseError  # noqa: E402
 
-from bridge import commands  # noqa: E402
-from bridge.osc_server import quiet_python_osc, typetags  # noqa: E402
-from bridge.osc_spec import MAX_PACKET, MAX_VOICES, PREFIX, SPEC  # noqa: E402
+from stylevae.bridge import commands  # noqa: E402
+from stylevae.bridge.osc_server import quiet_python_osc, typetags  # noqa: E402
+from stylevae.bridge.osc_spec import MAX_PACKET, MAX_VOICES, PREFIX, SPEC  # noqa: E402
 
 logging.getLogger().addFilter(quiet_python_osc)  # validating odd packets here: python-osc's warnings are noise
 

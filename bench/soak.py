@@ -42,10 +42,10 @@ sys.path.insert(0, str(ROOT))
 import harness  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
-from bridge import commands  # noqa: E402
-from bridge.osc_spec import PREFIX  # noqa: E402
-from model import checkpoint as ckpt  # noqa: E402
-from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+from stylevae.bridge import commands  # noqa: E402
+from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
+from stylevae.model.network import checkpoint as ckpt  # noqa: E402
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 MS = r"(-?[\d.]+) ms"
@@ -320,7 +320,8 @@ def rss_growth(rss: list, warm_up: float = 60.0) -> float | None:
 def machine() -> dict:
     lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
-    training = subprocess.run(["pgrep", "-f", "stylevae train|model.train"], capture_output=True, text=True)
+    training = subprocess.run(["pgrep", "-f", "stylevae train|stylevae.model.training.train"],
+                              capture_output=True, text=True)
     return {"cpu": model, "cores": os.cpu_count(), "loadavg": os.getloadavg(),
             "training_running": bool(training.stdout.split())}
 

@@ -7,11 +7,11 @@ import logging
 import sys
 from pathlib import Path
 
-from bridge import config as bridge_config
-from bridge import demo
-from model import cli as model_cli
-from model.checkpoint import DEFAULT_CHECKPOINT
-from model.errors import UserError
+from stylevae.bridge import config as bridge_config
+from stylevae.bridge import demo
+from stylevae.model import cli as model_cli
+from stylevae.model.errors import UserError
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 
 def add_serve(sub: argparse._SubParsersAction) -> None:
@@ -54,7 +54,7 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> None:
-    from bridge import serve
+    from stylevae.bridge import serve
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bridge import osc_spec
-from model.keys import Key, ScaleError, make_key
-from model.tokens import STEPS_PER_BEAT, Note, Vocabulary, notes_to_tokens
+from stylevae.bridge import osc_spec
+from stylevae.model.data.keys import Key, ScaleError, make_key
+from stylevae.model.data.tokens import STEPS_PER_BEAT, Note, Vocabulary, notes_to_tokens
 
 
 class Invalid(ValueError):

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.checkpoint import DEFAULT_CHECKPOINT
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 DEFAULT_OSC_PORT = 9400
 BACKENDS = ("auto", "alsa", "jack", "coremidi")

@@ -31,11 +31,11 @@ import numpy as np
 from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
-from bridge import midi_out, platform
-from model.checkpoint import DEFAULT_CHECKPOINT
-from model.cli import UserError
-from model.midi_io import write_midi
-from model.tokens import BEATS_PER_BAR, STEPS_PER_BEAT, Note
+from stylevae.bridge import midi_out, platform
+from stylevae.model.cli import UserError
+from stylevae.model.data.midi_io import write_midi
+from stylevae.model.data.tokens import BEATS_PER_BAR, STEPS_PER_BEAT, Note
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 VOICE = 1
 PREFIX = "/stylevae"
@@ -196,7 +196,7 @@ class Child:
 
 
 def start_daemon(args: argparse.Namespace, osc_port: int, midi_port: str) -> Child:
-    command = [sys.executable, "-m", "bridge.cli", "serve", "--checkpoint", str(args.checkpoint), "--osc-port",
+    command = [sys.executable, "-m", "stylevae.bridge.cli", "serve", "--checkpoint", str(args.checkpoint), "--osc-port",
                str(osc_port), "--midi-port", midi_port, "--bpm", f"{args.bpm:g}"]
     if args.seed is not None:
         command += ["--seed", str(args.seed)]

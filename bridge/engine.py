@@ -19,17 +19,17 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from bridge import commands as cmd
-from bridge.clock import SECONDS_PER_MINUTE, Change, Clock
-from bridge.osc_spec import MAX_VOICES, PREFIX
-from bridge.scheduler import Scheduler
-from bridge.voice import NoteReport, Voice
-from model import playing
-from model.checkpoint import Checkpoint
-from model.decoding import Decoder, Rules, first_token, key_plan
-from model.generate import to_decoder_space
-from model.keys import Key
-from model.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
+from stylevae.bridge import commands as cmd
+from stylevae.bridge.clock import SECONDS_PER_MINUTE, Change, Clock
+from stylevae.bridge.osc_spec import MAX_VOICES, PREFIX
+from stylevae.bridge.scheduler import Scheduler
+from stylevae.bridge.voice import NoteReport, Voice
+from stylevae.model.data.keys import Key
+from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
+from stylevae.model.decoding import playing
+from stylevae.model.decoding.decoder import Decoder, Rules, first_token, key_plan
+from stylevae.model.decoding.generate import to_decoder_space
+from stylevae.model.network.checkpoint import Checkpoint
 
 log = logging.getLogger("stylevae.engine")
 

@@ -11,25 +11,12 @@ import shutil
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 
-SOCKET_DIRS = (Path("/dev/shm"), Path("/tmp"))
+from stylevae.bridge.platform import server_name, server_running
 
 
 class JackError(Exception):
     """JACK could not be started; the message says why and what to do."""
-
-
-def server_name() -> str:
-    return os.environ.get("JACK_DEFAULT_SERVER", "default")
-
-
-def server_running(name: str | None = None) -> bool:
-    """Whether a JACK server of that name has its socket up (checked without connecting, so libjack
-    prints nothing and starts nothing)."""
-    name = name or server_name()
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return any((folder / f"jack_{name}_{uid}_0").exists() for folder in SOCKET_DIRS)
 
 
 class DummyServer:

@@ -19,7 +19,7 @@ Faults: when the JACK server goes away the process says so and exits; the daemon
 serving OSC, and starts a new one that waits for a server and reopens the port. With ``--midi-port`` the
 process reconnects to that port when it comes back after its owner closed it.
 
-Run by the daemon as ``python -m bridge.jack_out PORT_NAME [--existing NAME] [--wait]``; it answers
+Run by the daemon as ``python -m stylevae.bridge.jack_out PORT_NAME [--existing NAME] [--wait]``; it answers
 ``ready <port>`` or ``error <message>`` on its first line (``waiting`` first with ``--wait``), then status
 lines: ``gone <reason>``, ``port-gone <port>``, ``port-back <port>``, and ``summary <figures>`` at the end.
 """
@@ -39,8 +39,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bridge import midi_out
-from bridge.scheduler import AT_ONCE, realtime_priority
+from stylevae.bridge import midi_out
+from stylevae.bridge.scheduler import AT_ONCE, realtime_priority
 
 log = logging.getLogger("stylevae.jack")
 
@@ -82,7 +82,7 @@ class JackOut:
         self._watcher.start()
 
     def _spawn(self, wait: bool) -> tuple[subprocess.Popen, str]:
-        command = [sys.executable, "-m", "bridge.jack_out", *self._args] + (["--wait"] if wait else [])
+        command = [sys.executable, "-m", "stylevae.bridge.jack_out", *self._args] + (["--wait"] if wait else [])
         # its own session: a Ctrl-C or a signal to the daemon's process group is the daemon's to handle (it then
         # asks this process to end every note); were the daemon killed outright, the pipe's end tells it
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
@@ -324,7 +324,7 @@ def open_client(jack, name: str, wait: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bridge.jack_out")
+    parser = argparse.ArgumentParser(prog="python -m stylevae.bridge.jack_out")
     parser.add_argument("port_name")
     parser.add_argument("--existing")
     parser.add_argument("--wait", action="store_true")

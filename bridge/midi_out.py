@@ -1,7 +1,7 @@
 """The MIDI outputs and their books.
 
 ``MidiOut`` is a python-rtmidi port (ALSA, CoreMIDI, or an existing port by name), sent to the moment an
-event is due. On JACK the daemon uses ``bridge.jack_out`` instead, which places each event at its frame.
+event is due. On JACK the daemon uses ``stylevae.bridge.jack_out`` instead, which places each event at its frame.
 Both keep ``Books`` of every sounding note, so a note-off goes out only for a note that sounds and
 closing ends each one explicitly, then sends All Notes Off (CC 123) on every channel used since the last.
 """
@@ -12,7 +12,7 @@ from collections import Counter
 
 import rtmidi
 
-from bridge import jack, platform
+from stylevae.bridge import platform
 
 NOTE_ON = 0x90
 NOTE_OFF = 0x80
@@ -46,8 +46,8 @@ def choose_backend(requested: str, existing_port: bool = False) -> str:
 
 def list_ports(backend: str) -> list[str]:
     """The output ports the backend can see (for --list-ports and --midi-port)."""
-    if backend == "jack" and not jack.server_running():
-        raise MidiError(f"no JACK server is running (JACK_DEFAULT_SERVER={jack.server_name()}); {HELP}")
+    if backend == "jack" and not platform.server_running():
+        raise MidiError(f"no JACK server is running (JACK_DEFAULT_SERVER={platform.server_name()}); {HELP}")
     try:
         probe = rtmidi.MidiOut(APIS[backend], name="stylevae-list")
     except rtmidi.SystemError as exc:

@@ -24,9 +24,9 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 from pythonosc.parsing import osc_types
 
-from bridge import commands as cmd
-from bridge.clock import Clock
-from bridge.osc_spec import MAX_PACKET, PREFIX
+from stylevae.bridge import commands as cmd
+from stylevae.bridge.clock import Clock
+from stylevae.bridge.osc_spec import MAX_PACKET, PREFIX
 
 log = logging.getLogger("stylevae.osc")
 

@@ -1,6 +1,6 @@
 """The OSC address space of the daemon: the single source of truth.
 
-The dispatcher (``bridge.osc_server``) validates every message against ``SPEC``, ``docs/osc.md``
+The dispatcher (``stylevae.bridge.osc_server``) validates every message against ``SPEC``, ``docs/osc.md``
 documents every entry (a test checks both agree), and the Max for Live device's tests import ``SPEC``
 and ``accepts`` to check the messages it sends. Keep ``SPEC`` and ``accepts`` stable.
 

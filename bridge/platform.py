@@ -4,10 +4,11 @@ Which MIDI backend the daemon uses, whether it needs a JACK server, which system
 tests need, how the demo reaches a General MIDI synth, and what to tell the user when something is missing.
 Every decision is a pure function of a ``Machine`` (what was found on this computer), so the rules are
 unit-tested for all three systems on any one of them; only ``Machine.probe()`` looks at the real machine.
-Standard library only: ``scripts/system-deps.sh`` runs it with the system's Python before any venv exists.
+Standard library only: ``scripts/system-deps.sh`` runs this file with the system's Python before any venv exists.
 
-``python3 -m bridge.platform packages serve|demo|test`` prints the Debian packages to install (nothing when all
-is there), or says in one line what to install by hand and exits 1 where there is no apt-get.
+``python3 -m stylevae.bridge.platform packages serve|demo|test`` (or this file run by path) prints the Debian
+packages to install (nothing when all is there), or says in one line what to install by hand and exits 1 where
+there is no apt-get.
 """
 
 from __future__ import annotations
@@ -65,6 +66,21 @@ SOUNDFONTS = {
 }
 
 
+JACK_SOCKET_DIRS = (Path("/dev/shm"), Path("/tmp"))
+
+
+def server_name() -> str:
+    return os.environ.get("JACK_DEFAULT_SERVER", "default")
+
+
+def server_running(name: str | None = None) -> bool:
+    """Whether a JACK server of that name has its socket up (checked without connecting, so libjack
+    prints nothing and starts nothing)."""
+    name = name or server_name()
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return any((folder / f"jack_{name}_{uid}_0").exists() for folder in JACK_SOCKET_DIRS)
+
+
 @dataclass(frozen=True)
 class Machine:
     """What the decisions depend on; tests build one per system, the daemon probes the real one."""
@@ -78,8 +94,6 @@ class Machine:
 
     @classmethod
     def probe(cls) -> Machine:
-        from bridge import jack
-
         system = normalise(sys.platform)
         runtime = Path(os.environ.get("XDG_RUNTIME_DIR", "/nonexistent"))
         snd = Path("/dev/snd")
@@ -92,7 +106,7 @@ class Machine:
                 or (runtime / "pulse" / "native").exists()
                 or (runtime / "pipewire-0").exists()
             ),
-            jack_running=system != WINDOWS and jack.server_running(),
+            jack_running=system != WINDOWS and server_running(),
             tools=frozenset(t for t in TOOLS if shutil.which(t)),
         )
 
@@ -243,7 +257,7 @@ def live_synth(machine: Machine, soundfont: str | None, audio_driver: str | None
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2 or args[0] != "packages" or args[1] not in PURPOSES:
-        print(f"usage: python3 -m bridge.platform packages {'|'.join(PURPOSES)}", file=sys.stderr)
+        print(f"usage: python3 -m stylevae.bridge.platform packages {'|'.join(PURPOSES)}", file=sys.stderr)
         return 2
     machine = Machine.probe()
     missing = needs(machine, args[1])

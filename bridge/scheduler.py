@@ -3,7 +3,7 @@
 Events are planned in beats and turned into ``perf_counter`` time only when they fall due, so a
 tempo change or a clock glide applies to notes already planned. The sender never waits for the
 decoder: the engine pushes events ahead of time and goes away. An output that places events itself
-(JACK, at their frame: ``bridge.jack_out``) takes them its ``lead`` ahead of their time, so a late
+(JACK, at their frame: ``stylevae.bridge.jack_out``) takes them its ``lead`` ahead of their time, so a late
 wake-up of this thread costs nothing while it stays within the lead. Note-ons that come too late (the
 decoder starved, or were planned before a jump) are dropped rather than played as a burst; a
 note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding note at once,
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from bridge import midi_out
-from bridge.clock import Change, Clock
+from stylevae.bridge import midi_out
+from stylevae.bridge.clock import Change, Clock
 
 log = logging.getLogger("stylevae.sender")
 

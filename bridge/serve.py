@@ -16,14 +16,14 @@ from typing import TextIO
 
 import torch
 
-from bridge import commands, jack, jack_out, midi_out, platform
-from bridge.clock import Clock
-from bridge.config import BridgeConfig
-from bridge.engine import Engine
-from bridge.osc_server import OscServer
-from bridge.scheduler import Scheduler
-from model import checkpoint as ckpt
-from model.errors import UserError
+from stylevae.bridge import commands, jack, jack_out, midi_out, platform
+from stylevae.bridge.clock import Clock
+from stylevae.bridge.config import BridgeConfig
+from stylevae.bridge.engine import Engine
+from stylevae.bridge.osc_server import OscServer
+from stylevae.bridge.scheduler import Scheduler
+from stylevae.model.errors import UserError
+from stylevae.model.network import checkpoint as ckpt
 
 log = logging.getLogger("stylevae.serve")
 

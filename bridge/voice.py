@@ -1,7 +1,7 @@
 """One voice: its settings, where it is in its phrase, and how its tokens become note events.
 
 The voice holds no model: the engine decodes for it, and its line from phrase to phrase (z_c, seeds, the
-note a phrase continues) is a ``model.decoding.Line``, the same one ``stylevae eval`` measures. Phrases sit
+note a phrase continues) is a decoding ``Line``, the same one ``stylevae eval`` measures. Phrases sit
 on a global grid (a phrase starts on every multiple of the checkpoint's phrase length in steps), so voices
 stay in bar with each other and with Live. A voice positioned mid-phrase (start, jump, hold released)
 replays its phrase from the phrase start silently up to the audible step: same z_c, first note and
@@ -15,12 +15,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from bridge import scheduler
-from model import playing
-from model.continuation import Continuation
-from model.decoding import KeyPlan, Line, Rules
-from model.keys import SCALES, Key
-from model.tokens import HOLD, REST, STEPS_PER_BEAT, Vocabulary
+from stylevae.bridge import scheduler
+from stylevae.model.data.keys import SCALES, Key
+from stylevae.model.data.tokens import HOLD, REST, STEPS_PER_BEAT, Vocabulary
+from stylevae.model.decoding import playing
+from stylevae.model.decoding.continuation import Continuation
+from stylevae.model.decoding.decoder import KeyPlan, Line, Rules
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Build the device: the Python description -> StyleVAE.maxpat -> StyleVAE.amxd, and its picture.
 
-    python -m max_patches.build          # write max_patches/StyleVAE.maxpat, .amxd and docs/device.png
-    python -m max_patches.build --check  # exit 1 if the committed .maxpat or .amxd is stale
+    python -m stylevae.max_patches.build          # write max_patches/StyleVAE.maxpat, .amxd and docs/device.png
+    python -m stylevae.max_patches.build --check  # exit 1 if the committed .maxpat or .amxd is stale
 
 The ``.amxd`` is made from the ``.maxpat`` text byte for byte, so the same source always gives the
 same device; ``--check`` is what CI runs to catch a source edited without rebuilding.
@@ -13,10 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from max_patches.amxd import encode_device
-from max_patches.device import build_device, patcher
-from max_patches.patcher import dumps
-from max_patches.picture import draw
+from stylevae.max_patches.amxd import encode_device
+from stylevae.max_patches.device import build_device, patcher
+from stylevae.max_patches.patcher import dumps
+from stylevae.max_patches.picture import draw
 
 HERE = Path(__file__).resolve().parent
 MAXPAT = HERE / "StyleVAE.maxpat"
@@ -49,13 +49,13 @@ def build(maxpat: Path = MAXPAT, amxd: Path = AMXD, picture: Path = PICTURE) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m max_patches.build", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m stylevae.max_patches.build", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the committed .maxpat/.amxd are stale")
     args = parser.parse_args(argv)
     if args.check:
         problems = stale()
         for problem in problems:
-            print(f"stale: {problem}; run python -m max_patches.build", file=sys.stderr)
+            print(f"stale: {problem}; run python -m stylevae.max_patches.build", file=sys.stderr)
         return 1 if problems else 0
     build()
     print(f"wrote {MAXPAT.name}, {AMXD.name}, {PICTURE.relative_to(HERE.parent)}")

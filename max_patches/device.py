@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from max_patches.amxd import MIDI_EFFECT, amxdtype
-from max_patches.patcher import Box, Patch
-from model.keys import PITCH_NAMES, SCALES
+from stylevae.max_patches.amxd import MIDI_EFFECT, amxdtype
+from stylevae.max_patches.patcher import Box, Patch
+from stylevae.model.data.keys import PITCH_NAMES, SCALES
 
 PREFIX = "/stylevae"
 DAEMON_HOST = "127.0.0.1"
@@ -37,7 +37,7 @@ WATCHDOG_MS = 3500  # ... and the daemon counts as gone after three missed pongs
 TICKS_PER_BEAT = 480.0  # Max's tempo-relative time: 480 ticks a quarter note
 TICK = "16n"  # the transport goes to the daemon every 16th while Live plays, so a jump arrives within one
 DEFAULT_BPM = 120.0  # in the transport message until Live's tempo arrives (the daemon refuses 0)
-DEFAULT_LOCK = 0.9  # the daemon's default scale lock (bridge.osc_spec.DEFAULT_LOCK)
+DEFAULT_LOCK = 0.9  # the daemon's default scale lock (stylevae.bridge.osc_spec.DEFAULT_LOCK)
 
 # The live view: a piano roll of the voice's last two bars, one column a 16th, one row a semitone.
 ROLL_STEPS = 32

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from max_patches.objects import io_counts
+from stylevae.max_patches.objects import io_counts
 
 COLUMN_WIDTH = 260.0
 ROW_HEIGHT = 30.0

@@ -7,12 +7,14 @@ import math
 import time
 from pathlib import Path
 
-from model import data_report, dataset, playing
-from model.errors import UserError
-from model.keys import SCALES, ScaleError
-from model.melody import PhraseRules
-from model.midi_io import MidiReadError
-from model.tokens import Vocabulary
+from stylevae.model.data import dataset
+from stylevae.model.data import report as data_report
+from stylevae.model.data.keys import SCALES, ScaleError
+from stylevae.model.data.melody import PhraseRules
+from stylevae.model.data.midi_io import MidiReadError
+from stylevae.model.data.tokens import Vocabulary
+from stylevae.model.decoding import playing
+from stylevae.model.errors import UserError
 
 DEFAULT_DATA = Path("data/default")
 DEFAULT_EVAL_OUT = Path("runs/eval")
@@ -38,14 +40,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     data.add_argument("--report", action="store_true", help="print the report of the existing cache, build nothing")
     data.set_defaults(run=run_data)
 
-    from model.train import add_config_arguments
+    from stylevae.model.training.train import add_config_arguments
 
     train = sub.add_parser(
         "train",
         help="train a StyleVAE or the baseline on a built data set",
         description="Train on DATA (see `stylevae data`), writing OUT/best (the best checkpoint), OUT/last "
         "(for --resume) and OUT/history.json. Settings come from TrainConfig defaults, then --config FILE, "
-        "then flags. For data-parallel training run `torchrun --nproc-per-node N -m model.train ...`.",
+        "then flags. For data-parallel training run "
+        "`torchrun --nproc-per-node N -m stylevae.model.training.train ...`.",
     )
     add_config_arguments(train)
     train.set_defaults(run=run_train)
@@ -54,8 +57,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def add_eval(sub: argparse._SubParsersAction) -> None:
-    from model.checkpoint import DEFAULT_CHECKPOINT
-    from model.evaluate import EvalConfig
+    from stylevae.model.evaluation.evaluate import EvalConfig
+    from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
     d = EvalConfig()
     companions = DEFAULT_CHECKPOINT.parent
@@ -101,7 +104,7 @@ def add_eval(sub: argparse._SubParsersAction) -> None:
 
 
 def add_sample(sub: argparse._SubParsersAction) -> None:
-    from model import sample
+    from stylevae.model.decoding import sample
 
     sa = sub.add_parser(
         "sample",
@@ -159,7 +162,8 @@ def run_data(args: argparse.Namespace) -> None:
 
 
 def run_train(args: argparse.Namespace) -> None:
-    from model import checkpoint, train
+    from stylevae.model.network import checkpoint
+    from stylevae.model.training import train
 
     started = time.perf_counter()
     try:
@@ -171,8 +175,9 @@ def run_train(args: argparse.Namespace) -> None:
 
 
 def run_eval(args: argparse.Namespace) -> None:
-    from model import checkpoint, evaluate
-    from model.classifier import ClassifierConfig
+    from stylevae.model.evaluation import evaluate
+    from stylevae.model.evaluation.classifier import ClassifierConfig
+    from stylevae.model.network import checkpoint
 
     models = {"stylevae": args.model or checkpoint.DEFAULT_CHECKPOINT}
     companions = checkpoint.DEFAULT_CHECKPOINT.parent
@@ -213,8 +218,9 @@ def run_eval(args: argparse.Namespace) -> None:
 
 
 def run_sample(args: argparse.Namespace) -> None:
-    from model import checkpoint, sample
-    from model.generate import GenerationError
+    from stylevae.model.decoding import sample
+    from stylevae.model.decoding.generate import GenerationError
+    from stylevae.model.network import checkpoint
 
     try:
         ckpt = checkpoint.load(args.model or checkpoint.DEFAULT_CHECKPOINT)
@@ -249,7 +255,7 @@ def run_sample(args: argparse.Namespace) -> None:
 
 def _key(tonic: str | None, scale: str | None, ckpt, style: str):
     """The key of --key/--scale; None (the style's own) without --key."""
-    from model.keys import make_key, parse_tonic
+    from stylevae.model.data.keys import make_key, parse_tonic
 
     if tonic is None:
         if scale is not None:

@@ -6,7 +6,10 @@
 # Installs them with apt-get where there is one; elsewhere it says in one line what to install, and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=$("${PYTHON:-python3}" -m bridge.platform packages "${1:-test}")
+# run by path (not installed yet), as runpy does it: the file's folder stays off sys.path, where bridge/platform.py
+# would shadow the standard library's platform module
+packages=$("${PYTHON:-python3}" -c 'import runpy; runpy.run_path("bridge/platform.py", run_name="__main__")' \
+    packages "${1:-test}")
 [ -z "$packages" ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from max_patches.objects import NEWOBJ_CLASSES, UI_CLASSES, atom_type, positional, sprintf_specs  # noqa: E402
+from stylevae.max_patches.objects import NEWOBJ_CLASSES, UI_CLASSES, atom_type, positional, sprintf_specs  # noqa: E402
 
 EVIDENCE = Path(__file__).resolve().parent / "data" / "max_evidence.json"
 BEFORE = EVIDENCE.with_name("device_before_fixes.maxpat")

@@ -3,8 +3,8 @@
 import random
 from pathlib import Path
 
-from model.midi_io import write_midi
-from model.tokens import Note
+from stylevae.model.data.midi_io import write_midi
+from stylevae.model.data.tokens import Note
 
 
 def _tune(rng: random.Random, bars: int, low: int, step_choices: list[int]) -> list[Note]:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bridge import cli, midi_out, platform, serve
-from bridge.config import BridgeConfig
+from stylevae.bridge import cli, midi_out, platform, serve
+from stylevae.bridge.config import BridgeConfig
 
 
 def run(capsys, *args):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge.clock import Change, Clock
+from stylevae.bridge.clock import Change, Clock
 from tests.fakes import FakeTime
 
 

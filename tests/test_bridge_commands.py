@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bridge import commands as cmd
-from bridge import osc_spec
-from model.tokens import Vocabulary
+from stylevae.bridge import commands as cmd
+from stylevae.bridge import osc_spec
+from stylevae.model.data.tokens import Vocabulary
 
 CONTEXT = cmd.Context(("irish", "bach", "chinese"), Vocabulary(), 32)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bridge import cli, demo, platform
+from stylevae.bridge import cli, demo, platform
 from tests.fakes import FakeTime
 
 STYLES = ["folk", "dance", "chorale"]

@@ -7,13 +7,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bridge import commands as cmd
-from bridge.clock import Clock
-from bridge.engine import DECODE_DELAY_SECONDS, Engine
-from bridge.scheduler import Scheduler
-from bridge.voice import midi_pitch
-from model import checkpoint, playing
-from model.keys import make_key
+from stylevae.bridge import commands as cmd
+from stylevae.bridge.clock import Clock
+from stylevae.bridge.engine import DECODE_DELAY_SECONDS, Engine
+from stylevae.bridge.scheduler import Scheduler
+from stylevae.bridge.voice import midi_pitch
+from stylevae.model.data.keys import make_key
+from stylevae.model.decoding import playing
+from stylevae.model.network import checkpoint
 from tests.fakes import FakeTime
 
 STEP = 0.125  # seconds per 16th at 120 BPM
@@ -301,8 +302,8 @@ def test_a_failing_command_is_answered_and_the_engine_goes_on(rig, monkeypatch):
 def test_the_daemon_plays_what_eval_measures():
     """A voice at default settings, run by the engine in fake time, plays exactly the notes ``decoding.stream``
     (what ``stylevae eval`` and ``stylevae sample`` decode) gives for the same line: same seed, style and key."""
-    from model.decoding import Rules, key_plan, stream
-    from model.tokens import tokens_to_notes
+    from stylevae.model.data.tokens import tokens_to_notes
+    from stylevae.model.decoding.decoder import Rules, key_plan, stream
 
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     loaded = rig.engine.checkpoint

@@ -3,9 +3,9 @@
 
 import pytest
 
-from bridge import midi_out
-from bridge.jack_out import ALL_VOICES, DROP, EVENT, QUIT, Writer
-from bridge.scheduler import AT_ONCE
+from stylevae.bridge import midi_out
+from stylevae.bridge.jack_out import ALL_VOICES, DROP, EVENT, QUIT, Writer
+from stylevae.bridge.scheduler import AT_ONCE
 from tests.fakes import FakeTime
 
 RATE = 1000  # frames per second: a frame is a millisecond

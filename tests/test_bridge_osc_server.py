@@ -8,10 +8,10 @@ from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
 from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
 
-from bridge import commands as cmd
-from bridge.clock import Clock
-from bridge.osc_server import OscServer
-from model.tokens import Vocabulary
+from stylevae.bridge import commands as cmd
+from stylevae.bridge.clock import Clock
+from stylevae.bridge.osc_server import OscServer
+from stylevae.model.data.tokens import Vocabulary
 
 
 class FakeEngine:
@@ -143,7 +143,7 @@ def test_numbers_go_out_as_numbers_whatever_their_type():
     """A NumPy integer (a decoded token's pitch) must reach a client as an int, never as the string "86"."""
     import numpy as np
 
-    from bridge.osc_server import encode
+    from stylevae.bridge.osc_server import encode
 
     message = OscMessage(encode("/stylevae/1/note", [np.int64(86), 100, np.float32(1.5), 0.25, True]))
     assert message.params == [86, 100, 1.5, 0.25, 1]

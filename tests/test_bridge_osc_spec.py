@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bridge import commands, osc_spec
-from model.tokens import Vocabulary
+from stylevae.bridge import commands, osc_spec
+from stylevae.model.data.tokens import Vocabulary
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "osc.md"
 CONTEXT = commands.Context(("a", "b", "c"), Vocabulary(), 32)
@@ -16,7 +16,7 @@ def test_docs_match_the_spec_exactly():
     begin, end = "<!-- spec:begin -->\n", "<!-- spec:end -->"
     assert begin in text and end in text, "docs/osc.md lost its spec markers"
     table = text[text.index(begin) + len(begin) : text.index(end)]
-    assert table == osc_spec.render_markdown(), "docs/osc.md is stale: run `python -m bridge.osc_spec`"
+    assert table == osc_spec.render_markdown(), "docs/osc.md is stale: run `python -m stylevae.bridge.osc_spec`"
 
 
 def test_every_address_mentioned_in_the_docs_exists():

@@ -2,12 +2,13 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from bridge import cli, midi_out, platform, serve
-from bridge.config import BridgeConfig
-from bridge.platform import LINUX, MACOS, WINDOWS, Machine
+from stylevae.bridge import cli, midi_out, platform, serve
+from stylevae.bridge.config import BridgeConfig
+from stylevae.bridge.platform import LINUX, MACOS, WINDOWS, Machine
 
 ALL_APIS = ("alsa", "jack", "coremidi", "winmm")
 MAC = Machine(MACOS)
@@ -128,9 +129,10 @@ def test_the_install_script_s_entry_point(monkeypatch, capsys):
 
 def test_the_module_runs_with_the_system_python_alone():
     """system-deps.sh runs it before the venv exists: the standard library must be enough."""
-    code = ("import sys; sys.modules['torch'] = sys.modules['rtmidi'] = None; "
-            "from bridge import platform; print(platform.Machine.probe().system)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = "import runpy; print(runpy.run_path('bridge/platform.py')['Machine'].probe().system)"
+    # -I -S: no site-packages (so neither torch nor the installed project) and no user paths
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
     assert out.strip() == platform.normalise(sys.platform)
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bridge import scheduler as sch
-from bridge.clock import Clock
+from stylevae.bridge import scheduler as sch
+from stylevae.bridge.clock import Clock
 from tests.fakes import FakeTime, RecordingSink
 
 

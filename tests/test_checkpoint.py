@@ -5,9 +5,9 @@ import json
 import pytest
 import torch
 
-from model import checkpoint
-from model.tokens import Vocabulary
-from model.vae import ModelConfig, StyleVAE
+from stylevae.model.data.tokens import Vocabulary
+from stylevae.model.network import checkpoint
+from stylevae.model.network.vae import ModelConfig, StyleVAE
 
 SMALL = dict(embed_dim=8, enc_hidden=8, dec_hidden=8, z_content=4, style_dim=3)
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from model import continuation
-from model.decoding import Line
-from model.tokens import Note, Vocabulary, notes_to_tokens
+from stylevae.model.data.tokens import Note, Vocabulary, notes_to_tokens
+from stylevae.model.decoding import continuation
+from stylevae.model.decoding.decoder import Line
 
 VOCAB = Vocabulary()
 

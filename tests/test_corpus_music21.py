@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from model import dataset
-from model.corpus import DEFAULT_STYLES, corpus_root, split_abc
-from model.tokens import tokens_to_notes
+from stylevae.model.data import dataset
+from stylevae.model.data.corpus import DEFAULT_STYLES, corpus_root, split_abc
+from stylevae.model.data.tokens import tokens_to_notes
 
 
 def test_builder_on_a_subset_of_the_real_corpus(tmp_path):

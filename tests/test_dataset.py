@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from bridge.cli import main
-from model import data_report, dataset
+from stylevae.bridge.cli import main
+from stylevae.model.data import dataset
+from stylevae.model.data import report as data_report
 from tests.midi_factory import STYLES, make_midi_dir
 
 

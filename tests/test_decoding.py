@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from model import checkpoint, playing
-from model.decoding import Decoder, Rules, key_plan, nucleus, rule_biases, sample_rows, stream
-from model.keys import SCALES, make_key
-from model.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
+from stylevae.model.data.keys import SCALES, make_key
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
+from stylevae.model.decoding import playing
+from stylevae.model.decoding.decoder import Decoder, Rules, key_plan, nucleus, rule_biases, sample_rows, stream
+from stylevae.model.network import checkpoint
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_a_rows_tokens_do_not_depend_on_its_batch_mates(shipped):
 
 def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):
     """Every new temperature is a new rule set: the decoder keeps only the last few rule sets' biases."""
-    from model.decoding import BIAS_CACHE
+    from stylevae.model.decoding.decoder import BIAS_CACHE
 
     decoder = Decoder(shipped.model, shipped.vocab)
     decoder.start(1, torch.zeros(1, shipped.model.config.z_size), shipped.model.start_token, Rules())

@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 import torch
 
-from bridge.cli import main
-from model import checkpoint, classifier, dataset, eval_report, evaluate
-from model.train import TrainConfig, train
+from stylevae.bridge.cli import main
+from stylevae.model.data import dataset
+from stylevae.model.evaluation import classifier, evaluate
+from stylevae.model.evaluation import report as eval_report
+from stylevae.model.network import checkpoint
+from stylevae.model.training.train import TrainConfig, train
 from tests.midi_factory import STYLES, make_midi_dir
 
 TINY = dict(embed_dim=8, enc_hidden=16, dec_hidden=16, z_content=8, style_dim=4, batch_size=16, threads=1, valid_size=0)

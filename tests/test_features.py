@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model import features
-from model.tokens import HOLD, Note, Vocabulary, notes_to_tokens
+from stylevae.model.data.tokens import HOLD, Note, Vocabulary, notes_to_tokens
+from stylevae.model.evaluation import features
 
 VOCAB = Vocabulary()
 # C4 for 4 steps, E4 for 2, two steps of silence, G4 for 4, then silence to step 16

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from model import checkpoint, generate
-from model.decoding import GREEDY, Decoder
-from model.tokens import FIRST_PITCH_TOKEN, Vocabulary
-from model.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid, kl_divergence, mu_forcing
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
+from stylevae.model.decoding import generate
+from stylevae.model.decoding.decoder import GREEDY, Decoder
+from stylevae.model.network import checkpoint
+from stylevae.model.network.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid, kl_divergence, mu_forcing
 
 STYLES = ["irish", "bach", "han"]
 

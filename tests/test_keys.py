@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model.keys import (
+from stylevae.model.data.keys import (
     SCALES,
     ScaleError,
     estimate_key,
@@ -85,8 +85,8 @@ def test_the_corpus_reader_takes_an_abc_tunes_key():
     """Through music21's real ABC parser: K:Ador is A dorian, K:G on a tune ending on E is E minor."""
     from music21 import converter
 
-    from model.corpus import score_key
-    from model.melody import TimedNote
+    from stylevae.model.data.corpus import score_key
+    from stylevae.model.data.melody import TimedNote
 
     def key_of(abc):
         flat = converter.parse(abc, format="abc").parts[0].flatten()

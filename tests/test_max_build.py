@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from max_patches import build
-from max_patches.amxd import (
+from stylevae.max_patches import build
+from stylevae.max_patches.amxd import (
     MIDI_EFFECT,
     AmxdError,
     Chunk,
@@ -21,7 +21,7 @@ from max_patches.amxd import (
     encode_chunks,
     encode_device,
 )
-from max_patches.device import DEVICE_HEIGHT
+from stylevae.max_patches.device import DEVICE_HEIGHT
 
 
 def small_patcher(device_type: bytes = MIDI_EFFECT) -> str:

@@ -15,10 +15,10 @@ import max_evidence
 import pytest
 from max_evidence import class_of, features
 
-from max_patches import build
-from max_patches.amxd import decode_device
-from max_patches.device import DEVICE_HEIGHT, DEVICE_WIDTH
-from max_patches.objects import NEWOBJ_CLASSES, UI_CLASSES, io_counts
+from stylevae.max_patches import build
+from stylevae.max_patches.amxd import decode_device
+from stylevae.max_patches.device import DEVICE_HEIGHT, DEVICE_WIDTH
+from stylevae.max_patches.objects import NEWOBJ_CLASSES, UI_CLASSES, io_counts
 
 BEFORE = Path(__file__).resolve().parent / "data" / "device_before_fixes.maxpat"
 EVIDENCE = max_evidence.load()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from maxsim import Sim, SimLive
 
-from max_patches.build import MAXPAT
+from stylevae.max_patches.build import MAXPAT
 
 BEFORE = Path(__file__).resolve().parent / "data" / "device_before_fixes.maxpat"
 

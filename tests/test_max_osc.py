@@ -1,8 +1,8 @@
 """Everything the device sends, played through the patch, is accepted by the daemon's own validation.
 
 The device side is the patcher itself, run by ``maxsim`` through a session that moves every control;
-the daemon side is ``bridge.commands.from_message``, the function its dispatcher refuses messages with,
-and ``bridge.osc_spec``. No message list is kept by hand.
+the daemon side is ``stylevae.bridge.commands.from_message``, the function its dispatcher refuses messages with,
+and ``stylevae.bridge.osc_spec``. No message list is kept by hand.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ import json
 import pytest
 from maxsim import Sim, SimLive
 
-from bridge import commands, osc_spec
-from bridge.config import DEFAULT_OSC_PORT
-from max_patches.build import MAXPAT
-from max_patches.device import DAEMON_PORT, DEFAULT_LOCK, SCALE_NAMES
-from model.tokens import Vocabulary
+from stylevae.bridge import commands, osc_spec
+from stylevae.bridge.config import DEFAULT_OSC_PORT
+from stylevae.max_patches.build import MAXPAT
+from stylevae.max_patches.device import DAEMON_PORT, DEFAULT_LOCK, SCALE_NAMES
+from stylevae.model.data.tokens import Vocabulary
 
 STYLES = ("irish", "german", "chinese")
 CONTEXT = commands.Context(STYLES, Vocabulary(), 32)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from max_patches.amxd import MIDI_EFFECT, amxdtype
-from max_patches.device import DEVICE_HEIGHT
-from max_patches.objects import io_counts
+from stylevae.max_patches.amxd import MIDI_EFFECT, amxdtype
+from stylevae.max_patches.device import DEVICE_HEIGHT
+from stylevae.max_patches.objects import io_counts
 
 MAXPAT = Path(__file__).resolve().parents[1] / "max_patches" / "StyleVAE.maxpat"
 CONTROL_CLASSES = ("live.dial", "live.numbox", "live.menu", "live.text", "live.toggle", "live.slider", "live.tab")

@@ -8,8 +8,8 @@ import json
 import pytest
 from maxsim import Sim, SimError, SimLive, evaluate_expr
 
-from max_patches.build import MAXPAT
-from max_patches.device import RESENT_HINT, ROLL_TOP, SCALE_NAMES, START_HINT
+from stylevae.max_patches.build import MAXPAT
+from stylevae.max_patches.device import RESENT_HINT, ROLL_TOP, SCALE_NAMES, START_HINT
 
 DORIAN = (0, 2, 3, 5, 7, 9, 10)
 

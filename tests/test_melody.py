@@ -2,8 +2,17 @@
 
 import pytest
 
-from model.melody import PhraseRules, Skipped, TimedNote, TimeSignature, check_meter, piece_phrases, quantize, skyline
-from model.tokens import Note, Vocabulary, tokens_to_notes
+from stylevae.model.data.melody import (
+    PhraseRules,
+    Skipped,
+    TimedNote,
+    TimeSignature,
+    check_meter,
+    piece_phrases,
+    quantize,
+    skyline,
+)
+from stylevae.model.data.tokens import Note, Vocabulary, tokens_to_notes
 
 VOCAB = Vocabulary()
 

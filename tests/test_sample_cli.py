@@ -6,9 +6,9 @@ import sys
 import mido
 import pytest
 
-from bridge.cli import main
-from model.midi_io import midi_to_melody, write_midi
-from model.tokens import Note
+from stylevae.bridge.cli import main
+from stylevae.model.data.midi_io import midi_to_melody, write_midi
+from stylevae.model.data.tokens import Note
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -120,7 +120,7 @@ def test_a_bad_checkpoint(tmp_path, capsys):
 
 def test_the_real_command_exits_2_without_a_traceback(random_checkpoint, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "bridge.cli", "sample", f"--model={random_checkpoint}", "--style=nope",
+        [sys.executable, "-m", "stylevae.bridge.cli", "sample", f"--model={random_checkpoint}", "--style=nope",
          f"--out={tmp_path}"],
         capture_output=True, text=True, timeout=120,
     )

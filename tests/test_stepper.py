@@ -4,9 +4,9 @@ matrix products."""
 import pytest
 import torch
 
-from model.stepper import Product, Stepper, crossover
-from model.tokens import Vocabulary
-from model.vae import ModelConfig, StyleVAE
+from stylevae.model.data.tokens import Vocabulary
+from stylevae.model.network.stepper import Product, Stepper, crossover
+from stylevae.model.network.vae import ModelConfig, StyleVAE
 
 needs_onednn = pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="torch built without oneDNN")
 

@@ -8,8 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.midi_io import MidiReadError, midi_to_melody, write_midi
-from model.tokens import HOLD, REST, Note, Vocabulary, canonical, notes_to_tokens, tokens_to_notes, transpose
+from stylevae.model.data.midi_io import MidiReadError, midi_to_melody, write_midi
+from stylevae.model.data.tokens import (
+    HOLD,
+    REST,
+    Note,
+    Vocabulary,
+    canonical,
+    notes_to_tokens,
+    tokens_to_notes,
+    transpose,
+)
 
 VOCAB = Vocabulary()
 STEPS = 32

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from model import checkpoint, dataset
-from model.tokens import FIRST_PITCH_TOKEN, Vocabulary
-from model.train import TrainConfig, augment, train
+from stylevae.model.data import dataset
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
+from stylevae.model.network import checkpoint
+from stylevae.model.training.train import TrainConfig, augment, train
 from tests.midi_factory import STYLES, make_midi_dir
 
 TINY = dict(embed_dim=8, enc_hidden=16, dec_hidden=16, z_content=8, style_dim=4, batch_size=16, threads=1, valid_size=0)
@@ -49,7 +50,7 @@ def test_the_critics_penalty_is_what_it_can_read_and_trains_only_the_encoder():
     reaches z_c (the encoder) and never the critic, whose own loss is on a detached z_c."""
     import math
 
-    from model.vae import ModelConfig, StyleVAE
+    from stylevae.model.network.vae import ModelConfig, StyleVAE
 
     model = StyleVAE(ModelConfig(n_styles=3, vocab_size=10, z_content=4, content_critic=True))
     last = model.critic[-1]
@@ -127,7 +128,7 @@ def test_data_parallel_training_with_torchrun(tiny_data, tmp_path):
             "--nproc-per-node=2",
             "--standalone",
             "-m",
-            "model.train",
+            "stylevae.model.training.train",
             f"--data={tiny_data}",
             f"--out={tmp_path}",
             "--epochs=4",

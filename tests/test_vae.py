@@ -2,7 +2,7 @@
 
 import torch
 
-from model.vae import LossWeights, ModelConfig, StyleVAE
+from stylevae.model.network.vae import LossWeights, ModelConfig, StyleVAE
 
 SMALL = dict(embed_dim=8, enc_hidden=16, dec_hidden=16, z_content=8, style_dim=4)
 

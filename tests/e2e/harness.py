@@ -23,10 +23,10 @@ from pathlib import Path
 import rtmidi
 import torch
 
-from bridge.jack import DummyServer
-from model.checkpoint import Checkpoint, save
-from model.tokens import Vocabulary
-from model.vae import ModelConfig, StyleVAE
+from stylevae.bridge.jack import DummyServer
+from stylevae.model.data.tokens import Vocabulary
+from stylevae.model.network.checkpoint import Checkpoint, save
+from stylevae.model.network.vae import ModelConfig, StyleVAE
 
 ROOT = Path(__file__).resolve().parents[2]
 HIGH = range(72, 84)  # pitches of the crafted model's style "a"
@@ -123,7 +123,7 @@ class Daemon:
         self.port_name = port_name or f"sv{uuid.uuid4().hex[:6]}"
         env = dict(os.environ, JACK_DEFAULT_SERVER=jack_name, PYTHONUNBUFFERED="1")
         self.stderr = open(f"/tmp/{self.port_name}.daemon.log", "w+")  # noqa: SIM115 - closed in stop()
-        command = [sys.executable, "-m", "bridge.cli", "serve", "--checkpoint", str(checkpoint),
+        command = [sys.executable, "-m", "stylevae.bridge.cli", "serve", "--checkpoint", str(checkpoint),
                    "--osc-port", str(self.osc_port), "--port-name", self.port_name, "--midi-backend", "jack",
                    "--seed", "1", *extra]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env,

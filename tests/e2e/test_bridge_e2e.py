@@ -240,7 +240,7 @@ def test_flood_of_bad_messages_changes_nothing(session):
 
 
 def run_cli(*args, env=None, timeout=60):
-    return subprocess.run([sys.executable, "-m", "bridge.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "stylevae.bridge.cli", *args], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=harness.ROOT)
 
 

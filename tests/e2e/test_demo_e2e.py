@@ -22,7 +22,7 @@ def sox_stat(wav: Path, *trim: float) -> dict[str, float]:
 
 
 def demo(cwd: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "bridge.cli", "demo", "--seed", "1", *args], cwd=cwd,
+    result = subprocess.run([sys.executable, "-m", "stylevae.bridge.cli", "demo", "--seed", "1", *args], cwd=cwd,
                             capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return result

@@ -20,7 +20,7 @@ from maxsim import Sim, SimLive
 from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket
 
-from max_patches.build import MAXPAT
+from stylevae.max_patches.build import MAXPAT
 
 pytestmark = pytest.mark.e2e
 

@@ -21,7 +21,7 @@ import harness
 import pytest
 from pythonosc.udp_client import SimpleUDPClient
 
-from bridge.jack import DummyServer
+from stylevae.bridge.jack import DummyServer
 
 pytestmark = pytest.mark.e2e
 
@@ -142,8 +142,8 @@ def test_the_osc_port_taken_is_one_line_and_leaves_nothing_behind(crafted_checkp
     try:
         env = dict(os.environ, JACK_DEFAULT_SERVER=jack_server.name)
         result = subprocess.run(
-            [sys.executable, "-m", "bridge.cli", "serve", "--checkpoint", str(crafted_checkpoint), "--osc-port",
-             str(port), "--midi-backend", "jack", "--port-name", "takentest"],
+            [sys.executable, "-m", "stylevae.bridge.cli", "serve", "--checkpoint", str(crafted_checkpoint),
+             "--osc-port", str(port), "--midi-backend", "jack", "--port-name", "takentest"],
             capture_output=True, text=True, timeout=60, env=env, cwd=harness.ROOT)
     finally:
         taken.close()

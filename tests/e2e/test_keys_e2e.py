@@ -7,8 +7,8 @@ import time
 import pytest
 from pythonosc.udp_client import SimpleUDPClient
 
-from model.checkpoint import DEFAULT_CHECKPOINT
-from model.keys import make_key
+from stylevae.model.data.keys import make_key
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 from tests.e2e import harness
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,7 @@ sys.path.insert(0, str(harness.ROOT / "bench"))
 import fuzz  # noqa: E402
 import soak  # noqa: E402
 
-from model.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

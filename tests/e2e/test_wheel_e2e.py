@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import mido
@@ -34,6 +35,13 @@ def test_the_wheel_runs_from_a_fresh_venv_with_its_shipped_model(tmp_path, jack_
     run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", str(tmp_path / "dist")],
         tmp_path, env)
     (wheel,) = (tmp_path / "dist").glob("stylevae_bridge-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        inside = {name for name in archive.namelist() if not name.startswith("stylevae_bridge-")}
+    # one import name of the project's own, and every module of the three folders in it
+    assert {name.split("/")[0] for name in inside} == {"stylevae"}, sorted(inside)[:10]
+    for folder in ("model", "bridge", "max_patches"):
+        for module in (ROOT / folder).rglob("*.py"):
+            assert f"stylevae/{module.relative_to(ROOT).as_posix()}" in inside, f"{module} is not in the wheel"
 
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], tmp_path, env)
@@ -41,8 +49,8 @@ def test_the_wheel_runs_from_a_fresh_venv_with_its_shipped_model(tmp_path, jack_
     torch_version = torch.__version__.split("+")[0]  # the local build, which pip takes from disk
     run([str(bin_dir / "pip"), "install", "-q", "--no-compile", f"torch=={torch_version}", str(wheel)], tmp_path, env)
 
-    where = run([str(bin_dir / "python"), "-c", "import bridge, model.checkpoint as c; print(bridge.__file__); "
-                 "print(c.DEFAULT_CHECKPOINT)"], tmp_path, env).split()
+    where = run([str(bin_dir / "python"), "-c", "import stylevae.bridge as b, stylevae.model.network.checkpoint as c; "
+                 "print(b.__file__); print(c.DEFAULT_CHECKPOINT)"], tmp_path, env).split()
     assert all(Path(path).is_relative_to(venv) for path in where), where
     assert (Path(where[1]) / "weights.safetensors").is_file()
 

@@ -6,9 +6,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from model.dataset import SPLITS, PhraseSet
-from model.keys import PITCH_NAMES, SCALES, mode_family
-from model.tokens import FIRST_PITCH_TOKEN, STEPS_PER_BAR
+from stylevae.model.data.dataset import SPLITS, PhraseSet
+from stylevae.model.data.keys import PITCH_NAMES, SCALES, mode_family
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, STEPS_PER_BAR
 
 MINOR_FAMILY = {name for name, intervals in SCALES.items() if mode_family(intervals) == "minor"}
 
@@ -72,7 +72,7 @@ def render(data: PhraseSet) -> str:
         "",
         "## Keys",
         "",
-        "Every piece's key (model/keys.py): a church mode the score declares is kept; a declared major or minor "
+        "Every piece's key (model/data/keys.py): a church mode the score declares is kept; a declared major or minor "
         "key, or a bare key signature, is resolved between the signature's major and its relative minor by the "
         "melody (its final note, else its pitch classes); a piece with neither gets a Krumhansl–Schmuckler "
         "estimate. Pieces per key (the six most common) and where the keys came from:",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from model.features import FEATURE_UNITS, FEATURES
+from stylevae.model.evaluation.features import FEATURE_UNITS, FEATURES
 
 MAIN, BASELINE, ABLATION = "stylevae", "baseline", "no_mu"
 
@@ -181,15 +181,14 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "## Streams: 16 bars as the daemon plays them, against real tunes",
         "",
         f"Per style, {cfg.get('streams_per_style')} streams of {cfg.get('stream_phrases')} chained phrases decoded "
-        "exactly as a daemon voice at default settings plays them (the one decoding path, `model/decoding.py`: "
+        "exactly as a daemon voice at default settings plays them (the one decoding path, `model/decoding/decoder.py`: "
         "the style's most common key, the default scale lock, variation along the learned phrase-to-phrase step), "
         "beside excerpts of the same length from the real test pieces (consecutive, non-overlapping phrases of "
-        "one piece). Measures (`model/musicality.py`): the share of 8-bar windows with more than 5 % of their note "
-        "time outside their best major or harmonic-minor scale; the share of consecutive 2-bar phrases whose best "
-        "scale is the same, and of those that fit one scale together; the mean |interval| between consecutive "
-        "notes across a phrase border and inside phrases; notes per bar; and the share of phrases whose onsets "
-        "(step, pitch) overlap an earlier phrase's "
-        "by 60 % or more.",
+        "one piece). Measures (`model/evaluation/musicality.py`): the share of 8-bar windows with more than 5 % "
+        "of their note time outside their best major or harmonic-minor scale; the share of consecutive 2-bar "
+        "phrases whose best scale is the same, and of those that fit one scale together; the mean |interval| "
+        "between consecutive notes across a phrase border and inside phrases; notes per bar; and the share of "
+        "phrases whose onsets (step, pitch) overlap an earlier phrase's by 60 % or more.",
         "",
         "Listening aid: `listen/` holds two streams per style and model as MIDI files and a piano roll per model.",
         "",
@@ -300,7 +299,7 @@ def models_section(models: dict) -> list[str]:
                rows),
         "",
         "A critic weight above 0 means the model was trained with the content critic (beyond the paper, "
-        "`model/vae.py`): the encoder was penalised for style that a small critic could read from z_c.",
+        "`model/network/vae.py`): the encoder was penalised for style that a small critic could read from z_c.",
     ]
 
 
@@ -311,7 +310,7 @@ def classifier_section(metrics: dict) -> list[str]:
     return [
         "## The independent style classifier",
         "",
-        f"A dilated 1-D CNN on tokens (`model/classifier.py`), trained only on real training phrases "
+        f"A dilated 1-D CNN on tokens (`model/evaluation/classifier.py`), trained only on real training phrases "
         f"({c['train_phrases']}; {c['config']['epochs']} epochs of {c['config']['epoch_size']} style-balanced, "
         f"randomly transposed phrases), best epoch by validation balanced accuracy "
         f"({fmt(c['best_valid_balanced_accuracy'])}); {fmt(c['seconds'], 0)} s to train"

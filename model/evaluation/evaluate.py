@@ -1,7 +1,7 @@
 """Evaluation of StyleVAE against the label-conditioned baseline (and the μ-forcing-off ablation) on the test split.
 
 Every number comes from the test split (phrases of pieces never trained on) with fixed seeds. The style of
-generated phrases is judged by an independent classifier (``model/classifier.py``), never by a model's own
+generated phrases is judged by an independent classifier (``model/evaluation/classifier.py``), never by a model's own
 style head. ``evaluate`` computes ``metrics.json``; ``eval_plots`` and ``eval_report`` draw and write it up.
 """
 
@@ -20,14 +20,18 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from model import checkpoint, classifier, dataset, eval_report, features, musicality, playing
-from model.batches import batch_inputs, model_view
-from model.classifier import ClassifierConfig
-from model.decoding import Rules, free_running
-from model.generate import generate, output_tokens
-from model.keys import make_key
-from model.tokens import FIRST_PITCH_TOKEN
-from model.vae import StyleVAE, kl_divergence
+from stylevae.model.data import dataset
+from stylevae.model.data.keys import make_key
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN
+from stylevae.model.decoding import playing
+from stylevae.model.decoding.decoder import Rules, free_running
+from stylevae.model.decoding.generate import generate, output_tokens
+from stylevae.model.evaluation import classifier, features, musicality
+from stylevae.model.evaluation import report as eval_report
+from stylevae.model.evaluation.classifier import ClassifierConfig
+from stylevae.model.network import checkpoint
+from stylevae.model.network.vae import StyleVAE, kl_divergence
+from stylevae.model.training.batches import batch_inputs, model_view
 
 ACTIVE_UNIT_THRESHOLD = 0.01  # Burda et al. 2016: a unit is active if Cov_x(E_q[z_u | x]) > 0.01
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -503,7 +507,9 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
     timings["total"] = time.perf_counter() - started
     metrics["seconds"] = {k: round(v, 1) for k, v in timings.items()}
 
-    from model import eval_plots  # matplotlib is slow to import: only `stylevae eval` pays for it, not `serve`
+    from stylevae.model.evaluation import (
+        plots as eval_plots,  # matplotlib is slow to import: only `stylevae eval` pays for it, not `serve`
+    )
 
     plots = eval_plots.draw_all(out, metrics, histories, latents, recon_labels, generated_samples, real_samples)
     plots += eval_plots.listening(out / "listen", listening, data.styles, data.vocab, steps, config.listen_per_style)

@@ -21,10 +21,12 @@ from safetensors.torch import load_file, save_file
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
-from model import checkpoint, continuation, dataset
-from model.batches import augment, balanced_indices, batch_inputs, model_view
-from model.keys import MODES
-from model.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
+from stylevae.model.data import dataset
+from stylevae.model.data.keys import MODES
+from stylevae.model.decoding import continuation
+from stylevae.model.network import checkpoint
+from stylevae.model.network.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
+from stylevae.model.training.batches import augment, balanced_indices, batch_inputs, model_view
 
 
 @dataclass
@@ -262,7 +264,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
 
 
 def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int) -> None:
-    """Fit and save a checkpoint's phrase-to-phrase latents (model/continuation.py) on its training phrases."""
+    """Fit and save a checkpoint's phrase-to-phrase latents (model/decoding/continuation.py) on its training phrases."""
     started = time.perf_counter()
     ckpt = checkpoint.load(folder, warn=False)
     mu = continuation.posterior_means(ckpt.model, phrases.tokens)
@@ -277,10 +279,10 @@ def _summary(progress: dict) -> dict:
 
 
 def main() -> None:
-    """Entry point for ``torchrun -m model.train --data ... --out ...`` (data-parallel training)."""
+    """Entry point for ``torchrun -m stylevae.model.training.train --data ... --out ...`` (data-parallel training)."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m model.train")
+    parser = argparse.ArgumentParser(prog="python -m stylevae.model.training.train")
     add_config_arguments(parser)
     args = parser.parse_args()
     train(config_from_args(args), resume=args.resume)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from model import dataset
-from model.tokens import FIRST_PITCH_TOKEN
-from model.vae import StyleVAE
+from stylevae.model.data import dataset
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN
+from stylevae.model.network.vae import StyleVAE
 
 
 def augment(tokens: torch.Tensor, max_shift: int, vocab_size: int, generator: torch.Generator) -> torch.Tensor:

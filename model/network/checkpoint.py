@@ -17,17 +17,17 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from model import continuation
-from model.continuation import Continuation
-from model.keys import Key, make_key
-from model.tokens import Vocabulary
-from model.vae import ModelConfig, StyleVAE
+from stylevae.model.data.keys import Key, make_key
+from stylevae.model.data.tokens import Vocabulary
+from stylevae.model.decoding import continuation
+from stylevae.model.decoding.continuation import Continuation
+from stylevae.model.network.vae import ModelConfig, StyleVAE
 
 FORMAT = "stylevae-checkpoint"
 VERSION = 1
 WEIGHTS = "weights.safetensors"
 CONFIG = "config.json"
-DEFAULT_CHECKPOINT = Path(__file__).parent / "checkpoints" / "default"
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[1] / "checkpoints" / "default"
 
 
 log = logging.getLogger("stylevae.model")

@@ -32,8 +32,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
-from model.musicality import near
-from model.tokens import Vocabulary, tokens_to_notes
+from stylevae.model.data.tokens import Vocabulary, tokens_to_notes
+from stylevae.model.evaluation.musicality import near
 
 LATENTS = "latents.safetensors"
 BANK_PER_STYLE = 256

@@ -22,8 +22,8 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import Tensor, nn
 
-from model.batches import augment, balanced_indices
-from model.dataset import PhraseSet
+from stylevae.model.data.dataset import PhraseSet
+from stylevae.model.training.batches import augment, balanced_indices
 
 WEIGHTS = "classifier.safetensors"
 CONFIG = "classifier.json"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from model.tokens import FIRST_PITCH_TOKEN, Vocabulary, tokens_to_notes
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary, tokens_to_notes
 
 # --- per-phrase features ----------------------------------------------------------------------------
 

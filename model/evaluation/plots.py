@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
-from model import features  # noqa: E402
+from stylevae.model.evaluation import features  # noqa: E402
 
 CURVES = (("valid_recon", "validation reconstruction (nats/phrase)"), ("valid_kl", "validation KL of z_c (nats)"),
           ("valid_accuracy", "validation accuracy (teacher-forced)"))
@@ -153,8 +153,8 @@ def listening(
 ) -> list[Path]:
     """A listening aid: the first ``per_style`` streams of each model and style as MIDI files, and one piano-roll
     PNG per model (rows: styles) with the phrase borders marked."""
-    from model.midi_io import write_midi
-    from model.tokens import tokens_to_notes
+    from stylevae.model.data.midi_io import write_midi
+    from stylevae.model.data.tokens import tokens_to_notes
 
     folder.mkdir(parents=True, exist_ok=True)
     made = []

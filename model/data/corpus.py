@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.keys import PieceKey, piece_key
-from model.melody import Skipped, TimedNote, TimeSignature
+from stylevae.model.data.keys import PieceKey, piece_key
+from stylevae.model.data.melody import Skipped, TimedNote, TimeSignature
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def parse_piece(
 
 
 def score_key(flat, notes: list[TimedNote]) -> PieceKey:
-    """The key the score writes (a key with its mode, else a key signature), else an estimate (model/keys.py)."""
+    """The key the score writes (a key with its mode, else a key signature), else an estimate (model/data/keys.py)."""
     from music21 import key
 
     pitches, durations = [n.pitch for n in notes], [n.end - n.start for n in notes]

@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from model import playing
-from model.checkpoint import Checkpoint
-from model.decoding import Rules
-from model.generate import GenerationError, check_temperature, generate, restyle, style_weights
-from model.keys import Key
-from model.midi_io import midi_to_melody, write_midi
-from model.tokens import Vocabulary, notes_to_tokens, tokens_to_notes
+from stylevae.model.data.keys import Key
+from stylevae.model.data.midi_io import midi_to_melody, write_midi
+from stylevae.model.data.tokens import Vocabulary, notes_to_tokens, tokens_to_notes
+from stylevae.model.decoding import playing
+from stylevae.model.decoding.decoder import Rules
+from stylevae.model.decoding.generate import GenerationError, check_temperature, generate, restyle, style_weights
+from stylevae.model.network.checkpoint import Checkpoint
 
 SAMPLE_TEMPERATURE = playing.TEMPERATURE
 RESTYLE_TEMPERATURE = playing.RESTYLE_TEMPERATURE

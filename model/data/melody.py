@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from model.tokens import STEPS_PER_BAR, STEPS_PER_BEAT, Note, Vocabulary, notes_to_tokens
+from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT, Note, Vocabulary, notes_to_tokens
 
 OFF_GRID_TOLERANCE = 0.2  # of a step
 

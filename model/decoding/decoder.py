@@ -1,6 +1,6 @@
 """The one decoding path: every melody this project plays or measures is drawn here.
 
-``stylevae sample``, ``stylevae eval``, the generation API (model/generate.py) and the daemon's voices all
+``stylevae sample``, ``stylevae eval``, the generation API (model/decoding/generate.py) and the daemon's voices all
 decode through ``Decoder`` with the same sampling rule (``Rules``), and chain phrases with the same ``Line``,
 so what the evaluation measures is what the daemon plays (as Magenta's decoders share one ``_sample``).
 
@@ -27,11 +27,11 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from model.continuation import REPEAT_LAGS, Continuation
-from model.keys import MODES, SCALES, Key, relative_shift, scale_mask
-from model.stepper import Stepper
-from model.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
-from model.vae import DecoderState, StyleVAE
+from stylevae.model.data.keys import MODES, SCALES, Key, relative_shift, scale_mask
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
+from stylevae.model.decoding.continuation import REPEAT_LAGS, Continuation
+from stylevae.model.network.stepper import Stepper
+from stylevae.model.network.vae import DecoderState, StyleVAE
 
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
 BIAS_CACHE = 64  # rule sets whose bias vectors are kept (16 voices, each with room to turn a dial)
@@ -119,7 +119,7 @@ def first_token(model: StyleVAE, vocab: Vocabulary, pitch: int | None) -> int:
 @dataclass
 class _Row:
     z: Tensor  # (1, z_size)
-    z_gates: Tensor  # (1, 4·dec_hidden): z's part of the decoder's first gates (model/stepper.py)
+    z_gates: Tensor  # (1, 4·dec_hidden): z's part of the decoder's first gates (model/network/stepper.py)
     state: DecoderState
     previous: int
     rules: Rules

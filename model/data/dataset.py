@@ -26,11 +26,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from model.corpus import DEFAULT_STYLES, PieceSource, StyleSource, corpus_root, parse_piece, piece_sources
-from model.keys import MODES, PieceKey, piece_key, relative_shift
-from model.melody import Phrase, PhraseRules, Skipped, piece_phrases
-from model.midi_io import MidiReadError, read_midi
-from model.tokens import FIRST_PITCH_TOKEN, Vocabulary
+from stylevae.model.data.corpus import DEFAULT_STYLES, PieceSource, StyleSource, corpus_root, parse_piece, piece_sources
+from stylevae.model.data.keys import MODES, PieceKey, piece_key, relative_shift
+from stylevae.model.data.melody import Phrase, PhraseRules, Skipped, piece_phrases
+from stylevae.model.data.midi_io import MidiReadError, read_midi
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
 
 SPLITS = ("train", "valid", "test")
 CACHE_VERSION = 2

@@ -25,7 +25,7 @@ from functools import partial
 import torch
 from torch import Tensor
 
-from model.vae import DecoderState, StyleVAE
+from stylevae.model.network.vae import DecoderState, StyleVAE
 
 
 def double_cell_gate(weight: Tensor) -> Tensor:

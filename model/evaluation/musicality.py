@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from model.keys import SCALES, key_scores, pitch_class_histogram, scale_mask
-from model.tokens import STEPS_PER_BAR, Note, Vocabulary, tokens_to_notes
+from stylevae.model.data.keys import SCALES, key_scores, pitch_class_histogram, scale_mask
+from stylevae.model.data.tokens import STEPS_PER_BAR, Note, Vocabulary, tokens_to_notes
 
 OUT_OF_KEY = 0.05  # a window is "out of key" with more than this share of its note time outside its best scale
 WINDOW_BARS = 8

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import mido
 
-from model.keys import parse_tonic
-from model.melody import Skipped, TimedNote, TimeSignature, quantize, skyline
-from model.tokens import STEPS_PER_BEAT, Note
+from stylevae.model.data.keys import parse_tonic
+from stylevae.model.data.melody import Skipped, TimedNote, TimeSignature, quantize, skyline
+from stylevae.model.data.tokens import STEPS_PER_BEAT, Note
 
 DRUM_CHANNEL = 9
 TICKS_PER_BEAT = 480

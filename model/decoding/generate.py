@@ -1,7 +1,7 @@
 """The generation API of the command line and the evaluation: style mixes, keys, chained phrases, restyle.
 
 A style is given as weights over the model's styles: a one-hot picks one, any other non-negative mix
-blends them through the codebook. Every melody is decoded by ``model.decoding`` exactly as the daemon's
+blends them through the codebook. Every melody is decoded by ``decoder`` exactly as the daemon's
 voices decode theirs.
 """
 
@@ -15,12 +15,12 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from model import playing
-from model.checkpoint import Checkpoint
-from model.decoding import Rules, key_plan, stream
-from model.keys import Key, estimate_key, make_key, relative_shift
-from model.tokens import FIRST_PITCH_TOKEN, Vocabulary, tokens_to_notes
-from model.vae import StyleVAE
+from stylevae.model.data.keys import Key, estimate_key, make_key, relative_shift
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary, tokens_to_notes
+from stylevae.model.decoding import playing
+from stylevae.model.decoding.decoder import Rules, key_plan, stream
+from stylevae.model.network.checkpoint import Checkpoint
+from stylevae.model.network.vae import StyleVAE
 
 
 class GenerationError(ValueError):

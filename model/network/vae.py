@@ -13,7 +13,7 @@ One class holds both, because they share everything but how the style reaches th
 decoder's input at every step, so the live daemon can change the style between two 16th-note steps.
 
 Beyond the paper, for music a performer can keep (``key_relative``, ``n_modes``): the model is trained on
-phrases transposed so that their piece's tonic is C (model/keys.py), the decoder is also told the key's
+phrases transposed so that their piece's tonic is C (model/data/keys.py), the decoder is also told the key's
 mode family (major or minor), as a one-hot beside z_s, and its first input is the last note before the
 phrase instead of a start token, so that a phrase continues the line before it. Playing in another key is
 then a transposition of what it decodes.

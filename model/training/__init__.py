@@ -1,0 +1,1 @@
+"""Fitting the network: batches, augmentation, the training loop and the continuation fitted after it."""
