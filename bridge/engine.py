@@ -27,7 +27,7 @@ from stylevae.bridge.voice import NoteReport, Voice
 from stylevae.model.data.keys import Key
 from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from stylevae.model.decoding import playing
-from stylevae.model.decoding.decoder import Decoder, Rules, first_token, key_plan
+from stylevae.model.decoding.decoder import Decoder, Rules, key_plan, opening
 from stylevae.model.decoding.generate import to_decoder_space
 from stylevae.model.network.checkpoint import Checkpoint
 
@@ -317,8 +317,9 @@ class Engine:
             voice.plan = key_plan(model, key)
             voice.scale = key.intervals
             z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content)
-            first = first_token(model, self.checkpoint.vocab, voice.line.phrase_first)
-            self.decoder.start(voice.number, z, first, self._rules(voice))
+            first, border = opening(model, self.checkpoint.vocab, voice.continuation, voice.style,
+                                    voice.line.phrase_first)
+            self.decoder.start(voice.number, z, first, self._rules(voice), border)
         else:
             z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content) if voice.z_dirty else None
             self.decoder.change(voice.number, z, self._rules(voice))

@@ -51,3 +51,36 @@ def test_a_line_brings_an_earlier_phrase_back_note_for_note():
     line.advance(always_two_back, 0.5, 0)  # phrase 3 = phrase 1 again
     line.begin_phrase(replay=False)
     assert np.allclose(line.z_content, 1.0) and line.phrase_seed == 11 and line.phrase_first is None
+
+
+def test_border_ratio_favours_what_real_tunes_do_more_often_and_stays_clipped():
+    real = np.array([0] * 50 + [2] * 40 + [-2] * 10)
+    played = np.array([0] * 10 + [2] * 40 + [-2] * 10 + [7] * 40)
+    ratio = continuation.border_ratio(real, played)
+    at = continuation.border_bins(np.array([0, 2, -2, 7, 5, 30]))
+    assert ratio[at[0]] > 3 and abs(ratio[at[1]] - 1) < 0.1
+    assert np.isclose(ratio[at[3]], 1 / continuation.BORDER_CLIP)  # 1/40 of the played rate, clipped
+    assert ratio[at[4]] == 1.0  # an interval neither saw is left alone
+    assert at[5] == 2 * continuation.BORDER_SPAN  # beyond an octave: the edge bin
+    assert ratio.min() >= 1 / continuation.BORDER_CLIP and ratio.max() <= continuation.BORDER_CLIP
+
+
+def test_real_border_intervals_run_from_the_note_before_to_the_first_note():
+    late = notes_to_tokens([Note(64, 4, 8)], 32, VOCAB)  # a rest first, then E
+    none = notes_to_tokens([], 32, VOCAB)
+    found = continuation.real_border_intervals(np.stack([late, late, none]), np.array([60, -1, 60]), VOCAB)
+    assert found.tolist() == [4]  # no note before, or no note in the phrase: left out
+
+
+def test_border_weights_put_the_ratio_on_each_pitch_by_its_interval_and_survive_saving(tmp_path):
+    border = np.ones((1, 2 * continuation.BORDER_SPAN + 1), np.float32)
+    border[0, continuation.BORDER_SPAN + 2] = 4.0  # a whole tone up
+    fitted = continuation.Continuation(4, np.zeros((1, 4), np.float32), np.zeros(1, np.int64),
+                                       np.eye(4, dtype=np.float32)[None], np.zeros((1, 4), np.float32),
+                                       np.ones((1, 4), np.float32), None, border)
+    weights = fitted.border_weights(0, 60, VOCAB)
+    assert weights[VOCAB.note_on(62)] == 4.0 and weights[VOCAB.note_on(61)] == 1.0 and weights[0] == 1.0
+    assert fitted.border_weights(0, None, VOCAB) is None
+    fitted.save(tmp_path)
+    again = continuation.load(tmp_path, 4)
+    assert np.array_equal(again.border, border)

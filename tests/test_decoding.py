@@ -8,7 +8,16 @@ import torch
 from stylevae.model.data.keys import SCALES, make_key
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
 from stylevae.model.decoding import playing
-from stylevae.model.decoding.decoder import Decoder, Rules, key_plan, nucleus, rule_biases, sample_rows, stream
+from stylevae.model.decoding.decoder import (
+    Decoder,
+    Rules,
+    cross_border,
+    key_plan,
+    nucleus,
+    rule_biases,
+    sample_rows,
+    stream,
+)
 from stylevae.model.network import checkpoint
 
 
@@ -99,3 +108,56 @@ def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):
         decoder.change(1, rules=Rules(temperature=0.5 + k / 1000))
         decoder.step([1], [0.5])
     assert len(decoder._biases) <= BIAS_CACHE
+
+
+def test_cross_border_moves_only_pending_rows_note_ons_and_keeps_their_mass():
+    probabilities = np.array([[0.2, 0.2, 0.3, 0.3], [0.2, 0.2, 0.3, 0.3]])
+    weights = np.array([[1.0, 1.0, 3.0, 1.0], [1.0, 1.0, 3.0, 1.0]])
+    out = cross_border(probabilities, weights, np.array([True, False]))
+    assert np.allclose(out[0, :FIRST_PITCH_TOKEN], 0.2) and np.isclose(out[0, FIRST_PITCH_TOKEN:].sum(), 0.6)
+    assert np.isclose(out[0, 2] / out[0, 3], 3.0)
+    assert np.array_equal(out[1], probabilities[1])
+
+
+def test_border_weights_hold_until_the_phrases_first_note_on(shipped):
+    """Weights that allow only one pitch: the first note-on of the phrase is that pitch, later ones are free."""
+    only = np.zeros(shipped.vocab.size)
+    only[:FIRST_PITCH_TOKEN] = 1.0
+    target = shipped.vocab.note_on(67)
+    only[target] = 1.0
+    z = torch.zeros(1, shipped.model.config.z_size)
+    firsts, laters = [], set()
+    for seed in range(12):
+        decoder = Decoder(shipped.model, shipped.vocab)
+        decoder.start("a", z, shipped.vocab.note_on(60), Rules(temperature=1.5), only)
+        rng = np.random.default_rng(seed)
+        onsets = [t for t in (int(decoder.step(["a"], rng.random(1))[0]) for _ in range(32)) if t >= FIRST_PITCH_TOKEN]
+        firsts.append(onsets[0])
+        laters.update(onsets[1:])
+    assert set(firsts) == {target}
+    assert laters - {target}  # once the first note-on is drawn, the weights are gone
+
+
+def test_the_border_ratio_brings_border_leaps_towards_real_tunes(shipped):
+    """The shipped line, same seeds, with and without its fitted border ratio: borders leap less with it, in
+    the style whose borders leapt most (Irish dance), and the notes inside phrases are not what changed."""
+    from dataclasses import replace
+
+    from stylevae.model.evaluation import musicality
+
+    style = shipped.styles.index("irish_dance")
+    assert shipped.continuation.border is not None
+    without = replace(shipped.continuation, border=None)
+    lines = 128  # about 900 borders: the effect (0.3 semitone on average) is well above the noise
+    weights = np.eye(len(shipped.styles), dtype=np.float32)[np.full(lines, style)]
+    keys = [shipped.style_key(style)] * lines
+    rules = [Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK)] * lines
+
+    def leaps(cont):
+        tokens = stream(shipped.model, shipped.vocab, cont, weights, keys, 8, shipped.steps, rules,
+                        playing.VARIATION, list(range(lines)))
+        return musicality.summarise(tokens, shipped.vocab, shipped.steps)
+
+    with_ratio, plain = leaps(shipped.continuation), leaps(without)
+    assert with_ratio["border_leap"] < plain["border_leap"] - 0.15
+    assert abs(with_ratio["notes_per_bar"] - plain["notes_per_bar"]) < 0.2  # rhythm untouched

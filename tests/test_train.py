@@ -11,6 +11,7 @@ import torch
 
 from stylevae.model.data import dataset
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
+from stylevae.model.decoding import continuation
 from stylevae.model.network import checkpoint
 from stylevae.model.training.train import TrainConfig, augment, train
 from tests.midi_factory import STYLES, make_midi_dir
@@ -35,6 +36,14 @@ def test_training_writes_loadable_checkpoints(tiny_data, tmp_path, kind):
     history = json.loads((tmp_path / "history.json").read_text())
     assert [h["epoch"] for h in history] == [1, 2]
     assert all(torch.isfinite(p).all() for p in loaded.model.parameters())
+
+
+def test_a_key_relative_model_ships_with_its_phrase_continuation_and_border_ratio(tiny_data, tmp_path):
+    best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=1, key_relative=True, **TINY))
+    found = checkpoint.load(best).continuation
+    assert found.learned and found.repeat is not None
+    assert found.border.shape == (3, 2 * continuation.BORDER_SPAN + 1)
+    assert (found.border != 1).any()  # fitted from what the model played, not left at its neutral value
 
 
 def test_training_with_the_content_critic_keeps_it_in_the_checkpoint(tiny_data, tmp_path):

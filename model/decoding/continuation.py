@@ -16,6 +16,13 @@ Two things the decoder alone does not know, fitted after training from the train
   of a least-squares fit: phrases that follow each other in real tunes (same key, motifs that come back)
   are near each other in z_c, and the fit learns that nearness instead of a blind random walk.
   A line's ``variation`` v moves it ``z + v · (μ' − z)``: 0 repeats the phrase, 1 takes the learned step.
+* **how to cross the border** — per style, how far the first note of a phrase moves from the note before
+  it. The decoder was trained with the posterior z_c of each real phrase, which already knows its first
+  note; a z_c stepped to by the line does not know the note the line actually ended on, so left alone the
+  decoder leaps at phrase borders more than real tunes do (even given the real tunes' own z_c). The fix is a
+  density ratio per signed interval: real tunes' border intervals (a training phrase's first note against
+  ``before``) over those of the line played without it, applied to the first note-on of each phrase
+  (``border_weights``; the note-on mass itself is kept, so rhythm is untouched).
 
 A checkpoint without the file (trained before this existed) starts from N(0, I) and walks at random, as it
 did; ``load`` says so in one line.
@@ -32,13 +39,15 @@ import torch
 from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
-from stylevae.model.data.tokens import Vocabulary, tokens_to_notes
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary, tokens_to_notes
 from stylevae.model.evaluation.musicality import near
 
 LATENTS = "latents.safetensors"
 BANK_PER_STYLE = 256
 REPEAT_LAGS = 3  # a phrase may come back 1, 2 or 3 phrases later
 RIDGE = 0.01  # ridge penalty per pair: a light hold on 256 × 256 weights fitted from tens of thousands of pairs
+BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
+BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
 
 
 @dataclass
@@ -50,6 +59,7 @@ class Continuation:
     bias: np.ndarray | None = None  # (S, z_content)
     scale: np.ndarray | None = None  # (S, z_content): the residual's standard deviation
     repeat: np.ndarray | None = None  # (S, REPEAT_LAGS): P(a phrase repeats the one `lag` phrases back)
+    border: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real / played border intervals, by signed interval
 
     @property
     def learned(self) -> bool:
@@ -87,13 +97,23 @@ class Continuation:
             draw -= p
         return 0
 
+    def border_weights(self, style: int, pitch: int | None, vocab: Vocabulary) -> np.ndarray | None:
+        """Weights (V,) for a phrase's first note-on after ``pitch`` (None: no note before, or no fit): the
+        style's border ratio at each pitch token's interval from ``pitch``, 1 for every other token."""
+        if self.border is None or pitch is None:
+            return None
+        weights = np.ones(vocab.size)
+        weights[FIRST_PITCH_TOKEN:] = self.border[style][border_bins(np.arange(vocab.low, vocab.high + 1) - pitch)]
+        return weights
+
     def save(self, folder: Path) -> None:
         if not self.learned:
             return
         tensors = {"bank": self.bank, "bank_style": self.bank_style, "transition": self.transition,
                    "bias": self.bias, "scale": self.scale}
-        if self.repeat is not None:
-            tensors["repeat"] = self.repeat
+        for name in ("repeat", "border"):
+            if getattr(self, name) is not None:
+                tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
 
 
@@ -105,12 +125,36 @@ def load(folder: Path | None, z_content: int) -> Continuation:
     try:
         t = load_file(str(path))
         found = Continuation(z_content, t["bank"], t["bank_style"].astype(np.int64), t["transition"], t["bias"],
-                             t["scale"], t.get("repeat"))
+                             t["scale"], t.get("repeat"), t.get("border"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     if found.bank.shape[1] != z_content or found.transition.shape[1:] != (z_content, z_content):
         raise ValueError(f"{path}: latents of width {found.bank.shape[1]} for a model whose z_c has {z_content}")
     return found
+
+
+def border_bins(intervals: np.ndarray) -> np.ndarray:
+    return np.clip(intervals, -BORDER_SPAN, BORDER_SPAN) + BORDER_SPAN
+
+
+def border_ratio(real: np.ndarray, played: np.ndarray) -> np.ndarray:
+    """(2·BORDER_SPAN + 1,): how much likelier each signed border interval is in real tunes than in the played
+    line, from counts with one added to every bin (so a bin neither saw is left at 1), clipped."""
+    size = 2 * BORDER_SPAN + 1
+    p_real = np.bincount(border_bins(np.asarray(real, dtype=np.int64)), minlength=size) + 1.0
+    p_played = np.bincount(border_bins(np.asarray(played, dtype=np.int64)), minlength=size) + 1.0
+    ratio = (p_real / p_real.sum()) / (p_played / p_played.sum())
+    return np.clip(ratio, 1 / BORDER_CLIP, BORDER_CLIP).astype(np.float32)
+
+
+def real_border_intervals(tokens: np.ndarray, before: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+    """Signed intervals from the note before each phrase to its first note (phrases with both)."""
+    found = []
+    for row, pitch in zip(tokens, before):
+        onsets = np.flatnonzero(row >= FIRST_PITCH_TOKEN)
+        if pitch >= 0 and len(onsets):
+            found.append(vocab.pitch(int(row[onsets[0]])) - int(pitch))
+    return np.array(found, dtype=np.int64)
 
 
 def next_pairs(piece: np.ndarray, bar: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:

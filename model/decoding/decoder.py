@@ -97,6 +97,17 @@ def sample_rows(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     return np.minimum(tokens, probabilities.shape[1] - 1)
 
 
+def cross_border(probabilities: np.ndarray, weights: np.ndarray, pending: np.ndarray) -> np.ndarray:
+    """Rows still before their phrase's first note-on (``pending``) with their note-ons reweighted by the border
+    weights, the note-on mass as a whole kept (rests and holds keep their probability)."""
+    out = probabilities.astype(np.float64)
+    pitched = out[pending, FIRST_PITCH_TOKEN:]
+    mass = pitched.sum(axis=1, keepdims=True)
+    moved = pitched * weights[pending, FIRST_PITCH_TOKEN:]
+    out[pending, FIRST_PITCH_TOKEN:] = moved * (mass / np.maximum(moved.sum(axis=1, keepdims=True), 1e-300))
+    return out
+
+
 def nucleus(probabilities: np.ndarray, top_p: np.ndarray) -> np.ndarray:
     """Rows cut to their top-p nucleus (the most probable tokens up to ``top_p`` of the mass; at least one)."""
     order = np.argsort(-probabilities, axis=1)
@@ -108,12 +119,15 @@ def nucleus(probabilities: np.ndarray, top_p: np.ndarray) -> np.ndarray:
     return cut
 
 
-def first_token(model: StyleVAE, vocab: Vocabulary, pitch: int | None) -> int:
-    """The decoder's first input: the note-on of the note before the phrase for a model trained to continue
-    one, else (no such note, or a model trained before keys) the start token."""
+def opening(
+    model: StyleVAE, vocab: Vocabulary, continuation: Continuation, style: int, pitch: int | None
+) -> tuple[int, np.ndarray | None]:
+    """How a phrase that follows ``pitch`` begins: the decoder's first input — the note-on of that note for a
+    model trained to continue one, else (no such note, or a model trained before keys) the start token — and
+    the border weights for its first note-on (``Continuation.border_weights``; None without either)."""
     if pitch is None or not model.config.key_relative or not vocab.low <= pitch <= vocab.high:
-        return model.start_token
-    return vocab.note_on(pitch)
+        return model.start_token, None
+    return vocab.note_on(pitch), continuation.border_weights(style, pitch, vocab)
 
 
 @dataclass
@@ -123,6 +137,7 @@ class _Row:
     state: DecoderState
     previous: int
     rules: Rules
+    border: np.ndarray | None = None  # weights for the phrase's first note-on, until it is drawn
 
 
 class Decoder:
@@ -144,6 +159,8 @@ class Decoder:
         self._previous = torch.empty(0, dtype=torch.long)
         self._z_gates = self._before = self._after = self._inverse_temperature = torch.empty(0)
         self._top_p = np.ones(0)
+        self._border: np.ndarray | None = None  # (B, V) border weights of the batch, None when no row has any
+        self._pending = np.zeros(0, dtype=bool)  # rows of the batch whose first note-on is still to come
 
     # --- setting rows up --------------------------------------------------------------------------------
 
@@ -156,18 +173,26 @@ class Decoder:
         return torch.cat([self.model.condition(self.model.style_vector(weights), modes), content], dim=-1)
 
     @torch.inference_mode()
-    def start(self, row: Hashable, z: Tensor, first: int, rules: Rules) -> None:
-        """Begin a phrase: the decoder's state from z, ``first`` as its first input."""
+    def start(self, row: Hashable, z: Tensor, first: int, rules: Rules, border: np.ndarray | None = None) -> None:
+        """Begin a phrase: the decoder's state from z, ``first`` as its first input (see ``opening``)."""
         self._leave_batch(row)
-        self._rows[row] = _Row(z, self.stepper.z_gates(z), self.model.initial_state(z), first, rules)
+        self._rows[row] = _Row(z, self.stepper.z_gates(z), self.model.initial_state(z), first, rules, border)
 
     @torch.inference_mode()
-    def start_batch(self, rows: Sequence[Hashable], z: Tensor, first: Sequence[int], rules: Sequence[Rules]) -> None:
+    def start_batch(
+        self,
+        rows: Sequence[Hashable],
+        z: Tensor,
+        first: Sequence[int],
+        rules: Sequence[Rules],
+        borders: Sequence[np.ndarray | None] | None = None,
+    ) -> None:
         """``start`` for many rows at once, left stacked as the next step's batch (offline decoding)."""
         self._unbatch()
         z_gates, state = self.stepper.z_gates(z), self.model.initial_state(z)
+        borders = borders or [None] * len(rows)
         for i, row in enumerate(rows):
-            self._rows[row] = _Row(z[i : i + 1], z_gates[i : i + 1], [], int(first[i]), rules[i])
+            self._rows[row] = _Row(z[i : i + 1], z_gates[i : i + 1], [], int(first[i]), rules[i], borders[i])
         self._z_gates, self._state = z_gates, state
         self._previous = torch.as_tensor(np.asarray(first), dtype=torch.long, device=self.device)
         self._stack_rules([self._rows[row] for row in rows])
@@ -201,10 +226,16 @@ class Decoder:
         logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
         logits.add_(self._before).mul_(self._inverse_temperature).add_(self._after)
         probabilities = torch.softmax(logits, dim=-1).cpu().numpy()
+        if self._border is not None:
+            probabilities = cross_border(probabilities, self._border, self._pending)
         if (self._top_p < 1).any():
             probabilities = nucleus(probabilities, self._top_p)
         tokens = sample_rows(probabilities, np.asarray(uniforms, dtype=np.float64))
         self._previous = torch.from_numpy(tokens).to(self.device)
+        if self._border is not None:
+            self._pending &= tokens < FIRST_PITCH_TOKEN
+            if not self._pending.any():
+                self._border = None
         return tokens
 
     def _leave_batch(self, row: Hashable) -> None:
@@ -217,6 +248,8 @@ class Decoder:
             entry = self._rows[row]
             entry.state = [(h[i : i + 1], c[i : i + 1]) for h, c in self._state]
             entry.previous = int(self._previous[i])
+            if entry.border is not None and (self._border is None or not self._pending[i]):
+                entry.border = None
         self._batch_ids = ()
 
     def _bias(self, rules: Rules) -> tuple[Tensor, Tensor]:
@@ -251,6 +284,10 @@ class Decoder:
         self._after = torch.stack([a for _, a in biases])
         self._inverse_temperature = torch.tensor([[1.0 / r.rules.temperature] for r in rows], device=self.device)
         self._top_p = np.array([r.rules.top_p for r in rows])
+        self._pending = np.array([r.border is not None for r in rows])
+        self._border = None
+        if self._pending.any():
+            self._border = np.stack([np.ones(self.vocab.size) if r.border is None else r.border for r in rows])
 
     # --- encoding ---------------------------------------------------------------------------------------
 
@@ -356,7 +393,9 @@ def stream(
                 line.z_content = contents[row]
             line.begin_phrase(replay=False)
         z = torch.cat([decoder.z(w, plan.mode, line.z_content) for w, plan, line in zip(weights, plans, lines)])
-        decoder.start_batch(rows, z, [first_token(model, vocab, line.phrase_first) for line in lines], rules)
+        openings = [opening(model, vocab, continuation, int(np.argmax(w)), line.phrase_first)
+                    for w, line in zip(weights, lines)]
+        decoder.start_batch(rows, z, [first for first, _ in openings], rules, [border for _, border in openings])
         for t in range(steps):
             tokens = decoder.step(rows, np.array([line.sampler.random() for line in lines]))
             out[:, p * steps + t] = tokens

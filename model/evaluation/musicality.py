@@ -70,11 +70,11 @@ def joint_fit_share(notes: Sequence[Note], length: int, phrase_steps: int) -> fl
     return float(np.mean([best_scale(p)[1] <= OUT_OF_KEY for p in pairs])) if pairs else None
 
 
-def leaps(notes: Sequence[Note], phrase_steps: int) -> tuple[list[int], list[int]]:
-    """|interval| between consecutive notes: (across a phrase border, inside a phrase)."""
+def intervals(notes: Sequence[Note], phrase_steps: int) -> tuple[list[int], list[int]]:
+    """Signed intervals between consecutive notes: (across a phrase border, inside a phrase)."""
     border, inside = [], []
     for a, b in zip(notes, notes[1:]):
-        (border if a.start // phrase_steps != b.start // phrase_steps else inside).append(abs(b.pitch - a.pitch))
+        (border if a.start // phrase_steps != b.start // phrase_steps else inside).append(b.pitch - a.pitch)
     return border, inside
 
 
@@ -95,13 +95,13 @@ def near(a: set, b: set) -> bool:
 def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) -> dict[str, float | None]:
     """All the measures of one stream of tokens (L,)."""
     notes = tokens_to_notes(tokens, vocab)
-    border, inside = leaps(notes, phrase_steps)
+    border, inside = (np.abs(found) for found in intervals(notes, phrase_steps))
     return {
         "out_of_key": out_of_key_share(notes, len(tokens)),
         "same_scale": same_scale_share(notes, len(tokens), phrase_steps),
         "joint_fit": joint_fit_share(notes, len(tokens), phrase_steps),
-        "border_leap": float(np.mean(border)) if border else None,
-        "inner_leap": float(np.mean(inside)) if inside else None,
+        "border_leap": float(np.mean(border)) if len(border) else None,
+        "inner_leap": float(np.mean(inside)) if len(inside) else None,
         "notes_per_bar": len(notes) / (len(tokens) / STEPS_PER_BAR),
         "repetition": repetition(notes, len(tokens), phrase_steps),
     }

@@ -23,7 +23,10 @@ from tqdm import tqdm
 
 from stylevae.model.data import dataset
 from stylevae.model.data.keys import MODES
+from stylevae.model.data.tokens import tokens_to_notes
 from stylevae.model.decoding import continuation
+from stylevae.model.decoding.generate import generate
+from stylevae.model.evaluation import musicality
 from stylevae.model.network import checkpoint
 from stylevae.model.network.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
 from stylevae.model.training.batches import augment, balanced_indices, batch_inputs, model_view
@@ -263,15 +266,38 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     return out / "best"
 
 
-def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int) -> None:
-    """Fit and save a checkpoint's phrase-to-phrase latents (model/decoding/continuation.py) on its training phrases."""
+BORDER_STREAMS = 128  # lines per style played to learn the border ratio,
+BORDER_PHRASES = 8  # of 8 phrases each: about 900 border intervals per style
+
+
+def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int, seed: int = 0) -> None:
+    """Fit and save a checkpoint's phrase-to-phrase latents (model/decoding/continuation.py) on its training
+    phrases (as the model sees them); then the border ratio, from lines played with the rest of the fit."""
     started = time.perf_counter()
     ckpt = checkpoint.load(folder, warn=False)
     mu = continuation.posterior_means(ckpt.model, phrases.tokens)
     fitted = continuation.fit(mu, phrases.style, phrases.piece, phrases.bar, len(ckpt.styles), phrase_bars,
                               tokens=phrases.tokens, vocab=phrases.vocab)
+    ckpt.continuation = fitted
+    if ckpt.model.config.key_relative:  # a model that continues the note before a phrase
+        fitted.border = border_fit(ckpt, phrases, seed)
     fitted.save(folder)
     print(f"phrase continuation fitted on {len(mu)} phrases in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def border_fit(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, seed: int) -> np.ndarray:
+    """(S, bins): per style, real border intervals of the training phrases over those of lines the checkpoint
+    plays at default settings in the style's most common key (``continuation.border_ratio``)."""
+    n_styles = len(ckpt.styles)
+    ratios = []
+    for s in range(n_styles):
+        mine = phrases.style == s
+        real = continuation.real_border_intervals(phrases.tokens[mine], phrases.before[mine], phrases.vocab)
+        weights = np.eye(n_styles, dtype=np.float32)[np.full(BORDER_STREAMS, s)]
+        played = generate(ckpt, weights, BORDER_PHRASES, seed=seed + s)
+        found = [musicality.intervals(tokens_to_notes(row, ckpt.vocab), ckpt.steps)[0] for row in played]
+        ratios.append(continuation.border_ratio(real, np.concatenate(found)))
+    return np.stack(ratios)
 
 
 def _summary(progress: dict) -> dict:
