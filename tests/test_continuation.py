@@ -31,11 +31,18 @@ def test_repeat_rates_count_the_nearest_earlier_repeat():
     a = notes_to_tokens([Note(60, 0, 4), Note(62, 4, 8), Note(64, 8, 16)], 32, VOCAB)
     b = notes_to_tokens([Note(67, 0, 8), Note(65, 8, 16)], 32, VOCAB)
     c = notes_to_tokens([Note(72, 0, 16), Note(71, 16, 32)], 32, VOCAB)
-    # one piece, A B A B C A at bars 0, 2, …: the phrases with three before them are A(6) B? no: B(6), C(8), A(10)
-    tokens = np.stack([a, b, a, b, c, a])
-    rates = continuation.repeat_rates(tokens, np.zeros(6, int), np.zeros(6, int), np.arange(0, 12, 2), 1, 2, VOCAB)
-    # phrase 3 (B) repeats 2 back; phrase 4 (C) repeats nothing; phrase 5 (A) repeats 3 back (A at phrase 2)
-    assert np.allclose(rates[0], [0.0, 1 / 3, 1 / 3])
+    d = notes_to_tokens([Note(55, 0, 32)], 32, VOCAB)
+    assert continuation.REPEAT_LAGS == 4
+
+    def rates(*phrases):  # one piece, its phrases at bars 0, 2, 4, …
+        n = len(phrases)
+        return continuation.repeat_rates(np.stack(phrases), np.zeros(n, int), np.zeros(n, int),
+                                         np.arange(0, 2 * n, 2), 1, 2, VOCAB)[0]
+
+    # A B A B C A: the phrases with four before them are C (no repeat) and A (3 back, the A of phrase 2)
+    assert np.allclose(rates(a, b, a, b, c, a), [0.0, 0.0, 0.5, 0.0])
+    # an 8-bar section that comes back whole: A B C D A B, each of the last two 4 back
+    assert np.allclose(rates(a, b, c, d, a, b), [0.0, 0.0, 0.0, 1.0])
 
 
 def test_a_line_brings_an_earlier_phrase_back_note_for_note():

@@ -6,8 +6,9 @@ Two things the decoder alone does not know, fitted after training from the train
 * **where to start** — a bank of μ of real phrases per style. A z_c drawn from N(0, I) lands where the
   decoder has seen little (the aggregate posterior is far from the prior in a model trained with a small
   β), so a line starts from a real phrase's content instead.
-* **what comes back** — per style, how often a real tune's phrase nearly repeats the one 1, 2 or 3 phrases
-  before it (AABA, AABB: ``musicality``'s near-repeat, onsets overlapping by 60 %). A line repeats an
+* **what comes back** — per style, how often a real tune's phrase nearly repeats the one 1 to 4 phrases
+  before it (AABA, AABB: ``musicality``'s near-repeat, onsets overlapping by 60 %; 4 back is an 8-bar
+  section coming back, the commonest repeat of Irish and Scottish tunes after 2 back). A line repeats an
   earlier phrase of its own with those probabilities — the same content, seed and first note, so the same
   phrase — and otherwise moves on.
 * **how to go on** — per style, a linear-Gaussian model of the next phrase's μ given this one's,
@@ -44,7 +45,7 @@ from stylevae.model.evaluation.musicality import near
 
 LATENTS = "latents.safetensors"
 BANK_PER_STYLE = 256
-REPEAT_LAGS = 3  # a phrase may come back 1, 2 or 3 phrases later
+REPEAT_LAGS = 4  # a phrase may come back 1 to 4 phrases later (two-bar phrases: up to an 8-bar section)
 RIDGE = 0.01  # ridge penalty per pair: a light hold on 256 × 256 weights fitted from tens of thousands of pairs
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
