@@ -9,8 +9,10 @@ The sampling rule, per row and step, on the decoder's logits ℓ:
 1. density: ``ℓ + 2.5·density`` on every note-on, ``− 2.5·density`` on the rest token;
 2. temperature: divided by T;
 3. scale lock: the probability of every note-on outside the key's scale times ``1 − lock`` (a mask at 1);
-4. top-p: the smallest set of tokens holding ``top_p`` of the probability (Holtzman et al. 2020), renormalised;
-5. one token by inverse-CDF sampling with the row's own uniform draw, so a voice's phrase does not depend
+4. border: until a phrase's first note-on, note-ons weighted by the style's border ratio at their interval
+   from the note before the phrase (``opening``, ``Continuation.border_weights``), their total mass kept;
+5. top-p: the smallest set of tokens holding ``top_p`` of the probability (Holtzman et al. 2020), renormalised;
+6. one token by inverse-CDF sampling with the row's own uniform draw, so a voice's phrase does not depend
    on which other voices share the batch.
 
 Keys: a key-relative model (``ModelConfig.key_relative``) decodes with the tonic on C; ``KeyPlan`` says how
