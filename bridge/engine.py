@@ -13,7 +13,6 @@ import logging
 import math
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -23,6 +22,7 @@ from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import SECONDS_PER_MINUTE, Change, Clock
 from stylevae.bridge.osc_spec import MAX_VOICES, PREFIX
 from stylevae.bridge.scheduler import Scheduler
+from stylevae.bridge.stats import Window
 from stylevae.bridge.voice import NoteReport, Voice
 from stylevae.model.data.keys import Key
 from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
@@ -65,7 +65,7 @@ class Engine:
         self.voices: dict[int, Voice] = {}
         self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
-        self.step_seconds: deque[tuple[int, float]] = deque(maxlen=20000)  # (batch size, decode time)
+        self.step_rows, self.step_seconds = Window(20000), Window(20000)  # each decoder step: rows, seconds
         self._cond = threading.Condition()
         self._inbox: list[object] = []
         self._stopped = False
@@ -209,8 +209,8 @@ class Engine:
         batch seen, the ones that bound a step's cost."""
         if not self.step_seconds:
             return "no decoder steps"
-        batch = np.array([b for b, _ in self.step_seconds])
-        full = np.array([t for b, t in self.step_seconds if b == batch.max()]) * 1000
+        batch, seconds = np.array(list(self.step_rows)), np.array(list(self.step_seconds))
+        full = seconds[batch == batch.max()] * 1000
         return (f"{len(batch)} decoder steps (batch {batch.min()}..{batch.max()}); at batch {batch.max()}, "
                 f"{len(full)} steps: p50 {np.percentile(full, 50):.2f} ms, p99 {np.percentile(full, 99):.2f} ms, "
                 f"max {full.max():.2f} ms")
@@ -272,7 +272,7 @@ class Engine:
     def _first_step(self, now_step: int) -> int:
         """The first step a (re)starting voice can play on time: it replays its phrase silently up to there
         first, so the step must be far enough away for that many decoder steps."""
-        recent = [seconds for _, seconds in list(self.step_seconds)[-64:]]
+        recent = self.step_seconds.last(64)
         step_cost = sorted(recent)[len(recent) // 2] if recent else DEFAULT_STEP_SECONDS
         step = now_step + 1
         phrase = self.checkpoint.steps
@@ -303,7 +303,8 @@ class Engine:
             started = time.perf_counter()
             draws = [v.line.sampler.random() for v in decoding]
             tokens = self.decoder.step([v.number for v in decoding], draws).tolist()
-            self.step_seconds.append((len(decoding), time.perf_counter() - started))
+            self.step_seconds.append(time.perf_counter() - started)
+            self.step_rows.append(len(decoding))
         rows = {v.number: i for i, v in enumerate(decoding)}
         for voice in voices:
             token = tokens[rows[voice.number]] if voice.number in rows else voice.held_token()

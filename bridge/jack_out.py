@@ -15,6 +15,12 @@ The books of sounding notes are kept where the events go out (``midi_out.Books``
 this process (the daemon's exit, the daemon killed, which closes the pipe) ends every sounding note and
 sends All Notes Off on the channels used.
 
+An overloaded machine makes JACK miss its deadline (an xrun): a client that was late, this one or the one
+reading the port, can lose that period's MIDI, and a lost note-off is a note that drones until the next stop.
+So the note-offs written in the last ``REPAIR_SECONDS`` are kept, and after JACK reports an xrun the next
+period writes again each of them whose note has not started again since (a second note-off for a silent
+note is harmless; a lost note-on is a missed note, never a stuck one, and is not repeated).
+
 Faults: when the JACK server goes away the process says so and exits; the daemon logs it once, keeps
 serving OSC, and starts a new one that waits for a server and reopens the port. With ``--midi-port`` the
 process reconnects to that port when it comes back after its owner closed it.
@@ -41,6 +47,7 @@ from collections.abc import Callable
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.scheduler import AT_ONCE, realtime_priority
+from stylevae.bridge.stats import Window
 
 log = logging.getLogger("stylevae.jack")
 
@@ -53,6 +60,7 @@ RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet)
 WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port connection and the exit
 SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
 GONE_EXIT = 3  # the process's exit code when the JACK server went away
+REPAIR_SECONDS = 0.25  # note-offs written this recently are written again after an xrun (JACK reports it late)
 
 
 # --- the daemon's side -------------------------------------------------------------------------------------
@@ -206,9 +214,13 @@ class Writer:
         self.done = threading.Event()
         self.written = 0
         self.full_periods = 0  # periods whose MIDI buffer could not take every event due
-        self.late: deque[float] = deque(maxlen=100000)  # seconds each timed event went out after its time
-        self.busy: deque[float] = deque(maxlen=100000)  # seconds each callback took
+        self.late = Window(100000)  # seconds each timed event went out after its time
+        self.busy = Window(100000)  # seconds each callback took
         self.period = 0.0  # seconds
+        self.recent_offs: deque[tuple[float, bytes]] = deque()  # (when written, note-off) for the repair
+        self.xruns = 0  # counted by JACK's xrun callback (another thread): a repair is due when it moves
+        self._repaired_xruns = 0
+        self.repaired = 0  # note-offs written again after xruns
 
     def take(self, record: tuple) -> None:
         at, voice, kind, message = record
@@ -240,6 +252,11 @@ class Writer:
             self.take(self.inbox.popleft())
         start = self._now() - self._since_start() / self.rate  # this period's first frame
         end = start + frames / self.rate
+        while self.recent_offs and self.recent_offs[0][0] < start - REPAIR_SECONDS:
+            self.recent_offs.popleft()
+        if self.xruns != self._repaired_xruns:
+            self._repaired_xruns = self.xruns
+            self._repair()
         queue, last = self.queue, 0
         while queue and queue[0][0] < end:
             at, _, _, message = queue[0]
@@ -253,6 +270,8 @@ class Writer:
             self.port.write_midi_event(offset, message)
             self.written += 1
             last = offset
+            if is_note_off(message):
+                self.recent_offs.append((start, message))
             if at != AT_ONCE:
                 self.late.append(start + offset / self.rate - at)
         if self.quitting and not queue:
@@ -265,16 +284,37 @@ class Writer:
         self.busy.append(self._now() - began)
         self.period = frames / self.rate
 
+    def _repair(self) -> None:
+        """After an xrun: the recent note-offs again, at the period's first frame, but for notes sounding again."""
+        for _, message in self.recent_offs:
+            if self.books.sounding[(message[0] & 0x0F) + 1, message[1]]:
+                continue
+            if self.port.max_event_size < len(message):
+                break
+            self.port.write_midi_event(0, message)
+            self.repaired += 1
+        self.recent_offs.clear()
+
+    def on_xrun(self, delay: float = 0.0) -> None:
+        """JACK's xrun callback (its own thread): the next period repairs."""
+        self.xruns += 1
+
     def summary(self) -> str:
         busy = quantiles(self.busy, 1e6)
         took = (f"; the callback took p50 {busy[0]:.0f} µs, p99 {busy[1]:.0f} µs, max {busy[2]:.0f} µs of a "
                 f"{self.period * 1e6:.0f} µs period") if busy else ""
         late = quantiles(self.late, 1000)
+        repairs = f"; {self.xruns} xruns, after which {self.repaired} note-offs were written again"
         if not late:
-            return f"{self.written} messages written{took}"
+            return f"{self.written} messages written{repairs}{took}"
         return (f"{self.written} messages written at their frame; placed after their time by p50 {late[0]:.3f} ms, "
                 f"p99 {late[1]:.3f} ms, max {late[2]:.3f} ms; {self.full_periods} full MIDI buffers "
-                f"(the rest waited a period){took}")
+                f"(the rest waited a period){repairs}{took}")
+
+
+def is_note_off(message: bytes) -> bool:
+    kind = message[0] & 0xF0
+    return kind == midi_out.NOTE_OFF or (kind == midi_out.NOTE_ON and message[2] == 0)
 
 
 def quantiles(values, scale: float) -> tuple[float, float, float] | None:
@@ -357,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
 
     client.set_process_callback(writer.process)
     client.set_shutdown_callback(shutdown)
+    client.set_xrun_callback(writer.on_xrun)
     client.activate()
     target, connected = None, True
     if args.existing and args.wait:  # a restart: the exact name found at start, connected when it is there

@@ -19,7 +19,7 @@ import os
 import sys
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Protocol
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.clock import Change, Clock
+from stylevae.bridge.stats import Window
 
 log = logging.getLogger("stylevae.sender")
 
@@ -140,7 +141,7 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         self._stopped = False
         self.dropped = 0  # note-ons not played because late or void
-        self.lateness: deque[float] = deque(maxlen=10000)  # seconds each event went out after its time
+        self.lateness = Window(10000)  # seconds each event went out after its time
         self.profile = LateProfile() if os.environ.get(PROFILE_ENV) else None
         clock.add_listener(self._on_clock_change)
 

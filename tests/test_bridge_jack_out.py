@@ -113,3 +113,33 @@ def test_books_match_every_note_on_even_across_all_notes_off():
     assert books.ending() == [midi_out.note_off(2, 60)]  # CC 123 sent: the channel is clean, the note still owed
     assert books.admit(midi_out.note_off(2, 60))  # e.g. another voice's, handed over before that voice's CC 123
     assert not books.admit(midi_out.note_off(2, 60)) and books.ending() == []
+
+
+def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_started_since(rig):
+    now, port, writer = rig
+    on, off = midi_out.note_on, midi_out.note_off
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100)), (1.002, 2, EVENT, on(2, 64, 100)),
+                         (1.003, 3, EVENT, on(3, 67, 100)),
+                         (1.011, 1, EVENT, off(1, 60)), (1.012, 2, EVENT, off(2, 64)),
+                         (1.015, 2, EVENT, on(2, 64, 90))])  # 64 starts again after its note-off
+    run(now, writer, 2)
+    writer.on_xrun()  # JACK's thread: a period was late, its MIDI may be lost
+    run(now, writer)
+    assert port.periods[-1] == [(0, off(1, 60))]  # not 64 (sounding again), no note-on repeated
+    assert writer.repaired == 1 and "1 xruns, after which 1 note-offs were written again" in writer.summary()
+    run(now, writer)
+    writer.on_xrun()
+    run(now, writer)
+    assert port.periods[-1] == []  # repaired once only
+
+
+def test_note_offs_older_than_the_repair_window_are_not_repeated(rig):
+    now, port, writer = rig
+    from stylevae.bridge.jack_out import REPAIR_SECONDS
+
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100)),
+                         (1.005, 1, EVENT, midi_out.note_off(1, 60))])
+    run(now, writer, int(REPAIR_SECONDS * RATE / PERIOD) + 2)
+    writer.on_xrun()
+    run(now, writer)
+    assert port.periods[-1] == [] and not writer.recent_offs

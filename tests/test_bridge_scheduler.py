@@ -116,7 +116,7 @@ def test_an_output_with_a_lead_gets_events_that_far_ahead_with_their_time(parts)
     now.t = 0.231
     sender.send_due()
     assert sink.messages == [("on", 1, 60, pytest.approx(0.25), 1)]
-    assert sender.lateness[-1] == pytest.approx(0.001)
+    assert sender.lateness.last(1) == [pytest.approx(0.001)]
 
 
 def test_late_hand_overs_are_profiled_when_asked(parts, monkeypatch):

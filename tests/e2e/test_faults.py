@@ -9,10 +9,12 @@ Notes are read by JACK's own jack_midi_dump (harness.MidiDump). The model is the
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -198,3 +200,71 @@ def test_a_jack_server_the_daemon_started_is_started_again_when_it_dies(crafted_
             daemon.stop()
         if dump is not None:
             dump.close()
+
+
+class Stall:
+    """The daemon's JACK process stopped now and then for a few periods (SIGSTOP, SIGCONT), as an overloaded
+    machine deschedules it: its process callback runs late, JACK reports an xrun, and what it wrote for that
+    period may never reach the readers."""
+
+    def __init__(self, port_name: str, every: float = 0.1, stall: float = 0.004):
+        found = subprocess.run(["pgrep", "-f", f"stylevae.bridge.jack_out {port_name}"], capture_output=True,
+                               text=True).stdout.split()
+        assert len(found) == 1, f"the daemon's JACK process: {found}"
+        self.pid, self.every, self.stall = int(found[0]), every, stall
+        self.stalls = 0
+        self._running = True
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while self._running:
+            time.sleep(self.every)
+            os.kill(self.pid, signal.SIGSTOP)
+            time.sleep(self.stall)
+            os.kill(self.pid, signal.SIGCONT)
+            self.stalls += 1
+
+    def close(self) -> None:
+        self._running = False
+        self._thread.join(2)
+
+
+def test_xruns_leave_no_note_hanging(crafted_checkpoint):
+    """The daemon's JACK process stalled for 4 ms ten times a second while 8 voices play a note every 16th at
+    240 BPM: after the voices stop, every note-on the listener saw has its note-off (CC 123 not counted)."""
+    harness.require("jackd")
+    server = harness.JackServer(period=64)
+    daemon = dump = hog = None
+    try:
+        daemon = harness.Daemon(crafted_checkpoint, server.name)
+        dump = harness.MidiDump(daemon.midi_port)
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        osc.send_message("/stylevae/tempo", [240.0])
+        for voice in range(1, 9):
+            osc.send_message(f"/stylevae/{voice}/channel", [voice])
+            osc.send_message(f"/stylevae/{voice}/play", [1])
+        assert count_notes(dump, 40)
+        hog = Stall(daemon.port_name)
+        time.sleep(20)
+        hog.close()
+        assert hog.stalls > 100
+        hog = None
+        for voice in range(1, 9):
+            osc.send_message(f"/stylevae/{voice}/play", [0])
+        time.sleep(1.0)
+        events = dump.snapshot()
+        assert sum(e.is_on for e in events) > 1000
+        open_now = harness.open_notes(events)
+        assert daemon.stop(signal.SIGTERM) == 0
+        log = daemon.log()
+        xruns = re.search(r"(\d+) xruns, after which (\d+) note-offs were written again", log)
+        assert xruns and int(xruns.group(1)) > 0, log[-1500:]
+        assert not open_now, f"{sum(open_now.values())} notes left hanging ({dict(open_now)}); {xruns.group(0)}"
+    finally:
+        for part in (hog, dump):
+            if part is not None:
+                part.close()
+        if daemon is not None:
+            daemon.stop()
+        server.stop()
