@@ -209,7 +209,7 @@ class Engine:
         batch seen, the ones that bound a step's cost."""
         if not self.step_seconds:
             return "no decoder steps"
-        batch, seconds = np.array(list(self.step_rows)), np.array(list(self.step_seconds))
+        batch, seconds = np.array(list(self.step_rows), dtype=int), np.array(list(self.step_seconds))
         full = seconds[batch == batch.max()] * 1000
         return (f"{len(batch)} decoder steps (batch {batch.min()}..{batch.max()}); at batch {batch.max()}, "
                 f"{len(full)} steps: p50 {np.percentile(full, 50):.2f} ms, p99 {np.percentile(full, 99):.2f} ms, "

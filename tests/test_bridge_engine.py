@@ -84,6 +84,15 @@ def test_a_note_every_16th_on_the_grid(rig):
     assert all(72 <= p < 84 for _, p in ons)
 
 
+def test_the_step_summary_reads_as_the_benchmark_parses_it(rig):
+    import re
+
+    rig.send(cmd.Play(1, True))
+    rig.run(0.5)
+    summary = rig.engine.summary()
+    assert re.search(r"decoder steps \(batch (\d+)\.\.(\d+)\); at batch (\d+), (\d+) steps: p50 ", summary), summary
+
+
 def test_decoder_stays_within_the_lookahead(rig):
     rig.send(cmd.Play(1, True))
     rig.run(1.0)
