@@ -36,8 +36,9 @@ class Window:
         return iter(self._data[start:] + self._data[:start])
 
     def last(self, n: int) -> list[float]:
-        """The newest ``n`` values (fewer if fewer were appended), oldest first."""
-        return list(self)[-n:] if n > 0 else []
+        """The newest ``n`` values (fewer if fewer were appended), oldest first, read without the rest."""
+        n = min(n, len(self))
+        return [self._data[k % self.size] for k in range(self._count - n, self._count)]
 
     @property
     def nbytes(self) -> int:

@@ -235,7 +235,7 @@ def test_xruns_leave_no_note_hanging(crafted_checkpoint):
     240 BPM: after the voices stop, every note-on the listener saw has its note-off (CC 123 not counted)."""
     harness.require("jackd")
     server = harness.JackServer(period=64)
-    daemon = dump = hog = None
+    daemon = dump = stall = None
     try:
         daemon = harness.Daemon(crafted_checkpoint, server.name)
         dump = harness.MidiDump(daemon.midi_port)
@@ -245,11 +245,11 @@ def test_xruns_leave_no_note_hanging(crafted_checkpoint):
             osc.send_message(f"/stylevae/{voice}/channel", [voice])
             osc.send_message(f"/stylevae/{voice}/play", [1])
         assert count_notes(dump, 40)
-        hog = Stall(daemon.port_name)
+        stall = Stall(daemon.port_name)
         time.sleep(20)
-        hog.close()
-        assert hog.stalls > 100
-        hog = None
+        stall.close()
+        assert stall.stalls > 100
+        stall = None
         for voice in range(1, 9):
             osc.send_message(f"/stylevae/{voice}/play", [0])
         time.sleep(1.0)
@@ -262,7 +262,7 @@ def test_xruns_leave_no_note_hanging(crafted_checkpoint):
         assert xruns and int(xruns.group(1)) > 0, log[-1500:]
         assert not open_now, f"{sum(open_now.values())} notes left hanging ({dict(open_now)}); {xruns.group(0)}"
     finally:
-        for part in (hog, dump):
+        for part in (stall, dump):
             if part is not None:
                 part.close()
         if daemon is not None:
