@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +11,10 @@ DEFAULT_OSC_PORT = 9400
 BACKENDS = ("auto", "alsa", "jack", "coremidi")
 QUANTIZE = ("step", "beat", "bar")
 MIN_LOOKAHEAD = 0.5  # beats: the decoder is always between lookahead - 1 step and lookahead ahead
-# Two threads met the 8-voice step's p99 target in every benchmark run, one thread not in all; with decoding
-# kept off the step boundaries, note timing did not suffer (docs/bridge.md, bench/results/).
-DEFAULT_TORCH_THREADS = min(2, os.cpu_count() or 1)
+# One intra-op thread. A second pays only in back-to-back steps, whose weights stay in the core's caches; the daemon
+# steps once a 16th, each time on a core that slept, where a second thread saved no time inside the daemon and
+# its wake-up, on an otherwise idle machine, cost 12.8 ms (p50) a step (docs/bridge.md, bench/results/).
+DEFAULT_TORCH_THREADS = 1
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ class Engine:
         self.voices: dict[int, Voice] = {}
         self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
-        self.step_rows, self.step_seconds = Window(20000), Window(20000)  # each decoder step: rows, seconds
+        # each decoder step: rows, wall seconds, and seconds on the engine thread's CPU (wall minus CPU is waiting:
+        # for a core, the GIL, or torch's other threads)
+        self.step_rows, self.step_seconds, self.step_cpu = Window(20000), Window(20000), Window(20000)
         self._cond = threading.Condition()
         self._inbox: list[object] = []
         self._stopped = False
@@ -210,10 +212,12 @@ class Engine:
         if not self.step_seconds:
             return "no decoder steps"
         batch, seconds = np.array(list(self.step_rows), dtype=int), np.array(list(self.step_seconds))
-        full = seconds[batch == batch.max()] * 1000
+        at_max = batch == batch.max()
+        full, cpu = seconds[at_max] * 1000, np.array(list(self.step_cpu))[at_max] * 1000
         return (f"{len(batch)} decoder steps (batch {batch.min()}..{batch.max()}); at batch {batch.max()}, "
                 f"{len(full)} steps: p50 {np.percentile(full, 50):.2f} ms, p99 {np.percentile(full, 99):.2f} ms, "
-                f"max {full.max():.2f} ms")
+                f"max {full.max():.2f} ms; on the engine thread's CPU p50 {np.percentile(cpu, 50):.2f} ms, "
+                f"p99 {np.percentile(cpu, 99):.2f} ms")
 
     # --- generation -----------------------------------------------------------------------------------
 
@@ -300,10 +304,11 @@ class Engine:
         if decoding:
             for voice in decoding:
                 self._prepare(voice)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             draws = [v.line.sampler.random() for v in decoding]
             tokens = self.decoder.step([v.number for v in decoding], draws).tolist()
             self.step_seconds.append(time.perf_counter() - started)
+            self.step_cpu.append(time.thread_time() - cpu_started)
             self.step_rows.append(len(decoding))
         rows = {v.number: i for i, v in enumerate(decoding)}
         for voice in voices:

@@ -19,7 +19,9 @@ An overloaded machine makes JACK miss its deadline (an xrun): a client that was 
 reading the port, can lose that period's MIDI, and a lost note-off is a note that drones until the next stop.
 So the note-offs written in the last ``REPAIR_SECONDS`` are kept, and after JACK reports an xrun the next
 period writes again each of them whose note has not started again since (a second note-off for a silent
-note is harmless; a lost note-on is a missed note, never a stuck one, and is not repeated).
+note is harmless; a lost note-on is a missed note, never a stuck one, and is not repeated). One whose pitch
+has started again cannot be written now without cutting the new note short; that note's own note-off goes
+out twice instead, which ends the pitch on a synth that stacked the two note-ons as well as on one that did not.
 
 Faults: when the JACK server goes away the process says so and exits; the daemon logs it once, keeps
 serving OSC, and starts a new one that waits for a server and reopens the port. With ``--midi-port`` the
@@ -221,6 +223,7 @@ class Writer:
         self.xruns = 0  # counted by JACK's xrun callback (another thread): a repair is due when it moves
         self._repaired_xruns = 0
         self.repaired = 0  # note-offs written again after xruns
+        self.owed: set[tuple[int, int]] = set()  # (channel, pitch) whose next note-off goes out twice (see _repair)
 
     def take(self, record: tuple) -> None:
         at, voice, kind, message = record
@@ -272,6 +275,11 @@ class Writer:
             last = offset
             if is_note_off(message):
                 self.recent_offs.append((start, message))
+                key = note_key(message)
+                if key in self.owed and self.port.max_event_size >= len(message):
+                    self.port.write_midi_event(offset, message)
+                    self.owed.discard(key)
+                    self.repaired += 1
             if at != AT_ONCE:
                 self.late.append(start + offset / self.rate - at)
         if self.quitting and not queue:
@@ -285,9 +293,11 @@ class Writer:
         self.period = frames / self.rate
 
     def _repair(self) -> None:
-        """After an xrun: the recent note-offs again, at the period's first frame, but for notes sounding again."""
+        """After an xrun: the recent note-offs again, at the period's first frame; for a note sounding again, its
+        own note-off twice when it comes."""
         for _, message in self.recent_offs:
-            if self.books.sounding[(message[0] & 0x0F) + 1, message[1]]:
+            if self.books.sounding[note_key(message)]:
+                self.owed.add(note_key(message))
                 continue
             if self.port.max_event_size < len(message):
                 break
@@ -310,6 +320,11 @@ class Writer:
         return (f"{self.written} messages written at their frame; placed after their time by p50 {late[0]:.3f} ms, "
                 f"p99 {late[1]:.3f} ms, max {late[2]:.3f} ms; {self.full_periods} full MIDI buffers "
                 f"(the rest waited a period){repairs}{took}")
+
+
+def note_key(message: bytes) -> tuple[int, int]:
+    """(channel 1..16, pitch) of a note message, as ``midi_out.Books`` counts them."""
+    return (message[0] & 0x0F) + 1, message[1]
 
 
 def is_note_off(message: bytes) -> bool:

@@ -1,6 +1,8 @@
 """Voices and the engine, in process with fake time: grid, lookahead, changes, phrases, faults."""
 
+import runpy
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -91,6 +93,8 @@ def test_the_step_summary_reads_as_the_benchmark_parses_it(rig):
     rig.run(0.5)
     summary = rig.engine.summary()
     assert re.search(r"decoder steps \(batch (\d+)\.\.(\d+)\); at batch (\d+), (\d+) steps: p50 ", summary), summary
+    bench = runpy.run_path(str(Path(__file__).parents[1] / "bench" / "bridge_bench.py"), run_name="bench")
+    assert bench["STEP_SUMMARY"].search(summary), summary
 
 
 def test_decoder_stays_within_the_lookahead(rig):

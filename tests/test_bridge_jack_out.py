@@ -133,6 +133,23 @@ def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_start
     assert port.periods[-1] == []  # repaired once only
 
 
+def test_a_note_off_lost_before_its_pitch_started_again_is_made_up_by_the_next_one_going_out_twice(rig):
+    now, port, writer = rig
+    on, off = midi_out.note_on, midi_out.note_off
+    writer.inbox.extend([(1.001, 2, EVENT, on(2, 64, 100)), (1.012, 2, EVENT, off(2, 64)),
+                         (1.015, 2, EVENT, on(2, 64, 90))])
+    run(now, writer, 2)
+    writer.on_xrun()  # the first note-off may be lost; the receiver may then hold 64 twice
+    run(now, writer)
+    assert port.periods[-1] == []  # not now: it would cut the note sounding since 1.015
+    writer.inbox.extend([(1.035, 2, EVENT, off(2, 64)), (1.045, 2, EVENT, on(2, 64, 80)),
+                         (1.055, 2, EVENT, off(2, 64))])
+    run(now, writer, 3)
+    sent = [m for p in port.periods[3:] for _, m in p]
+    assert sent == [off(2, 64), off(2, 64), on(2, 64, 80), off(2, 64)]  # twice once, then as usual
+    assert writer.repaired == 1 and not writer.owed
+
+
 def test_note_offs_older_than_the_repair_window_are_not_repeated(rig):
     now, port, writer = rig
     from stylevae.bridge.jack_out import REPAIR_SECONDS
