@@ -41,8 +41,10 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "bench"))  # as when run as a script, also when a test loads it
 
 import harness  # noqa: E402
+from machine import cpu_model, training_running  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
@@ -94,18 +96,15 @@ def percentiles(values, scale=1.0) -> dict:
 
 
 def hardware() -> dict:
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
-    return {"cpu": model, "cores": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__}
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
+            "torch": torch.__version__}
 
 
 def machine_load() -> dict:
     """What else is running: the load average, a training job, and processes using over 30 % of a core."""
-    training = subprocess.run(["pgrep", "-f", "stylevae train|stylevae.model.training.train"],
-                              capture_output=True, text=True)
     ps = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
     busy = [line.strip()[:80] for line in ps.splitlines()[1:] if float(line.split(None, 1)[0]) > 30]
-    return {"loadavg": os.getloadavg(), "training_running": bool(training.stdout.split()), "busy_processes": busy}
+    return {"loadavg": os.getloadavg(), "training_running": training_running(), "busy_processes": busy}
 
 
 # --- 1. decoder steps ---------------------------------------------------------------------------------------

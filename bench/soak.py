@@ -26,7 +26,6 @@ import random
 import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
+from machine import cpu_model, training_running  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -318,12 +318,8 @@ def rss_growth(rss: list, warm_up: float = 60.0) -> float | None:
 
 
 def machine() -> dict:
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    model = next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
-    training = subprocess.run(["pgrep", "-f", "stylevae train|stylevae.model.training.train"],
-                              capture_output=True, text=True)
-    return {"cpu": model, "cores": os.cpu_count(), "loadavg": os.getloadavg(),
-            "training_running": bool(training.stdout.split())}
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(),
+            "training_running": training_running()}
 
 
 def render(r: dict) -> str:
