@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
-from machine import cpu_model, training_running  # noqa: E402
+from machine_facts import cpu_model, training_running  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402

@@ -13,7 +13,7 @@ QUANTIZE = ("step", "beat", "bar")
 MIN_LOOKAHEAD = 0.5  # beats: the decoder is always between lookahead - 1 step and lookahead ahead
 # One intra-op thread. A second pays only in back-to-back steps, whose weights stay in the core's caches; the daemon
 # steps once a 16th, each time on a core that slept, where a second thread saved no time inside the daemon and
-# its wake-up, on an otherwise idle machine, cost 12.8 ms (p50) a step (docs/bridge.md, bench/results/).
+# its wake-up, on an otherwise idle machine, cost 12.4-12.5 ms (p50) a step (docs/bridge.md, bench/results/).
 DEFAULT_TORCH_THREADS = 1
 
 

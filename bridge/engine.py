@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -39,6 +40,10 @@ START_MARGIN_SECONDS = 0.01  # for a (re)starting voice, on top of its silent re
 DEFAULT_STEP_SECONDS = 0.002  # a decoder step's cost until some have been timed
 DECODE_DELAY_SECONDS = 0.002  # decode this long after a step boundary, not on it (see _generate)
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
+# How ``Engine.summary`` reads, for whatever parses the daemon's exit line (the benchmark does).
+STEP_SUMMARY = re.compile(
+    r"at batch (?P<batch>\d+), (?P<n>\d+) steps: p50 (?P<p50>[\d.]+) ms, p99 (?P<p99>[\d.]+) ms, "
+    r"max (?P<max>[\d.]+) ms; on the engine thread's CPU p50 (?P<cpu_p50>[\d.]+) ms, p99 (?P<cpu_p99>[\d.]+) ms")
 
 
 class Engine:

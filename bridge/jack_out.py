@@ -20,8 +20,10 @@ reading the port, can lose that period's MIDI, and a lost note-off is a note tha
 So the note-offs written in the last ``REPAIR_SECONDS`` are kept, and after JACK reports an xrun the next
 period writes again each of them whose note has not started again since (a second note-off for a silent
 note is harmless; a lost note-on is a missed note, never a stuck one, and is not repeated). One whose pitch
-has started again cannot be written now without cutting the new note short; that note's own note-off goes
-out twice instead, which ends the pitch on a synth that stacked the two note-ons as well as on one that did not.
+has started again cannot be written now without cutting the new note short: it is written again right after
+the note-off that next leaves the pitch silent, which ends the pitch whether the synth stacked the note-ons
+or not, and cuts no other voice's note of that pitch. What a full buffer cannot take waits for the next
+period's first frame.
 
 Faults: when the JACK server goes away the process says so and exits; the daemon logs it once, keeps
 serving OSC, and starts a new one that waits for a server and reopens the port. With ``--midi-port`` the
@@ -44,7 +46,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 
 from stylevae.bridge import midi_out
@@ -223,7 +225,8 @@ class Writer:
         self.xruns = 0  # counted by JACK's xrun callback (another thread): a repair is due when it moves
         self._repaired_xruns = 0
         self.repaired = 0  # note-offs written again after xruns
-        self.owed: set[tuple[int, int]] = set()  # (channel, pitch) whose next note-off goes out twice (see _repair)
+        self.again: deque[bytes] = deque()  # note-offs to write again as soon as the buffer has room
+        self.owed: Counter[tuple[int, int]] = Counter()  # (channel, pitch) -> note-offs due once it is silent
 
     def take(self, record: tuple) -> None:
         at, voice, kind, message = record
@@ -260,6 +263,7 @@ class Writer:
         if self.xruns != self._repaired_xruns:
             self._repaired_xruns = self.xruns
             self._repair()
+        self._write_again(0)
         queue, last = self.queue, 0
         while queue and queue[0][0] < end:
             at, _, _, message = queue[0]
@@ -276,13 +280,12 @@ class Writer:
             if is_note_off(message):
                 self.recent_offs.append((start, message))
                 key = note_key(message)
-                if key in self.owed and self.port.max_event_size >= len(message):
-                    self.port.write_midi_event(offset, message)
-                    self.owed.discard(key)
-                    self.repaired += 1
+                if self.owed[key] and not self.books.sounding[key]:
+                    self.again.extend([message] * self.owed.pop(key))
+                    self._write_again(offset)
             if at != AT_ONCE:
                 self.late.append(start + offset / self.rate - at)
-        if self.quitting and not queue:
+        if self.quitting and not queue and not self.again:
             if self.quitting == 1:
                 for message in self.books.ending():
                     heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message))
@@ -293,17 +296,20 @@ class Writer:
         self.period = frames / self.rate
 
     def _repair(self) -> None:
-        """After an xrun: the recent note-offs again, at the period's first frame; for a note sounding again, its
-        own note-off twice when it comes."""
+        """After an xrun: the recent note-offs are due again, now for silent pitches, for the others once silent."""
         for _, message in self.recent_offs:
-            if self.books.sounding[note_key(message)]:
-                self.owed.add(note_key(message))
-                continue
-            if self.port.max_event_size < len(message):
-                break
-            self.port.write_midi_event(0, message)
-            self.repaired += 1
+            key = note_key(message)
+            if self.books.sounding[key]:
+                self.owed[key] += 1
+            else:
+                self.again.append(message)
         self.recent_offs.clear()
+
+    def _write_again(self, offset: int) -> None:
+        """The note-offs due again, at ``offset``, as many as the buffer takes (the rest first thing next period)."""
+        while self.again and self.port.max_event_size >= len(self.again[0]):
+            self.port.write_midi_event(offset, self.again.popleft())
+            self.repaired += 1
 
     def on_xrun(self, delay: float = 0.0) -> None:
         """JACK's xrun callback (its own thread): the next period repairs."""

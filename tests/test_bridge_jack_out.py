@@ -27,6 +27,7 @@ class Port:
         return 3 if len(self.periods[-1]) < self.room else 0
 
     def write_midi_event(self, offset, message):
+        assert len(self.periods[-1]) < self.room, "written to a full buffer"
         assert not self.periods[-1] or offset >= self.periods[-1][-1][0], "events out of order"
         self.periods[-1].append((offset, bytes(message)))
 
@@ -127,27 +128,44 @@ def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_start
     run(now, writer)
     assert port.periods[-1] == [(0, off(1, 60))]  # not 64 (sounding again), no note-on repeated
     assert writer.repaired == 1 and "1 xruns, after which 1 note-offs were written again" in writer.summary()
+    assert writer.owed == {(2, 64): 1}  # once 64 is silent again
     run(now, writer)
     writer.on_xrun()
     run(now, writer)
     assert port.periods[-1] == []  # repaired once only
 
 
-def test_a_note_off_lost_before_its_pitch_started_again_is_made_up_by_the_next_one_going_out_twice(rig):
+def test_a_note_off_lost_before_its_pitch_started_again_goes_out_once_the_pitch_is_silent(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
     writer.inbox.extend([(1.001, 2, EVENT, on(2, 64, 100)), (1.012, 2, EVENT, off(2, 64)),
-                         (1.015, 2, EVENT, on(2, 64, 90))])
+                         (1.015, 2, EVENT, on(2, 64, 90)), (1.016, 3, EVENT, on(2, 64, 70))])  # two voices on 64
     run(now, writer, 2)
-    writer.on_xrun()  # the first note-off may be lost; the receiver may then hold 64 twice
+    writer.on_xrun()  # the first note-off may be lost: the receiver may then hold 64 three times
     run(now, writer)
-    assert port.periods[-1] == []  # not now: it would cut the note sounding since 1.015
-    writer.inbox.extend([(1.035, 2, EVENT, off(2, 64)), (1.045, 2, EVENT, on(2, 64, 80)),
-                         (1.055, 2, EVENT, off(2, 64))])
-    run(now, writer, 3)
-    sent = [m for p in port.periods[3:] for _, m in p]
-    assert sent == [off(2, 64), off(2, 64), on(2, 64, 80), off(2, 64)]  # twice once, then as usual
+    assert port.periods[-1] == []  # not now: it would cut the notes sounding since 1.015
+    writer.inbox.extend([(1.0355, 2, EVENT, off(2, 64)), (1.0455, 3, EVENT, off(2, 64)),
+                         (1.0555, 2, EVENT, on(2, 64, 80)), (1.0655, 2, EVENT, off(2, 64))])
+    run(now, writer, 4)
+    assert port.periods[3:7] == [[(5, off(2, 64))],  # voice 3's note still sounds: nothing extra
+                                 [(5, off(2, 64)), (5, off(2, 64))],  # 64 silent: the lost one goes out with it
+                                 [(5, on(2, 64, 80))], [(5, off(2, 64))]]  # then as usual
     assert writer.repaired == 1 and not writer.owed
+
+
+def test_note_offs_due_again_that_do_not_fit_go_out_first_thing_next_period(rig):
+    now, port, writer = rig
+    on, off = midi_out.note_on, midi_out.note_off
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, p, 100)) for p in (60, 62, 64)]
+                        + [(1.005, 1, EVENT, off(1, p)) for p in (60, 62, 64)])
+    run(now, writer)
+    port.room = 2
+    writer.on_xrun()
+    writer.inbox.extend([(1.0255, 1, EVENT, on(1, 67, 100))])
+    run(now, writer, 2)
+    assert port.periods[1:3] == [[(0, off(1, 60)), (0, off(1, 62))],
+                                 [(0, off(1, 64)), (5, on(1, 67, 100))]]  # before this period's events
+    assert writer.repaired == 3 and not writer.again
 
 
 def test_note_offs_older_than_the_repair_window_are_not_repeated(rig):
