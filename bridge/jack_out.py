@@ -216,7 +216,7 @@ class Writer:
         self._seq = itertools.count()
         self.quitting = 0  # 1: ending queued events, 2: the books' ending queued
         self.done = threading.Event()
-        self.written = 0
+        self.written = 0  # every message put on the wire, those written again after xruns included
         self.full_periods = 0  # periods whose MIDI buffer could not take every event due
         self.late = Window(100000)  # seconds each timed event went out after its time
         self.busy = Window(100000)  # seconds each callback took
@@ -309,6 +309,7 @@ class Writer:
         """The note-offs due again, at ``offset``, as many as the buffer takes (the rest first thing next period)."""
         while self.again and self.port.max_event_size >= len(self.again[0]):
             self.port.write_midi_event(offset, self.again.popleft())
+            self.written += 1
             self.repaired += 1
 
     def on_xrun(self, delay: float = 0.0) -> None:
