@@ -42,7 +42,6 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(ROOT / "bench"))  # as when run as a script, also when a test loads it
 
 import harness  # noqa: E402
 from machine_facts import cpu_model, training_running  # noqa: E402

@@ -1,0 +1,139 @@
+"""Why a decoder step inside the daemon costs about three times one run back to back: the same 8-voice step,
+one torch thread, timed after different things happened to its core just before.
+
+- back to back: nothing (the step's weights and code stay in the core's caches);
+- after sleeping 1, 10 or 83 ms (83 ms is a 16th at 180 BPM: how the daemon steps);
+- back to back, but with 64 MB of memory written before each step (the data caches flushed, nothing else);
+- after sleeping 83 ms and then spinning 0.5, 1 or 2 ms (a core kept busy before the step, its clock up);
+- with --hold-idle, all of the above again with a PM QoS request holding the CPUs out of their idle states
+  (``/dev/cpu_dma_latency`` at 0; needs root on Linux), which is what real-time audio set-ups do.
+
+With two threads (``--threads 2``) the spaced rows also show the wait for OpenMP's sleeping worker (and
+``OMP_WAIT_POLICY=ACTIVE`` in the environment, a worker that never sleeps, shows it gone). Writes
+bench/results/<name>.{json,md}.
+
+Usage: .venv/bin/python bench/cold_step.py [--threads 1] [--hold-idle] [--name cold_step]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import struct
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from soak import machine, save  # noqa: E402
+
+from stylevae.model.data.keys import SCALES  # noqa: E402
+from stylevae.model.decoding import playing  # noqa: E402
+from stylevae.model.decoding.decoder import Decoder, Rules  # noqa: E402
+from stylevae.model.network import checkpoint as ckpt  # noqa: E402
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+
+VOICES = 8
+FLUSH_BYTES = 64 << 20
+
+
+def conditions(trash: np.ndarray) -> dict[str, tuple[Callable[[], None], int]]:
+    """name -> (what happens before each step, how many steps)."""
+
+    def sleep(seconds: float) -> Callable[[], None]:
+        return lambda: time.sleep(seconds)
+
+    def sleep_then_spin(seconds: float) -> Callable[[], None]:
+        def before() -> None:
+            time.sleep(0.083)
+            until = time.perf_counter() + seconds
+            while time.perf_counter() < until:
+                pass
+        return before
+
+    def flush() -> None:
+        trash[::64] += 1
+
+    return {"back to back": (lambda: None, 1000), "after sleeping 1 ms": (sleep(0.001), 500),
+            "after sleeping 10 ms": (sleep(0.010), 300), "after sleeping 83 ms": (sleep(0.083), 150),
+            "back to back, 64 MB written before each": (flush, 300),
+            "after 83 ms asleep, then spinning 0.5 ms": (sleep_then_spin(0.0005), 150),
+            "after 83 ms asleep, then spinning 1 ms": (sleep_then_spin(0.001), 150),
+            "after 83 ms asleep, then spinning 2 ms": (sleep_then_spin(0.002), 150)}
+
+
+def measure(decoder: Decoder, before: Callable[[], None], steps: int) -> dict:
+    rows, uniforms = list(range(VOICES)), np.random.default_rng(0)
+    wall, cpu = [], []
+    for _ in range(steps):
+        before()
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        decoder.step(rows, uniforms.random(VOICES))
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.thread_time() - cpu_started)
+    w, c = np.asarray(wall) * 1000, np.asarray(cpu) * 1000
+    return {"n": steps, "p50": float(np.percentile(w, 50)), "p99": float(np.percentile(w, 99)),
+            "cpu_p50": float(np.percentile(c, 50))}
+
+
+def run(loaded: ckpt.Checkpoint) -> dict[str, dict]:
+    decoder = Decoder(loaded.model, loaded.vocab, tune_rows=VOICES)
+    rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, SCALES["major"], playing.TOP_P)
+    z = torch.randn(VOICES, loaded.model.config.z_size, generator=torch.Generator().manual_seed(0))
+    for row in range(VOICES):
+        decoder.start(row, z[row : row + 1], loaded.model.start_token, rules)
+    trash = np.zeros(FLUSH_BYTES, dtype=np.uint8)
+    measure(decoder, lambda: None, 100)  # warm-up
+    return {name: measure(decoder, before, steps) for name, (before, steps) in conditions(trash).items()}
+
+
+def render(r: dict) -> str:
+    m = r["machine_start"]
+    lines = [f"# A decoder step after its core did something else ({r['threads']} torch thread(s), {VOICES} voices)",
+             "", f"Run {r['date']} with `{r['command']}`.",
+             f"Hardware: {m['cpu']}, {m['cores']} cores. Load average at start "
+             f"{' / '.join(f'{x:.2f}' for x in m['loadavg'])}; a training run "
+             f"{'WAS' if m['training_running'] else 'was not'} running. OMP_WAIT_POLICY: "
+             f"{r['omp_wait_policy'] or 'not set (the default)'}.", "",
+             "| before each step | idle states | p50 (ms) | p99 (ms) | CPU p50 (ms) | n |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for idle, table in r["tables"].items():
+        for name, p in table.items():
+            lines.append(f"| {name} | {idle} | {p['p50']:.3f} | {p['p99']:.3f} | {p['cpu_p50']:.3f} | {p['n']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--hold-idle", action="store_true", help="also with /dev/cpu_dma_latency at 0 (root)")
+    parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
+    parser.add_argument("--name", default="cold_step")
+    args = parser.parse_args()
+    start = machine()
+    torch.set_num_threads(args.threads)
+    torch.set_grad_enabled(False)
+    loaded = ckpt.load(args.checkpoint)
+    tables = {"allowed": run(loaded)}
+    if args.hold_idle:
+        try:
+            fd = os.open("/dev/cpu_dma_latency", os.O_WRONLY)
+        except OSError as exc:
+            sys.exit(f"--hold-idle: cannot open /dev/cpu_dma_latency ({exc.strerror}); run as root on Linux")
+        try:
+            os.write(fd, struct.pack("i", 0))  # held for as long as the file stays open
+            tables["held off (cpu_dma_latency 0)"] = run(loaded)
+        finally:
+            os.close(fd)
+    save(args.name, {"threads": args.threads, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "tables": tables},
+         start, render)
+
+
+if __name__ == "__main__":
+    main()
