@@ -44,8 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402
-from machine_facts import cpu_model, training_running  # noqa: E402
+from machine_facts import commit, cpu_model, ran, training_running  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
+from targets import BY_KEY  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_SUMMARY  # noqa: E402
@@ -347,7 +348,7 @@ def render(results: dict) -> str:
     lines = [
         "# Bridge benchmark" + (" (UNDER LOAD: model training was running)" if loaded else ""),
         "",
-        f"Run {results['date']} with `{results['command']}`.",
+        ran(results),
         f"Hardware: {h['cpu']} (lscpu model name), {h['cores']} cores; Python {h['python']}, torch {h['torch']}.",
         f"Machine load: at start {describe_load(results['load_start'])}; "
         f"at the end {describe_load(results['load_end'])}.",
@@ -362,7 +363,7 @@ def render(results: dict) -> str:
         top = f"{p['max']:.3f}" if "max" in p else "-"
         lines.append(f"| {name} | {p['p50']:.3f} | {p['p99']:.3f} | {top} | {p['n']} | {target} |")
 
-    for voices, target in ((1, "p99 <= 1 ms"), (8, "p99 <= 1.5 ms")):
+    for voices, target in ((1, f"p99 {BY_KEY['step_1'].text} ms"), (8, f"p99 {BY_KEY['step_8'].text} ms")):
         for threads in THREADS:
             row(f"decoder step, {voices} voice{'s' * (voices > 1)}, {threads} torch thread{'s' * (threads > 1)} (ms)",
                 results[f"decode_{voices}_t{threads}"], target)
@@ -374,11 +375,12 @@ def render(results: dict) -> str:
     if d.get("daemon_steps"):
         steps = d["daemon_steps"]
         row(f"decoder step inside the daemon during this run, batch {steps['batch']:.0f}, "
-            f"{d['torch_threads']} torch thread(s) (ms)", {**steps, "n": int(steps["n"])}, "p99 <= 3 ms")
+            f"{d['torch_threads']} torch thread(s) (ms)", {**steps, "n": int(steps["n"])},
+            f"p99 {BY_KEY['daemon_step'].text} ms")
         row("… of which on the engine thread's CPU (ms)",
             {"n": int(steps["n"]), "p50": steps["cpu_p50"], "p99": steps["cpu_p99"]}, "-")
     row(f"onset error, daemon, {d['voices']} voices, {d['torch_threads']} torch thread(s) (ms)", d["onset_error_ms"],
-        "p99 <= 1, max <= 5 ms")
+        f"p99 {BY_KEY['onset_p99'].text}, max {BY_KEY['onset_max'].text} ms")
     row("onset error, python-rtmidi reference sender (ms)", results["reference"]["onset_error_ms"], "-")
     row("control -> last note-on with the old setting (ms)", d["control_old_heard_ms"],
         "within the lookahead (167 ms)")
@@ -426,7 +428,7 @@ def main() -> None:
     args = parser.parse_args()
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
-               "hardware": hardware(), "load_start": machine_load(), "period": args.period,
+               "hardware": hardware(), "commit": commit(), "load_start": machine_load(), "period": args.period,
                "checkpoint": str(args.checkpoint)}
     print("decoder steps ...", flush=True)
     loaded = ckpt.load(args.checkpoint)

@@ -31,6 +31,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from machine_facts import ran  # noqa: E402
 from soak import machine, save  # noqa: E402
 
 from stylevae.model.data.keys import SCALES  # noqa: E402
@@ -96,7 +97,7 @@ def run(loaded: ckpt.Checkpoint) -> dict[str, dict]:
 def render(r: dict) -> str:
     m = r["machine_start"]
     lines = [f"# A decoder step after its core did something else ({r['threads']} torch thread(s), {VOICES} voices)",
-             "", f"Run {r['date']} with `{r['command']}`.",
+             "", ran(r),
              f"Hardware: {m['cpu']}, {m['cores']} cores. Load average at start "
              f"{' / '.join(f'{x:.2f}' for x in m['loadavg'])}; a training run "
              f"{'WAS' if m['training_running'] else 'was not'} running. OMP_WAIT_POLICY: "

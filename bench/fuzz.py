@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
+from machine_facts import ran  # noqa: E402
 from osc_traffic import Malformed, message  # noqa: E402
 from soak import JACK_SUMMARY, Replies, machine, save  # noqa: E402
 
@@ -148,7 +149,7 @@ def render(r: dict) -> str:
     return "\n".join([
         "# Fuzz",
         "",
-        f"Run {r['date']} with `{r['command']}`.",
+        ran(r),
         f"Hardware: {m0['cpu']}, {m0['cores']} cores. Load average at start "
         f"{' / '.join(f'{x:.2f}' for x in m0['loadavg'])}, at the end {' / '.join(f'{x:.2f}' for x in m1['loadavg'])}"
         f"; a training run {'WAS' if m0['training_running'] or m1['training_running'] else 'was not'} running.",

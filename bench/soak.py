@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
-from machine_facts import cpu_model, training_running  # noqa: E402
+from machine_facts import commit, cpu_model, ran, training_running  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -329,7 +329,7 @@ def render(r: dict) -> str:
     lines = [
         f"# Soak{' (UNDER LOAD: see the load average)' if loaded else ''}",
         "",
-        f"Run {r['date']} with `{r['command']}`.",
+        ran(r),
         f"Hardware: {m0['cpu']}, {m0['cores']} cores. Load average at start "
         f"{' / '.join(f'{x:.2f}' for x in m0['loadavg'])}, at the end {' / '.join(f'{x:.2f}' for x in m1['loadavg'])}"
         f"; a training run {'WAS' if loaded and m0['training_running'] else 'was not'} "
@@ -414,7 +414,7 @@ def save(name: str, result: dict, machine_start: dict, render) -> None:
     """The results as bench/results/<name>.json and .md, with the command, the date and the machine's load."""
     result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "command": f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]),
-                   "machine_start": machine_start, "machine_end": machine()})
+                   "commit": commit(), "machine_start": machine_start, "machine_end": machine()})
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1))
     (RESULTS / f"{name}.md").write_text(render(result))

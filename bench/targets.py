@@ -1,0 +1,266 @@
+"""The bridge's timing and robustness targets, judged in one command on the machine it runs on.
+
+The targets hold for every 2-core machine of this class, Intel or AMD, so each maker's machine has to show
+them: this runs, one after the other, N consecutive benchmark runs (``bridge_bench.py``), the soaks at JACK
+periods 32, 64 and 256 (``soak.py``) and the fuzz (``fuzz.py``), each writing its own report as usual, then
+judges every target in ``TARGETS`` against every report and writes one table, met or missed, with the CPU
+model and the load at each start. Before each part it waits (up to two minutes) for the load average to
+fall below 1, so that one part's tail does not weigh on the next; a part that starts loaded is marked so.
+
+``--judge`` re-judges reports already written (the committed ones, say) without running anything.
+
+Usage: .venv/bin/python bench/targets.py [--runs 5] [--bench-seconds 60] [--soaks 32:600,64:1800,256:600]
+                                         [--fuzz-packets 100000] [--name targets_NAME]
+       .venv/bin/python bench/targets.py --judge --bench A B ... --soak C ... --fuzz D --name NAME
+Takes about 70 minutes with the defaults. Keep the machine otherwise idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+from machine_facts import training_running  # noqa: E402
+from soak import rss_growth  # noqa: E402
+
+from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
+
+QUIET_LOAD = 1.0  # a load average at or above this at a part's start marks the part as run under load
+SETTLE_SECONDS = 120.0  # the longest wait for the load to fall below QUIET_LOAD before a part
+RSS_SOAK_SECONDS = 1800  # the RSS target is over 30 minutes: judged on soaks at least this long
+BENCH_RUNS = 5  # the benchmark's targets hold in each of this many consecutive runs
+SOAK_PERIODS = (32, 64, 256)  # JACK periods the soaks must cover
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target: what is measured, from which kind of report, and the limit it must stay within."""
+
+    key: str
+    part: str  # "bench", "soak" or "fuzz": the reports it reads
+    what: str  # as the report says it
+    read: Callable[[dict], float | None]  # the measured value in one report's JSON; None: not measured there
+    limit: float
+    strict: bool = False  # met when below the limit, not at it
+
+    def met(self, value: float) -> bool:
+        return value < self.limit if self.strict else value <= self.limit
+
+    @property
+    def text(self) -> str:
+        return f"{'<' if self.strict else '<='} {self.limit:g}"
+
+
+def _daemon_steps_p99(r: dict) -> float | None:
+    steps = r["daemon"].get("daemon_steps")
+    return steps["p99"] if steps and int(steps["batch"]) == 8 else None
+
+
+def _open_after_stops(r: dict) -> float:
+    return max([*r["open_after_each_transport_stop"], r["open_after_final_stop"]])
+
+
+def _rss_growth(r: dict) -> float | None:
+    return rss_growth(r["rss_mb"]) if r["seconds"] >= RSS_SOAK_SECONDS * 0.99 else None
+
+
+def _fuzz_down(r: dict) -> float:
+    return 0 if r["alive_after"] and r["exit_code"] == 0 else 1
+
+
+def _step(voices: int) -> Callable[[dict], float]:
+    return lambda r: r[f"decode_{voices}_t{DEFAULT_TORCH_THREADS}"]["p99"]
+
+
+TARGETS = (
+    Target("onset_p99", "bench", "onset error p99, 8 voices (ms)", lambda r: r["daemon"]["onset_error_ms"]["p99"], 1),
+    Target("onset_max", "bench", "onset error max, 8 voices (ms)", lambda r: r["daemon"]["onset_error_ms"]["max"], 5),
+    Target("daemon_step", "bench", "8-voice step inside the daemon, p99 (ms)", _daemon_steps_p99, 3),
+    Target("step_1", "bench", "1-voice step in the benchmark's process, p99 (ms)", _step(1), 1),
+    Target("step_8", "bench", "8-voice step in the benchmark's process, p99 (ms)", _step(8), 1.5),
+    Target("bench_open", "bench", "notes open after SIGTERM", lambda r: r["daemon"]["open_notes_after_sigterm"], 0),
+    Target("unmatched", "soak", "unmatched note-ons", lambda r: r["unmatched_note_ons"], 0),
+    Target("soak_open_stop", "soak", "notes open after a stop (the most after any)", _open_after_stops, 0),
+    Target("soak_open_term", "soak", "notes open after SIGTERM", lambda r: r["open_after_sigterm"], 0),
+    Target("soak_pongs", "soak", "pings not answered", lambda r: r["pings"] - r["pongs"], 0),
+    Target("soak_tracebacks", "soak", "tracebacks in the daemon's log", lambda r: r["log_lines"]["tracebacks"], 0),
+    Target("rss", "soak", f"RSS growth after warm-up, {RSS_SOAK_SECONDS // 60}-minute soak (MB)", _rss_growth, 10,
+           strict=True),
+    Target("fuzz_down", "fuzz", "daemon dead after the fuzz, or exit code not 0 (1: yes)", _fuzz_down, 0),
+    Target("fuzz_pongs", "fuzz", "pings not answered", lambda r: r["pings"] - r["pongs"], 0),
+    Target("fuzz_tracebacks", "fuzz", "tracebacks in the daemon's log", lambda r: r["log_lines"]["tracebacks"], 0),
+    Target("fuzz_changed", "fuzz", "voices whose settings a refused packet changed (1: some)",
+           lambda r: 0 if r["states_unchanged"] else 1, 0),
+)
+BY_KEY = {t.key: t for t in TARGETS}
+
+
+@dataclass
+class Verdict:
+    target: Target
+    values: list[float | None]  # one per report of the target's part, in order
+
+    @property
+    def measured(self) -> list[float]:
+        return [v for v in self.values if v is not None]
+
+    @property
+    def met(self) -> bool | None:
+        """Met in every report that measures it; None where none does (such a target is not met either)."""
+        return all(self.target.met(v) for v in self.measured) if self.measured else None
+
+
+def judge(reports: dict[str, Sequence[dict]]) -> list[Verdict]:
+    """Every target against every report of its part: part name -> the reports' JSON, in run order."""
+    return [Verdict(t, [t.read(r) for r in reports.get(t.part, [])]) for t in TARGETS]
+
+
+def machine_of(part: str, r: dict) -> str:
+    """The CPU model and commit a report ran on (reports from before the commit was recorded lack it)."""
+    cpu = (r["hardware"] if part == "bench" else r["machine_start"])["cpu"]
+    return f"{cpu}, {r.get('commit', 'commit not recorded')}"
+
+
+def load_at_start(part: str, r: dict) -> tuple[float, bool]:
+    """The 1-minute load average at the report's start and whether a training run was running then."""
+    start = r["load_start"] if part == "bench" else r["machine_start"]
+    return start["loadavg"][0], start["training_running"]
+
+
+def lacking(reports: dict[str, Sequence[dict]], verdicts: Sequence[Verdict]) -> list[str]:
+    """What the reports do not cover of what the targets ask for: a claim for a machine needs all of it."""
+    loads = [load_at_start(part, r) for part, rs in reports.items() for r in rs]
+    periods = {r["period"] for r in reports.get("soak", [])}
+    unmeasured = [f"{v.target.what} ({v.target.part})" for v in verdicts if v.met is None]
+    return [text for text, missing in (
+        (f"{BENCH_RUNS} benchmark runs", len(reports.get("bench", [])) < BENCH_RUNS),
+        ("soaks at JACK periods " + ", ".join(str(p) for p in SOAK_PERIODS if p not in periods),
+         not periods >= set(SOAK_PERIODS)),
+        ("a quiet machine at every start", any(load >= QUIET_LOAD or training for load, training in loads)),
+        ("measured: " + ", ".join(unmeasured), bool(unmeasured)),
+    ) if missing]
+
+
+def render(reports: dict[str, Sequence[dict]], names: dict[str, Sequence[str]], command: str, date: str) -> str:
+    verdicts = judge(reports)
+    missed = [f"{v.target.what} ({v.target.part})" for v in verdicts if v.met is False]
+    short = lacking(reports, verdicts)
+    cpus = {machine_of(part, r).split(", ")[0] for part, rs in reports.items() for r in rs}
+    title = f"{len(missed)} missed" if missed else "all met" if not short else "met where measured, not all measured"
+    lines = [
+        f"# The bridge's targets on {', '.join(sorted(cpus))}: {title}",
+        "",
+        f"Judged {date} with `{command}`. Each report's CPU (lscpu model name) and commit are "
+        "in its column's last row.",
+        "",
+    ]
+    for part in ("bench", "soak", "fuzz"):
+        if not reports.get(part):
+            lines += [f"No {part} report was judged.", ""]
+            continue
+        columns = [f"[{n}]({n}.md)" for n in names[part]]
+        lines += [f"| {part}: target | limit | {' | '.join(columns)} | met |",
+                  "| --- | --- | " + "--- | " * len(columns) + "--- |"]
+        for v in verdicts:
+            if v.target.part != part:
+                continue
+            cells = ["-" if x is None else (f"{x:.3f}" if x % 1 else f"{x:.0f}") for x in v.values]
+            met = {True: "yes", False: "**NO**", None: "not measured"}[v.met]
+            lines.append(f"| {v.target.what} | {v.target.text} | {' | '.join(cells)} | {met} |")
+        loads = [load_at_start(part, r) for r in reports[part]]
+        lines.append(f"| load average at start (training running) | < {QUIET_LOAD:g} | "
+                     + " | ".join(f"{load:.2f}{' (YES)' if training else ''}" for load, training in loads)
+                     + f" | {'yes' if all(load < QUIET_LOAD and not t for load, t in loads) else '**NO**'} |")
+        lines.append(f"| CPU, commit | | {' | '.join(machine_of(part, r) for r in reports[part])} | |")
+        lines.append("")
+    lines.append("Missed: " + "; ".join(missed) + "." if missed else "No target missed in any report.")
+    if short:
+        lines.append("Not covered, so not a claim for this machine: " + "; ".join(short) + ".")
+    return "\n".join(lines) + "\n"
+
+
+def wait_quiet(say: Callable[[str], None], clock: Callable[[], float] = time.monotonic,
+               sleep: Callable[[float], None] = time.sleep, load: Callable[[], float] = lambda: os.getloadavg()[0],
+               limit: float = QUIET_LOAD, longest: float = SETTLE_SECONDS) -> float:
+    """Wait until the 1-minute load average is below ``limit`` (at most ``longest`` s); returns the load."""
+    until = clock() + longest
+    while load() >= limit and clock() < until:
+        sleep(5.0)
+    current = load()
+    if current >= limit:
+        say(f"the load average is still {current:.2f} after {longest:.0f} s: this part runs under load")
+    return current
+
+
+def plan(args: argparse.Namespace) -> list[tuple[str, str, list[str]]]:
+    """(part, report name, command) for each run, in order."""
+    bench = ["bridge_bench.py", "--seconds", f"{args.bench_seconds:g}", "--voices", "8"]
+    runs = [("bench", f"{args.name}_bench{i}", bench) for i in range(1, args.runs + 1)]
+    for period, seconds in args.soaks:
+        runs.append(("soak", f"{args.name}_soak_p{period}_{seconds:g}s",
+                     ["soak.py", "--seconds", f"{seconds:g}", "--period", str(period), "--voices", "8"]))
+    if args.fuzz_packets:
+        runs.append(("fuzz", f"{args.name}_fuzz", ["fuzz.py", "--packets", str(args.fuzz_packets)]))
+    return [(part, name, [sys.executable, str(BENCH / command[0]), *command[1:], "--name", name])
+            for part, name, command in runs]
+
+
+def soaks(text: str) -> list[tuple[int, float]]:
+    """"32:600,64:1800" -> [(32, 600.0), (64, 1800.0)]: JACK period and seconds of each soak."""
+    try:
+        return [(int(p), float(s)) for p, s in (item.split(":") for item in text.split(",") if item)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give soaks as PERIOD:SECONDS,... (e.g. 64:1800)") from None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="consecutive benchmark runs (default 5)")
+    parser.add_argument("--bench-seconds", type=float, default=60.0)
+    parser.add_argument("--soaks", type=soaks, default=soaks("32:600,64:1800,256:600"), help="PERIOD:SECONDS,...")
+    parser.add_argument("--fuzz-packets", type=int, default=100000, help="0: no fuzz")
+    parser.add_argument("--name", default=None, help="file name of the table (default targets_<date>)")
+    parser.add_argument("--judge", action="store_true", help="judge reports already written, run nothing")
+    parser.add_argument("--bench", nargs="*", default=[], help="with --judge: benchmark report names, in order")
+    parser.add_argument("--soak", nargs="*", default=[], help="with --judge: soak report names")
+    parser.add_argument("--fuzz", nargs="*", default=[], help="with --judge: fuzz report names")
+    args = parser.parse_args()
+    args.name = args.name or time.strftime("targets_%Y%m%d_%H%M", time.gmtime())
+    if args.judge:
+        names = {"bench": args.bench, "soak": args.soak, "fuzz": args.fuzz}
+    else:
+        if training_running():
+            print("a training run is running: its numbers would not be the quiet machine's", file=sys.stderr)
+        names = {"bench": [], "soak": [], "fuzz": []}
+        for part, name, command in plan(args):
+            wait_quiet(lambda line: print(line, file=sys.stderr))
+            print(f"{time.strftime('%H:%M:%S')} {name} ...", flush=True)
+            done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+            if done.returncode != 0:
+                sys.exit(f"{name} failed (exit code {done.returncode}); the reports so far are in {RESULTS}")
+            names[part].append(name)
+    missing = [n for ns in names.values() for n in ns if not (RESULTS / f"{n}.json").is_file()]
+    if missing:
+        sys.exit(f"no report {', '.join(missing)} in {RESULTS}")
+    reports = {part: [json.loads((RESULTS / f"{n}.json").read_text()) for n in ns] for part, ns in names.items()}
+    text = render(reports, names, "python bench/targets.py " + " ".join(sys.argv[1:]),
+                  time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+    (RESULTS / f"{args.name}.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

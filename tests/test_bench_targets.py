@@ -1,0 +1,120 @@
+"""bench/targets.py judges the bridge's targets from the benchmark, soak and fuzz reports: here on the committed
+reports of this project's machine, and on copies of them with one figure changed."""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+import targets  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+NAMES = {
+    "bench": [f"bridge_bench_run{i}" for i in range(1, 6)],
+    "soak": ["soak_p32_600s_quiet", "soak_p64_1800s_quiet", "soak_p256_600s_quiet"],
+    "fuzz": ["fuzz_100k_quiet"],
+}
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, list[dict]]:
+    return {part: [json.loads((RESULTS / f"{n}.json").read_text()) for n in names] for part, names in NAMES.items()}
+
+
+def verdict(reports: dict, key: str) -> targets.Verdict:
+    return next(v for v in targets.judge(reports) if v.target.key == key)
+
+
+def render(reports: dict) -> str:
+    return targets.render(reports, NAMES, "python bench/targets.py --judge", "2026-11-30 12:00 UTC")
+
+
+def test_the_committed_reports_meet_every_target_and_cover_the_claim(committed):
+    verdicts = targets.judge(committed)
+    assert all(v.met for v in verdicts), [(v.target.key, v.values) for v in verdicts if not v.met]
+    assert targets.lacking(committed, verdicts) == []
+    assert verdict(committed, "daemon_step").values == [2.51, 2.46, 2.82, 2.53, 2.45]
+    assert verdict(committed, "rss").values[1] == pytest.approx(5.117, abs=1e-3)
+    assert render(committed).startswith("# The bridge's targets on AMD EPYC: all met\n")
+
+
+def test_one_late_onset_in_one_run_misses_the_target(committed):
+    changed = copy.deepcopy(committed)
+    changed["bench"][2]["daemon"]["onset_error_ms"]["max"] = 5.01
+    assert verdict(changed, "onset_max").met is False
+    assert verdict(changed, "onset_p99").met is True
+    text = render(changed)
+    assert text.startswith("# The bridge's targets on AMD EPYC: 1 missed\n")
+    assert "| 0.035 | 0.027 | 5.010 | 0.028 | 0.038 | **NO** |" in text
+
+
+def test_a_note_open_after_one_stop_of_a_soak_misses(committed):
+    changed = copy.deepcopy(committed)
+    changed["soak"][0]["open_after_each_transport_stop"][7] = 1
+    assert verdict(changed, "soak_open_stop").values == [1, 0, 0]
+    assert verdict(changed, "soak_open_stop").met is False
+
+
+def test_rss_growth_of_exactly_ten_megabytes_misses_and_short_soaks_do_not_count(committed):
+    changed = copy.deepcopy(committed)
+    rss = changed["soak"][1]["rss_mb"]
+    rss[-1][1] += 10.0 - targets.rss_growth(rss)
+    assert verdict(changed, "rss").met is False
+    assert verdict(committed, "rss").values[0] is None and verdict(committed, "rss").values[2] is None
+
+
+def test_fewer_runs_or_periods_are_no_claim_even_when_every_figure_is_met(committed):
+    fewer = {"bench": committed["bench"][:1], "soak": committed["soak"][:1], "fuzz": []}
+    verdicts = targets.judge(fewer)
+    assert not any(v.met is False for v in verdicts)
+    short = targets.lacking(fewer, verdicts)
+    assert short[:2] == ["5 benchmark runs", "soaks at JACK periods 64, 256"]
+    assert "pings not answered (fuzz)" in short[-1]
+    assert "not all measured" in targets.render(fewer, NAMES, "c", "d").splitlines()[0]
+
+
+def test_a_run_started_under_load_is_no_claim(committed):
+    changed = copy.deepcopy(committed)
+    changed["fuzz"][0]["machine_start"]["training_running"] = True
+    assert "a quiet machine at every start" in targets.lacking(changed, targets.judge(changed))
+    assert "| 0.35 (YES) | **NO** |" in render(changed)
+
+
+def test_wait_quiet_waits_for_the_load_to_fall_and_says_so_once_when_it_does_not():
+    now, said = [0.0], []
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    falling = iter([2.0, 1.5, 0.8, 0.8])
+    load = targets.wait_quiet(said.append, clock=lambda: now[0], sleep=sleep, load=lambda: next(falling))
+    assert (load, now[0], said) == (0.8, 10.0, [])
+    load = targets.wait_quiet(said.append, clock=lambda: now[0], sleep=sleep, load=lambda: 1.7, longest=30)
+    assert load == 1.7 and now[0] == 40.0 and len(said) == 1 and "1.70" in said[0]
+
+
+def test_the_plan_runs_five_benchmarks_three_soaks_and_the_fuzz_with_eight_voices():
+    args = argparse.Namespace(runs=5, bench_seconds=60.0, soaks=targets.soaks("32:600,64:1800,256:600"),
+                              fuzz_packets=100000, name="t")
+    runs = targets.plan(args)
+    assert [(part, name) for part, name, _ in runs] == [
+        *[("bench", f"t_bench{i}") for i in range(1, 6)],
+        ("soak", "t_soak_p32_600s"), ("soak", "t_soak_p64_1800s"), ("soak", "t_soak_p256_600s"), ("fuzz", "t_fuzz")]
+    assert runs[0][2][1:] == [str(ROOT / "bench" / "bridge_bench.py"), "--seconds", "60", "--voices", "8",
+                              "--name", "t_bench1"]
+    assert runs[6][2][2:] == ["--seconds", "1800", "--period", "64", "--voices", "8", "--name", "t_soak_p64_1800s"]
+
+
+def test_a_malformed_soak_list_is_one_line():
+    with pytest.raises(argparse.ArgumentTypeError) as error:
+        targets.soaks("64-1800")
+    assert "\n" not in str(error.value) and "PERIOD:SECONDS" in str(error.value)
