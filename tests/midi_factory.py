@@ -5,6 +5,7 @@ from pathlib import Path
 
 from stylevae.model.data.midi_io import write_midi
 from stylevae.model.data.tokens import Note
+from stylevae.model.network.vae import Architecture
 
 
 def _tune(rng: random.Random, bars: int, low: int, step_choices: list[int]) -> list[Note]:
@@ -26,3 +27,7 @@ def make_midi_dir(root: Path, styles: dict[str, tuple[int, list[int]]], pieces: 
 
 
 STYLES = {"fast": (72, [1, 2]), "slow": (48, [4, 8])}
+
+# A network and training settings that train in seconds on styles like these (tests of training and evaluation).
+TINY_NETWORK = Architecture(embed_dim=8, enc_hidden=16, dec_hidden=16, z_content=8, style_dim=4, key_relative=True)
+TINY = dict(model=TINY_NETWORK, batch_size=16, threads=1, valid_size=0)

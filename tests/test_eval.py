@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,8 @@ from stylevae.model.evaluation import classifier, evaluate
 from stylevae.model.evaluation import report as eval_report
 from stylevae.model.network import checkpoint
 from stylevae.model.training.train import TrainConfig, train
-from tests.midi_factory import STYLES, make_midi_dir
+from tests.midi_factory import STYLES, TINY, TINY_NETWORK, make_midi_dir
 
-TINY = dict(embed_dim=8, enc_hidden=16, dec_hidden=16, z_content=8, style_dim=4, batch_size=16, threads=1, valid_size=0)
 QUICK_CLASSIFIER = classifier.ClassifierConfig(epochs=6, epoch_size=512, channels=32)
 QUICK_EVAL = [
     "--per-style=12", "--restyle-per-style=3", "--blend-count=8", "--real-per-style=50", "--max-test=60",
@@ -32,7 +32,8 @@ def tiny(tmp_path_factory) -> Path:
     dataset.build_midi_dir(midi, root / "data", workers=1)
     runs = (("stylevae", "stylevae", 16.0), ("baseline", "baseline", 16.0), ("no_mu", "stylevae", 0.0))
     for name, kind, beta_mu in runs:
-        train(TrainConfig(data=str(root / "data"), out=str(root / name), kind=kind, beta_mu=beta_mu, epochs=1, **TINY))
+        settings = {**TINY, "model": replace(TINY_NETWORK, kind=kind), "beta_mu": beta_mu, "epochs": 1}
+        train(TrainConfig(data=str(root / "data"), out=str(root / name), **settings))
     return root
 
 

@@ -1,9 +1,11 @@
 """Training end to end on a tiny data set: checkpoints, resume, the baseline, DDP with torchrun."""
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import pytest
@@ -13,10 +15,11 @@ from stylevae.model.data import dataset
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
 from stylevae.model.decoding import continuation
 from stylevae.model.network import checkpoint
-from stylevae.model.training.train import TrainConfig, augment, train
-from tests.midi_factory import STYLES, make_midi_dir
+from stylevae.model.network.vae import Architecture
+from stylevae.model.training.train import TrainConfig, add_config_arguments, augment, config_from_args, train
+from tests.midi_factory import STYLES, TINY, TINY_NETWORK, make_midi_dir
 
-TINY = dict(embed_dim=8, enc_hidden=16, dec_hidden=16, z_content=8, style_dim=4, batch_size=16, threads=1, valid_size=0)
+DEFAULT_TRAIN_CONFIG = Path(__file__).resolve().parents[1] / "model" / "checkpoints" / "train_default.json"
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +32,19 @@ def tiny_data(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("kind", ["stylevae", "baseline"])
 def test_training_writes_loadable_checkpoints(tiny_data, tmp_path, kind):
-    best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path), kind=kind, epochs=2, **TINY))
+    best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=2,
+                             **{**TINY, "model": replace(TINY_NETWORK, kind=kind)}))
     loaded = checkpoint.load(best)
     assert loaded.styles == ["fast", "mid", "slow"] and loaded.model.config.kind == kind
-    assert loaded.meta["train"]["kind"] == kind and loaded.meta["data"]["origin"]["kind"] == "midi_dir"
+    assert loaded.meta["train"]["model"]["kind"] == kind and loaded.meta["data"]["origin"]["kind"] == "midi_dir"
     history = json.loads((tmp_path / "history.json").read_text())
     assert [h["epoch"] for h in history] == [1, 2]
     assert all(torch.isfinite(p).all() for p in loaded.model.parameters())
 
 
 def test_a_key_relative_model_ships_with_its_phrase_continuation_and_border_ratio(tiny_data, tmp_path):
-    best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=1, key_relative=True, **TINY))
+    network = replace(TINY_NETWORK, key_relative=True)
+    best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=1, **{**TINY, "model": network}))
     found = checkpoint.load(best).continuation
     assert found.learned and found.repeat is not None
     assert found.border.shape == (3, 2 * continuation.BORDER_SPAN + 1)
@@ -127,7 +132,8 @@ def test_augmentation_keeps_notes_in_range_and_rhythm_intact():
 
 
 def test_data_parallel_training_with_torchrun(tiny_data, tmp_path):
-    args = [f"--{k.replace('_', '-')}={v}" for k, v in TINY.items()]
+    settings = {**asdict(TINY_NETWORK), **{k: v for k, v in TINY.items() if k != "model"}}
+    args = [f"--{k.replace('_', '-')}={v}" for k, v in settings.items()]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     result = subprocess.run(
         [
@@ -155,3 +161,40 @@ def test_data_parallel_training_with_torchrun(tiny_data, tmp_path):
     assert_stopped_at_the_goal(json.loads((tmp_path / "history.json").read_text()), goal=0.0001, epochs=4)
     assert progress["step"] == progress["epoch"] * single  # two ranks share each epoch
     checkpoint.load(tmp_path / "best")
+
+
+def parsed(*argv: str) -> TrainConfig:
+    parser = argparse.ArgumentParser()
+    add_config_arguments(parser)
+    return config_from_args(parser.parse_args(list(argv)))
+
+
+def test_the_shipped_training_config_and_flags_set_the_network_and_the_run():
+    shipped = parsed("--config", str(DEFAULT_TRAIN_CONFIG))
+    assert shipped.model == Architecture(kind="stylevae", key_relative=True) and shipped.critic_weight == 10.0
+    changed = parsed("--config", str(DEFAULT_TRAIN_CONFIG), "--kind", "baseline", "--dec-layers", "3", "--epochs", "2")
+    assert changed.model == replace(shipped.model, kind="baseline", dec_layers=3) and changed.epochs == 2
+    assert changed.critic_weight == 10.0
+    assert parsed("--key-relative", "false").model.key_relative is False
+    config = changed.model_config(n_styles=3, vocab_size=90)
+    assert (config.kind, config.dec_layers, config.content_critic, config.n_modes) == ("baseline", 3, True, 2)
+
+
+@pytest.mark.parametrize("content, says", [
+    ({"embed_dim": 32}, "unknown settings ['embed_dim'] (the network's settings go under \"model\")"),
+    ({"model": {"embed": 32}}, "unknown settings under \"model\" ['embed']"),
+    ({"epoch": 3}, "unknown settings ['epoch']"),
+    ([1, 2], "not a JSON object of settings"),
+])
+def test_a_wrong_training_config_is_one_line_naming_the_setting(tmp_path, content, says):
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps(content))
+    with pytest.raises(ValueError) as error:
+        parsed("--config", str(path))
+    assert str(error.value) == f"{path}: {says}"
+
+
+def test_a_missing_training_config_is_one_line(tmp_path):
+    with pytest.raises(ValueError) as error:
+        parsed("--config", str(tmp_path / "none.json"))
+    assert str(error.value) == f"{tmp_path / 'none.json'}: cannot read it (No such file or directory)"

@@ -41,9 +41,9 @@ KINDS = ("stylevae", "baseline")
 
 
 @dataclass(frozen=True)
-class ModelConfig:
-    n_styles: int
-    vocab_size: int
+class Architecture:
+    """The network a training run chooses before it sees any data (``TrainConfig.model``)."""
+
     kind: str = "stylevae"
     embed_dim: int = 64
     enc_hidden: int = 256  # per direction: the encoder state is 512 wide
@@ -51,13 +51,24 @@ class ModelConfig:
     dec_layers: int = 2
     z_content: int = 256
     style_dim: int = 64  # d_s, the codebook's width (stylevae only)
-    content_critic: bool = False  # a training-only critic that reads style from z_c (beyond the paper)
     key_relative: bool = False  # trained on phrases transposed to a tonic of C, each continuing the note before it
-    n_modes: int = 0  # mode families the decoder is conditioned on (2: major, minor; 0: none)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"model kind {self.kind!r} is not one of {', '.join(KINDS)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelConfig(Architecture):
+    """An architecture with what the data and the training run fix: a checkpoint's ``model`` section."""
+
+    n_styles: int
+    vocab_size: int
+    content_critic: bool = False  # a training-only critic that reads style from z_c (beyond the paper)
+    n_modes: int = 0  # mode families the decoder is conditioned on (2: major, minor; 0: none)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
         if self.n_styles < 2:
             raise ValueError("a style model needs at least 2 styles")
 

@@ -11,7 +11,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,7 @@ from stylevae.model.decoding import continuation
 from stylevae.model.decoding.generate import generate
 from stylevae.model.evaluation import musicality
 from stylevae.model.network import checkpoint
-from stylevae.model.network.vae import LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
+from stylevae.model.network.vae import Architecture, LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
 from stylevae.model.training.batches import augment, balanced_indices, batch_inputs, model_view
 
 
@@ -36,16 +36,10 @@ from stylevae.model.training.batches import augment, balanced_indices, batch_inp
 class TrainConfig:
     data: str = "data/default"
     out: str = "runs/default"
-    kind: str = "stylevae"  # or "baseline"
     seed: int = 1234
-    # model size (MusicVAE's cat-mel_2bar_small class)
-    embed_dim: int = 64
-    enc_hidden: int = 256
-    dec_hidden: int = 256
-    dec_layers: int = 2
-    z_content: int = 256
-    style_dim: int = 64
-    key_relative: bool = True  # phrases transposed to a tonic of C, conditioned on the mode, continuing the note before
+    # the network: kind "stylevae" or "baseline", its size (MusicVAE's cat-mel_2bar_small class), key-relative
+    # (phrases transposed to a tonic of C, conditioned on the mode, continuing the note before)
+    model: Architecture = field(default_factory=lambda: Architecture(key_relative=True))
     # optimisation
     batch_size: int = 128
     lr: float = 1e-3
@@ -73,9 +67,8 @@ class TrainConfig:
     valid_size: int = 2048  # validation phrases scored per epoch (a fixed random subset; 0 = all)
 
     def model_config(self, n_styles: int, vocab_size: int) -> ModelConfig:
-        shared = {f.name: getattr(self, f.name) for f in fields(ModelConfig) if hasattr(self, f.name)}
-        return ModelConfig(n_styles=n_styles, vocab_size=vocab_size, content_critic=self.critic_weight > 0,
-                           n_modes=len(MODES) if self.key_relative else 0, **shared)
+        return ModelConfig(**asdict(self.model), n_styles=n_styles, vocab_size=vocab_size,
+                           content_critic=self.critic_weight > 0, n_modes=len(MODES) if self.model.key_relative else 0)
 
     def hyper(self, step: int, total_steps: int) -> LossWeights:
         progress = min(step / max(total_steps, 1), 1.0)
@@ -315,11 +308,18 @@ def main() -> None:
 
 
 def add_config_arguments(parser) -> None:
-    parser.add_argument("--config", type=Path, help="a JSON file of TrainConfig fields; flags override it")
+    parser.add_argument("--config", type=Path, help="a JSON file of TrainConfig fields (the network's under "
+                        '"model"); flags override it')
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last")
-    for f in fields(TrainConfig):
-        kind = _boolean if isinstance(f.default, bool) else type(f.default)
-        parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, help=f"(default: {f.default})")
+    for f in [*_settings(TrainConfig), *fields(Architecture)]:
+        default = getattr(TrainConfig().model, f.name) if f in fields(Architecture) else f.default
+        kind = _boolean if isinstance(default, bool) else type(default)
+        parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, help=f"(default: {default})")
+
+
+def _settings(config: type) -> list:
+    """A config's own settings: its fields but the nested network."""
+    return [f for f in fields(config) if f.name != "model"]
 
 
 def _boolean(text: str) -> bool:
@@ -333,16 +333,34 @@ def _boolean(text: str) -> bool:
 
 
 def config_from_args(args) -> TrainConfig:
-    values = {}
+    """TrainConfig's defaults, then ``--config FILE``, then flags."""
+    values, network = {}, {}
     if args.config:
-        values = json.loads(Path(args.config).read_text())
-        unknown = set(values) - {f.name for f in fields(TrainConfig)}
+        try:
+            values = json.loads(Path(args.config).read_text())
+        except OSError as exc:
+            raise ValueError(f"{args.config}: cannot read it ({exc.strerror})") from None
+        if not isinstance(values, dict):
+            raise ValueError(f"{args.config}: not a JSON object of settings")
+        network = values.pop("model", {})
+        unknown = set(values) - _names(_settings(TrainConfig))
         if unknown:
-            raise ValueError(f"{args.config}: unknown settings {sorted(unknown)}")
-    for f in fields(TrainConfig):
+            moved = ' (the network\'s settings go under "model")' if unknown & _names(fields(Architecture)) else ""
+            raise ValueError(f"{args.config}: unknown settings {sorted(unknown)}{moved}")
+        unknown = set(network) - _names(fields(Architecture)) if isinstance(network, dict) else {"model"}
+        if unknown:
+            raise ValueError(f'{args.config}: unknown settings under "model" {sorted(unknown)}')
+    for f in _settings(TrainConfig):
         if getattr(args, f.name) is not None:
             values[f.name] = getattr(args, f.name)
-    return TrainConfig(**values)
+    for f in fields(Architecture):
+        if getattr(args, f.name) is not None:
+            network[f.name] = getattr(args, f.name)
+    return TrainConfig(**values, model=replace(TrainConfig().model, **network))
+
+
+def _names(settings: list) -> set[str]:
+    return {f.name for f in settings}
 
 
 if __name__ == "__main__":
