@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402
-from machine_facts import commit, cpu_model, ran, training_running  # noqa: E402
+from machine_facts import commit, cpu_model, cpu_times, ran, steal_share, training_running  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from targets import BY_KEY  # noqa: E402
 
@@ -103,7 +103,8 @@ def machine_load() -> dict:
     """What else is running: the load average, a training job, and processes using over 30 % of a core."""
     ps = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
     busy = [line.strip()[:80] for line in ps.splitlines()[1:] if float(line.split(None, 1)[0]) > 30]
-    return {"loadavg": os.getloadavg(), "training_running": training_running(), "busy_processes": busy}
+    return {"loadavg": os.getloadavg(), "training_running": training_running(), "busy_processes": busy,
+            "cpu_times": cpu_times()}
 
 
 # --- 1. decoder steps ---------------------------------------------------------------------------------------
@@ -449,6 +450,7 @@ def main() -> None:
     print(f"reference sender for {args.seconds:g} s ...", flush=True)
     results["reference"] = reference_run(args.seconds, args.period)
     results["load_end"] = machine_load()
+    results["steal_share"] = steal_share(results["load_start"]["cpu_times"], results["load_end"]["cpu_times"])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=1))
     (args.out / f"{args.name}.md").write_text(render(results))

@@ -1,5 +1,6 @@
 """What every benchmark report says about the machine and code it ran on: the CPU model, whether a training job
-ran beside it (a training run takes both cores, so its numbers are not the quiet machine's) and the commit."""
+ran beside it (a training run takes both cores, so its numbers are not the quiet machine's), how much CPU time
+the host took from this virtual machine meanwhile, and the commit."""
 
 from __future__ import annotations
 
@@ -29,7 +30,28 @@ def commit() -> str:
     return head + (" (with uncommitted changes)" if git("status", "--porcelain", "--", "bridge", "model") else "")
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time so far by kind, in clock ticks: /proc/stat's first line ([] where there is none)."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return []
+
+
+def steal_share(start: list[int], end: list[int]) -> float | None:
+    """The share of CPU time between two ``cpu_times()`` that the hypervisor gave to other guests while this
+    machine's cores had work (steal, the 8th column): time no program in the guest can make up for, so a report
+    with much of it is not the quiet machine's. None where the kernel does not count it."""
+    if len(start) < 8 or len(end) < 8:
+        return None
+    total = sum(end[:8]) - sum(start[:8])  # guest time (columns 9 and 10) is already in user and nice
+    return (end[7] - start[7]) / total if total > 0 else None
+
+
 def ran(report: dict) -> str:
-    """A report's line saying when, with what command and on which commit it ran."""
+    """A report's line saying when, with what command and on which commit it ran, and what the host took."""
     on = f", on commit {report['commit']}" if "commit" in report else ""
-    return f"Run {report['date']} with `{report['command']}`{on}."
+    steal = report.get("steal_share")
+    took = "" if steal is None else f" The host took {steal:.1%} of the CPU time meanwhile (steal)."
+    return f"Run {report['date']} with `{report['command']}`{on}.{took}"

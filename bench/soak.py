@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
-from machine_facts import commit, cpu_model, ran, training_running  # noqa: E402
+from machine_facts import commit, cpu_model, cpu_times, ran, steal_share, training_running  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -319,7 +319,7 @@ def rss_growth(rss: list, warm_up: float = 60.0) -> float | None:
 
 def machine() -> dict:
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(),
-            "training_running": training_running()}
+            "training_running": training_running(), "cpu_times": cpu_times()}
 
 
 def render(r: dict) -> str:
@@ -415,6 +415,7 @@ def save(name: str, result: dict, machine_start: dict, render) -> None:
     result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "command": f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]),
                    "commit": commit(), "machine_start": machine_start, "machine_end": machine()})
+    result["steal_share"] = steal_share(machine_start["cpu_times"], result["machine_end"]["cpu_times"])
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1))
     (RESULTS / f"{name}.md").write_text(render(result))

@@ -82,11 +82,15 @@ def test_fewer_runs_or_periods_are_no_claim_even_when_every_figure_is_met(commit
     assert "not all measured" in targets.render(fewer, NAMES, "c", "d").splitlines()[0]
 
 
-def test_a_run_started_under_load_is_no_claim(committed):
+def test_a_run_started_under_load_or_robbed_by_the_host_is_no_claim(committed):
     changed = copy.deepcopy(committed)
     changed["fuzz"][0]["machine_start"]["training_running"] = True
-    assert "a quiet machine at every start" in targets.lacking(changed, targets.judge(changed))
-    assert "| 0.35 (YES) | **NO** |" in render(changed)
+    assert "a quiet machine in every report" in targets.lacking(changed, targets.judge(changed))
+    assert "| 0.35, training; - | **NO** |" in render(changed)
+    changed = copy.deepcopy(committed)
+    changed["bench"][4]["steal_share"] = 0.1
+    assert "a quiet machine in every report" in targets.lacking(changed, targets.judge(changed))
+    assert "| 0.44; 10.0% | **NO** |" in render(changed)
 
 
 def test_wait_quiet_waits_for_the_load_to_fall_and_says_so_once_when_it_does_not():
