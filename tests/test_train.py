@@ -184,7 +184,8 @@ def test_the_shipped_training_config_and_flags_set_the_network_and_the_run():
     ({"embed_dim": 32}, "unknown settings ['embed_dim'] (the network's settings go under \"model\")"),
     ({"model": {"embed": 32}}, "unknown settings under \"model\" ['embed']"),
     ({"epoch": 3}, "unknown settings ['epoch']"),
-    ([1, 2], "not a JSON object of settings"),
+    ([1, 2], "not a JSON object of settings (the network's an object under \"model\")"),
+    ({"model": 64}, "not a JSON object of settings (the network's an object under \"model\")"),
 ])
 def test_a_wrong_training_config_is_one_line_naming_the_setting(tmp_path, content, says):
     path = tmp_path / "train.json"
@@ -194,7 +195,11 @@ def test_a_wrong_training_config_is_one_line_naming_the_setting(tmp_path, conten
     assert str(error.value) == f"{path}: {says}"
 
 
-def test_a_missing_training_config_is_one_line(tmp_path):
+def test_a_missing_or_broken_training_config_is_one_line(tmp_path):
     with pytest.raises(ValueError) as error:
         parsed("--config", str(tmp_path / "none.json"))
     assert str(error.value) == f"{tmp_path / 'none.json'}: cannot read it (No such file or directory)"
+    (tmp_path / "broken.json").write_text('{"epochs": 3,')
+    with pytest.raises(ValueError) as error:
+        parsed("--config", str(tmp_path / "broken.json"))
+    assert str(error.value).startswith(f"{tmp_path / 'broken.json'}: not valid JSON (") and "\n" not in str(error.value)

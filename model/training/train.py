@@ -311,15 +311,15 @@ def add_config_arguments(parser) -> None:
     parser.add_argument("--config", type=Path, help="a JSON file of TrainConfig fields (the network's under "
                         '"model"); flags override it')
     parser.add_argument("--resume", action="store_true", help="continue from OUT/last")
-    for f in [*_settings(TrainConfig), *fields(Architecture)]:
+    for f in [*_run_settings(), *fields(Architecture)]:
         default = getattr(TrainConfig().model, f.name) if f in fields(Architecture) else f.default
         kind = _boolean if isinstance(default, bool) else type(default)
         parser.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, help=f"(default: {default})")
 
 
-def _settings(config: type) -> list:
-    """A config's own settings: its fields but the nested network."""
-    return [f for f in fields(config) if f.name != "model"]
+def _run_settings() -> list:
+    """TrainConfig's own settings: its fields but the network's."""
+    return [f for f in fields(TrainConfig) if f.name != "model"]
 
 
 def _boolean(text: str) -> bool:
@@ -340,17 +340,19 @@ def config_from_args(args) -> TrainConfig:
             values = json.loads(Path(args.config).read_text())
         except OSError as exc:
             raise ValueError(f"{args.config}: cannot read it ({exc.strerror})") from None
-        if not isinstance(values, dict):
-            raise ValueError(f"{args.config}: not a JSON object of settings")
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{args.config}: not valid JSON ({exc})") from None
+        if not isinstance(values, dict) or not isinstance(values.get("model", {}), dict):
+            raise ValueError(f'{args.config}: not a JSON object of settings (the network\'s an object under "model")')
         network = values.pop("model", {})
-        unknown = set(values) - _names(_settings(TrainConfig))
+        unknown = set(values) - _names(_run_settings())
         if unknown:
             moved = ' (the network\'s settings go under "model")' if unknown & _names(fields(Architecture)) else ""
             raise ValueError(f"{args.config}: unknown settings {sorted(unknown)}{moved}")
-        unknown = set(network) - _names(fields(Architecture)) if isinstance(network, dict) else {"model"}
+        unknown = set(network) - _names(fields(Architecture))
         if unknown:
             raise ValueError(f'{args.config}: unknown settings under "model" {sorted(unknown)}')
-    for f in _settings(TrainConfig):
+    for f in _run_settings():
         if getattr(args, f.name) is not None:
             values[f.name] = getattr(args, f.name)
     for f in fields(Architecture):
