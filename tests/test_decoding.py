@@ -98,6 +98,26 @@ def test_a_rows_tokens_do_not_depend_on_its_batch_mates(shipped):
     assert (together[:, 0] == single[:, 0]).all()
 
 
+def test_a_row_cut_to_its_top_token_ignores_its_draws_until_its_top_p_opens(shipped):
+    """top_p near 0 leaves one token per row, so the draws cannot matter; a batch mate at top_p 1 still samples,
+    and opening the row's top_p mid-phrase makes its draws matter again."""
+    z = torch.zeros(2, shipped.model.config.z_size)
+    z[1, -1] = 3.0
+    first = shipped.model.start_token
+
+    def play(seed: int) -> np.ndarray:
+        decoder = Decoder(shipped.model, shipped.vocab)
+        decoder.start_batch(["a", "b"], z, [first, first], [Rules(top_p=1e-6), Rules()])
+        draws = np.random.default_rng(seed).random((64, 2))
+        tokens = [decoder.step(["a", "b"], draws[t]) for t in range(32)]
+        decoder.change("a", rules=Rules())
+        return np.stack(tokens + [decoder.step(["a", "b"], draws[t]) for t in range(32, 64)])
+
+    one, other = play(1), play(2)
+    assert (one[:32, 0] == other[:32, 0]).all()
+    assert (one[:32, 1] != other[:32, 1]).any() and (one[32:, 0] != other[32:, 0]).any()
+
+
 def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):
     """Every new temperature is a new rule set: the decoder keeps only the last few rule sets' biases."""
     from stylevae.model.decoding.decoder import BIAS_CACHE

@@ -160,7 +160,7 @@ class Decoder:
         self._state: DecoderState = []
         self._previous = torch.empty(0, dtype=torch.long)
         self._z_gates = self._before = self._after = self._inverse_temperature = torch.empty(0)
-        self._top_p = np.ones(0)
+        self._top_p: np.ndarray | None = None  # the batch's top-p per row; None when no row cuts to a nucleus
         self._border: np.ndarray | None = None  # (B, V) border weights of the batch, None when no row has any
         self._pending = np.zeros(0, dtype=bool)  # rows of the batch whose first note-on is still to come
 
@@ -230,7 +230,7 @@ class Decoder:
         probabilities = torch.softmax(logits, dim=-1).cpu().numpy()
         if self._border is not None:
             probabilities = cross_border(probabilities, self._border, self._pending)
-        if (self._top_p < 1).any():
+        if self._top_p is not None:
             probabilities = nucleus(probabilities, self._top_p)
         tokens = sample_rows(probabilities, np.asarray(uniforms, dtype=np.float64))
         self._previous = torch.from_numpy(tokens).to(self.device)
@@ -285,7 +285,8 @@ class Decoder:
         self._before = torch.stack([b for b, _ in biases])
         self._after = torch.stack([a for _, a in biases])
         self._inverse_temperature = torch.tensor([[1.0 / r.rules.temperature] for r in rows], device=self.device)
-        self._top_p = np.array([r.rules.top_p for r in rows])
+        top_p = [r.rules.top_p for r in rows]
+        self._top_p = np.array(top_p) if min(top_p) < 1 else None  # decided once per batch, not at every step
         self._pending = np.array([r.border is not None for r in rows])
         self._border = None
         if self._pending.any():
