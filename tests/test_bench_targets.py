@@ -38,13 +38,19 @@ def render(reports: dict) -> str:
     return targets.render(reports, NAMES, "python bench/targets.py --judge", "2026-11-30 12:00 UTC")
 
 
-def test_the_committed_reports_meet_every_target_and_cover_the_claim(committed):
+def test_the_committed_reports_cover_the_claim_and_miss_only_the_one_late_note_of_the_fuzz(committed):
+    """The quiet fuzz's report has one note 5.16 ms late (its sender 24 ms late once): the one miss."""
     verdicts = targets.judge(committed)
-    assert all(v.met for v in verdicts), [(v.target.key, v.values) for v in verdicts if not v.met]
+    assert [(v.target.key, v.values) for v in verdicts if not v.met] == [("fuzz_onset_max", [5.157300001883414])]
     assert targets.lacking(committed, verdicts) == []
     assert verdict(committed, "daemon_step").values == [2.51, 2.46, 2.82, 2.53, 2.45]
     assert verdict(committed, "rss").values[1] == pytest.approx(5.117, abs=1e-3)
-    assert render(committed).startswith("# The bridge's targets on AMD EPYC: all met\n")
+    text = render(committed)
+    assert text.startswith("# The bridge's targets on AMD EPYC: 1 missed\n")
+    assert "Missed: onset error during the fuzz, max (ms) (fuzz)." in text
+    on_time = copy.deepcopy(committed)
+    on_time["fuzz"][0]["onset_error_during_ms"]["max"] = 4.9
+    assert render(on_time).startswith("# The bridge's targets on AMD EPYC: all met\n")
 
 
 def test_one_late_onset_in_one_run_misses_the_target(committed):
@@ -52,9 +58,7 @@ def test_one_late_onset_in_one_run_misses_the_target(committed):
     changed["bench"][2]["daemon"]["onset_error_ms"]["max"] = 5.01
     assert verdict(changed, "onset_max").met is False
     assert verdict(changed, "onset_p99").met is True
-    text = render(changed)
-    assert text.startswith("# The bridge's targets on AMD EPYC: 1 missed\n")
-    assert "| 0.035 | 0.027 | 5.010 | 0.028 | 0.038 | **NO** |" in text
+    assert "| 0.035 | 0.027 | 5.010 | 0.028 | 0.038 | **NO** |" in render(changed)
 
 
 def test_a_note_open_after_one_stop_of_a_soak_misses(committed):
