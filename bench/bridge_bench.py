@@ -50,6 +50,7 @@ from targets import BY_KEY  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_SUMMARY  # noqa: E402
+from stylevae.bridge.jack_out import SUMMARY_CALLBACK, SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
 from stylevae.bridge.osc_spec import MAX_VOICES  # noqa: E402
 from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
@@ -60,9 +61,7 @@ from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
-JACK_PLACED = re.compile(r"placed after their time by p50 (-?[\d.]+) ms, p99 (-?[\d.]+) ms, max (-?[\d.]+) ms")
 SENDER_PROFILE = re.compile(r"\d+ hand-overs over [\d.]+ ms late; the other threads were then: [^\n]*")
-JACK_WRITTEN = re.compile(r"JACK output: (\d+) messages written")
 BPM = 180.0
 THREADS = (1, 2)  # torch threads the decoder step is timed with, side by side
 SPACED_STEPS = 200  # 8-voice steps timed one 16th apart, per thread count (with the warm-up, 25 s each)
@@ -280,8 +279,9 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         stop_drain.set()
         midi.close()
         errors, offset = onset_errors([e.time for e in ons])
-        placed = JACK_PLACED.search(daemon.log())
-        written = JACK_WRITTEN.search(daemon.log())
+        placed = SUMMARY_PLACED.search(daemon.log())
+        written = SUMMARY_WRITTEN.search(daemon.log())
+        callback = SUMMARY_CALLBACK.search(daemon.log())  # a callback that overruns delays the listener's period
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
                 "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
@@ -291,8 +291,10 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "sender_late_ms": dict(zip(("p50", "p99", "max"), map(float, sender_late.groups())))
                 if sender_late else None,
                 "daemon_steps": {k: float(v) for k, v in steps.groupdict().items()} if steps else None,
-                "jack_placed_ms": dict(zip(("p50", "p99", "max"), map(float, placed.groups()))) if placed else None,
-                "messages_written": int(written.group(1)) if written else None,
+                "jack_placed_ms": {k: float(placed[k]) for k in ("p50", "p99", "max")} if placed else None,
+                "messages_written": int(written["written"]) if written else None,
+                "jack_xruns": int(callback["xruns"]) if callback else None,
+                "jack_callback_us": {k: int(callback[k]) for k in ("p50", "p99", "max")} if callback else None,
                 "messages_read": len(midi.snapshot()),
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
@@ -333,7 +335,12 @@ def placed_text(daemon: dict) -> str:
     placed = daemon.get("jack_placed_ms")
     if not placed:
         return "not found in the daemon's log"
-    return f"after their time by p50 {placed['p50']:.3f} ms, p99 {placed['p99']:.3f} ms, max {placed['max']:.3f} ms"
+    text = f"after their time by p50 {placed['p50']:.3f} ms, p99 {placed['p99']:.3f} ms, max {placed['max']:.3f} ms"
+    if daemon.get("jack_callback_us"):
+        took = daemon["jack_callback_us"]
+        text += (f"; its process callback took p50 {took['p50']} µs, p99 {took['p99']} µs, max {took['max']} µs "
+                 f"(the listener's callback runs after it in the same period); {daemon['jack_xruns']} xruns")
+    return text
 
 
 def sender_lateness(daemon: dict) -> str:

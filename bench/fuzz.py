@@ -33,9 +33,10 @@ sys.path.insert(0, str(ROOT))
 import harness  # noqa: E402
 from machine_facts import ran  # noqa: E402
 from osc_traffic import Malformed, message  # noqa: E402
-from soak import JACK_SUMMARY, Replies, machine, save  # noqa: E402
+from soak import Replies, machine, save  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
+from stylevae.bridge.jack_out import SUMMARY_PLACED  # noqa: E402
 from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
@@ -122,8 +123,8 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
             "alive_after": alive, "exit_code": rc, "pings": pings["sent"], "pongs": len(pongs),
             "longest_pong_gap_s": float(gaps.max()), "error_replies": replies.counts.get("error", 0),
             "states_unchanged": before == after and len(before) == VOICES,
-            "jack_placement_ms": dict(zip(("p50", "p99", "max"), map(float, placed.groups()[:3])))
-            if (placed := JACK_SUMMARY.search(log)) else None,
+            "jack_placement_ms": {k: float(placed[k]) for k in ("p50", "p99", "max")}
+            if (placed := SUMMARY_PLACED.search(log)) else None,
             "sender_summary": next((line.split(": ", 1)[-1] for line in log.splitlines() if "decoder steps" in line),
                                    ""),
             "daemon_received": int(received.group(1)) if received else None,

@@ -43,14 +43,12 @@ from machine_facts import commit, cpu_model, cpu_times, ran, steal_share, traini
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
+from stylevae.bridge.jack_out import SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
 from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-MS = r"(-?[\d.]+) ms"
-JACK_SUMMARY = re.compile(rf"placed after their time by p50 {MS}, p99 {MS}, max {MS}; (\d+) full")  # the daemon's log
-JACK_WRITTEN = re.compile(r"JACK output: (\d+) messages written")
 PING_SECONDS = 0.2
 SETTLE_SECONDS = 0.5  # after a stop, before notes still open are counted; after a change, before onsets count
 RATE = 48000
@@ -262,7 +260,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         events = dump.snapshot()
         open_after_sigterm = harness.open_notes(events)
         log = daemon.log()
-        jack_summary = JACK_SUMMARY.search(log)
+        jack_summary = SUMMARY_PLACED.search(log)
         gaps = np.diff([began] + replies.pongs[:pings_answered]) if pings_answered else np.array([seconds])
         result.update({
             "seconds": elapsed, "sent": dict(sent), "replies": dict(replies.counts),
@@ -274,9 +272,8 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             "open_after_sigterm_counting_cc123": sum(harness.open_notes(events, all_notes_off=True).values()),
             "pings": sent["pings"], "pongs": pings_answered, "longest_pong_gap_s": float(gaps.max()),
             "onset_error_ms": onset_errors(timing.snapshot(), transport.segments),
-            "jack_placement_ms": dict(zip(("p50", "p99", "max"), map(float, jack_summary.groups()[:3])))
-            if jack_summary else None,
-            "jack_full_buffers": int(jack_summary.group(4)) if jack_summary else None,
+            "jack_placement_ms": {k: float(jack_summary[k]) for k in ("p50", "p99", "max")} if jack_summary else None,
+            "jack_full_buffers": int(jack_summary["full"]) if jack_summary else None,
             "rss_mb": rss, "exit_code": rc,
             "log_lines": {"tracebacks": log.count("Traceback"), "errors": log.count(" ERROR "),
                           "refused_logged": log.count(" refused "),
@@ -286,7 +283,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             "jack_xruns": xruns(server.output()),
             "daemon_summary": [line.split(": ", 1)[-1] for line in log.splitlines()
                                if "decoder steps" in line or "JACK output:" in line],
-            "jack_messages_written": int(written.group(1)) if (written := JACK_WRITTEN.search(log)) else None,
+            "jack_messages_written": int(written["written"]) if (written := SUMMARY_WRITTEN.search(log)) else None,
             "dump_messages": len(events),
             "second_listener": {"messages": len(second := timing.snapshot()),
                                 "unmatched_note_ons": tallies(second)["unmatched_note_ons"],

@@ -4,7 +4,17 @@
 import pytest
 
 from stylevae.bridge import midi_out
-from stylevae.bridge.jack_out import ALL_VOICES, DROP, EVENT, QUIT, Writer
+from stylevae.bridge.jack_out import (
+    ALL_VOICES,
+    DROP,
+    EVENT,
+    QUIT,
+    REPAIR_SECONDS,
+    SUMMARY_CALLBACK,
+    SUMMARY_PLACED,
+    SUMMARY_WRITTEN,
+    Writer,
+)
 from stylevae.bridge.scheduler import AT_ONCE
 from tests.fakes import FakeTime
 
@@ -57,6 +67,21 @@ def test_each_event_goes_out_at_its_frame(rig):
     assert max(writer.late) < 1 / RATE
     assert writer.summary().startswith("3 messages written at their frame; placed after their time by p50 -0.500 ms")
     assert "the callback took p50 0 µs" in writer.summary() and "of a 10000 µs period" in writer.summary()
+
+
+def test_the_benchmarks_read_the_exit_line_the_output_writes(rig):
+    """bench/ reads the JACK output's exit line with the patterns beside the code that writes it."""
+    now, port, writer = rig
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100)),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60))])
+    run(now, writer, 2)
+    writer.on_xrun()
+    line = f"JACK output: {writer.summary()}"
+    assert SUMMARY_WRITTEN.search(line)["written"] == "2"
+    placed = SUMMARY_PLACED.search(line)
+    assert float(placed["p50"]) < 0 and placed["full"] == "0"
+    callback = SUMMARY_CALLBACK.search(line)
+    assert callback["xruns"] == "1" and int(callback["max"]) >= int(callback["p50"]) >= 0
 
 
 def test_a_full_buffer_holds_the_rest_for_the_next_period_in_order(rig):
@@ -130,9 +155,13 @@ def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_start
     assert writer.repaired == 1 and "1 xruns, after which 1 note-offs were written again" in writer.summary()
     assert writer.owed == {(2, 64): 1}  # once 64 is silent again
     run(now, writer)
+    writer.on_xrun()  # this xrun may have lost the repair: it goes out once more
+    run(now, writer)
+    assert port.periods[-1] == [(0, off(1, 60))]
+    run(now, writer, int(REPAIR_SECONDS * RATE / PERIOD) + 1)
     writer.on_xrun()
     run(now, writer)
-    assert port.periods[-1] == []  # repaired once only
+    assert port.periods[-1] == []  # nothing written within the last REPAIR_SECONDS: nothing to write again
 
 
 def test_a_note_off_lost_before_its_pitch_started_again_goes_out_once_the_pitch_is_silent(rig):
