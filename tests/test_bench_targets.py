@@ -126,3 +126,40 @@ def test_a_malformed_soak_list_is_one_line():
     with pytest.raises(argparse.ArgumentTypeError) as error:
         targets.soaks("64-1800")
     assert "\n" not in str(error.value) and "PERIOD:SECONDS" in str(error.value)
+
+
+def test_a_count_from_a_listener_that_missed_messages_is_unread_not_met_or_missed(committed):
+    """The first five-run set of this day: in its run 3 the listener read 5119 of 5208 messages and so counted
+    one note open after SIGTERM; that is no measure of the daemon either way."""
+    first = [json.loads((RESULTS / f"targets_amd_20261130a_bench{i}.json").read_text()) for i in range(1, 6)]
+    reports = {**committed, "bench": first}
+    values = verdict(reports, "bench_open").values
+    assert values[:2] + values[3:] == [0, 0, 0, 0] and values[2] == targets.LISTENER_MISSED
+    assert verdict(reports, "bench_open").met is True
+    assert "read: notes open after SIGTERM (bench) in 1 report(s): its listener missed messages" in (
+        targets.lacking(reports, targets.judge(reports)))
+    assert "| notes open after SIGTERM | <= 0 | 0 | 0 | (its listener missed messages) | 0 | 0 | yes |" in (
+        render(reports))
+
+
+def test_a_soak_whose_dump_missed_messages_and_counted_some_is_read_from_its_second_listener(committed):
+    changed = copy.deepcopy(committed)
+    soak = changed["soak"][0]
+    soak["dump_messages"] = soak["jack_messages_written"] - 3
+    assert verdict(changed, "unmatched").values[0] == 0  # it missed messages but counted none
+    soak["unmatched_note_ons"], soak["second_listener"]["unmatched_note_ons"] = 2, 0
+    soak["open_after_each_transport_stop"][3] = 1
+    assert verdict(changed, "unmatched").values[0] == 0
+    assert verdict(changed, "soak_open_stop").values[0] == targets.LISTENER_MISSED  # only the dump counts stops
+    soak["second_listener"]["messages"] = soak["jack_messages_written"] - 1
+    soak["second_listener"]["unmatched_note_ons"] = 1
+    assert verdict(changed, "unmatched").values[0] == 1  # neither read it: it most likely reached no one
+
+
+def test_the_fresh_30_minute_soak_misses_the_note_off_both_its_listeners_missed():
+    """Both listeners missed messages in xruns, and both count the same note-on without its note-off."""
+    soak = json.loads((RESULTS / "targets_amd_20261130_soak_p64_1800s.json").read_text())
+    reports = {"soak": [soak]}
+    assert verdict(reports, "unmatched").values == [1] and verdict(reports, "unmatched").met is False
+    assert verdict(reports, "soak_open_term").values == [1]
+    assert verdict(reports, "soak_open_stop").values == [targets.LISTENER_MISSED]
