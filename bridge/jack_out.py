@@ -228,11 +228,11 @@ class Writer:
         self.late = Window(100000)  # seconds each timed event went out after its time
         self.busy = Window(100000)  # seconds each callback took
         self.period = 0.0  # seconds
-        self.recent_offs: deque[tuple[float, bytes]] = deque()  # (when written, note-off) for the repair
+        self.recent_offs: deque[tuple[float, bytes]] = deque()  # (when first written, note-off) for the repair
         self.xruns = 0  # counted by JACK's xrun callback (another thread): a repair is due when it moves
         self._repaired_xruns = 0
         self.repaired = 0  # note-offs written again after xruns
-        self.again: deque[bytes] = deque()  # note-offs to write again as soon as the buffer has room
+        self.again: deque[tuple[float, bytes]] = deque()  # (when first written, note-off) to write again
         self.owed: Counter[tuple[int, int]] = Counter()  # (channel, pitch) -> note-offs due once it is silent
 
     def take(self, record: tuple) -> None:
@@ -270,7 +270,7 @@ class Writer:
         if self.xruns != self._repaired_xruns:
             self._repaired_xruns = self.xruns
             self._repair()
-        self._write_again(0, start)
+        self._write_again(0)
         queue, last = self.queue, 0
         while queue and queue[0][0] < end:
             at, _, _, message = queue[0]
@@ -288,8 +288,8 @@ class Writer:
                 self.recent_offs.append((start, message))
                 key = note_key(message)
                 if self.owed[key] and not self.books.sounding[key]:
-                    self.again.extend([message] * self.owed.pop(key))
-                    self._write_again(offset, start)
+                    self.again.extend([(start, message)] * self.owed.pop(key))
+                    self._write_again(offset)
             if at != AT_ONCE:
                 self.late.append(start + offset / self.rate - at)
         if self.quitting and not queue and not self.again:
@@ -304,22 +304,23 @@ class Writer:
 
     def _repair(self) -> None:
         """After an xrun: the recent note-offs are due again, now for silent pitches, for the others once silent."""
-        for _, message in self.recent_offs:
+        for first, message in self.recent_offs:
             key = note_key(message)
             if self.books.sounding[key]:
                 self.owed[key] += 1
             else:
-                self.again.append(message)
+                self.again.append((first, message))
         self.recent_offs.clear()
 
-    def _write_again(self, offset: int, start: float) -> None:
-        """The note-offs due again, at ``offset`` of the period from ``start``, as many as the buffer takes (the
-        rest first thing next period). Each counts as written now: xruns come in runs, and one that loses this
-        period loses the repair too, so the next repair writes it once more."""
-        while self.again and self.port.max_event_size >= len(self.again[0]):
-            message = self.again.popleft()
+    def _write_again(self, offset: int) -> None:
+        """The note-offs due again, at ``offset``, as many as the buffer takes (the rest first thing next period).
+        Each stays due for the repair until ``REPAIR_SECONDS`` after it was first written: xruns come in runs, and
+        one that loses this period loses the repair too, so the next repair writes it once more; but a note-off is
+        not repeated for as long as xruns keep coming."""
+        while self.again and self.port.max_event_size >= len(self.again[0][1]):
+            first, message = self.again.popleft()
             self.port.write_midi_event(offset, message)
-            self.recent_offs.append((start, message))
+            self.recent_offs.append((first, message))
             self.written += 1
             self.repaired += 1
 

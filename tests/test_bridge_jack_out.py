@@ -164,6 +164,22 @@ def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_start
     assert port.periods[-1] == []  # nothing written within the last REPAIR_SECONDS: nothing to write again
 
 
+def test_xruns_that_keep_coming_repeat_a_note_off_only_within_the_repair_window(rig):
+    """Each repair may be lost to the next xrun, so it is written again, but only until REPAIR_SECONDS after the
+    note-off was first written: a run of xruns must not repeat every note-off for as long as it lasts (that
+    filled the buffers and held back the notes)."""
+    now, port, writer = rig
+    on, off = midi_out.note_on, midi_out.note_off
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100)), (1.011, 1, EVENT, off(1, 60))])
+    run(now, writer, 2)
+    window = int(REPAIR_SECONDS * RATE / PERIOD)
+    for _ in range(3 * window):
+        writer.on_xrun()
+        run(now, writer)
+    repeats = [k for k, period in enumerate(port.periods[2:]) if (0, off(1, 60)) in period]
+    assert window - 2 <= len(repeats) <= window + 1 and max(repeats) <= window
+
+
 def test_a_note_off_lost_before_its_pitch_started_again_goes_out_once_the_pitch_is_silent(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
