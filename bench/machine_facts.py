@@ -40,8 +40,8 @@ def cpu_times() -> list[int]:
 
 
 def steal_share(start: list[int], end: list[int]) -> float | None:
-    """The share of CPU time between two ``cpu_times()`` that the hypervisor gave to other guests while this
-    machine's cores had work (steal, the 8th column): time no program in the guest can make up for, so a report
+    """The share of all CPU time between two ``cpu_times()`` in which this machine's cores had work to run but the
+    hypervisor ran other guests (steal, the 8th column): time no program in the guest can make up for, so a report
     with much of it is not the quiet machine's. None where the kernel does not count it."""
     if len(start) < 8 or len(end) < 8:
         return None

@@ -65,7 +65,7 @@ RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet)
 WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port connection and the exit
 SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
 GONE_EXIT = 3  # the process's exit code when the JACK server went away
-REPAIR_SECONDS = 0.25  # note-offs written this recently are written again after an xrun (JACK reports it late)
+REPAIR_SECONDS = 0.25  # note-offs first written this recently are written again after an xrun (JACK reports it late)
 # The parts of the exit line (``Writer.summary`` after "JACK output: "), for the benchmarks that read the log.
 SUMMARY_WRITTEN = re.compile(r"JACK output: (?P<written>\d+) messages written")
 SUMMARY_PLACED = re.compile(r"placed after their time by p50 (?P<p50>-?[\d.]+) ms, p99 (?P<p99>-?[\d.]+) ms, "
@@ -269,7 +269,7 @@ class Writer:
             self.recent_offs.popleft()
         if self.xruns != self._repaired_xruns:
             self._repaired_xruns = self.xruns
-            self._repair()
+            self._repair(start - REPAIR_SECONDS)
         self._write_again(0)
         queue, last = self.queue, 0
         while queue and queue[0][0] < end:
@@ -302,9 +302,13 @@ class Writer:
         self.busy.append(self._now() - began)
         self.period = frames / self.rate
 
-    def _repair(self) -> None:
-        """After an xrun: the recent note-offs are due again, now for silent pitches, for the others once silent."""
+    def _repair(self, since: float) -> None:
+        """After an xrun: the note-offs first written since ``since`` are due again, now for silent pitches, for the
+        others once silent. Checked here, not only by the pruning in ``process``: a repair written late (the
+        buffer was full) can stand behind newer entries."""
         for first, message in self.recent_offs:
+            if first < since:
+                continue
             key = note_key(message)
             if self.books.sounding[key]:
                 self.owed[key] += 1
