@@ -55,7 +55,7 @@ from stylevae.bridge.osc_spec import MAX_VOICES  # noqa: E402
 from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
-from stylevae.model.decoding.decoder import Decoder, Rules, sample_rows  # noqa: E402
+from stylevae.model.decoding.decoder import Decoder, Rules, sample_rows, softmax_  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
@@ -151,7 +151,7 @@ def plain_step_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict
 
     def step() -> None:
         logits, state[0] = model.step(previous[0], z, state[0])
-        tokens = sample_rows(torch.softmax(logits, dim=-1).numpy(), uniforms.random(voices))
+        tokens = sample_rows(softmax_(logits.numpy()), uniforms.random(voices))
         previous[0] = torch.from_numpy(tokens)
         tokens.tolist()
 

@@ -312,8 +312,9 @@ class Engine:
             started, cpu_started = time.perf_counter(), time.thread_time()
             draws = [v.line.sampler.random() for v in decoding]
             tokens = self.decoder.step([v.number for v in decoding], draws).tolist()
+            cpu = time.thread_time() - cpu_started  # read first: the CPU interval lies inside the wall one
             self.step_seconds.append(time.perf_counter() - started)
-            self.step_cpu.append(time.thread_time() - cpu_started)
+            self.step_cpu.append(cpu)
             self.step_rows.append(len(decoding))
         rows = {v.number: i for i, v in enumerate(decoding)}
         for voice in voices:

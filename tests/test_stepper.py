@@ -1,6 +1,7 @@
 """The real-time decoder step gives the training path's logits, for any depth and batch, with plain or packed
 matrix products."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -26,12 +27,12 @@ def test_stepper_matches_teacher_forced_decoding(layers, kind, packed):
             product.packed = {5: product.pack(5)}
     with torch.no_grad():
         forced = model.decode(z, tokens)
-        state, previous = model.initial_state(z), torch.full((5,), model.start_token)
+        state, previous = stepper.initial_state(z), np.full(5, model.start_token)
         gates = stepper.z_gates(z)
         for t in range(tokens.shape[1]):
             logits, state = stepper.step(previous, gates, state)
-            torch.testing.assert_close(logits, forced[:, t], atol=1e-5, rtol=1e-4)
-            previous = tokens[:, t]
+            torch.testing.assert_close(torch.from_numpy(logits), forced[:, t], atol=1e-5, rtol=1e-4)
+            previous = tokens[:, t].numpy()
 
 
 def test_stepper_follows_a_change_of_z_between_steps():
@@ -40,13 +41,28 @@ def test_stepper_follows_a_change_of_z_between_steps():
     model = StyleVAE(ModelConfig(n_styles=2, vocab_size=Vocabulary().size, enc_hidden=8, dec_hidden=8)).eval()
     stepper = Stepper(model)
     z_a, z_b = torch.randn(2, 1, model.config.z_size)
-    previous = torch.tensor([model.start_token])
+    previous = np.array([model.start_token])
     with torch.no_grad():
-        state = model.initial_state(z_a)
-        _, state = stepper.step(previous, stepper.z_gates(z_a), state)
-        expected, _ = model.step(previous, z_b, state)
+        _, state = stepper.step(previous, stepper.z_gates(z_a), stepper.initial_state(z_a))
+        expected, _ = model.step(torch.from_numpy(previous), z_b, [tuple(map(torch.from_numpy, s)) for s in state])
         actual, _ = stepper.step(previous, stepper.z_gates(z_b), state)
-    torch.testing.assert_close(actual, expected, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(torch.from_numpy(actual), expected, atol=1e-5, rtol=1e-4)
+
+
+def test_a_step_leaves_the_state_it_was_given_as_it_was():
+    """The decoder hands a voice views of the batch's state; a step that wrote into them would change a voice
+    that left the batch."""
+    torch.manual_seed(0)
+    model = StyleVAE(ModelConfig(n_styles=2, vocab_size=Vocabulary().size, enc_hidden=8, dec_hidden=8,
+                                 dec_layers=2)).eval()
+    stepper = Stepper(model)
+    z = torch.randn(3, model.config.z_size)
+    state = stepper.initial_state(z)
+    before = [(h.copy(), c.copy()) for h, c in state]
+    stepper.step(np.full(3, model.start_token), stepper.z_gates(z), state)
+    for (h, c), (h0, c0) in zip(state, before):
+        np.testing.assert_array_equal(h, h0)
+        np.testing.assert_array_equal(c, c0)
 
 
 @needs_onednn

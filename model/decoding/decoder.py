@@ -32,8 +32,8 @@ from torch import Tensor
 from stylevae.model.data.keys import MODES, SCALES, Key, relative_shift, scale_mask
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
 from stylevae.model.decoding.continuation import REPEAT_LAGS, Continuation
-from stylevae.model.network.stepper import Stepper
-from stylevae.model.network.vae import DecoderState, StyleVAE
+from stylevae.model.network.stepper import Stepper, StepState
+from stylevae.model.network.vae import StyleVAE
 
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
 BIAS_CACHE = 64  # rule sets whose bias vectors are kept (16 voices, each with room to turn a dial)
@@ -91,6 +91,14 @@ def rule_biases(rules: Rules, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray
     return before, after
 
 
+def softmax_(logits: np.ndarray) -> np.ndarray:
+    """Each row's softmax, computed in place in ``logits`` (B, V)."""
+    logits -= logits.max(axis=1, keepdims=True)
+    np.exp(logits, out=logits)
+    logits /= logits.sum(axis=1, keepdims=True)
+    return logits
+
+
 def sample_rows(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     """One token per row by inverse-CDF sampling with the given uniform draws (one per row).
     NumPy, not torch: at (8, V) each torch op costs microseconds of dispatch, and a step pays for about ten."""
@@ -135,8 +143,8 @@ def opening(
 @dataclass
 class _Row:
     z: Tensor  # (1, z_size)
-    z_gates: Tensor  # (1, 4·dec_hidden): z's part of the decoder's first gates (model/network/stepper.py)
-    state: DecoderState
+    z_gates: np.ndarray  # (1, 4·dec_hidden): z's part of the decoder's first gates (model/network/stepper.py)
+    state: StepState
     previous: int
     rules: Rules
     border: np.ndarray | None = None  # weights for the phrase's first note-on, until it is drawn
@@ -156,10 +164,10 @@ class Decoder:
         self.stepper = Stepper(model, tune_rows)
         self._rows: dict[Hashable, _Row] = {}
         self._batch_ids: tuple[Hashable, ...] = ()
-        self._biases: dict[Rules, tuple[Tensor, Tensor]] = {}
-        self._state: DecoderState = []
-        self._previous = torch.empty(0, dtype=torch.long)
-        self._z_gates = self._before = self._after = self._inverse_temperature = torch.empty(0)
+        self._biases: dict[Rules, tuple[np.ndarray, np.ndarray]] = {}
+        self._state: StepState = []
+        self._previous = np.zeros(0, dtype=np.int64)
+        self._z_gates = self._before = self._after = self._inverse_temperature = np.zeros((0, 0), dtype=np.float32)
         self._top_p: np.ndarray | None = None  # the batch's top-p per row; None when no row cuts to a nucleus
         self._border: np.ndarray | None = None  # (B, V) border weights of the batch, None when no row has any
         self._pending = np.zeros(0, dtype=bool)  # rows of the batch whose first note-on is still to come
@@ -178,7 +186,7 @@ class Decoder:
     def start(self, row: Hashable, z: Tensor, first: int, rules: Rules, border: np.ndarray | None = None) -> None:
         """Begin a phrase: the decoder's state from z, ``first`` as its first input (see ``opening``)."""
         self._leave_batch(row)
-        self._rows[row] = _Row(z, self.stepper.z_gates(z), self.model.initial_state(z), first, rules, border)
+        self._rows[row] = _Row(z, self.stepper.z_gates(z), self.stepper.initial_state(z), first, rules, border)
 
     @torch.inference_mode()
     def start_batch(
@@ -191,12 +199,12 @@ class Decoder:
     ) -> None:
         """``start`` for many rows at once, left stacked as the next step's batch (offline decoding)."""
         self._unbatch()
-        z_gates, state = self.stepper.z_gates(z), self.model.initial_state(z)
+        z_gates, state = self.stepper.z_gates(z), self.stepper.initial_state(z)
         borders = borders or [None] * len(rows)
         for i, row in enumerate(rows):
             self._rows[row] = _Row(z[i : i + 1], z_gates[i : i + 1], [], int(first[i]), rules[i], borders[i])
         self._z_gates, self._state = z_gates, state
-        self._previous = torch.as_tensor(np.asarray(first), dtype=torch.long, device=self.device)
+        self._previous = np.asarray(first, dtype=np.int64)
         self._stack_rules([self._rows[row] for row in rows])
         self._batch_ids = tuple(rows)
 
@@ -226,14 +234,16 @@ class Decoder:
         """One step for each of ``rows`` in one forward pass, with one uniform draw per row: their tokens."""
         self._batch(tuple(rows))
         logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
-        logits.add_(self._before).mul_(self._inverse_temperature).add_(self._after)
-        probabilities = torch.softmax(logits, dim=-1).cpu().numpy()
+        logits += self._before
+        logits *= self._inverse_temperature
+        logits += self._after
+        probabilities = softmax_(logits)
         if self._border is not None:
             probabilities = cross_border(probabilities, self._border, self._pending)
         if self._top_p is not None:
             probabilities = nucleus(probabilities, self._top_p)
         tokens = sample_rows(probabilities, np.asarray(uniforms, dtype=np.float64))
-        self._previous = torch.from_numpy(tokens).to(self.device)
+        self._previous = tokens
         if self._border is not None:
             self._pending &= tokens < FIRST_PITCH_TOKEN
             if not self._pending.any():
@@ -254,13 +264,12 @@ class Decoder:
                 entry.border = None
         self._batch_ids = ()
 
-    def _bias(self, rules: Rules) -> tuple[Tensor, Tensor]:
+    def _bias(self, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
         """The rules' bias vectors, from a small cache of the most recently used: a performer turning a dial
         makes a new Rules at every value, and an unbounded cache would grow for as long as the daemon runs."""
         found = self._biases.pop(rules, None)
         if found is None:
-            before, after = rule_biases(rules, self.vocab)
-            found = (torch.from_numpy(before).to(self.device), torch.from_numpy(after).to(self.device))
+            found = rule_biases(rules, self.vocab)
         self._biases[rules] = found  # most recently used last
         while len(self._biases) > BIAS_CACHE:
             del self._biases[next(iter(self._biases))]
@@ -271,20 +280,20 @@ class Decoder:
             return
         self._unbatch()
         rows = [self._rows[i] for i in ids]
-        self._z_gates = torch.cat([r.z_gates for r in rows])
+        self._z_gates = np.concatenate([r.z_gates for r in rows])
         self._state = [
-            (torch.cat([r.state[layer][0] for r in rows]), torch.cat([r.state[layer][1] for r in rows]))
+            (np.concatenate([r.state[layer][0] for r in rows]), np.concatenate([r.state[layer][1] for r in rows]))
             for layer in range(len(rows[0].state))
         ]
-        self._previous = torch.tensor([r.previous for r in rows], device=self.device)
+        self._previous = np.array([r.previous for r in rows], dtype=np.int64)
         self._stack_rules(rows)
         self._batch_ids = ids
 
     def _stack_rules(self, rows: list[_Row]) -> None:
         biases = [self._bias(r.rules) for r in rows]
-        self._before = torch.stack([b for b, _ in biases])
-        self._after = torch.stack([a for _, a in biases])
-        self._inverse_temperature = torch.tensor([[1.0 / r.rules.temperature] for r in rows], device=self.device)
+        self._before = np.stack([b for b, _ in biases])
+        self._after = np.stack([a for _, a in biases])
+        self._inverse_temperature = np.array([[1.0 / r.rules.temperature] for r in rows], dtype=np.float32)
         top_p = [r.rules.top_p for r in rows]
         self._top_p = np.array(top_p) if min(top_p) < 1 else None  # decided once per batch, not at every step
         self._pending = np.array([r.border is not None for r in rows])

@@ -1,17 +1,24 @@
 """The decoder step for real time: ``StyleVAE.step`` with the work that does not change between steps done
-ahead of time.
+ahead of time, and its small element-wise work in NumPy.
 
 ``StyleVAE.step`` multiplies the first layer's whole input [embedding(previous) ; z] by its input weights at
 every step. But z only changes with the style or the phrase, and the embedding takes one of V + 1 values,
 so both products become tables: a (V + 1, 4H) table of token gates computed once per model, and the z
-gates (B, 4H) computed once per z. The upper layers' two products are one product over [x ; h]. The cell
-gate's rows are stored doubled, so that tanh(g) = 2·sigmoid(2g) − 1 and one sigmoid covers all four gates
-(fewer small ops per step, which is what a step at these sizes pays for besides its matrix products). This
-cuts a one-voice step by about 40 % on this project's CPU (``bench/bridge_bench.py``), and gives the same logits as
-``StyleVAE.step`` to float rounding (``tests/test_stepper.py``).
+gates (B, 4H) computed once per z. The upper layers' two products are one product over [x ; h]. The gates
+are stored in the order i, f, o, g with the rows of i, f and o halved, so that one tanh covers all four
+(sigmoid(x) = (1 + tanh(x / 2)) / 2). This cuts a one-voice step by 30 to 40 % against ``StyleVAE.step`` on
+this project's CPU (``bench/bridge_bench.py``), and gives the same logits to float rounding
+(``tests/test_stepper.py``).
 
-What remains is mostly the two recurrent matrix products; ``Product`` can run those on weights kept in
-oneDNN's packed layout (see there), which the daemon asks for.
+Why NumPy between the products: the daemon steps once every 16th, so every step starts on a core that
+slept and lost its caches, and then each small torch op pays for its dispatch code fetched again, several
+times what a NumPy ufunc on the same (8, 1024) array pays. So the state, the gates and the logits are NumPy
+arrays on the CPU, and torch does only the matrix products (``Product``), on the same memory. Measured side by
+side on this project's CPU (``bench/results/README.md``), an 8-voice step inside the daemon took about 0.1 ms
+less at p50 and 0.15 ms less CPU time at p99; the price is offline batches of hundreds of rows, about a
+quarter slower, because a ufunc runs on one thread. A model on a GPU keeps its encoder and conditioning there;
+its steps run here, on CPU copies of the weights: at a few rows a step is bound by per-op overheads, which a
+GPU's kernel launches and copies would only add to (not measured: this project's machines have no GPU).
 
 The tables are a snapshot of the weights: build a ``Stepper`` from a trained model, not during training.
 """
@@ -22,26 +29,38 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+import numpy as np
 import torch
 from torch import Tensor
 
-from stylevae.model.network.vae import DecoderState, StyleVAE
+from stylevae.model.network.vae import StyleVAE
+
+StepState = list[tuple[np.ndarray, np.ndarray]]  # per layer (h, c), each (B, dec_hidden) float32
 
 
-def double_cell_gate(weight: Tensor) -> Tensor:
-    """A copy of gate weights or biases (..., 4H) in PyTorch's gate order i, f, g, o, with g doubled."""
-    scale = torch.ones(weight.shape[-1], dtype=weight.dtype, device=weight.device)
-    quarter = weight.shape[-1] // 4
-    scale[2 * quarter : 3 * quarter] = 2.0
-    return (weight * scale).contiguous()
+def gate_layout(weight: Tensor) -> Tensor:
+    """A CPU float32 copy of gate weights or biases (..., 4H) from PyTorch's gate order i, f, g, o to the
+    stepper's: i, f, o, g, with i, f and o halved (see ``lstm_update``)."""
+    i, f, g, o = weight.detach().float().cpu().chunk(4, dim=-1)
+    return torch.cat([i / 2, f / 2, o / 2, g], dim=-1).contiguous()
 
 
-def lstm_update(gates: Tensor, c: Tensor) -> tuple[Tensor, Tensor]:
-    """An LSTM cell's state update from its summed gates (B, 4H), i, f, g, o with g doubled. The gates are
-    overwritten: they are a step's scratch, and fewer allocations are part of what makes a step cheap."""
-    i, f, g, o = gates.sigmoid_().chunk(4, dim=1)
-    c = torch.addcmul(f * c - i, i, g, value=2.0)  # f·c + i·tanh(g), as f·c + i·(2·sigmoid(2g) − 1)
-    return torch.tanh(c).mul_(o), c
+def lstm_update(gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An LSTM cell's state update from its summed gates (B, 4H) in ``gate_layout``: one tanh gives tanh(g)
+    and, for the halved i, f and o, their sigmoids as (1 + tanh) / 2. The gates are overwritten (a step's
+    scratch); the state given is not, so views of it elsewhere stay valid."""
+    hidden = c.shape[1]
+    np.tanh(gates, out=gates)
+    sigmoids = gates[:, : 3 * hidden]
+    sigmoids += 1.0
+    sigmoids *= 0.5
+    i, f, o, g = (gates[:, k * hidden : (k + 1) * hidden] for k in range(4))
+    c = f * c
+    g *= i
+    c += g
+    h = np.tanh(c)
+    h *= o
+    return h, c
 
 
 def median_seconds(call: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter) -> float:
@@ -122,42 +141,60 @@ class Product:
 
 
 class Stepper:
-    """A trained model's decoder, stepped with cached projections."""
+    """A trained model's decoder, stepped with cached projections on NumPy state (see the module docstring)."""
 
     @torch.no_grad()
     def __init__(self, model: StyleVAE, tune_rows: int = 0):
         """``tune_rows``: tune the recurrent products (``Product.tune``) for up to this many rows; the daemon
         does, for its voices. Tuning takes about 0.4 s for 16 rows with the default model on this project's CPU."""
+        self.model = model
         first, *upper = model.decoder
         embed_dim = model.config.embed_dim
         w_token, w_z = first.weight_ih[:, :embed_dim], first.weight_ih[:, embed_dim:]  # (4H, E), (4H, Z)
-        self.token_gates = double_cell_gate(model.embed.weight @ w_token.T + first.bias_ih + first.bias_hh)  # (V+1, 4H)
-        self.w_z = double_cell_gate(w_z.T)  # (Z, 4H)
-        self.recurrent = Product(double_cell_gate(first.weight_hh.T))  # (H, 4H)
+        token_gates = model.embed.weight @ w_token.T + first.bias_ih + first.bias_hh
+        self.token_gates = gate_layout(token_gates).numpy()  # (V+1, 4H)
+        self.w_z = gate_layout(w_z.T)  # (Z, 4H)
+        self.recurrent = Product(gate_layout(first.weight_hh.T))  # (H, 4H)
         self.upper = [
-            Product(double_cell_gate(torch.cat([cell.weight_ih, cell.weight_hh], dim=1).T),
-                    double_cell_gate(cell.bias_ih + cell.bias_hh))
+            Product(gate_layout(torch.cat([cell.weight_ih, cell.weight_hh], dim=1).T),
+                    gate_layout(cell.bias_ih + cell.bias_hh))
             for cell in upper
         ]  # per upper layer: (2H, 4H) and its bias (4H,)
         self.crossovers = [product.tune(tune_rows) for product in [self.recurrent, *self.upper]]
-        self.w_out = model.to_logits.weight.T.contiguous()  # (H, V)
-        self.b_out = model.to_logits.bias.detach().clone()
+        self.to_logits = Product(model.to_logits.weight.detach().float().cpu().T.contiguous(),
+                                 model.to_logits.bias.detach().float().cpu().clone())  # (H, V) and (V,)
 
     @torch.no_grad()
-    def z_gates(self, z: Tensor) -> Tensor:
+    def initial_state(self, z: Tensor) -> StepState:
+        """z (B, z_size) -> the decoder's first state, as ``StyleVAE.initial_state``."""
+        return [(_array(h), _array(c)) for h, c in self.model.initial_state(z)]
+
+    @torch.no_grad()
+    def z_gates(self, z: Tensor) -> np.ndarray:
         """z (B, z_size) -> its part of the first layer's gates (B, 4H); recompute whenever z changes."""
-        return z @ self.w_z
+        return (z.detach().float().cpu() @ self.w_z).numpy()
 
     @torch.no_grad()
-    def step(self, previous: Tensor, z_gates: Tensor, state: DecoderState) -> tuple[Tensor, DecoderState]:
+    def step(self, previous: np.ndarray, z_gates: np.ndarray, state: StepState) -> tuple[np.ndarray, StepState]:
         """previous tokens (B,), z gates (B, 4H) -> logits (B, V) and the next state, as ``StyleVAE.step``."""
         (h, c), *upper_state = state
-        inputs = torch.index_select(self.token_gates, 0, previous).add_(z_gates)  # (B, 4H)
-        h, c = lstm_update(self.recurrent(h).add_(inputs), c)
+        gates = _product(self.recurrent, h)
+        gates += self.token_gates[previous]
+        gates += z_gates
+        h, c = lstm_update(gates, c)
         new_state = [(h, c)]
         x = h
         for product, (h, c) in zip(self.upper, upper_state):
-            h, c = lstm_update(product(torch.cat([x, h], dim=1)), c)
+            h, c = lstm_update(_product(product, np.concatenate([x, h], axis=1)), c)
             new_state.append((h, c))
             x = h
-        return torch.addmm(self.b_out, x, self.w_out), new_state
+        return _product(self.to_logits, x), new_state
+
+
+def _array(x: Tensor) -> np.ndarray:
+    return np.ascontiguousarray(x.detach().float().cpu().numpy())
+
+
+def _product(product: Product, x: np.ndarray) -> np.ndarray:
+    """A product on NumPy arrays: torch reads and writes the arrays' memory, no copies."""
+    return product(torch.from_numpy(x)).numpy()
