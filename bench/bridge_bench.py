@@ -50,7 +50,7 @@ from targets import BY_KEY  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_SUMMARY  # noqa: E402
-from stylevae.bridge.jack_out import SUMMARY_CALLBACK, SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
+from stylevae.bridge.jack_out import SUMMARY_BEGAN, SUMMARY_CALLBACK, SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
 from stylevae.bridge.osc_spec import MAX_VOICES  # noqa: E402
 from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
@@ -176,12 +176,28 @@ def control_latencies(ons: list, changes: list[tuple[float, int]]) -> tuple[list
     return old_heard, new_heard
 
 
-def onset_errors(times: list[float]) -> tuple[dict, float]:
-    """|error| against the ideal grid after removing the constant offset (the median); and that offset."""
+def grid_errors(times: list[float]) -> tuple[np.ndarray, float]:
+    """Each time's |error| against the ideal grid after removing the constant offset (the median); and that
+    offset."""
     t = np.asarray(times)
     raw = (t - t[0]) - np.round((t - t[0]) / STEP) * STEP
     offset = float(np.median(raw))
-    return percentiles(np.abs(raw - offset), 1000), offset * 1000
+    return np.abs(raw - offset), offset
+
+
+def onset_errors(times: list[float]) -> tuple[dict, float]:
+    """The percentiles of ``grid_errors`` in ms, and the offset in ms."""
+    errors, offset = grid_errors(times)
+    return percentiles(errors, 1000), offset * 1000
+
+
+def worst_onsets(ons: list, count: int = 3) -> list[dict]:
+    """The latest note-ons against the grid, each with how far into its JACK period the listener's callback
+    began: a note stamped late in a period the listener itself began late may be the listener's delay."""
+    errors, _ = grid_errors([e.time for e in ons])
+    first = ons[0].time
+    return [{"error_ms": float(errors[i] * 1000), "at_s": ons[i].time - first,
+             "listener_began_ms": ons[i].lag * 1000} for i in np.argsort(-errors)[:count]]
 
 
 class Traffic(threading.Thread):
@@ -279,6 +295,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         stop_drain.set()
         midi.close()
         errors, offset = onset_errors([e.time for e in ons])
+        began = SUMMARY_BEGAN.search(daemon.log())
         placed = SUMMARY_PLACED.search(daemon.log())
         written = SUMMARY_WRITTEN.search(daemon.log())
         callback = SUMMARY_CALLBACK.search(daemon.log())  # a callback that overruns delays the listener's period
@@ -295,6 +312,9 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "messages_written": int(written["written"]) if written else None,
                 "jack_xruns": int(callback["xruns"]) if callback else None,
                 "jack_callback_us": {k: int(callback[k]) for k in ("p50", "p99", "max")} if callback else None,
+                "jack_callback_began_us": {k: int(began[k]) for k in ("p50", "p99", "max")} if began else None,
+                "listener_began_ms": percentiles([e.lag for e in ons], 1000),
+                "worst_onsets": worst_onsets(ons),
                 "messages_read": len(midi.snapshot()),
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
@@ -340,7 +360,22 @@ def placed_text(daemon: dict) -> str:
         took = daemon["jack_callback_us"]
         text += (f"; its process callback took p50 {took['p50']} µs, p99 {took['p99']} µs, max {took['max']} µs "
                  f"(the listener's callback runs after it in the same period); {daemon['jack_xruns']} xruns")
+    if daemon.get("jack_callback_began_us"):
+        began = daemon["jack_callback_began_us"]
+        text += (f"; the callback began p50 {began['p50']} µs, p99 {began['p99']} µs, max {began['max']} µs into "
+                 "its period")
     return text
+
+
+def worst_text(daemon: dict) -> str:
+    """The latest note-ons and the listener's callback in their periods: whose delay an outlier was."""
+    if not daemon.get("worst_onsets"):
+        return "not recorded"
+    began = daemon["listener_began_ms"]
+    worst = "; ".join(f"{w['error_ms']:.2f} ms at {w['at_s']:.1f} s (its period's callback began "
+                      f"{w['listener_began_ms']:.2f} ms in)" for w in daemon["worst_onsets"])
+    return (f"{worst}. The listener's callback began p50 {began['p50']:.3f} ms, p99 {began['p99']:.3f} ms, max "
+            f"{began['max']:.3f} ms into the periods of all note-ons")
 
 
 def sender_lateness(daemon: dict) -> str:
@@ -404,6 +439,7 @@ def render(results: dict) -> str:
         f"the event's due time): late by {sender_lateness(d)}.",
         f"- The daemon's JACK output, by its own count (the frame it wrote each event at, against the event's "
         f"time): {placed_text(d)}.",
+        f"- The latest note-ons, by the listener: {worst_text(d)}.",
         f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}); the "
         f"daemon's JACK output wrote {d.get('messages_written')} messages, the listener read "
         f"{d.get('messages_read')} (a listener late for a JACK period misses that period's messages).",

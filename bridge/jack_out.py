@@ -72,6 +72,7 @@ SUMMARY_PLACED = re.compile(r"placed after their time by p50 (?P<p50>-?[\d.]+) m
                             r"max (?P<max>-?[\d.]+) ms; (?P<full>\d+) full")
 SUMMARY_CALLBACK = re.compile(r"(?P<xruns>\d+) xruns, after which (?P<repaired>\d+) note-offs were written again; "
                               r"the callback took p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs")
+SUMMARY_BEGAN = re.compile(r"it began p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs into its period")
 
 
 # --- the daemon's side -------------------------------------------------------------------------------------
@@ -227,6 +228,7 @@ class Writer:
         self.full_periods = 0  # periods whose MIDI buffer could not take every event due
         self.late = Window(100000)  # seconds each timed event went out after its time
         self.busy = Window(100000)  # seconds each callback took
+        self.began = Window(100000)  # seconds into its period each callback began (JACK's count of frames)
         self.period = 0.0  # seconds
         self.recent_offs: deque[tuple[float, bytes]] = deque()  # (when first written, note-off) for the repair
         self.xruns = 0  # counted by JACK's xrun callback (another thread): a repair is due when it moves
@@ -259,7 +261,7 @@ class Writer:
 
     def process(self, frames: int) -> None:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
-        began = self._now()
+        began, into = self._now(), self._since_start() / self.rate
         self.port.clear_buffer()
         while self.inbox:
             self.take(self.inbox.popleft())
@@ -300,6 +302,7 @@ class Writer:
             else:
                 self.done.set()
         self.busy.append(self._now() - began)
+        self.began.append(into)
         self.period = frames / self.rate
 
     def _repair(self, since: float) -> None:
@@ -334,8 +337,10 @@ class Writer:
 
     def summary(self) -> str:
         busy = quantiles(self.busy, 1e6)
+        into = quantiles(self.began, 1e6)
         took = (f"; the callback took p50 {busy[0]:.0f} µs, p99 {busy[1]:.0f} µs, max {busy[2]:.0f} µs of a "
-                f"{self.period * 1e6:.0f} µs period") if busy else ""
+                f"{self.period * 1e6:.0f} µs period; it began p50 {into[0]:.0f} µs, p99 {into[1]:.0f} µs, "
+                f"max {into[2]:.0f} µs into its period") if busy else ""
         late = quantiles(self.late, 1000)
         repairs = f"; {self.xruns} xruns, after which {self.repaired} note-offs were written again"
         if not late:

@@ -10,6 +10,7 @@ from stylevae.bridge.jack_out import (
     EVENT,
     QUIT,
     REPAIR_SECONDS,
+    SUMMARY_BEGAN,
     SUMMARY_CALLBACK,
     SUMMARY_PLACED,
     SUMMARY_WRITTEN,
@@ -82,6 +83,18 @@ def test_the_benchmarks_read_the_exit_line_the_output_writes(rig):
     assert float(placed["p50"]) < 0 and placed["full"] == "0"
     callback = SUMMARY_CALLBACK.search(line)
     assert callback["xruns"] == "1" and int(callback["max"]) >= int(callback["p50"]) >= 0
+    began = SUMMARY_BEGAN.search(line)
+    assert began and int(began["max"]) >= int(began["p50"]) >= 0
+
+
+def test_the_exit_line_says_how_far_into_its_period_the_callback_began():
+    """A callback JACK ran late in its period (a busy machine) shows in the exit line: the first thing to read
+    when a listener saw a note late that the output placed on time."""
+    now = FakeTime(1.0)
+    writer = Writer(Port(), RATE, lambda: 3, now=now)
+    run(now, writer, 4)
+    began = SUMMARY_BEGAN.search(writer.summary())
+    assert (began["p50"], began["max"]) == ("3000", "3000")
 
 
 def test_a_full_buffer_holds_the_rest_for_the_next_period_in_order(rig):

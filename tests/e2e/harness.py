@@ -176,6 +176,7 @@ class MidiEvent:
     status: int
     pitch: int
     velocity: int
+    lag: float = 0.0  # FrameListener: seconds into its JACK period the listener's callback began (see there)
 
     @property
     def channel(self) -> int:
@@ -367,10 +368,11 @@ class FrameListener(MidiListener):
 
     def _read(self) -> None:
         for line in self.process.stdout:
-            stamp, *data = line.split()
+            stamp, lag, *data = line.split()
             if len(data) == 3:
                 with self._lock:
-                    self.events.append(MidiEvent(float(stamp), time.perf_counter(), *(int(b, 16) for b in data)))
+                    self.events.append(MidiEvent(float(stamp), time.perf_counter(), *(int(b, 16) for b in data),
+                                                 float(lag)))
 
     def close(self) -> None:
         self.process.stdin.close()

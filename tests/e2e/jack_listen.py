@@ -7,8 +7,12 @@ since the period began, as the daemon's JACK output does to place events), so a 
 its frame as JACK had it then. The callback only appends to a deque; the main thread prints, at real-time
 priority below JACK's, so a busy machine neither starves the printing nor delays JACK's thread on the GIL.
 
-Usage: python jack_listen.py CLIENT [SOURCE_PORT]; prints ``ready`` then ``<seconds> <hex bytes>`` lines, and
-ends at EOF on stdin.
+Each line also says how far into its period the callback began (JACK's count, in seconds). A note stamped late
+in a period whose callback began late is the listener's own delay as much as the sender's: the stamp is only
+as good as JACK's count of the frames since the period began.
+
+Usage: python jack_listen.py CLIENT [SOURCE_PORT]; prints ``ready`` then ``<seconds> <lag> <hex bytes>`` lines,
+and ends at EOF on stdin.
 """
 
 from __future__ import annotations
@@ -32,13 +36,14 @@ def main() -> int:
     client = jack.Client(sys.argv[1], no_start_server=True)
     port = client.midi_inports.register("input")
     rate = client.samplerate
-    heard: deque[tuple[float, bytes]] = deque()
+    heard: deque[tuple[float, float, bytes]] = deque()
 
     @client.set_process_callback
     def process(frames: int) -> None:
-        start = time.perf_counter() - client.frames_since_cycle_start / rate
+        lag = client.frames_since_cycle_start / rate
+        start = time.perf_counter() - lag
         for offset, data in port.incoming_midi_events():
-            heard.append((start + offset / rate, bytes(data)))
+            heard.append((start + offset / rate, lag, bytes(data)))
 
     client.activate()
     if len(sys.argv) > 2:
@@ -50,8 +55,8 @@ def main() -> int:
         finished = done.wait(0.01)
         lines = []
         while heard:
-            t, data = heard.popleft()
-            lines.append(f"{t:.7f} {data.hex(' ')}\n")
+            t, lag, data = heard.popleft()
+            lines.append(f"{t:.7f} {lag:.7f} {data.hex(' ')}\n")
         if lines:
             sys.stdout.write("".join(lines))
             sys.stdout.flush()
