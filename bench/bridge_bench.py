@@ -191,13 +191,21 @@ def onset_errors(times: list[float]) -> tuple[dict, float]:
     return percentiles(errors, 1000), offset * 1000
 
 
+def missed_before(ons: list, i: int) -> int:
+    """JACK cycles the listener's callback missed between note-on ``i - 1`` and note-on ``i`` (see
+    tests/e2e/jack_listen.py): a note stamped right after a listener was late for its period."""
+    return ons[i].ahead - ons[i - 1].ahead if i else 0
+
+
 def worst_onsets(ons: list, count: int = 3) -> list[dict]:
     """The latest note-ons against the grid, each with how far into its JACK period the listener's callback
-    began: a note stamped late in a period the listener itself began late may be the listener's delay."""
+    began and the cycles the listener missed just before it: a note stamped late by a listener that had just been
+    late itself is suspect."""
     errors, _ = grid_errors([e.time for e in ons])
     first = ons[0].time
     return [{"error_ms": float(errors[i] * 1000), "at_s": ons[i].time - first,
-             "listener_began_ms": ons[i].lag * 1000} for i in np.argsort(-errors)[:count]]
+             "listener_began_ms": ons[i].lag * 1000, "listener_missed_cycles": missed_before(ons, i)}
+            for i in np.argsort(-errors)[:count]]
 
 
 class Traffic(threading.Thread):
@@ -373,7 +381,9 @@ def worst_text(daemon: dict) -> str:
         return "not recorded"
     began = daemon["listener_began_ms"]
     worst = "; ".join(f"{w['error_ms']:.2f} ms at {w['at_s']:.1f} s (its period's callback began "
-                      f"{w['listener_began_ms']:.2f} ms in)" for w in daemon["worst_onsets"])
+                      f"{w['listener_began_ms']:.2f} ms in; the listener missed {w.get('listener_missed_cycles', '?')} "
+                      f"cycles since the note-on before)"
+                      for w in daemon["worst_onsets"])
     return (f"{worst}. The listener's callback began p50 {began['p50']:.3f} ms, p99 {began['p99']:.3f} ms, max "
             f"{began['max']:.3f} ms into the periods of all note-ons")
 

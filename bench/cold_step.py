@@ -31,8 +31,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from machine_facts import ran  # noqa: E402
-from soak import machine, save  # noqa: E402
+from machine_facts import hardware_line, machine, ran  # noqa: E402
+from soak import save  # noqa: E402
 
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
@@ -98,10 +98,7 @@ def render(r: dict) -> str:
     m = r["machine_start"]
     lines = [f"# A decoder step after its core did something else ({r['threads']} torch thread(s), {VOICES} voices)",
              "", ran(r),
-             f"Hardware: {m['cpu']}, {m['cores']} cores. Load average at start "
-             f"{' / '.join(f'{x:.2f}' for x in m['loadavg'])}; a training run "
-             f"{'WAS' if m['training_running'] else 'was not'} running. OMP_WAIT_POLICY: "
-             f"{r['omp_wait_policy'] or 'not set (the default)'}.", "",
+             f"{hardware_line(m)} OMP_WAIT_POLICY: {r['omp_wait_policy'] or 'not set (the default)'}.", "",
              "| before each step | idle states | p50 (ms) | p99 (ms) | CPU p50 (ms) | n |",
              "| --- | --- | --- | --- | --- | --- |"]
     for idle, table in r["tables"].items():

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
-from machine_facts import ran  # noqa: E402
+from machine_facts import hardware_line, machine, ran  # noqa: E402
 from osc_traffic import Malformed, message  # noqa: E402
-from soak import Replies, machine, save  # noqa: E402
+from soak import Replies, save  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
 from stylevae.bridge.jack_out import SUMMARY_PLACED  # noqa: E402
@@ -151,9 +151,7 @@ def render(r: dict) -> str:
         "# Fuzz",
         "",
         ran(r),
-        f"Hardware: {m0['cpu']}, {m0['cores']} cores. Load average at start "
-        f"{' / '.join(f'{x:.2f}' for x in m0['loadavg'])}, at the end {' / '.join(f'{x:.2f}' for x in m1['loadavg'])}"
-        f"; a training run {'WAS' if m0['training_running'] or m1['training_running'] else 'was not'} running.",
+        hardware_line(m0, m1),
         f"{r['packets']} packets in {r['seconds']:.1f} s ({r['packets'] / r['seconds']:.0f}/s) while {VOICES} voices "
         f"played at {BPM:g} BPM on a free-running clock; kinds: {r['kinds']}.",
         "",

@@ -4,6 +4,7 @@ the host took from this virtual machine meanwhile, and the commit."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -55,3 +56,19 @@ def ran(report: dict) -> str:
     steal = report.get("steal_share")
     took = "" if steal is None else f" The host took {steal:.1%} of the CPU time meanwhile (steal)."
     return f"Run {report['date']} with `{report['command']}`{on}.{took}"
+
+
+def machine() -> dict:
+    """The machine now: CPU model, cores, load average, a training job, CPU times (for ``steal_share``)."""
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(),
+            "training_running": training_running(), "cpu_times": cpu_times()}
+
+
+def hardware_line(start: dict, end: dict | None = None) -> str:
+    """A report's line on the hardware and the load, from ``machine()`` at its start (and end)."""
+    def load(m: dict) -> str:
+        return " / ".join(f"{x:.2f}" for x in m["loadavg"])
+    training = start["training_running"] or bool(end and end["training_running"])
+    at_end = f", at the end {load(end)}" if end else ""
+    return (f"Hardware: {start['cpu']}, {start['cores']} cores. Load average at start {load(start)}{at_end}; "
+            f"a training run {'WAS' if training else 'was not'} running.")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import signal
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
-from machine_facts import commit, cpu_model, cpu_times, ran, steal_share, training_running  # noqa: E402
+from machine_facts import commit, hardware_line, machine, ran, steal_share  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -314,11 +313,6 @@ def rss_growth(rss: list, warm_up: float = 60.0) -> float | None:
     return after[-1][1] - after[0][1] if len(after) > 1 else None
 
 
-def machine() -> dict:
-    return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(),
-            "training_running": training_running(), "cpu_times": cpu_times()}
-
-
 def render(r: dict) -> str:
     m0, m1 = r["machine_start"], r["machine_end"]
     onset, jack_ms = r["onset_error_ms"], r["jack_placement_ms"]
@@ -327,10 +321,7 @@ def render(r: dict) -> str:
         f"# Soak{' (UNDER LOAD: see the load average)' if loaded else ''}",
         "",
         ran(r),
-        f"Hardware: {m0['cpu']}, {m0['cores']} cores. Load average at start "
-        f"{' / '.join(f'{x:.2f}' for x in m0['loadavg'])}, at the end {' / '.join(f'{x:.2f}' for x in m1['loadavg'])}"
-        f"; a training run {'WAS' if loaded and m0['training_running'] else 'was not'} "
-        "running.",
+        hardware_line(m0, m1),
         f"JACK dummy driver, 48 kHz, period {r['period']} frames; {r['voices']} voices; {r['rate']:g} messages/s, "
         f"{r['malformed_share']:.0%} malformed; the transport reported every beat, "
         f"{r['sent'].get('jumps', 0)} jumps, {r['sent'].get('tempo_changes', 0)} tempo changes, "

@@ -177,6 +177,7 @@ class MidiEvent:
     pitch: int
     velocity: int
     lag: float = 0.0  # FrameListener: seconds into its JACK period the listener's callback began (see there)
+    ahead: int = 0  # FrameListener: cycles JACK's counter was ahead of the listener's count of its callbacks
 
     @property
     def channel(self) -> int:
@@ -368,11 +369,12 @@ class FrameListener(MidiListener):
 
     def _read(self) -> None:
         for line in self.process.stdout:
-            stamp, lag, *data = line.split()
-            if len(data) == 3:
+            parts = line.split()
+            if len(parts) == 6:  # seconds, lag, ahead and a three-byte message
+                stamp, lag, ahead, *data = parts
                 with self._lock:
                     self.events.append(MidiEvent(float(stamp), time.perf_counter(), *(int(b, 16) for b in data),
-                                                 float(lag)))
+                                                 float(lag), int(ahead)))
 
     def close(self) -> None:
         self.process.stdin.close()

@@ -7,12 +7,17 @@ since the period began, as the daemon's JACK output does to place events), so a 
 its frame as JACK had it then. The callback only appends to a deque; the main thread prints, at real-time
 priority below JACK's, so a busy machine neither starves the printing nor delays JACK's thread on the GIL.
 
-Each line also says how far into its period the callback began (JACK's count, in seconds). A note stamped late
-in a period whose callback began late is the listener's own delay as much as the sender's: the stamp is only
-as good as JACK's count of the frames since the period began.
+The stamp is only as good as that count, and JACK 2 counts from the cycle its engine is in: every client reads
+one shared timer (``jack_frames_since_cycle_start`` and ``jack_last_frame_time`` in JACK 2's JackAPI.cpp). So
+each line also says how far into its period the callback began (``lag``, seconds) and by how many cycles JACK's
+cycle counter had run ahead of this listener's count of its own callbacks (``ahead``). A cycle whose callback
+did not run (the listener was late: an xrun) raises it by one for good; held 3 ms at a 32-frame period, a
+callback was followed by one whose count had run 3 cycles ahead, and it stayed so (JACK skipped the cycles
+rather than running them late). A note stamped right after the count rose was stamped by a listener that had
+just been late, so its stamp is suspect.
 
-Usage: python jack_listen.py CLIENT [SOURCE_PORT]; prints ``ready`` then ``<seconds> <lag> <hex bytes>`` lines,
-and ends at EOF on stdin.
+Usage: python jack_listen.py CLIENT [SOURCE_PORT]; prints ``ready`` then ``<seconds> <lag> <ahead> <hex bytes>``
+lines, and ends at EOF on stdin.
 """
 
 from __future__ import annotations
@@ -36,14 +41,21 @@ def main() -> int:
     client = jack.Client(sys.argv[1], no_start_server=True)
     port = client.midi_inports.register("input")
     rate = client.samplerate
-    heard: deque[tuple[float, float, bytes]] = deque()
+    heard: deque[tuple[float, float, int, bytes]] = deque()
+    first_cycle: list[int] = []
+    callbacks = [0]
 
     @client.set_process_callback
     def process(frames: int) -> None:
         lag = client.frames_since_cycle_start / rate
         start = time.perf_counter() - lag
+        cycle = client.last_frame_time
+        if not first_cycle:
+            first_cycle.append(cycle)
+        ahead = ((cycle - first_cycle[0]) % 2**32) // frames - callbacks[0]
+        callbacks[0] += 1
         for offset, data in port.incoming_midi_events():
-            heard.append((start + offset / rate, lag, bytes(data)))
+            heard.append((start + offset / rate, lag, ahead, bytes(data)))
 
     client.activate()
     if len(sys.argv) > 2:
@@ -55,8 +67,8 @@ def main() -> int:
         finished = done.wait(0.01)
         lines = []
         while heard:
-            t, lag, data = heard.popleft()
-            lines.append(f"{t:.7f} {lag:.7f} {data.hex(' ')}\n")
+            t, lag, ahead, data = heard.popleft()
+            lines.append(f"{t:.7f} {lag:.7f} {ahead} {data.hex(' ')}\n")
         if lines:
             sys.stdout.write("".join(lines))
             sys.stdout.flush()
