@@ -377,11 +377,9 @@ def placed_text(daemon: dict) -> str:
 
 def worst_text(daemon: dict) -> str:
     """The latest note-ons and the listener's callback in their periods: whose delay an outlier was."""
-    if not daemon.get("worst_onsets"):
-        return "not recorded"
     began = daemon["listener_began_ms"]
     worst = "; ".join(f"{w['error_ms']:.2f} ms at {w['at_s']:.1f} s (its period's callback began "
-                      f"{w['listener_began_ms']:.2f} ms in; the listener missed {w.get('listener_missed_cycles', '?')} "
+                      f"{w['listener_began_ms']:.2f} ms in; the listener missed {w['listener_missed_cycles']} "
                       f"cycles since the note-on before)"
                       for w in daemon["worst_onsets"])
     return (f"{worst}. The listener's callback began p50 {began['p50']:.3f} ms, p99 {began['p99']:.3f} ms, max "

@@ -10,15 +10,16 @@ are stored in the order i, f, o, g with the rows of i, f and o halved, so that o
 this project's CPU (``bench/bridge_bench.py``), and gives the same logits to float rounding
 (``tests/test_stepper.py``).
 
-Why NumPy between the products: the daemon steps once every 16th, so every step starts on a core that
-slept and lost its caches, and then each small torch op pays for its dispatch code fetched again, several
-times what a NumPy ufunc on the same (8, 1024) array pays. So the state, the gates and the logits are NumPy
-arrays on the CPU, and torch does only the matrix products (``Product``), on the same memory. In three pairs of
-benchmark runs on this project's CPU (``bench/results/README.md``), an 8-voice step inside the daemon took
-about 0.13 ms less CPU time at p50 and 0.2 ms less at p99; the price is offline batches of hundreds of rows, about a
-quarter slower, because a ufunc runs on one thread. A model on a GPU keeps its encoder and conditioning there;
-its steps run here, on CPU copies of the weights: at a few rows a step is bound by per-op overheads, which a
-GPU's kernel launches and copies would only add to (not measured: this project's machines have no GPU).
+Why NumPy between the products: the daemon steps once every 16th, so every step starts on a core that slept and
+lost its caches, and then each small torch op pays for its dispatch code fetched again: in an ad-hoc split of
+such a step (not kept), about half its time went to some 25 small torch ops. So the state, the gates and the
+logits are NumPy arrays on the CPU, and torch does only the matrix products (``Product``), on the same memory.
+In three pairs of benchmark runs on this project's CPU (``bench/results/README.md``), an 8-voice step inside the
+daemon took about 0.13 ms less CPU time at p50 and 0.2 ms less at p99; the price is offline batches of hundreds
+of rows, about a quarter slower, because a ufunc runs on one thread. A model on a GPU keeps its encoder and
+conditioning there; its steps run here, on CPU copies of the weights: at a few rows a step is bound by per-op
+overheads, which a GPU's kernel launches and copies would only add to (not measured: this project's machines
+have no GPU).
 
 The tables are a snapshot of the weights: build a ``Stepper`` from a trained model, not during training.
 """
