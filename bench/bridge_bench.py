@@ -16,7 +16,12 @@
    the new one, at the listener (one perf_counter for both ends).
 5. Notes left open after SIGTERM; time from start to ready.
 
-Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--name NAME]
+With ``--load N`` all of it runs beside N busy processes (bench/cpu_load.py). The report says which threads of
+the daemon, its JACK output, jackd and the listener had real-time priority: run it under ``setpriv
+--inh-caps=-sys_nice --bounding-set=-sys_nice`` (as root) to see a machine where nothing may have it.
+
+Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--load 0]
+                                              [--name NAME]
 With STYLEVAE_PROFILE_SENDER=1 in the environment the daemon also profiles its sender's late hand-overs.
 """
 
@@ -44,7 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402
-from machine_facts import commit, cpu_model, cpu_times, ran, steal_share, training_running  # noqa: E402
+from cpu_load import BusyLoad, load_text  # noqa: E402
+from machine_facts import commit, cpu_model, hardware_line, machine, ran, realtime_threads, steal_share  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from targets import BY_KEY  # noqa: E402
 
@@ -96,14 +102,6 @@ def percentiles(values, scale=1.0) -> dict:
 def hardware() -> dict:
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
             "torch": torch.__version__}
-
-
-def machine_load() -> dict:
-    """What else is running: the load average, a training job, and processes using over 30 % of a core."""
-    ps = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
-    busy = [line.strip()[:80] for line in ps.splitlines()[1:] if float(line.split(None, 1)[0]) > 30]
-    return {"loadavg": os.getloadavg(), "training_running": training_running(), "busy_processes": busy,
-            "cpu_times": cpu_times()}
 
 
 # --- 1. decoder steps ---------------------------------------------------------------------------------------
@@ -282,6 +280,10 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         time.sleep(2.0)
         traffic = Traffic(daemon.osc_port, rate, voices, n_styles)
         traffic.start()
+        outputs = subprocess.run(["pgrep", "-P", str(daemon.process.pid)], capture_output=True, text=True).stdout
+        realtime = {"the daemon": realtime_threads(daemon.process.pid),
+                    "its JACK output": realtime_threads(int(outputs.split()[0])) if outputs.split() else (0, 0),
+                    "jackd": realtime_threads(jack.process.pid), "the listener": realtime_threads(midi.process.pid)}
         changes, channel = [], 1  # (sent at, the channel voice 1 left)
         started = time.perf_counter()
         while time.perf_counter() - started < seconds:
@@ -323,7 +325,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "jack_callback_began_us": {k: int(began[k]) for k in ("p50", "p99", "max")} if began else None,
                 "listener_began_ms": percentiles([e.lag for e in ons], 1000),
                 "worst_onsets": worst_onsets(ons),
-                "messages_read": len(midi.snapshot()),
+                "messages_read": len(midi.snapshot()), "realtime_threads": realtime,
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
         jack.stop()
@@ -349,14 +351,9 @@ def reference_run(seconds: float, period: int) -> dict:
         jack.stop()
 
 
-def describe_load(load: dict) -> str:
-    text = f"load average {', '.join(f'{x:.2f}' for x in load['loadavg'])}"
-    if load["training_running"]:
-        text += ", a training job RUNNING (numbers under load)"
-    others = [p for p in load["busy_processes"] if "bridge_bench" not in p and "stylevae.bridge.cli serve" not in p]
-    if others:
-        text += f", other busy processes: {'; '.join(others)}"
-    return text
+def realtime_text(realtime: dict) -> str:
+    """Which processes' threads had real-time priority during the daemon run, as "k of n threads" each."""
+    return "; ".join(f"{who} {k} of {n} threads" for who, (k, n) in realtime.items())
 
 
 def placed_text(daemon: dict) -> str:
@@ -394,15 +391,17 @@ def sender_lateness(daemon: dict) -> str:
 
 
 def render(results: dict) -> str:
-    h, d = results["hardware"], results["daemon"]
-    loaded = results["load_start"]["training_running"] or results["load_end"]["training_running"]
+    h, d, busy = results["hardware"], results["daemon"], results["busy_load"]
+    training = results["load_start"]["training_running"] or results["load_end"]["training_running"]
+    under = ["model training was running"] * training + [load_text(busy)] * bool(busy["processes"])
     lines = [
-        "# Bridge benchmark" + (" (UNDER LOAD: model training was running)" if loaded else ""),
+        "# Bridge benchmark" + (f" (UNDER LOAD: {'; '.join(under)})" if under else ""),
         "",
         ran(results),
-        f"Hardware: {h['cpu']} (lscpu model name), {h['cores']} cores; Python {h['python']}, torch {h['torch']}.",
-        f"Machine load: at start {describe_load(results['load_start'])}; "
-        f"at the end {describe_load(results['load_end'])}.",
+        f"{hardware_line(results['load_start'], results['load_end'])} Python {h['python']}, torch {h['torch']}.",
+        f"Load the benchmark added: {load_text(busy)}"
+        + (f" ({busy['alive_at_end']} of them still running at the end)." if busy["processes"] else "."),
+        f"Real-time priority (SCHED_FIFO or SCHED_RR) during the daemon run: {realtime_text(d['realtime_threads'])}.",
         f"Checkpoint: {results['checkpoint']}. JACK dummy driver, 48 kHz, period {results['period']} frames "
         f"({results['period'] / 48:.2f} ms). {BPM:g} BPM (a 16th is {STEP * 1000:.1f} ms), lookahead 0.5 beat.",
         "",
@@ -477,11 +476,25 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=3000, help="decoder steps timed per batch size")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")
+    parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it all (default 0)")
     args = parser.parse_args()
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
-               "hardware": hardware(), "commit": commit(), "load_start": machine_load(), "period": args.period,
+               "hardware": hardware(), "commit": commit(), "load_start": machine(), "period": args.period,
                "checkpoint": str(args.checkpoint)}
+    with BusyLoad(args.load) as busy:
+        measure(args, results)
+        results["busy_load"] = {**busy.describe(), "alive_at_end": busy.alive()}
+    results["load_end"] = machine()
+    results["steal_share"] = steal_share(results["load_start"]["cpu_times"], results["load_end"]["cpu_times"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=1))
+    (args.out / f"{args.name}.md").write_text(render(results))
+    print(render(results))
+
+
+def measure(args: argparse.Namespace, results: dict) -> None:
+    """Every measurement of the report, into ``results``."""
     print("decoder steps ...", flush=True)
     loaded = ckpt.load(args.checkpoint)
     gc.freeze()  # as the daemon does after loading (bridge/serve.py); before, a full collection showed as a 65 ms step
@@ -500,12 +513,6 @@ def main() -> None:
                                    args.voices, args.rate, args.torch_threads)
     print(f"reference sender for {args.seconds:g} s ...", flush=True)
     results["reference"] = reference_run(args.seconds, args.period)
-    results["load_end"] = machine_load()
-    results["steal_share"] = steal_share(results["load_start"]["cpu_times"], results["load_end"]["cpu_times"])
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=1))
-    (args.out / f"{args.name}.md").write_text(render(results))
-    print(render(results))
 
 
 if __name__ == "__main__":

@@ -58,10 +58,39 @@ def ran(report: dict) -> str:
     return f"Run {report['date']} with `{report['command']}`{on}.{took}"
 
 
+OURS = ("bench/", "stylevae.bridge")  # a benchmark's own processes (script, daemon, output) are not "others"
+
+
+def busy_processes(share: float = 30.0) -> list[str]:
+    """Other processes using over ``share`` % of a core (ps's lifetime average), by their command line."""
+    ps = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    busy = [line.strip() for line in ps.splitlines()[1:] if float(line.split(None, 1)[0]) > share]
+    return [line[:80] for line in busy if not any(mark in line for mark in OURS)]
+
+
+REALTIME_POLICIES = (1, 2)  # SCHED_FIFO, SCHED_RR (linux/sched.h)
+
+
+def realtime_threads(pid: int) -> tuple[int, int]:
+    """How many of a process's threads run at a real-time policy, of how many: the 41st field of each thread's
+    /proc stat. Whether the note sender got real-time priority decides how it fares on a loaded machine, and it
+    depends on privileges the benchmark does not choose. (0, 0) where the process (or /proc) is not there."""
+    realtime = total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command name: field 3 onwards
+        except OSError:  # the thread ended meanwhile
+            continue
+        total += 1
+        realtime += int(fields[41 - 3]) in REALTIME_POLICIES
+    return realtime, total
+
+
 def machine() -> dict:
-    """The machine now: CPU model, cores, load average, a training job, CPU times (for ``steal_share``)."""
+    """The machine now: CPU model, cores, load average, a training job, other busy processes, CPU times (for
+    ``steal_share``)."""
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(),
-            "training_running": training_running(), "cpu_times": cpu_times()}
+            "training_running": training_running(), "busy_processes": busy_processes(), "cpu_times": cpu_times()}
 
 
 def hardware_line(start: dict, end: dict | None = None) -> str:
@@ -70,5 +99,7 @@ def hardware_line(start: dict, end: dict | None = None) -> str:
         return " / ".join(f"{x:.2f}" for x in m["loadavg"])
     training = start["training_running"] or bool(end and end["training_running"])
     at_end = f", at the end {load(end)}" if end else ""
+    others = list(dict.fromkeys(start["busy_processes"] + (end["busy_processes"] if end else [])))
+    busy = f" Other busy processes: {'; '.join(others)}." if others else ""
     return (f"Hardware: {start['cpu']}, {start['cores']} cores. Load average at start {load(start)}{at_end}; "
-            f"a training run {'WAS' if training else 'was not'} running.")
+            f"a training run {'WAS' if training else 'was not'} running.{busy}")

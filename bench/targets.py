@@ -183,12 +183,15 @@ def machine_of(part: str, r: dict) -> str:
 
 
 def quiet(part: str, r: dict) -> tuple[str, bool]:
-    """The report's load: the 1-minute load average at its start, a training run then, and the host's steal
-    during it (reports from before steal was recorded lack it); and whether that is a quiet machine."""
+    """The report's load: the 1-minute load average at its start, a training run then, the busy processes the
+    benchmark added (``--load``), and the host's steal during it (reports from before steal or ``--load`` were
+    recorded lack them); and whether that is a quiet machine."""
     start = r["load_start"] if part == "bench" else r["machine_start"]
     load, training, steal = start["loadavg"][0], start["training_running"], r.get("steal_share")
-    text = f"{load:.2f}{', training' if training else ''}; {'-' if steal is None else f'{steal:.1%}'}"
-    return text, load < QUIET_LOAD and not training and (steal is None or steal < QUIET_STEAL)
+    added = r.get("busy_load", {}).get("processes", 0)
+    text = (f"{load:.2f}{', training' if training else ''}{f', {added} busy added' if added else ''}; "
+            f"{'-' if steal is None else f'{steal:.1%}'}")
+    return text, load < QUIET_LOAD and not training and not added and (steal is None or steal < QUIET_STEAL)
 
 
 def lacking(reports: dict[str, Sequence[dict]], verdicts: Sequence[Verdict]) -> list[str]:

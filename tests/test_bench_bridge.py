@@ -1,10 +1,16 @@
 """What the benchmark reports say: the latest note-ons with the listener's own lateness in their periods (so that
-an outlier can be told apart, the sender's delay or the listener's), and the machine each ran on."""
+an outlier can be told apart, the sender's delay or the listener's), the machine each ran on, the load it added
+and which threads had real-time priority."""
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -12,6 +18,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import bridge_bench  # noqa: E402
 import machine_facts  # noqa: E402
+from cpu_load import BusyLoad, load_text  # noqa: E402
 from harness import MidiEvent  # noqa: E402
 
 
@@ -29,9 +36,54 @@ def test_the_latest_note_on_comes_first_with_its_periods_listener_lag():
     assert [w["listener_missed_cycles"] for w in worst] == [2, 0]
 
 
-def test_a_training_run_seen_at_either_end_marks_the_report():
-    quiet = {"cpu": "AMD EPYC", "cores": 2, "loadavg": (0.5, 0.4, 0.3), "training_running": False}
-    busy = {**quiet, "loadavg": (2.0, 1.0, 0.5), "training_running": True}
+def test_a_training_run_or_a_busy_process_seen_at_either_end_marks_the_report():
+    quiet = {"cpu": "AMD EPYC", "cores": 2, "loadavg": (0.5, 0.4, 0.3), "training_running": False,
+             "busy_processes": []}
+    busy = {**quiet, "loadavg": (2.0, 1.0, 0.5), "training_running": True, "busy_processes": ["99.0 make -j2"]}
     assert machine_facts.hardware_line(quiet) == ("Hardware: AMD EPYC, 2 cores. Load average at start 0.50 / 0.40 / "
                                                   "0.30; a training run was not running.")
-    assert "at the end 2.00 / 1.00 / 0.50; a training run WAS running" in machine_facts.hardware_line(quiet, busy)
+    line = machine_facts.hardware_line(quiet, busy)
+    assert "at the end 2.00 / 1.00 / 0.50; a training run WAS running. Other busy processes: 99.0 make -j2." in line
+
+
+def test_busy_processes_are_others_and_the_busy_load_is_one_of_them():
+    with BusyLoad(1) as load:
+        deadline = time.monotonic() + 10
+        found = machine_facts.busy_processes()
+        while not any("numpy" in line for line in found):
+            assert time.monotonic() < deadline, f"the busy process is not among {found}"
+            time.sleep(0.2)  # ps's share is over the process's life: it is above 30 % after a moment
+            found = machine_facts.busy_processes()
+        assert load.alive() == 1
+    assert load.alive() == 0
+    assert not any("bench/" in line for line in found)
+
+
+def test_the_busy_load_refuses_a_negative_count_and_says_none_for_zero():
+    with pytest.raises(ValueError, match="give 0 or more"):
+        BusyLoad(-1)
+    assert load_text(BusyLoad(0).describe()) == "none"
+    assert load_text(BusyLoad(2).describe()).startswith("2 busy processes at normal priority, each streaming")
+
+
+def test_realtime_threads_counts_a_thread_that_took_a_realtime_policy():
+    def hold(ready: threading.Event, done: threading.Event, took: list) -> None:
+        try:
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+            took.append(True)
+        except OSError:  # not allowed here: the count must then not change
+            took.append(False)
+        ready.set()
+        done.wait()
+
+    before, total = machine_facts.realtime_threads(os.getpid())
+    assert total >= 1
+    ready, done, took = threading.Event(), threading.Event(), []
+    thread = threading.Thread(target=hold, args=(ready, done, took))
+    thread.start()
+    ready.wait()
+    during = machine_facts.realtime_threads(os.getpid())
+    done.set()
+    thread.join()
+    assert during == (before + took[0], total + 1)
+    assert machine_facts.realtime_threads(2**22 + 1) == (0, 0)  # above Linux's largest pid: no such process

@@ -95,6 +95,10 @@ def test_a_run_started_under_load_or_robbed_by_the_host_is_no_claim(committed):
     changed["bench"][4]["steal_share"] = 0.1
     assert "a quiet machine in every report" in targets.lacking(changed, targets.judge(changed))
     assert "| 0.44; 10.0% | **NO** |" in render(changed)
+    changed = copy.deepcopy(committed)
+    changed["bench"][1]["busy_load"] = {"processes": 2, "megabytes": 16, "alive_at_end": 2}
+    assert "a quiet machine in every report" in targets.lacking(changed, targets.judge(changed))
+    assert ", 2 busy added; " in render(changed)
 
 
 def test_wait_quiet_waits_for_the_load_to_fall_and_says_so_once_when_it_does_not():
