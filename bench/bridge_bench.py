@@ -17,7 +17,8 @@
 5. Notes left open after SIGTERM; time from start to ready.
 
 With ``--load N`` all of it runs beside N busy processes (bench/cpu_load.py). The report says which threads of
-the daemon, its JACK output, jackd and the listener had real-time priority: run it under ``setpriv
+the daemon, its JACK output, jackd and the listener had real-time priority or a raised nice level: run it under
+``setpriv
 --inh-caps=-sys_nice --bounding-set=-sys_nice`` (as root) to see a machine where nothing may have it.
 
 Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--load 0]
@@ -50,7 +51,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402
 from cpu_load import BusyLoad, load_text  # noqa: E402
-from machine_facts import commit, cpu_model, hardware_line, machine, ran, realtime_threads, steal_share  # noqa: E402
+from machine_facts import commit, cpu_model, hardware_line, machine, ran, steal_share, thread_priorities  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from targets import BY_KEY  # noqa: E402
 
@@ -281,9 +282,9 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         traffic = Traffic(daemon.osc_port, rate, voices, n_styles)
         traffic.start()
         outputs = subprocess.run(["pgrep", "-P", str(daemon.process.pid)], capture_output=True, text=True).stdout
-        realtime = {"the daemon": realtime_threads(daemon.process.pid),
-                    "its JACK output": realtime_threads(int(outputs.split()[0])) if outputs.split() else (0, 0),
-                    "jackd": realtime_threads(jack.process.pid), "the listener": realtime_threads(midi.process.pid)}
+        priorities = {"the daemon": thread_priorities(daemon.process.pid),
+                      "its JACK output": thread_priorities(int(outputs.split()[0]) if outputs.split() else 0),
+                      "jackd": thread_priorities(jack.process.pid), "the listener": thread_priorities(midi.process.pid)}
         changes, channel = [], 1  # (sent at, the channel voice 1 left)
         started = time.perf_counter()
         while time.perf_counter() - started < seconds:
@@ -325,7 +326,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "jack_callback_began_us": {k: int(began[k]) for k in ("p50", "p99", "max")} if began else None,
                 "listener_began_ms": percentiles([e.lag for e in ons], 1000),
                 "worst_onsets": worst_onsets(ons),
-                "messages_read": len(midi.snapshot()), "realtime_threads": realtime,
+                "messages_read": len(midi.snapshot()), "thread_priorities": priorities,
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
         jack.stop()
@@ -351,9 +352,10 @@ def reference_run(seconds: float, period: int) -> dict:
         jack.stop()
 
 
-def realtime_text(realtime: dict) -> str:
-    """Which processes' threads had real-time priority during the daemon run, as "k of n threads" each."""
-    return "; ".join(f"{who} {k} of {n} threads" for who, (k, n) in realtime.items())
+def priorities_text(priorities: dict) -> str:
+    """Which processes' threads had real-time priority or a raised nice level during the daemon run."""
+    return "; ".join(f"{who} {p['realtime']} of {p['threads']} threads real-time, {p['raised_nice']} at nice < 0"
+                     for who, p in priorities.items())
 
 
 def placed_text(daemon: dict) -> str:
@@ -401,7 +403,8 @@ def render(results: dict) -> str:
         f"{hardware_line(results['load_start'], results['load_end'])} Python {h['python']}, torch {h['torch']}.",
         f"Load the benchmark added: {load_text(busy)}"
         + (f" ({busy['alive_at_end']} of them still running at the end)." if busy["processes"] else "."),
-        f"Real-time priority (SCHED_FIFO or SCHED_RR) during the daemon run: {realtime_text(d['realtime_threads'])}.",
+        f"Priorities during the daemon run (real-time: SCHED_FIFO or SCHED_RR): "
+        f"{priorities_text(d['thread_priorities'])}.",
         f"Checkpoint: {results['checkpoint']}. JACK dummy driver, 48 kHz, period {results['period']} frames "
         f"({results['period'] / 48:.2f} ms). {BPM:g} BPM (a 16th is {STEP * 1000:.1f} ms), lookahead 0.5 beat.",
         "",

@@ -71,19 +71,22 @@ def busy_processes(share: float = 30.0) -> list[str]:
 REALTIME_POLICIES = (1, 2)  # SCHED_FIFO, SCHED_RR (linux/sched.h)
 
 
-def realtime_threads(pid: int) -> tuple[int, int]:
-    """How many of a process's threads run at a real-time policy, of how many: the 41st field of each thread's
-    /proc stat. Whether the note sender got real-time priority decides how it fares on a loaded machine, and it
-    depends on privileges the benchmark does not choose. (0, 0) where the process (or /proc) is not there."""
-    realtime = total = 0
+def thread_priorities(pid: int) -> dict:
+    """A process's threads: how many, how many at a real-time policy, how many of the others at a raised nice
+    level (below 0), from each thread's /proc stat (fields 41 and 19). How the note sender fares on a loaded
+    machine depends on these, and they depend on privileges the benchmark does not choose. All 0 where the
+    process (or /proc) is not there."""
+    counts = {"threads": 0, "realtime": 0, "raised_nice": 0}
     for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command name: field 3 onwards
         except OSError:  # the thread ended meanwhile
             continue
-        total += 1
-        realtime += int(fields[41 - 3]) in REALTIME_POLICIES
-    return realtime, total
+        realtime = int(fields[41 - 3]) in REALTIME_POLICIES
+        counts["threads"] += 1
+        counts["realtime"] += realtime
+        counts["raised_nice"] += not realtime and int(fields[19 - 3]) < 0
+    return counts
 
 
 def machine() -> dict:

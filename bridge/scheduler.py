@@ -12,6 +12,7 @@ then sends All Notes Off (CC 123) on the channels used since the last, as hardwa
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import logging
@@ -78,6 +79,38 @@ def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> E
 # default and its clients' process threads at 5, studio set-ups higher): a thread above them would delay
 # JACK's cycle, and a late cycle loses its MIDI.
 REALTIME_PRIORITY = 1
+
+
+# The nice level of the daemon's ordinary threads (engine, OSC, the main thread), as PipeWire's daemon gives its
+# main thread (pipewire.conf: libpipewire-module-rt, nice.level = -11): they run before ordinary busy work
+# without the risk of a real-time thread that could take a core (a flood of OSC, say).
+DAEMON_NICE = -11
+
+
+def raise_nice() -> bool:
+    """Give the process's threads, and the threads and processes it starts from then on, nice ``DAEMON_NICE``.
+
+    The note sender needs the GIL. When a busy process pre-empts the thread that holds it (the engine in NumPy's
+    wrappers, the OSC thread parsing), the sender waits as long as the scheduler lets that process run, at
+    nice 0 many milliseconds. Needs privileges (root, or a nice limit as audio set-ups grant); without them the
+    threads stay at nice 0."""
+    try:
+        for tid in own_threads():
+            with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
+                os.setpriority(os.PRIO_PROCESS, tid, DAEMON_NICE)
+    except (AttributeError, OSError) as exc:  # not a POSIX system, or not allowed
+        log.debug("daemon threads at the default nice level (%s)", exc)
+        return False
+    return True
+
+
+def own_threads() -> list[int]:
+    """The ids ``setpriority`` takes for this process's threads. On Linux the nice level is a thread's, so each
+    one already running (NumPy's OpenBLAS starts one on import) by its id; elsewhere the process's, id 0."""
+    try:
+        return [int(tid) for tid in os.listdir("/proc/self/task")]
+    except FileNotFoundError:  # no /proc: not Linux
+        return [0]
 
 
 def realtime_priority() -> bool:

@@ -21,7 +21,7 @@ from stylevae.bridge.clock import Clock
 from stylevae.bridge.config import BridgeConfig
 from stylevae.bridge.engine import Engine
 from stylevae.bridge.osc_server import OscServer
-from stylevae.bridge.scheduler import Scheduler
+from stylevae.bridge.scheduler import Scheduler, raise_nice
 from stylevae.model.errors import UserError
 from stylevae.model.network import checkpoint as ckpt
 
@@ -84,6 +84,7 @@ def list_ports(config: BridgeConfig, out: TextIO) -> None:
 
 def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     started = time.perf_counter()
+    raise_nice()  # first: every thread and process started below inherits it
     device = setup_torch(config)
     sys.setswitchinterval(SWITCH_INTERVAL)
     try:

@@ -66,24 +66,28 @@ def test_the_busy_load_refuses_a_negative_count_and_says_none_for_zero():
     assert load_text(BusyLoad(2).describe()).startswith("2 busy processes at normal priority, each streaming")
 
 
-def test_realtime_threads_counts_a_thread_that_took_a_realtime_policy():
-    def hold(ready: threading.Event, done: threading.Event, took: list) -> None:
+def test_thread_priorities_count_a_thread_that_took_a_realtime_policy_and_one_that_raised_its_nice_level():
+    def hold(ready: threading.Event, done: threading.Event, took: list, policy: bool) -> None:
         try:
-            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+            if policy:
+                os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+            else:
+                os.setpriority(os.PRIO_PROCESS, 0, -1)  # on Linux, this thread only
             took.append(True)
         except OSError:  # not allowed here: the count must then not change
             took.append(False)
         ready.set()
         done.wait()
 
-    before, total = machine_facts.realtime_threads(os.getpid())
-    assert total >= 1
-    ready, done, took = threading.Event(), threading.Event(), []
-    thread = threading.Thread(target=hold, args=(ready, done, took))
-    thread.start()
-    ready.wait()
-    during = machine_facts.realtime_threads(os.getpid())
-    done.set()
-    thread.join()
-    assert during == (before + took[0], total + 1)
-    assert machine_facts.realtime_threads(2**22 + 1) == (0, 0)  # above Linux's largest pid: no such process
+    for policy, key in ((True, "realtime"), (False, "raised_nice")):
+        before = machine_facts.thread_priorities(os.getpid())
+        assert before["threads"] >= 1
+        ready, done, took = threading.Event(), threading.Event(), []
+        thread = threading.Thread(target=hold, args=(ready, done, took, policy))
+        thread.start()
+        ready.wait()
+        during = machine_facts.thread_priorities(os.getpid())
+        done.set()
+        thread.join()
+        assert during == {**before, "threads": before["threads"] + 1, key: before[key] + took[0]}
+    assert machine_facts.thread_priorities(2**22 + 1) == {"threads": 0, "realtime": 0, "raised_nice": 0}

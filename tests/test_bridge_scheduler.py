@@ -129,3 +129,32 @@ def test_late_hand_overs_are_profiled_when_asked(parts, monkeypatch):
     sender.send_due()
     assert sender.profile.samples == 1 and "MainThread" not in sender.profile.summary()
     assert "1 hand-overs over 1 ms late" in sender.summary()
+
+
+RAISE_NICE = """
+import json, os, threading
+from stylevae.bridge import scheduler
+early = threading.Event()
+threading.Thread(target=early.wait).start()  # started before: NumPy's OpenBLAS worker is one such
+raised = scheduler.raise_nice()
+later = []
+threading.Thread(target=lambda: later.append(os.getpriority(os.PRIO_PROCESS, 0))).start()
+while not later:
+    pass
+levels = [os.getpriority(os.PRIO_PROCESS, int(tid)) for tid in os.listdir("/proc/self/task")]
+early.set()
+print(json.dumps([raised, sorted(set(levels)), later[0]]))
+"""
+
+
+def test_raise_nice_reaches_the_threads_started_before_and_after_it_or_says_it_could_not():
+    """In a process of its own: it changes every thread of the process it runs in."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", RAISE_NICE], capture_output=True, text=True, check=True).stdout
+    raised, levels, later = json.loads(out)
+    expected = sch.DAEMON_NICE if raised else os.getpriority(os.PRIO_PROCESS, 0)
+    assert (levels, later) == ([expected], expected)

@@ -22,6 +22,10 @@ import numpy as np
 import pytest
 from pythonosc.udp_client import SimpleUDPClient
 
+sys.path.insert(0, str(harness.ROOT / "bench"))
+
+import machine_facts  # noqa: E402
+
 pytestmark = pytest.mark.e2e
 
 LOOKAHEAD = 0.5  # beats: the daemon's default
@@ -88,6 +92,22 @@ def test_notes_on_the_16th_grid_at_the_tempo(session):
     reports = s.dump.wait_for("/stylevae/1/note", 10)
     beats = [float(r[3]) for r in reports]
     assert all(b * 4 == round(b * 4) for b in beats) and beats == sorted(beats)
+
+
+def test_the_daemons_threads_run_before_ordinary_work(session):
+    """The note sender and the JACK output's threads at a real-time policy, every other thread of the daemon and
+    its output at a raised nice level: a busy process that pre-empts the engine while it holds the GIL would make
+    the sender wait for as long as the scheduler lets that process run."""
+    if os.geteuid() != 0:
+        pytest.skip("raising priorities needs root here (or rtprio and nice limits)")
+    s = session()
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.wait_notes(4)
+    output = subprocess.run(["pgrep", "-P", str(s.daemon.process.pid)], capture_output=True, text=True).stdout
+    for pid in (s.daemon.process.pid, int(output.split()[0])):
+        threads = machine_facts.thread_priorities(pid)
+        assert threads["realtime"] >= 1, threads
+        assert threads["realtime"] + threads["raised_nice"] == threads["threads"], threads
 
 
 def test_style_change_shows_within_the_lookahead(session):
