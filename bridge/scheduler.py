@@ -113,6 +113,10 @@ def own_threads() -> list[int]:
         return [0]
 
 
+NORMAL_PRIORITY = ("the note sender runs at normal priority (real-time scheduling is not permitted here): on a busy "
+                   "machine notes can come late; docs/bridge.md, Priorities, says how to allow it")
+
+
 def realtime_priority() -> bool:
     """Ask the OS to run the calling thread (and the threads it starts) before ordinary work, so a busy machine
     does not delay a note. Needs privileges (root, or an rtprio limit as JACK set-ups grant); without them the
@@ -262,7 +266,8 @@ class Scheduler:
         self._late(now - due + self.sink.lead)
 
     def _run(self) -> None:
-        realtime_priority()
+        if not realtime_priority() and sys.platform == "linux":  # elsewhere there is nothing the user could allow
+            log.warning(NORMAL_PRIORITY)
         with self._cond:
             while not self._stopped:
                 wait = self._send_due()

@@ -158,3 +158,17 @@ def test_raise_nice_reaches_the_threads_started_before_and_after_it_or_says_it_c
     raised, levels, later = json.loads(out)
     expected = sch.DAEMON_NICE if raised else os.getpriority(os.PRIO_PROCESS, 0)
     assert (levels, later) == ([expected], expected)
+
+
+def test_a_sender_refused_real_time_priority_says_so_in_one_line(parts, monkeypatch, caplog):
+    def refuse(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(sch.os, "sched_setscheduler", refuse, raising=False)
+    monkeypatch.setattr(sch.sys, "platform", "linux")
+    *_, sender = parts
+    with caplog.at_level("WARNING", logger="stylevae.sender"):
+        sender.start()
+        sender.stop()
+    assert [r.getMessage() for r in caplog.records] == [sch.NORMAL_PRIORITY]
+    assert "\n" not in sch.NORMAL_PRIORITY and "docs/bridge.md" in sch.NORMAL_PRIORITY
