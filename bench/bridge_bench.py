@@ -17,9 +17,9 @@
 5. Notes left open after SIGTERM; time from start to ready.
 
 With ``--load N`` all of it runs beside N busy processes (bench/cpu_load.py). The report says which threads of
-the daemon, its JACK output, jackd and the listener had real-time priority or a raised nice level: run it under
-``setpriv
---inh-caps=-sys_nice --bounding-set=-sys_nice`` (as root) to see a machine where nothing may have it.
+the daemon, its JACK output, jackd and the listener had real-time priority or a raised nice level. To see a
+machine where nothing may have either, run it (as root) under
+``setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice --``.
 
 Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--load 0]
                                               [--name NAME]

@@ -1,6 +1,6 @@
 """What the benchmark reports say: the latest note-ons with the listener's own lateness in their periods (so that
 an outlier can be told apart, the sender's delay or the listener's), the machine each ran on, the load it added
-and which threads had real-time priority."""
+and which threads had real-time priority or a raised nice level."""
 
 from __future__ import annotations
 
