@@ -91,9 +91,9 @@ def raise_nice() -> bool:
     """Give the process's threads, and the threads and processes it starts from then on, nice ``DAEMON_NICE``.
 
     The note sender needs the GIL. When a busy process pre-empts the thread that holds it (the engine in NumPy's
-    wrappers, the OSC thread parsing), the sender waits as long as the scheduler lets that process run, at
-    nice 0 many milliseconds. Needs privileges (root, or a nice limit as audio set-ups grant); without them the
-    threads stay at nice 0."""
+    wrappers, where the sender's profile found it), the sender waits as long as the scheduler lets that process
+    run: up to 57 ms at nice 0 beside four busy processes (bench/results/README.md, "Under load"). Needs
+    privileges (root, or a nice limit as audio set-ups grant); without them the threads stay at nice 0."""
     try:
         for tid in own_threads():
             with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
