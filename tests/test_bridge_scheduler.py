@@ -135,14 +135,18 @@ RAISE_NICE = """
 import json, os, threading
 from stylevae.bridge import scheduler
 early = threading.Event()
-threading.Thread(target=early.wait).start()  # started before: NumPy's OpenBLAS worker is one such
+threading.Thread(target=early.wait, daemon=True).start()  # started before: NumPy's OpenBLAS worker is one such
 raised = scheduler.raise_nice()
 later = []
-threading.Thread(target=lambda: later.append(os.getpriority(os.PRIO_PROCESS, 0))).start()
-while not later:
-    pass
-levels = [os.getpriority(os.PRIO_PROCESS, int(tid)) for tid in os.listdir("/proc/self/task")]
-early.set()
+child = threading.Thread(target=lambda: later.append(os.getpriority(os.PRIO_PROCESS, 0)))
+child.start()
+child.join()
+levels = []
+for tid in os.listdir("/proc/self/task"):
+    try:
+        levels.append(os.getpriority(os.PRIO_PROCESS, int(tid)))
+    except ProcessLookupError:  # the child, still leaving after join
+        pass
 print(json.dumps([raised, sorted(set(levels)), later[0]]))
 """
 
@@ -154,7 +158,8 @@ def test_raise_nice_reaches_the_threads_started_before_and_after_it_or_says_it_c
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", RAISE_NICE], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", RAISE_NICE], capture_output=True, text=True, check=True,
+                         timeout=60).stdout
     raised, levels, later = json.loads(out)
     expected = sch.DAEMON_NICE if raised else os.getpriority(os.PRIO_PROCESS, 0)
     assert (levels, later) == ([expected], expected)
