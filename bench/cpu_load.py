@@ -52,9 +52,9 @@ class BusyLoad:
         return {"processes": self.processes, "megabytes": self.megabytes}
 
 
-def load_text(load: dict | None) -> str:
-    """The report's words for a ``BusyLoad.describe()`` (None or 0 processes: none)."""
-    if not load or not load["processes"]:
+def load_text(load: dict) -> str:
+    """The report's words for a ``BusyLoad.describe()`` (0 processes: none)."""
+    if not load["processes"]:
         return "none"
     n = load["processes"]
     return (f"{n} busy process{'es' * (n > 1)} at normal priority, each streaming over a {load['megabytes']} MB "

@@ -105,6 +105,16 @@ class Transport:
     def report(self, t: float) -> bytes:
         return message(f"{PREFIX}/transport", self.beat(t), int(self.playing), self.bpm)
 
+    def announce(self, sock: socket.socket, target: tuple[str, int], **change) -> None:
+        """Make a change (jump, tempo, start, stop; none: a plain report) and send the report, both at a time read
+        just before the send, as Live's device reads its position as it sends. A time read earlier, before other
+        work of the soak's loop (a large malformed bundle takes milliseconds to build), would date the report too
+        early, and the daemon, which counts it from its arrival, would seem late by that much."""
+        t = time.perf_counter()
+        if change:
+            self.change(t, **change)
+        sock.sendto(self.report(t), target)
+
 
 def rss_mb(pid: int) -> float:
     try:
@@ -186,7 +196,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         target = ("127.0.0.1", daemon.osc_port)
         osc.sendto(message(f"{PREFIX}/hello", replies.port), target)
         transport = Transport(120.0)
-        osc.sendto(transport.report(time.perf_counter()), target)
+        transport.announce(osc, target)
         for v in range(1, voices + 1):
             osc.sendto(message(f"{PREFIX}/{v}/density", 0.5), target)
             osc.sendto(message(f"{PREFIX}/{v}/play", 1), target)
@@ -209,27 +219,22 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                 sent["pings"] += 1
                 next_ping += PING_SECONDS
             if restart_at is not None and now >= restart_at:
-                open_now = sum(harness.open_notes(dump.snapshot()).values())
-                stops.append(open_now)
-                transport.change(now, playing=True)
-                osc.sendto(transport.report(now), target)
-                restart_at, next_report = None, now + 60 / transport.bpm
+                stops.append(sum(harness.open_notes(dump.snapshot()).values()))
+                transport.announce(osc, target, playing=True)
+                restart_at, next_report = None, time.perf_counter() + 60 / transport.bpm
             elif transport.playing and now >= next_stop:
-                transport.change(now, playing=False)
-                osc.sendto(transport.report(now), target)
+                transport.announce(osc, target, playing=False)
                 restart_at, next_stop = now + SETTLE_SECONDS + 0.5, now + rng.uniform(15, 30)
             elif transport.playing and now >= next_jump:
-                transport.change(now, beat=4.0 * rng.randint(0, 64))
-                osc.sendto(transport.report(now), target)
+                transport.announce(osc, target, beat=4.0 * rng.randint(0, 64))
                 sent["jumps"] += 1
                 next_jump = now + rng.uniform(5, 12)
             elif transport.playing and now >= next_tempo:
-                transport.change(now, bpm=round(rng.uniform(80, 200), 1))
-                osc.sendto(transport.report(now), target)
+                transport.announce(osc, target, bpm=round(rng.uniform(80, 200), 1))
                 sent["tempo_changes"] += 1
                 next_tempo = now + rng.uniform(8, 15)
             elif transport.playing and now >= next_report:  # every beat, as the device does
-                osc.sendto(transport.report(now), target)
+                transport.announce(osc, target)
                 next_report = now + 60 / transport.bpm
             if now >= next_rss:
                 rss.append((now - began, rss_mb(daemon.process.pid),
@@ -240,15 +245,11 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         say(f"soak: {elapsed:.0f} s done; final stop and SIGTERM")
         for v in range(1, voices + 1):
             osc.sendto(message(f"{PREFIX}/{v}/play", 0), target)
-        now = time.perf_counter()
-        transport.change(now, playing=False)
-        osc.sendto(transport.report(now), target)
+        transport.announce(osc, target, playing=False)
         time.sleep(SETTLE_SECONDS + 0.5)
         open_after_stop = harness.open_notes(dump.snapshot())
         mark = len(dump.snapshot())
-        now = time.perf_counter()
-        transport.change(now, playing=True)
-        osc.sendto(transport.report(now), target)
+        transport.announce(osc, target, playing=True)
         for v in range(1, voices + 1):
             osc.sendto(message(f"{PREFIX}/{v}/play", 1), target)
         dump.wait_for(lambda events: sum(e.is_on for e in events[mark:]) >= 2 * voices, 10)

@@ -6,6 +6,13 @@ from stylevae.bridge import cli, midi_out, platform, serve
 from stylevae.bridge.config import BridgeConfig
 
 
+@pytest.fixture(autouse=True)
+def keep_pytests_nice_level(monkeypatch):
+    """`serve` raises the nice level of the process it runs in first: here that would be pytest's own, and every
+    process pytest starts later would inherit it."""
+    monkeypatch.setattr(serve, "raise_nice", lambda: False)
+
+
 def run(capsys, *args):
     code = cli.main(["serve", *args])
     err = capsys.readouterr().err.strip().splitlines()

@@ -58,6 +58,7 @@ def test_windows_without_midi_port_is_one_line_from_the_command(monkeypatch, cap
     """What a Windows user sees from `stylevae serve`: the loopMIDI and device paths, in one line, exit 2."""
     monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: WIN))
     monkeypatch.setattr(midi_out.rtmidi, "get_compiled_api", lambda: [midi_out.rtmidi.API_WINDOWS_MM])
+    monkeypatch.setattr(serve, "raise_nice", lambda: False)  # not pytest's own nice level
     code = cli.main(["serve"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
