@@ -52,7 +52,7 @@ from collections.abc import Callable
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.scheduler import AT_ONCE, realtime_priority
-from stylevae.bridge.stats import Window
+from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.jack")
 
@@ -358,15 +358,6 @@ def note_key(message: bytes) -> tuple[int, int]:
 def is_note_off(message: bytes) -> bool:
     kind = message[0] & 0xF0
     return kind == midi_out.NOTE_OFF or (kind == midi_out.NOTE_ON and message[2] == 0)
-
-
-def quantiles(values, scale: float) -> tuple[float, float, float] | None:
-    """p50, p99 and max of ``values`` times ``scale``; None when there are none."""
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * scale  # noqa: E731
-    return pick(0.5), pick(0.99), ordered[-1] * scale
 
 
 def say(status: str, text: str = "") -> None:

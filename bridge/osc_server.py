@@ -27,6 +27,7 @@ from pythonosc.parsing import osc_types
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import Clock
 from stylevae.bridge.osc_spec import MAX_PACKET, PREFIX
+from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.osc")
 
@@ -35,6 +36,11 @@ RECEIVE_BUFFER = 65536
 ERROR_LOGS_PER_SECOND = 20  # a flood of bad messages must not flood the log
 IP_RECVERR = 11  # Linux's (socket has no name for it): ICMP errors of an unconnected UDP socket are reported
 PARSE_ERRORS = (ParseError, ValueError, IndexError, RecursionError, struct.error, TypeError)  # python-osc's, nested
+# Linux's SO_TIMESTAMPNS (asm-generic/socket.h; socket has no name for it): the kernel stamps each datagram with
+# the wall-clock time it arrived, given with the datagram as a struct timespec.
+SO_TIMESTAMPNS = 35
+TIMESPEC = struct.Struct("qq")
+MAX_WAIT = 2.0  # a longer wait reads as a step of the wall clock in between: the datagram counts as arriving now
 
 
 def quiet_python_osc(record: logging.LogRecord) -> bool:
@@ -65,6 +71,31 @@ def encode(address: str, args: Sequence[object]) -> bytes:
         else:
             builder.add_arg(str(value), "s")
     return builder.build().dgram
+
+
+def stamp_arrivals(sock: socket.socket) -> bool:
+    """Ask the kernel to stamp each datagram with its arrival (Linux). A transport report is Live's position at the
+    moment it was sent: anchored when the OSC thread gets round to it, the whole song would sit late by however
+    long the report waited in the socket (the thread was busy with other datagrams, or had no core, or no GIL),
+    until the clock's glides had worked it off. Elsewhere the time the thread reads it stands in."""
+    if sys.platform != "linux":
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
+def waited(ancdata: list[tuple[int, int, bytes]], wall_now: float) -> float:
+    """Seconds a datagram waited in the socket: the wall clock now less the kernel's arrival stamp among its
+    ancillary data (both wall-clock, so the difference holds on any clock); 0 without a usable stamp."""
+    for level, kind, data in ancdata:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= TIMESPEC.size:
+            seconds, nanoseconds = TIMESPEC.unpack_from(data)
+            wait = wall_now - (seconds + nanoseconds * 1e-9)
+            return wait if 0.0 <= wait <= MAX_WAIT else 0.0
+    return 0.0
 
 
 class Replies:
@@ -182,6 +213,8 @@ class OscServer:
         self._thread: threading.Thread | None = None
         self.received = 0
         self.refused = 0
+        self._stamped = stamp_arrivals(self.sock)
+        self.waits = Window(10000)  # seconds each datagram waited in the socket before the OSC thread read it
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="osc", daemon=True)
@@ -195,10 +228,28 @@ class OscServer:
         self.replies.close()
         self.sock.close()
 
+    def receive(self) -> tuple[bytes, tuple[str, int], float]:
+        """The next datagram, its sender, and the ``perf_counter`` time it arrived (see ``stamp_arrivals``)."""
+        if not self._stamped:
+            data, sender = self.sock.recvfrom(RECEIVE_BUFFER)
+            return data, sender, time.perf_counter()
+        data, ancdata, _, sender = self.sock.recvmsg(RECEIVE_BUFFER, socket.CMSG_SPACE(TIMESPEC.size))
+        now, wait = time.perf_counter(), waited(ancdata, time.time())
+        self.waits.append(wait)
+        return data, sender, now - wait
+
+    def summary(self) -> str:
+        """Datagrams so far, for the log at exit."""
+        text = f"{self.received} OSC datagrams, {self.refused} refused"
+        waits = quantiles(self.waits, 1000)
+        if waits is None:
+            return text
+        return f"{text}; they waited in the socket p50 {waits[0]:.2f} ms, p99 {waits[1]:.2f} ms, max {waits[2]:.2f} ms"
+
     def _run(self) -> None:
         while not self._stopped.is_set():
             try:
-                data, sender = self.sock.recvfrom(RECEIVE_BUFFER)
+                data, sender, received = self.receive()
             except TimeoutError:
                 self._log_error.flush()
                 continue
@@ -207,7 +258,7 @@ class OscServer:
                     log.debug("receive: %s", exc)
                 continue
             try:
-                self.handle_datagram(data, sender, time.perf_counter())
+                self.handle_datagram(data, sender, received)
             except Exception:  # no client input may stop the daemon
                 log.exception("unexpected error handling a datagram from %s:%d", *sender)
                 self.refuse(sender, "", "internal error (logged by the daemon)")

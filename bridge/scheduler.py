@@ -28,7 +28,7 @@ from typing import Protocol
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.clock import Change, Clock
-from stylevae.bridge.stats import Window
+from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.sender")
 
@@ -279,13 +279,12 @@ class Scheduler:
 
     def summary(self) -> str:
         """Send lateness so far, for the log at exit."""
-        if not self.lateness:
+        late = quantiles(self.lateness, 1000)
+        if late is None:
             return f"no notes sent, {self.dropped} dropped"
-        late = sorted(self.lateness)
-        p99 = late[min(len(late) - 1, int(0.99 * len(late)))] * 1000
         profile = f"; {self.profile.summary()}" if self.profile and self.profile.samples else ""
-        return (f"{len(late)} note events handed to the output, late by p50 {late[len(late) // 2] * 1000:.2f} ms, "
-                f"p99 {p99:.2f} ms, max {late[-1] * 1000:.2f} ms (by the sender's clock); "
+        return (f"{len(self.lateness)} note events handed to the output, late by p50 {late[0]:.2f} ms, "
+                f"p99 {late[1]:.2f} ms, max {late[2]:.2f} ms (by the sender's clock); "
                 f"{self.dropped} late note-ons dropped{profile}")
 
     # --- life cycle -----------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         osc.stop()
         engine.stop()
         sender.stop()
-        log.info("%s; %s; %d OSC datagrams, %d refused", engine.summary(), sender.summary(), osc.received, osc.refused)
+        log.info("%s; %s; %s", engine.summary(), sender.summary(), osc.summary())
         port.close()
         if server is not None:
             server.stop()

@@ -9,7 +9,7 @@ sample, in an ``array``), and appending to it allocates nothing — fit for JACK
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 
 class Window:
@@ -43,3 +43,12 @@ class Window:
     @property
     def nbytes(self) -> int:
         return self._data.itemsize * len(self._data)
+
+
+def quantiles(values: Iterable[float], scale: float) -> tuple[float, float, float] | None:
+    """p50, p99 and max of ``values`` times ``scale``; None when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * scale  # noqa: E731
+    return pick(0.5), pick(0.99), ordered[-1] * scale

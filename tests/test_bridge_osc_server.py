@@ -1,6 +1,7 @@
 """The OSC front end over real UDP loopback, in process: replies, refusals, oversize, bundles, clock."""
 
 import socket
+import sys
 import time
 
 import pytest
@@ -10,7 +11,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import Clock
-from stylevae.bridge.osc_server import OscServer
+from stylevae.bridge.osc_server import SO_TIMESTAMPNS, TIMESPEC, OscServer, waited
 from stylevae.model.data.tokens import Vocabulary
 
 
@@ -147,3 +148,37 @@ def test_numbers_go_out_as_numbers_whatever_their_type():
 
     message = OscMessage(encode("/stylevae/1/note", [np.int64(86), 100, np.float32(1.5), 0.25, True]))
     assert message.params == [86, 100, 1.5, 0.25, 1]
+
+
+def test_a_transport_report_counts_from_when_it_arrived_not_when_it_was_read():
+    """A report that waited in the socket (the OSC thread busy) still anchors Live's position at its arrival:
+    read 80 ms late, the beat it says is placed 80 ms earlier than the read, not at the read."""
+    clock = Clock(120)
+    server = OscServer("127.0.0.1", 0, cmd.Context(("a", "b"), Vocabulary(), 32), clock, FakeEngine())
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sent = time.perf_counter()
+        client.sendto(build("/stylevae/transport", 8.0, 1, 120.0).dgram, server.address)
+        time.sleep(0.08)  # the thread that reads is busy elsewhere
+        data, sender, arrived = server.receive()
+        read = time.perf_counter()
+        server.handle_datagram(data, sender, arrived)
+        assert clock.time_of(8.0) == pytest.approx(arrived, abs=1e-6)  # a locate: beat 8 is where it arrived
+        if sys.platform == "linux":  # the kernel's stamp
+            assert sent - 0.001 < arrived < sent + 0.04 and read - arrived > 0.07
+            assert len(server.waits) == 1 and 0.07 < server.waits.last(1)[0] < 1.0
+        else:  # no stamps: the read stands in
+            assert arrived >= sent + 0.08
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_a_waiting_time_needs_a_plausible_kernel_stamp():
+    stamp = 1_700_000_000.25
+    ancdata = [(socket.SOL_SOCKET, SO_TIMESTAMPNS, TIMESPEC.pack(1_700_000_000, 250_000_000))]
+    assert waited(ancdata, stamp + 0.005) == pytest.approx(0.005, abs=1e-6)
+    assert waited(ancdata, stamp - 1.0) == 0.0  # the wall clock stepped back in between
+    assert waited(ancdata, stamp + 3600) == 0.0  # or forward
+    assert waited([], stamp) == 0.0
+    assert waited([(socket.SOL_SOCKET, SO_TIMESTAMPNS, b"\0" * 4)], stamp) == 0.0
