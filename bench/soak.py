@@ -368,9 +368,9 @@ def render(r: dict) -> str:
         "",
         "Onset error: each note-on at the wall-clock time of its frame (tests/e2e/jack_listen.py) against the 16th "
         "grid of the transport the soak reported, the constant offset removed; onsets within "
-        f"{SETTLE_SECONDS} s after a jump, tempo change or start are left out. The daemon glides to follow the "
-        "reports, whose own send jitter is in this figure; bench/bridge_bench.py measures onsets on a free-running "
-        "clock.",
+        f"{SETTLE_SECONDS} s after a jump, tempo change or start are left out. The soak dates each report just before "
+        "it sends it; what is left is the daemon's following of the reports (the time a report waited before the "
+        "daemon dated it, the glides) and its timing. bench/bridge_bench.py measures onsets on a free-running clock.",
     ]
     if r["unmatched_keys"]:
         lines.append(f"\nUnmatched (channel/pitch: count): {r['unmatched_keys']}")
