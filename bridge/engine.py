@@ -37,7 +37,7 @@ log = logging.getLogger("stylevae.engine")
 Publish = Callable[[str, Sequence[object]], None]
 GRID_STEPS = {"step": 1, "beat": STEPS_PER_BEAT, "bar": STEPS_PER_BAR}
 START_MARGIN_SECONDS = 0.01  # for a (re)starting voice, on top of its silent replay (see _first_step)
-DEFAULT_STEP_SECONDS = 0.002  # a step's cost until some have been timed
+DEFAULT_STEP_SECONDS = 0.002  # a decoder step's cost until some have been timed
 DECODE_DELAY_SECONDS = 0.002  # decode this long after a step boundary, not on it (see _generate)
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
 # How ``Engine.summary`` reads, for whatever parses the daemon's exit line (the benchmark does).
@@ -74,8 +74,10 @@ class Engine:
         # each decoder step: rows, wall seconds, and seconds on the engine thread's CPU (wall minus CPU is waiting:
         # for a core, the GIL, or torch's other threads)
         self.step_rows, self.step_seconds, self.step_cpu = Window(20000), Window(20000), Window(20000)
-        # the same steps whole, wall seconds (the decoder and the engine's Python around it, for all the voices):
-        # what a silent replay costs a step (see _first_step)
+        # the same steps whole, wall seconds (the decoder and the engine's Python around it, for all the voices).
+        # Not what _first_step counts a replayed step at: a silent replay publishes no notes and meets no changes of
+        # controls, and a soak timed with this cost played its first notes after a locate no earlier
+        # (bench/results/README.md, "Following the transport")
         self.pass_seconds = Window(20000)
         self._cond = threading.Condition()
         self._inbox: list[object] = []
@@ -287,7 +289,7 @@ class Engine:
     def _first_step(self, now_step: int) -> int:
         """The first step a (re)starting voice can play on time: it replays its phrase silently up to there
         first, so the step must be far enough away for that many decoder steps."""
-        recent = self.pass_seconds.last(64)
+        recent = self.step_seconds.last(64)
         step_cost = sorted(recent)[len(recent) // 2] if recent else DEFAULT_STEP_SECONDS
         step = now_step + 1
         phrase = self.checkpoint.steps

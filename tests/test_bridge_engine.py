@@ -94,23 +94,6 @@ def test_the_step_summary_reads_as_the_benchmark_parses_it(rig):
     assert float(found["p50"]) <= float(found["whole_p50"]), summary  # and the decoder's time part of the whole's
 
 
-def test_after_a_locate_the_first_step_leaves_time_for_the_replay_at_whole_steps_cost(rig):
-    """The silent replay runs whole steps (the decoder and the engine's Python around it): a decoder's time alone
-    would pick a step whose replay ends after the step is due, and its first notes would come late."""
-    rig.send(cmd.Play(1, True))
-    rig.run(1.0)
-    for _ in range(200):  # whole steps of 20 ms, of which the decoder 1 ms
-        rig.engine.pass_seconds.append(0.020)
-        rig.engine.step_seconds.append(0.001)
-    rig.clock.follow(37.0, True, 120.0)  # a locate into the middle of a phrase
-    rig.engine.generate()
-    voice = rig.engine.voices[1]
-    first = voice.audible_from
-    replayed = first % rig.engine.checkpoint.steps
-    assert replayed > 0
-    assert rig.clock.time_of(first / 4) - rig.now.t >= 0.010 + replayed * 0.020
-
-
 def test_decoder_stays_within_the_lookahead(rig):
     rig.send(cmd.Play(1, True))
     rig.run(1.0)
