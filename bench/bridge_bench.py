@@ -432,6 +432,9 @@ def render(results: dict) -> str:
             f"p99 {BY_KEY['daemon_step'].text} ms")
         row("… of which on the engine thread's CPU (ms)",
             {"n": int(steps["n"]), "p50": steps["cpu_p50"], "p99": steps["cpu_p99"]}, "-")
+        if "whole_p50" in steps:  # reports from before the daemon said it have no such row
+            row("… whole, with the engine's Python around the decoder (ms)",
+                {"n": int(steps["n"]), "p50": steps["whole_p50"], "p99": steps["whole_p99"]}, "-")
     row(f"onset error, daemon, {d['voices']} voices, {d['torch_threads']} torch thread(s) (ms)", d["onset_error_ms"],
         f"p99 {BY_KEY['onset_p99'].text}, max {BY_KEY['onset_max'].text} ms")
     row("onset error, python-rtmidi reference sender (ms)", results["reference"]["onset_error_ms"], "-")
