@@ -174,7 +174,7 @@ def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
         if not settled.size:
             return {"n": 0}
         offset -= float(np.median(settled))
-    settled, changed = (a * 1000 for a in phase_errors(offset))
+    settled, changed = (errors * 1000 for errors in phase_errors(offset))
     a = np.abs(settled)
     result = {"n": int(a.size), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
               "max": float(a.max())}
