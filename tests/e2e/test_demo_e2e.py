@@ -48,6 +48,14 @@ def test_demo_plays_live_into_fluidsynth_over_jack_midi(tmp_path, jack_server):
     need_tools("fluidsynth", "sox")
     result = demo(tmp_path, "--audio-driver", "file", "--bars", "1", "--bpm", "300")
     assert "through FluidSynth" in result.stdout
-    heard = sox_stat(tmp_path / "fluidsynth.wav")
-    assert heard["Length (seconds)"] > 36 * 60 / 300  # the synth ran at least as long as the tour
-    assert heard["Maximum amplitude"] > 0.05
+    wav = tmp_path / "fluidsynth.wav"
+    length = sox_stat(wav)["Length (seconds)"]
+    tour = 36 * 60 / 300  # nine 1-bar sections at 300 BPM
+    assert length > tour  # the synth ran at least as long as the tour
+    # FluidSynth writes digital silence (RMS 0) until a note reaches it; a velocity-100 note of this soundfont has
+    # an RMS near 0.004, and the tour's half-second windows had 0.004-0.015 (the peak, near 0.05, is too close to
+    # any fixed line to test). So: windows with sound must cover most of the tour.
+    window = 0.5
+    rms = [sox_stat(wav, i * window, window)["RMS     amplitude"] for i in range(int(length // window))]
+    sounding = sum(r > 0.001 for r in rms) * window
+    assert sounding >= 0.8 * tour, f"sound in {sounding:g} s of a {tour:g} s tour; window RMS: {rms}"
