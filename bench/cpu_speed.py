@@ -7,7 +7,7 @@ vCPU just retires its instructions more slowly. Any CPU-bound work that lands in
 as long, the daemon's decoder step included, and nothing inside the guest can make that up. This measures it
 directly: each core runs the same small loop of integer arithmetic (no memory traffic to speak of, no system calls)
 in chunks of a fixed number of iterations, back to back, and each chunk's time against the median chunk's gives
-the speed its core ran at meanwhile. Both cores run at once, as the daemon and JACK use both.
+the speed its core ran at meanwhile. Every core runs at once, as the daemon and JACK use them all.
 
 Usage: .venv/bin/python bench/cpu_speed.py [--seconds 30] [--name cpu_speed_NAME]
 """
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine_facts import hardware_line, machine, ran  # noqa: E402
 from soak import save  # noqa: E402
 
-ITERATIONS = 400  # per chunk: about 20-40 us of interpreter arithmetic, far above the clock's cost
+ITERATIONS = 400  # per chunk: about 60 us of interpreter arithmetic on a 2-core Xeon, far above the clock's cost
 SLOWER = (1.5, 2.5, 4.5, 8.0)  # the shares reported: time spent at least this many times slower than the median
 WINDOW_SLOWER = 2.5  # a slow window: consecutive chunks at least this many times slower, merged
 
@@ -96,7 +96,7 @@ def render(r: dict) -> str:
     lines = ["# How steady the cores are: fixed arithmetic, timed in chunks", "", ran(r),
              hardware_line(r["machine_start"], r["machine_end"]), "",
              f"Each core ran chunks of {ITERATIONS} steps of integer arithmetic back to back for {r['seconds']:g} s, "
-             "both cores at once. A chunk's time against the core's median chunk is how much slower the core ran "
+             "every core at once. A chunk's time against the core's median chunk is how much slower the core ran "
              "meanwhile; a slow window is a run of chunks at least "
              f"{WINDOW_SLOWER:g}x slower. The last column counts the times the guest's own scheduler gave the "
              "core to another task meanwhile (involuntary context switches): slow time that is not the host's.", "",
