@@ -6,7 +6,8 @@ a period; and the daemon's GIL is busy with the decoder and the OSC thread. Here
 event over ``HANDOVER_SECONDS`` ahead of its time, through a pipe, to a process whose only work is JACK's
 process callback (JACK's real-time thread) and the thread that reads the pipe. The callback puts each
 event at the frame of its ``perf_counter`` time, so the notes are sample-accurate and a late wake-up of
-the sender costs nothing while it stays within the handover. Nothing else in that process takes the GIL
+the sender costs nothing while it stays within the handover. When the daemon's clock changes after an event
+was handed over, the sender moves it (a RETIME record, by the event's ident) or withdraws it. Nothing else in that process takes the GIL
 for long, so the callback does not wait for the decoder.
 
 Nothing is lost: before each write the callback checks the room left in the period's MIDI buffer; what
@@ -56,9 +57,13 @@ from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.jack")
 
-HANDOVER_SECONDS = 0.02  # events reach the JACK process this long before their time
-RECORD = struct.Struct("<dbB3s")  # perf_counter time, voice (-1: none), kind, MIDI message
-EVENT, DROP, QUIT = 0, 1, 2
+# Events reach the JACK process this long before their time: longer than the latest hand-over the sender made
+# in any soak (66.5 ms, on the Intel machine under a flood of controls), and a longer lead costs no musical
+# accuracy, since a tempo change or a glide still moves what was handed over (``Writer.retime``). Events the
+# engine pushes less than this ahead (a fast tempo with the shortest lookahead) are handed over at once.
+HANDOVER_SECONDS = 0.1
+RECORD = struct.Struct("<dbB3sq")  # perf_counter time, voice (-1: none), kind, MIDI message, event ident (0: none)
+EVENT, DROP, QUIT, RETIME = 0, 1, 2, 3
 ALL_VOICES = -1
 START_TIMEOUT = 15.0  # seconds for the process to answer (Python's start-up on a loaded machine)
 RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet) there
@@ -128,11 +133,14 @@ class JackOut:
 
     # --- NoteSink ---------------------------------------------------------------------------------------------
 
-    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0) -> None:
-        self._write(RECORD.pack(at, voice, EVENT, message))
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0) -> None:
+        self._write(RECORD.pack(at, voice, EVENT, message, ident))
 
     def drop(self, voice: int | None) -> None:
-        self._write(RECORD.pack(AT_ONCE, ALL_VOICES if voice is None else voice, DROP, b"\0\0\0"))
+        self._write(RECORD.pack(AT_ONCE, ALL_VOICES if voice is None else voice, DROP, b"\0\0\0", 0))
+
+    def retime(self, ident: int, at: float) -> None:
+        self._write(RECORD.pack(at, ALL_VOICES, RETIME, b"\0\0\0", ident))
 
     def _write(self, record: bytes) -> None:
         with self._lock:
@@ -187,7 +195,7 @@ class JackOut:
         with self._lock:
             self._closed = True
             process = self._process
-        self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0"))  # a process still waiting is killed below
+        self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0", 0))  # a process still waiting is killed below
         try:
             process.stdin.close()
         except OSError:
@@ -206,7 +214,7 @@ class JackOut:
 
 
 class Writer:
-    """The process callback's state: a time-ordered queue of (time, seq, voice, message) and the books.
+    """The process callback's state: a time-ordered queue of (time, seq, voice, message, ident) and the books.
 
     Records arrive in ``inbox`` (a deque: appends and pops are atomic, so the reader thread and the
     callback share it without a lock); the callback alone touches the queue and the books.
@@ -219,7 +227,7 @@ class Writer:
         self._since_start = frames_since_cycle_start
         self._now = now
         self.inbox: deque[tuple] = deque()
-        self.queue: list[tuple[float, int, int, bytes]] = []
+        self.queue: list[tuple[float, int, int, bytes, int]] = []
         self.books = midi_out.Books()
         self._seq = itertools.count()
         self.quitting = 0  # 1: ending queued events, 2: the books' ending queued
@@ -238,11 +246,13 @@ class Writer:
         self.owed: Counter[tuple[int, int]] = Counter()  # (channel, pitch) -> note-offs due once it is silent
 
     def take(self, record: tuple) -> None:
-        at, voice, kind, message = record
+        at, voice, kind, message, ident = record
         if kind == EVENT:
-            heapq.heappush(self.queue, (at, next(self._seq), voice, message))
+            heapq.heappush(self.queue, (at, next(self._seq), voice, message, ident))
         elif kind == DROP:
             self.drop(voice)
+        elif kind == RETIME:
+            self.retime(ident, at)
         elif kind == QUIT and not self.quitting:
             self.drop(ALL_VOICES)
             self.quitting = 1
@@ -250,14 +260,23 @@ class Writer:
     def drop(self, voice: int) -> None:
         """A voice's queued note-ons go; its queued note-offs and controls go out at once."""
         kept = []
-        for at, seq, v, message in self.queue:
+        for at, seq, v, message, ident in self.queue:
             if voice in (ALL_VOICES, v):
                 if message[0] & 0xF0 == midi_out.NOTE_ON and message[2] > 0:
                     continue
                 at = AT_ONCE
-            kept.append((at, seq, v, message))
+            kept.append((at, seq, v, message, ident))
         heapq.heapify(kept)
         self.queue = kept
+
+    def retime(self, ident: int, at: float) -> None:
+        """A queued event to its new time (the daemon's clock changed after handing it over). One already written,
+        or sent at once by a drop, stays as it is."""
+        for i, (old, seq, voice, message, queued) in enumerate(self.queue):
+            if queued == ident and old != AT_ONCE:
+                self.queue[i] = (at, seq, voice, message, ident)
+                heapq.heapify(self.queue)
+                return
 
     def process(self, frames: int) -> None:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
@@ -275,7 +294,7 @@ class Writer:
         self._write_again(0)
         queue, last = self.queue, 0
         while queue and queue[0][0] < end:
-            at, _, _, message = queue[0]
+            at, _, _, message, _ = queue[0]
             if self.port.max_event_size < len(message):
                 self.full_periods += 1
                 break
@@ -297,7 +316,7 @@ class Writer:
         if self.quitting and not queue and not self.again:
             if self.quitting == 1:
                 for message in self.books.ending():
-                    heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message))
+                    heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message, 0))
                 self.quitting = 2
             else:
                 self.done.set()
@@ -373,7 +392,7 @@ def read_records(fd: int, inbox: deque) -> None:
         except OSError:
             chunk = b""
         if not chunk:
-            inbox.append((AT_ONCE, ALL_VOICES, QUIT, b""))
+            inbox.append((AT_ONCE, ALL_VOICES, QUIT, b"", 0))
             return
         pending += chunk
         whole = len(pending) // RECORD.size * RECORD.size

@@ -117,10 +117,13 @@ class NoPort:
     backend = "notes as OSC replies only"
     lead = 0.0
 
-    def send(self, message: bytes, at: float = 0.0, voice: int = 0) -> None:
+    def send(self, message: bytes, at: float = 0.0, voice: int = 0, ident: int = 0) -> None:
         pass
 
     def drop(self, voice: int | None) -> None:
+        pass
+
+    def retime(self, ident: int, at: float) -> None:
         pass
 
     def close(self) -> None:
@@ -151,13 +154,16 @@ class MidiOut:
             self.name = ports[index]
         self.books = Books()
 
-    def send(self, message: bytes, at: float = 0.0, voice: int = 0) -> None:
-        """Send now (``at`` and ``voice`` matter only to outputs that queue)."""
+    def send(self, message: bytes, at: float = 0.0, voice: int = 0, ident: int = 0) -> None:
+        """Send now (``at``, ``voice`` and ``ident`` matter only to outputs that queue)."""
         if self.books.admit(message):
             self._out.send_message(message)
 
     def drop(self, voice: int | None) -> None:
         """Nothing is queued here: every event went out when it was handed over."""
+
+    def retime(self, ident: int, at: float) -> None:
+        """Nothing is queued here (and with no lead, nothing is handed over ahead to be moved)."""
 
     def close(self) -> None:
         for message in self.books.ending():

@@ -4,10 +4,11 @@ Events are planned in beats and turned into ``perf_counter`` time only when they
 tempo change or a clock glide applies to notes already planned. The sender never waits for the
 decoder: the engine pushes events ahead of time and goes away. An output that places events itself
 (JACK, at their frame: ``stylevae.bridge.jack_out``) takes them its ``lead`` ahead of their time, so a late
-wake-up of this thread costs nothing while it stays within the lead. Note-ons that come too late (the
-decoder starved, or were planned before a jump) are dropped rather than played as a burst; a
-note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding note at once,
-then sends All Notes Off (CC 123) on the channels used since the last, as hardware sequencers do.
+wake-up of this thread costs nothing while it stays within the lead; what the clock does meanwhile still
+reaches them: a tempo change or a glide moves each (``retime``), a jump, start or stop withdraws them.
+Note-ons that come too late (the decoder starved, or were planned before a jump) are dropped rather than
+played as a burst; a note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding
+note at once, then sends All Notes Off (CC 123) on the channels used since the last, as hardware sequencers do.
 """
 
 from __future__ import annotations
@@ -41,11 +42,15 @@ class NoteSink(Protocol):
 
     lead: float
 
-    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0) -> None:
-        """Send ``message`` (3 bytes) at perf_counter time ``at``; ``voice`` tags it for ``drop``."""
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0) -> None:
+        """Send ``message`` (3 bytes) at perf_counter time ``at``; ``voice`` tags it for ``drop``, ``ident`` (> 0)
+        names it for ``retime``."""
 
     def drop(self, voice: int | None) -> None:
         """Forget the queued note-ons of a voice (of all: None) and send its queued note-offs at once."""
+
+    def retime(self, ident: int, at: float) -> None:
+        """Move a queued event to perf_counter time ``at`` (a tempo change or a glide after it was handed over)."""
 
 
 @dataclass(order=True, frozen=True)
@@ -64,7 +69,7 @@ class Event:
         return self.order == 1
 
 
-_sequence = itertools.count()
+_sequence = itertools.count(1)  # also the events' idents for ``NoteSink.retime``: 0 names none
 
 
 def note_on(beat: float, voice: int, channel: int, pitch: int, velocity: int, epoch: int) -> Event:
@@ -129,23 +134,47 @@ def realtime_priority() -> bool:
     return True
 
 
+RETIME_SECONDS = 0.00005  # an event handed over ahead is moved when a tempo change or glide moves it more than this
+VOID = (Change.JUMP, Change.START, Change.STOP)  # clock changes after which what was planned is void
+
 PROFILE_ENV = "STYLEVAE_PROFILE_SENDER"  # set it (to anything) to profile late hand-overs; see LateProfile
 LATE_SECONDS = 0.001  # a hand-over later than this is profiled
 
 
+def run_queue_seconds() -> float | None:
+    """How long the calling thread has waited, runnable, for a core since it began (Linux's schedstat; None
+    elsewhere): the part of a late wake-up that was the scheduler's, not the GIL's."""
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 class LateProfile:
-    """What the sender waited for: each time it hands an event over late, where the daemon's other threads are.
+    """What the sender waited for: each time it hands an event over late, where the daemon's other threads are,
+    and how much of that lateness the sender spent runnable without a core.
 
     The sender has just taken the GIL, so the thread that held it shows where it let go (a line in the
     engine's Python, or one that calls into torch, which releases it); a thread waiting shows where it waits.
-    Late with every other thread waiting means the sender waited for a core, not the GIL.
+    Late with every other thread waiting means the sender waited for a core, not the GIL; the run-queue
+    delay (``run_queue``, read by the sender itself before each wait and at each late hand-over) measures it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, run_queue: Callable[[], float | None] = run_queue_seconds) -> None:
         self.samples = 0
         self.places: Counter[str] = Counter()
+        self._run_queue = run_queue
+        self._asleep_from: float | None = None  # the sender's run-queue total when it last began to wait
+        self.late_seconds = 0.0  # summed lateness of the sampled hand-overs
+        self.queued_seconds = 0.0  # of it, the sender's run-queue delay since it began to wait
+        self.most_queued = 0.0
 
-    def sample(self) -> None:
+    def waiting(self) -> None:
+        """The sender is about to wait for its next event."""
+        self._asleep_from = self._run_queue()
+
+    def sample(self, late: float) -> None:
         me, names = threading.get_ident(), {t.ident: t.name for t in threading.enumerate()}
         self.samples += 1
         for ident, frame in sys._current_frames().items():
@@ -153,10 +182,21 @@ class LateProfile:
                 code = frame.f_code
                 self.places[f"{names.get(ident, '?')} at {Path(code.co_filename).name}:{frame.f_lineno} "
                             f"{code.co_name}"] += 1
+        queued_now = self._run_queue()
+        if queued_now is not None and self._asleep_from is not None:
+            queued = min(late, queued_now - self._asleep_from)
+            self.late_seconds += late
+            self.queued_seconds += queued
+            self.most_queued = max(self.most_queued, queued)
 
     def summary(self) -> str:
         top = "; ".join(f"{place} {n / self.samples:.0%}" for place, n in self.places.most_common(10))
-        return f"{self.samples} hand-overs over {LATE_SECONDS * 1000:g} ms late; the other threads were then: {top}"
+        queued = (f"; of their lateness (summed {self.late_seconds * 1000:.1f} ms) the sender spent "
+                  f"{self.queued_seconds / self.late_seconds:.0%} runnable without a core (the longest such wait "
+                  f"{self.most_queued * 1000:.2f} ms), the rest waiting for the GIL or running"
+                  if self.late_seconds > 0 else "")
+        return (f"{self.samples} hand-overs over {LATE_SECONDS * 1000:g} ms late; the other threads were then: "
+                f"{top}{queued}")
 
 
 class Scheduler:
@@ -172,7 +212,8 @@ class Scheduler:
         self.late_drop_beats = late_drop_beats
         self._now = now
         self._cond = threading.Condition()
-        self._heap: list[Event] = []
+        self._heap: list[tuple[Event, float]] = []  # (event, when it was pushed)
+        self._ahead: list[tuple[Event, float]] = []  # handed to a sink with a lead, not yet due: (event, its time)
         self._open: Counter[tuple[int, int, int]] = Counter()  # (voice, channel, pitch)
         self._channels: dict[int, set[int]] = {}  # voice -> channels it sent note-ons on since its last CC 123
         self._thread: threading.Thread | None = None
@@ -186,8 +227,9 @@ class Scheduler:
 
     def push(self, events: Iterable[Event]) -> None:
         with self._cond:
+            now = self._now()
             for event in events:
-                heapq.heappush(self._heap, event)
+                heapq.heappush(self._heap, (event, now))
             self._cond.notify()
 
     def cancel(self, voice: int | None = None) -> None:
@@ -195,8 +237,9 @@ class Scheduler:
         Off on the channels it used since its last (all voices': every channel used). For one voice, not on a
         channel where another voice has a note sounding: that note is in the books and ends on its own."""
         with self._cond:
-            self._heap = [e for e in self._heap if voice is not None and e.voice != voice]
+            self._heap = [entry for entry in self._heap if voice is not None and entry[0].voice != voice]
             heapq.heapify(self._heap)
+            self._ahead = [entry for entry in self._ahead if voice is not None and entry[0].voice != voice]
             self.sink.drop(voice)
             for key, count in list(self._open.items()):
                 if voice is None or key[0] == voice:
@@ -227,29 +270,42 @@ class Scheduler:
 
     def _send_due(self) -> float | None:
         lead = self.sink.lead
+        self._prune_ahead()
         while self._heap:
-            event = self._heap[0]
+            event, pushed = self._heap[0]
             due = self.clock.time_of(event.beat)
             now = self._now()
             if due - lead > now:
                 return due - lead - now if due != float("inf") else None
             heapq.heappop(self._heap)
-            self._send(event, now, due)
+            self._send(event, now, due, max(due - lead, pushed))
         return None
+
+    def _prune_ahead(self) -> None:
+        """Forget the events handed over ahead whose time has come: the sink has them out by now."""
+        now = self._now()
+        passed = next((i for i, (_, at) in enumerate(self._ahead) if at > now), len(self._ahead))
+        del self._ahead[:passed]
 
     def _late(self, seconds: float) -> None:
         self.lateness.append(seconds)
         if self.profile is not None and seconds > LATE_SECONDS:
-            self.profile.sample()
+            self.profile.sample(seconds)
 
-    def _send(self, event: Event, now: float, due: float) -> None:
-        """Hand one event over; ``lateness`` records how late against when it was to be handed over."""
+    def _hand_over(self, event: Event, message: bytes, due: float) -> None:
+        self.sink.send(message, due, event.voice, event.seq)
+        if self.sink.lead:
+            self._ahead.append((event, due))
+
+    def _send(self, event: Event, now: float, due: float, handover: float) -> None:
+        """Hand one event over; ``lateness`` records how late against when it was to be handed over (its time less
+        the sink's lead, or when the engine pushed it, if later: an event pushed late is not the sender's delay)."""
         key = (event.voice, event.channel, event.pitch)
         if not event.is_on:
             if self._open[key] > 0:
                 if event.epoch == self.clock.epoch:
-                    self.sink.send(midi_out.note_off(event.channel, event.pitch), due, event.voice)
-                    self._late(now - due + self.sink.lead)
+                    self._hand_over(event, midi_out.note_off(event.channel, event.pitch), due)
+                    self._late(now - handover)
                 else:  # planned before a jump, so due long ago or far ahead: it ends its note now
                     self.sink.send(midi_out.note_off(event.channel, event.pitch), AT_ONCE, event.voice)
                 self._open[key] -= 1
@@ -260,10 +316,10 @@ class Scheduler:
         if event.epoch != self.clock.epoch or late_beats > self.late_drop_beats:
             self.dropped += 1
             return
-        self.sink.send(midi_out.note_on(event.channel, event.pitch, event.velocity), due, event.voice)
+        self._hand_over(event, midi_out.note_on(event.channel, event.pitch, event.velocity), due)
         self._open[key] += 1
         self._channels.setdefault(event.voice, set()).add(event.channel)
-        self._late(now - due + self.sink.lead)
+        self._late(now - handover)
 
     def _run(self) -> None:
         if not realtime_priority() and sys.platform == "linux":  # elsewhere there is nothing the user could allow
@@ -271,10 +327,24 @@ class Scheduler:
         with self._cond:
             while not self._stopped:
                 wait = self._send_due()
+                if self.profile is not None:
+                    self.profile.waiting()
                 self._cond.wait(0.5 if wait is None else wait)
 
     def _on_clock_change(self, change: Change) -> None:
+        """The events handed over ahead follow the clock: after a jump, start or stop their note-ons are withdrawn
+        and their note-offs go out at once (the engine's ``cancel`` follows, when it gets to it); after a tempo
+        change or a glide each moves to its new time."""
         with self._cond:
+            self._prune_ahead()
+            if change in VOID and self._ahead:
+                self.sink.drop(None)
+                self._ahead = []
+            for i, (event, at) in enumerate(self._ahead):
+                due = self.clock.time_of(event.beat)
+                if abs(due - at) > RETIME_SECONDS:
+                    self.sink.retime(event.seq, due)
+                    self._ahead[i] = (event, due)
             self._cond.notify()
 
     def summary(self) -> str:

@@ -13,15 +13,19 @@ class FakeTime:
 
 class RecordingSink:
     """A ``NoteSink`` that records what it is handed: ("on", channel, pitch, at, voice), ("off", channel, pitch,
-    at, voice) and ("cc123", channel, at, voice), and the voices it was asked to drop."""
+    at, voice) and ("cc123", channel, at, voice), the voices it was asked to drop and the events moved, as
+    (ident, at); ``idents`` are those of the events sent, in order."""
 
     lead = 0.0
 
     def __init__(self):
         self.messages = []
         self.dropped = []
+        self.retimed = []
+        self.idents = []
 
-    def send(self, message, at=0.0, voice=0):
+    def send(self, message, at=0.0, voice=0, ident=0):
+        self.idents.append(ident)
         kind, channel = message[0] & 0xF0, (message[0] & 0x0F) + 1
         if kind == 0xB0:
             self.messages.append(("cc123", channel, at, voice))
@@ -30,3 +34,6 @@ class RecordingSink:
 
     def drop(self, voice):
         self.dropped.append(voice)
+
+    def retime(self, ident, at):
+        self.retimed.append((ident, at))

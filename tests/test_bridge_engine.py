@@ -27,7 +27,7 @@ class Sink:
         self.now = now
         self.sent = []  # (time, "on"/"off"/"cc123", channel, pitch or controller)
 
-    def send(self, message, at=0.0, voice=0):
+    def send(self, message, at=0.0, voice=0, ident=0):
         kind = {0x90: "on", 0x80: "off", 0xB0: "cc123"}[message[0] & 0xF0]
         self.sent.append((self.now.t, kind, (message[0] & 0x0F) + 1, message[1]))
 
@@ -98,7 +98,7 @@ def test_decoder_stays_within_the_lookahead(rig):
     rig.send(cmd.Play(1, True))
     rig.run(1.0)
     rig.engine.generate()
-    planned = [e.beat for e in rig.sender._heap]
+    planned = [event.beat for event, _ in rig.sender._heap]
     assert planned and max(planned) <= rig.clock.beat() + 0.5
 
 

@@ -10,6 +10,7 @@ from stylevae.bridge.jack_out import (
     EVENT,
     QUIT,
     REPAIR_SECONDS,
+    RETIME,
     SUMMARY_BEGAN,
     SUMMARY_CALLBACK,
     SUMMARY_PLACED,
@@ -59,9 +60,9 @@ def run(now, writer, periods=1):
 
 def test_each_event_goes_out_at_its_frame(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100)),
-                         (1.0135, 1, EVENT, midi_out.note_off(1, 60)),
-                         (1.0138, 2, EVENT, midi_out.note_on(2, 62, 100))])
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0),
+                         (1.0138, 2, EVENT, midi_out.note_on(2, 62, 100), 0)])
     run(now, writer, 2)
     assert port.periods == [[(4, midi_out.note_on(1, 60, 100))],
                             [(3, midi_out.note_off(1, 60)), (3, midi_out.note_on(2, 62, 100))]]
@@ -73,8 +74,8 @@ def test_each_event_goes_out_at_its_frame(rig):
 def test_the_benchmarks_read_the_exit_line_the_output_writes(rig):
     """bench/ reads the JACK output's exit line with the patterns beside the code that writes it."""
     now, port, writer = rig
-    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100)),
-                         (1.0135, 1, EVENT, midi_out.note_off(1, 60))])
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0)])
     run(now, writer, 2)
     writer.on_xrun()
     line = f"JACK output: {writer.summary()}"
@@ -101,7 +102,7 @@ def test_a_full_buffer_holds_the_rest_for_the_next_period_in_order(rig):
     now, port, writer = rig
     port.room = 3
     events = [midi_out.note_on(c, 60, 100) for c in range(1, 6)]
-    writer.inbox.extend((1.005, c, EVENT, m) for c, m in enumerate(events, 1))
+    writer.inbox.extend((1.005, c, EVENT, m, 0) for c, m in enumerate(events, 1))
     run(now, writer, 2)
     assert [m for _, m in port.periods[0]] == events[:3]
     assert port.periods[1] == [(0, events[3]), (0, events[4])]  # at once, nothing lost
@@ -110,18 +111,19 @@ def test_a_full_buffer_holds_the_rest_for_the_next_period_in_order(rig):
 
 def test_a_note_off_for_a_note_not_sounding_is_not_sent(rig):
     now, port, writer = rig
-    writer.inbox.extend([(AT_ONCE, 1, EVENT, midi_out.note_off(1, 60))])
+    writer.inbox.extend([(AT_ONCE, 1, EVENT, midi_out.note_off(1, 60), 0)])
     run(now, writer)
     assert port.periods == [[]]
 
 
 def test_drop_forgets_a_voices_note_ons_and_sends_its_note_offs_at_once(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100)),
-                         (1.001, 2, EVENT, midi_out.note_on(2, 70, 100))])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
+                         (1.001, 2, EVENT, midi_out.note_on(2, 70, 100), 0)])
     run(now, writer)
-    writer.inbox.extend([(1.0505, 1, EVENT, midi_out.note_off(1, 60)), (1.0505, 1, EVENT, midi_out.note_on(1, 61, 9)),
-                         (1.0505, 2, EVENT, midi_out.note_off(2, 70)), (AT_ONCE, 1, DROP, b"\0\0\0")])
+    writer.inbox.extend([(1.0505, 1, EVENT, midi_out.note_off(1, 60), 0),
+                         (1.0505, 1, EVENT, midi_out.note_on(1, 61, 9), 0),
+                         (1.0505, 2, EVENT, midi_out.note_off(2, 70), 0), (AT_ONCE, 1, DROP, b"\0\0\0", 0)])
     run(now, writer)
     assert port.periods[1] == [(0, midi_out.note_off(1, 60))]
     run(now, writer, 5)
@@ -129,13 +131,35 @@ def test_drop_forgets_a_voices_note_ons_and_sends_its_note_offs_at_once(rig):
     assert sum(len(p) for p in port.periods) == 4
 
 
+def test_retime_moves_a_queued_event_to_its_new_frame_and_leaves_the_rest(rig):
+    now, port, writer = rig
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 7),
+                         (1.0085, 1, EVENT, midi_out.note_on(1, 62, 100), 8),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 9),
+                         (1.0105, 1, RETIME, b"\0\0\0", 7),  # a tempo change: 60 starts 6 ms later
+                         (1.0001, 1, RETIME, b"\0\0\0", 99)])  # one the output does not have: nothing moves
+    run(now, writer, 2)
+    assert port.periods == [[(8, midi_out.note_on(1, 62, 100))],
+                            [(0, midi_out.note_on(1, 60, 100)), (3, midi_out.note_off(1, 60))]]
+
+
+def test_retime_leaves_a_note_off_that_a_drop_sent_at_once(rig):
+    now, port, writer = rig
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1)])
+    run(now, writer)
+    writer.inbox.extend([(1.05, 1, EVENT, midi_out.note_off(1, 60), 2), (AT_ONCE, 1, DROP, b"\0\0\0", 0),
+                         (1.08, 1, RETIME, b"\0\0\0", 2)])
+    run(now, writer)
+    assert port.periods[1] == [(0, midi_out.note_off(1, 60))]
+
+
 def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 3, EVENT, midi_out.note_on(3, 60, 100)),
-                         (1.002, 4, EVENT, midi_out.note_on(4, 61, 100)),
-                         (1.5, 3, EVENT, midi_out.note_on(3, 62, 100))])
+    writer.inbox.extend([(1.001, 3, EVENT, midi_out.note_on(3, 60, 100), 0),
+                         (1.002, 4, EVENT, midi_out.note_on(4, 61, 100), 0),
+                         (1.5, 3, EVENT, midi_out.note_on(3, 62, 100), 0)])
     run(now, writer)
-    writer.inbox.append((AT_ONCE, ALL_VOICES, QUIT, b""))
+    writer.inbox.append((AT_ONCE, ALL_VOICES, QUIT, b"", 0))
     run(now, writer, 3)
     sent = [m for p in port.periods[1:] for _, m in p]
     assert sent == [midi_out.note_off(3, 60), midi_out.note_off(4, 61), midi_out.all_notes_off(3),
@@ -157,10 +181,10 @@ def test_books_match_every_note_on_even_across_all_notes_off():
 def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_started_since(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100)), (1.002, 2, EVENT, on(2, 64, 100)),
-                         (1.003, 3, EVENT, on(3, 67, 100)),
-                         (1.011, 1, EVENT, off(1, 60)), (1.012, 2, EVENT, off(2, 64)),
-                         (1.015, 2, EVENT, on(2, 64, 90))])  # 64 starts again after its note-off
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0), (1.002, 2, EVENT, on(2, 64, 100), 0),
+                         (1.003, 3, EVENT, on(3, 67, 100), 0),
+                         (1.011, 1, EVENT, off(1, 60), 0), (1.012, 2, EVENT, off(2, 64), 0),
+                         (1.015, 2, EVENT, on(2, 64, 90), 0)])  # 64 starts again after its note-off
     run(now, writer, 2)
     writer.on_xrun()  # JACK's thread: a period was late, its MIDI may be lost
     run(now, writer)
@@ -183,7 +207,7 @@ def test_xruns_that_keep_coming_repeat_a_note_off_only_within_the_repair_window(
     filled the buffers and held back the notes)."""
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100)), (1.011, 1, EVENT, off(1, 60))])
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0), (1.011, 1, EVENT, off(1, 60), 0)])
     run(now, writer, 2)
     window = int(REPAIR_SECONDS * RATE / PERIOD)
     for _ in range(3 * window):
@@ -196,14 +220,14 @@ def test_xruns_that_keep_coming_repeat_a_note_off_only_within_the_repair_window(
 def test_a_note_off_lost_before_its_pitch_started_again_goes_out_once_the_pitch_is_silent(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 2, EVENT, on(2, 64, 100)), (1.012, 2, EVENT, off(2, 64)),
-                         (1.015, 2, EVENT, on(2, 64, 90)), (1.016, 3, EVENT, on(2, 64, 70))])  # two voices on 64
+    writer.inbox.extend([(1.001, 2, EVENT, on(2, 64, 100), 0), (1.012, 2, EVENT, off(2, 64), 0),
+                         (1.015, 2, EVENT, on(2, 64, 90), 0), (1.016, 3, EVENT, on(2, 64, 70), 0)])  # two voices on 64
     run(now, writer, 2)
     writer.on_xrun()  # the first note-off may be lost: the receiver may then hold 64 three times
     run(now, writer)
     assert port.periods[-1] == []  # not now: it would cut the notes sounding since 1.015
-    writer.inbox.extend([(1.0355, 2, EVENT, off(2, 64)), (1.0455, 3, EVENT, off(2, 64)),
-                         (1.0555, 2, EVENT, on(2, 64, 80)), (1.0655, 2, EVENT, off(2, 64))])
+    writer.inbox.extend([(1.0355, 2, EVENT, off(2, 64), 0), (1.0455, 3, EVENT, off(2, 64), 0),
+                         (1.0555, 2, EVENT, on(2, 64, 80), 0), (1.0655, 2, EVENT, off(2, 64), 0)])
     run(now, writer, 4)
     assert port.periods[3:7] == [[(5, off(2, 64))],  # voice 3's note still sounds: nothing extra
                                  [(5, off(2, 64)), (5, off(2, 64))],  # 64 silent: the lost one goes out with it
@@ -214,12 +238,12 @@ def test_a_note_off_lost_before_its_pitch_started_again_goes_out_once_the_pitch_
 def test_note_offs_due_again_that_do_not_fit_go_out_first_thing_next_period(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 1, EVENT, on(1, p, 100)) for p in (60, 62, 64)]
-                        + [(1.005, 1, EVENT, off(1, p)) for p in (60, 62, 64)])
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, p, 100), 0) for p in (60, 62, 64)]
+                        + [(1.005, 1, EVENT, off(1, p), 0) for p in (60, 62, 64)])
     run(now, writer)
     port.room = 2
     writer.on_xrun()
-    writer.inbox.extend([(1.0255, 1, EVENT, on(1, 67, 100))])
+    writer.inbox.extend([(1.0255, 1, EVENT, on(1, 67, 100), 0)])
     run(now, writer, 2)
     assert port.periods[1:3] == [[(0, off(1, 60)), (0, off(1, 62))],
                                  [(0, off(1, 64)), (5, on(1, 67, 100))]]  # before this period's events
@@ -231,8 +255,8 @@ def test_note_offs_older_than_the_repair_window_are_not_repeated(rig):
     now, port, writer = rig
     from stylevae.bridge.jack_out import REPAIR_SECONDS
 
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100)),
-                         (1.005, 1, EVENT, midi_out.note_off(1, 60))])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
+                         (1.005, 1, EVENT, midi_out.note_off(1, 60), 0)])
     run(now, writer, int(REPAIR_SECONDS * RATE / PERIOD) + 2)
     writer.on_xrun()
     run(now, writer)

@@ -1,5 +1,7 @@
 """The note sender, driven by hand with fake time: order, late notes, cancel, All Notes Off, epochs, lead."""
 
+import sys
+
 import pytest
 
 from stylevae.bridge import scheduler as sch
@@ -119,6 +121,75 @@ def test_an_output_with_a_lead_gets_events_that_far_ahead_with_their_time(parts)
     assert sender.lateness.last(1) == [pytest.approx(0.001)]
 
 
+def test_events_handed_over_ahead_follow_a_tempo_change(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0), sch.note_off(0.75, 1, 1, 60, 0)])  # due at 0.25 s and 0.375 s
+    now.t = 0.3
+    sender.send_due()  # both handed over, the note-off 75 ms ahead
+    ident = sink.idents[1]
+    assert ident > 0 and sink.messages[1][3] == pytest.approx(0.375)
+    clock.set_tempo(60)  # at 0.3 s, beat 0.6: the note-off's beat 0.75 now comes at 0.45 s
+    assert sink.retimed == [(ident, pytest.approx(0.45))]
+
+
+def test_a_glide_too_small_to_hear_moves_nothing_and_what_is_out_stays(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0), sch.note_off(0.75, 1, 1, 60, 0)])
+    now.t = 0.3  # the note-on's time (0.25 s) has passed: it is out
+    sender.send_due()
+    clock.follow(clock.beat() + 0.0001, True, 120)  # moves the note-off by a few µs
+    assert sink.retimed == []
+    clock.follow(clock.beat() + 0.1, True, 120)
+    assert [ident for ident, _ in sink.retimed] == [sink.idents[1]]
+
+
+def test_a_jump_withdraws_what_was_handed_over_ahead(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0), sch.note_off(0.75, 1, 1, 60, 0)])
+    now.t = 0.3
+    sender.send_due()
+    clock.follow(8.0, True, 120)
+    assert sink.dropped == [None]  # the output sends the queued note-off at once
+    clock.set_tempo(90)
+    assert sink.retimed == []  # nothing of the old plan is ahead any more
+
+
+def test_a_stop_with_nothing_ahead_withdraws_nothing(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0)])
+    now.t = 0.3
+    sender.send_due()
+    clock.follow(0.6, False, 120)
+    assert sink.dropped == []
+
+
+def test_a_cancelled_voice_is_not_moved_any_more(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0), sch.note_off(0.75, 1, 1, 60, 0),
+                 sch.note_on(0.5, 2, 2, 64, 100, 0), sch.note_off(0.75, 2, 2, 64, 0)])
+    now.t = 0.3
+    sender.send_due()
+    sender.cancel(1)
+    clock.set_tempo(60)
+    assert [ident for ident, _ in sink.retimed] == [sink.idents[3]]  # voice 2's note-off only
+
+
+def test_an_event_pushed_after_its_hand_over_time_is_not_counted_late(parts):
+    """At a fast tempo the engine pushes a step less than the lead ahead: handed over at once, not late."""
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    now.t = 0.2
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0)])  # due at 0.25 s, its hand-over time 0.15 s long past
+    now.t = 0.2005
+    sender.send_due()
+    assert sender.lateness.last(1) == [pytest.approx(0.0005)]
+
+
 def test_late_hand_overs_are_profiled_when_asked(parts, monkeypatch):
     now, clock, sink, sender = parts
     monkeypatch.setenv(sch.PROFILE_ENV, "1")
@@ -129,6 +200,32 @@ def test_late_hand_overs_are_profiled_when_asked(parts, monkeypatch):
     sender.send_due()
     assert sender.profile.samples == 1 and "MainThread" not in sender.profile.summary()
     assert "1 hand-overs over 1 ms late" in sender.summary()
+
+
+def test_the_profile_says_how_much_of_the_lateness_was_spent_waiting_for_a_core():
+    queued = iter([0.100, 0.103, 0.103, 0.103])  # run-queue totals: before the wait, at each late hand-over
+    profile = sch.LateProfile(run_queue=lambda: next(queued))
+    profile.waiting()
+    profile.sample(0.004)  # 3 of its 4 ms runnable without a core
+    profile.waiting()
+    profile.sample(0.002)  # none of these
+    assert profile.queued_seconds == pytest.approx(0.003) and profile.late_seconds == pytest.approx(0.006)
+    assert "spent 50% runnable without a core (the longest such wait 3.00 ms)" in profile.summary()
+
+
+def test_the_profile_leaves_the_run_queue_out_where_the_system_does_not_say():
+    profile = sch.LateProfile(run_queue=lambda: None)
+    profile.waiting()
+    profile.sample(0.004)
+    assert profile.samples == 1 and "without a core" not in profile.summary()
+
+
+def test_the_run_queue_is_read_from_linux_schedstat():
+    seconds = sch.run_queue_seconds()
+    if sys.platform == "linux":
+        assert seconds is not None and seconds >= 0
+    else:
+        assert seconds is None
 
 
 RAISE_NICE = """

@@ -169,6 +169,28 @@ def test_transport_follow_tempo_change_and_jump(session):
     assert s.midi.wait_for(lambda _: s.midi.open_notes() == 0, 5), "notes left open after the transport stopped"
 
 
+def test_a_tempo_change_moves_the_notes_the_jack_output_already_has(session):
+    """The JACK output gets each event 100 ms ahead of its time; the notes of those 100 ms after a tempo change
+    must land on the new tempo's grid too. Kept at their old times, the first of them would be off the new grid
+    by up to 40 ms (100 ms × (1 − 120/200)), more than the quarter step allowed."""
+    s = session()
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.wait_notes(4)
+    changes = []
+    for bpm in (200, 120, 200, 120, 200, 120):
+        changes.append((time.perf_counter(), bpm))
+        s.osc.send_message("/stylevae/tempo", [float(bpm)])
+        time.sleep(0.7)
+    ons = [e for e in s.midi.snapshot() if e.is_on]
+    soon = 0  # notes within the lead after a change: the ones handed over before it
+    for (at, bpm), (end, _) in zip(changes, changes[1:] + [(time.perf_counter(), None)]):
+        # read (``wall``) a few ms after the change reached the daemon, timed by JACK (``time``)
+        after = [e for e in ons if at + 0.005 < e.wall < end]
+        soon += sum(e.wall < at + 0.1 for e in after)
+        assert_on_grid([e.time for e in after], 60 / bpm / 4)
+    assert soon >= 3, "too few notes fell in the 100 ms after a change to test them"
+
+
 def test_stop_and_sigterm_leave_no_note_open(session):
     s = session()
     for voice, channel in ((1, 3), (2, 4)):
