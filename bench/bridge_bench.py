@@ -449,7 +449,8 @@ def render(results: dict) -> str:
         f"- Constant latency removed from the onset errors (median offset): daemon {d['onset_offset_ms']:.3f} ms, "
         f"reference {results['reference']['onset_offset_ms']:.3f} ms.",
         f"- The daemon's note sender, by its own clock (`perf_counter` when it hands the event to the output, against "
-        f"the event's due time): late by {sender_lateness(d)}.",
+        f"when it was to: the event's time less the output's lead, or when the engine pushed it if later): late by "
+        f"{sender_lateness(d)}.",
         f"- The daemon's JACK output, by its own count (the frame it wrote each event at, against the event's "
         f"time): {placed_text(d)}.",
         f"- The latest note-ons, by the listener: {worst_text(d)}.",

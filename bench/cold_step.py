@@ -8,11 +8,16 @@ one torch thread, timed after different things happened to its core just before.
 - with --hold-idle, all of the above again with a PM QoS request holding the CPUs out of their idle states
   (``/dev/cpu_dma_latency`` at 0; needs root on Linux), which is what real-time audio set-ups do.
 
+With --parts it times instead the parts of the step, each after 83 ms asleep (round robin, so that all meet the
+same conditions) and back to back, beside three yardsticks: reading as many bytes as the largest weight, one
+NumPy op on 4 numbers, and an empty Python call. That shows what a cold step is made of: what a smaller
+decoder (fewer bytes) or fewer calls could save.
+
 With two threads (``--threads 2``) the spaced rows also show the wait for OpenMP's sleeping worker (and
 ``OMP_WAIT_POLICY=ACTIVE`` in the environment, a worker that never sleeps, shows it gone). Writes
 bench/results/<name>.{json,md}.
 
-Usage: .venv/bin/python bench/cold_step.py [--threads 1] [--hold-idle] [--name cold_step]
+Usage: .venv/bin/python bench/cold_step.py [--threads 1] [--hold-idle | --parts] [--name cold_step]
 """
 
 from __future__ import annotations
@@ -36,9 +41,10 @@ from soak import save  # noqa: E402
 
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
-from stylevae.model.decoding.decoder import Decoder, Rules  # noqa: E402
+from stylevae.model.decoding.decoder import Decoder, Rules, nucleus, sample_rows, softmax_  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
+from stylevae.model.network.stepper import lstm_update  # noqa: E402
 
 VOICES = 8
 FLUSH_BYTES = 64 << 20
@@ -83,15 +89,71 @@ def measure(decoder: Decoder, before: Callable[[], None], steps: int) -> dict:
             "cpu_p50": float(np.percentile(c, 50))}
 
 
-def run(loaded: ckpt.Checkpoint) -> dict[str, dict]:
+def playing_decoder(loaded: ckpt.Checkpoint) -> Decoder:
+    """The daemon's decoder with 8 voices started, as they play (tuned for their rows, the daemon's rules)."""
     decoder = Decoder(loaded.model, loaded.vocab, tune_rows=VOICES)
     rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, SCALES["major"], playing.TOP_P)
     z = torch.randn(VOICES, loaded.model.config.z_size, generator=torch.Generator().manual_seed(0))
     for row in range(VOICES):
         decoder.start(row, z[row : row + 1], loaded.model.start_token, rules)
-    trash = np.zeros(FLUSH_BYTES, dtype=np.uint8)
     measure(decoder, lambda: None, 100)  # warm-up
+    return decoder
+
+
+def run(loaded: ckpt.Checkpoint) -> dict[str, dict]:
+    decoder = playing_decoder(loaded)
+    trash = np.zeros(FLUSH_BYTES, dtype=np.uint8)
     return {name: measure(decoder, before, steps) for name, (before, steps) in conditions(trash).items()}
+
+
+def parts(decoder: Decoder) -> dict[str, Callable[[], object]]:
+    """name -> one part of an 8-voice step on the decoder's own arrays (or a yardstick beside them)."""
+    stepper, rng = decoder.stepper, np.random.default_rng(0)
+    h = decoder._state[0][0]
+    below = np.concatenate([h, decoder._state[-1][0]], axis=1)
+    largest = max([stepper.recurrent, *stepper.upper, stepper.to_logits], key=lambda p: p.weight.numel())
+    # the same bytes elsewhere, only read: a byte-wise max is the fastest full read NumPy has (SIMD, no arithmetic)
+    weight_bytes = largest.weight.numpy().copy().view(np.uint8)
+    gates = rng.standard_normal((VOICES, stepper.recurrent.weight.shape[1])).astype(np.float32)
+    c = np.zeros_like(h)
+    logits = rng.standard_normal((VOICES, decoder.vocab.size)).astype(np.float32)
+    top_p = np.full(VOICES, playing.TOP_P)
+    tiny = np.zeros(4, dtype=np.float32)
+    return {
+        "the whole step (Decoder.step)": lambda: decoder.step(list(range(VOICES)), rng.random(VOICES)),
+        "the network's step (Stepper.step)": lambda: stepper.step(decoder._previous, decoder._z_gates, decoder._state),
+        "first layer's recurrent product": lambda: stepper.recurrent(torch.from_numpy(h)),
+        "upper layer's product": lambda: stepper.upper[0](torch.from_numpy(below)),
+        "logits' product": lambda: stepper.to_logits(torch.from_numpy(h)),
+        "two LSTM updates (NumPy)": lambda: (lstm_update(gates.copy(), c), lstm_update(gates.copy(), c)),
+        "softmax, nucleus and draw (NumPy)": lambda: sample_rows(nucleus(softmax_(logits.copy()), top_p),
+                                                                 rng.random(VOICES)),
+        f"yardstick: reading {weight_bytes.nbytes >> 20} MB (the largest weight's size)": weight_bytes.max,
+        "yardstick: one NumPy op on 4 numbers": lambda: np.add(tiny, 1.0),
+        "yardstick: an empty Python call": lambda: None,
+    }
+
+
+def time_parts(loaded: ckpt.Checkpoint, rounds: int = 120, hot: int = 300) -> dict[str, dict]:
+    called = parts(playing_decoder(loaded))
+    cold: dict[str, list[float]] = {name: [] for name in called}
+    for _ in range(rounds):
+        for name, call in called.items():
+            time.sleep(0.083)
+            started = time.perf_counter()
+            call()
+            cold[name].append(time.perf_counter() - started)
+    table = {}
+    for name, call in called.items():
+        warm = []
+        for _ in range(hot):
+            started = time.perf_counter()
+            call()
+            warm.append(time.perf_counter() - started)
+        c = np.asarray(cold[name]) * 1000
+        table[name] = {"n": rounds, "cold_p50": float(np.percentile(c, 50)), "cold_p90": float(np.percentile(c, 90)),
+                       "hot_p50": float(np.median(warm) * 1000)}
+    return table
 
 
 def render(r: dict) -> str:
@@ -107,10 +169,24 @@ def render(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_parts(r: dict) -> str:
+    m = r["machine_start"]
+    lines = [f"# The parts of a decoder step after 83 ms asleep ({r['threads']} torch thread(s), {VOICES} voices)",
+             "", ran(r), hardware_line(m), "",
+             "Each part timed alone, round robin, each after 83 ms asleep (cold) and then back to back (hot). The "
+             "parts share code and data, so the cold parts add up to more than the cold whole.", "",
+             "| part | cold p50 (ms) | cold p90 (ms) | hot p50 (ms) | n cold |", "| --- | --- | --- | --- | --- |"]
+    for name, p in r["parts"].items():
+        lines.append(f"| {name} | {p['cold_p50']:.3f} | {p['cold_p90']:.3f} | {p['hot_p50']:.3f} | {p['n']} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--hold-idle", action="store_true", help="also with /dev/cpu_dma_latency at 0 (root)")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--hold-idle", action="store_true", help="also with /dev/cpu_dma_latency at 0 (root)")
+    what.add_argument("--parts", action="store_true", help="time the step's parts instead (see above)")
     parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument("--name", default="cold_step")
     args = parser.parse_args()
@@ -118,6 +194,9 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.set_grad_enabled(False)
     loaded = ckpt.load(args.checkpoint)
+    if args.parts:
+        save(args.name, {"threads": args.threads, "parts": time_parts(loaded)}, start, render_parts)
+        return
     tables = {"allowed": run(loaded)}
     if args.hold_idle:
         try:

@@ -7,8 +7,8 @@ event over ``HANDOVER_SECONDS`` ahead of its time, through a pipe, to a process 
 process callback (JACK's real-time thread) and the thread that reads the pipe. The callback puts each
 event at the frame of its ``perf_counter`` time, so the notes are sample-accurate and a late wake-up of
 the sender costs nothing while it stays within the handover. When the daemon's clock changes after an event
-was handed over, the sender moves it (a RETIME record, by the event's ident) or withdraws it. Nothing else in that process takes the GIL
-for long, so the callback does not wait for the decoder.
+was handed over, the sender moves it (a RETIME record, by the event's ident) or withdraws it. Nothing else in
+that process takes the GIL for long, so the callback does not wait for the decoder.
 
 Nothing is lost: before each write the callback checks the room left in the period's MIDI buffer; what
 does not fit waits for the next period, in order (note-offs come before note-ons at the same time).

@@ -219,7 +219,8 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         self._stopped = False
         self.dropped = 0  # note-ons not played because late or void
-        self.lateness = Window(10000)  # seconds each event went out after its time
+        self.lateness = Window(10000)  # seconds each event went out after its hand-over time (see _send)
+        self.behind = Window(10000)  # seconds each event the engine pushed after its time came after it
         self.profile = LateProfile() if os.environ.get(PROFILE_ENV) else None
         clock.add_listener(self._on_clock_change)
 
@@ -278,7 +279,7 @@ class Scheduler:
             if due - lead > now:
                 return due - lead - now if due != float("inf") else None
             heapq.heappop(self._heap)
-            self._send(event, now, due, max(due - lead, pushed))
+            self._send(event, now, due, pushed)
         return None
 
     def _prune_ahead(self) -> None:
@@ -297,9 +298,13 @@ class Scheduler:
         if self.sink.lead:
             self._ahead.append((event, due))
 
-    def _send(self, event: Event, now: float, due: float, handover: float) -> None:
+    def _send(self, event: Event, now: float, due: float, pushed: float) -> None:
         """Hand one event over; ``lateness`` records how late against when it was to be handed over (its time less
-        the sink's lead, or when the engine pushed it, if later: an event pushed late is not the sender's delay)."""
+        the sink's lead, or when the engine pushed it, if later: an event pushed late is not the sender's delay;
+        ``behind`` counts those pushed after their very time, which no lead can save)."""
+        handover = max(due - self.sink.lead, pushed)
+        if pushed > due and event.epoch == self.clock.epoch:  # before a jump, its time says nothing
+            self.behind.append(pushed - due)
         key = (event.voice, event.channel, event.pitch)
         if not event.is_on:
             if self._open[key] > 0:
@@ -353,8 +358,10 @@ class Scheduler:
         if late is None:
             return f"no notes sent, {self.dropped} dropped"
         profile = f"; {self.profile.summary()}" if self.profile and self.profile.samples else ""
+        behind = (f"; {len(self.behind)} came from the engine after their time, by up to "
+                  f"{max(self.behind) * 1000:.2f} ms" if self.behind else "")
         return (f"{len(self.lateness)} note events handed to the output, late by p50 {late[0]:.2f} ms, "
-                f"p99 {late[1]:.2f} ms, max {late[2]:.2f} ms (by the sender's clock); "
+                f"p99 {late[1]:.2f} ms, max {late[2]:.2f} ms (by the sender's clock){behind}; "
                 f"{self.dropped} late note-ons dropped{profile}")
 
     # --- life cycle -----------------------------------------------------------------------------------

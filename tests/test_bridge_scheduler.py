@@ -190,6 +190,20 @@ def test_an_event_pushed_after_its_hand_over_time_is_not_counted_late(parts):
     assert sender.lateness.last(1) == [pytest.approx(0.0005)]
 
 
+def test_an_event_the_engine_pushed_after_its_time_is_counted_apart(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    now.t = 0.29
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0), sch.note_on(1.0, 1, 1, 62, 100, 0)])  # due 0.25 s and 0.5 s
+    sender.send_due()
+    assert sender.behind.last(5) == [pytest.approx(0.04)]  # the first only: no lead could have saved it
+    assert "1 came from the engine after their time, by up to 40.00 ms" in sender.summary()
+    clock.follow(8.0, True, 120)  # a jump: what was planned before it is void, its lateness no measure
+    sender.push([sch.note_off(0.75, 1, 1, 60, 0)])
+    sender.send_due()
+    assert len(sender.behind) == 1
+
+
 def test_late_hand_overs_are_profiled_when_asked(parts, monkeypatch):
     now, clock, sink, sender = parts
     monkeypatch.setenv(sch.PROFILE_ENV, "1")
