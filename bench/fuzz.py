@@ -115,7 +115,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
         earlier = [t for t, wall in ons if wall < fuzz_start]
         rc = daemon.stop(signal.SIGTERM)
         log = daemon.log()
-        received = re.search(r"(\d+) OSC datagrams, (\d+) refused", log)
+        received = re.search(r"(\d+) OSC datagrams, (\d+) refused(?:, (\d+) lost in the socket)?", log)
         pongs = replies.pongs
         gaps = np.diff([fuzz_start] + pongs) if pongs else np.array([np.inf])
         return {
@@ -129,6 +129,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
                                    ""),
             "daemon_received": int(received.group(1)) if received else None,
             "daemon_refused": int(received.group(2)) if received else None,
+            "daemon_lost": int(received.group(3)) if received and received.group(3) else None,
             "onset_error_before_ms": grid_errors(earlier), "onset_error_during_ms": grid_errors(during),
             "log_lines": {"tracebacks": log.count("Traceback"), "refused_logged": log.count(" refused "),
                           "refused_not_logged_lines": log.count("more refused messages not logged"),
@@ -159,8 +160,8 @@ def render(r: dict) -> str:
         "| --- | --- |",
         f"| daemon alive after the fuzz; exit code after SIGTERM | {r['alive_after']}; {r['exit_code']} |",
         f"| pings / pongs; longest gap between pongs | {r['pings']} / {r['pongs']}; {r['longest_pong_gap_s']:.3f} s |",
-        f"| datagrams the daemon received (all: fuzz, pings, set-up) / refused | {r['daemon_received']} / "
-        f"{r['daemon_refused']} |",
+        f"| datagrams the daemon received (all: fuzz, pings, set-up) / refused / lost in its socket before it read "
+        f"them (Linux counts) | {r['daemon_received']} / {r['daemon_refused']} / {r.get('daemon_lost', '-')} |",
         f"| error replies (one per refused packet) | {r['error_replies']} |",
         f"| refusals logged / \"N more not logged\" lines / log lines in all | {r['log_lines']['refused_logged']} / "
         f"{r['log_lines']['refused_not_logged_lines']} / {r['log_lines']['total']} |",

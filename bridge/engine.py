@@ -164,7 +164,9 @@ class Engine:
         self._apply_now(voice, command)
 
     def _apply_now(self, voice: Voice, command: object) -> None:
-        epoch = self.clock.epoch
+        # the epoch of the voices' positions, not the clock's: after a jump the generator has not yet seen, events
+        # placed on the old timeline must go out as void (their note-offs at once), not timed on the new one
+        epoch = self._epoch
         if isinstance(command, cmd.Play):
             if command.on and not voice.started:
                 voice.style_key = self.checkpoint.style_key(voice.style)

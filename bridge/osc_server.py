@@ -40,6 +40,13 @@ PARSE_ERRORS = (ParseError, ValueError, IndexError, RecursionError, struct.error
 # the wall-clock time it arrived, given with the datagram as a struct timespec.
 SO_TIMESTAMPNS = 35
 TIMESPEC = struct.Struct("qq")
+# Linux's SO_RXQ_OVFL (asm-generic/socket.h): each datagram comes with the count of datagrams the kernel has dropped
+# on the socket so far, for want of room in its buffer (a native unsigned 32-bit number; absent while none were).
+SO_RXQ_OVFL = 40
+DROPS = struct.Struct("I")
+# Room for the datagrams that arrive while the OSC thread waits for a core or the GIL: a flood of large bundles
+# (20 KB each) filled Linux's default 208 KB in 30 ms and lost a ping. Linux caps it at net.core.rmem_max.
+SOCKET_BUFFER_BYTES = 4 << 20
 MAX_WAIT = 2.0  # a longer wait reads as a step of the wall clock in between: the datagram counts as arriving now
 
 
@@ -85,6 +92,27 @@ def stamp_arrivals(sock: socket.socket) -> bool:
     except OSError:
         return False
     return True
+
+
+def count_drops(sock: socket.socket) -> bool:
+    """Ask the kernel to say, with each datagram, how many it dropped before it (Linux): UDP loses datagrams silently
+    when they come faster than the daemon reads them, and a lost transport report or play is a user's problem that
+    the log must name. Elsewhere the loss cannot be seen."""
+    if sys.platform != "linux":
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL, 1)
+    except OSError:
+        return False
+    return True
+
+
+def dropped_before(ancdata: list[tuple[int, int, bytes]]) -> int | None:
+    """The kernel's count of datagrams dropped on the socket so far, from a datagram's ancillary data (None: none)."""
+    for level, kind, data in ancdata:
+        if level == socket.SOL_SOCKET and kind == SO_RXQ_OVFL and len(data) >= DROPS.size:
+            return DROPS.unpack_from(data)[0]
+    return None
 
 
 def waited(ancdata: list[tuple[int, int, bytes]], wall_now: float) -> float:
@@ -204,6 +232,10 @@ class OscServer:
             self.sock.close()
             raise OSError(f"cannot listen for OSC on {host}:{port} ({exc.strerror}); pick another --osc-port") from None
         self.sock.settimeout(0.2)
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+        except OSError:  # the system's own size stays; losses, if any, are logged (count_drops)
+            pass
         self.address = self.sock.getsockname()
         self.replies = Replies(self.sock)
         self.replies.watch_errors()
@@ -214,7 +246,10 @@ class OscServer:
         self.received = 0
         self.refused = 0
         self._stamped = stamp_arrivals(self.sock)
+        self._counted = count_drops(self.sock)
         self.waits = Window(10000)  # seconds each datagram waited in the socket before the OSC thread read it
+        self.lost = 0  # datagrams the kernel dropped before the OSC thread could read them (Linux)
+        self._lost_logged, self._lost_second = 0, -1
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="osc", daemon=True)
@@ -230,17 +265,37 @@ class OscServer:
 
     def receive(self) -> tuple[bytes, tuple[str, int], float]:
         """The next datagram, its sender, and the ``perf_counter`` time it arrived (see ``stamp_arrivals``)."""
-        if not self._stamped:
+        if not (self._stamped or self._counted):
             data, sender = self.sock.recvfrom(RECEIVE_BUFFER)
             return data, sender, time.perf_counter()
-        data, ancdata, _, sender = self.sock.recvmsg(RECEIVE_BUFFER, socket.CMSG_SPACE(TIMESPEC.size))
-        now, wait = time.perf_counter(), waited(ancdata, time.time())
+        room = socket.CMSG_SPACE(TIMESPEC.size) + socket.CMSG_SPACE(DROPS.size)
+        data, ancdata, _, sender = self.sock.recvmsg(RECEIVE_BUFFER, room)
+        now = time.perf_counter()
+        drops = dropped_before(ancdata)
+        if drops is not None and drops > self.lost:
+            self.lost = drops
+            self.say_lost()
+        if not self._stamped:
+            return data, sender, now
+        wait = waited(ancdata, time.time())
         self.waits.append(wait)
         return data, sender, now - wait
+
+    def say_lost(self) -> None:
+        """A line for datagrams lost in the socket since the last one, once a second at most (called on each loss
+        and when idle, so the last of a burst is told too)."""
+        second = int(time.monotonic())
+        if self.lost > self._lost_logged and second != self._lost_second:
+            self._lost_second = second
+            log.warning("%d OSC datagrams lost before the daemon could read them (%d in all): they came faster than "
+                        "it reads; send fewer, or smaller bundles", self.lost - self._lost_logged, self.lost)
+            self._lost_logged = self.lost
 
     def summary(self) -> str:
         """Datagrams so far, for the log at exit."""
         text = f"{self.received} OSC datagrams, {self.refused} refused"
+        if self._counted:
+            text += f", {self.lost} lost in the socket before they were read"
         waits = quantiles(self.waits, 1000)
         if waits is None:
             return text
@@ -252,6 +307,7 @@ class OscServer:
                 data, sender, received = self.receive()
             except TimeoutError:
                 self._log_error.flush()
+                self.say_lost()
                 continue
             except OSError as exc:  # ICMP port unreachable from a reply: a client went away
                 if not self.replies.collect_gone():

@@ -162,6 +162,21 @@ def test_jump_realigns_without_a_burst(rig):
     assert rig.sink.open_notes() <= 1
 
 
+def test_a_hold_released_after_a_jump_the_engine_has_not_seen_is_void_not_late(rig):
+    """The note a release ends sits on the timeline before the jump: it must go out as void (at once, not counted
+    as the engine's lateness), not be timed as though the old position were the new one (16 s in the past here)."""
+    rig.send(cmd.Play(1, True), cmd.SetParam(1, "hold", 1))
+    rig.run(1.0)
+    assert rig.sender.open_notes(1) == 1  # a note sounds: the release has one to end
+    rig.clock.follow(rig.clock.beat() + 32, True, 120)  # Live locates forward; the engine has not run since
+    rig.send(cmd.SetParam(1, "hold", 0))
+    rig.sender.send_due()  # the sender's thread gets there first
+    assert rig.sender.open_notes(1) == 0
+    assert len(rig.sender.behind) == 0
+    rig.run(1.0)
+    assert len(rig.sink.ons()) > 0 and len(rig.sender.behind) == 0
+
+
 def test_generator_fault_ends_notes_and_recovers(rig, monkeypatch):
     rig.send(cmd.Play(1, True))
     rig.run(1.0)

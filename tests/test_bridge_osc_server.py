@@ -11,7 +11,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import Clock
-from stylevae.bridge.osc_server import SO_TIMESTAMPNS, TIMESPEC, OscServer, waited
+from stylevae.bridge.osc_server import SO_TIMESTAMPNS, TIMESPEC, OscServer, dropped_before, waited
 from stylevae.model.data.tokens import Vocabulary
 
 
@@ -182,3 +182,40 @@ def test_a_waiting_time_needs_a_plausible_kernel_stamp():
     assert waited(ancdata, stamp + 3600) == 0.0  # or forward
     assert waited([], stamp) == 0.0
     assert waited([(socket.SOL_SOCKET, SO_TIMESTAMPNS, b"\0" * 4)], stamp) == 0.0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux tells a socket's losses")
+def test_datagrams_lost_in_a_full_socket_are_counted_and_told(caplog):
+    """UDP drops what arrives while the socket's buffer is full, and says nothing: the daemon must count each loss
+    and say so in one line (a buffer shrunk to the least the kernel allows stands in for a busy OSC thread)."""
+    server = OscServer("127.0.0.1", 0, cmd.Context(("a", "b"), Vocabulary(), 32), Clock(120), FakeEngine())
+    server.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sent, read = 200, 0
+    try:
+        for _ in range(sent):
+            client.sendto(build("/stylevae/ping").dgram, server.address)
+        server.sock.settimeout(0.05)
+        with caplog.at_level("WARNING", logger="stylevae.osc"):
+            while True:
+                try:
+                    server.receive()
+                except TimeoutError:
+                    break
+                read += 1
+            client.sendto(build("/stylevae/ping").dgram, server.address)  # the last losses come with the next one
+            server.receive()
+        assert 0 < read < sent and server.lost == sent - read
+        lines = [r.getMessage() for r in caplog.records if "lost" in r.getMessage()]
+        assert lines and all("\n" not in line for line in lines), lines
+        assert len(lines) == 1 and f"{sent - read} OSC datagrams lost" in lines[0], lines
+        assert f"{sent - read} lost in the socket" in server.summary()
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_a_loss_count_is_read_only_from_its_own_ancillary_data():
+    assert dropped_before([(socket.SOL_SOCKET, 40, (7).to_bytes(4, sys.byteorder))]) == 7
+    assert dropped_before([(socket.SOL_SOCKET, SO_TIMESTAMPNS, TIMESPEC.pack(1, 2))]) is None
+    assert dropped_before([]) is None
