@@ -209,7 +209,8 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             osc.sendto(message(f"{PREFIX}/{v}/density", 0.5), target)
             osc.sendto(message(f"{PREFIX}/{v}/play", 1), target)
         sent: Counter[str] = Counter()
-        stops: list[int] = []  # notes open after each transport stop
+        stops: list[int] = []  # notes open after each transport stop, by jack_midi_dump
+        stops_second: list[int] = []  # ... and by the second listener, late in other periods than the dump
         rss: list[tuple[float, float, float]] = []  # (seconds, daemon MB, JACK process MB)
         began = time.perf_counter()
         next_message = next_ping = next_rss = began
@@ -228,6 +229,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                 next_ping += PING_SECONDS
             if restart_at is not None and now >= restart_at:
                 stops.append(sum(harness.open_notes(dump.snapshot()).values()))
+                stops_second.append(sum(harness.open_notes(timing.snapshot()).values()))
                 transport.announce(osc, target, playing=True)
                 restart_at, next_report = None, time.perf_counter() + 60 / transport.bpm
             elif transport.playing and now >= next_stop:
@@ -256,6 +258,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         transport.announce(osc, target, playing=False)
         time.sleep(SETTLE_SECONDS + 0.5)
         open_after_stop = harness.open_notes(dump.snapshot())
+        open_after_stop_second = harness.open_notes(timing.snapshot())
         mark = len(dump.snapshot())
         transport.announce(osc, target, playing=True)
         for v in range(1, voices + 1):
@@ -295,6 +298,8 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             "dump_messages": len(events),
             "second_listener": {"messages": len(second := timing.snapshot()),
                                 "unmatched_note_ons": tallies(second)["unmatched_note_ons"],
+                                "open_after_each_transport_stop": stops_second,
+                                "open_after_final_stop": sum(open_after_stop_second.values()),
                                 "open_after_sigterm": sum(harness.open_notes(second).values())},
             "events": events, "daemon_log": log,
         })
@@ -365,15 +370,17 @@ def render(r: dict) -> str:
                      f"{jack_ms['p50']:.3f} / {jack_ms['p99']:.3f} / {jack_ms['max']:.3f}; {r['jack_full_buffers']} |")
     growth = rss_growth(r["rss_mb"])
     first, last = r["rss_mb"][0], r["rss_mb"][-1]
+    second = r["second_listener"]
     lines += [
         f"| RSS daemon + JACK process (MB): first, last; growth after warm-up | {first[1] + first[2]:.0f}, "
         f"{last[1] + last[2]:.0f}; {growth:+.1f} |" if growth is not None else "| RSS | too short a run |",
         f"| exit code after SIGTERM | {r['exit_code']} |",
         f"| messages the JACK output wrote / the listener read | {r['jack_messages_written']} / {r['dump_messages']}"
         f"{' (the listener said it LOST some)' if r['dump_lost_events'] else ''} |",
-        f"| a second listener (jack_listen.py): messages read; unmatched note-ons; open after SIGTERM | "
-        f"{r['second_listener']['messages']}; {r['second_listener']['unmatched_note_ons']}; "
-        f"{r['second_listener']['open_after_sigterm']} |",
+        f"| a second listener (jack_listen.py): messages read; unmatched note-ons; open after each stop (max), "
+        f"after the final stop, after SIGTERM | {second['messages']}; {second['unmatched_note_ons']}; "
+        f"{max(second.get('open_after_each_transport_stop') or [0]) if 'open_after_final_stop' in second else '-'}, "
+        f"{second.get('open_after_final_stop', '-')}, {second['open_after_sigterm']} |",
         f"| JACK xruns (a client late for its period), by client | {r['jack_xruns']} |",
         "",
         "The daemon's own summary at exit: " + " ".join(r["daemon_summary"]),

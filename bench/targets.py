@@ -88,7 +88,7 @@ def _bench_listener(r: dict, count: float) -> Reading:
 
 
 def _soak_listener(r: dict, dump: float, second: float | None = None) -> Reading:
-    """jack_midi_dump's count where it can be trusted, else the second listener's (which counts no stops). Where
+    """jack_midi_dump's count where it can be trusted, else the second listener's (given where it counted). Where
     neither can be, but both count notes left open, the fewer is taken: the two are separate clients, late in
     different periods, so a note-off neither read most likely reached no one (lost in the output's own period)."""
     written = r["jack_messages_written"]
@@ -105,7 +105,11 @@ def _daemon_steps_p99(r: dict) -> float | None:
 
 
 def _open_after_stops(r: dict) -> Reading:
-    return _soak_listener(r, max([*r["open_after_each_transport_stop"], r["open_after_final_stop"]]))
+    second = r["second_listener"]
+    counted = "open_after_final_stop" in second  # reports before the second listener counted stops have not
+    return _soak_listener(r, max([*r["open_after_each_transport_stop"], r["open_after_final_stop"]]),
+                          max([*second["open_after_each_transport_stop"], second["open_after_final_stop"]])
+                          if counted else None)
 
 
 def _rss_growth(r: dict) -> float | None:

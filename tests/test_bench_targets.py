@@ -160,6 +160,20 @@ def test_a_soak_whose_dump_missed_messages_and_counted_some_is_read_from_its_sec
     assert verdict(changed, "unmatched").values[0] == 1  # neither read it: it most likely reached no one
 
 
+def test_a_stop_the_dump_counted_open_in_its_xruns_is_read_from_the_second_listener_where_it_counted(committed):
+    changed = copy.deepcopy(committed)
+    soak = changed["soak"][0]
+    soak["dump_messages"] = soak["jack_messages_written"] - 3
+    soak["open_after_each_transport_stop"][3] = 8
+    stops = len(soak["open_after_each_transport_stop"])
+    soak["second_listener"].update({"open_after_each_transport_stop": [0] * stops, "open_after_final_stop": 0})
+    assert verdict(changed, "soak_open_stop").values[0] == 0  # the second read every message and counted none
+    soak["second_listener"]["open_after_each_transport_stop"][5] = 1
+    assert verdict(changed, "soak_open_stop").values[0] == 1 and verdict(changed, "soak_open_stop").met is False
+    soak["second_listener"]["messages"] = soak["jack_messages_written"] - 1
+    assert verdict(changed, "soak_open_stop").values[0] == 1  # both missed messages: the fewer
+
+
 def test_the_fresh_30_minute_soak_misses_the_note_off_both_its_listeners_missed():
     """Both listeners missed messages in xruns, and both count the same note-on without its note-off."""
     soak = json.loads((RESULTS / "targets_amd_20261130_soak_p64_1800s.json").read_text())
