@@ -80,28 +80,12 @@ def encode(address: str, args: Sequence[object]) -> bytes:
     return builder.build().dgram
 
 
-def stamp_arrivals(sock: socket.socket) -> bool:
-    """Ask the kernel to stamp each datagram with its arrival (Linux). A transport report is Live's position at the
-    moment it was sent: anchored when the OSC thread gets round to it, the whole song would sit late by however
-    long the report waited in the socket (the thread was busy with other datagrams, or had no core, or no GIL),
-    until the clock's glides had worked it off. Elsewhere the time the thread reads it stands in."""
+def linux_option(sock: socket.socket, option: int) -> bool:
+    """Turn on a Linux socket option the daemon can do without: False elsewhere, or where the kernel refuses it."""
     if sys.platform != "linux":
         return False
     try:
-        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-    except OSError:
-        return False
-    return True
-
-
-def count_drops(sock: socket.socket) -> bool:
-    """Ask the kernel to say, with each datagram, how many it dropped before it (Linux): UDP loses datagrams silently
-    when they come faster than the daemon reads them, and a lost transport report or play is a user's problem that
-    the log must name. Elsewhere the loss cannot be seen."""
-    if sys.platform != "linux":
-        return False
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, SO_RXQ_OVFL, 1)
+        sock.setsockopt(socket.SOL_SOCKET, option, 1)
     except OSError:
         return False
     return True
@@ -234,7 +218,7 @@ class OscServer:
         self.sock.settimeout(0.2)
         try:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-        except OSError:  # the system's own size stays; losses, if any, are logged (count_drops)
+        except OSError:  # the system's own size stays; losses, if any, are logged (SO_RXQ_OVFL)
             pass
         self.address = self.sock.getsockname()
         self.replies = Replies(self.sock)
@@ -245,8 +229,15 @@ class OscServer:
         self._thread: threading.Thread | None = None
         self.received = 0
         self.refused = 0
-        self._stamped = stamp_arrivals(self.sock)
-        self._counted = count_drops(self.sock)
+        # The kernel stamps each datagram with its arrival. A transport report is Live's position at the moment it
+        # was sent: anchored when the OSC thread gets round to it, the whole song would sit late by however long the
+        # report waited in the socket (the thread busy with other datagrams, or without a core or the GIL), until
+        # the clock's glides had worked it off. Elsewhere the time the thread reads it stands in.
+        self._stamped = linux_option(self.sock, SO_TIMESTAMPNS)
+        # The kernel says with each datagram how many it dropped before it: UDP loses datagrams silently when they
+        # come faster than the daemon reads them, and a lost transport report or play is a problem the log must
+        # name. Elsewhere the loss cannot be seen.
+        self._counted = linux_option(self.sock, SO_RXQ_OVFL)
         self.waits = Window(10000)  # seconds each datagram waited in the socket before the OSC thread read it
         self.lost = 0  # datagrams the kernel dropped before the OSC thread could read them (Linux)
         self._lost_logged, self._lost_second = 0, -1
@@ -264,7 +255,7 @@ class OscServer:
         self.sock.close()
 
     def receive(self) -> tuple[bytes, tuple[str, int], float]:
-        """The next datagram, its sender, and the ``perf_counter`` time it arrived (see ``stamp_arrivals``)."""
+        """The next datagram, its sender, and the ``perf_counter`` time it arrived (the kernel's stamp on Linux)."""
         if not (self._stamped or self._counted):
             data, sender = self.sock.recvfrom(RECEIVE_BUFFER)
             return data, sender, time.perf_counter()
