@@ -44,8 +44,9 @@ TIMESPEC = struct.Struct("qq")
 # on the socket so far, for want of room in its buffer (a native unsigned 32-bit number; absent while none were).
 SO_RXQ_OVFL = 40
 DROPS = struct.Struct("I")
-# Room for the datagrams that arrive while the OSC thread waits for a core or the GIL: a flood of large bundles
-# (20 KB each) filled Linux's default 208 KB in 30 ms and lost a ping. Linux caps it at net.core.rmem_max.
+# Room for the datagrams that arrive while the OSC thread waits for a core or the GIL. With Linux's default 208 KB,
+# a fuzz of 1000 packets a second (one in eight a bundle of up to 20 KB) that the thread read up to 35 ms late lost
+# 23 datagrams on an Intel machine (bench/results/README.md). Linux caps the size at net.core.rmem_max.
 SOCKET_BUFFER_BYTES = 4 << 20
 MAX_WAIT = 2.0  # a longer wait reads as a step of the wall clock in between: the datagram counts as arriving now
 
