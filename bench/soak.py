@@ -211,6 +211,8 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         sent: Counter[str] = Counter()
         stops: list[int] = []  # notes open after each transport stop, by jack_midi_dump
         stops_second: list[int] = []  # ... and by the second listener, late in other periods than the dump
+        stop_keys: list[dict] = []  # for each stop with notes open: when it was sent, and each listener's open keys
+        stopped_at = 0.0
         rss: list[tuple[float, float, float]] = []  # (seconds, daemon MB, JACK process MB)
         began = time.perf_counter()
         next_message = next_ping = next_rss = began
@@ -228,12 +230,18 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                 sent["pings"] += 1
                 next_ping += PING_SECONDS
             if restart_at is not None and now >= restart_at:
-                stops.append(sum(harness.open_notes(dump.snapshot()).values()))
-                stops_second.append(sum(harness.open_notes(timing.snapshot()).values()))
+                by_dump, by_second = harness.open_notes(dump.snapshot()), harness.open_notes(timing.snapshot())
+                stops.append(sum(by_dump.values()))
+                stops_second.append(sum(by_second.values()))
+                if by_dump or by_second:
+                    stop_keys.append({"stop": len(stops) - 1, "sent_at_s": stopped_at - began,
+                                      "dump": {f"{c}/{p}": n for (c, p), n in by_dump.items()},
+                                      "second": {f"{c}/{p}": n for (c, p), n in by_second.items()}})
                 transport.announce(osc, target, playing=True)
                 restart_at, next_report = None, time.perf_counter() + 60 / transport.bpm
             elif transport.playing and now >= next_stop:
                 transport.announce(osc, target, playing=False)
+                stopped_at = now
                 restart_at, next_stop = now + SETTLE_SECONDS + 0.5, now + rng.uniform(15, 30)
             elif transport.playing and now >= next_jump:
                 transport.announce(osc, target, beat=4.0 * rng.randint(0, 64))
@@ -277,6 +285,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             "seconds": elapsed, "sent": dict(sent), "replies": dict(replies.counts),
             **tallies(events),
             "open_after_each_transport_stop": stops,
+            "stops_with_notes_open": stop_keys,
             "open_after_final_stop": sum(open_after_stop.values()),
             "open_after_final_stop_keys": {f"{c}/{p}": n for (c, p), n in open_after_stop.items()},
             "open_after_sigterm": sum(open_after_sigterm.values()),
