@@ -131,6 +131,11 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def by_key(counts: Counter[tuple[int, int]]) -> dict[str, int]:
+    """Counts per (channel, pitch) as JSON can keep them: "channel/pitch" -> count, in order."""
+    return {f"{c}/{p}": n for (c, p), n in sorted(counts.items())}
+
+
 def tallies(events: list[harness.MidiEvent]) -> dict:
     """Totals per (channel, pitch), order ignored: the note-ons that never got a note-off."""
     ons = Counter((e.channel, e.pitch) for e in events if e.is_on)
@@ -138,7 +143,7 @@ def tallies(events: list[harness.MidiEvent]) -> dict:
     unmatched = ons - offs
     return {"note_ons": sum(ons.values()), "note_offs": sum(offs.values()),
             "unmatched_note_ons": sum(unmatched.values()),
-            "unmatched_keys": {f"{c}/{p}": n for (c, p), n in sorted(unmatched.items())},
+            "unmatched_keys": by_key(unmatched),
             "all_notes_off": sum(e.is_all_notes_off for e in events)}
 
 
@@ -235,8 +240,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                 stops_second.append(sum(by_second.values()))
                 if by_dump or by_second:
                     stop_keys.append({"stop": len(stops) - 1, "sent_at_s": stopped_at - began,
-                                      "dump": {f"{c}/{p}": n for (c, p), n in by_dump.items()},
-                                      "second": {f"{c}/{p}": n for (c, p), n in by_second.items()}})
+                                      "dump": by_key(by_dump), "second": by_key(by_second)})
                 transport.announce(osc, target, playing=True)
                 restart_at, next_report = None, time.perf_counter() + 60 / transport.bpm
             elif transport.playing and now >= next_stop:
@@ -287,7 +291,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             "open_after_each_transport_stop": stops,
             "stops_with_notes_open": stop_keys,
             "open_after_final_stop": sum(open_after_stop.values()),
-            "open_after_final_stop_keys": {f"{c}/{p}": n for (c, p), n in open_after_stop.items()},
+            "open_after_final_stop_keys": by_key(open_after_stop),
             "open_after_sigterm": sum(open_after_sigterm.values()),
             "open_after_sigterm_counting_cc123": sum(harness.open_notes(events, all_notes_off=True).values()),
             "pings": sent["pings"], "pongs": pings_answered, "longest_pong_gap_s": float(gaps.max()),
@@ -388,7 +392,7 @@ def render(r: dict) -> str:
         f"{' (the listener said it LOST some)' if r['dump_lost_events'] else ''} |",
         f"| a second listener (jack_listen.py): messages read; unmatched note-ons; open after each stop (max), "
         f"after the final stop, after SIGTERM | {second['messages']}; {second['unmatched_note_ons']}; "
-        f"{max(second.get('open_after_each_transport_stop') or [0]) if 'open_after_final_stop' in second else '-'}, "
+        f"{max(second['open_after_each_transport_stop'], default=0) if 'open_after_final_stop' in second else '-'}, "
         f"{second.get('open_after_final_stop', '-')}, {second['open_after_sigterm']} |",
         f"| JACK xruns (a client late for its period), by client | {r['jack_xruns']} |",
         "",
