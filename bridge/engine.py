@@ -37,6 +37,10 @@ log = logging.getLogger("stylevae.engine")
 Publish = Callable[[str, Sequence[object]], None]
 GRID_STEPS = {"step": 1, "beat": STEPS_PER_BEAT, "bar": STEPS_PER_BAR}
 START_MARGIN_SECONDS = 0.01  # for a (re)starting voice, on top of its silent replay (see _first_step)
+# After a transport start or locate, the step on the playhead is played if its notes can go out this soon after
+# their time; else the voices come in at the first step they can make on time (see _first_step).
+PLAYHEAD_SLACK_SECONDS = 0.01
+REPLAYS_KEPT = 32  # (re)starts whose costs _first_step budgets from
 DEFAULT_STEP_SECONDS = 0.002  # a decoder step's cost until some have been timed
 DECODE_DELAY_SECONDS = 0.002  # decode this long after a step boundary, not on it (see _generate)
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
@@ -79,6 +83,10 @@ class Engine:
         # controls, and a soak timed with this cost played its first notes after a locate no earlier
         # (bench/results/README.md, "Following the transport")
         self.pass_seconds = Window(20000)
+        # what _first_step budgets a (re)start at, wall seconds: its first pass (positioning the voices, their phrases
+        # begun, the first step) and each later pass of its silent replay
+        self.start_seconds, self.replay_seconds = Window(REPLAYS_KEPT), Window(REPLAYS_KEPT * 8)
+        self.playhead_starts = 0  # transport starts and locates whose voices came in on the step on the playhead
         self._cond = threading.Condition()
         self._inbox: list[object] = []
         self._stopped = False
@@ -232,7 +240,8 @@ class Engine:
                 f"{len(full)} steps: p50 {np.percentile(full, 50):.2f} ms, p99 {np.percentile(full, 99):.2f} ms, "
                 f"max {full.max():.2f} ms; on the engine thread's CPU p50 {np.percentile(cpu, 50):.2f} ms, "
                 f"p99 {np.percentile(cpu, 99):.2f} ms; whole, with the engine's Python around the decoder, p50 "
-                f"{np.percentile(whole, 50):.2f} ms, p99 {np.percentile(whole, 99):.2f} ms")
+                f"{np.percentile(whole, 50):.2f} ms, p99 {np.percentile(whole, 99):.2f} ms; "
+                f"{self.playhead_starts} starts and locates came in on the step on the playhead")
 
     # --- generation -----------------------------------------------------------------------------------
 
@@ -257,7 +266,8 @@ class Engine:
 
     def _generate(self) -> float | None:
         epoch, running, now_beat = self.clock.snapshot()
-        if epoch != self._epoch:  # jump, start or stop: what was planned is void
+        moved = epoch != self._epoch
+        if moved:  # jump, start or stop: what was planned is void
             self._epoch = epoch
             self.sender.cancel()
             for voice in self.voices.values():
@@ -276,29 +286,46 @@ class Engine:
             if voice.next_step is None:
                 self._apply_due(voice, now_step + 1)
         playing = [v for v in self.voices.values() if v.settings.play]
-        for voice in playing:  # not positioned yet, or starved behind the playhead: (re)start at the next step
+        began = passed = time.perf_counter()
+        seeking = None
+        for voice in playing:  # not positioned yet, or starved behind the playhead: (re)start (see _first_step)
             if voice.next_step is None or max(voice.next_step, voice.audible_from) <= now_step:
-                self._emit(voice, voice.seek(self._first_step(now_step), epoch))
+                if seeking is None:
+                    seeking = self._first_step(now_step, moved)
+                    self.playhead_starts += seeking == now_step
+                self._emit(voice, voice.seek(seeking, epoch))
         while True:
             ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
             if not ready:
                 break
             self._step(ready, epoch)
+            if seeking is not None:
+                ended = time.perf_counter()
+                (self.replay_seconds if passed > began else self.start_seconds).append(ended - passed)
+                passed = ended
         if not playing:
             return None
         return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS
 
-    def _first_step(self, now_step: int) -> int:
-        """The first step a (re)starting voice can play on time: it replays its phrase silently up to there
-        first, so the step must be far enough away for that many decoder steps."""
-        recent = self.step_seconds.last(64)
-        step_cost = sorted(recent)[len(recent) // 2] if recent else DEFAULT_STEP_SECONDS
-        step = now_step + 1
-        phrase = self.checkpoint.steps
-        while (self.clock.time_of(step / STEPS_PER_BEAT) - self.clock.now()
-               < START_MARGIN_SECONDS + (step % phrase) * step_cost):
+    def _first_step(self, now_step: int, moved: bool) -> int:
+        """The first step (re)starting voices can play on time: they replay their phrase silently up to there first,
+        so the step must be far enough away for their first pass (their phrases begun) and that many more passes,
+        each at what recent (re)starts cost (a 90th percentile: a replay runs back to back, so it meets the machine's
+        load as a burst of work, and on a busy host took twice the median spaced step per step and more). Right
+        after a transport start or locate (``moved``), the step on the playhead itself, when its notes can go out
+        within ``PLAYHEAD_SLACK_SECONDS``: Live started from a bar line starts on it, where a melody that skipped
+        its downbeat would begin a 16th late at every start; a voice switched on while the transport runs comes in
+        at the next step, on time."""
+        recent = sorted(self.step_seconds.last(64))
+        step_cost = recent[len(recent) // 2] if recent else DEFAULT_STEP_SECONDS
+        start, per_step = (_high(self.start_seconds, step_cost), _high(self.replay_seconds, step_cost))
+        phrase, now = self.checkpoint.steps, self.clock.now()
+        step = now_step if moved else now_step + 1
+        while True:
+            slack = PLAYHEAD_SLACK_SECONDS if step == now_step else -START_MARGIN_SECONDS
+            if now + start + (step % phrase) * per_step <= self.clock.time_of(step / STEPS_PER_BEAT) + slack:
+                return step
             step += 1
-        return step
 
     def _apply_due(self, voice: Voice, step: int) -> None:
         queue = self.pending.get(voice.number)
@@ -318,8 +345,7 @@ class Engine:
         decoding = [v for v in voices if v.begin_step()]
         tokens = None
         if decoding:
-            for voice in decoding:
-                self._prepare(voice)
+            self._prepare(decoding)
             started, cpu_started = time.perf_counter(), time.thread_time()
             draws = [v.line.sampler.random() for v in decoding]
             tokens = self.decoder.step([v.number for v in decoding], draws).tolist()
@@ -335,26 +361,35 @@ class Engine:
             self.step_cpu.append(cpu)
             self.step_rows.append(len(decoding))
 
-    def _prepare(self, voice: Voice) -> None:
-        """Bring the decoder's row of a voice up to date: a new phrase (its key taken now), a new z, new rules."""
-        model, s = self.checkpoint.model, voice.settings
-        if voice.reset_decoder or not self.decoder.has(voice.number):
-            key = self.key_of(voice)
-            voice.plan = key_plan(model, key)
-            voice.scale = key.intervals
-            z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content)
-            first, border = opening(model, self.checkpoint.vocab, voice.continuation, voice.style,
-                                    voice.line.phrase_first)
-            self.decoder.start(voice.number, z, first, self._rules(voice), border)
-        else:
-            z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content) if voice.z_dirty else None
-            self.decoder.change(voice.number, z, self._rules(voice))
-        voice.z_dirty = voice.reset_decoder = False
+    def _prepare(self, voices: list[Voice]) -> None:
+        """Bring the decoder's rows of the voices about to step up to date: a new phrase (its key taken now), a new z,
+        new rules. The voices that begin a phrase together (all of them at a shared phrase border, and after a start
+        or locate) begin in one batch: their z, z gates and first states are one pass each instead of one per voice,
+        which took 0.7 ms a voice on this project's CPU, so 8 voices' border pass cost as much as four steps."""
+        model, beginning = self.checkpoint.model, []
+        for voice in voices:
+            s = voice.settings
+            if voice.reset_decoder or not self.decoder.has(voice.number):
+                key = self.key_of(voice)
+                voice.plan = key_plan(model, key)
+                voice.scale = key.intervals
+                first, border = opening(model, self.checkpoint.vocab, voice.continuation, voice.style,
+                                        voice.line.phrase_first)
+                beginning.append((voice, first, self._rules(voice), border))
+            else:
+                z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content) if voice.z_dirty else None
+                self.decoder.change(voice.number, z, self._rules(voice))
+            voice.z_dirty = voice.reset_decoder = False
+        if beginning:
+            starting, firsts, rules, borders = zip(*beginning)
+            z = self.decoder.z([v.settings.weights for v in starting], [v.plan.mode for v in starting],
+                               [v.line.z_content for v in starting])
+            self.decoder.start_batch([v.number for v in starting], z, firsts, rules, borders)
 
     def warm_up(self) -> None:
         """One throwaway decoder step through voice 1's row, which then starts afresh as if never used."""
         voice = self.voice(1)
-        self._prepare(voice)
+        self._prepare([voice])
         self.decoder.step([voice.number], [0.5])
         self.decoder.forget(voice.number)
         voice.reset_decoder = True
@@ -384,3 +419,8 @@ class Engine:
         for note in reports:
             self.publish(f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length])
 
+
+def _high(seconds: Window, otherwise: float) -> float:
+    """The 90th percentile of a window of costs (``otherwise`` while it is empty)."""
+    values = sorted(seconds)
+    return values[math.ceil(0.9 * len(values)) - 1] if values else otherwise

@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import Clock
-from stylevae.bridge.engine import DECODE_DELAY_SECONDS, STEP_SUMMARY, Engine
+from stylevae.bridge.engine import (
+    DECODE_DELAY_SECONDS,
+    REPLAYS_KEPT,
+    START_MARGIN_SECONDS,
+    STEP_SUMMARY,
+    Engine,
+)
 from stylevae.bridge.scheduler import Scheduler
 from stylevae.bridge.voice import midi_pitch
 from stylevae.model.data.keys import make_key
@@ -160,6 +166,52 @@ def test_jump_realigns_without_a_burst(rig):
     gaps = np.diff([t for t, _ in after])
     assert len(after) >= 6 and gaps.min() >= STEP - 1e-9  # one note per step, no catch-up burst
     assert rig.sink.open_notes() <= 1
+
+
+def test_a_start_from_a_bar_line_plays_its_downbeat(rig):
+    """Live started from a bar line: the voices come in on the step on the playhead, not a 16th after it."""
+    rig.send(cmd.Play(1, True), cmd.Play(2, True))
+    rig.clock.follow(0.0, False, 120)
+    rig.run(0.5)
+    rig.clock.follow(8.0, True, 120)  # bar 3: a phrase begins there, nothing to replay
+    started_at = rig.now.t
+    rig.run(1.0)
+    firsts = sorted(rig.sink.ons(after=started_at - 1e-9))[:2]
+    assert [t for t, _ in firsts] == [pytest.approx(started_at)] * 2
+    assert rig.engine.playhead_starts == 1
+
+
+def test_a_voice_switched_on_while_the_transport_runs_comes_in_at_the_next_step(rig):
+    """Only a start or a locate puts the playhead's step in play: a voice switched on just after a boundary would
+    otherwise sound that step late."""
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)  # now on a 16th's boundary
+    switched_on_at = rig.now.t
+    rig.send(cmd.Play(2, True))
+    rig.run(1.0)
+    voice_2 = [t for t, kind, channel, _ in rig.sink.sent if kind == "on" and channel == 2]  # its own channel
+    assert voice_2[0] == pytest.approx(switched_on_at + STEP)
+    assert rig.engine.playhead_starts == 0
+
+
+def test_a_slow_replay_makes_the_voices_come_in_later_after_a_locate(rig):
+    """After a locate mid-phrase the voices replay the phrase silently up to their first step: the step is chosen
+    from what replays have cost per step, so that a slow replay does not push the first notes out late."""
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    for _ in range(REPLAYS_KEPT):  # 20 ms a pass: the 16 steps to replay and the first take 2.7 16ths at 120 BPM
+        rig.engine.start_seconds.append(0.02)
+        rig.engine.replay_seconds.append(0.02)
+    rig.clock.follow(12.0, True, 120)  # beat 12: step 16 of a 32-step phrase
+    located_at = rig.now.t
+    rig.engine.generate()
+    first = rig.engine.voices[1].audible_from
+    replay = (first % 32 + 1) * 0.02
+    assert rig.clock.time_of(first / 4) - located_at >= replay + START_MARGIN_SECONDS
+    assert rig.clock.time_of((first - 1) / 4) - located_at < (first % 32) * 0.02 + START_MARGIN_SECONDS
+    assert first - 48 == 4  # where a 1 ms step would have come in at the next step
+    rig.run(2.0)
+    assert min(t for t, _ in rig.sink.ons(after=located_at - 1e-9)) == pytest.approx(rig.clock.time_of(first / 4))
 
 
 def test_a_hold_released_after_a_jump_the_engine_has_not_seen_is_void_not_late(rig):

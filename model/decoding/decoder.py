@@ -175,11 +175,12 @@ class Decoder:
     # --- setting rows up --------------------------------------------------------------------------------
 
     @torch.inference_mode()
-    def z(self, weights: Sequence[float] | Tensor, mode: int, z_content: np.ndarray | Tensor) -> Tensor:
-        """z (1, z_size) for style weights (S,), a mode family and a content latent (z_content,)."""
-        weights = torch.as_tensor(np.array(weights, dtype=np.float32), device=self.device)[None]
-        content = torch.as_tensor(np.asarray(z_content, dtype=np.float32), device=self.device)[None]
-        modes = torch.tensor([mode], device=self.device)
+    def z(self, weights: Sequence | np.ndarray, mode: int | Sequence[int], z_content: np.ndarray | Sequence) -> Tensor:
+        """z (1, z_size) for style weights (S,), a mode family and a content latent (z_content,); or z (B, z_size)
+        for B of each stacked, in one pass through the conditioning (rows beginning a phrase together)."""
+        weights = torch.as_tensor(np.atleast_2d(np.asarray(weights, dtype=np.float32)), device=self.device)
+        content = torch.as_tensor(np.atleast_2d(np.asarray(z_content, dtype=np.float32)), device=self.device)
+        modes = torch.as_tensor(np.atleast_1d(np.asarray(mode, dtype=np.int64)), device=self.device)
         return torch.cat([self.model.condition(self.model.style_vector(weights), modes), content], dim=-1)
 
     @torch.inference_mode()
@@ -404,7 +405,7 @@ def stream(
             elif contents is not None:
                 line.z_content = contents[row]
             line.begin_phrase(replay=False)
-        z = torch.cat([decoder.z(w, plan.mode, line.z_content) for w, plan, line in zip(weights, plans, lines)])
+        z = decoder.z(weights, [plan.mode for plan in plans], [line.z_content for line in lines])
         openings = [opening(model, vocab, continuation, int(np.argmax(w)), line.phrase_first)
                     for w, line in zip(weights, lines)]
         decoder.start_batch(rows, z, [first for first, _ in openings], rules, [border for _, border in openings])

@@ -1,0 +1,145 @@
+"""The first notes after a locate: on which step the voices come in, how long after the locate, and how late.
+
+The engine thread with the shipped model and its real clock, in this process; a recording sender stands in for
+the note sender (what is measured is when the engine pushes each note, against its time). N voices play; the
+transport locates every second or so, taking turns between a bar line (where Live usually starts or jumps)
+and anywhere, at a tempo drawn from 90, 120, 150 and 180 BPM. Optionally under load: ``--gil`` runs a thread
+that takes the GIL for about 0.1 ms every 5 ms (as the daemon's OSC thread does under a flood of controls), and
+``--spinners N`` runs N processes that spin (a busy machine, or a busy host stealing the cores).
+
+Reported: the note-ons pushed after their time (how many, how late), the step the voices came in on after a bar
+line (0: the downbeat itself), and the wait from a locate to its first note. The code under test is whatever
+``stylevae`` imports (``PYTHONPATH`` can point it at another worktree to compare). Writes
+bench/results/<name>.{json,md}.
+
+Usage: .venv/bin/python bench/locates.py [--rounds 40] [--voices 8] [--gil] [--spinners 0] [--name locates]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from machine_facts import hardware_line, machine, ran  # noqa: E402
+from soak import save  # noqa: E402
+
+from stylevae.bridge import commands as cmd  # noqa: E402
+from stylevae.bridge.clock import Clock  # noqa: E402
+from stylevae.bridge.engine import Engine  # noqa: E402
+from stylevae.model.network import checkpoint  # noqa: E402
+
+TEMPOS = (90, 120, 150, 180)
+SPIN = "while True: pass"
+
+
+class FirstNotes:
+    """The engine's sender, recording when each note-on was pushed against its time."""
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self.first: dict[int, tuple[float, float, float]] = {}  # epoch -> its first note-on (beat, pushed, due)
+        self.behind: list[float] = []  # seconds each note-on was pushed after its time
+
+    def push(self, events) -> None:
+        now = time.perf_counter()
+        for event in events:
+            if event.is_on and event.epoch == self.clock.epoch:
+                due = self.clock.time_of(event.beat)
+                self.first.setdefault(event.epoch, (event.beat, now, due))
+                if now > due:
+                    self.behind.append(now - due)
+
+    def cancel(self, voice: int | None = None) -> None:
+        pass
+
+
+def take_the_gil(stop: threading.Event) -> None:
+    while not stop.is_set():
+        total = 0
+        for i in range(2000):
+            total += i
+        time.sleep(0.005)
+
+
+def run(rounds: int, voices: int, gil: bool, seed: int = 0) -> dict:
+    torch.set_num_threads(1)
+    clock = Clock(120)
+    sender = FirstNotes(clock)
+    engine = Engine(checkpoint.load(checkpoint.DEFAULT_CHECKPOINT), clock, sender, lambda a, v: None, 0.5, seed=1)
+    engine.warm_up()
+    engine.start()
+    stop = threading.Event()
+    if gil:
+        threading.Thread(target=take_the_gil, args=(stop,), daemon=True).start()
+    for v in range(1, voices + 1):
+        engine.submit(cmd.Play(v, True))
+    rng = random.Random(seed)
+    time.sleep(2)
+    locates = {}
+    for r in range(rounds):
+        beat = 4.0 * rng.randint(0, 16) if r % 2 == 0 else rng.uniform(0, 64)
+        clock.follow(beat, True, rng.choice(TEMPOS))
+        locates[clock.epoch] = (beat, time.perf_counter())
+        time.sleep(rng.uniform(0.8, 1.2))
+    engine.stop()
+    stop.set()
+    at_bar, elsewhere = [], []
+    for epoch, (beat, at) in locates.items():
+        if epoch in sender.first:
+            first_beat, _, due = sender.first[epoch]
+            (at_bar if beat % 4 == 0 else elsewhere).append(((first_beat - beat) * 4, due - at))
+    late = np.array(sender.behind) * 1000
+    return {"rounds": rounds, "voices": voices, "gil": gil, "code": str(Path(cmd.__file__).resolve().parents[1]),
+            "late_note_ons": len(late), "late_ms_max": float(late.max()) if len(late) else 0.0,
+            "bar_line_first_step": sorted(round(s) for s, _ in at_bar),
+            "wait_ms_p50_bar_line": float(np.median([w for _, w in at_bar]) * 1000),
+            "wait_ms_p50_elsewhere": float(np.median([w for _, w in elsewhere]) * 1000)}
+
+
+def render(r: dict) -> str:
+    steps = r["bar_line_first_step"]
+    return "\n".join([
+        f"# The first notes after a locate ({r['voices']} voices, {r['rounds']} locates)", "", ran(r),
+        hardware_line(r["machine_start"], r["machine_end"]),
+        f"The code measured: `{r['code']}`. Load: {'a thread taking the GIL, ' if r['gil'] else ''}"
+        f"{r['spinners']} spinning process(es).", "",
+        "| measure | value |", "| --- | --- |",
+        f"| note-ons pushed after their time | {r['late_note_ons']}, up to {r['late_ms_max']:.2f} ms |",
+        f"| locates to a bar line that came in on the downbeat | {steps.count(0)} of {len(steps)} |",
+        f"| step they came in on, after a bar line | {steps} |",
+        f"| wait from a locate to its first note, p50: to a bar line / elsewhere (ms) | "
+        f"{r['wait_ms_p50_bar_line']:.1f} / {r['wait_ms_p50_elsewhere']:.1f} |", ""])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--voices", type=int, default=8)
+    parser.add_argument("--gil", action="store_true", help="a thread taking the GIL as the OSC thread does")
+    parser.add_argument("--spinners", type=int, default=0, help="processes spinning meanwhile")
+    parser.add_argument("--name", default="locates")
+    args = parser.parse_args()
+    start = machine()
+    spinners = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(args.spinners)]
+    try:
+        result = run(args.rounds, args.voices, args.gil)
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+    result["spinners"] = args.spinners
+    save(args.name, result, start, render)
+
+
+if __name__ == "__main__":
+    main()
