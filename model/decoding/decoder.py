@@ -178,8 +178,8 @@ class Decoder:
     def z(self, weights: Sequence | np.ndarray, mode: int | Sequence[int], z_content: np.ndarray | Sequence) -> Tensor:
         """z (1, z_size) for style weights (S,), a mode family and a content latent (z_content,); or z (B, z_size)
         for B of each stacked, in one pass through the conditioning (rows beginning a phrase together)."""
-        weights = torch.as_tensor(np.atleast_2d(np.asarray(weights, dtype=np.float32)), device=self.device)
-        content = torch.as_tensor(np.atleast_2d(np.asarray(z_content, dtype=np.float32)), device=self.device)
+        weights = torch.as_tensor(np.array(weights, dtype=np.float32, ndmin=2), device=self.device)  # copies
+        content = torch.as_tensor(np.array(z_content, dtype=np.float32, ndmin=2), device=self.device)
         modes = torch.as_tensor(np.atleast_1d(np.asarray(mode, dtype=np.int64)), device=self.device)
         return torch.cat([self.model.condition(self.model.style_vector(weights), modes), content], dim=-1)
 
