@@ -49,7 +49,7 @@ class FirstNotes:
     def __init__(self, clock: Clock):
         self.clock = clock
         self.first: dict[int, tuple[float, float, float]] = {}  # epoch -> its first note-on (beat, pushed, due)
-        self.behind: list[float] = []  # seconds each note-on was pushed after its time
+        self.behind: list[tuple[int, float, float]] = []  # (epoch, beat, seconds) of each note-on pushed after its time
 
     def push(self, events) -> None:
         now = time.perf_counter()
@@ -58,7 +58,7 @@ class FirstNotes:
                 due = self.clock.time_of(event.beat)
                 self.first.setdefault(event.epoch, (event.beat, now, due))
                 if now > due:
-                    self.behind.append(now - due)
+                    self.behind.append((event.epoch, event.beat, now - due))
 
     def cancel(self, voice: int | None = None) -> None:
         pass
@@ -99,9 +99,13 @@ def run(rounds: int, voices: int, gil: bool, seed: int = 0) -> dict:
         if epoch in sender.first:
             first_beat, _, due = sender.first[epoch]
             (at_bar if beat % 4 == 0 else elsewhere).append(((first_beat - beat) * 4, due - at))
-    late = np.array(sender.behind) * 1000
+    late = np.array([seconds for _, _, seconds in sender.behind]) * 1000
+    located = {epoch: beat for epoch, (beat, _) in locates.items()}
+    on_playhead = np.array([seconds for epoch, beat, seconds in sender.behind if beat == located.get(epoch)]) * 1000
     return {"rounds": rounds, "voices": voices, "gil": gil, "code": str(Path(cmd.__file__).resolve().parents[1]),
             "late_note_ons": len(late), "late_ms_max": float(late.max()) if len(late) else 0.0,
+            "late_on_the_located_step": len(on_playhead),
+            "late_ms_max_on_the_located_step": float(on_playhead.max()) if len(on_playhead) else 0.0,
             "bar_line_first_step": sorted(round(s) for s, _ in at_bar),
             "wait_ms_p50_bar_line": float(np.median([w for _, w in at_bar]) * 1000),
             "wait_ms_p50_elsewhere": float(np.median([w for _, w in elsewhere]) * 1000)}
@@ -116,6 +120,8 @@ def render(r: dict) -> str:
         f"{r['spinners']} spinning process(es).", "",
         "| measure | value |", "| --- | --- |",
         f"| note-ons pushed after their time | {r['late_note_ons']}, up to {r['late_ms_max']:.2f} ms |",
+        f"| … of them on the step located to (a locate to a grid point) | {r['late_on_the_located_step']}, up to "
+        f"{r['late_ms_max_on_the_located_step']:.2f} ms |",
         f"| locates to a bar line that came in on the downbeat | {steps.count(0)} of {len(steps)} |",
         f"| step they came in on, after a bar line | {steps} |",
         f"| wait from a locate to its first note, p50: to a bar line / elsewhere (ms) | "

@@ -78,13 +78,11 @@ class Engine:
         # each decoder step: rows, wall seconds, and seconds on the engine thread's CPU (wall minus CPU is waiting:
         # for a core, the GIL, or torch's other threads)
         self.step_rows, self.step_seconds, self.step_cpu = Window(20000), Window(20000), Window(20000)
-        # the same steps whole, wall seconds (the decoder and the engine's Python around it, for all the voices).
-        # Not what _first_step counts a replayed step at: a silent replay publishes no notes and meets no changes of
-        # controls, and a soak timed with this cost played its first notes after a locate no earlier
-        # (bench/results/README.md, "Following the transport")
+        # the same steps whole, wall seconds (the decoder and the engine's Python around it, for all the voices)
         self.pass_seconds = Window(20000)
         # what _first_step budgets a (re)start at, wall seconds: its first pass (positioning the voices, their phrases
-        # begun, the first step) and each later pass of its silent replay
+        # begun, the first step) and each later pass of its silent replay. Not the steps above: spaced a 16th apart,
+        # they do not meet the load as a replay's burst of passes does
         self.start_seconds, self.replay_seconds = Window(REPLAYS_KEPT), Window(REPLAYS_KEPT * 8)
         self.playhead_starts = 0  # transport starts and locates whose voices came in on the step on the playhead
         self._cond = threading.Condition()

@@ -198,7 +198,8 @@ class Decoder:
         rules: Sequence[Rules],
         borders: Sequence[np.ndarray | None] | None = None,
     ) -> None:
-        """``start`` for many rows at once, left stacked as the next step's batch (offline decoding)."""
+        """``start`` for many rows at once, left stacked as the next step's batch (offline decoding, and the voices
+        that begin a phrase together)."""
         self._unbatch()
         z_gates, state = self.stepper.z_gates(z), self.stepper.initial_state(z)
         borders = borders or [None] * len(rows)
