@@ -309,11 +309,11 @@ class Engine:
         """The first step (re)starting voices can play on time: they replay their phrase silently up to there first,
         so the step must be far enough away for their first pass (their phrases begun) and that many more passes,
         each at what recent (re)starts cost (a 90th percentile: a replay runs back to back, so it meets the machine's
-        load as a burst of work, and on a busy host took twice the median spaced step per step and more). Right
-        after a transport start or locate (``moved``), the step on the playhead itself, when its notes can go out
-        within ``PLAYHEAD_SLACK_SECONDS``: Live started from a bar line starts on it, where a melody that skipped
-        its downbeat would begin a 16th late at every start; a voice switched on while the transport runs comes in
-        at the next step, on time."""
+        load as a burst of work that steps spaced a 16th apart do not, and their median made first notes late under
+        load, ``bench/locates.py``). Right after a transport start or locate (``moved``), the step on the playhead
+        itself, when its notes can go out within ``PLAYHEAD_SLACK_SECONDS``: Live started from a bar line starts on
+        it, where a melody that skipped its downbeat would begin a 16th late at every start; a voice switched on
+        while the transport runs comes in at the next step, on time."""
         recent = sorted(self.step_seconds.last(64))
         step_cost = recent[len(recent) // 2] if recent else DEFAULT_STEP_SECONDS
         start, per_step = (_high(self.start_seconds, step_cost), _high(self.replay_seconds, step_cost))
