@@ -284,8 +284,7 @@ class Engine:
             if voice.next_step is None:
                 self._apply_due(voice, now_step + 1)
         playing = [v for v in self.voices.values() if v.settings.play]
-        began = passed = time.perf_counter()
-        seeking = None
+        passed, seeking, first = time.perf_counter(), None, True
         for voice in playing:  # not positioned yet, or starved behind the playhead: (re)start (see _first_step)
             if voice.next_step is None or max(voice.next_step, voice.audible_from) <= now_step:
                 if seeking is None:
@@ -299,8 +298,8 @@ class Engine:
             self._step(ready, epoch)
             if seeking is not None:
                 ended = time.perf_counter()
-                (self.replay_seconds if passed > began else self.start_seconds).append(ended - passed)
-                passed = ended
+                (self.start_seconds if first else self.replay_seconds).append(ended - passed)
+                passed, first = ended, False
         if not playing:
             return None
         return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS
