@@ -58,11 +58,10 @@ from targets import BY_KEY  # noqa: E402
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_SUMMARY  # noqa: E402
 from stylevae.bridge.jack_out import SUMMARY_BEGAN, SUMMARY_CALLBACK, SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
-from stylevae.bridge.osc_spec import MAX_VOICES  # noqa: E402
 from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
-from stylevae.model.decoding.decoder import Decoder, Rules, sample_rows, softmax_  # noqa: E402
+from stylevae.model.decoding.decoder import Decoder, Rules, draw  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
@@ -122,12 +121,11 @@ def timed(step, steps: int, gap: float = 0.0) -> dict:
     return percentiles(times, 1000)
 
 
-def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, tune: bool = True, gap: float = 0.0) -> dict:
-    """The engine's step: the cached-projection decoder (model/network/stepper.py) and per-voice sampling; without
-    ``tune``, with plain products (no packed weights, see ``stylevae.model.network.stepper.Product``). Back to
+def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, gap: float = 0.0) -> dict:
+    """The engine's step: the decoder's compiled step (model/network/stepper.py) and per-voice sampling. Back to
     back, the step's weights and code stay in the core's caches; with ``gap`` (the daemon's 16th), each step
     starts on a core that slept, as the daemon's do."""
-    decoder = Decoder(loaded.model, loaded.vocab, tune_rows=MAX_VOICES if tune else 0)
+    decoder = Decoder(loaded.model, loaded.vocab)
     config = loaded.model.config
     rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, SCALES["major"], playing.TOP_P)
     rows = list(range(voices))
@@ -140,17 +138,19 @@ def decode_latency(loaded: ckpt.Checkpoint, voices: int, steps: int, tune: bool 
 
 @torch.inference_mode()
 def plain_step_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict:
-    """The same step through ``StyleVAE.step`` (no cached projections) and the same sampling: the reference the
-    stepper is compared with."""
+    """The same step through ``StyleVAE.step`` (torch ops, no cached projections) and the same sampling, with
+    neutral rules: the reference the stepper is compared with."""
     model = loaded.model
     z = torch.randn(voices, model.config.z_size)
     state = [model.initial_state(z)]
     previous = [torch.full((voices,), model.start_token)]
     uniforms = np.random.default_rng(0)
+    zeros = np.zeros((voices, loaded.vocab.size), dtype=np.float32)
+    ones, no_border, pending = np.ones((voices, 1), dtype=np.float32), np.ones((0, 0)), np.zeros(voices, dtype=bool)
 
     def step() -> None:
         logits, state[0] = model.step(previous[0], z, state[0])
-        tokens = sample_rows(softmax_(logits.numpy()), uniforms.random(voices))
+        tokens = draw(logits.numpy(), zeros, ones, zeros, no_border, pending, np.ones(voices), uniforms.random(voices))
         previous[0] = torch.from_numpy(tokens)
         tokens.tolist()
 
@@ -420,7 +420,6 @@ def render(results: dict) -> str:
         for threads in THREADS:
             row(f"decoder step, {voices} voice{'s' * (voices > 1)}, {threads} torch thread{'s' * (threads > 1)} (ms)",
                 results[f"decode_{voices}_t{threads}"], target)
-        row("… same, plain products (no packed weights), 1 thread", results[f"untuned_decode_{voices}"], "-")
         row("… same, through `StyleVAE.step` (no cached projections), 1 thread", results[f"plain_decode_{voices}"], "-")
     for threads in THREADS:
         row(f"decoder step, 8 voices, one every 16th as in the daemon, {threads} torch "
@@ -510,7 +509,6 @@ def measure(args: argparse.Namespace, results: dict) -> None:
             torch.set_num_threads(threads)
             results[f"decode_{voices}_t{threads}"] = decode_latency(loaded, voices, args.steps)
         torch.set_num_threads(1)
-        results[f"untuned_decode_{voices}"] = decode_latency(loaded, voices, args.steps, tune=False)
         results[f"plain_decode_{voices}"] = plain_step_latency(loaded, voices, args.steps)
     for threads in THREADS:
         torch.set_num_threads(threads)

@@ -1,5 +1,5 @@
-"""Why a decoder step inside the daemon costs about three times one run back to back: the same 8-voice step,
-one torch thread, timed after different things happened to its core just before.
+"""Why a decoder step inside the daemon costs more than one run back to back: the same 8-voice step (the compiled
+step and draw, model/network/stepper.py), timed after different things happened to its core just before.
 
 - back to back: nothing (the step's weights and code stay in the core's caches);
 - after sleeping 1, 10 or 83 ms (83 ms is a 16th at 180 BPM: how the daemon steps);
@@ -11,13 +11,9 @@ one torch thread, timed after different things happened to its core just before.
 With --parts it times instead the parts of the step, each after 83 ms asleep (round robin, so that all meet the
 same conditions) and back to back, beside three yardsticks: reading as many bytes as the largest weight, one
 NumPy op on 4 numbers, and an empty Python call. That shows what a cold step is made of: what a smaller
-decoder (fewer bytes) or fewer calls could save.
+decoder (fewer bytes) or fewer calls could save. Writes bench/results/<name>.{json,md}.
 
-With two threads (``--threads 2``) the spaced rows also show the wait for OpenMP's sleeping worker (and
-``OMP_WAIT_POLICY=ACTIVE`` in the environment, a worker that never sleeps, shows it gone). Writes
-bench/results/<name>.{json,md}.
-
-Usage: .venv/bin/python bench/cold_step.py [--threads 1] [--hold-idle | --parts] [--name cold_step]
+Usage: .venv/bin/python bench/cold_step.py [--hold-idle | --parts] [--name cold_step]
 """
 
 from __future__ import annotations
@@ -41,10 +37,10 @@ from soak import save  # noqa: E402
 
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
-from stylevae.model.decoding.decoder import Decoder, Rules, nucleus, sample_rows, softmax_  # noqa: E402
+from stylevae.model.decoding.decoder import Decoder, Rules, draw  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
-from stylevae.model.network.stepper import lstm_update  # noqa: E402
+from stylevae.model.network.stepper import add_products, lstm_update  # noqa: E402
 
 VOICES = 8
 FLUSH_BYTES = 64 << 20
@@ -90,8 +86,8 @@ def measure(decoder: Decoder, before: Callable[[], None], steps: int) -> dict:
 
 
 def playing_decoder(loaded: ckpt.Checkpoint) -> Decoder:
-    """The daemon's decoder with 8 voices started, as they play (tuned for their rows, the daemon's rules)."""
-    decoder = Decoder(loaded.model, loaded.vocab, tune_rows=VOICES)
+    """The daemon's decoder with 8 voices started, as they play (the daemon's rules)."""
+    decoder = Decoder(loaded.model, loaded.vocab)
     rules = Rules(playing.TEMPERATURE, playing.DENSITY, playing.LOCK, SCALES["major"], playing.TOP_P)
     z = torch.randn(VOICES, loaded.model.config.z_size, generator=torch.Generator().manual_seed(0))
     for row in range(VOICES):
@@ -109,25 +105,25 @@ def run(loaded: ckpt.Checkpoint) -> dict[str, dict]:
 def parts(decoder: Decoder) -> dict[str, Callable[[], object]]:
     """name -> one part of an 8-voice step on the decoder's own arrays (or a yardstick beside them)."""
     stepper, rng = decoder.stepper, np.random.default_rng(0)
-    h = decoder._state[0][0]
-    below = np.concatenate([h, decoder._state[-1][0]], axis=1)
-    largest = max([stepper.recurrent, *stepper.upper, stepper.to_logits], key=lambda p: p.weight.numel())
+    h = np.ascontiguousarray(decoder._state[0, 0])
+    below = np.concatenate([h, decoder._state[-1, 0]], axis=1)
     # the same bytes elsewhere, only read: a byte-wise max is the fastest full read NumPy has (SIMD, no arithmetic)
-    weight_bytes = largest.weight.numpy().copy().view(np.uint8)
-    gates = rng.standard_normal((VOICES, stepper.recurrent.weight.shape[1])).astype(np.float32)
-    c = np.zeros_like(h)
+    weight_bytes = stepper.upper[0].copy().view(np.uint8)
+    gates = rng.standard_normal((VOICES, stepper.first.shape[0])).astype(np.float32)
+    c, h_out, c_out = np.zeros_like(h), np.empty_like(h), np.empty_like(h)
     logits = rng.standard_normal((VOICES, decoder.vocab.size)).astype(np.float32)
-    top_p = np.full(VOICES, playing.TOP_P)
+    rules = (decoder._before, decoder._inverse_temperature, decoder._after, decoder._border, decoder._pending,
+             decoder._top_p)
     tiny = np.zeros(4, dtype=np.float32)
     return {
         "the whole step (Decoder.step)": lambda: decoder.step(list(range(VOICES)), rng.random(VOICES)),
-        "the network's step (Stepper.step)": lambda: stepper.step(decoder._previous, decoder._z_gates, decoder._state),
-        "first layer's recurrent product": lambda: stepper.recurrent(torch.from_numpy(h)),
-        "upper layer's product": lambda: stepper.upper[0](torch.from_numpy(below)),
-        "logits' product": lambda: stepper.to_logits(torch.from_numpy(h)),
-        "two LSTM updates (NumPy)": lambda: (lstm_update(gates.copy(), c), lstm_update(gates.copy(), c)),
-        "softmax, nucleus and draw (NumPy)": lambda: sample_rows(nucleus(softmax_(logits.copy()), top_p),
-                                                                 rng.random(VOICES)),
+        "the network's step (Stepper.step, one compiled call)":
+            lambda: stepper.step(decoder._previous, decoder._z_gates, decoder._state),
+        "first layer's recurrent products": lambda: add_products(gates.copy(), h, stepper.first),
+        "upper layer's products": lambda: add_products(gates.copy(), below, stepper.upper[0]),
+        "logits' products": lambda: add_products(logits.copy(), h, stepper.to_logits),
+        "two LSTM updates": lambda: (lstm_update(gates, c, h_out, c_out), lstm_update(gates, c, h_out, c_out)),
+        "the sampling rule and the draw (one compiled call)": lambda: draw(logits, *rules, rng.random(VOICES)),
         f"yardstick: reading {weight_bytes.nbytes >> 20} MB (the largest weight's size)": weight_bytes.max,
         "yardstick: one NumPy op on 4 numbers": lambda: np.add(tiny, 1.0),
         "yardstick: an empty Python call": lambda: None,
@@ -158,9 +154,7 @@ def time_parts(loaded: ckpt.Checkpoint, rounds: int = 120, hot: int = 300) -> di
 
 def render(r: dict) -> str:
     m = r["machine_start"]
-    lines = [f"# A decoder step after its core did something else ({r['threads']} torch thread(s), {VOICES} voices)",
-             "", ran(r),
-             f"{hardware_line(m)} OMP_WAIT_POLICY: {r['omp_wait_policy'] or 'not set (the default)'}.", "",
+    lines = [f"# A decoder step after its core did something else ({VOICES} voices)", "", ran(r), hardware_line(m), "",
              "| before each step | idle states | p50 (ms) | p99 (ms) | CPU p50 (ms) | n |",
              "| --- | --- | --- | --- | --- | --- |"]
     for idle, table in r["tables"].items():
@@ -171,7 +165,7 @@ def render(r: dict) -> str:
 
 def render_parts(r: dict) -> str:
     m = r["machine_start"]
-    lines = [f"# The parts of a decoder step after 83 ms asleep ({r['threads']} torch thread(s), {VOICES} voices)",
+    lines = [f"# The parts of a decoder step after 83 ms asleep ({VOICES} voices)",
              "", ran(r), hardware_line(m), "",
              "Each part timed alone, round robin, each after 83 ms asleep (cold) and then back to back (hot). The "
              "parts share code and data, so the cold parts add up to more than the cold whole.", "",
@@ -183,7 +177,6 @@ def render_parts(r: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=1)
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--hold-idle", action="store_true", help="also with /dev/cpu_dma_latency at 0 (root)")
     what.add_argument("--parts", action="store_true", help="time the step's parts instead (see above)")
@@ -191,11 +184,10 @@ def main() -> None:
     parser.add_argument("--name", default="cold_step")
     args = parser.parse_args()
     start = machine()
-    torch.set_num_threads(args.threads)
     torch.set_grad_enabled(False)
     loaded = ckpt.load(args.checkpoint)
     if args.parts:
-        save(args.name, {"threads": args.threads, "parts": time_parts(loaded)}, start, render_parts)
+        save(args.name, {"parts": time_parts(loaded)}, start, render_parts)
         return
     tables = {"allowed": run(loaded)}
     if args.hold_idle:
@@ -208,8 +200,7 @@ def main() -> None:
             tables["held off (cpu_dma_latency 0)"] = run(loaded)
         finally:
             os.close(fd)
-    save(args.name, {"threads": args.threads, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), "tables": tables},
-         start, render)
+    save(args.name, {"tables": tables}, start, render)
 
 
 if __name__ == "__main__":

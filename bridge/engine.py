@@ -21,7 +21,7 @@ import torch
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import SECONDS_PER_MINUTE, Change, Clock
-from stylevae.bridge.osc_spec import MAX_VOICES, PREFIX
+from stylevae.bridge.osc_spec import PREFIX
 from stylevae.bridge.scheduler import Scheduler
 from stylevae.bridge.stats import Window
 from stylevae.bridge.voice import NoteReport, Voice
@@ -69,9 +69,7 @@ class Engine:
         self.lookahead_beats = lookahead_beats
         self.quantize = quantize
         self.seed = seed
-        self.decoder = Decoder(checkpoint.model, checkpoint.vocab, tune_rows=MAX_VOICES)
-        log.info("decoder products packed from these batch sizes up, by measured crossover (None: plain only): %s",
-                 self.decoder.stepper.crossovers)
+        self.decoder = Decoder(checkpoint.model, checkpoint.vocab)
         self.voices: dict[int, Voice] = {}
         self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]

@@ -4,6 +4,7 @@ trained model matters."""
 import numpy as np
 import pytest
 import torch
+from numba import types
 
 from stylevae.model.data.keys import SCALES, make_key
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
@@ -11,14 +12,15 @@ from stylevae.model.decoding import playing
 from stylevae.model.decoding.decoder import (
     Decoder,
     Rules,
-    cross_border,
+    draw,
     key_plan,
-    nucleus,
     rule_biases,
+    rule_probabilities,
     sample_rows,
     stream,
 )
 from stylevae.model.network import checkpoint
+from stylevae.model.network.stepper import network_step
 
 
 @pytest.fixture(scope="module")
@@ -26,25 +28,37 @@ def shipped():
     return checkpoint.load(checkpoint.DEFAULT_CHECKPOINT)
 
 
+def after_rules(probabilities: np.ndarray, top_p=None, border=None, pending=None) -> np.ndarray:
+    """``rule_probabilities`` on logits that give ``probabilities``, with no density, lock or temperature."""
+    rows, size = probabilities.shape
+    zeros = np.zeros((rows, size), dtype=np.float32)
+    with np.errstate(divide="ignore"):
+        logits = np.log(probabilities).astype(np.float32)
+    return rule_probabilities(logits, zeros, np.ones((rows, 1), dtype=np.float32), zeros,
+                              np.ones((0, 0)) if border is None else border,
+                              np.zeros(rows, dtype=bool) if pending is None else pending,
+                              np.ones(rows) if top_p is None else top_p)
+
+
 def test_sample_rows_inverts_each_rows_cdf():
-    probabilities = np.array([[0.5, 0.5, 0.0], [1.0, 3.0, 0.0]], dtype=np.float32)  # row 2 unnormalised
+    probabilities = np.array([[0.5, 0.5, 0.0], [1.0, 3.0, 0.0]])  # row 2 unnormalised
     draws = {u: sample_rows(probabilities, np.array([u, u])).tolist() for u in (0.0, 0.49, 0.51, 0.999)}
     assert draws == {0.0: [0, 0], 0.49: [0, 1], 0.51: [1, 1], 0.999: [1, 1]}  # never the zero-probability token
 
 
 def test_sample_rows_draws_in_proportion():
     rng = np.random.default_rng(7)
-    probabilities = np.tile(np.array([[0.1, 0.2, 0.7]], dtype=np.float32), (20000, 1))
+    probabilities = np.tile(np.array([[0.1, 0.2, 0.7]]), (20000, 1))
     tokens = sample_rows(probabilities, rng.random(20000))
     assert np.allclose(np.bincount(tokens, minlength=3) / 20000, [0.1, 0.2, 0.7], atol=0.015)
 
 
 def test_nucleus_keeps_the_smallest_set_holding_p():
     probabilities = np.array([[0.5, 0.3, 0.15, 0.05], [0.25, 0.25, 0.25, 0.25]])
-    cut = nucleus(probabilities, np.array([0.7, 0.5]))
+    cut = after_rules(probabilities, top_p=np.array([0.7, 0.5]))
     assert (cut[0] > 0).tolist() == [True, True, False, False]  # 0.5 < 0.7, 0.5 + 0.3 covers it
     assert (cut[1] > 0).sum() == 2
-    assert (nucleus(probabilities, np.array([1.0, 1.0])) == probabilities).all()
+    assert np.allclose(after_rules(probabilities, top_p=np.array([1.0, 1.0])), probabilities)
 
 
 def test_rule_biases_lock_and_density():
@@ -133,10 +147,10 @@ def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):
 def test_cross_border_moves_only_pending_rows_note_ons_and_keeps_their_mass():
     probabilities = np.array([[0.2, 0.2, 0.3, 0.3], [0.2, 0.2, 0.3, 0.3]])
     weights = np.array([[1.0, 1.0, 3.0, 1.0], [1.0, 1.0, 3.0, 1.0]])
-    out = cross_border(probabilities, weights, np.array([True, False]))
+    out = after_rules(probabilities, border=weights, pending=np.array([True, False]))
     assert np.allclose(out[0, :FIRST_PITCH_TOKEN], 0.2) and np.isclose(out[0, FIRST_PITCH_TOKEN:].sum(), 0.6)
     assert np.isclose(out[0, 2] / out[0, 3], 3.0)
-    assert np.array_equal(out[1], probabilities[1])
+    assert np.allclose(out[1], probabilities[1])
 
 
 def test_border_weights_hold_until_the_phrases_first_note_on(shipped):
@@ -156,6 +170,27 @@ def test_border_weights_hold_until_the_phrases_first_note_on(shipped):
         laters.update(onsets[1:])
     assert set(firsts) == {target}
     assert laters - {target}  # once the first note-on is drawn, the weights are gone
+
+
+def test_the_compiled_kernels_only_ever_see_contiguous_arrays(shipped):
+    """Each new layout or dtype of an argument is a new compilation of a kernel (about 15 s, in the engine's thread,
+    mid-performance): every way the decoder stacks, splits and changes its batch must hand the kernels C-contiguous
+    arrays of fixed dtypes."""
+    decoder = Decoder(shipped.model, shipped.vocab)
+    border = np.ones(shipped.vocab.size)
+    z = decoder.z(np.eye(len(shipped.styles))[:3], [0, 1, 0], np.zeros((3, shipped.model.config.z_content)))
+    decoder.start_batch([1, 2, 3], z, [shipped.model.start_token] * 3, [Rules()] * 3, [None, border, None])
+    decoder.step([1, 2, 3], [0.1, 0.2, 0.3])
+    decoder.step([3, 1], [0.4, 0.5])  # a subset, in another order
+    decoder.change(2, z[:1], Rules(temperature=0.5, top_p=0.9))
+    decoder.start(4, z[2:], shipped.vocab.note_on(60), Rules(lock=1.0, scale=SCALES["major"]), border)
+    decoder.step([2, 4], [0.6, 0.7])
+    decoder.forget(2)
+    decoder.step([1, 3, 4], [0.8, 0.9, 0.1])
+    decoder.step([4], [0.2])
+    for kernel in (network_step, draw):
+        layouts = {t.layout for signature in kernel.signatures for t in signature if isinstance(t, types.Array)}
+        assert layouts == {"C"}, kernel
 
 
 def test_the_border_ratio_brings_border_leaps_towards_real_tunes(shipped):

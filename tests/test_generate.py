@@ -70,10 +70,10 @@ def test_generate_gives_chained_phrases_and_is_seeded(shipped):
 
 
 def test_the_daemons_decoder_matches_teacher_forced_decoding(shipped):
-    """What the daemon's decoder (cached tables, packed products) picks greedily is what the training path's
+    """What the daemon's decoder (cached tables, the compiled step) picks greedily is what the training path's
     teacher-forced logits pick at every step, with the same z and first input."""
     model = shipped.model
-    decoder = Decoder(model, shipped.vocab, tune_rows=4)
+    decoder = Decoder(model, shipped.vocab)
     z = torch.randn(4, model.config.z_size, generator=torch.Generator().manual_seed(0))
     first = [model.start_token, shipped.vocab.note_on(60), shipped.vocab.note_on(67), model.start_token]
     decoder.start_batch(range(4), z, first, [GREEDY] * 4)

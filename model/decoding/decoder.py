@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from numba import njit
 from torch import Tensor
 
 from stylevae.model.data.keys import MODES, SCALES, Key, relative_shift, scale_mask
@@ -36,6 +37,9 @@ from stylevae.model.network.stepper import Stepper, StepState
 from stylevae.model.network.vae import StyleVAE
 
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
+# Compiled once and cached on disk, like the network's kernel (model/network/stepper.py), but with exact float
+# semantics: the rules put -inf on the tokens a full scale lock forbids.
+SAMPLING = dict(boundscheck=False, error_model="numpy", cache=True, nogil=True)
 BIAS_CACHE = 64  # rule sets whose bias vectors are kept (16 voices, each with room to turn a dial)
 
 
@@ -91,42 +95,65 @@ def rule_biases(rules: Rules, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray
     return before, after
 
 
-def softmax_(logits: np.ndarray) -> np.ndarray:
-    """Each row's softmax, computed in place in ``logits`` (B, V)."""
-    logits -= logits.max(axis=1, keepdims=True)
-    np.exp(logits, out=logits)
-    logits /= logits.sum(axis=1, keepdims=True)
-    return logits
-
-
-def sample_rows(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """One token per row by inverse-CDF sampling with the given uniform draws (one per row).
-    NumPy, not torch: at (8, V) each torch op costs microseconds of dispatch, and a step pays for about ten."""
-    cdf = probabilities.cumsum(axis=1)
-    tokens = (cdf <= (uniforms * cdf[:, -1])[:, None]).sum(axis=1)
-    return np.minimum(tokens, probabilities.shape[1] - 1)
-
-
-def cross_border(probabilities: np.ndarray, weights: np.ndarray, pending: np.ndarray) -> np.ndarray:
-    """Rows still before their phrase's first note-on (``pending``) with their note-ons reweighted by the border
-    weights, the note-on mass as a whole kept (rests and holds keep their probability)."""
-    out = probabilities.astype(np.float64)
-    pitched = out[pending, FIRST_PITCH_TOKEN:]
-    mass = pitched.sum(axis=1, keepdims=True)
-    moved = pitched * weights[pending, FIRST_PITCH_TOKEN:]
-    out[pending, FIRST_PITCH_TOKEN:] = moved * (mass / np.maximum(moved.sum(axis=1, keepdims=True), 1e-300))
+@njit(**SAMPLING)
+def rule_probabilities(logits: np.ndarray, before: np.ndarray, inverse_temperature: np.ndarray, after: np.ndarray,
+                       border: np.ndarray, pending: np.ndarray, top_p: np.ndarray) -> np.ndarray:
+    """Each row's distribution (B, V) float64 after rules 1–5 of the module docstring, from the decoder's logits
+    (B, V) and the batch's stacked rules: ``before`` and ``after`` (B, V), ``inverse_temperature`` (B, 1), the
+    border weights (B, V; read only for ``pending`` rows), ``top_p`` (B,; 1 keeps every token)."""
+    rows, size = logits.shape
+    out = np.empty((rows, size), np.float64)
+    for b in range(rows):
+        p = out[b]
+        largest = -np.inf
+        for v in range(size):
+            p[v] = (logits[b, v] + before[b, v]) * inverse_temperature[b, 0] + after[b, v]
+            largest = max(largest, p[v])
+        total = 0.0
+        for v in range(size):
+            p[v] = np.exp(p[v] - largest)
+            total += p[v]
+        p /= total
+        if pending[b]:  # the note-ons reweighted by the border weights, their mass as a whole kept
+            mass = moved = 0.0
+            for v in range(FIRST_PITCH_TOKEN, size):
+                mass += p[v]
+                p[v] *= border[b, v]
+                moved += p[v]
+            p[FIRST_PITCH_TOKEN:] *= mass / max(moved, 1e-300)
+        if top_p[b] < 1.0:  # the most probable tokens while the mass before each is under top_p (at least one)
+            limit, seen = top_p[b] * p.sum(), 0.0
+            for v in np.argsort(-p):
+                mass = p[v]
+                if seen >= limit:
+                    p[v] = 0.0
+                seen += mass
     return out
 
 
-def nucleus(probabilities: np.ndarray, top_p: np.ndarray) -> np.ndarray:
-    """Rows cut to their top-p nucleus (the most probable tokens up to ``top_p`` of the mass; at least one)."""
-    order = np.argsort(-probabilities, axis=1)
-    ranked = np.take_along_axis(probabilities, order, axis=1)
-    before = ranked.cumsum(axis=1) - ranked  # mass of the more probable tokens
-    keep = before < (top_p * probabilities.sum(axis=1))[:, None]
-    cut = np.zeros_like(probabilities)
-    np.put_along_axis(cut, order, np.where(keep, ranked, 0.0), axis=1)
-    return cut
+@njit(**SAMPLING)
+def sample_rows(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """One token per row by inverse-CDF sampling with the row's own uniform draw: the number of tokens whose
+    cumulative probability is at most the draw times the row's total."""
+    rows, size = probabilities.shape
+    tokens = np.empty(rows, np.int64)
+    for b in range(rows):
+        cumulative = np.cumsum(probabilities[b])
+        target = uniforms[b] * cumulative[-1]  # under the last nonzero token's cumulative sum: never a token after it
+        count = 0
+        for v in range(size):
+            if cumulative[v] <= target:
+                count += 1
+        tokens[b] = min(count, size - 1)
+    return tokens
+
+
+@njit(**SAMPLING)
+def draw(logits: np.ndarray, before: np.ndarray, inverse_temperature: np.ndarray, after: np.ndarray,
+         border: np.ndarray, pending: np.ndarray, top_p: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """The sampling rule in one compiled call (the module docstring's 1–6): tokens (B,)."""
+    return sample_rows(rule_probabilities(logits, before, inverse_temperature, after, border, pending, top_p),
+                       uniforms)
 
 
 def opening(
@@ -156,21 +183,22 @@ class Decoder:
     ``Stepper.step`` and one softmax whatever the number of rows; the batch is rebuilt only when the set of rows
     stepping changes or one of them changes (a new phrase, z or rules)."""
 
-    def __init__(self, model: StyleVAE, vocab: Vocabulary, tune_rows: int = 0):
-        """``tune_rows``: tune the recurrent products for up to this many rows (``Stepper``); the daemon does."""
+    def __init__(self, model: StyleVAE, vocab: Vocabulary):
         self.model = model
         self.vocab = vocab
         self.device = next(model.parameters()).device
-        self.stepper = Stepper(model, tune_rows)
+        self.stepper = Stepper(model)
         self._rows: dict[Hashable, _Row] = {}
         self._batch_ids: tuple[Hashable, ...] = ()
         self._biases: dict[Rules, tuple[np.ndarray, np.ndarray]] = {}
-        self._state: StepState = []
+        # the batch, stacked as the compiled step and draw take it (C-contiguous, fixed dtypes: one compilation each)
+        self._state: StepState = np.zeros((0, 2, 0, 0), dtype=np.float32)
         self._previous = np.zeros(0, dtype=np.int64)
         self._z_gates = self._before = self._after = self._inverse_temperature = np.zeros((0, 0), dtype=np.float32)
-        self._top_p: np.ndarray | None = None  # the batch's top-p per row; None when no row cuts to a nucleus
-        self._border: np.ndarray | None = None  # (B, V) border weights of the batch, None when no row has any
+        self._top_p = np.zeros(0)  # per row; 1 where a row keeps every token
+        self._border = np.ones((0, 0))  # (B, V) border weights while a row has any, else empty
         self._pending = np.zeros(0, dtype=bool)  # rows of the batch whose first note-on is still to come
+        self._bordering = False  # any of them
 
     # --- setting rows up --------------------------------------------------------------------------------
 
@@ -204,9 +232,10 @@ class Decoder:
         z_gates, state = self.stepper.z_gates(z), self.stepper.initial_state(z)
         borders = borders or [None] * len(rows)
         for i, row in enumerate(rows):
-            self._rows[row] = _Row(z[i : i + 1], z_gates[i : i + 1], [], int(first[i]), rules[i], borders[i])
+            self._rows[row] = _Row(z[i : i + 1], z_gates[i : i + 1], state[:, :, i : i + 1], int(first[i]), rules[i],
+                                   borders[i])
         self._z_gates, self._state = z_gates, state
-        self._previous = np.asarray(first, dtype=np.int64)
+        self._previous = np.array(first, dtype=np.int64)
         self._stack_rules([self._rows[row] for row in rows])
         self._batch_ids = tuple(rows)
 
@@ -236,20 +265,12 @@ class Decoder:
         """One step for each of ``rows`` in one forward pass, with one uniform draw per row: their tokens."""
         self._batch(tuple(rows))
         logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
-        logits += self._before
-        logits *= self._inverse_temperature
-        logits += self._after
-        probabilities = softmax_(logits)
-        if self._border is not None:
-            probabilities = cross_border(probabilities, self._border, self._pending)
-        if self._top_p is not None:
-            probabilities = nucleus(probabilities, self._top_p)
-        tokens = sample_rows(probabilities, np.asarray(uniforms, dtype=np.float64))
+        tokens = draw(logits, self._before, self._inverse_temperature, self._after, self._border, self._pending,
+                      self._top_p, np.asarray(uniforms, dtype=np.float64))
         self._previous = tokens
-        if self._border is not None:
+        if self._bordering:
             self._pending &= tokens < FIRST_PITCH_TOKEN
-            if not self._pending.any():
-                self._border = None
+            self._bordering = bool(self._pending.any())
         return tokens
 
     def _leave_batch(self, row: Hashable) -> None:
@@ -260,9 +281,9 @@ class Decoder:
         """Give every row in the batch its own state back (views, no copies)."""
         for i, row in enumerate(self._batch_ids):
             entry = self._rows[row]
-            entry.state = [(h[i : i + 1], c[i : i + 1]) for h, c in self._state]
+            entry.state = self._state[:, :, i : i + 1]
             entry.previous = int(self._previous[i])
-            if entry.border is not None and (self._border is None or not self._pending[i]):
+            if entry.border is not None and not self._pending[i]:
                 entry.border = None
         self._batch_ids = ()
 
@@ -283,10 +304,7 @@ class Decoder:
         self._unbatch()
         rows = [self._rows[i] for i in ids]
         self._z_gates = np.concatenate([r.z_gates for r in rows])
-        self._state = [
-            (np.concatenate([r.state[layer][0] for r in rows]), np.concatenate([r.state[layer][1] for r in rows]))
-            for layer in range(len(rows[0].state))
-        ]
+        self._state = np.concatenate([r.state for r in rows], axis=2)
         self._previous = np.array([r.previous for r in rows], dtype=np.int64)
         self._stack_rules(rows)
         self._batch_ids = ids
@@ -296,12 +314,13 @@ class Decoder:
         self._before = np.stack([b for b, _ in biases])
         self._after = np.stack([a for _, a in biases])
         self._inverse_temperature = np.array([[1.0 / r.rules.temperature] for r in rows], dtype=np.float32)
-        top_p = [r.rules.top_p for r in rows]
-        self._top_p = np.array(top_p) if min(top_p) < 1 else None  # decided once per batch, not at every step
+        self._top_p = np.array([r.rules.top_p for r in rows], dtype=np.float64)
         self._pending = np.array([r.border is not None for r in rows])
-        self._border = None
-        if self._pending.any():
-            self._border = np.stack([np.ones(self.vocab.size) if r.border is None else r.border for r in rows])
+        self._bordering = bool(self._pending.any())
+        self._border = np.ones((0, 0))
+        if self._bordering:
+            self._border = np.array([np.ones(self.vocab.size) if r.border is None else r.border for r in rows],
+                                    dtype=np.float64)
 
     # --- encoding ---------------------------------------------------------------------------------------
 

@@ -1,42 +1,141 @@
-"""The decoder step for real time: ``StyleVAE.step`` with the work that does not change between steps done
-ahead of time, and its small element-wise work in NumPy.
+"""The decoder step for real time: ``StyleVAE.step`` as one compiled call, with the work that does not change
+between steps done ahead of time.
 
 ``StyleVAE.step`` multiplies the first layer's whole input [embedding(previous) ; z] by its input weights at
 every step. But z only changes with the style or the phrase, and the embedding takes one of V + 1 values,
 so both products become tables: a (V + 1, 4H) table of token gates computed once per model, and the z
 gates (B, 4H) computed once per z. The upper layers' two products are one product over [x ; h]. The gates
 are stored in the order i, f, o, g with the rows of i, f and o halved, so that one tanh covers all four
-(sigmoid(x) = (1 + tanh(x / 2)) / 2). This cuts a one-voice step by 30 to 40 % against ``StyleVAE.step`` on
-this project's CPU (``bench/bridge_bench.py``), and gives the same logits to float rounding
+(sigmoid(x) = (1 + tanh(x / 2)) / 2). The step gives the same logits as ``StyleVAE.step`` to float rounding
 (``tests/test_stepper.py``).
 
-Why NumPy between the products: the daemon steps once every 16th, so every step starts on a core that slept and
-lost its caches, and then each small torch op pays for its dispatch code fetched again: in an ad-hoc split of
-such a step (not kept), about half its time went to some 25 small torch ops. So the state, the gates and the
-logits are NumPy arrays on the CPU, and torch does only the matrix products (``Product``), on the same memory.
-In three pairs of benchmark runs on this project's CPU (``bench/results/README.md``), an 8-voice step inside the
-daemon took about 0.13 ms less CPU time at p50 and 0.2 ms less at p99; the price is offline batches of hundreds
-of rows, about a quarter slower, because a ufunc runs on one thread. A model on a GPU keeps its encoder and
-conditioning there; its steps run here, on CPU copies of the weights: at a few rows a step is bound by per-op
-overheads, which a GPU's kernel launches and copies would only add to (not measured: this project's machines
-have no GPU).
+Why one compiled call (numba): the daemon steps once every 16th, so every step starts on a core that slept and
+lost its caches, and then each small op pays for its dispatch code fetched again. The step as torch products with
+NumPy between them was some 25 calls; after 83 ms asleep, an 8-voice step took 2.2 ms against 0.8 back to back,
+where this kernel takes 1.0 against 0.4 (AMD EPYC, ad hoc, 60 rounds; ``bench/cold_step.py`` measures it). The
+kernel releases the GIL while it runs, so the daemon's other threads (the OSC server, the note sender) run beside
+it. Its tanh is a rational function (``tanh``), as fast math libraries have it: the compiler vectorizes it,
+where a call into libm per element would not be.
 
-The tables are a snapshot of the weights: build a ``Stepper`` from a trained model, not during training.
+The weights are CPU copies, read-only, laid out for the kernel (each output's weights contiguous). A model on a
+GPU keeps its encoder and conditioning there; its steps run here: at a few rows a step is bound by per-op
+overheads, which a GPU's kernel launches and copies would only add to (not measured: this project's machines
+have no GPU). The tables are a snapshot of the weights: build a ``Stepper`` from a trained model, not during
+training.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from functools import partial
-
 import numpy as np
 import torch
+from numba import njit
 from torch import Tensor
 
 from stylevae.model.network.vae import StyleVAE
 
-StepState = list[tuple[np.ndarray, np.ndarray]]  # per layer (h, c), each (B, dec_hidden) float32
+# (L, 2, B, H) float32: per layer, h then c, for B rows. One array, so a batch is stacked in one concatenate and a
+# row's state is a view.
+StepState = np.ndarray
+
+# Compiled once and cached on disk beside this module (about 15 s the first time, then 0.4 s to load). fastmath
+# lets the compiler reorder the sums of the products, as BLAS kernels do; error_model "numpy" lets it vectorize the
+# divisions; nogil releases the GIL.
+KERNEL = dict(fastmath=True, boundscheck=False, error_model="numpy", cache=True, nogil=True)
+
+# tanh(x) ≈ x·P(x²) / Q(x²) on |x| <= TANH_CLIP, and ±1 beyond (where float32's tanh is within 3e-7 of it).
+# Fitted here by least squares on [0, 7.9] (reweighted towards the largest error): in float32 its error is at most
+# 3.4e-7 against tanh in float64 (NumPy's own float32 tanh: 6e-8); checked in tests/test_stepper.py.
+TANH_CLIP = np.float32(7.9)
+TANH_P = tuple(np.float32(v) for v in (9.99999974e-01, 1.34445710e-01, 3.57183936e-03, 2.19058777e-05,
+                                       1.52633869e-08))
+TANH_Q = tuple(np.float32(v) for v in (1.0, 4.67778932e-01, 2.61649535e-02, 3.41198137e-04, 8.53199505e-07))
+_P0, _P1, _P2, _P3, _P4 = TANH_P
+_Q0, _Q1, _Q2, _Q3, _Q4 = TANH_Q
+_HALF = np.float32(0.5)
+_ZERO = np.float32(0.0)
+
+
+@njit(**KERNEL)
+def tanh(x: np.float32) -> np.float32:
+    """tanh of a float32, as a rational function the compiler can vectorize (see ``TANH_P``)."""
+    x = min(max(x, -TANH_CLIP), TANH_CLIP)
+    u = x * x
+    return x * ((((_P4 * u + _P3) * u + _P2) * u + _P1) * u + _P0) / ((((_Q4 * u + _Q3) * u + _Q2) * u + _Q1) * u + _Q0)
+
+
+@njit(**KERNEL)
+def add_products(out: np.ndarray, x: np.ndarray, weight: np.ndarray) -> None:
+    """out (B, N) += x (B, K) · weight (N, K)ᵀ. Four outputs at a time: x's row is read once for four weight
+    rows, and the four sums are independent, so they do not wait on each other's additions."""
+    rows, inner = x.shape
+    outputs = weight.shape[0]
+    n = 0
+    while n + 4 <= outputs:
+        w0, w1, w2, w3 = weight[n], weight[n + 1], weight[n + 2], weight[n + 3]
+        for b in range(rows):
+            xb = x[b]
+            s0 = s1 = s2 = s3 = _ZERO
+            for k in range(inner):
+                xk = xb[k]
+                s0 += xk * w0[k]
+                s1 += xk * w1[k]
+                s2 += xk * w2[k]
+                s3 += xk * w3[k]
+            out[b, n] += s0
+            out[b, n + 1] += s1
+            out[b, n + 2] += s2
+            out[b, n + 3] += s3
+        n += 4
+    for m in range(n, outputs):
+        wm = weight[m]
+        for b in range(rows):
+            xb = x[b]
+            s = _ZERO
+            for k in range(inner):
+                s += xb[k] * wm[k]
+            out[b, m] += s
+
+
+@njit(**KERNEL)
+def lstm_update(gates: np.ndarray, c: np.ndarray, h_out: np.ndarray, c_out: np.ndarray) -> None:
+    """An LSTM cell's new state (h_out, c_out) from its summed gates (B, 4H) in ``gate_layout`` and its cell c."""
+    rows, hidden = c.shape
+    for b in range(rows):
+        g, cb, hb, nb = gates[b], c[b], h_out[b], c_out[b]
+        for j in range(hidden):
+            i = _HALF + _HALF * tanh(g[j])
+            f = _HALF + _HALF * tanh(g[hidden + j])
+            o = _HALF + _HALF * tanh(g[2 * hidden + j])
+            cell = f * cb[j] + i * tanh(g[3 * hidden + j])
+            nb[j] = cell
+            hb[j] = o * tanh(cell)
+
+
+@njit(**KERNEL)
+def network_step(previous: np.ndarray, z_gates: np.ndarray, state: np.ndarray, token_gates: np.ndarray,
+                 first: np.ndarray, upper: np.ndarray, upper_bias: np.ndarray, to_logits: np.ndarray,
+                 logits_bias: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The whole step (see ``Stepper.step``); the weights as ``Stepper`` lays them out."""
+    layers, _, rows, hidden = state.shape
+    new = np.empty_like(state)
+    gates = np.empty((rows, 4 * hidden), np.float32)
+    for b in range(rows):
+        gates[b] = token_gates[previous[b]] + z_gates[b]
+    add_products(gates, state[0, 0], first)
+    lstm_update(gates, state[0, 1], new[0, 0], new[0, 1])
+    below = np.empty((rows, 2 * hidden), np.float32)  # [h of the layer below, now ; this layer's h]
+    for layer in range(1, layers):
+        below[:, :hidden] = new[layer - 1, 0]
+        below[:, hidden:] = state[layer, 0]
+        for b in range(rows):
+            gates[b] = upper_bias[layer - 1]
+        add_products(gates, below, upper[layer - 1])
+        lstm_update(gates, state[layer, 1], new[layer, 0], new[layer, 1])
+    logits = np.empty((rows, to_logits.shape[0]), np.float32)
+    for b in range(rows):
+        logits[b] = logits_bias
+    add_products(logits, new[layers - 1, 0], to_logits)
+    return logits, new
 
 
 def gate_layout(weight: Tensor) -> Tensor:
@@ -46,156 +145,44 @@ def gate_layout(weight: Tensor) -> Tensor:
     return torch.cat([i / 2, f / 2, o / 2, g], dim=-1).contiguous()
 
 
-def lstm_update(gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """An LSTM cell's state update from its summed gates (B, 4H) in ``gate_layout``: one tanh gives tanh(g)
-    and, for the halved i, f and o, their sigmoids as (1 + tanh) / 2. The gates are overwritten (a step's
-    scratch); the state given is not, so views of it elsewhere stay valid."""
-    hidden = c.shape[1]
-    np.tanh(gates, out=gates)
-    sigmoids = gates[:, : 3 * hidden]
-    sigmoids += 1.0
-    sigmoids *= 0.5
-    i, f, o, g = (gates[:, k * hidden : (k + 1) * hidden] for k in range(4))
-    c = f * c
-    g *= i
-    c += g
-    h = np.tanh(c)
-    h *= o
-    return h, c
-
-
-def median_seconds(call: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter) -> float:
-    times = []
-    for _ in range(repeats):
-        started = clock()
-        call()
-        times.append(clock() - started)
-    return sorted(times)[repeats // 2]
-
-
-def crossover(plain: dict[int, float], packed: dict[int, float]) -> int:
-    """The row count from which packed products pay: the threshold t that minimises the summed time of plain
-    products below t and packed ones from t up (a count past the largest: never). One threshold, chosen from
-    every count's timing together, so a single noisy count cannot flip its own choice from one start to the
-    next (as choosing count by count did)."""
-    counts = sorted(plain)
-    candidates = [*counts, counts[-1] + 1]
-    return min(candidates, key=lambda t: (sum(plain[r] for r in counts if r < t)
-                                          + sum(packed[r] for r in counts if r >= t), -t))
-
-
-class Product:
-    """x (B, K) @ weight (K, N) + bias (N,): one of a step's matrix products, its weight fixed after training.
-
-    At a step's few rows a CPU matrix product is bound by its kernel's overheads more than by arithmetic.
-    oneDNN, which torch is built with, keeps a weight in a blocked layout packed for a given number of rows;
-    with it, an 8-voice step on this project's CPU takes 0.88 ms instead of 1.06 (p50, one thread,
-    ``bench/results/earlier/2026-11-24_default.md``), but for 1 or 2 rows, and for small products, the packed one is
-    slower. So ``tune`` times both for each row count and packs from the measured crossover up
-    (``crossover``), as cuDNN's benchmark mode measures before it chooses. The packing ops are torch internals (the ones
-    ``torch.compile``'s freezing uses): each is checked against ``addmm`` first, and any failure leaves the
-    plain product.
-    """
-
-    def __init__(self, weight: Tensor, bias: Tensor | None = None):
-        self.weight = weight  # (K, N)
-        self.bias = bias  # (N,) or None
-        self.packed: dict[int, Tensor] = {}  # rows -> the weight packed for that many rows, where that was faster
-
-    def __call__(self, x: Tensor) -> Tensor:
-        packed = self.packed.get(x.shape[0])
-        return self._plain(x) if packed is None else self._packed(x, packed)
-
-    def _plain(self, x: Tensor) -> Tensor:
-        return x @ self.weight if self.bias is None else torch.addmm(self.bias, x, self.weight)
-
-    def _packed(self, x: Tensor, packed: Tensor) -> Tensor:
-        return torch.ops.mkldnn._linear_pointwise(x, packed, self.bias, "none", [], "")
-
-    def pack(self, rows: int) -> Tensor:
-        """The weight in oneDNN's layout for products of ``rows`` rows (RuntimeError where torch lacks it)."""
-        return torch.ops.mkldnn._reorder_linear_weight(self.weight.T.contiguous(), rows)  # takes (N, K)
-
-    @torch.no_grad()
-    def tune(self, max_rows: int, repeats: int = 15, timer: Callable[..., float] = median_seconds) -> int | None:
-        """Pack the weight for every row count from the measured crossover up to ``max_rows``; returns the
-        crossover (None where packing is unavailable or gave wrong results). ``timer(call, repeats)``: a call's
-        median time, injectable for tests."""
-        self.packed = {}
-        if max_rows < 1 or self.weight.device.type != "cpu" or not torch.backends.mkldnn.is_available():
-            return None
-        generator = torch.Generator().manual_seed(0)
-        weights, plain, packed = {}, {}, {}
-        try:
-            for rows in range(1, max_rows + 1):
-                x = torch.randn(rows, self.weight.shape[0], generator=generator)
-                weights[rows] = self.pack(rows)
-                if not torch.allclose(self._packed(x, weights[rows]), self._plain(x), rtol=1e-4, atol=1e-5):
-                    return None
-                packed[rows] = timer(partial(self._packed, x, weights[rows]), repeats)
-                plain[rows] = timer(partial(self._plain, x), repeats)
-        except (RuntimeError, AttributeError):  # a torch without these internals, or with other signatures
-            return None
-        threshold = crossover(plain, packed)
-        self.packed = {rows: w for rows, w in weights.items() if rows >= threshold}
-        return threshold
+def _rows_of(weight: Tensor) -> np.ndarray:
+    """(K, N) weights as the kernel reads them: (N, K), each output's weights contiguous."""
+    return np.ascontiguousarray(weight.T.numpy())
 
 
 class Stepper:
-    """A trained model's decoder, stepped with cached projections on NumPy state (see the module docstring)."""
+    """A trained model's decoder, stepped by one compiled kernel on cached projections (see the module docstring)."""
 
     @torch.no_grad()
-    def __init__(self, model: StyleVAE, tune_rows: int = 0):
-        """``tune_rows``: tune the recurrent products (``Product.tune``) for up to this many rows; the daemon
-        does, for its voices. Tuning takes about 0.4 s for 16 rows with the default model on this project's CPU."""
+    def __init__(self, model: StyleVAE):
         self.model = model
         first, *upper = model.decoder
-        embed_dim = model.config.embed_dim
+        embed_dim, hidden = model.config.embed_dim, model.config.dec_hidden
         w_token, w_z = first.weight_ih[:, :embed_dim], first.weight_ih[:, embed_dim:]  # (4H, E), (4H, Z)
         token_gates = model.embed.weight @ w_token.T + first.bias_ih + first.bias_hh
         self.token_gates = gate_layout(token_gates).numpy()  # (V+1, 4H)
         self.w_z = gate_layout(w_z.T)  # (Z, 4H)
-        self.recurrent = Product(gate_layout(first.weight_hh.T))  # (H, 4H)
-        self.upper = [
-            Product(gate_layout(torch.cat([cell.weight_ih, cell.weight_hh], dim=1).T),
-                    gate_layout(cell.bias_ih + cell.bias_hh))
-            for cell in upper
-        ]  # per upper layer: (2H, 4H) and its bias (4H,)
-        self.crossovers = [product.tune(tune_rows) for product in [self.recurrent, *self.upper]]
-        self.to_logits = Product(model.to_logits.weight.detach().float().cpu().T.contiguous(),
-                                 model.to_logits.bias.detach().float().cpu().clone())  # (H, V) and (V,)
+        self.first = _rows_of(gate_layout(first.weight_hh.T))  # (4H, H)
+        self.upper = np.stack([_rows_of(gate_layout(torch.cat([cell.weight_ih, cell.weight_hh], dim=1).T))
+                               for cell in upper]) if upper else np.zeros((0, 4 * hidden, 2 * hidden), np.float32)
+        self.upper_bias = (np.stack([gate_layout(cell.bias_ih + cell.bias_hh).numpy() for cell in upper]) if upper
+                           else np.zeros((0, 4 * hidden), np.float32))
+        self.to_logits = np.ascontiguousarray(model.to_logits.weight.detach().float().cpu().numpy())  # (V, H)
+        self.logits_bias = model.to_logits.bias.detach().float().cpu().numpy().copy()  # (V,)
 
     @torch.no_grad()
     def initial_state(self, z: Tensor) -> StepState:
-        """z (B, z_size) -> the decoder's first state, as ``StyleVAE.initial_state``."""
-        return [(_array(h), _array(c)) for h, c in self.model.initial_state(z)]
+        """z (B, z_size) -> the decoder's first state (L, 2, B, H), as ``StyleVAE.initial_state``."""
+        layers = self.model.initial_state(z)
+        return np.ascontiguousarray(torch.stack([torch.stack([h, c]) for h, c in layers]).float().cpu().numpy())
 
     @torch.no_grad()
     def z_gates(self, z: Tensor) -> np.ndarray:
         """z (B, z_size) -> its part of the first layer's gates (B, 4H); recompute whenever z changes."""
         return (z.detach().float().cpu() @ self.w_z).numpy()
 
-    @torch.no_grad()
     def step(self, previous: np.ndarray, z_gates: np.ndarray, state: StepState) -> tuple[np.ndarray, StepState]:
-        """previous tokens (B,), z gates (B, 4H) -> logits (B, V) and the next state, as ``StyleVAE.step``."""
-        (h, c), *upper_state = state
-        gates = _product(self.recurrent, h)
-        gates += self.token_gates[previous]
-        gates += z_gates
-        h, c = lstm_update(gates, c)
-        new_state = [(h, c)]
-        x = h
-        for product, (h, c) in zip(self.upper, upper_state):
-            h, c = lstm_update(_product(product, np.concatenate([x, h], axis=1)), c)
-            new_state.append((h, c))
-            x = h
-        return _product(self.to_logits, x), new_state
-
-
-def _array(x: Tensor) -> np.ndarray:
-    return np.ascontiguousarray(x.detach().float().cpu().numpy())
-
-
-def _product(product: Product, x: np.ndarray) -> np.ndarray:
-    """A product on NumPy arrays: torch reads and writes the arrays' memory, no copies."""
-    return product(torch.from_numpy(x)).numpy()
+        """previous tokens (B,), z gates (B, 4H), state (L, 2, B, H), all C-contiguous -> logits (B, V) and the next
+        state, as ``StyleVAE.step``. The state given is left as it was, so views of it elsewhere stay valid."""
+        return network_step(previous, z_gates, state, self.token_gates, self.first, self.upper, self.upper_bias,
+                            self.to_logits, self.logits_bias)
