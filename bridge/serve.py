@@ -22,6 +22,7 @@ from stylevae.bridge.config import BridgeConfig
 from stylevae.bridge.engine import Engine
 from stylevae.bridge.osc_server import OscServer
 from stylevae.bridge.scheduler import Scheduler, raise_nice
+from stylevae.model.decoding import decoder
 from stylevae.model.errors import UserError
 from stylevae.model.network import checkpoint as ckpt
 
@@ -161,5 +162,13 @@ def keep_running(server: jack.DummyServer) -> jack.DummyServer:
 
 
 def warm_up(engine: Engine) -> None:
-    """One throwaway decoder step, so the first real one is not slowed by torch's lazy set-up."""
+    """One throwaway decoder step, so the first real one is not slowed by torch's lazy set-up, nor by compiling the
+    decoder's kernels: the first start after an install or an update compiles them, and says so, since it takes
+    seconds; numba caches them on disk for the starts after it."""
+    compiling = not decoder.compiled_on_disk()
+    if compiling:
+        log.info("compiling the decoder's kernels: once after an install or an update, about 20 s")
+    started = time.perf_counter()
     engine.warm_up()
+    if compiling:
+        log.info("compiled in %.1f s; later starts load them from numba's cache", time.perf_counter() - started)

@@ -12,6 +12,7 @@ from stylevae.model.decoding import playing
 from stylevae.model.decoding.decoder import (
     Decoder,
     Rules,
+    compiled_on_disk,
     draw,
     key_plan,
     rule_biases,
@@ -191,6 +192,14 @@ def test_the_compiled_kernels_only_ever_see_contiguous_arrays(shipped):
     for kernel in (network_step, draw):
         layouts = {t.layout for signature in kernel.signatures for t in signature if isinstance(t, types.Array)}
         assert layouts == {"C"}, kernel
+
+
+def test_the_decoders_kernels_are_found_on_disk_once_they_ran(shipped):
+    """The daemon says it is compiling when this is false: numba's cache must be where it is looked for."""
+    decoder = Decoder(shipped.model, shipped.vocab)
+    decoder.start(1, torch.zeros(1, shipped.model.config.z_size), shipped.model.start_token, Rules())
+    decoder.step([1], [0.5])
+    assert compiled_on_disk()
 
 
 def test_the_border_ratio_brings_border_leaps_towards_real_tunes(shipped):

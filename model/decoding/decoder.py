@@ -22,6 +22,7 @@ trained before keys decodes in absolute pitch, and its lock uses the scale on th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,7 +34,7 @@ from torch import Tensor
 from stylevae.model.data.keys import MODES, SCALES, Key, relative_shift, scale_mask
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
 from stylevae.model.decoding.continuation import REPEAT_LAGS, Continuation
-from stylevae.model.network.stepper import Stepper, StepState
+from stylevae.model.network.stepper import Stepper, StepState, network_step
 from stylevae.model.network.vae import StyleVAE
 
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
@@ -154,6 +155,15 @@ def draw(logits: np.ndarray, before: np.ndarray, inverse_temperature: np.ndarray
     """The sampling rule in one compiled call (the module docstring's 1–6): tokens (B,)."""
     return sample_rows(rule_probabilities(logits, before, inverse_temperature, after, border, pending, top_p),
                        uniforms)
+
+
+def compiled_on_disk() -> bool:
+    """Whether numba's cache holds the decoder's kernels already (a first step that will load them, not compile
+    them). Reads numba's cache index, an internal of numba: anything unexpected there reads as not cached."""
+    try:
+        return all(os.path.exists(kernel._cache._cache_file._index_path) for kernel in (network_step, draw))
+    except AttributeError:
+        return False
 
 
 def opening(
