@@ -47,8 +47,9 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--quantize", choices=bridge_config.QUANTIZE, default=d.quantize,
                        help="when voice changes take effect (default: %(default)s)")
     serve.add_argument("--seed", type=int, help="seed the voices' phrases, for reproducible runs")
-    serve.add_argument("--torch-threads", type=int, default=d.torch_threads, help="threads for the decoder's "
-                       "matrix products (default: %(default)s; bench/results/README.md compares 1 and 2)")
+    serve.add_argument("--torch-threads", type=int, default=d.torch_threads, help="threads for torch, which "
+                       "conditions each new phrase; the decoder's step is a compiled kernel on one thread "
+                       "(default: %(default)s)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
     serve.set_defaults(run=run_serve)
 
