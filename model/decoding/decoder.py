@@ -190,7 +190,7 @@ class _Row:
 class Decoder:
     """Rows (voices, or the melodies of a batch) decoded one step at a time, each with its own z, state and
     rules. Rows that step together stay stacked in one batch from step to step, so a steady step is one
-    ``Stepper.step`` and one softmax whatever the number of rows; the batch is rebuilt only when the set of rows
+    ``Stepper.step`` and one ``draw`` whatever the number of rows; the batch is rebuilt only when the set of rows
     stepping changes or one of them changes (a new phrase, z or rules)."""
 
     def __init__(self, model: StyleVAE, vocab: Vocabulary):
