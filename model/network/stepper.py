@@ -11,8 +11,8 @@ are stored in the order i, f, o, g with the rows of i, f and o halved, so that o
 
 Why one compiled call (numba): the daemon steps once every 16th, so every step starts on a core that slept and
 lost its caches, and then each small op pays for its dispatch code fetched again. The step as torch products with
-NumPy between them was some 25 calls; after 83 ms asleep, an 8-voice step took 2.2 ms against 0.8 back to back,
-where this kernel takes 1.0 against 0.4 (AMD EPYC, ad hoc, 60 rounds; ``bench/cold_step.py`` measures it). The
+NumPy between them was some 25 calls; after 83 ms asleep, an 8-voice step with its draw took 2.4–2.6 ms against
+1.0 back to back, where the two kernels take 1.3 against 0.5 (AMD EPYC, ``bench/cold_step.py``, side by side). The
 kernel releases the GIL while it runs, so the daemon's other threads (the OSC server, the note sender) run beside
 it. Its tanh is a rational function (``tanh``), as fast math libraries have it: the compiler vectorizes it,
 where a call into libm per element would not be.
@@ -37,7 +37,8 @@ from stylevae.model.network.vae import StyleVAE
 # row's state is a view.
 StepState = np.ndarray
 
-# Compiled once and cached on disk beside this module (about 15 s the first time, then 0.4 s to load). fastmath
+# Compiled once and cached on disk beside this module (with the sampling kernel, about 20 s the first time on this
+# project's CPU, then under a second to load). fastmath
 # lets the compiler reorder the sums of the products, as BLAS kernels do; error_model "numpy" lets it vectorize the
 # divisions; nogil releases the GIL.
 KERNEL = dict(fastmath=True, boundscheck=False, error_model="numpy", cache=True, nogil=True)
