@@ -14,7 +14,10 @@ the final stop and after SIGTERM, pings and pongs, malformed packets and refusal
 (and its JACK process's) RSS over time, and the onset error against the soak's own transport.
 Writes bench/results/<name>.{json,md}. Not a test: a test runs a 60-second version (tests/e2e/test_soak.py).
 
-Usage: .venv/bin/python bench/soak.py [--seconds 600] [--period 64] [--voices 8] [--rate 200] [--name NAME]
+With ``--freeze`` the JACK server and the daemon's JACK output are frozen for a few milliseconds at a time, a few
+dozen times a second, all along (bench/freezer.py): a busy host's steal, on demand.
+
+Usage: .venv/bin/python bench/soak.py [--seconds 600] [--period 64] [--voices 8] [--rate 200] [--freeze] [--name NAME]
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
+from freezer import Freezer, freeze_text  # noqa: E402
 from machine_facts import commit, hardware_line, machine, ran, steal_share  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
@@ -191,13 +195,14 @@ def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
 
 
 def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: float, malformed_share: float,
-             seed: int = 1, say=print) -> dict:
+             seed: int = 1, freeze: bool = False, say=print) -> dict:
     rng = random.Random(seed)
     loaded = ckpt.load(checkpoint)
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     controls, malformed = Controls(context.styles, voices, seed), Malformed(context, seed)
     server = harness.JackServer(period=period)
     daemon = dump = timing = None
+    freezer = Freezer([])
     replies = Replies()
     replies.start()
     result: dict = {"voices": voices, "period": period, "rate": rate, "malformed_share": malformed_share}
@@ -219,6 +224,9 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         stop_keys: list[dict] = []  # for each stop with notes open: when it was sent, and each listener's open keys
         stopped_at = 0.0
         rss: list[tuple[float, float, float]] = []  # (seconds, daemon MB, JACK process MB)
+        if freeze:
+            freezer = Freezer([server.process.pid, *children(daemon.process.pid)], seed)
+        freezer.__enter__()  # and out after SIGTERM: the last note-offs are written under it too
         began = time.perf_counter()
         next_message = next_ping = next_rss = began
         next_report = began + 60 / transport.bpm
@@ -279,6 +287,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         time.sleep(0.3)
         pings_answered = len(replies.pongs)
         rc = daemon.stop(signal.SIGTERM)
+        freezer.__exit__()
         time.sleep(0.5)
         events = dump.snapshot()
         open_after_sigterm = harness.open_notes(events)
@@ -286,7 +295,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         jack_summary = SUMMARY_PLACED.search(log)
         gaps = np.diff([began] + replies.pongs[:pings_answered]) if pings_answered else np.array([seconds])
         result.update({
-            "seconds": elapsed, "sent": dict(sent), "replies": dict(replies.counts),
+            "seconds": elapsed, "freezes": freezer.freezes, "sent": dict(sent), "replies": dict(replies.counts),
             **tallies(events),
             "open_after_each_transport_stop": stops,
             "stops_with_notes_open": stop_keys,
@@ -318,6 +327,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         })
         return result
     finally:
+        freezer.__exit__()
         replies.stop.set()
         if daemon is not None and daemon.process.poll() is None:
             daemon.stop()
@@ -353,6 +363,7 @@ def render(r: dict) -> str:
         f"{r['malformed_share']:.0%} malformed; the transport reported every beat, "
         f"{r['sent'].get('jumps', 0)} jumps, {r['sent'].get('tempo_changes', 0)} tempo changes, "
         f"{len(r['open_after_each_transport_stop'])} stops; {r['seconds']:.0f} s.",
+        f"Freezes: {freeze_text(r.get('freezes', 0), r['seconds'])}.",
         "",
         "| measure | value |",
         "| --- | --- |",
@@ -419,13 +430,17 @@ def main() -> None:
     parser.add_argument("--malformed", type=float, default=0.1, help="share of malformed packets (default 0.1)")
     parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--freeze", action="store_true",
+                        help="freeze the JACK server and the daemon's JACK output now and then (bench/freezer.py)")
     parser.add_argument("--name", default=None, help="file name of the results (default soak_p<period>_<seconds>s)")
     args = parser.parse_args()
     name = args.name or f"soak_p{args.period}_{args.seconds:g}s"
     start = machine()
-    result = run_soak(args.checkpoint, args.seconds, args.period, args.voices, args.rate, args.malformed, args.seed)
+    result = run_soak(args.checkpoint, args.seconds, args.period, args.voices, args.rate, args.malformed, args.seed,
+                      args.freeze)
     events, log = result.pop("events"), result.pop("daemon_log")
-    if result["unmatched_note_ons"] or result["open_after_sigterm"]:  # keep what shows how, for a look
+    if result["unmatched_note_ons"] or result["open_after_sigterm"] or any(result["open_after_each_transport_stop"]):
+        # keep what shows how, for a look
         (RESULTS / f"{name}.events.txt").write_text("".join(f"{e.time:.6f} {e.status:02x} {e.pitch} {e.velocity}\n"
                                                             for e in events))
         (RESULTS / f"{name}.daemon.log").write_text(log)

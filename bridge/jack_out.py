@@ -16,11 +16,21 @@ The books of sounding notes are kept where the events go out (``midi_out.Books``
 this process (the daemon's exit, the daemon killed, which closes the pipe) ends every sounding note and
 sends All Notes Off on the channels used.
 
+A callback that runs late can write into a period its readers have already read: measured here with JACK2's
+dummy driver and the processes frozen for a few milliseconds at random (as a busy host's steal does), 85-89 %
+of what a callback wrote was lost when JACK's frame count moved on while it ran, or when the next callback
+was for the same frame (a late client run twice for one cycle, the second clearing what the first wrote), and
+none of what any other callback wrote. Both show in the callback, so what such a period wrote is written
+again first thing in the next one: note-offs and controls as they were (a second one is harmless), a note-on
+as a note-off and the note-on (the receiver then holds it once, whether or not it read the first), unless
+another voice holds that pitch on that channel too (a lost note-on is then a missed note, never a stuck one).
+
 An overloaded machine makes JACK miss its deadline (an xrun): a client that was late, this one or the one
 reading the port, can lose that period's MIDI, and a lost note-off is a note that drones until the next stop.
 So the note-offs written in the last ``REPAIR_SECONDS`` are kept, and after JACK reports an xrun the next
-period writes again each of them whose note has not started again since (a second note-off for a silent
-note is harmless; a lost note-on is a missed note, never a stuck one, and is not repeated). One whose pitch
+period writes again each of them whose note has not started again since, up to ``REPAIR_TIMES`` times over
+a run of xruns (a second note-off for a silent note is harmless; a lost note-on is a missed note, never a stuck
+one, and is not repeated). This is for what the readers lose when they are late themselves. One whose pitch
 has started again cannot be written now without cutting the new note short: it is written again right after
 the note-off that next leaves the pitch silent, which ends the pitch whether the synth stacked the note-ons
 or not, and cuts no other voice's note of that pitch. What a full buffer cannot take waits for the next
@@ -71,10 +81,15 @@ WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port
 SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
 GONE_EXIT = 3  # the process's exit code when the JACK server went away
 REPAIR_SECONDS = 0.25  # note-offs first written this recently are written again after an xrun (JACK reports it late)
+# ... at most this many times each: with no cap, the JACK server frozen ~45 times a second (bench/freezer.py) had each
+# note-off written again about 60 times, the callback then took longer than its period, and made xruns of its own
+REPAIR_TIMES = 3
 # The parts of the exit line (``Writer.summary`` after "JACK output: "), for the benchmarks that read the log.
 SUMMARY_WRITTEN = re.compile(r"JACK output: (?P<written>\d+) messages written")
 SUMMARY_PLACED = re.compile(r"placed after their time by p50 (?P<p50>-?[\d.]+) ms, p99 (?P<p99>-?[\d.]+) ms, "
                             r"max (?P<max>-?[\d.]+) ms; (?P<full>\d+) full")
+SUMMARY_AGAIN = re.compile(r"(?P<periods>\d+) periods that may have gone unread \(their (?P<messages>\d+) messages "
+                           r"written again\)")
 SUMMARY_CALLBACK = re.compile(r"(?P<xruns>\d+) xruns, after which (?P<repaired>\d+) note-offs were written again; "
                               r"the callback took p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs")
 SUMMARY_BEGAN = re.compile(r"it began p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs into its period")
@@ -220,11 +235,12 @@ class Writer:
     callback share it without a lock); the callback alone touches the queue and the books.
     """
 
-    def __init__(self, port, rate: int, frames_since_cycle_start: Callable[[], int],
+    def __init__(self, port, rate: int, frames_since_cycle_start: Callable[[], int], frame_time: Callable[[], int],
                  now: Callable[[], float] = time.perf_counter):
         self.port = port
         self.rate = rate
         self._since_start = frames_since_cycle_start
+        self._frame_time = frame_time  # JACK's frame count at the start of the period being processed
         self._now = now
         self.inbox: deque[tuple] = deque()
         self.queue: list[tuple[float, int, int, bytes, int]] = []
@@ -238,12 +254,17 @@ class Writer:
         self.busy = Window(100000)  # seconds each callback took
         self.began = Window(100000)  # seconds into its period each callback began (JACK's count of frames)
         self.period = 0.0  # seconds
-        self.recent_offs: deque[tuple[float, bytes]] = deque()  # (when first written, note-off) for the repair
+        self.recent_offs: deque[tuple[float, bytes, int]] = deque()  # (when first written, note-off, times again)
         self.xruns = 0  # counted by JACK's xrun callback (another thread): a repair is due when it moves
         self._repaired_xruns = 0
         self.repaired = 0  # note-offs written again after xruns
-        self.again: deque[tuple[float, bytes]] = deque()  # (when first written, note-off) to write again
+        self.again: deque[tuple[float, bytes, int]] = deque()  # (when first written, note-off, times) to write again
         self.owed: Counter[tuple[int, int]] = Counter()  # (channel, pitch) -> note-offs due once it is silent
+        self.period_written: list[tuple[int, bytes]] = []  # (offset, message) first written by the last callback
+        self._frame = -1  # the frame count the last callback ran for
+        self._moved = False  # the frame count changed while the last callback ran
+        self.unread_periods = 0  # periods whose messages were written again: they may have gone unread
+        self.unread_messages = 0
 
     def take(self, record: tuple) -> None:
         at, voice, kind, message, ident = record
@@ -280,7 +301,7 @@ class Writer:
 
     def process(self, frames: int) -> None:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
-        began, into = self._now(), self._since_start() / self.rate
+        began, into, frame = self._now(), self._since_start() / self.rate, self._frame_time()
         self.port.clear_buffer()
         while self.inbox:
             self.take(self.inbox.popleft())
@@ -291,8 +312,9 @@ class Writer:
         if self.xruns != self._repaired_xruns:
             self._repaired_xruns = self.xruns
             self._repair(start - REPAIR_SECONDS)
-        self._write_again(0)
-        queue, last = self.queue, 0
+        last = self._write_unread(frame)
+        self._write_again(last)
+        queue = self.queue
         while queue and queue[0][0] < end:
             at, _, _, message, _ = queue[0]
             if self.port.max_event_size < len(message):
@@ -302,52 +324,88 @@ class Writer:
             if not self.books.admit(message):
                 continue
             offset = min(frames - 1, max(last, int((at - start) * self.rate)))
-            self.port.write_midi_event(offset, message)
-            self.written += 1
+            self._put(offset, message)
             last = offset
             if is_note_off(message):
-                self.recent_offs.append((start, message))
+                self.recent_offs.append((start, message, 0))
                 key = note_key(message)
                 if self.owed[key] and not self.books.sounding[key]:
-                    self.again.extend([(start, message)] * self.owed.pop(key))
+                    self.again.extend([(start, message, 1)] * self.owed.pop(key))
                     self._write_again(offset)
             if at != AT_ONCE:
                 self.late.append(start + offset / self.rate - at)
-        if self.quitting and not queue and not self.again:
-            if self.quitting == 1:
-                for message in self.books.ending():
-                    heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message, 0))
-                self.quitting = 2
-            else:
-                self.done.set()
+        if self.quitting == 1 and not queue and not self.again:
+            for message in self.books.ending():
+                heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message, 0))
+            self.quitting = 2
+        self._moved, self._frame = self._frame_time() != frame, frame
+        # Done once the last note-offs are past the repair window, so an xrun meanwhile still repairs them
+        if self.quitting == 2 and not queue and not self.again and not self.recent_offs and not self._moved:
+            self.done.set()
         self.busy.append(self._now() - began)
         self.began.append(into)
         self.period = frames / self.rate
+
+    def _put(self, offset: int, message: bytes, first: bool = True) -> None:
+        """Write a message; one written for the ``first`` time is kept to be written again if this period goes unread.
+        What is written again is not kept again: that would carry a growing load from one late callback to the next,
+        each later for it (seen: a run of them held back every event); a note-off lost twice is the repair's."""
+        self.port.write_midi_event(offset, message)
+        if first:
+            self.period_written.append((offset, message))
+        self.written += 1
+
+    def _write_unread(self, frame: int) -> int:
+        """What the last callback wrote, again, when its period may have gone unread (see the module's docstring);
+        the offset of the last one. In the same cycle again at the same offsets, else at this period's first frame.
+        What does not fit in the buffer is not written again (it held no more than one buffer's worth, and a
+        note-on takes two here): its note-offs then wait for the next period with the repairs."""
+        written, self.period_written = self.period_written, []
+        same_cycle = frame == self._frame
+        if not written or not (same_cycle or self._moved):
+            return 0
+        self.unread_periods += 1
+        last = 0
+        for offset, message in written:
+            last = offset if same_cycle else 0
+            if is_note_off(message) or message[0] & 0xF0 != midi_out.NOTE_ON:
+                again = [message]
+            elif self.books.sounding[note_key(message)] <= 1:
+                again = [midi_out.note_off(*note_key(message)), message]
+            else:
+                continue
+            for one in again:
+                if self.port.max_event_size < len(one):
+                    if is_note_off(one):
+                        self.again.append((self._now(), one, 1))
+                    continue
+                self._put(last, one, first=False)
+                self.unread_messages += 1
+        return last
 
     def _repair(self, since: float) -> None:
         """After an xrun: the note-offs first written since ``since`` are due again, now for silent pitches, for the
         others once silent. Checked here, not only by the pruning in ``process``: a repair written late (the
         buffer was full) can stand behind newer entries."""
-        for first, message in self.recent_offs:
-            if first < since:
+        for first, message, times in self.recent_offs:
+            if first < since or times >= REPAIR_TIMES:
                 continue
             key = note_key(message)
             if self.books.sounding[key]:
                 self.owed[key] += 1
             else:
-                self.again.append((first, message))
+                self.again.append((first, message, times + 1))
         self.recent_offs.clear()
 
     def _write_again(self, offset: int) -> None:
         """The note-offs due again, at ``offset``, as many as the buffer takes (the rest first thing next period).
         Each stays due for the repair until ``REPAIR_SECONDS`` after it was first written: xruns come in runs, and
-        one that loses this period loses the repair too, so the next repair writes it once more; but a note-off is
-        not repeated for as long as xruns keep coming."""
+        one that loses this period loses the repair too, so the next repair writes it once more, up to
+        ``REPAIR_TIMES``; but a note-off is not repeated for as long as xruns keep coming."""
         while self.again and self.port.max_event_size >= len(self.again[0][1]):
-            first, message = self.again.popleft()
-            self.port.write_midi_event(offset, message)
-            self.recent_offs.append((first, message))
-            self.written += 1
+            first, message, times = self.again.popleft()
+            self._put(offset, message, first=False)
+            self.recent_offs.append((first, message, times))
             self.repaired += 1
 
     def on_xrun(self, delay: float = 0.0) -> None:
@@ -361,7 +419,8 @@ class Writer:
                 f"{self.period * 1e6:.0f} µs period; it began p50 {into[0]:.0f} µs, p99 {into[1]:.0f} µs, "
                 f"max {into[2]:.0f} µs into its period") if busy else ""
         late = quantiles(self.late, 1000)
-        repairs = f"; {self.xruns} xruns, after which {self.repaired} note-offs were written again"
+        repairs = (f"; {self.unread_periods} periods that may have gone unread (their {self.unread_messages} messages "
+                   f"written again); {self.xruns} xruns, after which {self.repaired} note-offs were written again")
         if not late:
             return f"{self.written} messages written{repairs}{took}"
         return (f"{self.written} messages written at their frame; placed after their time by p50 {late[0]:.3f} ms, "
@@ -441,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         say("error", f"cannot reach a JACK server; {midi_out.HELP}")
         return 1
     port = client.midi_outports.register("out")
-    writer = Writer(port, client.samplerate, lambda: client.frames_since_cycle_start)
+    writer = Writer(port, client.samplerate, lambda: client.frames_since_cycle_start, lambda: client.last_frame_time)
     gone: list[str] = []
 
     def shutdown(status, reason: str) -> None:
