@@ -56,7 +56,7 @@ from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from targets import BY_KEY  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
-from stylevae.bridge.engine import STEP_SUMMARY  # noqa: E402
+from stylevae.bridge.engine import STEP_RUNNABLE, STEP_SUMMARY  # noqa: E402
 from stylevae.bridge.jack_out import SUMMARY_BEGAN, SUMMARY_CALLBACK, SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
 from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
@@ -301,6 +301,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         rc = daemon.stop(signal.SIGTERM)
         sender_late = SENDER_SUMMARY.search(daemon.log())
         steps = STEP_SUMMARY.search(daemon.log())
+        runnable = STEP_RUNNABLE.search(daemon.log())
         time.sleep(0.5)
         open_notes = midi.open_notes()
         stop_drain.set()
@@ -319,6 +320,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "sender_late_ms": dict(zip(("p50", "p99", "max"), map(float, sender_late.groups())))
                 if sender_late else None,
                 "daemon_steps": {k: float(v) for k, v in steps.groupdict().items()} if steps else None,
+                "daemon_step_runnable_ms": {k: float(v) for k, v in runnable.groupdict().items()} if runnable else None,
                 "jack_placed_ms": {k: float(placed[k]) for k in ("p50", "p99", "max")} if placed else None,
                 "messages_written": int(written["written"]) if written else None,
                 "jack_xruns": int(callback["xruns"]) if callback else None,
@@ -431,6 +433,8 @@ def render(results: dict) -> str:
             f"p99 {BY_KEY['daemon_step'].text} ms")
         row("… of which on the engine thread's CPU (ms)",
             {"n": int(steps["n"]), "p50": steps["cpu_p50"], "p99": steps["cpu_p99"]}, "-")
+        if runnable := d.get("daemon_step_runnable_ms"):  # reports from before the daemon said it have no such row
+            row("… of which runnable without a core (ms)", {**runnable, "n": int(steps["n"])}, "-")
         if "whole_p50" in steps:  # reports from before the daemon said it have no such row
             row("… whole, with the engine's Python around the decoder (ms)",
                 {"n": int(steps["n"]), "p50": steps["whole_p50"], "p99": steps["whole_p99"]}, "-")

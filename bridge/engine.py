@@ -22,7 +22,7 @@ import torch
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import SECONDS_PER_MINUTE, Change, Clock
 from stylevae.bridge.osc_spec import PREFIX
-from stylevae.bridge.scheduler import Scheduler
+from stylevae.bridge.scheduler import Scheduler, run_queue_seconds
 from stylevae.bridge.stats import Window
 from stylevae.bridge.voice import NoteReport, Voice
 from stylevae.model.data.keys import Key
@@ -49,6 +49,8 @@ STEP_SUMMARY = re.compile(
     r"at batch (?P<batch>\d+), (?P<n>\d+) steps: p50 (?P<p50>[\d.]+) ms, p99 (?P<p99>[\d.]+) ms, "
     r"max (?P<max>[\d.]+) ms; on the engine thread's CPU p50 (?P<cpu_p50>[\d.]+) ms, p99 (?P<cpu_p99>[\d.]+) ms; "
     r"whole, with the engine's Python around the decoder, p50 (?P<whole_p50>[\d.]+) ms, p99 (?P<whole_p99>[\d.]+) ms")
+STEP_RUNNABLE = re.compile(r"the engine thread was runnable without a core during a step p50 (?P<p50>[\d.]+) ms, "
+                           r"p99 (?P<p99>[\d.]+) ms, max (?P<max>[\d.]+) ms")
 
 
 class Engine:
@@ -74,8 +76,9 @@ class Engine:
         self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
         # each decoder step: rows, wall seconds, and seconds on the engine thread's CPU (wall minus CPU is waiting:
-        # for a core, the GIL, or torch's other threads)
+        # for a core, the GIL, or torch's other threads) and of that, runnable without a core (Linux's count)
         self.step_rows, self.step_seconds, self.step_cpu = Window(20000), Window(20000), Window(20000)
+        self.step_runnable = Window(20000)
         # the same steps whole, wall seconds (the decoder and the engine's Python around it, for all the voices)
         self.pass_seconds = Window(20000)
         # what _first_step budgets a (re)start at, wall seconds: its first pass (positioning the voices, their phrases
@@ -232,12 +235,16 @@ class Engine:
         at_max = batch == batch.max()
         full, cpu = seconds[at_max] * 1000, np.array(list(self.step_cpu))[at_max] * 1000
         whole = np.array(list(self.pass_seconds))[at_max] * 1000
+        runnable = np.array(list(self.step_runnable))[at_max] * 1000
+        waited = (f"; at batch {batch.max()} the engine thread was runnable without a core during a step p50 "
+                  f"{np.percentile(runnable, 50):.2f} ms, p99 {np.percentile(runnable, 99):.2f} ms, max "
+                  f"{runnable.max():.2f} ms") if np.isfinite(runnable).all() else ""
         return (f"{len(batch)} decoder steps (batch {batch.min()}..{batch.max()}); at batch {batch.max()}, "
                 f"{len(full)} steps: p50 {np.percentile(full, 50):.2f} ms, p99 {np.percentile(full, 99):.2f} ms, "
                 f"max {full.max():.2f} ms; on the engine thread's CPU p50 {np.percentile(cpu, 50):.2f} ms, "
                 f"p99 {np.percentile(cpu, 99):.2f} ms; whole, with the engine's Python around the decoder, p50 "
                 f"{np.percentile(whole, 50):.2f} ms, p99 {np.percentile(whole, 99):.2f} ms; "
-                f"{self.playhead_starts} starts and locates came in on the step on the playhead")
+                f"{self.playhead_starts} starts and locates came in on the step on the playhead{waited}")
 
     # --- generation -----------------------------------------------------------------------------------
 
@@ -341,19 +348,22 @@ class Engine:
         tokens = None
         if decoding:
             self._prepare(decoding)
+            queued = run_queue_seconds()
             started, cpu_started = time.perf_counter(), time.thread_time()
             draws = [v.line.sampler.random() for v in decoding]
             tokens = self.decoder.step([v.number for v in decoding], draws).tolist()
             cpu = time.thread_time() - cpu_started  # read first: the CPU interval lies inside the wall one
             wall = time.perf_counter() - started
+            runnable = run_queue_seconds() - queued if queued is not None else None
         rows = {v.number: i for i, v in enumerate(decoding)}
         for voice in voices:
             token = tokens[rows[voice.number]] if voice.number in rows else voice.held_token()
             self._emit(voice, voice.take(token, epoch))
-        if decoding:  # together, so the four windows stay one to one
+        if decoding:  # together, so the five windows stay one to one
             self.pass_seconds.append(time.perf_counter() - began)
             self.step_seconds.append(wall)
             self.step_cpu.append(cpu)
+            self.step_runnable.append(math.nan if runnable is None else runnable)
             self.step_rows.append(len(decoding))
 
     def _prepare(self, voices: list[Voice]) -> None:

@@ -20,10 +20,11 @@ A callback that runs late can write into a period its readers have already read:
 dummy driver and the processes frozen for a few milliseconds at random (as a busy host's steal does), 85-89 %
 of what a callback wrote was lost when JACK's frame count moved on while it ran, or when the next callback
 was for the same frame (a late client run twice for one cycle, the second clearing what the first wrote), and
-next to none of what the other callbacks wrote (1 of 26,853 note-ons; docs/bridge.md). Both show in the callback, so what such a period wrote is written
-again first thing in the next one: note-offs and controls as they were (a second one is harmless), a note-on
-as a note-off and the note-on (the receiver then holds it once, whether or not it read the first), unless
-another voice holds that pitch on that channel too (a lost note-on is then a missed note, never a stuck one).
+next to none of what the other callbacks wrote (1 of 26,853 note-ons; docs/bridge.md). Both show in the
+callback, so what such a period first wrote is written again first thing in the next one: note-offs and
+controls as they were (a second one is harmless), a note-on as a note-off and the note-on (the receiver then
+holds it once, whether or not it read the first), unless another voice holds that pitch on that channel too
+(a lost note-on is then a missed note, never a stuck one).
 
 An overloaded machine makes JACK miss its deadline (an xrun): a client that was late, this one or the one
 reading the port, can lose that period's MIDI, and a lost note-off is a note that drones until the next stop.

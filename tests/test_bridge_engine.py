@@ -13,6 +13,7 @@ from stylevae.bridge.engine import (
     DECODE_DELAY_SECONDS,
     REPLAYS_KEPT,
     START_MARGIN_SECONDS,
+    STEP_RUNNABLE,
     STEP_SUMMARY,
     Engine,
 )
@@ -98,6 +99,8 @@ def test_the_step_summary_reads_as_the_benchmark_parses_it(rig):
     assert found and int(found["batch"]) == 1 and int(found["n"]) > 0, summary
     assert float(found["cpu_p50"]) <= float(found["p50"]) + 0.01, summary  # a step's CPU time is part of its time
     assert float(found["p50"]) <= float(found["whole_p50"]), summary  # and the decoder's time part of the whole's
+    runnable = STEP_RUNNABLE.search(summary)  # Linux counts the time a thread waits for a core
+    assert runnable and 0 <= float(runnable["p50"]) <= float(runnable["p99"]) <= float(runnable["max"]), summary
 
 
 def test_decoder_stays_within_the_lookahead(rig):
