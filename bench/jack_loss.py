@@ -64,7 +64,7 @@ def run_loss(seconds: float, period: int, freeze: bool, seed: int = 0) -> dict:
         out = JackOut(f"loss{int(time.time()) % 100000}")
         dump = harness.MidiDump(out.name)
         sent: list[bytes] = []
-        with Freezer([server.process.pid, out._process.pid] if freeze else [], seed) as freezer:
+        with Freezer([server.process.pid, out.pid] if freeze else [], seed) as freezer:
             began = time.perf_counter() + 0.3
             while (at := began + len(sent) * NOTE_SECONDS) < began + seconds:
                 time.sleep(max(0.0, at - out.lead - time.perf_counter()))

@@ -147,6 +147,11 @@ class JackOut:
             return f"error the JACK output process did not answer in {START_TIMEOUT:g} s"
         return answer[0].decode(errors="replace").strip()
 
+    @property
+    def pid(self) -> int:
+        """The JACK process's id, for what watches or freezes it from outside (the benchmarks)."""
+        return self._process.pid
+
     # --- NoteSink ---------------------------------------------------------------------------------------------
 
     def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0) -> None:
