@@ -1,8 +1,8 @@
 """Freezes for a benchmark to run under: the JACK server and the daemon's JACK output stopped (SIGSTOP) for a few
 milliseconds at a time, a few dozen times a second, as a busy host's steal stops a virtual machine's cores.
 
-On the machines here a busy host made JACK report tens of thousands of xruns in half an hour and a note now and
-then go unheard, while a quiet host made none; this gives the same faults on a quiet machine, on demand, with a
+On the machines here a busy host made JACK report tens of thousands of xruns in half an hour (a quiet one
+hundreds) and a note now and then go unheard; this gives the same faults on a quiet machine, on demand, with a
 seed. Only the writing side is frozen: a listener frozen itself misses periods that no writer can help.
 """
 

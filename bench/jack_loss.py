@@ -1,7 +1,7 @@
 """What the JACK output loses when JACK's side is frozen now and then: the daemon's JACK output process alone (no model,
 no OSC), on a dummy-driver JACK server, fed one note every 10 ms (eight voices of 16ths at 190 BPM), each note-on
 unique (channel, pitch and velocity count up) and ended 5 ms later; JACK's own ``jack_midi_dump`` reads the port.
-With ``--freeze`` the JACK server and the output process are frozen for 0.5-6 ms about 45 times a second
+With ``--freeze`` the JACK server and the output process are frozen for 0.5-6 ms about 40 times a second
 (bench/freezer.py), as a busy host's steal freezes a virtual machine; the reader is not frozen, so what it misses
 the output failed to deliver.
 

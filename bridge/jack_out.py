@@ -82,8 +82,8 @@ WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port
 SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
 GONE_EXIT = 3  # the process's exit code when the JACK server went away
 REPAIR_SECONDS = 0.25  # note-offs first written this recently are written again after an xrun (JACK reports it late)
-# ... at most this many times each: with no cap, the JACK server frozen ~45 times a second (bench/freezer.py) had each
-# note-off written again about 60 times, the callback then took longer than its period, and made xruns of its own
+# ... at most this many times each: with no cap, the JACK server frozen ~40 times a second (bench/jack_loss.py) had
+# each note-off written again 35-45 times, the callback's p99 near its period, and xruns of its own
 REPAIR_TIMES = 3
 # The parts of the exit line (``Writer.summary`` after "JACK output: "), for the benchmarks that read the log.
 SUMMARY_WRITTEN = re.compile(r"JACK output: (?P<written>\d+) messages written")

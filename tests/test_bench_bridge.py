@@ -67,7 +67,7 @@ def test_the_busy_load_refuses_a_negative_count_and_says_none_for_zero():
 
 HOLDER = """
 import os, sys, threading
-took = []
+took, held = [], threading.Semaphore(0)
 def hold(policy):
     try:
         if policy:
@@ -77,11 +77,11 @@ def hold(policy):
         took.append(1)
     except OSError:  # not allowed here: the count must then not change
         took.append(0)
+    held.release()
     threading.Event().wait()
 for policy in (True, False):
     threading.Thread(target=hold, args=(policy,), daemon=True).start()
-    while len(took) < (2 if not policy else 1):
-        pass
+    held.acquire()
 print(took[0], took[1], int(os.getpriority(os.PRIO_PROCESS, 0) < 0), flush=True)
 sys.stdin.read()
 """

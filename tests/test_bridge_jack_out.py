@@ -45,9 +45,10 @@ class Port:
         self.periods[-1].append((offset, bytes(message)))
 
 
-def frames(now):
-    """JACK's frame count of the period being processed, a period on from the last one each time ``run`` moves."""
-    return lambda: round(now.t * RATE)
+def frames(now, reads=()):
+    """JACK's frame count of the period being processed, a period on from the last one each time ``run`` moves;
+    while ``reads`` (a list) holds values, the next read is the first of them (a count that moves mid-callback)."""
+    return lambda: reads.pop(0) if reads else round(now.t * RATE)
 
 
 @pytest.fixture
@@ -215,7 +216,7 @@ def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_start
 def test_xruns_that_keep_coming_repeat_a_note_off_only_a_few_times(rig):
     """Each repair may be lost to the next xrun, so it is written again, but no more than REPAIR_TIMES: a run of
     xruns must not repeat every note-off for as long as it lasts (that filled the buffers and held back the notes;
-    later, with the JACK server frozen 45 times a second, it made the callback longer than its period)."""
+    later, with the JACK server frozen 40 times a second, it made the callback longer than its period)."""
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
     writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0), (1.011, 1, EVENT, off(1, 60), 0)])
@@ -277,13 +278,8 @@ def test_what_a_period_the_frame_count_moved_on_in_wrote_goes_out_again_first_th
     """A callback during which JACK's frame count moved on wrote into a period its readers had mostly already read
     (bridge/jack_out.py): its note-offs and controls go out again as they were, its note-ons as note-off and
     note-on, so the receiver holds each note once whether it read them the first time or not."""
-    now, port = FakeTime(1.0), Port()
-    reads: list[int] = []  # what JACK's frame count reads next, when set; else the period's own
-
-    def frame_time():
-        return reads.pop(0) if reads else round(now.t * RATE)
-
-    writer = Writer(port, RATE, lambda: 0, frame_time, now=now)
+    now, port, reads = FakeTime(1.0), Port(), []
+    writer = Writer(port, RATE, lambda: 0, frames(now, reads), now=now)
     on, off = midi_out.note_on, midi_out.note_off
     writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0), (1.0125, 1, EVENT, off(1, 60), 0),
                          (1.0125, 1, EVENT, on(1, 62, 100), 0), (1.0135, 2, EVENT, midi_out.all_notes_off(5), 0),
@@ -326,13 +322,8 @@ def test_a_period_read_in_time_is_not_written_again(rig):
 def test_late_periods_in_a_row_do_not_carry_what_was_written_again_on_to_the_next():
     """Each late period writes again only what the one before first wrote: carried on, the load grew with every
     late callback and made the next one later (seen on JACK: a run of them held back every event for seconds)."""
-    now, port = FakeTime(1.0), Port()
-    reads: list[int] = []
-
-    def frame_time():
-        return reads.pop(0) if reads else round(now.t * RATE)
-
-    writer = Writer(port, RATE, lambda: 0, frame_time, now=now)
+    now, port, reads = FakeTime(1.0), Port(), []
+    writer = Writer(port, RATE, lambda: 0, frames(now, reads), now=now)
     on, off = midi_out.note_on, midi_out.note_off
     writer.inbox.extend([(1.0015, 1, EVENT, on(1, 60, 100), 0), (1.0115, 1, EVENT, off(1, 60), 0),
                          (1.0215, 1, EVENT, on(1, 62, 100), 0)])

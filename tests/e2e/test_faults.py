@@ -27,6 +27,7 @@ from stylevae.bridge.jack_out import SUMMARY_AGAIN
 
 sys.path.insert(0, str(harness.ROOT / "bench"))
 from freezer import Freezer  # noqa: E402
+from soak import children  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -187,8 +188,7 @@ def test_a_jack_server_the_daemon_started_is_started_again_when_it_dies(crafted_
         osc.send_message("/stylevae/1/play", [1])
         dump = harness.MidiDump(daemon.midi_port)
         assert count_notes(dump, 4)
-        children = Path(f"/proc/{daemon.process.pid}/task/{daemon.process.pid}/children").read_text().split()
-        jackd = [int(c) for c in children if "jackd" in Path(f"/proc/{c}/cmdline").read_text()]
+        jackd = [c for c in children(daemon.process.pid) if "jackd" in Path(f"/proc/{c}/cmdline").read_text()]
         assert len(jackd) == 1
         os.kill(jackd[0], signal.SIGKILL)
         assert wait_until(lambda: "the JACK server is gone" in daemon.log())
@@ -207,7 +207,7 @@ def test_a_jack_server_the_daemon_started_is_started_again_when_it_dies(crafted_
 
 
 def test_freezes_of_jack_leave_no_note_hanging(crafted_checkpoint):
-    """The JACK server and the daemon's JACK process frozen for 0.5-6 ms about 45 times a second (bench/freezer.py,
+    """The JACK server and the daemon's JACK process frozen for 0.5-6 ms about 40 times a second (bench/freezer.py,
     a busy host's steal) while 8 voices play a note every 16th at 240 BPM: JACK reports xruns, late callbacks
     write into periods already read, and yet after the voices stop, and after SIGTERM, every note-on the
     listener saw has its note-off (CC 123 not counted)."""
@@ -224,8 +224,7 @@ def test_freezes_of_jack_leave_no_note_hanging(crafted_checkpoint):
             osc.send_message(f"/stylevae/{voice}/channel", [voice])
             osc.send_message(f"/stylevae/{voice}/play", [1])
         assert count_notes(dump, 40)
-        jack_process = [int(p) for p in (Path("/proc") / str(daemon.process.pid) / "task" / str(daemon.process.pid)
-                                         / "children").read_text().split()]
+        jack_process = children(daemon.process.pid)
         assert len(jack_process) == 1, f"the daemon's child processes: {jack_process}"
         with Freezer([server.process.pid, *jack_process], seed=1) as freezer:
             time.sleep(20)
