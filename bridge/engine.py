@@ -22,7 +22,7 @@ import torch
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import SECONDS_PER_MINUTE, Change, Clock
 from stylevae.bridge.osc_spec import PREFIX
-from stylevae.bridge.scheduler import Scheduler, run_queue_seconds
+from stylevae.bridge.scheduler import STEP_PRIORITY, RealtimeWhile, Scheduler, run_queue_seconds
 from stylevae.bridge.stats import Window
 from stylevae.bridge.voice import NoteReport, Voice
 from stylevae.model.data.keys import Key
@@ -85,6 +85,7 @@ class Engine:
         # begun, the first step) and each later pass of its silent replay. Not the steps above: spaced a 16th apart,
         # they do not meet the load as a replay's burst of passes does
         self.start_seconds, self.replay_seconds = Window(REPLAYS_KEPT), Window(REPLAYS_KEPT * 8)
+        self.realtime = RealtimeWhile(STEP_PRIORITY)  # the steps' priority, this thread's alone
         self.playhead_starts = 0  # transport starts and locates whose voices came in on the step on the playhead
         self._cond = threading.Condition()
         self._inbox: list[object] = []
@@ -296,15 +297,16 @@ class Engine:
                     seeking = self._first_step(now_step, moved)
                     self.playhead_starts += seeking == now_step
                 self._emit(voice, voice.seek(seeking, epoch))
-        while True:
-            ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
-            if not ready:
-                break
-            self._step(ready, epoch)
-            if seeking is not None:
-                ended = time.perf_counter()
-                (self.start_seconds if first else self.replay_seconds).append(ended - passed)
-                passed, first = ended, False
+        with self.realtime:
+            while True:
+                ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
+                if not ready:
+                    break
+                self._step(ready, epoch)
+                if seeking is not None:
+                    ended = time.perf_counter()
+                    (self.start_seconds if first else self.replay_seconds).append(ended - passed)
+                    passed, first = ended, False
         if not playing:
             return None
         return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS

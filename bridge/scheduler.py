@@ -80,10 +80,12 @@ def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> E
     return Event(beat, 0, next(_sequence), voice, channel, pitch, 0, epoch)
 
 
-# SCHED_FIFO's lowest: before every ordinary thread, after every audio thread (JACK's server runs at 10 by
+# SCHED_FIFO priorities: before every ordinary thread, after every audio thread (JACK's server runs at 10 by
 # default and its clients' process threads at 5, studio set-ups higher): a thread above them would delay
-# JACK's cycle, and a late cycle loses its MIDI.
-REALTIME_PRIORITY = 1
+# JACK's cycle, and a late cycle loses its MIDI. The note sender and the JACK output's own threads above the
+# engine's steps, so that a step never holds up a note: a FIFO thread does not pre-empt one of its own priority.
+REALTIME_PRIORITY = 2
+STEP_PRIORITY = 1
 
 
 # The nice level of the daemon's ordinary threads (engine, OSC, the main thread), as PipeWire's daemon gives its
@@ -132,6 +134,36 @@ def realtime_priority() -> bool:
         log.debug("note sender at normal priority (%s)", exc)
         return False
     return True
+
+
+class RealtimeWhile:
+    """``with`` it, the calling thread runs at SCHED_FIFO ``priority``; after, at the policy it had (its nice level
+    kept). For short, bounded work that must not wait for a core behind ordinary threads: the engine's steps, which
+    under the fair scheduler spent most of their wall time over their CPU time runnable without a core
+    (docs/bridge.md, Priorities), while the rest of that thread's work (commands, which a flood of OSC could make
+    long) stays ordinary. Where real-time scheduling is refused (no privileges, not Linux) it is not asked again."""
+
+    def __init__(self, priority: int) -> None:
+        self.priority = priority
+        self.allowed = hasattr(os, "sched_setscheduler")
+        self._before: int | None = None
+
+    def __enter__(self) -> None:
+        if not self.allowed:
+            return
+        try:
+            before = os.sched_getscheduler(0)
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(self.priority))
+        except OSError as exc:
+            log.debug("steps at normal priority (%s)", exc)
+            self.allowed = False
+            return
+        self._before = before
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._before is not None:
+            os.sched_setscheduler(0, self._before, os.sched_param(0))
+            self._before = None
 
 
 RETIME_SECONDS = 0.00005  # an event handed over ahead is moved when a tempo change or glide moves it more than this

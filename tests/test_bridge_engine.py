@@ -17,7 +17,7 @@ from stylevae.bridge.engine import (
     STEP_SUMMARY,
     Engine,
 )
-from stylevae.bridge.scheduler import Scheduler
+from stylevae.bridge.scheduler import STEP_PRIORITY, Scheduler
 from stylevae.bridge.voice import midi_pitch
 from stylevae.model.data.keys import make_key
 from stylevae.model.decoding import playing
@@ -230,6 +230,26 @@ def test_a_hold_released_after_a_jump_the_engine_has_not_seen_is_void_not_late(r
     assert len(rig.sender.behind) == 0
     rig.run(1.0)
     assert len(rig.sink.ons()) > 0 and len(rig.sender.behind) == 0
+
+
+def test_the_engine_steps_at_the_step_priority_and_leaves_its_thread_as_it_was(rig, monkeypatch):
+    import os
+
+    if not hasattr(os, "sched_getscheduler"):
+        pytest.skip("no real-time scheduling here")
+    seen, real = [], rig.engine.decoder.step
+
+    def step(*args):
+        seen.append((os.sched_getscheduler(0), os.sched_getparam(0).sched_priority))
+        return real(*args)
+
+    before = os.sched_getscheduler(0)
+    monkeypatch.setattr(rig.engine.decoder, "step", step)
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    inside = (os.SCHED_FIFO, STEP_PRIORITY) if rig.engine.realtime.allowed else (before, 0)
+    assert seen and set(seen) == {inside}
+    assert os.sched_getscheduler(0) == before
 
 
 def test_generator_fault_ends_notes_and_recovers(rig, monkeypatch):

@@ -276,6 +276,48 @@ def test_raise_nice_reaches_the_threads_started_before_and_after_it_or_says_it_c
     assert (levels, later) == ([expected], expected)
 
 
+REALTIME_WHILE = """
+import json, os
+from stylevae.bridge import scheduler
+os.setpriority(os.PRIO_PROCESS, 0, 5)  # a nice level of its own, which the way back must keep
+raised = scheduler.RealtimeWhile(1)
+with raised:
+    inside = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
+after = [os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0)]
+print(json.dumps([raised.allowed, inside, after]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setscheduler"), reason="no real-time scheduling here")
+def test_realtime_while_runs_its_block_first_in_first_out_and_gives_the_policy_and_nice_level_back():
+    """In a process of its own: it changes the policy of the thread it runs in."""
+    import json
+    import os
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", REALTIME_WHILE], capture_output=True, text=True, check=True,
+                         timeout=60).stdout
+    allowed, inside, after = json.loads(out)
+    assert inside == ([os.SCHED_FIFO, 1] if allowed else [os.SCHED_OTHER, 0])
+    assert after == [os.SCHED_OTHER, 5]
+
+
+def test_realtime_while_refused_once_is_not_asked_again(monkeypatch):
+    asked = []
+
+    def refuse(*args):
+        asked.append(args)
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(sch.os, "sched_getscheduler", lambda pid: 0, raising=False)
+    monkeypatch.setattr(sch.os, "sched_setscheduler", refuse, raising=False)
+    raised = sch.RealtimeWhile(1)
+    for _ in range(3):
+        with raised:
+            pass
+    assert len(asked) == 1 and not raised.allowed
+
+
 def test_a_sender_refused_real_time_priority_says_so_in_one_line(parts, monkeypatch, caplog):
     def refuse(*args):
         raise PermissionError(1, "Operation not permitted")
