@@ -75,7 +75,7 @@ STEP = 60.0 / BPM / 4
 REFERENCE = """
 import os, sys, time, rtmidi
 try:  # the same real-time priority the daemon's note sender asks for
-    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(2))
 except (AttributeError, OSError):
     pass
 out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=sys.argv[1]); out.open_virtual_port("out")

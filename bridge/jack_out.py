@@ -63,7 +63,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 
 from stylevae.bridge import midi_out
-from stylevae.bridge.scheduler import AT_ONCE, realtime_priority
+from stylevae.bridge.scheduler import AT_ONCE, realtime_priority, realtime_process
 from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.jack")
@@ -517,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     client.set_shutdown_callback(shutdown)
     client.set_xrun_callback(writer.on_xrun)
     client.activate()
+    realtime_process()  # libjack's threads, started by now, where the xrun callback takes the GIL
     target, connected = None, True
     if args.existing and args.wait:  # a restart: the exact name found at start, connected when it is there
         target = args.existing

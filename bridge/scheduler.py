@@ -136,6 +136,22 @@ def realtime_priority() -> bool:
     return True
 
 
+def realtime_process() -> bool:
+    """Put every ordinary thread of this process at real-time priority ``REALTIME_PRIORITY``; those at a higher
+    one (libjack's process thread) keep theirs. For the JACK output's process, whose threads share a GIL with the
+    process callback: libjack runs the xrun callback, Python, in a thread of its own at normal priority, and such a
+    thread pre-empted while it holds the GIL holds up the callback, and the period's MIDI with it."""
+    try:
+        for tid in own_threads():
+            with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
+                if os.sched_getscheduler(tid) == os.SCHED_OTHER:
+                    os.sched_setscheduler(tid, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
+    except (AttributeError, OSError) as exc:  # not Linux, or not allowed
+        log.debug("the output's threads at normal priority (%s)", exc)
+        return False
+    return True
+
+
 class RealtimeWhile:
     """``with`` it, the calling thread runs at SCHED_FIFO ``priority``; after, at the policy it had (its nice level
     kept). For short, bounded work that must not wait for a core behind ordinary threads: the engine's steps, which

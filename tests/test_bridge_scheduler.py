@@ -276,6 +276,55 @@ def test_raise_nice_reaches_the_threads_started_before_and_after_it_or_says_it_c
     assert (levels, later) == ([expected], expected)
 
 
+REALTIME_PROCESS = """
+import json, os, threading
+from stylevae.bridge import scheduler
+ready, done, seen = threading.Event(), threading.Event(), {}
+
+def higher():  # as libjack's process thread: real-time already, above the output's priority
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(scheduler.REALTIME_PRIORITY + 3))
+    except OSError:
+        pass
+    ready.set()
+    done.wait()
+    seen["higher"] = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
+
+def ordinary():  # as libjack's notification thread
+    ready.wait()
+    done.wait()
+    seen["ordinary"] = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
+
+threads = [threading.Thread(target=higher), threading.Thread(target=ordinary)]
+for t in threads:
+    t.start()
+ready.wait()
+raised = scheduler.realtime_process()
+seen["main"] = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
+done.set()
+for t in threads:
+    t.join()
+print(json.dumps([raised, seen]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setscheduler"), reason="no real-time scheduling here")
+def test_realtime_process_raises_every_ordinary_thread_and_leaves_a_higher_one_alone():
+    """In a process of its own: it changes every thread of the process it runs in."""
+    import json
+    import os
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", REALTIME_PROCESS], capture_output=True, text=True, check=True,
+                         timeout=60).stdout
+    raised, seen = json.loads(out)
+    if not raised:
+        pytest.skip("real-time scheduling is not allowed here")
+    fifo = os.SCHED_FIFO
+    assert seen == {"main": [fifo, sch.REALTIME_PRIORITY], "ordinary": [fifo, sch.REALTIME_PRIORITY],
+                    "higher": [fifo, sch.REALTIME_PRIORITY + 3]}
+
+
 REALTIME_WHILE = """
 import json, os
 from stylevae.bridge import scheduler

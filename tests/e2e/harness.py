@@ -301,11 +301,12 @@ class MidiDump(MidiListener):
         self.events: list[MidiEvent] = []
         self.other: list[str] = []  # lines that are not messages
         self._lock = threading.Lock()
-        # its printing thread at real-time priority (the lowest, below JACK's threads) where allowed: starved on a busy
-        # machine, it lets the ring buffer between it and JACK's thread overflow (it says so on stderr: ``other``)
+        # its printing thread at the note sender's real-time priority (below JACK's threads) where allowed: starved
+        # on a busy machine, it lets the ring buffer between it and JACK's thread overflow (it says so on stderr:
+        # ``other``)
         command = ["stdbuf", "-oL", require("jack_midi_dump"), "-a", self.client]
-        if shutil.which("chrt") and subprocess.run(["chrt", "-f", "1", "true"], capture_output=True).returncode == 0:
-            command = ["chrt", "-f", "1", *command]
+        if shutil.which("chrt") and subprocess.run(["chrt", "-f", "2", "true"], capture_output=True).returncode == 0:
+            command = ["chrt", "-f", "2", *command]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
