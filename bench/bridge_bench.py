@@ -58,7 +58,7 @@ from targets import BY_KEY  # noqa: E402
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_RUNNABLE, STEP_SUMMARY  # noqa: E402
 from stylevae.bridge.jack_out import SUMMARY_BEGAN, SUMMARY_CALLBACK, SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
-from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
+from stylevae.bridge.scheduler import PROFILE_ENV, REALTIME_PRIORITY  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
 from stylevae.model.decoding.decoder import Decoder, Rules, draw  # noqa: E402
@@ -74,8 +74,8 @@ SPACED_STEPS = 200  # 8-voice steps timed one 16th apart, per thread count (with
 STEP = 60.0 / BPM / 4
 REFERENCE = """
 import os, sys, time, rtmidi
-try:  # the same real-time priority the daemon's note sender asks for
-    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(2))
+try:  # the same real-time priority the daemon's note sender asks for (argument 4)
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(int(sys.argv[4])))
 except (AttributeError, OSError):
     pass
 out = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name=sys.argv[1]); out.open_virtual_port("out")
@@ -339,7 +339,8 @@ def reference_run(seconds: float, period: int) -> dict:
     try:
         name = f"ref{os.getpid()}"
         env = dict(os.environ, JACK_DEFAULT_SERVER=jack.name)
-        sender = subprocess.Popen([sys.executable, "-c", REFERENCE, name, str(STEP), str(int(seconds / STEP))],
+        sender = subprocess.Popen([sys.executable, "-c", REFERENCE, name, str(STEP), str(int(seconds / STEP)),
+                                   str(REALTIME_PRIORITY)],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         sender.stdout.readline()
         midi = harness.FrameListener(f"{name}:out")

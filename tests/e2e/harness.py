@@ -24,6 +24,7 @@ import rtmidi
 import torch
 
 from stylevae.bridge.jack import DummyServer
+from stylevae.bridge.scheduler import REALTIME_PRIORITY
 from stylevae.model.data.tokens import Vocabulary
 from stylevae.model.network.checkpoint import Checkpoint, save
 from stylevae.model.network.vae import ModelConfig, StyleVAE
@@ -305,8 +306,9 @@ class MidiDump(MidiListener):
         # on a busy machine, it lets the ring buffer between it and JACK's thread overflow (it says so on stderr:
         # ``other``)
         command = ["stdbuf", "-oL", require("jack_midi_dump"), "-a", self.client]
-        if shutil.which("chrt") and subprocess.run(["chrt", "-f", "2", "true"], capture_output=True).returncode == 0:
-            command = ["chrt", "-f", "2", *command]
+        chrt = ["chrt", "-f", str(REALTIME_PRIORITY)]
+        if shutil.which("chrt") and subprocess.run([*chrt, "true"], capture_output=True).returncode == 0:
+            command = [*chrt, *command]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

@@ -31,7 +31,7 @@ from collections import deque
 
 def main() -> int:
     try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(2))  # as the daemon's sender
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(2))  # as the note sender: REALTIME_PRIORITY
     except (AttributeError, OSError):
         pass
     sys.setswitchinterval(0.0002)
