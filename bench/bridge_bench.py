@@ -15,6 +15,12 @@
    the channel it left (the old setting must fall silent within the lookahead) and the first note-on on
    the new one, at the listener (one perf_counter for both ends).
 5. Notes left open after SIGTERM; time from start to ready.
+6. Where the late notes fell. A note due while no JACK period ran (JACK's own thread late, or periods JACK ran
+   without calling the listener back) can only be heard at the next period's first frame, whoever sent it. Each
+   listener says where such stretches were, and each note-on is counted in one or not; the onset error of the rest
+   is what the sender answers for. JACK's own count of its late periods (its dummy driver's xruns) and of the
+   clients it found not finished are read from jackd's output. For the floor, the same for a listener alone on
+   a JACK server for ``--alone-seconds``: a client with next to no work.
 
 With ``--load N`` all of it runs beside N busy processes (bench/cpu_load.py). The report says which threads of
 the daemon, its JACK output, jackd and the listener had real-time priority or a raised nice level. To see a
@@ -57,7 +63,13 @@ from targets import BY_KEY  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_RUNNABLE, STEP_SUMMARY  # noqa: E402
-from stylevae.bridge.jack_out import SUMMARY_BEGAN, SUMMARY_CALLBACK, SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
+from stylevae.bridge.jack_out import (  # noqa: E402
+    SUMMARY_BEGAN,
+    SUMMARY_CALLBACK,
+    SUMMARY_PLACED,
+    SUMMARY_UNCOVERED,
+    SUMMARY_WRITTEN,
+)
 from stylevae.bridge.scheduler import PROFILE_ENV, REALTIME_PRIORITY  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
@@ -175,13 +187,60 @@ def control_latencies(ons: list, changes: list[tuple[float, int]]) -> tuple[list
     return old_heard, new_heard
 
 
-def grid_errors(times: list[float]) -> tuple[np.ndarray, float]:
-    """Each time's |error| against the ideal grid after removing the constant offset (the median); and that
+def grid_deviations(times: list[float]) -> tuple[np.ndarray, float]:
+    """Each time's signed error against the ideal grid after removing the constant offset (the median); and that
     offset."""
     t = np.asarray(times)
     raw = (t - t[0]) - np.round((t - t[0]) / STEP) * STEP
     offset = float(np.median(raw))
-    return np.abs(raw - offset), offset
+    return raw - offset, offset
+
+
+def grid_errors(times: list[float]) -> tuple[np.ndarray, float]:
+    """Each time's |error| against the ideal grid (``grid_deviations``), and the offset."""
+    deviations, offset = grid_deviations(times)
+    return np.abs(deviations), offset
+
+
+def coverage(times: list[float], gaps: list[tuple[float, float, int]], seconds: float) -> dict:
+    """The note-ons against the stretches no period of their listener covered (``harness.FrameListener.gaps``):
+    how many fell due in one where JACK's own period began late (its frame count one period on) or where JACK ran
+    periods the listener was not called back for, and the onset error (ms) of the others; for those in a stretch,
+    how long after its end they came (the first frame after it is the earliest any sender's note could); with the
+    stretches' counts per minute."""
+    deviations, _ = grid_deviations(times)
+    heard = np.asarray(times)
+    due = heard - deviations
+    stretches = np.array(sorted(gaps)).reshape(-1, 3)
+    j = np.searchsorted(stretches[:, 1], due, side="right")  # the first stretch ending after each note was due
+    inside = j < len(stretches)
+    inside[inside] = stretches[j[inside], 0] <= due[inside]
+    in_missed = inside.copy()
+    in_missed[inside] = stretches[j[inside], 2] > 1
+    covered = ~inside
+    return {"in_jack_late": int((inside & ~in_missed).sum()), "in_missed": int(in_missed.sum()),
+            "covered_error_ms": percentiles(np.abs(deviations[covered]), 1000) if covered.any() else None,
+            "after_stretch_ms": percentiles(heard[inside] - stretches[j[inside], 1], 1000) if inside.any() else None,
+            **stretch_rates(stretches, seconds)}
+
+
+def stretch_rates(stretches: np.ndarray, seconds: float) -> dict:
+    """Per minute: the listener's periods that began late, the periods JACK ran without calling it back, and the
+    time (ms) no period of it covered; ``stretches`` as ``harness.FrameListener.gaps``, one per row."""
+    per_minute = 60.0 / seconds
+    return {"jack_late_per_min": float((stretches[:, 2] <= 1).sum()) * per_minute,
+            "missed_periods_per_min": float((stretches[:, 2] - 1).clip(0).sum()) * per_minute,
+            "stretch_ms_per_min": float((stretches[:, 1] - stretches[:, 0]).sum()) * 1000 * per_minute}
+
+
+def jack_said(jack: harness.JackServer, seconds: float, clients: dict[str, str]) -> dict:
+    """JACK's own count, per minute, of its late periods (the dummy driver's xruns) and of the periods it found
+    each client (``clients``: role -> client name) not finished in."""
+    output = jack.output()
+    per_minute = 60.0 / seconds
+    return {"driver_xruns_per_min": output.count("JackTimedDriver::Process XRun") * per_minute,
+            "not_finished_per_min": {role: output.count(f"client = {name} was not finished") * per_minute
+                                     for role, name in clients.items()}}
 
 
 def onset_errors(times: list[float]) -> tuple[dict, float]:
@@ -269,6 +328,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM), "--torch-threads", str(threads))
         ready_wall = time.perf_counter() - launched
         midi = harness.FrameListener(daemon.midi_port)
+        listening = time.perf_counter()
         replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         replies.bind(("127.0.0.1", 0))
         stop_drain = threading.Event()
@@ -297,6 +357,9 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         traffic.stop.set()
         traffic.join()
         ons = [e for e in midi.snapshot() if e.is_on]
+        covered = coverage([e.time for e in ons], list(midi.gaps), time.perf_counter() - listening)
+        jack_own = jack_said(jack, time.perf_counter() - launched,
+                             {"the daemon's JACK output": daemon.port_name, "the listener": midi.client})
         old_heard, new_heard = control_latencies(ons, changes)
         rc = daemon.stop(signal.SIGTERM)
         sender_late = SENDER_SUMMARY.search(daemon.log())
@@ -311,6 +374,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         placed = SUMMARY_PLACED.search(daemon.log())
         written = SUMMARY_WRITTEN.search(daemon.log())
         callback = SUMMARY_CALLBACK.search(daemon.log())  # a callback that overruns delays the listener's period
+        uncovered = SUMMARY_UNCOVERED.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
                 "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
@@ -327,7 +391,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "jack_callback_us": {k: int(callback[k]) for k in ("p50", "p99", "max")} if callback else None,
                 "jack_callback_began_us": {k: int(began[k]) for k in ("p50", "p99", "max")} if began else None,
                 "listener_began_ms": percentiles([e.lag for e in ons], 1000),
-                "worst_onsets": worst_onsets(ons),
+                "worst_onsets": worst_onsets(ons), "coverage": covered, "jack_said": jack_own,
+                "jack_uncovered": {k: float(v) for k, v in uncovered.groupdict().items()} if uncovered else None,
                 "messages_read": len(midi.snapshot()), "thread_priorities": priorities,
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
@@ -336,6 +401,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
 
 def reference_run(seconds: float, period: int) -> dict:
     jack = harness.JackServer(period=period)
+    started = time.perf_counter()
     try:
         name = f"ref{os.getpid()}"
         env = dict(os.environ, JACK_DEFAULT_SERVER=jack.name)
@@ -344,13 +410,35 @@ def reference_run(seconds: float, period: int) -> dict:
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
         sender.stdout.readline()
         midi = harness.FrameListener(f"{name}:out")
+        listening = time.perf_counter()
         sender.stdin.write("go\n")
         sender.stdin.flush()
         sender.wait(seconds + 30)
         ons = [e.time for e in midi.snapshot() if e.is_on]
+        covered = coverage(ons, list(midi.gaps), time.perf_counter() - listening)
+        jack_own = jack_said(jack, time.perf_counter() - started, {"the reference sender": name,
+                                                                   "the listener": midi.client})
         midi.close()
         errors, offset = onset_errors(ons)
-        return {"note_ons": len(ons), "onset_error_ms": errors, "onset_offset_ms": offset}
+        return {"note_ons": len(ons), "onset_error_ms": errors, "onset_offset_ms": offset, "coverage": covered,
+                "jack_said": jack_own}
+    finally:
+        jack.stop()
+
+
+def alone_run(seconds: float, period: int) -> dict:
+    """A listener reading nothing on a JACK server of its own: JACK's stretches with a client that has next to no
+    work, the floor of what any sender's notes can meet on this machine."""
+    jack = harness.JackServer(period=period)
+    started = time.perf_counter()
+    try:
+        midi = harness.FrameListener(None)
+        listening = time.perf_counter()
+        time.sleep(seconds)
+        stretches, span = np.array(midi.gaps).reshape(-1, 3), time.perf_counter() - listening
+        jack_own = jack_said(jack, time.perf_counter() - started, {"the listener": midi.client})
+        midi.close()
+        return {"seconds": span, **stretch_rates(stretches, span), "jack_said": jack_own}
     finally:
         jack.stop()
 
@@ -393,6 +481,39 @@ def sender_lateness(daemon: dict) -> str:
     if not late:
         return "not found in the daemon's log"
     return f"p50 {late['p50']:.2f} ms, p99 {late['p99']:.2f} ms, max {late['max']:.2f} ms"
+
+
+def coverage_rows(results: dict) -> list[str]:
+    """The table of where the late notes fell (JACK's stretches), for the runs that measured them."""
+    runs = [(f"daemon, {results['daemon']['voices']} voices", results["daemon"]),
+            ("reference sender", results["reference"]), ("a listener alone (no notes)", results.get("alone"))]
+    runs = [(name, r) for name, r in runs if r and "jack_said" in r]
+    if not runs:
+        return []
+    lines = ["", "Where the late notes fell (per minute: JACK's own count from jackd's output; the listener's "
+             "stretches no period covered, see item 6 of the script's docstring):", "",
+             "| run | JACK's late periods (driver xruns) | listener: periods begun late | listener: periods JACK ran "
+             "without it | listener: time no period covered (ms) | not finished (JACK's count) | note-ons due in a "
+             "stretch (JACK late / listener not run) | … heard after the stretch's end p50 / p99 / max (ms) "
+             "| onset error of the other note-ons p50 / p99 / max (ms) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, r in runs:
+        said, cov = r["jack_said"], r.get("coverage", r)
+        finished = ", ".join(f"{who} {n:.0f}" for who, n in said["not_finished_per_min"].items())
+        three = lambda e: f"{e['p50']:.3f} / {e['p99']:.3f} / {e['max']:.3f}" if e else "-"  # noqa: E731
+        notes, after, error = "-", "-", "-"
+        if "in_jack_late" in cov:
+            notes = f"{cov['in_jack_late']} / {cov['in_missed']} of {r['note_ons']}"
+            after, error = three(cov["after_stretch_ms"]), three(cov["covered_error_ms"])
+        lines.append(f"| {name} | {said['driver_xruns_per_min']:.0f} | {cov['jack_late_per_min']:.0f} | "
+                     f"{cov['missed_periods_per_min']:.0f} | {cov['stretch_ms_per_min']:.0f} | {finished} | {notes} | "
+                     f"{after} | {error} |")
+    if uncovered := results["daemon"].get("jack_uncovered"):
+        lines += ["", f"The daemon's JACK output, by its own count: {uncovered['events']:.0f} timed events fell due in "
+                  f"{uncovered['stretches']:.0f} stretches no period of its process covered ({uncovered['ms']:.1f} ms "
+                  f"in all; {uncovered['missed']:.0f} periods JACK ran without calling it back); the rest were placed "
+                  f"after their time by p99 {uncovered['p99']:.3f} ms, max {uncovered['max']:.3f} ms."]
+    return lines
 
 
 def render(results: dict) -> str:
@@ -471,6 +592,7 @@ def render(results: dict) -> str:
         "The daemon writes each note at its frame (bridge/jack_out.py); the reference sender is python-rtmidi, "
         "which writes at the start of the period after the send, so its figure includes up to a period's "
         "rounding.",
+        *coverage_rows(results),
     ]
     return "\n".join(lines) + "\n"
 
@@ -488,6 +610,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")
     parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it all (default 0)")
+    parser.add_argument("--alone-seconds", type=float, default=20.0,
+                        help="length of the run of a listener alone on JACK, the floor (default 20; 0: none)")
     args = parser.parse_args()
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
@@ -523,6 +647,9 @@ def measure(args: argparse.Namespace, results: dict) -> None:
                                    args.voices, args.rate, args.torch_threads)
     print(f"reference sender for {args.seconds:g} s ...", flush=True)
     results["reference"] = reference_run(args.seconds, args.period)
+    if args.alone_seconds:
+        print(f"a listener alone on JACK for {args.alone_seconds:g} s ...", flush=True)
+        results["alone"] = alone_run(args.alone_seconds, args.period)
 
 
 if __name__ == "__main__":

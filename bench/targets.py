@@ -156,6 +156,31 @@ TARGETS = (
 BY_KEY = {t.key: t for t in TARGETS}
 
 
+def _covered(run: str, key: str) -> Callable[[dict], float | None]:
+    def read(r: dict) -> float | None:
+        coverage = (r.get(run) or {}).get("coverage") or {}
+        return (coverage.get("covered_error_ms") or {}).get(key)
+    return read
+
+
+def _in_stretch(r: dict) -> float | None:
+    coverage = r["daemon"].get("coverage")
+    return coverage["in_jack_late"] + coverage["in_missed"] if coverage else None
+
+
+# Beside the benchmark's targets, not targets: where the late notes fell (bridge_bench.py, item 6). A note due while
+# no JACK period ran comes at the first frame after, whoever sent it; what the daemon answers for is the rest.
+CONTEXT = (
+    ("note-ons due while no JACK period of the listener ran", _in_stretch),
+    ("onset error p99 of the other note-ons (ms)", _covered("daemon", "p99")),
+    ("onset error max of the other note-ons (ms)", _covered("daemon", "max")),
+    ("reference sender: onset error p99 of its note-ons no stretch held up (ms)", _covered("reference", "p99")),
+    ("reference sender: onset error p99 of all its note-ons (ms)", lambda r: r["reference"]["onset_error_ms"]["p99"]),
+    ("JACK's own late periods per minute, a listener alone on it (driver xruns)",
+     lambda r: r["alone"]["jack_said"]["driver_xruns_per_min"] if r.get("alone") else None),
+)
+
+
 @dataclass
 class Verdict:
     target: Target
@@ -240,6 +265,9 @@ def render(reports: dict[str, Sequence[dict]], names: dict[str, Sequence[str]], 
             cells = [cell(x) for x in v.values]
             met = {True: "yes", False: "**NO**", None: "not measured"}[v.met]
             lines.append(f"| {v.target.what} | {v.target.text} | {' | '.join(cells)} | {met} |")
+        if part == "bench":
+            lines += [f"| {what} (not a target) | | {' | '.join(cell(read(r)) for r in reports[part])} | |"
+                      for what, read in CONTEXT]
         loads = [quiet(part, r) for r in reports[part]]
         lines.append(f"| quiet: load average at start; the host's steal during the run | < {QUIET_LOAD:g}; "
                      f"< {QUIET_STEAL:.0%} | {' | '.join(text for text, _ in loads)} | "

@@ -26,6 +26,11 @@ controls as they were (a second one is harmless), a note-on as a note-off and th
 holds it once, whether or not it read the first), unless another voice holds that pitch on that channel too
 (a lost note-on is then a missed note, never a stuck one).
 
+A period can also begin later than the one before it ended, when JACK's own thread was late (on a virtual machine,
+the host took its core) or when JACK ran periods without calling this process back (it was not ready in time).
+Events due in such a stretch go out at the first frame after it, and nothing here can place them earlier; the exit
+line counts them apart from the rest, so a note heard late can be put down to JACK's timing or to this process.
+
 An overloaded machine makes JACK miss its deadline (an xrun): a client that was late, this one or the one
 reading the port, can lose that period's MIDI, and a lost note-off is a note that drones until the next stop.
 So the note-offs written in the last ``REPAIR_SECONDS`` are kept, and after JACK reports an xrun the next
@@ -93,6 +98,11 @@ SUMMARY_AGAIN = re.compile(r"(?P<periods>\d+) periods that may have gone unread 
                            r"written again\)")
 SUMMARY_CALLBACK = re.compile(r"(?P<xruns>\d+) xruns, after which (?P<repaired>\d+) note-offs were written again; "
                               r"the callback took p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs")
+SUMMARY_UNCOVERED = re.compile(r"(?P<events>\d+) fell due in (?P<stretches>\d+) stretches no period of this "
+                               r"process covered \((?P<ms>[\d.]+) ms in all; (?P<missed>\d+) periods JACK ran without "
+                               r"calling it back\); the rest were placed after their time by p99 (?P<p99>-?[\d.]+) ms, "
+                               r"max (?P<max>-?[\d.]+) ms")
+GAP_FRAMES = 2  # a period's start is read to a frame (JACK floors the frames since it began): less is not a gap
 SUMMARY_BEGAN = re.compile(r"it began p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs into its period")
 
 
@@ -271,6 +281,12 @@ class Writer:
         self._moved = False  # the frame count changed while the last callback ran
         self.unread_periods = 0  # periods whose messages were written again: they may have gone unread
         self.unread_messages = 0
+        self._end: float | None = None  # when the last period this process was called back for ended
+        self.stretches = 0  # periods that began after the one before ended: time no period of this process covered
+        self.stretch_seconds = 0.0
+        self.missed_periods = 0  # periods JACK ran without calling this process back (its frame count jumped)
+        self.uncovered = 0  # timed events that fell due in such a stretch
+        self.late_covered = Window(100000)  # seconds each other timed event went out after its time
 
     def take(self, record: tuple) -> None:
         at, voice, kind, message, ident = record
@@ -313,6 +329,13 @@ class Writer:
             self.take(self.inbox.popleft())
         start = self._now() - self._since_start() / self.rate  # this period's first frame
         end = start + frames / self.rate
+        uncovered_from = start
+        if self._end is not None and start - self._end > GAP_FRAMES / self.rate:
+            uncovered_from = self._end
+            self.stretches += 1
+            self.stretch_seconds += start - self._end
+        if self._frame >= 0:
+            self.missed_periods += max(0, (frame - self._frame) % 2**32 // frames - 1)
         while self.recent_offs and self.recent_offs[0][0] < start - REPAIR_SECONDS:
             self.recent_offs.popleft()
         if self.xruns != self._repaired_xruns:
@@ -340,11 +363,15 @@ class Writer:
                     self._write_again(offset)
             if at != AT_ONCE:
                 self.late.append(start + offset / self.rate - at)
+                if uncovered_from <= at < start:
+                    self.uncovered += 1
+                else:
+                    self.late_covered.append(start + offset / self.rate - at)
         if self.quitting == 1 and not queue and not self.again:
             for message in self.books.ending():
                 heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message, 0))
             self.quitting = 2
-        self._moved, self._frame = self._frame_time() != frame, frame
+        self._moved, self._frame, self._end = self._frame_time() != frame, frame, end
         # Done once the last note-offs are past the repair window, so an xrun meanwhile still repairs them
         if self.quitting == 2 and not queue and not self.again and not self.recent_offs and not self._moved:
             self.done.set()
@@ -429,9 +456,13 @@ class Writer:
                    f"written again); {self.xruns} xruns, after which {self.repaired} note-offs were written again")
         if not late:
             return f"{self.written} messages written{repairs}{took}"
+        covered = quantiles(self.late_covered, 1000) or (0.0, 0.0, 0.0)
         return (f"{self.written} messages written at their frame; placed after their time by p50 {late[0]:.3f} ms, "
                 f"p99 {late[1]:.3f} ms, max {late[2]:.3f} ms; {self.full_periods} full MIDI buffers "
-                f"(the rest waited a period){repairs}{took}")
+                f"(the rest waited a period); of those timed, {self.uncovered} fell due in {self.stretches} "
+                f"stretches no period of this process covered ({self.stretch_seconds * 1000:.1f} ms in all; "
+                f"{self.missed_periods} periods JACK ran without calling it back); the rest were placed after their "
+                f"time by p99 {covered[1]:.3f} ms, max {covered[2]:.3f} ms{repairs}{took}")
 
 
 def note_key(message: bytes) -> tuple[int, int]:

@@ -35,6 +35,24 @@ def test_the_latest_note_on_comes_first_with_its_periods_listener_lag():
     assert [w["listener_missed_cycles"] for w in worst] == [2, 0]
 
 
+def test_note_ons_due_in_a_stretch_no_period_covered_are_counted_apart_from_the_rest():
+    """A note due while JACK's period began late, and one due while JACK ran periods the listener was not called
+    back for, are counted apart; the onset error of the others no longer carries their lateness."""
+    step = bridge_bench.STEP
+    times = [1.0 + k * step for k in range(40)]
+    times[5] += 0.003  # due at 1.0 + 5 steps, in a stretch where JACK's period began 3.2 ms late
+    times[9] += 0.002  # due in a stretch of periods the listener missed
+    times[20] += 0.0004  # late by less, in no stretch: its own lateness
+    gaps = [(1.0 + 5 * step - 0.0002, 1.0 + 5 * step + 0.003, 1), (1.0 + 9 * step - 0.001, 1.0 + 9 * step + 0.002, 3),
+            (1.0 + 30 * step + 0.001, 1.0 + 30 * step + 0.002, 1)]  # after note 30's time: it is not in it
+    found = bridge_bench.coverage(times, gaps, seconds=30.0)
+    assert (found["in_jack_late"], found["in_missed"]) == (1, 1)
+    assert round(found["covered_error_ms"]["max"], 6) == 0.4 and found["covered_error_ms"]["n"] == 38
+    assert (found["jack_late_per_min"], found["missed_periods_per_min"]) == (4.0, 4.0)
+    assert round(found["stretch_ms_per_min"], 3) == round((3.2 + 3.0 + 1.0) * 2, 3)
+    assert found["after_stretch_ms"]["n"] == 2 and round(found["after_stretch_ms"]["max"], 6) == 0.0
+
+
 def test_a_training_run_or_a_busy_process_seen_at_either_end_marks_the_report():
     quiet = {"cpu": "AMD EPYC", "cores": 2, "loadavg": (0.5, 0.4, 0.3), "training_running": False,
              "busy_processes": []}

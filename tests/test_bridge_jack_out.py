@@ -15,6 +15,7 @@ from stylevae.bridge.jack_out import (
     SUMMARY_BEGAN,
     SUMMARY_CALLBACK,
     SUMMARY_PLACED,
+    SUMMARY_UNCOVERED,
     SUMMARY_WRITTEN,
     Writer,
 )
@@ -93,6 +94,37 @@ def test_the_benchmarks_read_the_exit_line_the_output_writes(rig):
     assert callback["xruns"] == "1" and int(callback["max"]) >= int(callback["p50"]) >= 0
     began = SUMMARY_BEGAN.search(line)
     assert began and int(began["max"]) >= int(began["p50"]) >= 0
+    uncovered = SUMMARY_UNCOVERED.search(line)
+    assert uncovered and (uncovered["events"], uncovered["stretches"], uncovered["missed"]) == ("0", "0", "0")
+
+
+def test_events_due_while_no_period_of_the_process_ran_are_told_from_those_it_placed_late_itself(rig):
+    """JACK ran two periods without calling the process back: a note due then goes out at the next period's first
+    frame, JACK's lateness; a note handed over after the period that covered it had run is the output's own."""
+    now, port, writer = rig
+    run(now, writer)  # the period from 1.000 to 1.010
+    writer.inbox.extend([(1.0095, 1, EVENT, midi_out.note_on(1, 60, 100), 0),  # its period has run: late here
+                         (1.015, 2, EVENT, midi_out.note_on(1, 62, 100), 0)])  # due in the periods JACK skipped
+    now.t += 2 * PERIOD / RATE
+    run(now, writer)
+    assert port.periods[-1] == [(0, midi_out.note_on(1, 60, 100)), (0, midi_out.note_on(1, 62, 100))]
+    assert (writer.uncovered, writer.stretches, writer.missed_periods) == (1, 1, 2)
+    found = SUMMARY_UNCOVERED.search(writer.summary())
+    assert (found["events"], found["stretches"], found["ms"], found["missed"]) == ("1", "1", "20.0", "2")
+    assert (found["p99"], found["max"]) == ("20.500", "20.500")  # the note on 60 alone
+
+
+def test_a_period_that_begins_late_leaves_a_stretch_even_when_jack_skipped_none(rig):
+    """JACK's own thread late by 4 ms: the frame count moves by one period, but the period begins 4 ms after the
+    last one ended; a note due in those 4 ms is JACK's lateness."""
+    now, port, writer = rig
+    run(now, writer)
+    writer.inbox.append((1.012, 1, EVENT, midi_out.note_on(1, 60, 100), 0))
+    now.t += 0.004
+    run(now, writer)
+    assert port.periods[-1] == [(0, midi_out.note_on(1, 60, 100))]
+    assert (writer.uncovered, writer.stretches, writer.missed_periods) == (1, 1, 0)
+    assert writer.stretch_seconds == pytest.approx(0.004)
 
 
 def test_the_exit_line_says_how_far_into_its_period_the_callback_began():

@@ -357,13 +357,15 @@ class FrameListener(MidiListener):
     """``jack_listen.py`` reading a port: each message at the perf_counter time of its frame (see there), for
     onset timing; jack_midi_dump's frames drift from the wall clock on the dummy driver."""
 
-    def __init__(self, source: str, timeout: float = 10):  # the rtmidi port is not needed
+    def __init__(self, source: str | None, timeout: float = 10):  # the rtmidi port is not needed
+        """With ``source`` None it reads nothing: a client with next to no work, whose stretches show JACK's own."""
         self.name, self.client = source, f"frames{uuid.uuid4().hex[:6]}"
         self.events: list[MidiEvent] = []
+        self.gaps: list[tuple[float, float, int]] = []  # (from, to, periods JACK counted): see jack_listen.py
         self._lock = threading.Lock()
         script = Path(__file__).with_name("jack_listen.py")
-        self.process = subprocess.Popen([sys.executable, str(script), self.client, source], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen([sys.executable, str(script), self.client, *[source] * bool(source)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         if self.process.stdout.readline().strip() != "ready":
             self.process.kill()
             raise RuntimeError(f"jack_listen.py could not listen to {source}")
@@ -373,7 +375,9 @@ class FrameListener(MidiListener):
     def _read(self) -> None:
         for line in self.process.stdout:
             parts = line.split()
-            if len(parts) == 6:  # seconds, lag, ahead and a three-byte message
+            if len(parts) == 4 and parts[0] == "gap":
+                self.gaps.append((float(parts[1]), float(parts[2]), int(parts[3])))
+            elif len(parts) == 6:  # seconds, lag, ahead and a three-byte message
                 stamp, lag, ahead, *data = parts
                 with self._lock:
                     self.events.append(MidiEvent(float(stamp), time.perf_counter(), *(int(b, 16) for b in data),

@@ -16,8 +16,15 @@ callback was followed by one whose count had run 3 cycles ahead, and it stayed s
 rather than running them late). A note stamped right after the count rose was stamped by a listener that had
 just been late, so its stamp is suspect.
 
+A period that began later than the one before it ended leaves a stretch of time no period covered: JACK's own
+thread was late (on a virtual machine, the host took its core). No client can place an event whose time falls in
+such a gap at that time, only at the next period's first frame. The listener says where each gap was, so that
+late notes can be told apart by whose lateness they show.
+
 Usage: python jack_listen.py CLIENT [SOURCE_PORT]; prints ``ready`` then ``<seconds> <lag> <ahead> <hex bytes>``
-lines, and ends at EOF on stdin.
+lines and ``gap <from> <to> <cycles>`` lines (seconds: the end of a period and the start of the next, more than
+``GAP_FRAMES`` later; and how many periods JACK's frame count moved between the two: more than 1 means the
+listener missed periods JACK ran, not a gap of JACK's), and ends at EOF on stdin.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ import sys
 import threading
 import time
 from collections import deque
+
+GAP_FRAMES = 2  # a period's start is read to a frame (JACK floors the frames since it began): less is not a gap
 
 
 def main() -> int:
@@ -42,8 +51,10 @@ def main() -> int:
     port = client.midi_inports.register("input")
     rate = client.samplerate
     heard: deque[tuple[float, float, int, bytes]] = deque()
+    gaps: deque[tuple[float, float, int]] = deque()
     first_cycle: list[int] = []
     callbacks = [0]
+    last = [0.0, 0]  # the end of the last period called back, and its frame count
 
     @client.set_process_callback
     def process(frames: int) -> None:
@@ -54,6 +65,9 @@ def main() -> int:
             first_cycle.append(cycle)
         ahead = ((cycle - first_cycle[0]) % 2**32) // frames - callbacks[0]
         callbacks[0] += 1
+        if last[0] and start - last[0] > GAP_FRAMES / rate:
+            gaps.append((last[0], start, ((cycle - last[1]) % 2**32) // frames))
+        last[:] = start + frames / rate, cycle
         for offset, data in port.incoming_midi_events():
             heard.append((start + offset / rate, lag, ahead, bytes(data)))
 
@@ -69,6 +83,8 @@ def main() -> int:
         while heard:
             t, lag, ahead, data = heard.popleft()
             lines.append(f"{t:.7f} {lag:.7f} {ahead} {data.hex(' ')}\n")
+        while gaps:
+            lines.append("gap {:.7f} {:.7f} {}\n".format(*gaps.popleft()))
         if lines:
             sys.stdout.write("".join(lines))
             sys.stdout.flush()
