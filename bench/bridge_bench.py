@@ -45,6 +45,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -64,6 +65,7 @@ from targets import BY_KEY  # noqa: E402
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_RUNNABLE, STEP_SUMMARY  # noqa: E402
 from stylevae.bridge.jack_out import (  # noqa: E402
+    STRETCHES_ENV,
     SUMMARY_BEGAN,
     SUMMARY_CALLBACK,
     SUMMARY_PLACED,
@@ -202,16 +204,29 @@ def grid_errors(times: list[float]) -> tuple[np.ndarray, float]:
     return np.abs(deviations), offset
 
 
-def coverage(times: list[float], gaps: list[tuple[float, float, int]], seconds: float) -> dict:
-    """The note-ons against the stretches no period of their listener covered (``harness.FrameListener.gaps``):
-    how many fell due in one where JACK's own period began late (its frame count one period on) or where JACK ran
-    periods the listener was not called back for, and the onset error (ms) of the others; for those in a stretch,
-    how long after its end they came (the first frame after it is the earliest any sender's note could); with the
-    stretches' counts per minute."""
+def merged(stretches: list[tuple[float, float, int]]) -> np.ndarray:
+    """Stretches (from, to, periods) of several clients as one list without overlaps, in order: where two overlap,
+    one from the first's start to the later end, with the more periods of the two."""
+    out: list[list[float]] = []
+    for a, b, n in sorted(stretches):
+        if out and a <= out[-1][1]:
+            out[-1][1], out[-1][2] = max(out[-1][1], b), max(out[-1][2], n)
+        else:
+            out.append([a, b, n])
+    return np.array(out).reshape(-1, 3)
+
+
+def coverage(times: list[float], gaps: list[tuple[float, float, int]], seconds: float,
+             sender_gaps: list[tuple[float, float, int]] = ()) -> dict:
+    """The note-ons against the stretches no period of their listener covered (``harness.FrameListener.gaps``) or,
+    given ``sender_gaps``, none of their sender's: how many fell due in one where JACK's own period began late (its
+    frame count one period on) or where JACK ran periods a client was not called back for, and the onset error (ms)
+    of the others; for those in a stretch, how long after its end they came (the first frame after it is the
+    earliest any sender's note could); with the listener's stretches per minute."""
     deviations, _ = grid_deviations(times)
     heard = np.asarray(times)
     due = heard - deviations
-    stretches = np.array(sorted(gaps)).reshape(-1, 3)
+    stretches = merged([*gaps, *sender_gaps])
     j = np.searchsorted(stretches[:, 1], due, side="right")  # the first stretch ending after each note was due
     inside = j < len(stretches)
     inside[inside] = stretches[j[inside], 0] <= due[inside]
@@ -221,7 +236,7 @@ def coverage(times: list[float], gaps: list[tuple[float, float, int]], seconds: 
     return {"in_jack_late": int((inside & ~in_missed).sum()), "in_missed": int(in_missed.sum()),
             "covered_error_ms": percentiles(np.abs(deviations[covered]), 1000) if covered.any() else None,
             "after_stretch_ms": percentiles(heard[inside] - stretches[j[inside], 1], 1000) if inside.any() else None,
-            **stretch_rates(stretches, seconds)}
+            **stretch_rates(np.array(gaps).reshape(-1, 3), seconds)}
 
 
 def stretch_rates(stretches: np.ndarray, seconds: float) -> dict:
@@ -320,9 +335,20 @@ def drain(sock: socket.socket, stop: threading.Event) -> None:
             continue
 
 
+def read_stretches(path: Path) -> list[tuple[float, float, int]]:
+    """The stretches the JACK output wrote at its exit (``STRETCHES_ENV``); none if it wrote no file."""
+    if not path.is_file():
+        return []
+    rows = [line.split() for line in path.read_text().splitlines()]
+    path.unlink()
+    return [(float(a), float(b), int(n)) for a, b, n in rows]
+
+
 def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices: int, rate: float,
                threads: int) -> dict:
     jack = harness.JackServer(period=period)
+    stretches_file = Path(tempfile.gettempdir()) / f"{jack.name}.stretches"
+    os.environ[STRETCHES_ENV] = str(stretches_file)  # the daemon's JACK output inherits it
     try:
         launched = time.perf_counter()
         daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM), "--torch-threads", str(threads))
@@ -357,11 +383,13 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         traffic.stop.set()
         traffic.join()
         ons = [e for e in midi.snapshot() if e.is_on]
-        covered = coverage([e.time for e in ons], list(midi.gaps), time.perf_counter() - listening)
+        gaps, listened = list(midi.gaps), time.perf_counter() - listening
         jack_own = jack_said(jack, time.perf_counter() - launched,
                              {"the daemon's JACK output": daemon.port_name, "the listener": midi.client})
         old_heard, new_heard = control_latencies(ons, changes)
         rc = daemon.stop(signal.SIGTERM)
+        output_gaps = read_stretches(stretches_file)
+        both = coverage([e.time for e in ons], gaps, listened, output_gaps)
         sender_late = SENDER_SUMMARY.search(daemon.log())
         steps = STEP_SUMMARY.search(daemon.log())
         runnable = STEP_RUNNABLE.search(daemon.log())
@@ -391,11 +419,13 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "jack_callback_us": {k: int(callback[k]) for k in ("p50", "p99", "max")} if callback else None,
                 "jack_callback_began_us": {k: int(began[k]) for k in ("p50", "p99", "max")} if began else None,
                 "listener_began_ms": percentiles([e.lag for e in ons], 1000),
-                "worst_onsets": worst_onsets(ons), "coverage": covered, "jack_said": jack_own,
+                "worst_onsets": worst_onsets(ons), "jack_said": jack_own,
+                "coverage": coverage([e.time for e in ons], gaps, listened), "coverage_both": both,
                 "jack_uncovered": {k: float(v) for k, v in uncovered.groupdict().items()} if uncovered else None,
                 "messages_read": len(midi.snapshot()), "thread_priorities": priorities,
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}
     finally:
+        del os.environ[STRETCHES_ENV]
         jack.stop()
 
 
@@ -485,16 +515,18 @@ def sender_lateness(daemon: dict) -> str:
 
 def coverage_rows(results: dict) -> list[str]:
     """The table of where the late notes fell (JACK's stretches), for the runs that measured them."""
-    runs = [(f"daemon, {results['daemon']['voices']} voices", results["daemon"]),
+    daemon = results["daemon"]
+    runs = [(f"daemon, {daemon['voices']} voices", daemon),
+            ("… the stretches of the daemon's JACK output too", {**daemon, "coverage": daemon.get("coverage_both")}),
             ("reference sender", results["reference"]), ("a listener alone (no notes)", results.get("alone"))]
-    runs = [(name, r) for name, r in runs if r and "jack_said" in r]
+    runs = [(name, r) for name, r in runs if r and "jack_said" in r and r.get("coverage", True)]
     if not runs:
         return []
     lines = ["", "Where the late notes fell (per minute: JACK's own count from jackd's output; the listener's "
              "stretches no period covered, see item 6 of the script's docstring):", "",
              "| run | JACK's late periods (driver xruns) | listener: periods begun late | listener: periods JACK ran "
              "without it | listener: time no period covered (ms) | not finished (JACK's count) | note-ons due in a "
-             "stretch (JACK late / listener not run) | … heard after the stretch's end p50 / p99 / max (ms) "
+             "stretch (JACK late / a client not called back) | … heard after the stretch's end p50 / p99 / max (ms) "
              "| onset error of the other note-ons p50 / p99 / max (ms) |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, r in runs:

@@ -103,6 +103,11 @@ SUMMARY_UNCOVERED = re.compile(r"(?P<events>\d+) fell due in (?P<stretches>\d+) 
                                r"calling it back\); the rest were placed after their time by p99 (?P<p99>-?[\d.]+) ms, "
                                r"max (?P<max>-?[\d.]+) ms")
 GAP_FRAMES = 2  # a period's start is read to a frame (JACK floors the frames since it began): less is not a gap
+# Set to a file name, the process writes there at exit each stretch no period of it covered, one per line as
+# ``<from> <to> <periods>`` (perf_counter seconds; the periods JACK's frame count moved across it): for the benchmark,
+# which tells the notes due in one from the rest (bench/bridge_bench.py).
+STRETCHES_ENV = "STYLEVAE_JACK_STRETCHES"
+STRETCHES_KEPT = 1_000_000  # the most kept: the latest, should a long run leave more
 SUMMARY_BEGAN = re.compile(r"it began p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs into its period")
 
 
@@ -252,7 +257,7 @@ class Writer:
     """
 
     def __init__(self, port, rate: int, frames_since_cycle_start: Callable[[], int], frame_time: Callable[[], int],
-                 now: Callable[[], float] = time.perf_counter):
+                 now: Callable[[], float] = time.perf_counter, keep_stretches: bool = False):
         self.port = port
         self.rate = rate
         self._since_start = frames_since_cycle_start
@@ -287,6 +292,9 @@ class Writer:
         self.missed_periods = 0  # periods JACK ran without calling this process back (its frame count jumped)
         self.uncovered = 0  # timed events that fell due in such a stretch
         self.late_covered = Window(100000)  # seconds each other timed event went out after its time
+        # (from, to, periods JACK's frame count moved) of each stretch, where asked (``STRETCHES_ENV``)
+        self.stretch_log: deque[tuple[float, float, int]] | None = (deque(maxlen=STRETCHES_KEPT) if keep_stretches
+                                                                    else None)
 
     def take(self, record: tuple) -> None:
         at, voice, kind, message, ident = record
@@ -329,13 +337,14 @@ class Writer:
             self.take(self.inbox.popleft())
         start = self._now() - self._since_start() / self.rate  # this period's first frame
         end = start + frames / self.rate
-        uncovered_from = start
+        uncovered_from, moved = start, (frame - self._frame) % 2**32 // frames if self._frame >= 0 else 1
+        self.missed_periods += max(0, moved - 1)
         if self._end is not None and start - self._end > GAP_FRAMES / self.rate:
             uncovered_from = self._end
             self.stretches += 1
             self.stretch_seconds += start - self._end
-        if self._frame >= 0:
-            self.missed_periods += max(0, (frame - self._frame) % 2**32 // frames - 1)
+            if self.stretch_log is not None:
+                self.stretch_log.append((self._end, start, moved))
         while self.recent_offs and self.recent_offs[0][0] < start - REPAIR_SECONDS:
             self.recent_offs.popleft()
         if self.xruns != self._repaired_xruns:
@@ -537,7 +546,9 @@ def main(argv: list[str] | None = None) -> int:
         say("error", f"cannot reach a JACK server; {midi_out.HELP}")
         return 1
     port = client.midi_outports.register("out")
-    writer = Writer(port, client.samplerate, lambda: client.frames_since_cycle_start, lambda: client.last_frame_time)
+    stretches_file = os.environ.get(STRETCHES_ENV)
+    writer = Writer(port, client.samplerate, lambda: client.frames_since_cycle_start, lambda: client.last_frame_time,
+                    keep_stretches=bool(stretches_file))
     gone: list[str] = []
 
     def shutdown(status, reason: str) -> None:
@@ -574,6 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     client.deactivate()
     client.close()
     say("summary", writer.summary())
+    if stretches_file:
+        with open(stretches_file, "w") as out:
+            out.writelines(f"{a:.7f} {b:.7f} {n}\n" for a, b, n in writer.stretch_log)
     return 0
 
 

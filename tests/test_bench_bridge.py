@@ -53,6 +53,21 @@ def test_note_ons_due_in_a_stretch_no_period_covered_are_counted_apart_from_the_
     assert found["after_stretch_ms"]["n"] == 2 and round(found["after_stretch_ms"]["max"], 6) == 0.0
 
 
+def test_the_senders_stretches_join_the_listeners_and_overlapping_ones_become_one():
+    step = bridge_bench.STEP
+    times = [1.0 + k * step for k in range(20)]
+    times[3] += 0.002  # due while the sender was not called back; the listener's period was in time
+    listener = [(1.0 + 7 * step, 1.0 + 7 * step + 0.001, 1)]
+    sender = [(1.0 + 3 * step - 0.001, 1.0 + 3 * step + 0.002, 4), (1.0 + 7 * step + 0.0005, 1.0 + 7 * step + 0.003, 1)]
+    assert bridge_bench.merged(listener + sender).round(6).tolist() == [
+        [round(1.0 + 3 * step - 0.001, 6), round(1.0 + 3 * step + 0.002, 6), 4],
+        [round(1.0 + 7 * step, 6), round(1.0 + 7 * step + 0.003, 6), 1]]
+    alone = bridge_bench.coverage(times, listener, seconds=60.0)
+    both = bridge_bench.coverage(times, listener, seconds=60.0, sender_gaps=sender)
+    assert round(alone["covered_error_ms"]["max"], 6) == 2.0 and alone["in_missed"] == 0
+    assert (both["in_missed"], both["in_jack_late"], round(both["covered_error_ms"]["max"], 6)) == (1, 1, 0.0)
+
+
 def test_a_training_run_or_a_busy_process_seen_at_either_end_marks_the_report():
     quiet = {"cpu": "AMD EPYC", "cores": 2, "loadavg": (0.5, 0.4, 0.3), "training_running": False,
              "busy_processes": []}

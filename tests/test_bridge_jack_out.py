@@ -125,6 +125,18 @@ def test_a_period_that_begins_late_leaves_a_stretch_even_when_jack_skipped_none(
     assert port.periods[-1] == [(0, midi_out.note_on(1, 60, 100))]
     assert (writer.uncovered, writer.stretches, writer.missed_periods) == (1, 1, 0)
     assert writer.stretch_seconds == pytest.approx(0.004)
+    assert writer.stretch_log is None  # kept only where asked
+
+
+def test_the_stretches_are_kept_where_asked_with_the_periods_jack_ran_across_them():
+    now, port = FakeTime(1.0), Port()
+    writer = Writer(port, RATE, lambda: 0, frames(now), now=now, keep_stretches=True)
+    run(now, writer)
+    now.t += 0.004  # JACK's period late
+    run(now, writer)
+    now.t += 2 * PERIOD / RATE  # two periods JACK ran without this process
+    run(now, writer)
+    assert [(round(a, 6), round(b, 6), n) for a, b, n in writer.stretch_log] == [(1.01, 1.014, 1), (1.024, 1.044, 3)]
 
 
 def test_the_exit_line_says_how_far_into_its_period_the_callback_began():
