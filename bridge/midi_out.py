@@ -8,8 +8,6 @@ closing ends each one explicitly, then sends All Notes Off (CC 123) on every cha
 
 from __future__ import annotations
 
-from collections import Counter
-
 import rtmidi
 
 from stylevae.bridge import platform
@@ -83,21 +81,29 @@ class Books:
     """
 
     def __init__(self) -> None:
-        self.sounding: Counter[tuple[int, int]] = Counter()
+        # a plain dict, not a Counter: the JACK output admits every event in its process callback, where a Counter's
+        # methods written in Python (a missing key, a deletion) cost more than the rest of the lookup
+        self.sounding: dict[tuple[int, int], int] = {}
         self.channels: set[int] = set()  # 1..16
+
+    def count(self, key: tuple[int, int]) -> int:
+        """How many note-ons of (channel 1..16, pitch) are sounding."""
+        return self.sounding.get(key, 0)
 
     def admit(self, message: bytes) -> bool:
         """Whether to send ``message``; the books then count it as sent."""
         kind, channel = message[0] & 0xF0, (message[0] & 0x0F) + 1
         key = (channel, message[1])
         if kind == NOTE_ON and message[2] > 0:
-            self.sounding[key] += 1
+            self.sounding[key] = self.sounding.get(key, 0) + 1
             self.channels.add(channel)
         elif kind == NOTE_OFF or kind == NOTE_ON:
-            if self.sounding[key] <= 0:
+            left = self.sounding.get(key, 0) - 1
+            if left < 0:
                 return False
-            self.sounding[key] -= 1
-            if not self.sounding[key]:
+            if left:
+                self.sounding[key] = left
+            else:
                 del self.sounding[key]
         elif kind == CONTROL and message[1] == ALL_NOTES_OFF:
             self.channels.discard(channel)

@@ -17,6 +17,7 @@ from stylevae.bridge.jack_out import (
     SUMMARY_PLACED,
     SUMMARY_UNCOVERED,
     SUMMARY_WRITTEN,
+    DirectPort,
     Writer,
 )
 from stylevae.bridge.scheduler import AT_ONCE
@@ -232,6 +233,49 @@ def test_books_match_every_note_on_even_across_all_notes_off():
     assert books.ending() == [midi_out.note_off(2, 60)]  # CC 123 sent: the channel is clean, the note still owed
     assert books.admit(midi_out.note_off(2, 60))  # e.g. another voice's, handed over before that voice's CC 123
     assert not books.admit(midi_out.note_off(2, 60)) and books.ending() == []
+    assert books.count((2, 60)) == 0 and books.sounding == {}  # nothing left behind for a silent pitch
+
+
+class FakeLib:
+    """libjack's MIDI calls as ``DirectPort`` makes them, counted; a buffer with room for ``room`` events."""
+
+    def __init__(self, room):
+        self.room, self.lookups, self.events = room, 0, []
+
+    def jack_port_get_buffer(self, port, frames):
+        self.lookups += 1
+        return "buffer"
+
+    def jack_midi_clear_buffer(self, buffer):
+        self.events.clear()
+
+    def jack_midi_max_event_size(self, buffer):
+        return 3 if len(self.events) < self.room else 0
+
+    def jack_midi_event_write(self, buffer, offset, data, size):
+        if len(self.events) >= self.room:
+            return 105  # ENOBUFS
+        self.events.append((offset, bytes(data[:size])))
+        return 0
+
+
+def test_the_direct_port_looks_its_buffer_up_once_a_period_and_says_when_jack_refuses_an_event():
+    class Ffi:
+        from_buffer = staticmethod(memoryview)
+
+    class OwnPort:
+        _ptr = "port"
+
+    lib = FakeLib(room=2)
+    port = DirectPort(OwnPort(), lib, Ffi(), 32)
+    port.clear_buffer()
+    for offset in (3, 7):
+        assert port.max_event_size == 3
+        port.write_midi_event(offset, midi_out.note_on(1, 60, 100))
+    assert lib.lookups == 1 and lib.events == [(3, midi_out.note_on(1, 60, 100)), (7, midi_out.note_on(1, 60, 100))]
+    assert port.max_event_size == 0
+    with pytest.raises(RuntimeError, match="JACK refused a MIDI event at frame 9"):
+        port.write_midi_event(9, midi_out.note_off(1, 60))
 
 
 def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_started_since(rig):
