@@ -216,6 +216,28 @@ def merged(stretches: list[tuple[float, float, int]]) -> np.ndarray:
     return np.array(out).reshape(-1, 3)
 
 
+def inside(stretches: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Whether each time falls in one of ``stretches`` (``merged``: in order, no overlaps); and the index of the
+    first stretch ending after it."""
+    j = np.searchsorted(stretches[:, 1], times, side="right")
+    hit = j < len(stretches)
+    hit[hit] = stretches[j[hit], 0] <= times[hit]
+    return hit, j
+
+
+def share_at_notes(stretches: list[tuple[float, float, int]], times: list[float], seed: int = 0) -> dict:
+    """How often the grid's steps, a third of a millisecond after each (the period that writes a step's notes), fall
+    in a stretch, against times drawn at random over the same span: more at the notes means the notes' own work (a
+    callback writing or reading a dozen events) made JACK's periods late, where the load of the run alone does not
+    single them out."""
+    deviations, _ = grid_deviations(times)
+    due = np.asarray(times) - deviations
+    steps = due[0] + STEP * np.arange(int((due[-1] - due[0]) / STEP) + 1) + 0.0003
+    joined = merged(stretches)
+    random = np.random.default_rng(seed).uniform(steps[0], steps[-1], 20000)
+    return {"at_notes": float(inside(joined, steps)[0].mean()), "at_random": float(inside(joined, random)[0].mean())}
+
+
 def coverage(times: list[float], gaps: list[tuple[float, float, int]], seconds: float,
              sender_gaps: list[tuple[float, float, int]] = ()) -> dict:
     """The note-ons against the stretches no period of their listener covered (``harness.FrameListener.gaps``) or,
@@ -227,15 +249,14 @@ def coverage(times: list[float], gaps: list[tuple[float, float, int]], seconds: 
     heard = np.asarray(times)
     due = heard - deviations
     stretches = merged([*gaps, *sender_gaps])
-    j = np.searchsorted(stretches[:, 1], due, side="right")  # the first stretch ending after each note was due
-    inside = j < len(stretches)
-    inside[inside] = stretches[j[inside], 0] <= due[inside]
-    in_missed = inside.copy()
-    in_missed[inside] = stretches[j[inside], 2] > 1
-    covered = ~inside
-    return {"in_jack_late": int((inside & ~in_missed).sum()), "in_missed": int(in_missed.sum()),
+    hit, j = inside(stretches, due)
+    in_missed = hit.copy()
+    in_missed[hit] = stretches[j[hit], 2] > 1
+    covered = ~hit
+    return {"in_jack_late": int((hit & ~in_missed).sum()), "in_missed": int(in_missed.sum()),
             "covered_error_ms": percentiles(np.abs(deviations[covered]), 1000) if covered.any() else None,
-            "after_stretch_ms": percentiles(heard[inside] - stretches[j[inside], 1], 1000) if inside.any() else None,
+            "after_stretch_ms": percentiles(heard[hit] - stretches[j[hit], 1], 1000) if hit.any() else None,
+            "share": share_at_notes([*gaps, *sender_gaps], times),
             **stretch_rates(np.array(gaps).reshape(-1, 3), seconds)}
 
 
@@ -540,6 +561,10 @@ def coverage_rows(results: dict) -> list[str]:
         lines.append(f"| {name} | {said['driver_xruns_per_min']:.0f} | {cov['jack_late_per_min']:.0f} | "
                      f"{cov['missed_periods_per_min']:.0f} | {cov['stretch_ms_per_min']:.0f} | {finished} | {notes} | "
                      f"{after} | {error} |")
+    if share := (daemon.get("coverage_both") or {}).get("share"):
+        lines += ["", f"The stretches of the daemon's JACK output and of the listener held {share['at_notes']:.1%} of "
+                  f"the steps' periods (a third of a millisecond after each step, where its notes are written and "
+                  f"read), against {share['at_random']:.1%} of times drawn at random over the run."]
     if uncovered := results["daemon"].get("jack_uncovered"):
         lines += ["", f"The daemon's JACK output, by its own count: {uncovered['events']:.0f} timed events fell due in "
                   f"{uncovered['stretches']:.0f} stretches no period of its process covered ({uncovered['ms']:.1f} ms "

@@ -163,6 +163,10 @@ def _covered(run: str, key: str, which: str = "coverage") -> Callable[[dict], fl
     return read
 
 
+def _share(key: str) -> Callable[[dict], float | None]:
+    return lambda r: ((r["daemon"].get("coverage_both") or {}).get("share") or {}).get(key)
+
+
 def _in_stretch(r: dict) -> float | None:
     coverage = r["daemon"].get("coverage_both")
     return coverage["in_jack_late"] + coverage["in_missed"] if coverage else None
@@ -174,6 +178,8 @@ CONTEXT = (
     ("note-ons due while no JACK period of the daemon's output or of the listener ran", _in_stretch),
     ("onset error p99 of the other note-ons (ms)", _covered("daemon", "p99", "coverage_both")),
     ("onset error max of the other note-ons (ms)", _covered("daemon", "max", "coverage_both")),
+    ("share of the steps' periods in a stretch (the daemon's output or the listener)", _share("at_notes")),
+    ("… of times drawn at random", _share("at_random")),
     ("reference sender: onset error p99 of its note-ons no stretch held up (ms)", _covered("reference", "p99")),
     ("reference sender: onset error p99 of all its note-ons (ms)", lambda r: r["reference"]["onset_error_ms"]["p99"]),
     ("JACK's own late periods per minute, a listener alone on it (driver xruns)",

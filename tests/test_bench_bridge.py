@@ -68,6 +68,14 @@ def test_the_senders_stretches_join_the_listeners_and_overlapping_ones_become_on
     assert (both["in_missed"], both["in_jack_late"], round(both["covered_error_ms"]["max"], 6)) == (1, 1, 0.0)
 
 
+def test_stretches_at_the_steps_periods_show_against_random_times():
+    step = bridge_bench.STEP
+    times = [1.0 + k * step for k in range(200)]
+    at_steps = [(t, t + 0.001, 1) for t in times[::2]]  # every other step's period late
+    found = bridge_bench.share_at_notes(at_steps, times)
+    assert abs(found["at_notes"] - 0.5) < 0.01 and found["at_random"] < 0.02
+
+
 def test_a_training_run_or_a_busy_process_seen_at_either_end_marks_the_report():
     quiet = {"cpu": "AMD EPYC", "cores": 2, "loadavg": (0.5, 0.4, 0.3), "training_running": False,
              "busy_processes": []}
