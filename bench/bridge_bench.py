@@ -216,7 +216,7 @@ def merged(stretches: list[tuple[float, float, int]]) -> np.ndarray:
     return np.array(out).reshape(-1, 3)
 
 
-def inside(stretches: np.ndarray, times: np.ndarray) -> np.ndarray:
+def inside(stretches: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Whether each time falls in one of ``stretches`` (``merged``: in order, no overlaps); and the index of the
     first stretch ending after it."""
     j = np.searchsorted(stretches[:, 1], times, side="right")
@@ -357,7 +357,8 @@ def drain(sock: socket.socket, stop: threading.Event) -> None:
 
 
 def read_stretches(path: Path) -> list[tuple[float, float, int]]:
-    """The stretches the JACK output wrote at its exit (``STRETCHES_ENV``); none if it wrote no file."""
+    """The stretches the JACK output wrote at its exit (``STRETCHES_ENV``), the file then removed; none if it wrote
+    no file."""
     if not path.is_file():
         return []
     rows = [line.split() for line in path.read_text().splitlines()]
@@ -442,6 +443,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "listener_began_ms": percentiles([e.lag for e in ons], 1000),
                 "worst_onsets": worst_onsets(ons), "jack_said": jack_own,
                 "coverage": coverage([e.time for e in ons], gaps, listened), "coverage_both": both,
+                "share_output": share_at_notes(output_gaps, [e.time for e in ons]),
+                "share_listener": share_at_notes(gaps, [e.time for e in ons]),
                 "jack_uncovered": {k: float(v) for k, v in uncovered.groupdict().items()} if uncovered else None,
                 "messages_read": len(midi.snapshot()), "thread_priorities": priorities,
                 "sender_profile": profile.group(0) if (profile := SENDER_PROFILE.search(daemon.log())) else None}

@@ -17,8 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bridge_bench  # noqa: E402
-import harness  # noqa: E402
 from machine_facts import commit, cpu_model, machine, steal_share  # noqa: E402
+
+from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 
 
 def main() -> None:
@@ -26,24 +27,11 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
-    kept: dict[str, list] = {}
-    read_stretches, close = bridge_bench.read_stretches, harness.FrameListener.close
-
-    def keep_output(path: Path) -> list:
-        kept["output"] = read_stretches(path)
-        return kept["output"]
-
-    def keep_listener(listener: harness.FrameListener) -> None:
-        close(listener)
-        kept["listener"], kept["ons"] = list(listener.gaps), [e.time for e in listener.events if e.is_on]
-
-    bridge_bench.read_stretches, harness.FrameListener.close = keep_output, keep_listener
+    n_styles = ckpt.load(bridge_bench.DEFAULT_CHECKPOINT).model.config.n_styles
     start = machine()
-    result = bridge_bench.daemon_run(bridge_bench.DEFAULT_CHECKPOINT, 7, args.seconds, 32, 8, 150.0,
+    result = bridge_bench.daemon_run(bridge_bench.DEFAULT_CHECKPOINT, n_styles, args.seconds, 32, 8, 150.0,
                                      bridge_bench.DEFAULT_TORCH_THREADS)
-    result.update(cpu=cpu_model(), commit=commit(), steal=steal_share(start["cpu_times"], machine()["cpu_times"]),
-                  share_output=bridge_bench.share_at_notes(kept["output"], kept["ons"]),
-                  share_listener=bridge_bench.share_at_notes(kept["listener"], kept["ons"]))
+    result.update(cpu=cpu_model(), commit=commit(), steal=steal_share(start["cpu_times"], machine()["cpu_times"]))
     args.out.write_text(json.dumps(result, indent=1, default=str))
     both, onset = result["coverage_both"], result["onset_error_ms"]
     print(f"{args.out.name}: steal {result['steal']:.1%}, onset p99 {onset['p99']:.3f} max {onset['max']:.3f} ms, "
