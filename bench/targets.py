@@ -87,16 +87,19 @@ def _bench_listener(r: dict, count: float) -> Reading:
     return _trusted(count, d.get("messages_read") is not None and d["messages_read"] >= d["messages_written"])
 
 
-def _soak_listener(r: dict, dump: float, second: float | None = None) -> Reading:
+def _soak_listener(r: dict, dump: float, second: float | None = None, both: float | None = None) -> Reading:
     """jack_midi_dump's count where it can be trusted, else the second listener's (given where it counted). Where
-    neither can be, but both count notes left open, the fewer is taken: the two are separate clients, late in
-    different periods, so a note-off neither read most likely reached no one (lost in the output's own period)."""
+    neither can be, but both count notes left open, the notes both count are taken (``both``; by default the fewer
+    of the two counts): the two are separate clients, late in different periods, so a note-off neither read most
+    likely reached no one (lost in the output's own period), and one the other read was on the wire."""
     written = r["jack_messages_written"]
     first = _trusted(dump, not r["dump_lost_events"] and r["dump_messages"] >= written)
     if not isinstance(first, Unread) or second is None:
         return first
     other = _trusted(second, r["second_listener"]["messages"] >= written)
-    return min(dump, second) if isinstance(other, Unread) else other
+    if not isinstance(other, Unread):
+        return other
+    return min(dump, second) if both is None else both
 
 
 def _daemon_steps_p99(r: dict) -> float | None:
@@ -104,12 +107,25 @@ def _daemon_steps_p99(r: dict) -> float | None:
     return steps["p99"] if steps and int(steps["batch"]) == 8 else None
 
 
+def _open_in_both(stop: dict) -> int:
+    """Notes both listeners count open after one stop, key by key (``soak.py``'s ``stops_with_notes_open``)."""
+    return sum(min(n, stop["second"].get(key, 0)) for key, n in stop["dump"].items())
+
+
 def _open_after_stops(r: dict) -> Reading:
+    """The most notes open after any stop. Where neither listener can be trusted, a note counts only at a stop
+    where both count it open, by its key where the report names the keys: a listener that missed a note-off keeps
+    that key open over the stops that follow, until it misses a note-on of that key too, while the other listener
+    read the note-off."""
     second = r["second_listener"]
-    counted = "open_after_final_stop" in second  # reports before the second listener counted stops have not
-    return _soak_listener(r, max([*r["open_after_each_transport_stop"], r["open_after_final_stop"]]),
-                          max([*second["open_after_each_transport_stop"], second["open_after_final_stop"]])
-                          if counted else None)
+    dump_stops = [*r["open_after_each_transport_stop"], r["open_after_final_stop"]]
+    if "open_after_final_stop" not in second:  # reports before the second listener counted stops have not
+        return _soak_listener(r, max(dump_stops))
+    second_stops = [*second["open_after_each_transport_stop"], second["open_after_final_stop"]]
+    named = {stop["stop"]: stop for stop in r.get("stops_with_notes_open", [])}
+    pairs = enumerate(zip(dump_stops, second_stops))  # the final stop last: no keys named, the fewer taken
+    both = [_open_in_both(named[i]) if i in named else min(d, s) for i, (d, s) in pairs]
+    return _soak_listener(r, max(dump_stops), max(second_stops), max(both))
 
 
 def _rss_growth(r: dict) -> float | None:

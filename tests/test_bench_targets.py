@@ -171,7 +171,22 @@ def test_a_stop_the_dump_counted_open_in_its_xruns_is_read_from_the_second_liste
     soak["second_listener"]["open_after_each_transport_stop"][5] = 1
     assert verdict(changed, "soak_open_stop").values[0] == 1 and verdict(changed, "soak_open_stop").met is False
     soak["second_listener"]["messages"] = soak["jack_messages_written"] - 1
-    assert verdict(changed, "soak_open_stop").values[0] == 1  # both missed messages: the fewer
+    assert verdict(changed, "soak_open_stop").values[0] == 0  # both missed messages, neither counts at the other's
+    soak["second_listener"]["open_after_each_transport_stop"][3] = 2
+    assert verdict(changed, "soak_open_stop").values[0] == 2  # both count notes at one stop: the fewer
+
+
+def test_a_key_each_listener_counted_open_where_the_other_read_its_note_off_is_not_open():
+    """A 10-minute soak at period 32: both listeners missed messages; the second kept one key open over stops 3–6
+    and the dump another over stops 18–19, each where the other had read the note-off."""
+    soak = json.loads((RESULTS / "targets_amd_20261202_full_soak_p32_600s.json").read_text())
+    second = soak["second_listener"]
+    assert max(soak["open_after_each_transport_stop"]) == 1 == max(second["open_after_each_transport_stop"])
+    assert verdict({"soak": [soak]}, "soak_open_stop").values == [0]
+    named = soak["stops_with_notes_open"][0]
+    named["dump"] = dict(named["second"])
+    soak["open_after_each_transport_stop"][named["stop"]] = 1
+    assert verdict({"soak": [soak]}, "soak_open_stop").values == [1]  # both count it open at one stop: it is
 
 
 def test_the_fresh_30_minute_soak_misses_the_note_off_both_its_listeners_missed():
