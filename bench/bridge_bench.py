@@ -22,13 +22,14 @@
    clients it found not finished are read from jackd's output. For the floor, the same for a listener alone on
    a JACK server for ``--alone-seconds``: a client with next to no work.
 
-With ``--load N`` all of it runs beside N busy processes (bench/cpu_load.py). The report says which threads of
+With ``--load N`` all of it runs beside N busy processes, and with ``--awake`` beside one process per core
+spinning at the lowest priority so that no core goes idle (bench/cpu_load.py says why). The report says which threads of
 the daemon, its JACK output, jackd and the listener had real-time priority or a raised nice level. To see a
 machine where nothing may have either, run it (as root) under
 ``setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice --``.
 
 Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--load 0]
-                                              [--name NAME]
+                                              [--awake] [--name NAME]
 With STYLEVAE_PROFILE_SENDER=1 in the environment the daemon also profiles its sender's late hand-overs.
 """
 
@@ -57,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402
-from cpu_load import BusyLoad, load_text  # noqa: E402
+from cpu_load import BusyLoad, KeepAwake, awake_text, load_text  # noqa: E402
 from machine_facts import commit, cpu_model, hardware_line, machine, ran, steal_share, thread_priorities  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from targets import BY_KEY  # noqa: E402
@@ -587,6 +588,7 @@ def render(results: dict) -> str:
         f"{hardware_line(results['load_start'], results['load_end'])} Python {h['python']}, torch {h['torch']}.",
         f"Load the benchmark added: {load_text(busy)}"
         + (f" ({busy['alive_at_end']} of them still running at the end)." if busy["processes"] else "."),
+        f"Cores kept from going idle: {awake_text(results.get('awake', {'processes': 0}))}.",
         f"Priorities during the daemon run (real-time: SCHED_FIFO or SCHED_RR): "
         f"{priorities_text(d['thread_priorities'])}.",
         f"Checkpoint: {results['checkpoint']}. JACK dummy driver, 48 kHz, period {results['period']} frames "
@@ -670,6 +672,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")
     parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it all (default 0)")
+    parser.add_argument("--awake", action="store_true",
+                        help="keep every core from going idle meanwhile (bench/cpu_load.py, KeepAwake)")
     parser.add_argument("--alone-seconds", type=float, default=20.0,
                         help="length of the run of a listener alone on JACK, the floor (default 20; 0: none)")
     args = parser.parse_args()
@@ -677,9 +681,10 @@ def main() -> None:
                "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
                "hardware": hardware(), "commit": commit(), "load_start": machine(), "period": args.period,
                "checkpoint": str(args.checkpoint)}
-    with BusyLoad(args.load) as busy:
+    with BusyLoad(args.load) as busy, KeepAwake(args.awake) as awake:
         measure(args, results)
         results["busy_load"] = {**busy.describe(), "alive_at_end": busy.alive()}
+        results["awake"] = {**awake.describe(), "alive_at_end": awake.alive()}
     results["load_end"] = machine()
     results["steal_share"] = steal_share(results["load_start"]["cpu_times"], results["load_end"]["cpu_times"])
     args.out.mkdir(parents=True, exist_ok=True)

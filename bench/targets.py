@@ -7,10 +7,11 @@ judges every target in ``TARGETS`` against every report and writes one table, me
 model and the load at each start. Before each part it waits (up to two minutes) for the load average to
 fall below 1, so that one part's tail does not weigh on the next; a part that starts loaded is marked so.
 
-``--judge`` re-judges reports already written (the committed ones, say) without running anything.
+``--judge`` re-judges reports already written (the committed ones, say) without running anything. ``--awake``
+runs the benchmarks with every core kept from going idle (``bridge_bench.py --awake``); the table says so.
 
 Usage: .venv/bin/python bench/targets.py [--runs 5] [--bench-seconds 60] [--soaks 32:600,64:1800,256:600]
-                                         [--fuzz-packets 100000] [--name targets_NAME]
+                                         [--fuzz-packets 100000] [--awake] [--name targets_NAME]
        .venv/bin/python bench/targets.py --judge --bench A B ... --soak C ... --fuzz D --name NAME
 Takes about 70 minutes with the defaults. Keep the machine otherwise idle.
 """
@@ -236,12 +237,14 @@ def machine_of(part: str, r: dict) -> str:
 def quiet(part: str, r: dict) -> tuple[str, bool]:
     """The report's load: the 1-minute load average at its start, a training run then, the busy processes the
     benchmark added (``--load``), and the host's steal during it (reports from before steal or ``--load`` were
-    recorded lack them); and whether that is a quiet machine."""
+    recorded lack them); and whether that is a quiet machine. Cores kept awake (``--awake``) are said, not held
+    against it: their spinners run at the lowest priority, and any thread takes a core from them."""
     start = r["load_start"] if part == "bench" else r["machine_start"]
     load, training, steal = start["loadavg"][0], start["training_running"], r.get("steal_share")
     added = r.get("busy_load", {}).get("processes", 0)
+    awake = ", cores kept awake" if r.get("awake", {}).get("processes") else ""
     text = (f"{load:.2f}{', training' if training else ''}{f', {added} busy added' if added else ''}; "
-            f"{'-' if steal is None else f'{steal:.1%}'}")
+            f"{'-' if steal is None else f'{steal:.1%}'}{awake}")
     return text, load < QUIET_LOAD and not training and not added and (steal is None or steal < QUIET_STEAL)
 
 
@@ -323,7 +326,7 @@ def wait_quiet(say: Callable[[str], None], clock: Callable[[], float] = time.mon
 
 def plan(args: argparse.Namespace) -> list[tuple[str, str, list[str]]]:
     """(part, report name, command) for each run, in order."""
-    bench = ["bridge_bench.py", "--seconds", f"{args.bench_seconds:g}", "--voices", "8"]
+    bench = ["bridge_bench.py", "--seconds", f"{args.bench_seconds:g}", "--voices", "8", *["--awake"] * args.awake]
     runs = [("bench", f"{args.name}_bench{i}", bench) for i in range(1, args.runs + 1)]
     for period, seconds in args.soaks:
         runs.append(("soak", f"{args.name}_soak_p{period}_{seconds:g}s",
@@ -348,6 +351,7 @@ def main() -> None:
     parser.add_argument("--bench-seconds", type=float, default=60.0)
     parser.add_argument("--soaks", type=soaks, default=soaks("32:600,64:1800,256:600"), help="PERIOD:SECONDS,...")
     parser.add_argument("--fuzz-packets", type=int, default=100000, help="0: no fuzz")
+    parser.add_argument("--awake", action="store_true", help="benchmarks with every core kept from going idle")
     parser.add_argument("--name", default=None, help="file name of the table (default targets_<date>)")
     parser.add_argument("--judge", action="store_true", help="judge reports already written, run nothing")
     parser.add_argument("--bench", nargs="*", default=[], help="with --judge: benchmark report names, in order")

@@ -116,7 +116,7 @@ def test_wait_quiet_waits_for_the_load_to_fall_and_says_so_once_when_it_does_not
 
 def test_the_plan_runs_five_benchmarks_three_soaks_and_the_fuzz_with_eight_voices():
     args = argparse.Namespace(runs=5, bench_seconds=60.0, soaks=targets.soaks("32:600,64:1800,256:600"),
-                              fuzz_packets=100000, name="t")
+                              fuzz_packets=100000, awake=False, name="t")
     runs = targets.plan(args)
     assert [(part, name) for part, name, _ in runs] == [
         *[("bench", f"t_bench{i}") for i in range(1, 6)],
@@ -124,6 +124,15 @@ def test_the_plan_runs_five_benchmarks_three_soaks_and_the_fuzz_with_eight_voice
     assert runs[0][2][1:] == [str(ROOT / "bench" / "bridge_bench.py"), "--seconds", "60", "--voices", "8",
                               "--name", "t_bench1"]
     assert runs[6][2][2:] == ["--seconds", "1800", "--period", "64", "--voices", "8", "--name", "t_soak_p64_1800s"]
+    args.awake = True
+    assert "--awake" in targets.plan(args)[0][2] and "--awake" not in targets.plan(args)[6][2]  # benchmarks only
+
+
+def test_cores_kept_awake_are_said_in_the_quiet_row_and_do_not_make_a_run_loaded(committed):
+    run = copy.deepcopy(committed["bench"][0])
+    text, quiet = targets.quiet("bench", run)
+    run["awake"] = {"processes": 2, "alive_at_end": 2}
+    assert targets.quiet("bench", run) == (text + ", cores kept awake", quiet)
 
 
 def test_a_malformed_soak_list_is_one_line():
