@@ -368,13 +368,15 @@ def read_stretches(path: Path) -> list[tuple[float, float, int]]:
 
 
 def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices: int, rate: float,
-               threads: int) -> dict:
+               threads: int, *options: str) -> dict:
+    """The daemon playing on a JACK server of its own under the OSC traffic, its note-ons read by a listener;
+    ``options``: more of ``stylevae serve``'s."""
     jack = harness.JackServer(period=period)
     stretches_file = Path(tempfile.gettempdir()) / f"{jack.name}.stretches"
     os.environ[STRETCHES_ENV] = str(stretches_file)  # the daemon's JACK output inherits it
     try:
         launched = time.perf_counter()
-        daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM), "--torch-threads", str(threads))
+        daemon = harness.Daemon(folder, jack.name, "--bpm", str(BPM), "--torch-threads", str(threads), *options)
         ready_wall = time.perf_counter() - launched
         midi = harness.FrameListener(daemon.midi_port)
         listening = time.perf_counter()

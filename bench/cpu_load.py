@@ -5,7 +5,8 @@ render, a plugin-heavy set, a build beside the session). Each one streams over a
 caches, so it also takes cache and memory bandwidth from the decoder step, which a spin loop in a few registers
 would not: the step's weights (about 3 MB) are then read from further away, as on a busy machine.
 
-``KeepAwake``: one spinning process per core at SCHED_IDLE, the lowest priority there is, so that no core of a
+``KeepAwake``: one spinning process per core at SCHED_IDLE (the daemon's own, ``stylevae serve --keep-awake`` on a
+machine without a cpuidle driver: bridge/awake.py), the lowest priority there is, so that no core of a
 virtual machine goes idle. An idle virtual CPU halts and is given back to the host, and on the machines here a
 real-time thread woken on it (JACK's) then waits for the host to run that CPU again: a listener alone on JACK at
 a 0.67 ms period saw its periods late 7 to 70 times as often as with both cores kept busy this way. Any other
@@ -19,6 +20,8 @@ import os
 import subprocess
 import sys
 
+from stylevae.bridge.awake import SPIN
+
 MEGABYTES = 16  # each process's array: above a core's L2 (1-2 MB on the machines here), within a shared L3
 BUSY = """
 import numpy as np, sys
@@ -26,15 +29,6 @@ a = np.ones(int(sys.argv[1]) << 17)  # 8-byte floats: MB * 2**20 / 8
 while True:
     a += 1.0
 """
-SPIN = """
-# bench/cpu_load.py: a core kept awake (its command line marks it as the benchmark's own, machine_facts.OURS)
-import os
-os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-while True:
-    pass
-"""
-
-
 class _Processes:
     """``processes`` Python processes running ``code`` for the time of a ``with`` block; none with 0. Ended
     however the block ends, so a failed benchmark does not leave them running."""
@@ -81,7 +75,7 @@ class KeepAwake(_Processes):
     """With ``on``, one process per core spinning at SCHED_IDLE; none without."""
 
     def __init__(self, on: bool, cores: int | None = None) -> None:
-        super().__init__((cores or os.cpu_count() or 1) if on else 0, SPIN)
+        super().__init__((cores or os.cpu_count() or 1) if on else 0, SPIN, str(os.getpid()))
 
     def describe(self) -> dict:
         """What the report records: how many spinning processes."""

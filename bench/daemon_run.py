@@ -4,7 +4,7 @@ run it from each in turn (the other's package first on PYTHONPATH). Besides the 
 often the steps' periods fell in a stretch no period of the JACK output, or of the listener, covered, each apart,
 against random times (``bridge_bench.share_at_notes``).
 
-Usage: .venv/bin/python bench/daemon_run.py OUT.json [--seconds 60]
+Usage: .venv/bin/python bench/daemon_run.py OUT.json [--seconds 60] [--keep-awake]
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--keep-awake", action="store_true", help="the daemon's --keep-awake")
     args = parser.parse_args()
     n_styles = ckpt.load(bridge_bench.DEFAULT_CHECKPOINT).model.config.n_styles
     start = machine()
     result = bridge_bench.daemon_run(bridge_bench.DEFAULT_CHECKPOINT, n_styles, args.seconds, 32, 8, 150.0,
-                                     bridge_bench.DEFAULT_TORCH_THREADS)
-    result.update(cpu=cpu_model(), commit=commit(), steal=steal_share(start["cpu_times"], machine()["cpu_times"]))
+                                     bridge_bench.DEFAULT_TORCH_THREADS, *["--keep-awake"] * args.keep_awake)
+    result.update(cpu=cpu_model(), commit=commit(), steal=steal_share(start["cpu_times"], machine()["cpu_times"]),
+                  keep_awake=args.keep_awake)
     args.out.write_text(json.dumps(result, indent=1, default=str))
     both, onset = result["coverage_both"], result["onset_error_ms"]
     print(f"{args.out.name}: steal {result['steal']:.1%}, onset p99 {onset['p99']:.3f} max {onset['max']:.3f} ms, "

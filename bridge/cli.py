@@ -50,6 +50,9 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--torch-threads", type=int, default=d.torch_threads, help="threads for torch, which "
                        "conditions each new phrase; the decoder's step is a compiled kernel on one thread "
                        "(default: %(default)s)")
+    serve.add_argument("--keep-awake", action="store_true", help="on Linux, keep every core from going idle while "
+                       "serving, for notes on time where a waking core is slow (a laptop, a virtual machine); costs "
+                       "power (docs/bridge.md)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
     serve.set_defaults(run=run_serve)
 
@@ -77,6 +80,7 @@ def run_serve(args: argparse.Namespace) -> None:
             quantize=args.quantize,
             seed=args.seed,
             torch_threads=args.torch_threads,
+            keep_awake=args.keep_awake,
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None

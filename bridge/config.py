@@ -35,6 +35,7 @@ class BridgeConfig:
     late_drop_beats: float = 0.125  # a note-on later than this is dropped, never played as a burst
     seed: int | None = None  # for reproducible phrases
     torch_threads: int = DEFAULT_TORCH_THREADS  # intra-op threads for the decoder step
+    keep_awake: bool = False  # Linux: keep every core from going idle while serving (bridge/awake.py)
 
     def __post_init__(self) -> None:
         if self.midi_backend not in BACKENDS:

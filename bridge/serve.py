@@ -17,6 +17,7 @@ from typing import TextIO
 import torch
 
 from stylevae.bridge import commands, jack, jack_out, midi_out, platform
+from stylevae.bridge.awake import KeepAwake
 from stylevae.bridge.clock import Clock
 from stylevae.bridge.config import BridgeConfig
 from stylevae.bridge.engine import Engine
@@ -111,6 +112,8 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    awake = KeepAwake(config.keep_awake)
+    awake.start()  # from the main thread, which its spinners die with
     sender.start()
     engine.start()
     osc.start()
@@ -123,7 +126,8 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         f"  model    : {loaded.path} ({len(loaded.styles)} styles: {', '.join(loaded.styles)}; "
         f"{loaded.steps}-step phrases)\n"
         f"  device   : {device} ({torch.get_num_threads()} torch thread(s)); lookahead {config.lookahead_beats:g} "
-        f"beat; quantize {config.quantize}; clock {config.bpm:g} BPM until the transport says otherwise",
+        f"beat; quantize {config.quantize}; clock {config.bpm:g} BPM until the transport says otherwise"
+        + (f"\n  cores    : kept awake: {awake.how}" if config.keep_awake else ""),
         file=out,
         flush=True,
     )
@@ -138,6 +142,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         sender.stop()
         log.info("%s; %s; %s", engine.summary(), sender.summary(), osc.summary())
         port.close()
+        awake.stop()
         if server is not None:
             server.stop()
         print("StyleVAE Bridge stopped (all notes off)", file=out, flush=True)

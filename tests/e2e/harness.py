@@ -115,6 +115,14 @@ class JackServer(DummyServer):
 # --- the daemon -------------------------------------------------------------------------------------------
 
 
+def running(pid: int) -> bool:
+    """Whether a process runs: there, and not a zombie waiting for whoever adopted it to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 class Daemon:
     """``stylevae serve`` as a subprocess on a JACK server; ``ready`` once it printed its banner."""
 

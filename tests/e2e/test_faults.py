@@ -24,6 +24,7 @@ from pythonosc.udp_client import SimpleUDPClient
 
 from stylevae.bridge.jack import DummyServer
 from stylevae.bridge.jack_out import SUMMARY_AGAIN
+from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 sys.path.insert(0, str(harness.ROOT / "bench"))
 from freezer import Freezer  # noqa: E402
@@ -255,3 +256,30 @@ def test_freezes_of_jack_leave_no_note_hanging(crafted_checkpoint):
         if daemon is not None:
             daemon.stop()
         server.stop()
+
+
+@pytest.mark.skipif(Path("/sys/devices/system/cpu/cpuidle/current_driver").exists()
+                    and Path("/sys/devices/system/cpu/cpuidle/current_driver").read_text().strip() != "none",
+                    reason="this machine has a cpuidle driver: --keep-awake makes a PM QoS request, not spinners")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_keep_awake_spins_a_core_each_at_the_lowest_priority_while_serving_and_never_outlives_the_daemon(
+        jack_server, signum):
+    """Where idle CPUs halt (no cpuidle driver, as on this project's virtual machines) the shipped model's daemon
+    keeps each core busy with a spinner at SCHED_IDLE while it plays; they end with it, on SIGTERM and on SIGKILL."""
+    daemon = harness.Daemon(DEFAULT_CHECKPOINT, jack_server.name, "--keep-awake")
+    try:
+        assert wait_until(lambda: any("cores    : kept awake: yes" in line for line in daemon.rest), 5), daemon.rest
+        spinners = [pid for pid in children(daemon.process.pid)
+                    if "a core kept awake" in Path(f"/proc/{pid}/cmdline").read_text()]
+        assert len(spinners) == os.cpu_count()
+        assert wait_until(lambda: all(os.sched_getscheduler(pid) == os.SCHED_IDLE for pid in spinners), 5)
+        SimpleUDPClient("127.0.0.1", daemon.osc_port).send_message("/stylevae/1/play", [1])
+        dump = harness.MidiDump(daemon.midi_port)
+        try:
+            assert count_notes(dump, 4), "no notes with the cores kept awake"
+        finally:
+            dump.close()
+    finally:
+        daemon.stop(signum)
+    assert wait_until(lambda: not any(harness.running(pid) for pid in spinners), 5), (
+        f"a spinner outlived the daemon ended by {signal.Signals(signum).name}")

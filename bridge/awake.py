@@ -1,0 +1,114 @@
+"""Cores kept from going idle while the daemon serves (``stylevae serve --keep-awake``, Linux only).
+
+A core that goes idle takes time to wake: a deep C-state on a laptop, and on a virtual machine a halt that hands the
+core back to the host until an interrupt brings it back. JACK's thread and the daemon's, woken on such a core, start
+late. On this project's 2-core virtual machine a listener alone on JACK at period 32 found its periods late 7 to 70
+times as often with the cores idle as with both kept busy, and the daemon's onsets p99 1.5–2.0 ms against 0.03 ms
+(docs/bridge.md, "Most of those stretches come from idle cores").
+
+One of two ways, as a machine tuned for audio has them:
+
+- a PM QoS CPU latency request of 0 µs through ``/dev/cpu_dma_latency`` (as cyclictest and tuned's
+  latency-performance profile ask), held for as long as the file stays open: the kernel drops it when the daemon
+  ends, however it ends. It needs write access to that file (root, or a udev rule).
+- where the kernel has no cpuidle driver (an idle CPU simply halts, as in many virtual machines), a request has no
+  idle state to govern, so one process a core spins at SCHED_IDLE, the lowest priority there is: any other thread
+  takes the core from it at once. They die with the daemon, SIGKILL included (the parent-death signal).
+
+Either costs power: the cores never rest while the daemon serves. Off by default.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger("stylevae.awake")
+
+QOS = Path("/dev/cpu_dma_latency")
+IDLE_DRIVER = Path("/sys/devices/system/cpu/cpuidle/current_driver")
+# The first line marks the process as the bridge's own for the benchmarks' count of other busy processes.
+SPIN = """# stylevae.bridge: a core kept awake
+import ctypes, os, signal, sys
+ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the thread that started it
+if os.getppid() != int(sys.argv[1]):  # that thread ended before the line above
+    sys.exit(0)
+os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+while True:
+    pass
+"""
+
+
+def spinners(count: int, spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> list[subprocess.Popen]:
+    """``count`` processes spinning at SCHED_IDLE, each dying with the calling thread (keep it alive: the main
+    thread)."""
+    return [spawn([sys.executable, "-c", SPIN, str(os.getpid())], stdin=subprocess.DEVNULL) for _ in range(count)]
+
+
+class KeepAwake:
+    """With ``on``, every core kept from going idle for the time of a ``with`` block; nothing without. ``qos``,
+    ``idle_driver``, ``system`` and ``spawn`` are the real ones unless a test gives others."""
+
+    def __init__(self, on: bool, cores: int | None = None, qos: Path = QOS, idle_driver: Path = IDLE_DRIVER,
+                 system: str = sys.platform, spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> None:
+        self.on, self.cores = on, cores or os.cpu_count() or 1
+        self._qos_path, self._idle_driver, self._system, self._spawn = qos, idle_driver, system, spawn
+        self._qos = None
+        self._spinning: list[subprocess.Popen] = []
+        self.how = "no"  # for the ready banner
+
+    def __enter__(self) -> KeepAwake:
+        self.start()
+        return self
+
+    def start(self) -> None:
+        if not self.on:
+            return
+        if not self._system.startswith("linux"):
+            self.how = "no (--keep-awake is for Linux)"
+            log.warning("--keep-awake works on Linux only: the cores idle as this system lets them")
+        elif self.idle_driver() == "none":  # a PM QoS request would have no idle state to govern
+            self._spinning = spinners(self.cores, self._spawn)
+            self.how = f"yes, {self.cores} spinners at SCHED_IDLE (no cpuidle driver: an idle CPU halts)"
+        else:
+            try:
+                self._qos = open(self._qos_path, "wb", buffering=0)  # held open until stop()
+                self._qos.write(struct.pack("i", 0))
+                self.how = f"yes, a 0 µs PM QoS request on {self._qos_path}"
+            except OSError as exc:
+                self._qos = None
+                self.how = "no (no PM QoS request)"
+                log.warning("--keep-awake: cannot write %s (%s): the cores idle as the system lets them; a udev "
+                            "rule or root gives access", self._qos_path, exc.strerror or exc)
+
+    def idle_driver(self) -> str:
+        """The kernel's cpuidle driver; "none" where it has none (an idle CPU halts) or says nothing."""
+        try:
+            return self._idle_driver.read_text().strip() or "none"
+        except OSError:
+            return "none"
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        for process in self._spinning:
+            process.kill()
+        for process in self._spinning:
+            process.wait()
+        self._spinning.clear()
+        if self._qos is not None:
+            self._qos.close()  # the kernel drops the request
+            self._qos = None
+
+    def alive(self) -> int:
+        """How many spinners still run."""
+        return sum(process.poll() is None for process in self._spinning)
+
+    def pids(self) -> list[int]:
+        return [process.pid for process in self._spinning]

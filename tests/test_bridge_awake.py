@@ -1,0 +1,107 @@
+"""``--keep-awake`` (bridge/awake.py): which way it keeps the cores from idling on which machine, that its spinners
+run at the lowest priority and end with it, even when the daemon is killed, and that what it cannot do is one line."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import harness  # tests/e2e, on the path from conftest.py
+import pytest
+
+from stylevae.bridge.awake import KeepAwake
+
+
+def driver(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / "current_driver"
+    path.write_text(name + "\n")
+    return path
+
+
+def gone(pid: int, within: float = 5.0) -> bool:
+    """Whether the process ended within ``within`` s (a zombie not yet reaped counts as ended)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not harness.running(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_off_does_nothing(tmp_path):
+    qos = tmp_path / "qos"
+    with KeepAwake(False, qos=qos, idle_driver=driver(tmp_path, "none")) as awake:
+        assert awake.pids() == [] and not qos.exists() and awake.how == "no"
+
+
+def test_without_a_cpuidle_driver_one_spinner_a_core_runs_at_the_lowest_priority_until_the_end(tmp_path):
+    qos = tmp_path / "qos"
+    with KeepAwake(True, cores=2, qos=qos, idle_driver=driver(tmp_path, "none")) as awake:
+        assert len(awake.pids()) == 2 and awake.how.startswith("yes, 2 spinners at SCHED_IDLE")
+        deadline = time.monotonic() + 10
+        while not all(os.sched_getscheduler(pid) == os.SCHED_IDLE for pid in awake.pids()):
+            assert time.monotonic() < deadline, "the spinners did not take SCHED_IDLE"
+            time.sleep(0.05)
+        pids = awake.pids()
+        assert awake.alive() == 2
+    assert all(gone(pid) for pid in pids) and not qos.exists()  # no request where it would govern nothing
+
+
+def test_with_a_cpuidle_driver_a_zero_latency_request_is_held_until_the_end(tmp_path):
+    qos = tmp_path / "qos"
+    qos.touch()
+    awake = KeepAwake(True, qos=qos, idle_driver=driver(tmp_path, "intel_idle"))
+    awake.start()
+    assert qos.read_bytes() == b"\x00\x00\x00\x00" and awake._qos is not None and not awake._qos.closed
+    assert awake.pids() == [] and "PM QoS" in awake.how
+    held = awake._qos
+    awake.stop()
+    assert held.closed  # closing the file is what ends the request
+
+
+def test_a_request_it_may_not_make_is_one_line_and_nothing_else_changes(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, "stylevae.awake"):
+        awake = KeepAwake(True, qos=tmp_path / "missing" / "qos", idle_driver=driver(tmp_path, "acpi_idle"))
+        awake.start()
+        awake.stop()
+    assert awake.how.startswith("no") and awake.pids() == []
+    assert len(caplog.records) == 1 and "\n" not in caplog.text.strip()
+    assert "cannot write" in caplog.text and "udev rule or root" in caplog.text
+
+
+@pytest.mark.parametrize("system", ["darwin", "win32"])
+def test_elsewhere_than_linux_it_says_so_in_one_line(tmp_path, caplog, system):
+    with caplog.at_level(logging.WARNING, "stylevae.awake"):
+        with KeepAwake(True, qos=tmp_path / "qos", idle_driver=driver(tmp_path, "none"), system=system) as awake:
+            assert awake.pids() == []
+    assert len(caplog.records) == 1 and "Linux only" in caplog.text and awake.how.startswith("no")
+
+
+PARENT = """
+import sys, time
+from pathlib import Path
+from stylevae.bridge.awake import KeepAwake
+awake = KeepAwake(True, cores=1, idle_driver=Path(sys.argv[1]))
+awake.start()
+print(awake.pids()[0], flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_spinners_die_with_a_daemon_killed_outright(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", PARENT, str(driver(tmp_path, "none"))], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        spinner = int(parent.stdout.readline())
+        assert not gone(spinner, within=0.5)  # it runs
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        assert gone(spinner), "a spinner outlived the daemon that SIGKILL ended"
+    finally:
+        parent.kill()
+        parent.wait()
