@@ -29,6 +29,8 @@ a = np.ones(int(sys.argv[1]) << 17)  # 8-byte floats: MB * 2**20 / 8
 while True:
     a += 1.0
 """
+
+
 class _Processes:
     """``processes`` Python processes running ``code`` for the time of a ``with`` block; none with 0. Ended
     however the block ends, so a failed benchmark does not leave them running."""

@@ -8,9 +8,9 @@ times as often with the cores idle as with both kept busy, and the daemon's onse
 
 One of two ways, as a machine tuned for audio has them:
 
-- a PM QoS CPU latency request of 0 µs through ``/dev/cpu_dma_latency`` (as cyclictest and tuned's
-  latency-performance profile ask), held for as long as the file stays open: the kernel drops it when the daemon
-  ends, however it ends. It needs write access to that file (root, or a udev rule).
+- a PM QoS CPU latency request of 0 µs through ``/dev/cpu_dma_latency`` (cyclictest asks 0 µs there by default,
+  tuned's latency-performance profile 1 or 3 µs), held for as long as the file stays open: the kernel drops it when
+  the daemon ends, however it ends. It needs write access to that file (root, or a udev rule).
 - where the kernel has no cpuidle driver (an idle CPU simply halts, as in many virtual machines), a request has no
   idle state to govern, so one process a core spins at SCHED_IDLE, the lowest priority there is: any other thread
   takes the core from it at once. They die with the daemon, SIGKILL included (the parent-death signal).
