@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402
-from cpu_load import BusyLoad, KeepAwake, awake_text, load_text  # noqa: E402
+from cpu_load import BusyLoad, Spinners, awake_text, load_text  # noqa: E402
 from machine_facts import commit, cpu_model, hardware_line, machine, ran, steal_share, thread_priorities  # noqa: E402
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from targets import BY_KEY  # noqa: E402
@@ -675,7 +675,7 @@ def main() -> None:
     parser.add_argument("--name", default="bridge_bench", help="file name of the results, without suffix")
     parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it all (default 0)")
     parser.add_argument("--awake", action="store_true",
-                        help="keep every core from going idle meanwhile (bench/cpu_load.py, KeepAwake)")
+                        help="keep every core from going idle meanwhile (bench/cpu_load.py, Spinners)")
     parser.add_argument("--alone-seconds", type=float, default=20.0,
                         help="length of the run of a listener alone on JACK, the floor (default 20; 0: none)")
     args = parser.parse_args()
@@ -683,7 +683,7 @@ def main() -> None:
                "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
                "hardware": hardware(), "commit": commit(), "load_start": machine(), "period": args.period,
                "checkpoint": str(args.checkpoint)}
-    with BusyLoad(args.load) as busy, KeepAwake(args.awake) as awake:
+    with BusyLoad(args.load) as busy, Spinners(args.awake) as awake:
         measure(args, results)
         results["busy_load"] = {**busy.describe(), "alive_at_end": busy.alive()}
         results["awake"] = {**awake.describe(), "alive_at_end": awake.alive()}

@@ -5,7 +5,7 @@ render, a plugin-heavy set, a build beside the session). Each one streams over a
 caches, so it also takes cache and memory bandwidth from the decoder step, which a spin loop in a few registers
 would not: the step's weights (about 3 MB) are then read from further away, as on a busy machine.
 
-``KeepAwake``: one spinning process per core at SCHED_IDLE (the daemon's own, ``stylevae serve --keep-awake`` on a
+``Spinners``: one spinning process per core at SCHED_IDLE (the daemon's own, ``stylevae serve --keep-awake`` on a
 machine without a cpuidle driver: bridge/awake.py), the lowest priority there is, so that no core of a
 virtual machine goes idle. An idle virtual CPU halts and is given back to the host, and on the machines here a
 real-time thread woken on it (JACK's) then waits for the host to run that CPU again: a listener alone on JACK at
@@ -73,7 +73,7 @@ class BusyLoad(_Processes):
         return {"processes": self.processes, "megabytes": self.megabytes}
 
 
-class KeepAwake(_Processes):
+class Spinners(_Processes):
     """With ``on``, one process per core spinning at SCHED_IDLE; none without."""
 
     def __init__(self, on: bool, cores: int | None = None) -> None:
@@ -94,7 +94,7 @@ def load_text(load: dict) -> str:
 
 
 def awake_text(awake: dict) -> str:
-    """The report's words for a ``KeepAwake.describe()`` (0 processes: none)."""
+    """The report's words for a ``Spinners.describe()`` (0 processes: none)."""
     if not awake["processes"]:
         return "no (each core idles as the system lets it)"
     return (f"yes, by {awake['processes']} processes spinning at SCHED_IDLE, one per core, which any other thread "

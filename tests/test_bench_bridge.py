@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import bridge_bench  # noqa: E402
 import machine_facts  # noqa: E402
-from cpu_load import BusyLoad, KeepAwake, awake_text, load_text  # noqa: E402
+from cpu_load import BusyLoad, Spinners, awake_text, load_text  # noqa: E402
 from harness import MidiEvent  # noqa: E402
 
 
@@ -108,7 +108,7 @@ def test_the_busy_load_refuses_a_negative_count_and_says_none_for_zero():
 
 
 def test_cores_are_kept_awake_by_one_spinner_each_at_the_lowest_priority_and_not_counted_as_others():
-    with KeepAwake(True, cores=2) as awake:
+    with Spinners(True, cores=2) as awake:
         deadline = time.monotonic() + 10
         while not all(os.sched_getscheduler(pid) == os.SCHED_IDLE for pid in awake.pids()):
             assert time.monotonic() < deadline, "the spinners did not take SCHED_IDLE"
@@ -120,7 +120,7 @@ def test_cores_are_kept_awake_by_one_spinner_each_at_the_lowest_priority_and_not
         assert all(float(line.split()[0]) > 30 and "kept awake" in line for line in shown), shown
         assert all(any(mark in line for mark in machine_facts.OURS) for line in shown)  # not "other" processes
     assert awake.alive() == 0
-    assert KeepAwake(False).describe() == {"processes": 0} and awake_text({"processes": 0}).startswith("no")
+    assert Spinners(False).describe() == {"processes": 0} and awake_text({"processes": 0}).startswith("no")
     assert awake_text(awake.describe()).startswith("yes, by 2 processes spinning at SCHED_IDLE")
 
 
