@@ -115,8 +115,8 @@ def test_cores_are_kept_awake_by_one_spinner_each_at_the_lowest_priority_and_not
             time.sleep(0.05)
         assert awake.alive() == 2
         time.sleep(1.0)  # ps's share is over the process's life
-        shown = [subprocess.run(["ps", "-o", "pcpu=,args=", "-p", str(pid)], capture_output=True, text=True).stdout
-                 for pid in awake.pids()]
+        ps = ["ps", "-ww", "-o", "pcpu=,args=", "-p"]  # -ww: the whole command line, however long its path
+        shown = [subprocess.run([*ps, str(pid)], capture_output=True, text=True).stdout for pid in awake.pids()]
         assert all(float(line.split()[0]) > 30 and "kept awake" in line for line in shown), shown
         assert all(any(mark in line for mark in machine_facts.OURS) for line in shown)  # not "other" processes
     assert awake.alive() == 0
