@@ -23,13 +23,14 @@
    a JACK server for ``--alone-seconds``: a client with next to no work.
 
 With ``--load N`` all of it runs beside N busy processes, and with ``--awake`` beside one process per core
-spinning at the lowest priority so that no core goes idle (bench/cpu_load.py says why). The report says which threads of
+spinning at the lowest priority so that no core goes idle (bench/cpu_load.py says why); ``--keep-awake`` gives the
+daemon its own option of that name for its run instead. The report says which threads of
 the daemon, its JACK output, jackd and the listener had real-time priority or a raised nice level. To see a
 machine where nothing may have either, run it (as root) under
 ``setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice --``.
 
 Usage: .venv/bin/python bench/bridge_bench.py [--seconds 60] [--voices 4] [--torch-threads 1] [--load 0]
-                                              [--awake] [--name NAME]
+                                              [--awake] [--keep-awake] [--name NAME]
 With STYLEVAE_PROFILE_SENDER=1 in the environment the daemon also profiles its sender's late hand-overs.
 """
 
@@ -59,7 +60,16 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 import harness  # noqa: E402
 from cpu_load import BusyLoad, Spinners, awake_text, load_text  # noqa: E402
-from machine_facts import commit, cpu_model, hardware_line, machine, ran, steal_share, thread_priorities  # noqa: E402
+from machine_facts import (  # noqa: E402
+    BUSY_WINDOW,
+    commit,
+    cpu_model,
+    hardware_line,
+    machine,
+    ran,
+    steal_share,
+    thread_priorities,
+)
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from targets import BY_KEY  # noqa: E402
 
@@ -676,13 +686,14 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it all (default 0)")
     parser.add_argument("--awake", action="store_true",
                         help="keep every core from going idle meanwhile (bench/cpu_load.py, Spinners)")
+    parser.add_argument("--keep-awake", action="store_true", help="the daemon's own --keep-awake, for its run")
     parser.add_argument("--alone-seconds", type=float, default=20.0,
                         help="length of the run of a listener alone on JACK, the floor (default 20; 0: none)")
     args = parser.parse_args()
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
-               "hardware": hardware(), "commit": commit(), "load_start": machine(), "period": args.period,
-               "checkpoint": str(args.checkpoint)}
+               "hardware": hardware(), "commit": commit(), "load_start": machine(BUSY_WINDOW), "period": args.period,
+               "checkpoint": str(args.checkpoint), "daemon_options": ["--keep-awake"] * args.keep_awake}
     with BusyLoad(args.load) as busy, Spinners(args.awake) as awake:
         measure(args, results)
         results["busy_load"] = {**busy.describe(), "alive_at_end": busy.alive()}
@@ -711,7 +722,7 @@ def measure(args: argparse.Namespace, results: dict) -> None:
         results[f"spaced_decode_8_t{threads}"] = decode_latency(loaded, 8, SPACED_STEPS, gap=STEP)
     print(f"daemon on JACK for {args.seconds:g} s ...", flush=True)
     results["daemon"] = daemon_run(args.checkpoint, loaded.model.config.n_styles, args.seconds, args.period,
-                                   args.voices, args.rate, args.torch_threads)
+                                   args.voices, args.rate, args.torch_threads, *results["daemon_options"])
     print(f"reference sender for {args.seconds:g} s ...", flush=True)
     results["reference"] = reference_run(args.seconds, args.period)
     if args.alone_seconds:

@@ -17,10 +17,9 @@ audio machine does by other means (a PM QoS latency request, a guest's halt poll
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
-from stylevae.bridge.awake import SPIN
+from stylevae.bridge.awake import Children, spin_command
 
 MEGABYTES = 16  # each process's array: above a core's L2 (1-2 MB on the machines here), within a shared L3
 BUSY = """
@@ -31,41 +30,29 @@ while True:
 """
 
 
-class _Processes:
-    """``processes`` Python processes running ``code`` for the time of a ``with`` block; none with 0. Ended
-    however the block ends, so a failed benchmark does not leave them running."""
+class _Processes(Children):
+    """``processes`` processes running ``command`` for the time of a ``with`` block; none with 0. Ended however
+    the block ends, so a failed benchmark does not leave them running."""
 
-    def __init__(self, processes: int, code: str, *args: str) -> None:
+    def __init__(self, processes: int, command: list[str]) -> None:
         if processes < 0:
             raise ValueError(f"{processes} processes: give 0 or more")
-        self.processes, self._command = processes, [sys.executable, "-c", code, *args]
-        self._running: list[subprocess.Popen] = []
+        super().__init__()
+        self.processes, self._command = processes, command
 
     def __enter__(self):
-        for _ in range(self.processes):
-            self._running.append(subprocess.Popen(self._command, stdin=subprocess.DEVNULL))
+        self.start(self._command, self.processes)
         return self
 
     def __exit__(self, *exc) -> None:
-        for process in self._running:
-            process.kill()
-        for process in self._running:
-            process.wait()
-        self._running.clear()
-
-    def alive(self) -> int:
-        """How many of the processes still run (all of them, unless something killed one)."""
-        return sum(process.poll() is None for process in self._running)
-
-    def pids(self) -> list[int]:
-        return [process.pid for process in self._running]
+        self.stop()
 
 
 class BusyLoad(_Processes):
     """Busy processes at normal priority, each streaming over an array of ``megabytes``."""
 
     def __init__(self, processes: int, megabytes: int = MEGABYTES) -> None:
-        super().__init__(processes, BUSY, str(megabytes))
+        super().__init__(processes, [sys.executable, "-c", BUSY, str(megabytes)])
         self.megabytes = megabytes
 
     def describe(self) -> dict:
@@ -77,7 +64,7 @@ class Spinners(_Processes):
     """With ``on``, one process per core spinning at SCHED_IDLE; none without."""
 
     def __init__(self, on: bool, cores: int | None = None) -> None:
-        super().__init__((cores or os.cpu_count() or 1) if on else 0, SPIN, str(os.getpid()))
+        super().__init__((cores or os.cpu_count() or 1) if on else 0, spin_command())
 
     def describe(self) -> dict:
         """What the report records: how many spinning processes."""

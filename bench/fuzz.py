@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
-from machine_facts import hardware_line, machine, ran  # noqa: E402
+from machine_facts import BUSY_WINDOW, hardware_line, machine, ran  # noqa: E402
 from osc_traffic import Malformed, message  # noqa: E402
 from soak import Replies, save  # noqa: E402
 
@@ -58,7 +59,8 @@ def grid_errors(times: list[float]) -> dict:
             "max": float(a.max())}
 
 
-def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed: int = 7, say=print) -> dict:
+def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed: int = 7, say=print,
+             daemon_options: Sequence[str] = ()) -> dict:
     loaded = ckpt.load(checkpoint)
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     malformed = Malformed(context, seed)
@@ -69,7 +71,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
     replies.start()
     daemon = dump = None
     try:
-        daemon = harness.Daemon(checkpoint, server.name, "--bpm", str(BPM))
+        daemon = harness.Daemon(checkpoint, server.name, "--bpm", str(BPM), *daemon_options)
         dump = harness.FrameListener(daemon.midi_port)
         osc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         target = ("127.0.0.1", daemon.osc_port)
@@ -119,7 +121,8 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
         pongs = replies.pongs
         gaps = np.diff([fuzz_start] + pongs) if pongs else np.array([np.inf])
         return {
-            "packets": packets, "rate": rate, "seconds": fuzz_end - fuzz_start, "kinds": dict(kinds),
+            "packets": packets, "rate": rate, "daemon_options": list(daemon_options),
+            "seconds": fuzz_end - fuzz_start, "kinds": dict(kinds),
             "alive_after": alive, "exit_code": rc, "pings": pings["sent"], "pongs": len(pongs),
             "longest_pong_gap_s": float(gaps.max()), "error_replies": replies.counts.get("error", 0),
             "states_unchanged": before == after and len(before) == VOICES,
@@ -186,10 +189,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000, help="packets per second (default 1000)")
     parser.add_argument("--period", type=int, default=64)
     parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
+    parser.add_argument("--keep-awake", action="store_true", help="the daemon's own --keep-awake")
     parser.add_argument("--name", default="fuzz")
     args = parser.parse_args()
-    start = machine()
-    result = run_fuzz(args.checkpoint, args.packets, args.rate, args.period)
+    start = machine(BUSY_WINDOW)
+    result = run_fuzz(args.checkpoint, args.packets, args.rate, args.period,
+                      daemon_options=["--keep-awake"] * args.keep_awake)
     save(args.name, result, start, render)
 
 

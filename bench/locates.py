@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -35,6 +34,7 @@ from machine_facts import hardware_line, machine, ran  # noqa: E402
 from soak import save  # noqa: E402
 
 from stylevae.bridge import commands as cmd  # noqa: E402
+from stylevae.bridge.awake import Children  # noqa: E402
 from stylevae.bridge.clock import Clock  # noqa: E402
 from stylevae.bridge.engine import Engine  # noqa: E402
 from stylevae.model.network import checkpoint  # noqa: E402
@@ -137,12 +137,12 @@ def main() -> None:
     parser.add_argument("--name", default="locates")
     args = parser.parse_args()
     start = machine()
-    spinners = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(args.spinners)]
+    spinners = Children()
     try:
+        spinners.start([sys.executable, "-c", SPIN], args.spinners)
         result = run(args.rounds, args.voices, args.gil)
     finally:
-        for spinner in spinners:
-            spinner.kill()
+        spinners.stop()
     result["spinners"] = args.spinners
     save(args.name, result, start, render)
 

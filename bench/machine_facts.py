@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,12 +51,38 @@ def steal_share(start: list[int], end: list[int]) -> float | None:
     return (end[7] - start[7]) / total if total > 0 else None
 
 
+BUSY_WINDOW = 5.0  # seconds over which ``busy_now`` reads what the cores are doing
+
+
+def busy_share(start: list[int], end: list[int]) -> float | None:
+    """The share of all CPU time between two ``cpu_times()`` that the guest's own programs and kernel used (user,
+    nice, system, irq, softirq), as opposed to idle, waiting for I/O, or taken by the host (steal). None where the
+    kernel does not count it."""
+    if len(start) < 8 or len(end) < 8:
+        return None
+    spent = [b - a for a, b in zip(start[:8], end[:8], strict=True)]
+    total = sum(spent)
+    return (spent[0] + spent[1] + spent[2] + spent[5] + spent[6]) / total if total > 0 else None
+
+
+def busy_now(seconds: float = BUSY_WINDOW, sleep=time.sleep) -> float | None:
+    """``busy_share`` over the next ``seconds``: what the machine is doing now. The load average says what it did
+    over the last minute, decaying slowly, so a benchmark that just ended (its spinners above all) still counts in
+    it for minutes; the shares of CPU time do not lag."""
+    start = cpu_times()
+    sleep(seconds)
+    return busy_share(start, cpu_times())
+
+
 def ran(report: dict) -> str:
-    """A report's line saying when, with what command and on which commit it ran, and what the host took."""
+    """A report's line saying when, with what command and on which commit it ran, with which of the daemon's
+    options, and what the host took."""
     on = f", on commit {report['commit']}" if "commit" in report else ""
+    options = report.get("daemon_options")
+    daemon = f" The daemon ran with `{' '.join(options)}`." if options else ""
     steal = report.get("steal_share")
     took = "" if steal is None else f" The host took {steal:.1%} of the CPU time meanwhile (steal)."
-    return f"Run {report['date']} with `{report['command']}`{on}.{took}"
+    return f"Run {report['date']} with `{report['command']}`{on}.{daemon}{took}"
 
 
 OURS = ("bench/", "stylevae.bridge")  # a benchmark's own processes (script, daemon, output) are not "others"
@@ -63,7 +90,7 @@ OURS = ("bench/", "stylevae.bridge")  # a benchmark's own processes (script, dae
 
 def busy_processes(share: float = 30.0) -> list[str]:
     """Other processes using over ``share`` % of a core (ps's lifetime average), by their command line."""
-    ps = subprocess.run(["ps", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    ps = subprocess.run(["ps", "-ww", "-eo", "pcpu,args", "--sort=-pcpu"], capture_output=True, text=True).stdout
     busy = [line.strip() for line in ps.splitlines()[1:] if float(line.split(None, 1)[0]) > share]
     return [line[:80] for line in busy if not any(mark in line for mark in OURS)]
 
@@ -89,10 +116,12 @@ def thread_priorities(pid: int) -> dict:
     return counts
 
 
-def machine() -> dict:
+def machine(busy_window: float = 0.0) -> dict:
     """The machine now: CPU model, cores, load average, a training job, other busy processes, CPU times (for
-    ``steal_share``)."""
-    return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(),
+    ``steal_share``); with a ``busy_window``, also the busy share of the cores over that many seconds first (the
+    benchmarks' measure of a quiet start)."""
+    facts = {"busy_share": busy_now(busy_window)} if busy_window else {}
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(), **facts,
             "training_running": training_running(), "busy_processes": busy_processes(), "cpu_times": cpu_times()}
 
 
@@ -104,5 +133,7 @@ def hardware_line(start: dict, end: dict | None = None) -> str:
     at_end = f", at the end {load(end)}" if end else ""
     others = list(dict.fromkeys(start["busy_processes"] + (end["busy_processes"] if end else [])))
     busy = f" Other busy processes: {'; '.join(others)}." if others else ""
-    return (f"Hardware: {start['cpu']}, {start['cores']} cores. Load average at start {load(start)}{at_end}; "
+    cores_busy = start.get("busy_share")
+    share = "" if cores_busy is None else f" (the cores {cores_busy:.0%} busy in the {BUSY_WINDOW:g} s before)"
+    return (f"Hardware: {start['cpu']}, {start['cores']} cores. Load average at start {load(start)}{share}{at_end}; "
             f"a training run {'WAS' if training else 'was not'} running.{busy}")

@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
 from freezer import Freezer, freeze_text  # noqa: E402
-from machine_facts import commit, hardware_line, machine, ran, steal_share  # noqa: E402
+from machine_facts import BUSY_WINDOW, commit, hardware_line, machine, ran, steal_share  # noqa: E402
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -195,7 +196,7 @@ def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
 
 
 def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: float, malformed_share: float,
-             seed: int = 1, freeze: bool = False, say=print) -> dict:
+             seed: int = 1, freeze: bool = False, say=print, daemon_options: Sequence[str] = ()) -> dict:
     rng = random.Random(seed)
     loaded = ckpt.load(checkpoint)
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
@@ -205,9 +206,10 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
     freezer = Freezer([])
     replies = Replies()
     replies.start()
-    result: dict = {"voices": voices, "period": period, "rate": rate, "malformed_share": malformed_share}
+    result: dict = {"voices": voices, "period": period, "rate": rate, "malformed_share": malformed_share,
+                    "daemon_options": list(daemon_options)}
     try:
-        daemon = harness.Daemon(checkpoint, server.name, "--bpm", "120")
+        daemon = harness.Daemon(checkpoint, server.name, "--bpm", "120", *daemon_options)
         dump = harness.MidiDump(daemon.midi_port, rate=RATE)
         timing = harness.FrameListener(daemon.midi_port)
         osc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -432,12 +434,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--freeze", action="store_true",
                         help="freeze the JACK server and the daemon's JACK output now and then (bench/freezer.py)")
+    parser.add_argument("--keep-awake", action="store_true", help="the daemon's own --keep-awake")
     parser.add_argument("--name", default=None, help="file name of the results (default soak_p<period>_<seconds>s)")
     args = parser.parse_args()
     name = args.name or f"soak_p{args.period}_{args.seconds:g}s"
-    start = machine()
+    start = machine(BUSY_WINDOW)
     result = run_soak(args.checkpoint, args.seconds, args.period, args.voices, args.rate, args.malformed, args.seed,
-                      args.freeze)
+                      args.freeze, daemon_options=["--keep-awake"] * args.keep_awake)
     events, log = result.pop("events"), result.pop("daemon_log")
     if result["unmatched_note_ons"] or result["open_after_sigterm"] or any(result["open_after_each_transport_stop"]):
         # keep what shows how, for a look

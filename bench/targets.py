@@ -4,14 +4,17 @@ The targets hold for every 2-core machine of this class, Intel or AMD, so each m
 them: this runs, one after the other, N consecutive benchmark runs (``bridge_bench.py``), the soaks at JACK
 periods 32, 64 and 256 (``soak.py``) and the fuzz (``fuzz.py``), each writing its own report as usual, then
 judges every target in ``TARGETS`` against every report and writes one table, met or missed, with the CPU
-model and the load at each start. Before each part it waits (up to two minutes) for the load average to
-fall below 1, so that one part's tail does not weigh on the next; a part that starts loaded is marked so.
+model and the load at each start. Before each part it waits (up to two minutes) for the cores to be less than a
+quarter busy, so that one part's tail does not weigh on the next; a part that starts loaded is marked so. It reads
+the cores' share of busy time over a few seconds rather than the load average, which counts a part that just
+ended (its spinners above all) for minutes after.
 
 ``--judge`` re-judges reports already written (the committed ones, say) without running anything. ``--awake``
-runs the benchmarks with every core kept from going idle (``bridge_bench.py --awake``); the table says so.
+runs the benchmarks with every core kept from going idle (``bridge_bench.py --awake``), ``--keep-awake`` every
+part with the daemon's own ``--keep-awake``; the table says so.
 
 Usage: .venv/bin/python bench/targets.py [--runs 5] [--bench-seconds 60] [--soaks 32:600,64:1800,256:600]
-                                         [--fuzz-packets 100000] [--awake] [--name targets_NAME]
+                                         [--fuzz-packets 100000] [--awake] [--keep-awake] [--name targets_NAME]
        .venv/bin/python bench/targets.py --judge --bench A B ... --soak C ... --fuzz D --name NAME
 Takes about 70 minutes with the defaults. Keep the machine otherwise idle.
 """
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -34,14 +36,15 @@ RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from machine_facts import training_running  # noqa: E402
+from machine_facts import busy_now, training_running  # noqa: E402
 from soak import rss_growth  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 
-QUIET_LOAD = 1.0  # a load average at or above this at a part's start marks the part as run under load
+QUIET_BUSY = 0.25  # the cores this busy or more in the seconds before a part's start mark it as run under load
+QUIET_LOAD = 1.0  # the same from the 1-minute load average, for reports from before the busy share was recorded
 QUIET_STEAL = 0.02  # so does a host that took this share of the CPU time or more during the part (steal)
-SETTLE_SECONDS = 120.0  # the longest wait for the load to fall below QUIET_LOAD before a part
+SETTLE_SECONDS = 120.0  # the longest wait for the cores to fall below QUIET_BUSY before a part
 RSS_SOAK_SECONDS = 1800  # the RSS target is over 30 minutes: judged on soaks at least this long
 BENCH_RUNS = 5  # the benchmark's targets hold in each of this many consecutive runs
 SOAK_PERIODS = (32, 64, 256)  # JACK periods the soaks must cover
@@ -235,17 +238,24 @@ def machine_of(part: str, r: dict) -> str:
 
 
 def quiet(part: str, r: dict) -> tuple[str, bool]:
-    """The report's load: the 1-minute load average at its start, a training run then, the busy processes the
-    benchmark added (``--load``), and the host's steal during it (reports from before steal or ``--load`` were
-    recorded lack them); and whether that is a quiet machine. Cores kept awake (``--awake``) are said, not held
+    """The report's load: the cores' busy share in the seconds before its start (older reports: the 1-minute load
+    average then), a training run then, the busy processes the benchmark added (``--load``), and the host's steal
+    during it (reports from before steal or ``--load`` were recorded lack them); and whether that is a quiet
+    machine. Cores kept awake (the benchmark's ``--awake``, the daemon's ``--keep-awake``) are said, not held
     against it: their spinners run at the lowest priority, and any thread takes a core from them."""
     start = r["load_start"] if part == "bench" else r["machine_start"]
-    load, training, steal = start["loadavg"][0], start["training_running"], r.get("steal_share")
+    training, steal = start["training_running"], r.get("steal_share")
+    if start.get("busy_share") is not None:
+        busy = start["busy_share"]
+        before, calm = f"busy {busy:.0%}", busy < QUIET_BUSY
+    else:
+        before, calm = f"load {start['loadavg'][0]:.2f}", start["loadavg"][0] < QUIET_LOAD
     added = r.get("busy_load", {}).get("processes", 0)
     awake = ", cores kept awake" if r.get("awake", {}).get("processes") else ""
-    text = (f"{load:.2f}{', training' if training else ''}{f', {added} busy added' if added else ''}; "
+    awake += ", the daemon's --keep-awake" if "--keep-awake" in r.get("daemon_options", []) else ""
+    text = (f"{before}{', training' if training else ''}{f', {added} busy added' if added else ''}; "
             f"{'-' if steal is None else f'{steal:.1%}'}{awake}")
-    return text, load < QUIET_LOAD and not training and not added and (steal is None or steal < QUIET_STEAL)
+    return text, calm and not training and not added and (steal is None or steal < QUIET_STEAL)
 
 
 def lacking(reports: dict[str, Sequence[dict]], verdicts: Sequence[Verdict]) -> list[str]:
@@ -294,8 +304,9 @@ def render(reports: dict[str, Sequence[dict]], names: dict[str, Sequence[str]], 
             lines += [f"| {what} (not a target) | | {' | '.join(cell(read(r)) for r in reports[part])} | |"
                       for what, read in CONTEXT]
         loads = [quiet(part, r) for r in reports[part]]
-        lines.append(f"| quiet: load average at start; the host's steal during the run | < {QUIET_LOAD:g}; "
-                     f"< {QUIET_STEAL:.0%} | {' | '.join(text for text, _ in loads)} | "
+        lines.append(f"| quiet: the cores' busy share before the start (older reports: the load average then); the "
+                     f"host's steal during the run | < {QUIET_BUSY:.0%} (< {QUIET_LOAD:g}); < {QUIET_STEAL:.0%} | "
+                     f"{' | '.join(text for text, _ in loads)} | "
                      f"{'yes' if all(ok for _, ok in loads) else '**NO**'} |")
         lines.append(f"| CPU, commit | | {' | '.join(machine_of(part, r) for r in reports[part])} | |")
         lines.append("")
@@ -312,27 +323,30 @@ def cell(value: Reading) -> str:
 
 
 def wait_quiet(say: Callable[[str], None], clock: Callable[[], float] = time.monotonic,
-               sleep: Callable[[float], None] = time.sleep, load: Callable[[], float] = lambda: os.getloadavg()[0],
-               limit: float = QUIET_LOAD, longest: float = SETTLE_SECONDS) -> float:
-    """Wait until the 1-minute load average is below ``limit`` (at most ``longest`` s); returns the load."""
+               busy: Callable[[], float | None] = busy_now, limit: float = QUIET_BUSY,
+               longest: float = SETTLE_SECONDS) -> float | None:
+    """Wait until the cores are less than ``limit`` busy (at most ``longest`` s; each reading takes a few seconds
+    of its own); returns the last reading, None where the kernel gives none (then there is nothing to wait for)."""
     until = clock() + longest
-    while load() >= limit and clock() < until:
-        sleep(5.0)
-    current = load()
-    if current >= limit:
-        say(f"the load average is still {current:.2f} after {longest:.0f} s: this part runs under load")
+    current = busy()
+    while current is not None and current >= limit and clock() < until:
+        current = busy()
+    if current is not None and current >= limit:
+        say(f"the cores are still {current:.0%} busy after {longest:.0f} s: this part runs under load")
     return current
 
 
 def plan(args: argparse.Namespace) -> list[tuple[str, str, list[str]]]:
     """(part, report name, command) for each run, in order."""
-    bench = ["bridge_bench.py", "--seconds", f"{args.bench_seconds:g}", "--voices", "8", *["--awake"] * args.awake]
+    keep_awake = ["--keep-awake"] * args.keep_awake  # the daemon's, in every part
+    bench = ["bridge_bench.py", "--seconds", f"{args.bench_seconds:g}", "--voices", "8", *["--awake"] * args.awake,
+             *keep_awake]
     runs = [("bench", f"{args.name}_bench{i}", bench) for i in range(1, args.runs + 1)]
     for period, seconds in args.soaks:
         runs.append(("soak", f"{args.name}_soak_p{period}_{seconds:g}s",
-                     ["soak.py", "--seconds", f"{seconds:g}", "--period", str(period), "--voices", "8"]))
+                     ["soak.py", "--seconds", f"{seconds:g}", "--period", str(period), "--voices", "8", *keep_awake]))
     if args.fuzz_packets:
-        runs.append(("fuzz", f"{args.name}_fuzz", ["fuzz.py", "--packets", str(args.fuzz_packets)]))
+        runs.append(("fuzz", f"{args.name}_fuzz", ["fuzz.py", "--packets", str(args.fuzz_packets), *keep_awake]))
     return [(part, name, [sys.executable, str(BENCH / command[0]), *command[1:], "--name", name])
             for part, name, command in runs]
 
@@ -352,6 +366,7 @@ def main() -> None:
     parser.add_argument("--soaks", type=soaks, default=soaks("32:600,64:1800,256:600"), help="PERIOD:SECONDS,...")
     parser.add_argument("--fuzz-packets", type=int, default=100000, help="0: no fuzz")
     parser.add_argument("--awake", action="store_true", help="benchmarks with every core kept from going idle")
+    parser.add_argument("--keep-awake", action="store_true", help="the daemon's --keep-awake, in every part")
     parser.add_argument("--name", default=None, help="file name of the table (default targets_<date>)")
     parser.add_argument("--judge", action="store_true", help="judge reports already written, run nothing")
     parser.add_argument("--bench", nargs="*", default=[], help="with --judge: benchmark report names, in order")

@@ -44,10 +44,36 @@ while True:
 """
 
 
-def spinners(count: int, spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> list[subprocess.Popen]:
-    """``count`` processes spinning at SCHED_IDLE, each dying with the calling thread (keep it alive: the main
-    thread)."""
-    return [spawn([sys.executable, "-c", SPIN, str(os.getpid())], stdin=subprocess.DEVNULL) for _ in range(count)]
+def spin_command() -> list[str]:
+    """The command of one spinner, dying with the calling thread (keep it alive: the main thread)."""
+    return [sys.executable, "-c", SPIN, str(os.getpid())]
+
+
+class Children:
+    """Child processes started and ended as one set: the daemon's spinners, and what a benchmark runs beside
+    itself. Ending kills them all before waiting for any, so none outlives a slow sibling."""
+
+    def __init__(self, spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> None:
+        self._spawn = spawn
+        self._running: list[subprocess.Popen] = []
+
+    def start(self, command: list[str], count: int) -> None:
+        for _ in range(count):
+            self._running.append(self._spawn(command, stdin=subprocess.DEVNULL))
+
+    def stop(self) -> None:
+        for process in self._running:
+            process.kill()
+        for process in self._running:
+            process.wait()
+        self._running.clear()
+
+    def alive(self) -> int:
+        """How many still run (all of them, unless something killed one)."""
+        return sum(process.poll() is None for process in self._running)
+
+    def pids(self) -> list[int]:
+        return [process.pid for process in self._running]
 
 
 class KeepAwake:
@@ -57,9 +83,9 @@ class KeepAwake:
     def __init__(self, on: bool, cores: int | None = None, qos: Path = QOS, idle_driver: Path = IDLE_DRIVER,
                  system: str = sys.platform, spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> None:
         self.on, self.cores = on, cores or os.cpu_count() or 1
-        self._qos_path, self._idle_driver, self._system, self._spawn = qos, idle_driver, system, spawn
+        self._qos_path, self._idle_driver, self._system = qos, idle_driver, system
         self._qos = None
-        self._spinning: list[subprocess.Popen] = []
+        self._spinners = Children(spawn)
         self.how = "no"  # for the ready banner
 
     def __enter__(self) -> KeepAwake:
@@ -73,7 +99,7 @@ class KeepAwake:
             self.how = "no (--keep-awake is for Linux)"
             log.warning("--keep-awake works on Linux only: the cores idle as this system lets them")
         elif self.idle_driver() == "none":  # a PM QoS request would have no idle state to govern
-            self._spinning = spinners(self.cores, self._spawn)
+            self._spinners.start(spin_command(), self.cores)
             self.how = f"yes, {self.cores} spinners at SCHED_IDLE (no cpuidle driver: an idle CPU halts)"
         else:
             try:
@@ -81,7 +107,9 @@ class KeepAwake:
                 self._qos.write(struct.pack("i", 0))
                 self.how = f"yes, a 0 µs PM QoS request on {self._qos_path}"
             except OSError as exc:
-                self._qos = None
+                if self._qos is not None:  # opened, but the request was refused
+                    self._qos.close()
+                    self._qos = None
                 self.how = "no (no PM QoS request)"
                 log.warning("--keep-awake: cannot write %s (%s): the cores idle as the system lets them; a udev "
                             "rule or root gives access", self._qos_path, exc.strerror or exc)
@@ -97,18 +125,14 @@ class KeepAwake:
         self.stop()
 
     def stop(self) -> None:
-        for process in self._spinning:
-            process.kill()
-        for process in self._spinning:
-            process.wait()
-        self._spinning.clear()
+        self._spinners.stop()
         if self._qos is not None:
             self._qos.close()  # the kernel drops the request
             self._qos = None
 
     def alive(self) -> int:
         """How many spinners still run."""
-        return sum(process.poll() is None for process in self._spinning)
+        return self._spinners.alive()
 
     def pids(self) -> list[int]:
-        return [process.pid for process in self._spinning]
+        return self._spinners.pids()

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
+import machine_facts  # noqa: E402
 import targets  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -90,33 +91,47 @@ def test_a_run_started_under_load_or_robbed_by_the_host_is_no_claim(committed):
     changed = copy.deepcopy(committed)
     changed["fuzz"][0]["machine_start"]["training_running"] = True
     assert "a quiet machine in every report" in targets.lacking(changed, targets.judge(changed))
-    assert "| 0.35, training; - | **NO** |" in render(changed)
+    assert "| load 0.35, training; - | **NO** |" in render(changed)
     changed = copy.deepcopy(committed)
     changed["bench"][4]["steal_share"] = 0.1
     assert "a quiet machine in every report" in targets.lacking(changed, targets.judge(changed))
-    assert "| 0.44; 10.0% | **NO** |" in render(changed)
+    assert "| load 0.44; 10.0% | **NO** |" in render(changed)
     changed = copy.deepcopy(committed)
     changed["bench"][1]["busy_load"] = {"processes": 2, "megabytes": 16, "alive_at_end": 2}
     assert "a quiet machine in every report" in targets.lacking(changed, targets.judge(changed))
     assert ", 2 busy added; " in render(changed)
 
 
-def test_wait_quiet_waits_for_the_load_to_fall_and_says_so_once_when_it_does_not():
+def test_wait_quiet_waits_for_the_cores_to_calm_and_says_so_once_when_they_do_not():
     now, said = [0.0], []
 
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
+    def reading(shares):
+        shares = iter(shares)
 
-    falling = iter([2.0, 1.5, 0.8, 0.8])
-    load = targets.wait_quiet(said.append, clock=lambda: now[0], sleep=sleep, load=lambda: next(falling))
-    assert (load, now[0], said) == (0.8, 10.0, [])
-    load = targets.wait_quiet(said.append, clock=lambda: now[0], sleep=sleep, load=lambda: 1.7, longest=30)
-    assert load == 1.7 and now[0] == 40.0 and len(said) == 1 and "1.70" in said[0]
+        def busy() -> float | None:
+            now[0] += 5.0  # a reading takes its window
+            return next(shares)
+        return busy
+
+    assert targets.wait_quiet(said.append, clock=lambda: now[0], busy=reading([0.9, 0.5, 0.1, 0.1])) == 0.1
+    assert now[0] == 15.0 and said == []
+    now[0] = 0.0
+    assert targets.wait_quiet(said.append, clock=lambda: now[0], busy=reading([0.6] * 9), longest=30) == 0.6
+    assert now[0] == 30.0 and len(said) == 1 and "60% busy" in said[0]
+    assert targets.wait_quiet(said.append, busy=reading([None])) is None and len(said) == 1  # no /proc/stat
+
+
+def test_the_busy_share_counts_the_guests_own_work_and_not_idle_or_steal():
+    start = [100, 0, 50, 1000, 10, 0, 0, 0, 0, 0]
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    end = [160, 10, 70, 1200, 30, 5, 5, 20, 40, 0]
+    assert machine_facts.busy_share(start, end) == pytest.approx(100 / 340)
+    assert machine_facts.busy_share([], end) is None
 
 
 def test_the_plan_runs_five_benchmarks_three_soaks_and_the_fuzz_with_eight_voices():
     args = argparse.Namespace(runs=5, bench_seconds=60.0, soaks=targets.soaks("32:600,64:1800,256:600"),
-                              fuzz_packets=100000, awake=False, name="t")
+                              fuzz_packets=100000, awake=False, keep_awake=False, name="t")
     runs = targets.plan(args)
     assert [(part, name) for part, name, _ in runs] == [
         *[("bench", f"t_bench{i}") for i in range(1, 6)],
@@ -126,6 +141,8 @@ def test_the_plan_runs_five_benchmarks_three_soaks_and_the_fuzz_with_eight_voice
     assert runs[6][2][2:] == ["--seconds", "1800", "--period", "64", "--voices", "8", "--name", "t_soak_p64_1800s"]
     args.awake = True
     assert "--awake" in targets.plan(args)[0][2] and "--awake" not in targets.plan(args)[6][2]  # benchmarks only
+    args.keep_awake = True
+    assert all(command[-3] == "--keep-awake" for _, _, command in targets.plan(args))  # the daemon's: every part
 
 
 def test_cores_kept_awake_are_said_in_the_quiet_row_and_do_not_make_a_run_loaded(committed):
@@ -133,6 +150,19 @@ def test_cores_kept_awake_are_said_in_the_quiet_row_and_do_not_make_a_run_loaded
     text, quiet = targets.quiet("bench", run)
     run["awake"] = {"processes": 2, "alive_at_end": 2}
     assert targets.quiet("bench", run) == (text + ", cores kept awake", quiet)
+    run["daemon_options"] = ["--keep-awake"]
+    assert targets.quiet("bench", run) == (text + ", cores kept awake, the daemon's --keep-awake", quiet)
+
+
+def test_a_busy_share_before_the_start_judges_quiet_in_place_of_the_load_average(committed):
+    run = copy.deepcopy(committed["bench"][0])
+    run["load_start"]["loadavg"] = (1.4, 1.0, 0.5)  # a part that just ended still weighs in the average
+    run["steal_share"] = 0.001
+    assert targets.quiet("bench", run) == ("load 1.40; 0.1%", False)
+    run["load_start"]["busy_share"] = 0.03
+    assert targets.quiet("bench", run) == ("busy 3%; 0.1%", True)
+    run["load_start"]["busy_share"] = 0.40
+    assert targets.quiet("bench", run) == ("busy 40%; 0.1%", False)
 
 
 def test_a_malformed_soak_list_is_one_line():

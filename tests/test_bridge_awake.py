@@ -74,6 +74,25 @@ def test_a_request_it_may_not_make_is_one_line_and_nothing_else_changes(tmp_path
     assert "cannot write" in caplog.text and "udev rule or root" in caplog.text
 
 
+def open_to(path: Path) -> int:
+    """How many of this process's file descriptors are open on ``path``."""
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == str(path))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, which refuses every write")
+def test_a_request_refused_after_the_file_opened_leaves_no_file_open(tmp_path, caplog):
+    full = Path("/dev/full")  # opens for writing, then every write fails with ENOSPC
+    before = open_to(full)
+    with caplog.at_level(logging.WARNING, "stylevae.awake"):
+        awake = KeepAwake(True, qos=full, idle_driver=driver(tmp_path, "acpi_idle"))
+        awake.start()
+        assert awake.how.startswith("no") and awake._qos is None
+        assert open_to(full) == before
+        awake.stop()
+    assert len(caplog.records) == 1 and "cannot write /dev/full" in caplog.text
+
+
 @pytest.mark.parametrize("system", ["darwin", "win32"])
 def test_elsewhere_than_linux_it_says_so_in_one_line(tmp_path, caplog, system):
     with caplog.at_level(logging.WARNING, "stylevae.awake"):
