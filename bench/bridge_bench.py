@@ -24,7 +24,7 @@
 
 With ``--load N`` all of it runs beside N busy processes, and with ``--awake`` beside one process per core
 spinning at the lowest priority so that no core goes idle (bench/cpu_load.py says why); ``--keep-awake`` gives the
-daemon its own option of that name for its run instead. The report says which threads of
+daemon its own option of that name for its run, with or without ``--awake``. The report says which threads of
 the daemon, its JACK output, jackd and the listener had real-time priority or a raised nice level. To see a
 machine where nothing may have either, run it (as root) under
 ``setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice --``.
@@ -62,8 +62,10 @@ import harness  # noqa: E402
 from cpu_load import BusyLoad, Spinners, awake_text, load_text  # noqa: E402
 from machine_facts import (  # noqa: E402
     BUSY_WINDOW,
+    add_daemon_options,
     commit,
     cpu_model,
+    daemon_options_of,
     hardware_line,
     machine,
     ran,
@@ -439,6 +441,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         callback = SUMMARY_CALLBACK.search(daemon.log())  # a callback that overruns delays the listener's period
         uncovered = SUMMARY_UNCOVERED.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
+                "kept_awake": next((line.split("kept awake:", 1)[1].strip() for line in daemon.banner + daemon.rest
+                                    if "kept awake:" in line), None),
                 "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
                 "control_old_heard_ms": percentiles(old_heard, 1000),
@@ -589,6 +593,21 @@ def coverage_rows(results: dict) -> list[str]:
     return lines
 
 
+def kept_awake_text(results: dict) -> str:
+    """What kept the cores from going idle: the benchmark's spinners (``--awake``, every part) and the daemon's
+    ``--keep-awake`` in its run, in the daemon's own words (a refused PM QoS request says no)."""
+    awake = results.get("awake", {"processes": 0})
+    kept = results["daemon"].get("kept_awake")
+    if kept is None and "--keep-awake" in results.get("daemon_options", []):  # a report from before it was read
+        kept = "asked, its answer not recorded"
+    if kept is None:
+        return awake_text(awake)
+    own = f"in the daemon's run, by its --keep-awake: {kept}"
+    if awake["processes"]:
+        return f"{awake_text(awake)}; {own}"
+    return f"{own} (not in the reference's run or the listener's alone)"
+
+
 def render(results: dict) -> str:
     h, d, busy = results["hardware"], results["daemon"], results["busy_load"]
     training = results["load_start"]["training_running"] or results["load_end"]["training_running"]
@@ -600,7 +619,7 @@ def render(results: dict) -> str:
         f"{hardware_line(results['load_start'], results['load_end'])} Python {h['python']}, torch {h['torch']}.",
         f"Load the benchmark added: {load_text(busy)}"
         + (f" ({busy['alive_at_end']} of them still running at the end)." if busy["processes"] else "."),
-        f"Cores kept from going idle: {awake_text(results.get('awake', {'processes': 0}))}.",
+        f"Cores kept from going idle: {kept_awake_text(results)}.",
         f"Priorities during the daemon run (real-time: SCHED_FIFO or SCHED_RR): "
         f"{priorities_text(d['thread_priorities'])}.",
         f"Checkpoint: {results['checkpoint']}. JACK dummy driver, 48 kHz, period {results['period']} frames "
@@ -686,14 +705,14 @@ def main() -> None:
     parser.add_argument("--load", type=int, default=0, help="busy processes to run beside it all (default 0)")
     parser.add_argument("--awake", action="store_true",
                         help="keep every core from going idle meanwhile (bench/cpu_load.py, Spinners)")
-    parser.add_argument("--keep-awake", action="store_true", help="the daemon's own --keep-awake, for its run")
+    add_daemon_options(parser)
     parser.add_argument("--alone-seconds", type=float, default=20.0,
                         help="length of the run of a listener alone on JACK, the floor (default 20; 0: none)")
     args = parser.parse_args()
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "command": "python bench/bridge_bench.py " + " ".join(sys.argv[1:]),
                "hardware": hardware(), "commit": commit(), "load_start": machine(BUSY_WINDOW), "period": args.period,
-               "checkpoint": str(args.checkpoint), "daemon_options": ["--keep-awake"] * args.keep_awake}
+               "checkpoint": str(args.checkpoint), "daemon_options": daemon_options_of(args)}
     with BusyLoad(args.load) as busy, Spinners(args.awake) as awake:
         measure(args, results)
         results["busy_load"] = {**busy.describe(), "alive_at_end": busy.alive()}

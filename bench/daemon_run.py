@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bridge_bench  # noqa: E402
-from machine_facts import commit, cpu_model, machine, steal_share  # noqa: E402
+from machine_facts import add_daemon_options, commit, cpu_model, daemon_options_of, machine, steal_share  # noqa: E402
 
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 
@@ -26,14 +26,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--keep-awake", action="store_true", help="the daemon's --keep-awake")
+    add_daemon_options(parser)
     args = parser.parse_args()
     n_styles = ckpt.load(bridge_bench.DEFAULT_CHECKPOINT).model.config.n_styles
     start = machine()
     result = bridge_bench.daemon_run(bridge_bench.DEFAULT_CHECKPOINT, n_styles, args.seconds, 32, 8, 150.0,
-                                     bridge_bench.DEFAULT_TORCH_THREADS, *["--keep-awake"] * args.keep_awake)
+                                     bridge_bench.DEFAULT_TORCH_THREADS, *daemon_options_of(args))
     result.update(cpu=cpu_model(), commit=commit(), steal=steal_share(start["cpu_times"], machine()["cpu_times"]),
-                  keep_awake=args.keep_awake)
+                  daemon_options=daemon_options_of(args))
     args.out.write_text(json.dumps(result, indent=1, default=str))
     both, onset = result["coverage_both"], result["onset_error_ms"]
     print(f"{args.out.name}: steal {result['steal']:.1%}, onset p99 {onset['p99']:.3f} max {onset['max']:.3f} ms, "

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
-from machine_facts import BUSY_WINDOW, hardware_line, machine, ran  # noqa: E402
+from machine_facts import BUSY_WINDOW, add_daemon_options, daemon_options_of, hardware_line, machine, ran  # noqa: E402
 from osc_traffic import Malformed, message  # noqa: E402
 from soak import Replies, save  # noqa: E402
 
@@ -189,12 +189,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1000, help="packets per second (default 1000)")
     parser.add_argument("--period", type=int, default=64)
     parser.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT)
-    parser.add_argument("--keep-awake", action="store_true", help="the daemon's own --keep-awake")
+    add_daemon_options(parser)
     parser.add_argument("--name", default="fuzz")
     args = parser.parse_args()
     start = machine(BUSY_WINDOW)
     result = run_fuzz(args.checkpoint, args.packets, args.rate, args.period,
-                      daemon_options=["--keep-awake"] * args.keep_awake)
+                      daemon_options=daemon_options_of(args))
     save(args.name, result, start, render)
 
 

@@ -4,6 +4,7 @@ the host took from this virtual machine meanwhile, and the commit."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import time
@@ -41,28 +42,45 @@ def cpu_times() -> list[int]:
         return []
 
 
-def steal_share(start: list[int], end: list[int]) -> float | None:
-    """The share of all CPU time between two ``cpu_times()`` in which this machine's cores had work to run but the
-    hypervisor ran other guests (steal, the 8th column): time no program in the guest can make up for, so a report
-    with much of it is not the quiet machine's. None where the kernel does not count it."""
+def _spent(start: list[int], end: list[int]) -> list[int] | None:
+    """CPU time by kind between two ``cpu_times()``: user, nice, system, idle, iowait, irq, softirq, steal. Guest
+    time (columns 9 and 10) is already in user and nice, so it is left out. None where the kernel does not count
+    steal, or no time passed."""
     if len(start) < 8 or len(end) < 8:
         return None
-    total = sum(end[:8]) - sum(start[:8])  # guest time (columns 9 and 10) is already in user and nice
-    return (end[7] - start[7]) / total if total > 0 else None
+    spent = [b - a for a, b in zip(start[:8], end[:8], strict=True)]
+    return spent if sum(spent) > 0 else None
+
+
+def steal_share(start: list[int], end: list[int]) -> float | None:
+    """The share of all CPU time between two ``cpu_times()`` in which this machine's cores had work to run but the
+    hypervisor ran other guests (steal): time no program in the guest can make up for, so a report with much of it
+    is not the quiet machine's. None where the kernel does not count it."""
+    spent = _spent(start, end)
+    return None if spent is None else spent[7] / sum(spent)
 
 
 BUSY_WINDOW = 5.0  # seconds over which ``busy_now`` reads what the cores are doing
+QUIET_BUSY = 0.25  # the cores this busy or more in the seconds before a part's start mark it as run under load
+QUIET_LOAD = 1.0  # the same from the 1-minute load average, for reports from before the busy share was recorded
 
 
 def busy_share(start: list[int], end: list[int]) -> float | None:
     """The share of all CPU time between two ``cpu_times()`` that the guest's own programs and kernel used (user,
     nice, system, irq, softirq), as opposed to idle, waiting for I/O, or taken by the host (steal). None where the
     kernel does not count it."""
-    if len(start) < 8 or len(end) < 8:
-        return None
-    spent = [b - a for a, b in zip(start[:8], end[:8], strict=True)]
-    total = sum(spent)
-    return (spent[0] + spent[1] + spent[2] + spent[5] + spent[6]) / total if total > 0 else None
+    spent = _spent(start, end)
+    return None if spent is None else (spent[0] + spent[1] + spent[2] + spent[5] + spent[6]) / sum(spent)
+
+
+def calm(start: dict) -> tuple[str, bool]:
+    """How busy the machine was as a part began, from its ``machine()``, and whether that is quiet: the cores'
+    busy share over the seconds before (reports from before it was recorded: the 1-minute load average). The load
+    average lags by minutes, so it counts a part that just ended against the next, and the spinners that keep
+    cores awake (at the lowest priority, taking nothing from anyone) against the part itself."""
+    if start.get("busy_share") is not None:
+        return f"busy {start['busy_share']:.0%}", start["busy_share"] < QUIET_BUSY
+    return f"load {start['loadavg'][0]:.2f}", start["loadavg"][0] < QUIET_LOAD
 
 
 def busy_now(seconds: float = BUSY_WINDOW, sleep=time.sleep) -> float | None:
@@ -75,14 +93,21 @@ def busy_now(seconds: float = BUSY_WINDOW, sleep=time.sleep) -> float | None:
 
 
 def ran(report: dict) -> str:
-    """A report's line saying when, with what command and on which commit it ran, with which of the daemon's
-    options, and what the host took."""
+    """A report's line saying when, with what command and on which commit it ran, and what the host took."""
     on = f", on commit {report['commit']}" if "commit" in report else ""
-    options = report.get("daemon_options")
-    daemon = f" The daemon ran with `{' '.join(options)}`." if options else ""
     steal = report.get("steal_share")
     took = "" if steal is None else f" The host took {steal:.1%} of the CPU time meanwhile (steal)."
-    return f"Run {report['date']} with `{report['command']}`{on}.{daemon}{took}"
+    return f"Run {report['date']} with `{report['command']}`{on}.{took}"
+
+
+def add_daemon_options(parser: argparse.ArgumentParser) -> None:
+    """The daemon's own options a benchmark can pass on to it, the same in every benchmark that starts one."""
+    parser.add_argument("--keep-awake", action="store_true", help="the daemon's own --keep-awake")
+
+
+def daemon_options_of(args: argparse.Namespace) -> list[str]:
+    """The ``stylevae serve`` options ``add_daemon_options`` took, to start the daemon with and to record."""
+    return ["--keep-awake"] * args.keep_awake
 
 
 OURS = ("bench/", "stylevae.bridge")  # a benchmark's own processes (script, daemon, output) are not "others"
@@ -120,7 +145,7 @@ def machine(busy_window: float = 0.0) -> dict:
     """The machine now: CPU model, cores, load average, a training job, other busy processes, CPU times (for
     ``steal_share``); with a ``busy_window``, also the busy share of the cores over that many seconds first (the
     benchmarks' measure of a quiet start)."""
-    facts = {"busy_share": busy_now(busy_window)} if busy_window else {}
+    facts = {"busy_share": busy_now(busy_window), "busy_window": busy_window} if busy_window else {}
     return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(), **facts,
             "training_running": training_running(), "busy_processes": busy_processes(), "cpu_times": cpu_times()}
 
@@ -134,6 +159,7 @@ def hardware_line(start: dict, end: dict | None = None) -> str:
     others = list(dict.fromkeys(start["busy_processes"] + (end["busy_processes"] if end else [])))
     busy = f" Other busy processes: {'; '.join(others)}." if others else ""
     cores_busy = start.get("busy_share")
-    share = "" if cores_busy is None else f" (the cores {cores_busy:.0%} busy in the {BUSY_WINDOW:g} s before)"
+    window = start.get("busy_window", BUSY_WINDOW)  # reports from before it was recorded took the default
+    share = "" if cores_busy is None else f" (the cores {cores_busy:.0%} busy in the {window:g} s before)"
     return (f"Hardware: {start['cpu']}, {start['cores']} cores. Load average at start {load(start)}{share}{at_end}; "
             f"a training run {'WAS' if training else 'was not'} running.{busy}")

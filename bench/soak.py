@@ -43,7 +43,17 @@ sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
 from freezer import Freezer, freeze_text  # noqa: E402
-from machine_facts import BUSY_WINDOW, commit, hardware_line, machine, ran, steal_share  # noqa: E402
+from machine_facts import (  # noqa: E402
+    BUSY_WINDOW,
+    add_daemon_options,
+    calm,
+    commit,
+    daemon_options_of,
+    hardware_line,
+    machine,
+    ran,
+    steal_share,
+)
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -355,9 +365,10 @@ def rss_growth(rss: list, warm_up: float = 60.0) -> float | None:
 def render(r: dict) -> str:
     m0, m1 = r["machine_start"], r["machine_end"]
     onset, jack_ms = r["onset_error_ms"], r["jack_placement_ms"]
-    loaded = m0["training_running"] or m1["training_running"] or max(m0["loadavg"][0], m1["loadavg"][0]) > 1.0
+    before, quiet = calm(m0)
+    loaded = m0["training_running"] or m1["training_running"] or not quiet
     lines = [
-        f"# Soak{' (UNDER LOAD: see the load average)' if loaded else ''}",
+        f"# Soak{f' (UNDER LOAD: {before} at the start)' if loaded else ''}",
         "",
         ran(r),
         hardware_line(m0, m1),
@@ -434,13 +445,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--freeze", action="store_true",
                         help="freeze the JACK server and the daemon's JACK output now and then (bench/freezer.py)")
-    parser.add_argument("--keep-awake", action="store_true", help="the daemon's own --keep-awake")
+    add_daemon_options(parser)
     parser.add_argument("--name", default=None, help="file name of the results (default soak_p<period>_<seconds>s)")
     args = parser.parse_args()
     name = args.name or f"soak_p{args.period}_{args.seconds:g}s"
     start = machine(BUSY_WINDOW)
     result = run_soak(args.checkpoint, args.seconds, args.period, args.voices, args.rate, args.malformed, args.seed,
-                      args.freeze, daemon_options=["--keep-awake"] * args.keep_awake)
+                      args.freeze, daemon_options=daemon_options_of(args))
     events, log = result.pop("events"), result.pop("daemon_log")
     if result["unmatched_note_ons"] or result["open_after_sigterm"] or any(result["open_after_each_transport_stop"]):
         # keep what shows how, for a look

@@ -36,13 +36,11 @@ RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from machine_facts import busy_now, training_running  # noqa: E402
+from machine_facts import QUIET_BUSY, QUIET_LOAD, busy_now, calm, training_running  # noqa: E402
 from soak import rss_growth  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 
-QUIET_BUSY = 0.25  # the cores this busy or more in the seconds before a part's start mark it as run under load
-QUIET_LOAD = 1.0  # the same from the 1-minute load average, for reports from before the busy share was recorded
 QUIET_STEAL = 0.02  # so does a host that took this share of the CPU time or more during the part (steal)
 SETTLE_SECONDS = 120.0  # the longest wait for the cores to fall below QUIET_BUSY before a part
 RSS_SOAK_SECONDS = 1800  # the RSS target is over 30 minutes: judged on soaks at least this long
@@ -245,17 +243,13 @@ def quiet(part: str, r: dict) -> tuple[str, bool]:
     against it: their spinners run at the lowest priority, and any thread takes a core from them."""
     start = r["load_start"] if part == "bench" else r["machine_start"]
     training, steal = start["training_running"], r.get("steal_share")
-    if start.get("busy_share") is not None:
-        busy = start["busy_share"]
-        before, calm = f"busy {busy:.0%}", busy < QUIET_BUSY
-    else:
-        before, calm = f"load {start['loadavg'][0]:.2f}", start["loadavg"][0] < QUIET_LOAD
+    before, calm_start = calm(start)
     added = r.get("busy_load", {}).get("processes", 0)
     awake = ", cores kept awake" if r.get("awake", {}).get("processes") else ""
     awake += ", the daemon's --keep-awake" if "--keep-awake" in r.get("daemon_options", []) else ""
     text = (f"{before}{', training' if training else ''}{f', {added} busy added' if added else ''}; "
             f"{'-' if steal is None else f'{steal:.1%}'}{awake}")
-    return text, calm and not training and not added and (steal is None or steal < QUIET_STEAL)
+    return text, calm_start and not training and not added and (steal is None or steal < QUIET_STEAL)
 
 
 def lacking(reports: dict[str, Sequence[dict]], verdicts: Sequence[Verdict]) -> list[str]:

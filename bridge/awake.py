@@ -45,7 +45,8 @@ while True:
 
 
 def spin_command() -> list[str]:
-    """The command of one spinner, dying with the calling thread (keep it alive: the main thread)."""
+    """The command of one spinner, which dies with the thread that starts it (start it from one that lives as long:
+    the main thread) and checks that its parent is this process as it was when the command was made."""
     return [sys.executable, "-c", SPIN, str(os.getpid())]
 
 
@@ -58,8 +59,14 @@ class Children:
         self._running: list[subprocess.Popen] = []
 
     def start(self, command: list[str], count: int) -> None:
-        for _ in range(count):
-            self._running.append(self._spawn(command, stdin=subprocess.DEVNULL))
+        """``count`` more processes running ``command``; if one cannot start, those started are ended before the
+        error goes on, since a caller whose start failed does not come to its stop."""
+        try:
+            for _ in range(count):
+                self._running.append(self._spawn(command, stdin=subprocess.DEVNULL))
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         for process in self._running:
@@ -99,8 +106,13 @@ class KeepAwake:
             self.how = "no (--keep-awake is for Linux)"
             log.warning("--keep-awake works on Linux only: the cores idle as this system lets them")
         elif self.idle_driver() == "none":  # a PM QoS request would have no idle state to govern
-            self._spinners.start(spin_command(), self.cores)
-            self.how = f"yes, {self.cores} spinners at SCHED_IDLE (no cpuidle driver: an idle CPU halts)"
+            try:
+                self._spinners.start(spin_command(), self.cores)
+                self.how = f"yes, {self.cores} spinners at SCHED_IDLE (no cpuidle driver: an idle CPU halts)"
+            except OSError as exc:
+                self.how = "no (no spinners)"
+                log.warning("--keep-awake: cannot start the processes that keep the cores busy (%s): the cores idle "
+                            "as the system lets them", exc.strerror or exc)
         else:
             try:
                 self._qos = open(self._qos_path, "wb", buffering=0)  # held open until stop()

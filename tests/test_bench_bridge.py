@@ -85,6 +85,23 @@ def test_a_training_run_or_a_busy_process_seen_at_either_end_marks_the_report():
                                                   "0.30; a training run was not running.")
     line = machine_facts.hardware_line(quiet, busy)
     assert "at the end 2.00 / 1.00 / 0.50; a training run WAS running. Other busy processes: 99.0 make -j2." in line
+    measured = {**quiet, "busy_share": 0.034, "busy_window": 5.0}
+    assert "Load average at start 0.50 / 0.40 / 0.30 (the cores 3% busy in the 5 s before);" in (
+        machine_facts.hardware_line(measured))
+
+
+def test_the_report_says_what_kept_the_cores_awake_in_the_daemons_own_words():
+    alone = {"awake": {"processes": 0}, "daemon": {"kept_awake": None}}
+    assert bridge_bench.kept_awake_text(alone) == "no (each core idles as the system lets it)"
+    refused = {"awake": {"processes": 0}, "daemon": {"kept_awake": "no (no PM QoS request)"}}
+    assert bridge_bench.kept_awake_text(refused) == ("in the daemon's run, by its --keep-awake: no (no PM QoS "
+                                                     "request) (not in the reference's run or the listener's alone)")
+    unread = {"awake": {"processes": 0}, "daemon": {}, "daemon_options": ["--keep-awake"]}
+    assert "by its --keep-awake: asked, its answer not recorded" in bridge_bench.kept_awake_text(unread)
+    both = {"awake": {"processes": 2}, "daemon": {"kept_awake": "yes, 2 spinners at SCHED_IDLE"}}
+    text = bridge_bench.kept_awake_text(both)
+    assert text.startswith("yes, by 2 processes spinning") and text.endswith("by its --keep-awake: yes, 2 spinners "
+                                                                            "at SCHED_IDLE")
 
 
 def test_busy_processes_are_others_and_the_busy_load_is_one_of_them():

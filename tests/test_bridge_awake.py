@@ -14,7 +14,8 @@ from pathlib import Path
 import harness  # tests/e2e, on the path from conftest.py
 import pytest
 
-from stylevae.bridge.awake import KeepAwake
+from stylevae.bridge import awake as awake_module
+from stylevae.bridge.awake import Children, KeepAwake
 
 
 def driver(tmp_path: Path, name: str) -> Path:
@@ -74,23 +75,52 @@ def test_a_request_it_may_not_make_is_one_line_and_nothing_else_changes(tmp_path
     assert "cannot write" in caplog.text and "udev rule or root" in caplog.text
 
 
-def open_to(path: Path) -> int:
-    """How many of this process's file descriptors are open on ``path``."""
-    fds = Path("/proc/self/fd")
-    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == str(path))
-
-
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, which refuses every write")
-def test_a_request_refused_after_the_file_opened_leaves_no_file_open(tmp_path, caplog):
-    full = Path("/dev/full")  # opens for writing, then every write fails with ENOSPC
-    before = open_to(full)
+def test_a_request_refused_after_the_file_opened_closes_the_file(tmp_path, caplog, monkeypatch):
+    opened = []
+
+    def keeping_open(*args, **kwargs):  # holds a reference, so a file dropped unclosed stays open
+        opened.append(open(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(awake_module, "open", keeping_open, raising=False)
     with caplog.at_level(logging.WARNING, "stylevae.awake"):
-        awake = KeepAwake(True, qos=full, idle_driver=driver(tmp_path, "acpi_idle"))
-        awake.start()
-        assert awake.how.startswith("no") and awake._qos is None
-        assert open_to(full) == before
+        awake = KeepAwake(True, qos=Path("/dev/full"), idle_driver=driver(tmp_path, "acpi_idle"))
+        awake.start()  # /dev/full opens for writing, then refuses every write (ENOSPC)
+        assert awake.how.startswith("no") and len(opened) == 1 and opened[0].closed
         awake.stop()
     assert len(caplog.records) == 1 and "cannot write /dev/full" in caplog.text
+
+
+def failing_after(good: int):
+    """A spawn that starts ``good`` real processes (each sleeping) and then fails as a full process table does."""
+    started = []
+
+    def spawn(command, **kwargs):
+        if len(started) == good:
+            raise OSError(11, "Resource temporarily unavailable")
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], **kwargs))
+        return started[-1]
+    return spawn, started
+
+
+def test_a_set_that_cannot_start_whole_ends_the_processes_it_started():
+    spawn, started = failing_after(2)
+    children = Children(spawn)
+    with pytest.raises(OSError):
+        children.start(["unused"], 3)
+    assert len(started) == 2 and all(process.poll() is not None for process in started)
+    assert children.alive() == 0 and children.pids() == []
+
+
+def test_spinners_that_cannot_start_are_one_line_and_the_daemon_serves_on(tmp_path, caplog):
+    spawn, started = failing_after(1)
+    with caplog.at_level(logging.WARNING, "stylevae.awake"):
+        with KeepAwake(True, cores=2, idle_driver=driver(tmp_path, "none"), spawn=spawn) as awake:
+            assert awake.how.startswith("no") and awake.pids() == []
+            assert all(process.poll() is not None for process in started)
+    assert len(caplog.records) == 1 and "\n" not in caplog.text.strip()
+    assert "cannot start the processes" in caplog.text and "Resource temporarily unavailable" in caplog.text
 
 
 @pytest.mark.parametrize("system", ["darwin", "win32"])
@@ -104,7 +134,8 @@ def test_elsewhere_than_linux_it_says_so_in_one_line(tmp_path, caplog, system):
 PARENT = """
 import sys, time
 from pathlib import Path
-from stylevae.bridge.awake import KeepAwake
+from stylevae.bridge import awake as awake_module
+from stylevae.bridge.awake import Children, KeepAwake
 awake = KeepAwake(True, cores=1, idle_driver=Path(sys.argv[1]))
 awake.start()
 print(awake.pids()[0], flush=True)
