@@ -109,7 +109,19 @@ class JackServer(DummyServer):
     def __init__(self, period: int = 256, rate: int = 48000):
         require("jackd")
         super().__init__(f"sv{uuid.uuid4().hex[:8]}", rate=rate, period=period)
+        self._before = os.environ.get("JACK_DEFAULT_SERVER")
         os.environ["JACK_DEFAULT_SERVER"] = self.name
+
+    def stop(self) -> None:
+        """Stop it, and give this process's listeners back the server they used before, where they still use this
+        one: a test's own server, stopped, must not leave the later tests of the module's shared server talking to
+        a dead one (their JACK tools then fail to connect, over and over)."""
+        super().stop()
+        if os.environ.get("JACK_DEFAULT_SERVER") == self.name:
+            if self._before is None:
+                os.environ.pop("JACK_DEFAULT_SERVER")
+            else:
+                os.environ["JACK_DEFAULT_SERVER"] = self._before
 
 
 # --- the daemon -------------------------------------------------------------------------------------------

@@ -207,6 +207,19 @@ def test_a_jack_server_the_daemon_started_is_started_again_when_it_dies(crafted_
             dump.close()
 
 
+def test_a_test_server_stopped_gives_the_listeners_back_the_shared_one(jack_server):
+    """The JACK tools of this process follow the newest server started; a test's own server, once stopped, must
+    hand them back, or every later test on the shared server connects to a dead one."""
+    own = harness.JackServer()
+    try:
+        assert os.environ["JACK_DEFAULT_SERVER"] == own.name
+    finally:
+        own.stop()
+    assert os.environ["JACK_DEFAULT_SERVER"] == jack_server.name
+    listener = harness.MidiDump.receiver()  # waits until jack_lsp, on the default server, lists its port
+    listener.close()
+
+
 def test_freezes_of_jack_leave_no_note_hanging(crafted_checkpoint):
     """The JACK server and the daemon's JACK process frozen for 0.5-6 ms about 40 times a second (bench/freezer.py,
     a busy host's steal) while 8 voices play a note every 16th at 240 BPM: JACK reports xruns, late callbacks
@@ -263,12 +276,11 @@ def test_freezes_of_jack_leave_no_note_hanging(crafted_checkpoint):
                     reason="this machine has a cpuidle driver: --keep-awake makes a PM QoS request, not spinners")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
 def test_keep_awake_spins_a_core_each_at_the_lowest_priority_while_serving_and_never_outlives_the_daemon(
-        own_server, signum):
+        jack_server, signum):
     """Where idle CPUs halt (no cpuidle driver, as on this project's virtual machines) the shipped model's daemon
     keeps each core busy with a spinner at SCHED_IDLE while it plays; they end with it, on SIGTERM and on SIGKILL.
-    On a JACK server of its own: on the module's, after the tests above, connecting a listener beside the spinners
-    did not finish in 10 s (not traced)."""
-    daemon = harness.Daemon(DEFAULT_CHECKPOINT, own_server[0].name, "--keep-awake")
+    On the module's shared server, after tests that started and stopped servers of their own."""
+    daemon = harness.Daemon(DEFAULT_CHECKPOINT, jack_server.name, "--keep-awake")
     try:
         assert wait_until(lambda: any("cores    : kept awake: yes" in line for line in daemon.rest), 5), daemon.rest
         spinners = [pid for pid in children(daemon.process.pid)
