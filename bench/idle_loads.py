@@ -17,7 +17,6 @@ Usage: .venv/bin/python bench/idle_loads.py ROUNDS SECONDS OUT.json
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bridge_bench  # noqa: E402
 from machine_facts import machine, steal_share  # noqa: E402
+
+from stylevae.bridge.awake import Children  # noqa: E402
 
 PY = sys.executable
 LOADS = {
@@ -39,17 +40,17 @@ LOADS = {
 
 def run(name: str, seconds: float) -> dict:
     """The listener alone for ``seconds`` beside the load ``name``, with the steal meanwhile."""
-    procs = [subprocess.Popen(["nice", "-n", "19", *cmd]) for cmd in LOADS[name]]
+    load = Children()
     try:
+        for command in LOADS[name]:
+            load.start(["nice", "-n", "19", *command], 1)
         time.sleep(1.0)
         start = machine()
         result = bridge_bench.alone_run(seconds, 32)
         result["steal"] = steal_share(start["cpu_times"], machine()["cpu_times"])
         return result
     finally:
-        for p in procs:
-            p.kill()
-            p.wait()
+        load.stop()
 
 
 def main() -> None:
