@@ -85,7 +85,8 @@ from stylevae.bridge.jack_out import (  # noqa: E402
     SUMMARY_UNCOVERED,
     SUMMARY_WRITTEN,
 )
-from stylevae.bridge.scheduler import PROFILE_ENV, REALTIME_PRIORITY  # noqa: E402
+from stylevae.bridge.realtime import REALTIME_PRIORITY  # noqa: E402
+from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
 from stylevae.model.decoding.decoder import Decoder, Rules, draw  # noqa: E402

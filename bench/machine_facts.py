@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import subprocess
 import time
 from pathlib import Path
@@ -14,8 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def cpu_model() -> str:
-    """lscpu's model name ("?" where lscpu has none)."""
-    lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    """lscpu's model name ("?" where lscpu has none); without lscpu (macOS, Windows), what ``platform`` knows."""
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        return platform.processor() or "?"
     return next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
 
 

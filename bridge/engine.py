@@ -22,7 +22,8 @@ import torch
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import SECONDS_PER_MINUTE, Change, Clock
 from stylevae.bridge.osc_spec import PREFIX
-from stylevae.bridge.scheduler import STEP_PRIORITY, RealtimeWhile, Scheduler, run_queue_seconds
+from stylevae.bridge.realtime import STEP_PRIORITY, RealtimeWhile
+from stylevae.bridge.scheduler import Scheduler, run_queue_seconds
 from stylevae.bridge.stats import Window
 from stylevae.bridge.voice import NoteReport, Voice
 from stylevae.model.data.keys import Key

@@ -68,7 +68,8 @@ from collections import Counter, deque
 from collections.abc import Callable
 
 from stylevae.bridge import midi_out
-from stylevae.bridge.scheduler import AT_ONCE, realtime_priority, realtime_process
+from stylevae.bridge.realtime import realtime_priority, realtime_process
+from stylevae.bridge.scheduler import AT_ONCE
 from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.jack")

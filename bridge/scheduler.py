@@ -9,11 +9,12 @@ reaches them: a tempo change or a glide moves each (``retime``), a jump, start o
 Note-ons that come too late (the decoder starved, or were planned before a jump) are dropped rather than
 played as a burst; a note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding
 note at once, then sends All Notes Off (CC 123) on the channels used since the last, as hardware sequencers do.
+The sender waits on its condition, which a push or a clock change notifies; where a timed wait ends only on a coarse
+timer tick (Windows), its ``SystemTimer`` sleeps the last stretch on a high-resolution timer instead.
 """
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
 import logging
@@ -29,6 +30,7 @@ from typing import Protocol
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.clock import Change, Clock
+from stylevae.bridge.realtime import SystemTimer, sender_priority
 from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.sender")
@@ -80,108 +82,7 @@ def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> E
     return Event(beat, 0, next(_sequence), voice, channel, pitch, 0, epoch)
 
 
-# SCHED_FIFO priorities: before every ordinary thread, after every audio thread (JACK's server runs at 10 by
-# default and its clients' process threads at 5, studio set-ups higher): a thread above them would delay
-# JACK's cycle, and a late cycle loses its MIDI. The note sender and the JACK output's own threads above the
-# engine's steps, so that a step never holds up a note: a FIFO thread does not pre-empt one of its own priority.
-REALTIME_PRIORITY = 2
-STEP_PRIORITY = 1
-
-
-# The nice level of the daemon's ordinary threads (engine, OSC, the main thread), as PipeWire's daemon gives its
-# main thread (pipewire.conf: libpipewire-module-rt, nice.level = -11): they run before ordinary busy work
-# without the risk of a real-time thread that could take a core (a flood of OSC, say).
-DAEMON_NICE = -11
-
-
-def raise_nice() -> bool:
-    """Give the process's threads, and the threads and processes it starts from then on, nice ``DAEMON_NICE``.
-
-    The note sender needs the GIL. When a busy process pre-empts the thread that holds it (the engine in NumPy's
-    wrappers, where the sender's profile found it), the sender waits as long as the scheduler lets that process
-    run: up to 57 ms at nice 0 beside four busy processes (bench/results/README.md, "Under load"). Needs
-    privileges (root, or a nice limit as audio set-ups grant); without them the threads stay at nice 0."""
-    try:
-        for tid in own_threads():
-            with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
-                os.setpriority(os.PRIO_PROCESS, tid, DAEMON_NICE)
-    except (AttributeError, OSError) as exc:  # not a POSIX system, or not allowed
-        log.debug("daemon threads at the default nice level (%s)", exc)
-        return False
-    return True
-
-
-def own_threads() -> list[int]:
-    """The ids ``setpriority`` takes for this process's threads. On Linux the nice level is a thread's, so each
-    one already running (NumPy's OpenBLAS starts one on import) by its id; elsewhere the process's, id 0."""
-    try:
-        return [int(tid) for tid in os.listdir("/proc/self/task")]
-    except FileNotFoundError:  # no /proc: not Linux
-        return [0]
-
-
-NORMAL_PRIORITY = ("the note sender runs at normal priority (real-time scheduling is not permitted here): on a busy "
-                   "machine notes can come late; docs/bridge.md, Priorities, says how to allow it")
-
-
-def realtime_priority() -> bool:
-    """Ask the OS to run the calling thread (and the threads it starts) before ordinary work, so a busy machine
-    does not delay a note. Needs privileges (root, or an rtprio limit as JACK set-ups grant); without them the
-    thread stays at normal priority."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
-    except (AttributeError, OSError) as exc:  # not Linux, or not allowed
-        log.debug("note sender at normal priority (%s)", exc)
-        return False
-    return True
-
-
-def realtime_process() -> bool:
-    """Put every ordinary thread of this process at real-time priority ``REALTIME_PRIORITY``; those at a higher
-    one (libjack's process thread) keep theirs. For the JACK output's process, whose threads share a GIL with the
-    process callback: libjack runs the xrun callback, Python, in a thread of its own at normal priority, and such a
-    thread pre-empted while it holds the GIL holds up the callback, and the period's MIDI with it."""
-    try:
-        for tid in own_threads():
-            with contextlib.suppress(ProcessLookupError):  # a thread that ended meanwhile
-                if os.sched_getscheduler(tid) == os.SCHED_OTHER:
-                    os.sched_setscheduler(tid, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
-    except (AttributeError, OSError) as exc:  # not Linux, or not allowed
-        log.debug("the output's threads at normal priority (%s)", exc)
-        return False
-    return True
-
-
-class RealtimeWhile:
-    """``with`` it, the calling thread runs at SCHED_FIFO ``priority``; after, at the policy it had (its nice level
-    kept). For short, bounded work that must not wait for a core behind ordinary threads: the engine's steps, which
-    under the fair scheduler spent most of their wall time over their CPU time runnable without a core
-    (docs/bridge.md, Priorities), while the rest of that thread's work (commands, which a flood of OSC could make
-    long) stays ordinary. Where real-time scheduling is refused (no privileges, not Linux) it is not asked again."""
-
-    def __init__(self, priority: int) -> None:
-        self.priority = priority
-        self.allowed = hasattr(os, "sched_setscheduler")
-        self._before: int | None = None
-
-    def __enter__(self) -> None:
-        if not self.allowed:
-            return
-        try:
-            before = os.sched_getscheduler(0)
-            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(self.priority))
-        except OSError as exc:
-            log.debug("steps at normal priority (%s)", exc)
-            self.allowed = False
-            return
-        self._before = before
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._before is not None:
-            os.sched_setscheduler(0, self._before, os.sched_param(0))
-            self._before = None
-
-
+IDLE_SECONDS = 0.5  # with nothing planned the sender looks again this often (a push wakes it before)
 RETIME_SECONDS = 0.00005  # an event handed over ahead is moved when a tempo change or glide moves it more than this
 VOID = (Change.JUMP, Change.START, Change.STOP)  # clock changes after which what was planned is void
 
@@ -254,8 +155,10 @@ class Scheduler:
         sink: NoteSink,
         late_drop_beats: float = 0.125,
         now: Callable[[], float] = time.perf_counter,
+        timer: SystemTimer | None = None,
     ):
         self.clock = clock
+        self.timer = timer or SystemTimer()  # started (on Windows, a finer tick asked for) by whoever owns the process
         self.sink = sink
         self.late_drop_beats = late_drop_beats
         self._now = now
@@ -375,14 +278,15 @@ class Scheduler:
         self._late(now - handover)
 
     def _run(self) -> None:
-        if not realtime_priority() and sys.platform == "linux":  # elsewhere there is nothing the user could allow
-            log.warning(NORMAL_PRIORITY)
+        refused = sender_priority()
+        if refused:
+            log.warning(refused)
         with self._cond:
             while not self._stopped:
                 wait = self._send_due()
                 if self.profile is not None:
                     self.profile.waiting()
-                self._cond.wait(0.5 if wait is None else wait)
+                self.timer.wait(self._cond, IDLE_SECONDS if wait is None else wait)
 
     def _on_clock_change(self, change: Change) -> None:
         """The events handed over ahead follow the clock: after a jump, start or stop their note-ons are withdrawn

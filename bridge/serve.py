@@ -22,7 +22,8 @@ from stylevae.bridge.clock import Clock
 from stylevae.bridge.config import BridgeConfig
 from stylevae.bridge.engine import Engine
 from stylevae.bridge.osc_server import OscServer
-from stylevae.bridge.scheduler import Scheduler, raise_nice
+from stylevae.bridge.realtime import SystemTimer, raise_nice
+from stylevae.bridge.scheduler import Scheduler
 from stylevae.model.decoding import decoder
 from stylevae.model.errors import UserError
 from stylevae.model.network import checkpoint as ckpt
@@ -95,7 +96,8 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         raise UserError(str(exc)) from None
     port, server = open_midi(config)
     clock = Clock(config.bpm, config.jump_threshold_beats, config.max_correction)
-    sender = Scheduler(clock, port, config.late_drop_beats)
+    timer = SystemTimer()
+    sender = Scheduler(clock, port, config.late_drop_beats, timer=timer)
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     osc = None
     try:
@@ -114,6 +116,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         signal.signal(signum, lambda *_: stop.set())
     awake = KeepAwake(config.keep_awake)
     awake.start()  # from the main thread, which its spinners die with
+    timer.start()
     sender.start()
     engine.start()
     osc.start()
@@ -127,7 +130,8 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         f"{loaded.steps}-step phrases)\n"
         f"  device   : {device} ({torch.get_num_threads()} torch thread(s)); lookahead {config.lookahead_beats:g} "
         f"beat; quantize {config.quantize}; clock {config.bpm:g} BPM until the transport says otherwise"
-        + (f"\n  cores    : kept awake: {awake.how}" if config.keep_awake else ""),
+        + (f"\n  cores    : kept awake: {awake.how}" if config.keep_awake else "")
+        + (f"\n  timer    : {timer.how}" if timer.tick else ""),  # only where waits end on a coarse tick
         file=out,
         flush=True,
     )
@@ -140,6 +144,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         osc.stop()
         engine.stop()
         sender.stop()
+        timer.stop()
         log.info("%s; %s; %s", engine.summary(), sender.summary(), osc.summary())
         port.close()
         awake.stop()

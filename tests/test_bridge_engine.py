@@ -17,7 +17,8 @@ from stylevae.bridge.engine import (
     STEP_SUMMARY,
     Engine,
 )
-from stylevae.bridge.scheduler import STEP_PRIORITY, Scheduler
+from stylevae.bridge.realtime import STEP_PRIORITY
+from stylevae.bridge.scheduler import Scheduler
 from stylevae.bridge.voice import midi_pitch
 from stylevae.model.data.keys import make_key
 from stylevae.model.decoding import playing

@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+from stylevae.bridge import realtime
 from stylevae.bridge import scheduler as sch
 from stylevae.bridge.clock import Clock
 from tests.fakes import FakeTime, RecordingSink
@@ -242,140 +243,15 @@ def test_the_run_queue_is_read_from_linux_schedstat():
         assert seconds is None
 
 
-RAISE_NICE = """
-import json, os, threading
-from stylevae.bridge import scheduler
-early = threading.Event()
-threading.Thread(target=early.wait, daemon=True).start()  # started before: NumPy's OpenBLAS worker is one such
-raised = scheduler.raise_nice()
-later = []
-child = threading.Thread(target=lambda: later.append(os.getpriority(os.PRIO_PROCESS, 0)))
-child.start()
-child.join()
-levels = []
-for tid in os.listdir("/proc/self/task"):
-    try:
-        levels.append(os.getpriority(os.PRIO_PROCESS, int(tid)))
-    except ProcessLookupError:  # the child, still leaving after join
-        pass
-print(json.dumps([raised, sorted(set(levels)), later[0]]))
-"""
-
-
-def test_raise_nice_reaches_the_threads_started_before_and_after_it_or_says_it_could_not():
-    """In a process of its own: it changes every thread of the process it runs in."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-c", RAISE_NICE], capture_output=True, text=True, check=True,
-                         timeout=60).stdout
-    raised, levels, later = json.loads(out)
-    expected = sch.DAEMON_NICE if raised else os.getpriority(os.PRIO_PROCESS, 0)
-    assert (levels, later) == ([expected], expected)
-
-
-REALTIME_PROCESS = """
-import json, os, threading
-from stylevae.bridge import scheduler
-ready, done, seen = threading.Event(), threading.Event(), {}
-
-def higher():  # as libjack's process thread: real-time already, above the output's priority
-    try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(scheduler.REALTIME_PRIORITY + 3))
-    except OSError:
-        pass
-    ready.set()
-    done.wait()
-    seen["higher"] = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
-
-def ordinary():  # as libjack's notification thread
-    ready.wait()
-    done.wait()
-    seen["ordinary"] = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
-
-threads = [threading.Thread(target=higher), threading.Thread(target=ordinary)]
-for t in threads:
-    t.start()
-ready.wait()
-raised = scheduler.realtime_process()
-seen["main"] = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
-done.set()
-for t in threads:
-    t.join()
-print(json.dumps([raised, seen]))
-"""
-
-
-@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setscheduler"), reason="no real-time scheduling here")
-def test_realtime_process_raises_every_ordinary_thread_and_leaves_a_higher_one_alone():
-    """In a process of its own: it changes every thread of the process it runs in."""
-    import json
-    import os
-    import subprocess
-
-    out = subprocess.run([sys.executable, "-c", REALTIME_PROCESS], capture_output=True, text=True, check=True,
-                         timeout=60).stdout
-    raised, seen = json.loads(out)
-    if not raised:
-        pytest.skip("real-time scheduling is not allowed here")
-    fifo = os.SCHED_FIFO
-    assert seen == {"main": [fifo, sch.REALTIME_PRIORITY], "ordinary": [fifo, sch.REALTIME_PRIORITY],
-                    "higher": [fifo, sch.REALTIME_PRIORITY + 3]}
-
-
-REALTIME_WHILE = """
-import json, os
-from stylevae.bridge import scheduler
-os.setpriority(os.PRIO_PROCESS, 0, 5)  # a nice level of its own, which the way back must keep
-raised = scheduler.RealtimeWhile(1)
-with raised:
-    inside = [os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]
-after = [os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0)]
-print(json.dumps([raised.allowed, inside, after]))
-"""
-
-
-@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setscheduler"), reason="no real-time scheduling here")
-def test_realtime_while_runs_its_block_first_in_first_out_and_gives_the_policy_and_nice_level_back():
-    """In a process of its own: it changes the policy of the thread it runs in."""
-    import json
-    import os
-    import subprocess
-
-    out = subprocess.run([sys.executable, "-c", REALTIME_WHILE], capture_output=True, text=True, check=True,
-                         timeout=60).stdout
-    allowed, inside, after = json.loads(out)
-    assert inside == ([os.SCHED_FIFO, 1] if allowed else [os.SCHED_OTHER, 0])
-    assert after == [os.SCHED_OTHER, 5]
-
-
-def test_realtime_while_refused_once_is_not_asked_again(monkeypatch):
-    asked = []
-
-    def refuse(*args):
-        asked.append(args)
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(sch.os, "sched_getscheduler", lambda pid: 0, raising=False)
-    monkeypatch.setattr(sch.os, "sched_setscheduler", refuse, raising=False)
-    raised = sch.RealtimeWhile(1)
-    for _ in range(3):
-        with raised:
-            pass
-    assert len(asked) == 1 and not raised.allowed
-
-
 def test_a_sender_refused_real_time_priority_says_so_in_one_line(parts, monkeypatch, caplog):
     def refuse(*args):
         raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr(sch.os, "sched_setscheduler", refuse, raising=False)
-    monkeypatch.setattr(sch.sys, "platform", "linux")
+    monkeypatch.setattr(realtime.os, "sched_setscheduler", refuse, raising=False)
+    monkeypatch.setattr(realtime.sys, "platform", "linux")
     *_, sender = parts
     with caplog.at_level("WARNING", logger="stylevae.sender"):
         sender.start()
         sender.stop()
-    assert [r.getMessage() for r in caplog.records] == [sch.NORMAL_PRIORITY]
-    assert "\n" not in sch.NORMAL_PRIORITY and "docs/bridge.md" in sch.NORMAL_PRIORITY
+    assert [r.getMessage() for r in caplog.records] == [realtime.NORMAL_PRIORITY]
+    assert "\n" not in realtime.NORMAL_PRIORITY and "docs/bridge.md" in realtime.NORMAL_PRIORITY

@@ -24,7 +24,7 @@ import rtmidi
 import torch
 
 from stylevae.bridge.jack import DummyServer
-from stylevae.bridge.scheduler import REALTIME_PRIORITY
+from stylevae.bridge.realtime import REALTIME_PRIORITY
 from stylevae.model.data.tokens import Vocabulary
 from stylevae.model.network.checkpoint import Checkpoint, save
 from stylevae.model.network.vae import ModelConfig, StyleVAE
