@@ -69,11 +69,12 @@ from machine_facts import (  # noqa: E402
     hardware_line,
     machine,
     ran,
+    steal_during,
     steal_share,
     thread_priorities,
 )
 from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
-from targets import BY_KEY  # noqa: E402
+from targets import BY_KEY, DAEMON_RUN, DECODER_STEPS  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 from stylevae.bridge.engine import STEP_RUNNABLE, STEP_SUMMARY  # noqa: E402
@@ -731,23 +732,27 @@ def measure(args: argparse.Namespace, results: dict) -> None:
     print("decoder steps ...", flush=True)
     loaded = ckpt.load(args.checkpoint)
     gc.freeze()  # as the daemon does after loading (bridge/serve.py); before, a full collection showed as a 65 ms step
-    for voices in (1, 8):
+    with steal_during(results, DECODER_STEPS):
+        for voices in (1, 8):
+            for threads in THREADS:
+                torch.set_num_threads(threads)
+                results[f"decode_{voices}_t{threads}"] = decode_latency(loaded, voices, args.steps)
+            torch.set_num_threads(1)
+            results[f"plain_decode_{voices}"] = plain_step_latency(loaded, voices, args.steps)
         for threads in THREADS:
             torch.set_num_threads(threads)
-            results[f"decode_{voices}_t{threads}"] = decode_latency(loaded, voices, args.steps)
-        torch.set_num_threads(1)
-        results[f"plain_decode_{voices}"] = plain_step_latency(loaded, voices, args.steps)
-    for threads in THREADS:
-        torch.set_num_threads(threads)
-        results[f"spaced_decode_8_t{threads}"] = decode_latency(loaded, 8, SPACED_STEPS, gap=STEP)
+            results[f"spaced_decode_8_t{threads}"] = decode_latency(loaded, 8, SPACED_STEPS, gap=STEP)
     print(f"daemon on JACK for {args.seconds:g} s ...", flush=True)
-    results["daemon"] = daemon_run(args.checkpoint, loaded.model.config.n_styles, args.seconds, args.period,
-                                   args.voices, args.rate, args.torch_threads, *results["daemon_options"])
+    with steal_during(results, DAEMON_RUN):
+        results["daemon"] = daemon_run(args.checkpoint, loaded.model.config.n_styles, args.seconds, args.period,
+                                       args.voices, args.rate, args.torch_threads, *results["daemon_options"])
     print(f"reference sender for {args.seconds:g} s ...", flush=True)
-    results["reference"] = reference_run(args.seconds, args.period)
+    with steal_during(results, "reference sender"):
+        results["reference"] = reference_run(args.seconds, args.period)
     if args.alone_seconds:
         print(f"a listener alone on JACK for {args.alone_seconds:g} s ...", flush=True)
-        results["alone"] = alone_run(args.alone_seconds, args.period)
+        with steal_during(results, "listener alone"):
+            results["alone"] = alone_run(args.alone_seconds, args.period)
 
 
 if __name__ == "__main__":

@@ -5,10 +5,12 @@ the host took from this virtual machine meanwhile, and the commit."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,11 +99,27 @@ def busy_now(seconds: float = BUSY_WINDOW, sleep=time.sleep) -> float | None:
 
 
 def ran(report: dict) -> str:
-    """A report's line saying when, with what command and on which commit it ran, and what the host took."""
+    """A report's line saying when, with what command and on which commit it ran, and what the host took (in
+    each of its phases, where they were recorded)."""
     on = f", on commit {report['commit']}" if "commit" in report else ""
     steal = report.get("steal_share")
-    took = "" if steal is None else f" The host took {steal:.1%} of the CPU time meanwhile (steal)."
+    phases = report.get("phase_steal") or {}
+    each = ", ".join(f"{phase} {'-' if share is None else f'{share:.1%}'}" for phase, share in phases.items())
+    took = "" if steal is None else f" The host took {steal:.1%} of the CPU time meanwhile (steal)" + (
+        f": {each}." if each else ".")
     return f"Run {report['date']} with `{report['command']}`{on}.{took}"
+
+
+@contextlib.contextmanager
+def steal_during(report: dict, phase: str) -> Iterator[None]:
+    """The host's steal while a phase of a report runs, into ``report["phase_steal"][phase]``. The phases of one
+    report keep the cores busy in different measures (a listener alone on JACK leaves them idle, and an idle vCPU
+    hands its time back to the host), so the steal of the whole report can differ from the one its measure saw."""
+    start = cpu_times()
+    try:
+        yield
+    finally:
+        report.setdefault("phase_steal", {})[phase] = steal_share(start, cpu_times())
 
 
 def add_daemon_options(parser: argparse.ArgumentParser) -> None:

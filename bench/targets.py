@@ -42,6 +42,8 @@ from soak import rss_growth  # noqa: E402
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402
 
 QUIET_STEAL = 0.02  # so does a host that took this share of the CPU time or more during the part (steal)
+DECODER_STEPS, DAEMON_RUN = "decoder steps", "daemon run"  # the benchmark's phases its targets are read from
+MEASURED_PHASES = f" (in its {DECODER_STEPS} and {DAEMON_RUN}, where recorded)"
 SETTLE_SECONDS = 120.0  # the longest wait for the cores to fall below QUIET_BUSY before a part
 RSS_SOAK_SECONDS = 1800  # the RSS target is over 30 minutes: judged on soaks at least this long
 BENCH_RUNS = 5  # the benchmark's targets hold in each of this many consecutive runs
@@ -235,6 +237,15 @@ def machine_of(part: str, r: dict) -> str:
     return f"{cpu}, {r.get('commit', 'commit not recorded')}"
 
 
+def measured_steal(r: dict) -> float | None:
+    """The host's steal while the report measured what its targets read: the benchmark's decoder steps and daemon
+    run where it recorded its phases (its reference sender and listener alone, which leave the cores idle and see
+    more steal, are context, not targets), else the whole report's."""
+    phases = r.get("phase_steal") or {}
+    measured = [phases.get(p) for p in (DECODER_STEPS, DAEMON_RUN) if phases.get(p) is not None]
+    return max(measured) if measured else r.get("steal_share")
+
+
 def quiet(part: str, r: dict) -> tuple[str, bool]:
     """The report's load: the cores' busy share in the seconds before its start (older reports: the 1-minute load
     average then), a training run then, the busy processes the benchmark added (``--load``), and the host's steal
@@ -242,7 +253,7 @@ def quiet(part: str, r: dict) -> tuple[str, bool]:
     machine. Cores kept awake (the benchmark's ``--awake``, the daemon's ``--keep-awake``) are said, not held
     against it: their spinners run at the lowest priority, and any thread takes a core from them."""
     start = r["load_start"] if part == "bench" else r["machine_start"]
-    training, steal = start["training_running"], r.get("steal_share")
+    training, steal = start["training_running"], measured_steal(r)
     before, calm_start = calm(start)
     added = r.get("busy_load", {}).get("processes", 0)
     awake = ", cores kept awake" if r.get("awake", {}).get("processes") else ""
@@ -299,7 +310,8 @@ def render(reports: dict[str, Sequence[dict]], names: dict[str, Sequence[str]], 
                       for what, read in CONTEXT]
         loads = [quiet(part, r) for r in reports[part]]
         lines.append(f"| quiet: the cores' busy share before the start (older reports: the load average then); the "
-                     f"host's steal during the run | < {QUIET_BUSY:.0%} (< {QUIET_LOAD:g}); < {QUIET_STEAL:.0%} | "
+                     f"host's steal during the run{MEASURED_PHASES if part == 'bench' else ''} | < {QUIET_BUSY:.0%} "
+                     f"(< {QUIET_LOAD:g}); < {QUIET_STEAL:.0%} | "
                      f"{' | '.join(text for text, _ in loads)} | "
                      f"{'yes' if all(ok for _, ok in loads) else '**NO**'} |")
         lines.append(f"| CPU, commit | | {' | '.join(machine_of(part, r) for r in reports[part])} | |")

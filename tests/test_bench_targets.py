@@ -154,6 +154,32 @@ def test_cores_kept_awake_are_said_in_the_quiet_row_and_do_not_make_a_run_loaded
     assert targets.quiet("bench", run) == (text + ", cores kept awake, the daemon's --keep-awake", quiet)
 
 
+def test_steal_is_judged_in_the_phases_the_benchmarks_targets_read(committed):
+    """The reference sender and the listener alone leave the cores idle, and an idle vCPU hands its time to the
+    host: their steal says nothing about the daemon's run."""
+    run = copy.deepcopy(committed["bench"][0])
+    run["load_start"]["busy_share"], run["load_start"]["training_running"] = 0.0, False
+    run["steal_share"] = 0.03  # the whole report's: not quiet
+    run["phase_steal"] = {"decoder steps": 0.004, "daemon run": 0.012, "reference sender": 0.05,
+                          "listener alone": 0.07}
+    text, quiet = targets.quiet("bench", run)
+    assert quiet and "1.2%" in text
+    run["phase_steal"]["daemon run"] = 0.025
+    assert not targets.quiet("bench", run)[1]
+    del run["phase_steal"]
+    assert targets.quiet("bench", run) == (text.replace("1.2%", "3.0%"), False)  # older reports: the whole one
+
+
+def test_a_report_says_the_steal_of_each_phase():
+    report = {"date": "d", "command": "c", "steal_share": 0.03}
+    for phase in ("daemon run", "listener alone"):
+        with machine_facts.steal_during(report, phase):
+            pass
+    assert list(report["phase_steal"]) == ["daemon run", "listener alone"]
+    report["phase_steal"] = {"daemon run": 0.012, "listener alone": None}
+    assert "(steal): daemon run 1.2%, listener alone -." in machine_facts.ran(report)
+
+
 def test_a_busy_share_before_the_start_judges_quiet_in_place_of_the_load_average(committed):
     run = copy.deepcopy(committed["bench"][0])
     run["load_start"]["loadavg"] = (1.4, 1.0, 0.5)  # a part that just ended still weighs in the average
