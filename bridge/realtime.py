@@ -4,7 +4,8 @@
   the daemon's other threads (both need an rtprio or nice limit, as JACK set-ups grant). macOS: the note sender
   under a Mach time-constraint policy, the policy Core Audio's I/O threads run under, which needs no privileges.
   Windows: the note sender in the Multimedia Class Scheduler Service's "Pro Audio" task (MMCSS), the service audio
-  programs register their threads with, which needs none either.
+  programs register their threads with, and the process in the above-normal priority class: neither needs
+  privileges.
 - **Wake-ups.** A timed wait on a condition ends on the system timer's tick. On Linux (high-resolution timers) and
   macOS that is microseconds; on Windows it is 15.625 ms unless the process asks for a finer tick
   (``timeBeginPeriod``), and even then the wait can end up to about two ticks late. Python 3.11 and newer sleep on
@@ -27,9 +28,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-log = logging.getLogger("stylevae.realtime")
+from stylevae.bridge.platform import LINUX, MACOS, WINDOWS
 
-LINUX, MACOS, WINDOWS = "linux", "darwin", "win32"
+log = logging.getLogger("stylevae.realtime")
 
 
 def load_library(name: str) -> Any:
