@@ -62,6 +62,7 @@ import harness  # noqa: E402
 from cpu_load import BusyLoad, Spinners, awake_text, load_text  # noqa: E402
 from machine_facts import (  # noqa: E402
     BUSY_WINDOW,
+    RESULTS,
     add_daemon_options,
     commit,
     cpu_model,
@@ -94,7 +95,6 @@ from stylevae.model.decoding.decoder import Decoder, Rules, draw  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
 SENDER_PROFILE = re.compile(r"\d+ hand-overs over [\d.]+ ms late; the other threads were then: [^\n]*")
 BPM = 180.0

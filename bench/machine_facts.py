@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import platform
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
 
 
 def cpu_model() -> str:
@@ -185,3 +188,14 @@ def hardware_line(start: dict, end: dict | None = None) -> str:
     share = "" if cores_busy is None else f" (the cores {cores_busy:.0%} busy in the {window:g} s before)"
     return (f"Hardware: {start['cpu']}, {start['cores']} cores. Load average at start {load(start)}{share}{at_end}; "
             f"a training run {'WAS' if training else 'was not'} running.{busy}")
+
+
+def write_report(name: str, result: dict, render: Callable[[dict], str]) -> None:
+    """A report as bench/results/<name>.json and .md (printed too), stamped with the date, the command and the
+    commit."""
+    result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                   "command": f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]), "commit": commit()})
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1))
+    (RESULTS / f"{name}.md").write_text(render(result))
+    print(render(result))

@@ -23,7 +23,6 @@ Usage: .venv/bin/python bench/soak.py [--seconds 600] [--period 64] [--voices 8]
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import signal
@@ -45,14 +44,15 @@ import harness  # noqa: E402
 from freezer import Freezer, freeze_text  # noqa: E402
 from machine_facts import (  # noqa: E402
     BUSY_WINDOW,
+    RESULTS,
     add_daemon_options,
     calm,
-    commit,
     daemon_options_of,
     hardware_line,
     machine,
     ran,
     steal_share,
+    write_report,
 )
 from osc_traffic import Controls, Malformed, message  # noqa: E402
 
@@ -62,7 +62,6 @@ from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
 PING_SECONDS = 0.2
 SETTLE_SECONDS = 0.5  # after a stop, before notes still open are counted; after a change, before onsets count
 RATE = 48000
@@ -463,14 +462,9 @@ def main() -> None:
 
 def save(name: str, result: dict, machine_start: dict, render) -> None:
     """The results as bench/results/<name>.json and .md, with the command, the date and the machine's load."""
-    result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                   "command": f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]),
-                   "commit": commit(), "machine_start": machine_start, "machine_end": machine()})
+    result.update({"machine_start": machine_start, "machine_end": machine()})
     result["steal_share"] = steal_share(machine_start["cpu_times"], result["machine_end"]["cpu_times"])
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1))
-    (RESULTS / f"{name}.md").write_text(render(result))
-    print(render(result))
+    write_report(name, result, render)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
-RESULTS = BENCH / "results"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from machine_facts import QUIET_BUSY, QUIET_LOAD, busy_now, calm, training_running  # noqa: E402
+from machine_facts import QUIET_BUSY, QUIET_LOAD, RESULTS, busy_now, calm, training_running  # noqa: E402
 from soak import rss_growth  # noqa: E402
 
 from stylevae.bridge.config import DEFAULT_TORCH_THREADS  # noqa: E402

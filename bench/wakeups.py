@@ -15,7 +15,6 @@ Usage: python bench/wakeups.py [--waits 2000] [--name wakeups_NAME]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -27,11 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from machine_facts import commit, cpu_model  # noqa: E402
+from machine_facts import cpu_model, write_report  # noqa: E402
 
 from stylevae.bridge.realtime import SystemTimer, sender_priority  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SHORTEST, LONGEST = 0.0005, 0.020  # s: the sender's waits, from a 32nd at a fast tempo down to what is left of one
 
 
@@ -92,15 +90,10 @@ def main(argv: list[str] | None = None) -> None:
     worker = threading.Thread(target=run)
     worker.start()
     worker.join()
-    result.update(
-        waits=args.waits, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        command=f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]), commit=commit(),
-        machine=(f"{platform.system()} {platform.release()}, {platform.machine()}, {cpu_model()}, "
-                 f"{os.cpu_count()} cores, Python {platform.python_version()}"))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.name}.json").write_text(json.dumps(result, indent=1))
-    (RESULTS / f"{args.name}.md").write_text(render(result))
-    print(render(result))
+    result.update(waits=args.waits, machine=(f"{platform.system()} {platform.release()}, {platform.machine()}, "
+                                             f"{cpu_model()}, {os.cpu_count()} cores, "
+                                             f"Python {platform.python_version()}"))
+    write_report(args.name, result, render)
 
 
 if __name__ == "__main__":
