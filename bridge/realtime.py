@@ -268,11 +268,18 @@ class SystemTimer:
         self.tick = WINDOWS_TICK if system == WINDOWS else 0.0
         self._precise_sleep = precise_sleep  # Python's sleep on Windows is tick-bound before 3.11
         self._period: int | None = None
-        self.how = "high-resolution" if system != WINDOWS else f"{WINDOWS_TICK * 1000:g} ms tick"
 
     @property
     def margin(self) -> float:
         return 2 * self.tick if self._precise_sleep else 0.0
+
+    @property
+    def how(self) -> str:
+        """For the ready banner."""
+        if self._system != WINDOWS:
+            return "high-resolution"
+        return f"{self.tick * 1000:g} ms tick" + (", the last of each wait on a high-resolution timer"
+                                                   if self.margin else "")
 
     def start(self) -> None:
         if self._system != WINDOWS:
@@ -285,9 +292,6 @@ class SystemTimer:
                     f"notes can come up to {self.tick * 1000:.0f} ms late (Python 3.11 or newer would sleep the "
                     "last of each wait on a high-resolution timer)")
             log.warning("cannot ask Windows for a finer timer (%s): %s", exc, then)
-            return
-        self.how = f"{self.tick * 1000:g} ms tick" + (", the last of each wait on a high-resolution timer"
-                                                       if self._precise_sleep else "")
 
     def _ask_windows(self) -> None:
         kernel, winmm = self._load("kernel32"), self._load("winmm")
