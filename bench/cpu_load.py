@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 import sys
 
-from stylevae.bridge.awake import Children, spin_command
+from stylevae.bridge.awake import spin_command
+from stylevae.bridge.children import Children
 
 MEGABYTES = 16  # each process's array: above a core's L2 (1-2 MB on the machines here), within a shared L3
 BUSY = """

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bridge_bench  # noqa: E402
 from machine_facts import machine, steal_share  # noqa: E402
 
-from stylevae.bridge.awake import Children  # noqa: E402
+from stylevae.bridge.children import Children  # noqa: E402
 
 PY = sys.executable
 LOADS = {

@@ -34,7 +34,7 @@ from machine_facts import hardware_line, machine, ran  # noqa: E402
 from soak import save  # noqa: E402
 
 from stylevae.bridge import commands as cmd  # noqa: E402
-from stylevae.bridge.awake import Children  # noqa: E402
+from stylevae.bridge.children import Children  # noqa: E402
 from stylevae.bridge.clock import Clock  # noqa: E402
 from stylevae.bridge.engine import Engine  # noqa: E402
 from stylevae.model.network import checkpoint  # noqa: E402

@@ -28,16 +28,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from stylevae.bridge.children import Children, tied
+
 log = logging.getLogger("stylevae.awake")
 
 QOS = Path("/dev/cpu_dma_latency")
 IDLE_DRIVER = Path("/sys/devices/system/cpu/cpuidle/current_driver")
 # The first line marks the process as the bridge's own for the benchmarks' count of other busy processes.
 SPIN = """# stylevae.bridge: a core kept awake
-import ctypes, os, signal, sys
-ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the thread that started it
-if os.getppid() != int(sys.argv[1]):  # that thread ended before the line above
-    sys.exit(0)
+import os
 os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 while True:
     pass
@@ -46,41 +45,8 @@ while True:
 
 def spin_command() -> list[str]:
     """The command of one spinner, which dies with the thread that starts it (start it from one that lives as long:
-    the main thread) and checks that its parent is this process as it was when the command was made."""
-    return [sys.executable, "-c", SPIN, str(os.getpid())]
-
-
-class Children:
-    """Child processes started and ended as one set: the daemon's spinners, and what a benchmark runs beside
-    itself. Ending kills them all before waiting for any, so none outlives a slow sibling."""
-
-    def __init__(self, spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> None:
-        self._spawn = spawn
-        self._running: list[subprocess.Popen] = []
-
-    def start(self, command: list[str], count: int) -> None:
-        """``count`` more processes running ``command``; if one cannot start, those started are ended before the
-        error goes on, since a caller whose start failed does not come to its stop."""
-        try:
-            for _ in range(count):
-                self._running.append(self._spawn(command, stdin=subprocess.DEVNULL))
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        for process in self._running:
-            process.kill()
-        for process in self._running:
-            process.wait()
-        self._running.clear()
-
-    def alive(self) -> int:
-        """How many still run (all of them, unless something killed one)."""
-        return sum(process.poll() is None for process in self._running)
-
-    def pids(self) -> list[int]:
-        return [process.pid for process in self._running]
+    the main thread)."""
+    return tied([sys.executable, "-c", SPIN])
 
 
 class KeepAwake:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
 
+from stylevae.bridge.children import tied
 from stylevae.bridge.platform import server_name, server_running
 
 
@@ -20,7 +22,9 @@ class JackError(Exception):
 
 
 class DummyServer:
-    """A ``jackd -d dummy`` child process, stopped with ``stop()`` (also on daemon exit)."""
+    """A ``jackd -d dummy`` child process, stopped with ``stop()`` (also on daemon exit). On Linux it also ends when
+    the thread that started it does, SIGKILL of the daemon included (``children.tied``): a server the daemon started
+    does not outlive it."""
 
     def __init__(self, name: str, rate: int = 48000, period: int = 256, timeout: float = 10.0):
         executable = shutil.which("jackd")
@@ -30,14 +34,18 @@ class DummyServer:
         self.died_reported = False  # for the daemon, which starts it again if it dies
         self._log = tempfile.TemporaryFile()
         command = [executable, "-n", name, "-d", "dummy", "-r", str(rate), "-p", str(period)]
-        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while not server_running(name):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise JackError(f"jackd did not start ({self._tail()})")
-            time.sleep(0.05)
-        time.sleep(0.2)  # the socket appears a moment before the server takes clients
+        self.process = subprocess.Popen(tied(command, signal.SIGTERM), stdout=self._log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + timeout
+            while not server_running(name):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise JackError(f"jackd did not start ({self._tail()})")
+                time.sleep(0.05)
+            time.sleep(0.2)  # the socket appears a moment before the server takes clients
+        except BaseException:  # a failed start, or Ctrl-C or SIGTERM during it: no server left behind
+            self.stop()
+            raise
 
     def output(self) -> str:
         """What jackd printed so far (its xrun reports among it)."""

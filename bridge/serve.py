@@ -6,6 +6,7 @@ the main thread only waits for a signal. On exit every sounding note is ended be
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import signal
@@ -87,70 +88,70 @@ def list_ports(config: BridgeConfig, out: TextIO) -> None:
 
 def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     started = time.perf_counter()
-    raise_nice()  # first: every thread and process started below inherits it
+    stop, starting = threading.Event(), threading.Event()
+    starting.set()
+
+    def on_signal(signum: int, frame: object) -> None:
+        """Once serving, end it; before, abandon the start-up (as Ctrl-C does), through the same clean-up, so that
+        a JACK server the daemon started or a port it opened is not left behind by a stop during a long start (the
+        first one compiles the decoder's kernels for some 20 s)."""
+        stop.set()
+        if starting.is_set():
+            starting.clear()  # once: a second signal does not break into the clean-up the first one began
+            raise KeyboardInterrupt
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
+    raise_nice()  # before any thread or process starts: they all inherit it
     device = setup_torch(config)
     sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         loaded = ckpt.load(config.checkpoint, device)
     except ckpt.CheckpointError as exc:
         raise UserError(str(exc)) from None
-    port, server = open_midi(config)
-    clock = Clock(config.bpm, config.jump_threshold_beats, config.max_correction)
-    timer = SystemTimer()
-    sender = Scheduler(clock, port, config.late_drop_beats, timer=timer)
-    context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
-    osc = None
-    try:
-        engine = Engine(loaded, clock, sender, lambda a, v: osc.replies.send(a, v),
-                        config.lookahead_beats, config.quantize, config.seed)
-        osc = OscServer(config.osc_host, config.osc_port, context, clock, engine)
-    except OSError as exc:
-        port.close()
-        if server is not None:
-            server.stop()
-        raise UserError(str(exc)) from None
-    warm_up(engine)
-    gc.freeze()  # start-up's objects (torch, the model) leave the collector's view: shorter pauses while playing
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    awake = KeepAwake(config.keep_awake)
-    awake.start()  # from the main thread, which its spinners die with
-    timer.start()
-    sender.start()
-    engine.start()
-    osc.start()
-    host, osc_port = osc.address
-    jack_note = f", JACK server {server.name!r} started by the daemon" if server else ""
-    print(
-        f"StyleVAE Bridge ready in {time.perf_counter() - started:.1f} s\n"
-        f"  MIDI out : {port.name} ({port.backend}{jack_note})\n"
-        f"  OSC in   : {host}:{osc_port} UDP (replies go to the port given in /stylevae/hello)\n"
-        f"  model    : {loaded.path} ({len(loaded.styles)} styles: {', '.join(loaded.styles)}; "
-        f"{loaded.steps}-step phrases)\n"
-        f"  device   : {device} ({torch.get_num_threads()} torch thread(s)); lookahead {config.lookahead_beats:g} "
-        f"beat; quantize {config.quantize}; clock {config.bpm:g} BPM until the transport says otherwise"
-        + (f"\n  cores    : kept awake: {awake.how}" if config.keep_awake else "")
-        + (f"\n  timer    : {timer.how}" if timer.tick else ""),  # only where waits end on a coarse tick
-        file=out,
-        flush=True,
-    )
-    try:
+    with contextlib.ExitStack() as parts:  # each part undone in the reverse order of its start, however serving ends
+        port, server = open_midi(config)
+        parts.callback(lambda: server is not None and server.stop())  # the server as it is then: it may be restarted
+        parts.callback(port.close)
+        clock = Clock(config.bpm, config.jump_threshold_beats, config.max_correction)
+        timer = SystemTimer()
+        sender = Scheduler(clock, port, config.late_drop_beats, timer=timer)
+        context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
+        osc = None
+        try:
+            engine = Engine(loaded, clock, sender, lambda a, v: osc.replies.send(a, v),
+                            config.lookahead_beats, config.quantize, config.seed)
+            osc = OscServer(config.osc_host, config.osc_port, context, clock, engine)
+        except OSError as exc:
+            raise UserError(str(exc)) from None
+        warm_up(engine)
+        gc.freeze()  # start-up's objects (torch, the model) leave the collector's view: shorter pauses while playing
+        awake = parts.enter_context(KeepAwake(config.keep_awake))  # from the main thread, which its spinners die with
+        parts.callback(lambda: log.info("%s; %s; %s", engine.summary(), sender.summary(), osc.summary()))
+        for part in (timer, sender, engine, osc):
+            part.start()
+            parts.callback(part.stop)
+        host, osc_port = osc.address
+        jack_note = f", JACK server {server.name!r} started by the daemon" if server else ""
+        print(
+            f"StyleVAE Bridge ready in {time.perf_counter() - started:.1f} s\n"
+            f"  MIDI out : {port.name} ({port.backend}{jack_note})\n"
+            f"  OSC in   : {host}:{osc_port} UDP (replies go to the port given in /stylevae/hello)\n"
+            f"  model    : {loaded.path} ({len(loaded.styles)} styles: {', '.join(loaded.styles)}; "
+            f"{loaded.steps}-step phrases)\n"
+            f"  device   : {device} ({torch.get_num_threads()} torch thread(s)); lookahead {config.lookahead_beats:g} "
+            f"beat; quantize {config.quantize}; clock {config.bpm:g} BPM until the transport says otherwise"
+            + (f"\n  cores    : kept awake: {awake.how}" if config.keep_awake else "")
+            + (f"\n  timer    : {timer.how}" if timer.tick else ""),  # only where waits end on a coarse tick
+            file=out,
+            flush=True,
+        )
+        starting.clear()
         while not stop.wait(0.5):
             if server is not None:
                 server = keep_running(server)
-    finally:
         log.info("stopping: all notes off")
-        osc.stop()
-        engine.stop()
-        sender.stop()
-        timer.stop()
-        log.info("%s; %s; %s", engine.summary(), sender.summary(), osc.summary())
-        port.close()
-        awake.stop()
-        if server is not None:
-            server.stop()
-        print("StyleVAE Bridge stopped (all notes off)", file=out, flush=True)
+    print("StyleVAE Bridge stopped (all notes off)", file=out, flush=True)
 
 
 def keep_running(server: jack.DummyServer) -> jack.DummyServer:

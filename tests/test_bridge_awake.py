@@ -15,7 +15,8 @@ import harness  # tests/e2e, on the path from conftest.py
 import pytest
 
 from stylevae.bridge import awake as awake_module
-from stylevae.bridge.awake import Children, KeepAwake
+from stylevae.bridge.awake import KeepAwake
+from stylevae.bridge.children import Children
 
 
 def driver(tmp_path: Path, name: str) -> Path:
@@ -134,8 +135,7 @@ def test_elsewhere_than_linux_it_says_so_in_one_line(tmp_path, caplog, system):
 PARENT = """
 import sys, time
 from pathlib import Path
-from stylevae.bridge import awake as awake_module
-from stylevae.bridge.awake import Children, KeepAwake
+from stylevae.bridge.awake import KeepAwake
 awake = KeepAwake(True, cores=1, idle_driver=Path(sys.argv[1]))
 awake.start()
 print(awake.pids()[0], flush=True)

@@ -207,6 +207,55 @@ def test_a_jack_server_the_daemon_started_is_started_again_when_it_dies(crafted_
             dump.close()
 
 
+def jackd_of(name: str) -> list[int]:
+    """The pids of jackd processes serving ``name``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            command = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
+        except OSError:
+            continue
+        if b"-n" in command and name.encode() in command and any(c.endswith(b"jackd") for c in command):
+            found.append(int(entry))
+    return [pid for pid in found if harness.running(pid)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_during_start_up_leaves_no_jack_server_behind(crafted_checkpoint, jack_server, signum):
+    """Ctrl-C or SIGTERM while the daemon starts (its first start compiles for some 20 s): the JACK server it
+    started is stopped, as at any other exit, and the daemon exits without a traceback."""
+    name = f"own{uuid.uuid4().hex[:6]}"
+    command = [sys.executable, "-m", "stylevae.bridge.cli", "serve", "--checkpoint", str(crafted_checkpoint),
+               "--osc-port", str(harness.free_udp_port()), "--midi-backend", "jack", "--start-jack"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=harness.ROOT,
+                               env=dict(os.environ, JACK_DEFAULT_SERVER=name))
+    try:
+        assert wait_until(lambda: harness.jack_socket(name).exists(), 30), "the daemon did not start its server"
+        process.send_signal(signum)  # the daemon is still starting: its banner comes after the server's start
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "ready" not in out, "the signal came after the start: this test saw nothing of the start-up"
+    assert process.returncode == 130 and "Traceback" not in err, err
+    assert wait_until(lambda: not jackd_of(name), 5), "the daemon stopped while starting left its JACK server running"
+    assert not harness.jack_socket(name).exists()
+
+
+def test_a_daemon_killed_outright_leaves_no_jack_server_behind(crafted_checkpoint, jack_server):
+    """SIGKILL runs nothing in the daemon, but the JACK server it started goes with it (the parent-death signal)."""
+    name = f"own{uuid.uuid4().hex[:6]}"
+    daemon = harness.Daemon(crafted_checkpoint, name, "--start-jack", port_name="killed")
+    try:
+        assert len(jackd_of(name)) == 1
+        assert daemon.stop(signal.SIGKILL) == -signal.SIGKILL
+        assert wait_until(lambda: not jackd_of(name), 10), "the JACK server outlived the daemon SIGKILL ended"
+    finally:
+        for pid in jackd_of(name):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_a_test_server_stopped_gives_the_listeners_back_the_shared_one(jack_server):
     """The JACK tools of this process follow the newest server started; a test's own server, once stopped, must
     hand them back, or every later test on the shared server connects to a dead one."""
