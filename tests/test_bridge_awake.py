@@ -155,3 +155,31 @@ def test_the_spinners_die_with_a_daemon_killed_outright(tmp_path):
     finally:
         parent.kill()
         parent.wait()
+
+
+def cpuinfo(tmp_path: Path, flags: str) -> Path:
+    path = tmp_path / "cpuinfo"
+    path.write_text(f"processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu vme {flags} sse2\n\nprocessor\t: 1\n")
+    return path
+
+
+@pytest.mark.parametrize("on, driver_name, flags, system, advised", [
+    (False, "none", "hypervisor", "linux", True),  # a VM whose idle cores halt: said
+    (True, "none", "hypervisor", "linux", False),  # kept awake: nothing to advise
+    (False, "intel_idle", "hypervisor", "linux", False),  # a cpuidle driver: idle states, not a halt to the host
+    (False, "none", "", "linux", False),  # a machine of its own: a halted core wakes in microseconds
+    (False, "none", "hypervisor", "darwin", False),  # --keep-awake is for Linux
+])
+def test_the_banner_advises_keep_awake_only_on_a_virtual_machine_whose_idle_cores_halt(
+        tmp_path, on, driver_name, flags, system, advised):
+    awake = KeepAwake(on, idle_driver=driver(tmp_path, driver_name), system=system, cpuinfo=cpuinfo(tmp_path, flags),
+                      spawn=lambda *a, **k: pytest.fail("nothing starts"))
+    advice = awake.advice()
+    assert (advice is not None) == advised
+    if advised:
+        assert "--keep-awake" in advice and "\n" not in advice
+
+
+def test_no_advice_where_the_cpu_facts_cannot_be_read(tmp_path):
+    awake = KeepAwake(False, idle_driver=driver(tmp_path, "none"), system="linux", cpuinfo=tmp_path / "absent")
+    assert awake.advice() is None

@@ -45,6 +45,16 @@ def require(tool: str) -> str:
     return path
 
 
+def wait_until(predicate, timeout: float = 15.0, poll: float = 0.05) -> bool:
+    """Whether ``predicate`` came true within ``timeout`` seconds (asked once more at the end)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(poll)
+    return predicate()
+
+
 def free_udp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -20,11 +20,14 @@ import uuid
 import harness
 import numpy as np
 import pytest
+from harness import wait_until
 from pythonosc.udp_client import SimpleUDPClient
 
 sys.path.insert(0, str(harness.ROOT / "bench"))
 
 import machine_facts  # noqa: E402
+
+from stylevae.bridge.awake import KeepAwake  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -306,6 +309,18 @@ def test_start_jack_brings_up_its_own_server(crafted_checkpoint, jack_server):
     finally:
         assert daemon.stop() == 0
     assert not harness.jack_socket(name).exists(), "the daemon left its JACK server running"
+
+
+def test_the_banner_advises_keep_awake_where_idle_cores_halt(crafted_checkpoint, jack_server):
+    """On a virtual machine whose idle cores halt, the banner names --keep-awake; elsewhere it says nothing of cores."""
+    advice = KeepAwake(False).advice()  # this machine's facts, read as the daemon reads them
+    daemon = harness.Daemon(crafted_checkpoint, jack_server.name)
+    try:
+        assert wait_until(lambda: any(line.startswith("  cores") for line in daemon.rest), 2) == (advice is not None)
+        if advice is not None:
+            assert f"  cores    : {advice}\n" in daemon.rest
+    finally:
+        assert daemon.stop() == 0
 
 
 def test_existing_port_and_a_liblo_client(crafted_checkpoint, jack_server):

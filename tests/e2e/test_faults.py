@@ -20,6 +20,7 @@ from pathlib import Path
 
 import harness
 import pytest
+from harness import wait_until
 from pythonosc.udp_client import SimpleUDPClient
 
 from stylevae.bridge.jack import DummyServer
@@ -31,15 +32,6 @@ from freezer import Freezer  # noqa: E402
 from soak import children  # noqa: E402
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_until(predicate, timeout=15.0, poll=0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(poll)
-    return predicate()
 
 
 def count_notes(dump, at_least, timeout=15.0) -> bool:
