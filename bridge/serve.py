@@ -62,10 +62,12 @@ def open_midi(
         if backend == "jack":
             return jack_out.JackOut(config.port_name, config.midi_port), server
         return midi_out.MidiOut(backend, config.port_name, config.midi_port), server
-    except midi_out.MidiError as exc:
+    except BaseException as exc:  # no port, or a stop while opening it: the server started for it goes too
         if server is not None:
             server.stop()
-        raise UserError(str(exc)) from None
+        if isinstance(exc, midi_out.MidiError):
+            raise UserError(str(exc)) from None
+        raise
 
 
 def list_ports(config: BridgeConfig, out: TextIO) -> None:

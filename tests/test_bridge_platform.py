@@ -190,3 +190,30 @@ def test_midi_port_none_opens_no_port_and_starts_no_jack(monkeypatch):
     port.send(midi_out.note_off(1, 60))
     port.drop(None)
     port.close()
+
+
+class StartedServer:
+    """Stands in for the dummy JACK server ``open_midi`` starts: only whether it was stopped matters here."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+@pytest.mark.parametrize("failure, raised", [(midi_out.MidiError("no port"), serve.UserError),
+                                             (KeyboardInterrupt(), KeyboardInterrupt)])
+def test_a_port_that_does_not_open_stops_the_jack_server_started_for_it(monkeypatch, failure, raised):
+    """No port (a one-line error), or Ctrl-C while it opens: either way the server started for it does not stay."""
+    server = StartedServer()
+    monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: LINUX_BARE))
+    monkeypatch.setattr(serve.jack, "ensure_server", lambda: server)
+    monkeypatch.setattr(serve.midi_out, "choose_backend", lambda *a: "jack")
+
+    def opening(*args):
+        raise failure
+    monkeypatch.setattr(serve.jack_out, "JackOut", opening)
+    with pytest.raises(raised):
+        serve.open_midi(BridgeConfig(start_jack=True))
+    assert server.stopped
