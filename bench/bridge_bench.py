@@ -97,6 +97,7 @@ from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 SENDER_SUMMARY = re.compile(r"late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms")  # the daemon's exit log
 SENDER_PROFILE = re.compile(r"\d+ hand-overs over [\d.]+ ms late; the other threads were then: [^\n]*")
+KEPT_AWAKE = "  cores    : kept awake:"  # the banner's line with --keep-awake
 BPM = 180.0
 THREADS = (1, 2)  # torch threads the decoder step is timed with, side by side
 SPACED_STEPS = 200  # 8-voice steps timed one 16th apart, per thread count (with the warm-up, 25 s each)
@@ -443,8 +444,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         callback = SUMMARY_CALLBACK.search(daemon.log())  # a callback that overruns delays the listener's period
         uncovered = SUMMARY_UNCOVERED.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
-                "kept_awake": next((line.split("kept awake:", 1)[1].strip() for line in daemon.banner + daemon.rest
-                                    if "kept awake:" in line), None),
+                "kept_awake": next((line.split(KEPT_AWAKE, 1)[1].strip() for line in daemon.banner + daemon.rest
+                                    if line.startswith(KEPT_AWAKE)), None),
                 "osc_messages": traffic.sent,
                 "osc_rate": traffic.sent / elapsed, "onset_error_ms": errors, "onset_offset_ms": offset,
                 "control_old_heard_ms": percentiles(old_heard, 1000),

@@ -35,8 +35,8 @@ log = logging.getLogger("stylevae.awake")
 QOS = Path("/dev/cpu_dma_latency")
 IDLE_DRIVER = Path("/sys/devices/system/cpu/cpuidle/current_driver")
 CPUINFO = Path("/proc/cpuinfo")
-ADVICE = ("not kept awake: idle cores halt to the host on this virtual machine (no cpuidle driver), so notes can come "
-          "milliseconds late; --keep-awake keeps them busy, at the cost of their CPU time")
+ADVICE = ("left to idle, and on this virtual machine an idle core halts to the host (no cpuidle driver): notes can "
+          "come milliseconds late; --keep-awake keeps the cores busy, at the cost of their CPU time")
 # The first line marks the process as the bridge's own for the benchmarks' count of other busy processes.
 SPIN = """# stylevae.bridge: a core kept awake
 import os

@@ -12,9 +12,17 @@ import signal
 import subprocess
 import tempfile
 import time
+from pathlib import Path
+from typing import IO
 
 from stylevae.bridge.children import tied
 from stylevae.bridge.platform import server_name, server_running
+
+# jack2 keeps the servers of a machine in a small shared registry. A server that exits removes its entry; one killed
+# outright (SIGKILL) leaves it, and jack2 reclaims an entry only for a new server of the same name, so servers of
+# other names killed so fill it, and then no new server starts ("Too many servers already active").
+REGISTRY = Path("/dev/shm/jack-shm-registry")
+REGISTRY_FULL = "Too many servers already active"
 
 
 class JackError(Exception):
@@ -32,9 +40,10 @@ class DummyServer:
             raise JackError("jackd is not installed: `apt-get install jackd2` (or pick a port with --midi-port)")
         self.name, self.rate, self.period = name, rate, period
         self.died_reported = False  # for the daemon, which starts it again if it dies
-        self._log = tempfile.TemporaryFile()
+        # Apart: jackd's errors go to stderr at once, its banner to stdout when it exits, and the error is the news.
+        self._log, self._errors = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         command = [executable, "-n", name, "-d", "dummy", "-r", str(rate), "-p", str(period)]
-        self.process = subprocess.Popen(tied(command, signal.SIGTERM), stdout=self._log, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(tied(command, signal.SIGTERM), stdout=self._log, stderr=self._errors,
                                         stdin=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + timeout
@@ -48,12 +57,16 @@ class DummyServer:
             raise
 
     def output(self) -> str:
-        """What jackd printed so far (its xrun reports among it)."""
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")
+        """What jackd printed so far, its errors (xrun reports among them) after the rest."""
+        return _read(self._log) + _read(self._errors)
 
     def _tail(self) -> str:
-        lines = self.output().strip().splitlines()
+        """Why jackd did not start, in one line: its last error, else the last thing it printed."""
+        errors = _read(self._errors).strip().splitlines()
+        if any(REGISTRY_FULL in line for line in errors):
+            return (f"JACK's registry of servers is full: a server killed outright stays in it; with no JACK server "
+                    f"running, remove {REGISTRY} and try again")
+        lines = errors or _read(self._log).strip().splitlines()
         return lines[-1] if lines else "no output"
 
     def stop(self) -> None:
@@ -65,6 +78,12 @@ class DummyServer:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+        self._errors.close()
+
+
+def _read(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode(errors="replace")
 
 
 def ensure_server() -> DummyServer | None:

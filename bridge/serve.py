@@ -144,7 +144,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
             f"  device   : {device} ({torch.get_num_threads()} torch thread(s)); lookahead {config.lookahead_beats:g} "
             f"beat; quantize {config.quantize}; clock {config.bpm:g} BPM until the transport says otherwise"
             + (f"\n  cores    : kept awake: {awake.how}" if config.keep_awake else
-               f"\n  cores    : {awake.advice()}" if awake.advice() else "")
+               f"\n  cores    : {advice}" if (advice := awake.advice()) else "")
             + (f"\n  timer    : {timer.how}" if timer.tick else ""),  # only where waits end on a coarse tick
             file=out,
             flush=True,

@@ -23,7 +23,7 @@ from pathlib import Path
 import rtmidi
 import torch
 
-from stylevae.bridge.jack import DummyServer
+from stylevae.bridge.jack import REGISTRY, DummyServer
 from stylevae.bridge.realtime import REALTIME_PRIORITY
 from stylevae.model.data.tokens import Vocabulary
 from stylevae.model.network.checkpoint import Checkpoint, save
@@ -113,11 +113,31 @@ def jack_socket(name: str) -> Path:
     return Path(f"/dev/shm/jack_{name}_{os.getuid()}_0")
 
 
+def clear_stale_jack_registry() -> bool:
+    """Remove jack2's registry of servers when no JACK server runs, so that it holds no entries of servers killed
+    outright (bridge/jack.py, ``REGISTRY``): the tests and benchmarks name each server anew, and a few of them
+    killed by a timeout would otherwise keep every later server from starting on this machine. Whether it did."""
+    names = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            names.append(comm.read_text().strip())
+        except OSError:
+            continue  # ended meanwhile
+    if any(name in ("jackd", "jackdbus") for name in names):
+        return False
+    try:
+        REGISTRY.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 class JackServer(DummyServer):
     """The daemon's own dummy-driver JACK starter, under a unique name; this process's listeners use it."""
 
     def __init__(self, period: int = 256, rate: int = 48000):
         require("jackd")
+        clear_stale_jack_registry()
         super().__init__(f"sv{uuid.uuid4().hex[:8]}", rate=rate, period=period)
         self._before = os.environ.get("JACK_DEFAULT_SERVER")
         os.environ["JACK_DEFAULT_SERVER"] = self.name

@@ -1,0 +1,39 @@
+"""The dummy JACK server the daemon starts (bridge/jack.py): why it did not start, in one line. A stand-in ``jackd``
+on the PATH prints what jack2's does; the real server is the end-to-end tests' (tests/e2e)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from stylevae.bridge import jack
+
+BANNER = "jackdmp 1.9.21\\nThis is free software, and you are welcome to redistribute it\\n" \
+         "under certain conditions; see the file COPYING for details\\n"
+
+
+def stand_in(tmp_path: Path, monkeypatch, errors: str) -> None:
+    """A ``jackd`` that prints ``errors`` on stderr and then jack2's banner on stdout (jackd's stdout is buffered
+    into a file, so its banner lands after its errors), and exits 255 as jack2's does when it cannot open its
+    server."""
+    script = tmp_path / "jackd"
+    script.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write('{errors}')\nsys.stderr.flush()\n"
+                      f"sys.stdout.write('{BANNER}')\nsys.exit(255)\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+
+
+def test_a_full_registry_of_servers_is_named_with_what_to_do(tmp_path, monkeypatch):
+    stand_in(tmp_path, monkeypatch, "Too many servers already active\\nFailed to open server\\n")
+    with pytest.raises(jack.JackError) as refused:
+        jack.DummyServer(f"full{tmp_path.name[-6:]}", timeout=10)
+    message = str(refused.value)
+    assert "\n" not in message and "registry of servers is full" in message and str(jack.REGISTRY) in message
+
+
+def test_another_failure_is_jackds_own_last_error_not_its_banner(tmp_path, monkeypatch):
+    stand_in(tmp_path, monkeypatch, "Cannot lock down 82280346 byte memory area\\nFailed to open server\\n")
+    with pytest.raises(jack.JackError, match=r"jackd did not start \(Failed to open server\)$"):
+        jack.DummyServer(f"fail{tmp_path.name[-6:]}", timeout=10)
