@@ -237,6 +237,7 @@ def sender_priority(system: str | None = None, load: Callable[[str], Any] = load
 # --- wake-ups -------------------------------------------------------------------------------------------------
 
 WINDOWS_TICK = 0.015625  # s: Windows' system timer tick unless a process asks for a finer one (64 Hz)
+SLICE = 0.001  # s: the longest the sender sleeps at once in the last stretch of a wait (see SystemTimer.wait)
 TIMERR_NOERROR = 0
 PROCESS_POWER_THROTTLING = 4  # PROCESS_INFORMATION_CLASS ProcessPowerThrottling (processthreadsapi.h)
 IGNORE_TIMER_RESOLUTION = 0x4  # PROCESS_POWER_THROTTLING_IGNORE_TIMER_RESOLUTION
@@ -259,12 +260,12 @@ class SystemTimer:
     the system would save power (``SetProcessInformation``: a request may be ignored for a process that shows no
     window, from Windows 11 on); ``stop`` gives it back. ``wait`` waits on the condition, where a push or a clock
     change can wake it, until ``margin`` (two ticks) before the time, then sleeps the rest on ``sleep``'s
-    high-resolution timer with the condition released."""
+    high-resolution timer with the condition released, in slices, so that a push or clock change ends it too."""
 
     def __init__(self, system: str = sys.platform, load: Callable[[str], Any] = load_library,
-                 sleep: Callable[[float], None] = time.sleep,
+                 sleep: Callable[[float], None] = time.sleep, now: Callable[[], float] = time.perf_counter,
                  precise_sleep: bool = sys.version_info >= (3, 11)) -> None:
-        self._system, self._load, self._sleep = system, load, sleep
+        self._system, self._load, self._sleep, self._now = system, load, sleep, now
         self.tick = WINDOWS_TICK if system == WINDOWS else 0.0
         self._precise_sleep = precise_sleep  # Python's sleep on Windows is tick-bound before 3.11
         self._period: int | None = None
@@ -324,14 +325,21 @@ class SystemTimer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def wait(self, cond: threading.Condition, seconds: float) -> None:
+    def wait(self, cond: threading.Condition, seconds: float, woken: Callable[[], bool] = lambda: False) -> None:
         """Wait (holding ``cond``) for ``seconds``, or until ``cond`` is notified while more than the margin is
-        left."""
+        left; within the margin, until ``woken()`` says that what was notified changed, asked every ``SLICE``. A
+        notify cannot end a sleep, so without the slices a push in the last stretch would wait out all of it: two
+        ticks, 31 ms where Windows refused the finer one."""
         if seconds > self.margin:
             cond.wait(seconds - self.margin)
             return
         cond.release()
         try:
-            self._sleep(seconds)
+            end = self._now() + seconds
+            while not woken():
+                left = end - self._now()
+                if left <= 0:
+                    break
+                self._sleep(min(left, SLICE))
         finally:
             cond.acquire()

@@ -169,11 +169,18 @@ class Scheduler:
         self._channels: dict[int, set[int]] = {}  # voice -> channels it sent note-ons on since its last CC 123
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._changes = 0  # counts the sender's wake-ups (pushes, cancels, clock changes, stop): see ``_wake``
         self.dropped = 0  # note-ons not played because late or void
         self.lateness = Window(10000)  # seconds each event went out after its hand-over time (see _send)
         self.behind = Window(10000)  # seconds each event the engine pushed after its time came after it
         self.profile = LateProfile() if os.environ.get(PROFILE_ENV) else None
         clock.add_listener(self._on_clock_change)
+
+    def _wake(self) -> None:
+        """Wake the sender (holding the condition) to look again: a notify while it waits on the condition, the
+        count while it sleeps the last stretch of a wait (``SystemTimer.wait``), where a notify cannot reach it."""
+        self._changes += 1
+        self._cond.notify()
 
     # --- the engine's side ----------------------------------------------------------------------------
 
@@ -182,7 +189,7 @@ class Scheduler:
             now = self._now()
             for event in events:
                 heapq.heappush(self._heap, (event, now))
-            self._cond.notify()
+            self._wake()
 
     def cancel(self, voice: int | None = None) -> None:
         """Forget the planned events of a voice (or all) and end its sounding notes now, then send All Notes
@@ -203,7 +210,7 @@ class Scheduler:
             channels -= {channel for _, channel, _ in self._open}
             for channel in sorted(channels):
                 self.sink.send(midi_out.all_notes_off(channel), AT_ONCE, -1 if voice is None else voice)
-            self._cond.notify()
+            self._wake()
 
     def open_notes(self, voice: int | None = None) -> int:
         with self._cond:
@@ -286,7 +293,8 @@ class Scheduler:
                 wait = self._send_due()
                 if self.profile is not None:
                     self.profile.waiting()
-                self.timer.wait(self._cond, IDLE_SECONDS if wait is None else wait)
+                self.timer.wait(self._cond, IDLE_SECONDS if wait is None else wait,
+                                lambda seen=self._changes: self._changes != seen)
 
     def _on_clock_change(self, change: Change) -> None:
         """The events handed over ahead follow the clock: after a jump, start or stop their note-ons are withdrawn
@@ -302,7 +310,7 @@ class Scheduler:
                 if abs(due - at) > RETIME_SECONDS:
                     self.sink.retime(event.seq, due)
                     self._ahead[i] = (event, due)
-            self._cond.notify()
+            self._wake()
 
     def summary(self) -> str:
         """Send lateness so far, for the log at exit."""
@@ -327,6 +335,6 @@ class Scheduler:
         self.cancel()
         with self._cond:
             self._stopped = True
-            self._cond.notify()
+            self._wake()
         if self._thread is not None:
             self._thread.join(2)
