@@ -116,7 +116,9 @@ def jack_socket(name: str) -> Path:
 def clear_stale_jack_registry() -> bool:
     """Remove jack2's registry of servers when no JACK server runs, so that it holds no entries of servers killed
     outright (bridge/jack.py, ``REGISTRY``): the tests and benchmarks name each server anew, and a few of them
-    killed by a timeout would otherwise keep every later server from starting on this machine. Whether it did."""
+    killed by a timeout would otherwise keep every later server from starting on this machine. Whether it did.
+    Only before this process's first JACK client: libjack maps the registry once per process, and a client opened
+    after the file was replaced finds none of the new server's memory."""
     names = []
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
@@ -135,9 +137,13 @@ def clear_stale_jack_registry() -> bool:
 class JackServer(DummyServer):
     """The daemon's own dummy-driver JACK starter, under a unique name; this process's listeners use it."""
 
+    first = True  # the process's first server: no JACK client of this process can have mapped the registry yet
+
     def __init__(self, period: int = 256, rate: int = 48000):
         require("jackd")
-        clear_stale_jack_registry()
+        if JackServer.first:
+            JackServer.first = False
+            clear_stale_jack_registry()
         super().__init__(f"sv{uuid.uuid4().hex[:8]}", rate=rate, period=period)
         self._before = os.environ.get("JACK_DEFAULT_SERVER")
         os.environ["JACK_DEFAULT_SERVER"] = self.name
