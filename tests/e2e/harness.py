@@ -23,6 +23,7 @@ from pathlib import Path
 import rtmidi
 import torch
 
+from stylevae.bridge.children import tied
 from stylevae.bridge.jack import REGISTRY, DummyServer
 from stylevae.bridge.realtime import REALTIME_PRIORITY
 from stylevae.model.data.tokens import Vocabulary
@@ -183,8 +184,9 @@ class Daemon:
         command = [sys.executable, "-m", "stylevae.bridge.cli", "serve", "--checkpoint", str(checkpoint),
                    "--osc-port", str(self.osc_port), "--port-name", self.port_name, "--midi-backend", "jack",
                    "--seed", "1", *extra]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self.stderr, text=True, env=env,
-                                        cwd=ROOT)
+        # tied: a daemon whose test failed before stopping it ends with this process, not after it
+        self.process = subprocess.Popen(tied(command, signal.SIGTERM), stdout=subprocess.PIPE, stderr=self.stderr,
+                                        text=True, env=env, cwd=ROOT)
         self.banner: list[str] = []
         deadline = time.monotonic() + 60
         while True:

@@ -18,9 +18,10 @@ BPM = 240  # a 2-bar phrase lasts 2 s: a key change reaches the next phrase quic
 
 def test_song_key_voice_key_and_lock_on_the_wire(jack_server):
     daemon = harness.Daemon(DEFAULT_CHECKPOINT, jack_server.name, "--bpm", str(BPM))
-    midi = harness.MidiListener(daemon.midi_port)
-    dump = harness.OscDump()
+    midi = dump = None
     try:
+        midi = harness.MidiListener(daemon.midi_port)
+        dump = harness.OscDump()
         SimpleUDPClient("127.0.0.1", daemon.osc_port).send_message("/stylevae/hello", [dump.port])
         assert dump.wait_for("/stylevae/styles")
         harness.oscsend(daemon.osc_port, "/stylevae/key", "is", 2, "dorian")
@@ -49,7 +50,9 @@ def test_song_key_voice_key_and_lock_on_the_wire(jack_server):
         assert "root 12 is out of range 0..11" in " ".join(dump.wait_for("/stylevae/error", 2)[-1])
     finally:
         assert daemon.stop() == 0
-        time.sleep(0.3)
-        assert midi.open_notes() == 0
-        midi.close()
-        dump.stop()
+        if dump is not None:
+            dump.stop()
+        if midi is not None:
+            time.sleep(0.3)
+            assert midi.open_notes() == 0
+            midi.close()
