@@ -102,16 +102,17 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
             starting.clear()  # once: a second signal does not break into the clean-up the first one began
             raise KeyboardInterrupt
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, on_signal)
-    raise_nice()  # before any thread or process starts: they all inherit it
-    device = setup_torch(config)
-    sys.setswitchinterval(SWITCH_INTERVAL)
-    try:
-        loaded = ckpt.load(config.checkpoint, device)
-    except ckpt.CheckpointError as exc:
-        raise UserError(str(exc)) from None
     with contextlib.ExitStack() as parts:  # each part undone in the reverse order of its start, however serving ends
+        for signum in (signal.SIGINT, signal.SIGTERM):  # the caller's handlers come back: serve may run in-process
+            parts.callback(signal.signal, signum, signal.signal(signum, on_signal))
+        raise_nice()  # before any thread or process starts: they all inherit it
+        device = setup_torch(config)
+        parts.callback(sys.setswitchinterval, sys.getswitchinterval())
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        try:
+            loaded = ckpt.load(config.checkpoint, device)
+        except ckpt.CheckpointError as exc:
+            raise UserError(str(exc)) from None
         port, server = open_midi(config)
         parts.callback(lambda: server is not None and server.stop())  # the server as it is then: it may be restarted
         parts.callback(port.close)

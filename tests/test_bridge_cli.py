@@ -1,5 +1,8 @@
 """`stylevae serve` errors a user can fix: one line, no traceback, exit code 2."""
 
+import signal
+import sys
+
 import pytest
 
 from stylevae.bridge import cli, midi_out, platform, serve
@@ -22,6 +25,20 @@ def run(capsys, *args):
 def test_missing_checkpoint_is_one_line(capsys, tmp_path):
     code, err = run(capsys, "--checkpoint", str(tmp_path / "nope"))
     assert code == 2 and len(err) == 1 and "no such checkpoint folder" in err[0]
+
+
+def test_serve_gives_the_callers_signal_handlers_and_switch_interval_back(capsys, tmp_path):
+    """Run in-process (as here), its handlers would outlive it: a later Ctrl-C or SIGTERM would raise where nothing
+    expects it, and the processes the caller forks later would inherit them."""
+    before = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)], sys.getswitchinterval()
+    sys.setswitchinterval(0.004)
+    try:
+        code, _ = run(capsys, "--checkpoint", str(tmp_path / "nope"))
+        assert code == 2
+        assert ([signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)], sys.getswitchinterval()) == \
+            (before[0], 0.004)
+    finally:
+        sys.setswitchinterval(before[1])
 
 
 @pytest.mark.parametrize(("flag", "value", "words"), [("--lookahead", "9", "lookahead"), ("--bpm", "5", "tempo"),

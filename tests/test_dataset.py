@@ -1,6 +1,7 @@
 """Ingestion of MIDI folders (corrupt files included), the split, the cache and the report."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -87,3 +88,14 @@ def test_missing_cache_is_a_one_line_error(tmp_path, capsys):
     assert main(["data", "--report", "--out", str(tmp_path / "nothing")]) == 2
     err = capsys.readouterr().err.strip()
     assert "missing" in err and "\n" not in err and "Traceback" not in err
+
+
+def test_parallel_workers_keep_the_order_of_the_jobs():
+    assert dataset._run_parallel(abs, list(range(0, -40, -1)), 2, "numbers") == list(range(40))
+
+
+def test_a_worker_that_dies_ends_the_build_with_one_line():
+    """With a plain pool the build would wait for the dead worker's pieces for ever."""
+    with pytest.raises(dataset.DataError, match="^a worker reading the numbers died;.*--workers 1") as error:
+        dataset._run_parallel(os._exit, [3] * 8, 2, "numbers")
+    assert "\n" not in str(error.value)

@@ -16,11 +16,13 @@ The split is by piece (no phrase of a test piece is trained on), stratified by s
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
@@ -127,11 +129,17 @@ def _parse_midi(job: tuple[str, str, str, BuildConfig]) -> PieceResult:
 
 
 def _run_parallel(worker: Callable, jobs: Sequence, workers: int, desc: str) -> list[PieceResult]:
+    """Workers are spawned, not forked: a fork copies only the calling thread, so a lock another thread of the
+    caller held at that moment (a long-lived process such as a test run has several) stays locked in the worker
+    for good. Spawn is also what macOS and Windows do. A worker that dies (killed, out of memory) ends the build
+    with an error rather than a wait for its pieces that never ends."""
     if workers <= 1 or len(jobs) < 8:
         return [worker(job) for job in tqdm(jobs, desc=desc, unit="piece")]
-    with Pool(workers) as pool:
-        results = list(tqdm(pool.imap(worker, jobs, chunksize=8), total=len(jobs), desc=desc, unit="piece"))
-    return results
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            return list(tqdm(pool.map(worker, jobs, chunksize=8), total=len(jobs), desc=desc, unit="piece"))
+        except BrokenProcessPool:
+            raise DataError(f"a worker reading the {desc} died; try again with --workers 1 to see why") from None
 
 
 # --- building ---------------------------------------------------------------------------------------
