@@ -231,8 +231,11 @@ class JackOut:
         """End every sounding note (the process does, from its books) and stop the process."""
         with self._lock:
             self._closed = True
-            process = self._process
-        self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0", 0))  # a process still waiting is killed below
+            process, waiting = self._process, not self._ready
+        if waiting:  # for a JACK server: it has no port and no note to end, and reads nothing until it has one
+            process.kill()
+        else:
+            self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0", 0))
         try:
             process.stdin.close()
         except OSError:

@@ -34,6 +34,14 @@ def random_checkpoint(tmp_path_factory) -> Path:
     return harness.random_checkpoint(tmp_path_factory.mktemp("random"))
 
 
+@pytest.fixture(autouse=True)
+def no_daemon_outlives_its_test():
+    """A daemon a failing test did not stop is stopped after it, before it can play through the next tests."""
+    started = len(harness.STARTED)
+    yield
+    harness.stop_daemons_since(started)
+
+
 @pytest.fixture(scope="module")
 def jack_server():
     need_tools("jackd", "oscsend", "oscdump")

@@ -1,6 +1,10 @@
 """The JACK process's writer and the books, driven by hand: frames, a full buffer, drop, quit; no JACK here
 (the end-to-end tests run the real process on a real server)."""
 
+import subprocess
+import sys
+import threading
+
 import pytest
 
 from stylevae.bridge import midi_out
@@ -18,6 +22,7 @@ from stylevae.bridge.jack_out import (
     SUMMARY_UNCOVERED,
     SUMMARY_WRITTEN,
     DirectPort,
+    JackOut,
     Writer,
 )
 from stylevae.bridge.scheduler import AT_ONCE
@@ -422,3 +427,31 @@ def test_late_periods_in_a_row_do_not_carry_what_was_written_again_on_to_the_nex
                             [(0, off(1, 60)), (0, on(1, 60, 100)), (1, off(1, 60))],
                             [(0, off(1, 60)), (1, on(1, 62, 100))],
                             [(0, off(1, 62)), (0, on(1, 62, 100))]]
+
+
+class Waiting(subprocess.Popen):
+    """A stand-in for the JACK process while it waits for a server (it reads nothing); what it is asked is kept."""
+
+    def __init__(self):
+        super().__init__([sys.executable, "-c", "import time; time.sleep(60)"], stdin=subprocess.PIPE)
+        self.asked = []
+
+    def kill(self):
+        self.asked.append("kill")
+        super().kill()
+
+    def wait(self, timeout=None):
+        if timeout is not None:
+            self.asked.append(f"wait {timeout:g} s")
+        return super().wait(timeout)
+
+
+def test_closing_while_the_process_waits_for_a_server_ends_it_without_waiting_for_it():
+    """It would read the quit only once it had a server: a stop while JACK is gone waited seconds for nothing."""
+    out = JackOut.__new__(JackOut)  # as the watcher leaves it once the server went away
+    process = Waiting()
+    out._lock, out._closed, out._process, out._ready, out.lost = threading.Lock(), False, process, False, 0
+    out._watcher = threading.Thread(target=process.wait)
+    out._watcher.start()
+    out.close()
+    assert process.asked[0] == "kill" and process.returncode is not None

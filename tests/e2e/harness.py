@@ -172,6 +172,18 @@ def running(pid: int) -> bool:
         return False
 
 
+STARTED: list[Daemon] = []  # every daemon this process started, for the clean-up after each test (conftest.py)
+
+
+def stop_daemons_since(count: int) -> int:
+    """Stop those of the daemons started after the first ``count`` that still run (a test that failed before it
+    stopped its daemon leaves one playing on the shared JACK server through the tests after it); how many."""
+    left = [d for d in STARTED[count:] if d.process.poll() is None]
+    for daemon in left:
+        daemon.stop()
+    return len(left)
+
+
 class Daemon:
     """``stylevae serve`` as a subprocess on a JACK server; ``ready`` once it printed its banner."""
 
@@ -187,21 +199,29 @@ class Daemon:
         # tied: a daemon whose test failed before stopping it ends with this process, not after it
         self.process = subprocess.Popen(tied(command, signal.SIGTERM), stdout=subprocess.PIPE, stderr=self.stderr,
                                         text=True, env=env, cwd=ROOT)
+        STARTED.append(self)
         self.banner: list[str] = []
-        deadline = time.monotonic() + 60
+        try:
+            self._read_banner(deadline=time.monotonic() + 60)
+        except BaseException:  # not ready: it goes now, not at the end of the run
+            self.process.kill()
+            self.process.wait()
+            raise
+        self.ready_seconds = float(re.search(r"ready in ([0-9.]+) s", self.banner[0]).group(1))
+        self.rest: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.rest.extend(self.process.stdout), daemon=True)
+        self._reader.start()
+
+    def _read_banner(self, deadline: float) -> None:
         while True:
             line = self.process.stdout.readline()
             if not line:
                 raise RuntimeError(f"daemon exited before it was ready:\n{self.log()}")
             self.banner.append(line)
             if line.startswith("  device"):
-                break
+                return
             if time.monotonic() > deadline:
                 raise RuntimeError("daemon not ready in 60 s")
-        self.ready_seconds = float(re.search(r"ready in ([0-9.]+) s", self.banner[0]).group(1))
-        self.rest: list[str] = []
-        self._reader = threading.Thread(target=lambda: self.rest.extend(self.process.stdout), daemon=True)
-        self._reader.start()
 
     @property
     def midi_port(self) -> str:
