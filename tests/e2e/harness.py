@@ -175,13 +175,12 @@ def running(pid: int) -> bool:
 STARTED: list[Daemon] = []  # every daemon this process started, for the clean-up after each test (conftest.py)
 
 
-def stop_daemons_since(count: int) -> int:
+def stop_daemons_since(count: int) -> None:
     """Stop those of the daemons started after the first ``count`` that still run (a test that failed before it
-    stopped its daemon leaves one playing on the shared JACK server through the tests after it); how many."""
-    left = [d for d in STARTED[count:] if d.process.poll() is None]
-    for daemon in left:
-        daemon.stop()
-    return len(left)
+    stopped its daemon leaves one playing on the shared JACK server through the tests after it)."""
+    for daemon in STARTED[count:]:
+        if daemon.process.poll() is None:
+            daemon.stop()
 
 
 class Daemon:
