@@ -389,10 +389,14 @@ class MidiDump(MidiListener):
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        if source is None:  # a receiver: wait until its input port is there for a sender to connect to
-            self._retry([require("jack_lsp"), self.input], timeout, lambda r: self.input in r.stdout)
-        else:
-            self._retry([require("jack_connect"), source, self.input], timeout, lambda r: r.returncode == 0)
+        try:
+            if source is None:  # a receiver: wait until its input port is there for a sender to connect to
+                self._retry([require("jack_lsp"), self.input], timeout, lambda r: self.input in r.stdout)
+            else:
+                self._retry([require("jack_connect"), source, self.input], timeout, lambda r: r.returncode == 0)
+        except BaseException:  # not connected: it goes now, not whenever its JACK server does
+            self.close()
+            raise
 
     @classmethod
     def receiver(cls, client: str | None = None) -> MidiDump:
