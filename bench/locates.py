@@ -7,12 +7,16 @@ and anywhere, at a tempo drawn from 90, 120, 150 and 180 BPM. Optionally under l
 that takes the GIL for about 0.1 ms every 5 ms (as the daemon's OSC thread does under a flood of controls), and
 ``--spinners N`` runs N processes that spin (a busy machine, or a busy host stealing the cores).
 
+With ``--loop`` the transport plays Live's loop brace instead: a 2-bar loop, starting on bar 1 and on bar 2 in turn
+(the first and the 17th step of the model's 2-bar phrase), wraps back to its start twice a round, each wrap reported
+as it happens (the device reports every 16th, the wrap's own included); only the wraps are counted.
+
 Reported: the note-ons pushed after their time (how many, how late), the step the voices came in on after a bar
 line (0: the downbeat itself), and the wait from a locate to its first note. The code under test is whatever
 ``stylevae`` imports (``PYTHONPATH`` can point it at another worktree to compare). Writes
 bench/results/<name>.{json,md}.
 
-Usage: .venv/bin/python bench/locates.py [--rounds 40] [--voices 8] [--gil] [--spinners 0] [--name locates]
+Usage: .venv/bin/python bench/locates.py [--rounds 40] [--voices 8] [--loop] [--gil] [--spinners 0] [--name locates]
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from stylevae.bridge.engine import Engine  # noqa: E402
 from stylevae.model.network import checkpoint  # noqa: E402
 
 TEMPOS = (90, 120, 150, 180)
+LOOP_BEATS = 8.0  # --loop: 2 bars
 SPIN = "while True: pass"
 
 
@@ -72,7 +77,7 @@ def take_the_gil(stop: threading.Event) -> None:
         time.sleep(0.005)
 
 
-def run(rounds: int, voices: int, gil: bool) -> dict:
+def run(rounds: int, voices: int, gil: bool, loop: bool = False) -> dict:
     torch.set_num_threads(1)
     clock = Clock(120)
     sender = FirstNotes(clock)
@@ -88,6 +93,15 @@ def run(rounds: int, voices: int, gil: bool) -> dict:
     time.sleep(2)
     locates = {}
     for r in range(rounds):
+        if loop:
+            beat, bpm = 4.0 * (r % 2), rng.choice(TEMPOS)
+            clock.follow(beat, True, bpm)  # into the loop: not counted
+            for _ in range(2):
+                time.sleep(max(0.0, clock.time_of(beat + LOOP_BEATS) - time.perf_counter()))
+                clock.follow(beat, True, bpm)
+                locates[clock.epoch] = (beat, time.perf_counter())
+            time.sleep(0.5)
+            continue
         beat = 4.0 * rng.randint(0, 16) if r % 2 == 0 else rng.uniform(0, 64)
         clock.follow(beat, True, rng.choice(TEMPOS))
         locates[clock.epoch] = (beat, time.perf_counter())
@@ -99,22 +113,24 @@ def run(rounds: int, voices: int, gil: bool) -> dict:
         if epoch in sender.first:
             first_beat, due = sender.first[epoch]
             (at_bar if beat % 4 == 0 else elsewhere).append(((first_beat - beat) * 4, due - at))
-    late = np.array([seconds for _, _, seconds in sender.behind]) * 1000
+    late = np.array([seconds for epoch, _, seconds in sender.behind if epoch in locates]) * 1000
     located = {epoch: beat for epoch, (beat, _) in locates.items()}
     on_playhead = np.array([seconds for epoch, beat, seconds in sender.behind if beat == located.get(epoch)]) * 1000
-    return {"rounds": rounds, "voices": voices, "gil": gil, "code": str(Path(cmd.__file__).resolve().parents[1]),
+    return {"rounds": rounds, "voices": voices, "gil": gil, "loop": loop,
+            "code": str(Path(cmd.__file__).resolve().parents[1]),
             "late_note_ons": len(late), "late_ms_max": float(late.max()) if len(late) else 0.0,
             "late_on_the_located_step": len(on_playhead),
             "late_ms_max_on_the_located_step": float(on_playhead.max()) if len(on_playhead) else 0.0,
             "bar_line_first_step": sorted(round(s) for s, _ in at_bar),
             "wait_ms_p50_bar_line": float(np.median([w for _, w in at_bar]) * 1000),
-            "wait_ms_p50_elsewhere": float(np.median([w for _, w in elsewhere]) * 1000)}
+            "wait_ms_p50_elsewhere": float(np.median([w for _, w in elsewhere]) * 1000) if elsewhere else None}
 
 
 def render(r: dict) -> str:
     steps = r["bar_line_first_step"]
     return "\n".join([
-        f"# The first notes after a locate ({r['voices']} voices, {r['rounds']} locates)", "", ran(r),
+        f"# The first notes after a locate ({r['voices']} voices, "
+        + (f"{2 * r['rounds']} wraps of a 2-bar loop)" if r.get("loop") else f"{r['rounds']} locates)"), "", ran(r),
         hardware_line(r["machine_start"], r["machine_end"]),
         f"The code measured: `{r['code']}`. Load: {'a thread taking the GIL, ' if r['gil'] else ''}"
         f"{r['spinners']} spinning process(es).", "",
@@ -125,13 +141,15 @@ def render(r: dict) -> str:
         f"| locates to a bar line that came in on the downbeat | {steps.count(0)} of {len(steps)} |",
         f"| step they came in on, after a bar line | {steps} |",
         f"| wait from a locate to its first note, p50: to a bar line / elsewhere (ms) | "
-        f"{r['wait_ms_p50_bar_line']:.1f} / {r['wait_ms_p50_elsewhere']:.1f} |", ""])
+        f"{r['wait_ms_p50_bar_line']:.1f} / "
+        + ("-" if r["wait_ms_p50_elsewhere"] is None else f"{r['wait_ms_p50_elsewhere']:.1f}") + " |", ""])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--voices", type=int, default=8)
+    parser.add_argument("--loop", action="store_true", help="wraps of a 2-bar loop instead of locates")
     parser.add_argument("--gil", action="store_true", help="a thread taking the GIL as the OSC thread does")
     parser.add_argument("--spinners", type=int, default=0, help="processes spinning meanwhile")
     parser.add_argument("--name", default="locates")
@@ -140,7 +158,7 @@ def main() -> None:
     spinners = Children()
     try:
         spinners.start([sys.executable, "-c", SPIN], args.spinners)
-        result = run(args.rounds, args.voices, args.gil)
+        result = run(args.rounds, args.voices, args.gil, args.loop)
     finally:
         spinners.stop()
     result["spinners"] = args.spinners

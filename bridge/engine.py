@@ -14,7 +14,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import torch
@@ -72,7 +72,7 @@ class Engine:
         self.lookahead_beats = lookahead_beats
         self.quantize = quantize
         self.seed = seed
-        self.decoder = Decoder(checkpoint.model, checkpoint.vocab)
+        self.decoder = Decoder(checkpoint.model, checkpoint.vocab, trails=True)  # a locate takes a phrase up again
         self.voices: dict[int, Voice] = {}
         self.song_key: Key | None = None
         self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
@@ -291,20 +291,25 @@ class Engine:
             if voice.next_step is None:
                 self._apply_due(voice, now_step + 1)
         playing = [v for v in self.voices.values() if v.settings.play]
-        passed, seeking, first = time.perf_counter(), None, True
-        for voice in playing:  # not positioned yet, or starved behind the playhead: (re)start (see _first_step)
-            if voice.next_step is None or max(voice.next_step, voice.audible_from) <= now_step:
-                if seeking is None:
-                    seeking = self._first_step(now_step, moved)
-                    self.playhead_starts += seeking == now_step
+        passed, first = time.perf_counter(), True
+        # not positioned yet, or starved behind the playhead: (re)start (see _first_step)
+        seekers = [v for v in playing if v.next_step is None or max(v.next_step, v.audible_from) <= now_step]
+        held = [self._held(voice) for voice in seekers]
+        if seekers:
+            seeking = self._first_step(now_step, moved, held)
+            self.playhead_starts += seeking == now_step
+            for voice, steps in zip(seekers, held):
                 self._emit(voice, voice.seek(seeking, epoch))
+                if steps is not None:
+                    voice.resume(self.decoder.resume(voice.number, min(steps, seeking % self.checkpoint.steps)))
+        starting = None in held  # a phrase begun and replayed: what _first_step budgets (re)starts from
         with self.realtime:
             while True:
                 ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
                 if not ready:
                     break
                 self._step(ready, epoch)
-                if seeking is not None:
+                if starting:
                     ended = time.perf_counter()
                     (self.start_seconds if first else self.replay_seconds).append(ended - passed)
                     passed, first = ended, False
@@ -312,25 +317,40 @@ class Engine:
             return None
         return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS
 
-    def _first_step(self, now_step: int, moved: bool) -> int:
+    def _first_step(self, now_step: int, moved: bool, held: Sequence[int | None]) -> int:
         """The first step (re)starting voices can play on time: they replay their phrase silently up to there first,
         so the step must be far enough away for their first pass (their phrases begun) and that many more passes,
         each at what recent (re)starts cost (a 90th percentile: a replay runs back to back, so it meets the machine's
         load as a burst of work that steps spaced a 16th apart do not, and their median made first notes late under
-        load, ``bench/locates.py``). Right after a transport start or locate (``moved``), the step on the playhead
+        load, ``bench/locates.py``). A voice whose decoder holds the first steps of its phrase (``held``, see
+        ``_held``) takes those up instead of replaying them; when every voice does, the first pass begins no phrase
+        and costs what a pass does. Right after a transport start or locate (``moved``), the step on the playhead
         itself, when its notes can go out within ``PLAYHEAD_SLACK_SECONDS``: Live started from a bar line starts on
         it, where a melody that skipped its downbeat would begin a 16th late at every start; a voice switched on
         while the transport runs comes in at the next step, on time."""
         recent = sorted(self.step_seconds.last(64))
         step_cost = recent[len(recent) // 2] if recent else DEFAULT_STEP_SECONDS
-        start, per_step = (_high(self.start_seconds, step_cost), _high(self.replay_seconds, step_cost))
+        per_step = _high(self.replay_seconds, step_cost)
+        if all(steps is not None for steps in held):
+            start = _high(self.pass_seconds.last(64), step_cost)
+        else:
+            start = _high(self.start_seconds, step_cost)
         phrase, now = self.checkpoint.steps, self.clock.now()
         step = now_step if moved else now_step + 1
         while True:
             slack = PLAYHEAD_SLACK_SECONDS if step == now_step else -START_MARGIN_SECONDS
-            if now + start + (step % phrase) * per_step <= self.clock.time_of(step / STEPS_PER_BEAT) + slack:
+            position = step % phrase
+            replayed = max(position - min(position, steps or 0) for steps in held)
+            if now + start + replayed * per_step <= self.clock.time_of(step / STEPS_PER_BEAT) + slack:
                 return step
             step += 1
+
+    def _held(self, voice: Voice) -> int | None:
+        """How many first steps of the phrase a seek replays the voice's decoder holds (``Decoder.resumable``); None
+        when it holds none of it (the line moved on or was reseeded, a new key, hold on, no phrase yet)."""
+        if voice.settings.hold or not voice.started or voice.reset_decoder:
+            return None
+        return self.decoder.resumable(voice.number, self._phrase(voice))
 
     def _apply_due(self, voice: Voice, step: int) -> None:
         queue = self.pending.get(voice.number)
@@ -378,21 +398,27 @@ class Engine:
         for voice in voices:
             s = voice.settings
             if voice.reset_decoder or not self.decoder.has(voice.number):
-                key = self.key_of(voice)
-                voice.plan = key_plan(model, key)
-                voice.scale = key.intervals
+                phrase = self._phrase(voice)
                 first, border = opening(model, self.checkpoint.vocab, voice.continuation, voice.style,
                                         voice.line.phrase_first)
-                beginning.append((voice, first, self._rules(voice), border))
+                beginning.append((voice, first, border, self._rules(voice), phrase))
             else:
                 z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content) if voice.z_dirty else None
                 self.decoder.change(voice.number, z, self._rules(voice))
             voice.z_dirty = voice.reset_decoder = False
         if beginning:
-            starting, firsts, rules, borders = zip(*beginning)
+            starting, firsts, borders, rules, origins = zip(*beginning)
             z = self.decoder.z([v.settings.weights for v in starting], [v.plan.mode for v in starting],
                                [v.line.z_content for v in starting])
-            self.decoder.start_batch([v.number for v in starting], z, firsts, rules, borders)
+            self.decoder.start_batch([v.number for v in starting], z, firsts, rules, borders, origins)
+
+    def _phrase(self, voice: Voice) -> tuple:
+        """The phrase the voice's line is at, in the key it would begin in now (taken here), as the decoder's
+        ``origin`` names it: its content, seed, the note it follows, and the key."""
+        key = self.key_of(voice)
+        voice.plan, voice.scale = key_plan(self.checkpoint.model, key), key.intervals
+        line = voice.line
+        return line.z_content.tobytes(), line.phrase_seed, line.phrase_first, voice.plan, voice.scale
 
     def warm_up(self) -> None:
         """One throwaway decoder step through voice 1's row, which then starts afresh as if never used."""
@@ -428,7 +454,7 @@ class Engine:
             self.publish(f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length])
 
 
-def _high(seconds: Window, otherwise: float) -> float:
+def _high(seconds: Iterable[float], otherwise: float) -> float:
     """The 90th percentile of a window of costs (``otherwise`` while it is empty)."""
     values = sorted(seconds)
     return values[math.ceil(0.9 * len(values)) - 1] if values else otherwise

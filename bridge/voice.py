@@ -5,8 +5,10 @@ note a phrase continues) is a decoding ``Line``, the same one ``stylevae eval`` 
 on a global grid (a phrase starts on every multiple of the checkpoint's phrase length in steps), so voices
 stay in bar with each other and with Live. A voice positioned mid-phrase (start, jump, hold released)
 replays its phrase from the phrase start silently up to the audible step: same z_c, first note and
-sampling seed, so the music continues as if it had been playing all along. Its key is taken at each
-phrase start, so a key change moves the melody at a phrase border, never inside a phrase.
+sampling seed, so the music continues as if it had been playing all along. Where the decoder still holds
+those steps of the phrase (a locate back into it: Live's loop brace), the voice takes them up instead.
+Its key is taken at each phrase start, so a key change moves the melody at a phrase border, never inside
+a phrase.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class Voice:
     z_dirty: bool = True
     reset_decoder: bool = True
     replaying: bool = False  # the next phrase boundary restarts the same phrase (a seek), no variation
+    resumed: int | None = None  # the phrase start at which ``resume`` began the phrase already
 
     @staticmethod
     def create(
@@ -146,8 +149,20 @@ class Voice:
         ended = self._end_note(step, epoch)
         self.next_step = step - step % self.phrase_steps
         self.audible_from = step
-        self.replaying = True
+        self.replaying, self.resumed = True, None
         return ended
+
+    def resume(self, tokens: list[int]) -> None:
+        """Right after ``seek``: begin the phrase again as its replay would, but take its first steps as the decoder
+        kept them (``Decoder.resume``) instead of decoding them again: the same tokens, the same draws used up."""
+        self.resumed = self.next_step
+        self._new_phrase()
+        self.reset_decoder = False
+        self.line.sampler.random(len(tokens))
+        for token in tokens:
+            self.phrase.append(token)
+            self.line.took(self.vocab.pitch(token))
+        self.next_step += len(tokens)
 
     def unposition(self) -> None:
         """Forget the position (its notes were ended by the sender): the engine seeks again."""
@@ -159,7 +174,7 @@ class Voice:
     def begin_step(self) -> bool:
         """Prepare the step ``next_step``; True when the decoder must produce its token."""
         step = self.next_step
-        if step % self.phrase_steps == 0:
+        if step % self.phrase_steps == 0 and step != self.resumed:
             self._new_phrase()
         return self.loop is None or not self.settings.hold
 

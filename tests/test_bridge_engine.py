@@ -206,6 +206,7 @@ def test_a_slow_replay_makes_the_voices_come_in_later_after_a_locate(rig):
     for _ in range(REPLAYS_KEPT):  # 20 ms a pass: the 16 steps to replay and the first take 2.7 16ths at 120 BPM
         rig.engine.start_seconds.append(0.02)
         rig.engine.replay_seconds.append(0.02)
+    rig.send(cmd.SongKey(make_key(2, "major")))  # a new key: the decoder holds none of the phrase to replay
     rig.clock.follow(12.0, True, 120)  # beat 12: step 16 of a 32-step phrase
     located_at = rig.now.t
     rig.engine.generate()
@@ -216,6 +217,63 @@ def test_a_slow_replay_makes_the_voices_come_in_later_after_a_locate(rig):
     assert first - 48 == 4  # where a 1 ms step would have come in at the next step
     rig.run(2.0)
     assert min(t for t, _ in rig.sink.ons(after=located_at - 1e-9)) == pytest.approx(rig.clock.time_of(first / 4))
+
+
+def notes_after_a_locate_back(rig: Rig, beat: float) -> list[tuple[float, int, int]]:
+    """Four voices play a bar and a half, the transport jumps back to ``beat`` (in the phrase they play), and they
+    play on for a phrase: each note-on after the locate, (seconds after it, channel, pitch)."""
+    for v in range(1, 5):
+        rig.send(cmd.Play(v, True))
+    rig.run(1.5 * 16 * STEP)
+    rig.clock.follow(beat, True, 120)
+    located_at = rig.now.t
+    rig.run(32 * STEP)
+    return [(round(t - located_at, 9), channel, pitch) for t, kind, channel, pitch in rig.sink.sent
+            if kind == "on" and t >= located_at - 1e-9]
+
+
+@pytest.mark.parametrize("beat", [0.0, 4.0])  # a phrase's start, its second bar
+def test_a_locate_back_into_the_phrase_takes_it_up_without_decoding_it_again(crafted_checkpoint, beat):
+    """Live's loop brace: the transport goes back to where the voices played moments ago. Their decoders kept the
+    phrase's steps, so they take them up where the locate lands instead of replaying the phrase up to there; what
+    they play after is what a replay would have made, note for note, and it starts on the playhead's step."""
+    taken_up, replayed = Rig(crafted_checkpoint), Rig(crafted_checkpoint)
+    replayed.engine.decoder.trails = False  # its rows keep no steps: every locate replays
+    ours = notes_after_a_locate_back(taken_up, beat)
+    theirs = notes_after_a_locate_back(replayed, beat)
+    assert len(ours) > 20 and ours == theirs
+    assert ours[0][0] == 0.0 and taken_up.engine.playhead_starts == replayed.engine.playhead_starts == 1
+    steps = int(beat * 4) % 32
+    decoded, replays = (sum(r.engine.step_rows) for r in (taken_up, replayed))
+    assert replays - decoded == 4 * steps  # the steps before the playhead, replayed by the other only
+
+
+def test_a_locate_does_not_take_up_a_phrase_its_voice_would_now_begin_otherwise(rig):
+    """Reseeded since the phrase began: the line's phrase is another one, so the voice replays it."""
+    rig.send(cmd.Play(1, True))
+    rig.run(1.5 * 16 * STEP)
+    rig.send(cmd.Reseed(1, 7))
+    before = sum(rig.engine.step_rows)
+    rig.clock.follow(4.0, True, 120)
+    rig.engine.generate()
+    assert sum(rig.engine.step_rows) - before >= 16 + 1  # the phrase's first 16 steps again, then the playhead's
+
+
+def test_after_a_locate_back_a_voice_plays_again_what_it_played_there_a_change_before_included():
+    """Live's loop brace over the middle of a phrase, after a temperature change early in it: the loop sounds the
+    notes it sounded the first time round (a replay would decode the phrase's start again at the new temperature
+    and go elsewhere)."""
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    rig.send(cmd.Play(1, True))
+    rig.run(4 * STEP)  # steps 0..3 heard, the lookahead beyond
+    rig.send(cmd.SetParam(1, "temperature", 1.6))
+    rig.run(22 * STEP)  # to step 26: the loop's end
+    first_time = [(round(t / STEP), p) for t, p in rig.sink.ons() if 16 <= round(t / STEP) < 26]
+    rig.clock.follow(4.0, True, 120)  # back to step 16
+    back_at = rig.now.t
+    rig.run(10 * STEP - 1e-6)
+    second_time = [(round((t - back_at) / STEP) + 16, p) for t, p in rig.sink.ons(after=back_at - 1e-9)]
+    assert len(first_time) >= 3 and second_time == first_time
 
 
 def test_a_hold_released_after_a_jump_the_engine_has_not_seen_is_void_not_late(rig):

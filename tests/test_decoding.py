@@ -133,6 +133,56 @@ def test_a_row_cut_to_its_top_token_ignores_its_draws_until_its_top_p_opens(ship
     assert (one[:32, 1] != other[:32, 1]).any() and (one[32:, 0] != other[32:, 0]).any()
 
 
+def test_a_row_resumed_inside_its_phrase_decodes_from_there_what_it_decoded_before(shipped):
+    """Two rows decode a phrase; the second is put back to step 0, 5 or 12 of it: the tokens before are the ones it
+    drew, and with the same draws it decodes the rest as before, border weights included (they hold until the
+    first note-on); its batch mate is not disturbed."""
+    z = torch.zeros(2, shipped.model.config.z_size)
+    z[1, -1] = 3.0
+    first, rules = shipped.vocab.note_on(60), Rules(temperature=1.5, density=-1.0)  # rests first
+    border = np.ones(shipped.vocab.size)
+    border[FIRST_PITCH_TOKEN:] = 0.0
+    border[shipped.vocab.note_on(71)] = 1.0  # its first note-on is B4
+    draws = np.random.default_rng(3).random((32, 2))
+    for at in (0, 5, 12):
+        decoder = Decoder(shipped.model, shipped.vocab, trails=True)
+        decoder.start_batch(["a", "b"], z, [first, first], [rules, rules], [None, border], ["za", "zb"])
+        before = np.stack([decoder.step(["a", "b"], draws[t]) for t in range(24)])
+        assert decoder.resumable("b", "zb") == 24
+        assert decoder.resume("b", at) == before[:at, 1].tolist()
+        again = [int(decoder.step(["b"], draws[t, 1:])[0]) for t in range(at, 32)]
+        assert again[: 24 - at] == before[at:, 1].tolist()
+        assert decoder.resumable("b", "zb") == 32
+        alone = Decoder(shipped.model, shipped.vocab)
+        alone.start("a", z[:1], first, rules)
+        a = [int(alone.step(["a"], draws[t, :1])[0]) for t in range(25)]
+        assert a[:24] == before[:, 0].tolist() and int(decoder.step(["a"], draws[24, :1])[0]) == a[24]
+    assert before[:5, 1].max() < FIRST_PITCH_TOKEN <= before[5:12, 1].max()  # a resume at 5 still owes the border
+    assert shipped.vocab.note_on(71) == next(t for t in before[:, 1] if t >= FIRST_PITCH_TOKEN)
+
+
+def test_a_row_is_resumable_only_for_the_phrase_it_began_and_keeps_what_a_change_did(shipped):
+    """A change mid-phrase (new rules at step 8) is part of what the row played: resumed after it, the row decodes
+    what it decoded then, the change included."""
+    z = torch.zeros(1, shipped.model.config.z_size)
+    first = shipped.model.start_token
+    plain = Decoder(shipped.model, shipped.vocab)
+    plain.start("a", z, first, Rules(), None, "z")
+    assert plain.resumable("a", "z") is None  # without trails nothing is kept
+    decoder = Decoder(shipped.model, shipped.vocab, trails=True)
+    decoder.start("a", z, first, Rules(temperature=1.5), None, "z")
+    assert decoder.resumable("a", "another phrase") is None and decoder.resumable("b", "z") is None
+    draws = np.random.default_rng(4).random((24, 1))
+    before = [int(decoder.step(["a"], draws[t])[0]) for t in range(8)]
+    decoder.change("a", rules=Rules(temperature=0.5))
+    before += [int(decoder.step(["a"], draws[t])[0]) for t in range(8, 24)]
+    assert decoder.resumable("a", "z") == 24
+    assert decoder.resume("a", 12) == before[:12]
+    assert [int(decoder.step(["a"], draws[t])[0]) for t in range(12, 24)] == before[12:]
+    with pytest.raises(ValueError, match="cannot resume"):
+        decoder.resume("a", 25)
+
+
 def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):
     """Every new temperature is a new rule set: the decoder keeps only the last few rule sets' biases."""
     from stylevae.model.decoding.decoder import BIAS_CACHE

@@ -185,17 +185,27 @@ class _Row:
     previous: int
     rules: Rules
     border: np.ndarray | None = None  # weights for the phrase's first note-on, until it is drawn
+    # With trails: the caller's name for the phrase, how it began (its first input and border weights, its first
+    # state), and each step since: (the batch's state after it, the row's index there, its token).
+    origin: Hashable = None
+    began: tuple[int, np.ndarray | None, StepState] | None = None
+    trail: list[tuple[StepState, int, int]] | None = None
 
 
 class Decoder:
     """Rows (voices, or the melodies of a batch) decoded one step at a time, each with its own z, state and
     rules. Rows that step together stay stacked in one batch from step to step, so a steady step is one
     ``Stepper.step`` and one ``draw`` whatever the number of rows; the batch is rebuilt only when the set of rows
-    stepping changes or one of them changes (a new phrase, z or rules)."""
+    stepping changes or one of them changes (a new phrase, z or rules).
 
-    def __init__(self, model: StyleVAE, vocab: Vocabulary):
+    With ``trails`` each row keeps the states its phrase went through (references to arrays the step makes anyway,
+    no copies), so that a row asked to play the same phrase again (the daemon's voices after a locate: see
+    ``resume``) takes up where it was at any step of it instead of decoding the steps before again."""
+
+    def __init__(self, model: StyleVAE, vocab: Vocabulary, trails: bool = False):
         self.model = model
         self.vocab = vocab
+        self.trails = trails
         self.device = next(model.parameters()).device
         self.stepper = Stepper(model)
         self._rows: dict[Hashable, _Row] = {}
@@ -222,10 +232,13 @@ class Decoder:
         return torch.cat([self.model.condition(self.model.style_vector(weights), modes), content], dim=-1)
 
     @torch.inference_mode()
-    def start(self, row: Hashable, z: Tensor, first: int, rules: Rules, border: np.ndarray | None = None) -> None:
-        """Begin a phrase: the decoder's state from z, ``first`` as its first input (see ``opening``)."""
+    def start(self, row: Hashable, z: Tensor, first: int, rules: Rules, border: np.ndarray | None = None,
+              origin: Hashable = None) -> None:
+        """Begin a phrase: the decoder's state from z, ``first`` as its first input (see ``opening``). ``origin``
+        names the phrase, for ``resumable``."""
         self._leave_batch(row)
-        self._rows[row] = _Row(z, self.stepper.z_gates(z), self.stepper.initial_state(z), first, rules, border)
+        self._rows[row] = self._begin(z, self.stepper.z_gates(z), self.stepper.initial_state(z), first, rules, border,
+                                      origin)
 
     @torch.inference_mode()
     def start_batch(
@@ -235,19 +248,27 @@ class Decoder:
         first: Sequence[int],
         rules: Sequence[Rules],
         borders: Sequence[np.ndarray | None] | None = None,
+        origins: Sequence[Hashable] | None = None,
     ) -> None:
         """``start`` for many rows at once, left stacked as the next step's batch (offline decoding, and the voices
         that begin a phrase together)."""
         self._unbatch()
         z_gates, state = self.stepper.z_gates(z), self.stepper.initial_state(z)
         borders = borders or [None] * len(rows)
+        origins = origins or [None] * len(rows)
         for i, row in enumerate(rows):
-            self._rows[row] = _Row(z[i : i + 1], z_gates[i : i + 1], state[:, :, i : i + 1], int(first[i]), rules[i],
-                                   borders[i])
+            self._rows[row] = self._begin(z[i : i + 1], z_gates[i : i + 1], state[:, :, i : i + 1], int(first[i]),
+                                          rules[i], borders[i], origins[i])
         self._z_gates, self._state = z_gates, state
         self._previous = np.array(first, dtype=np.int64)
         self._stack_rules([self._rows[row] for row in rows])
         self._batch_ids = tuple(rows)
+
+    def _begin(self, z: Tensor, z_gates: np.ndarray, state: StepState, first: int, rules: Rules,
+               border: np.ndarray | None, origin: Hashable) -> _Row:
+        if not self.trails:
+            return _Row(z, z_gates, state, first, rules, border)
+        return _Row(z, z_gates, state, first, rules, border, origin, (first, border, state), [])
 
     @torch.inference_mode()
     def change(self, row: Hashable, z: Tensor | None = None, rules: Rules | None = None) -> None:
@@ -264,6 +285,35 @@ class Decoder:
     def has(self, row: Hashable) -> bool:
         return row in self._rows
 
+    def resumable(self, row: Hashable, origin: Hashable) -> int | None:
+        """How many steps of the phrase ``origin`` names ``row`` holds (0: its start only), or None when its phrase
+        is another one (or it keeps no ``trails``)."""
+        entry = self._rows.get(row)
+        if entry is None or entry.trail is None or entry.origin != origin:
+            return None
+        return len(entry.trail)
+
+    def resume(self, row: Hashable, steps: int) -> list[int]:
+        """Put ``row`` back where its phrase was after its first ``steps`` steps (``resumable`` says how many it
+        holds), forgetting the steps after; its z and rules stay the current ones. Returns the tokens of those
+        steps, which the row will not decode again. Given the same draws and with nothing changed since, it then
+        decodes what it decoded before; a change since (a new z or rules) acts from there, as it acted then."""
+        entry = self._rows[row]
+        if entry.trail is None or not 0 <= steps <= len(entry.trail):
+            raise ValueError(f"row {row!r} cannot resume at step {steps} of its phrase")
+        self._leave_batch(row)
+        kept = entry.trail[:steps]
+        del entry.trail[steps:]
+        tokens = [token for _, _, token in kept]
+        first, border, start_state = entry.began
+        if kept:
+            state, index, entry.previous = kept[-1]
+            entry.state = state[:, :, index : index + 1]
+        else:
+            entry.state, entry.previous = start_state, first
+        entry.border = border if all(t < FIRST_PITCH_TOKEN for t in tokens) else None
+        return tokens
+
     def forget(self, row: Hashable) -> None:
         self._leave_batch(row)
         self._rows.pop(row, None)
@@ -278,6 +328,11 @@ class Decoder:
         tokens = draw(logits, self._before, self._inverse_temperature, self._after, self._border, self._pending,
                       self._top_p, np.asarray(uniforms, dtype=np.float64))
         self._previous = tokens
+        if self.trails:
+            for index, (row, token) in enumerate(zip(self._batch_ids, tokens.tolist())):
+                trail = self._rows[row].trail
+                if trail is not None:
+                    trail.append((self._state, index, token))
         if self._bordering:
             self._pending &= tokens < FIRST_PITCH_TOKEN
             self._bordering = bool(self._pending.any())
