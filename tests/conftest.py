@@ -36,9 +36,11 @@ def random_checkpoint(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_daemon_outlives_its_test():
-    """A daemon a failing test did not stop is stopped after it, before it can play through the next tests."""
-    started = len(harness.STARTED)
+    """A daemon or MIDI listener a failing test did not stop is stopped after it, before it can play (or read)
+    through the next tests."""
+    started, opened = len(harness.STARTED), len(harness.OPENED)
     yield
+    harness.close_listeners_since(opened)
     harness.stop_daemons_since(started)
 
 

@@ -289,6 +289,17 @@ def open_notes(events: list[MidiEvent], all_notes_off: bool = False) -> Counter[
     return +balance
 
 
+OPENED: list[MidiListener] = []  # every listener this process opened, for the clean-up after each test (conftest.py)
+
+
+def close_listeners_since(count: int) -> None:
+    """Close those of the listeners opened after the first ``count`` that are still open (a test that failed before
+    it closed one leaves its client on the shared JACK server, reading through the tests after it)."""
+    for listener in OPENED[count:]:
+        listener.close()
+    del OPENED[count:]  # closed: their events need not be kept for the rest of the run
+
+
 class MidiListener:
     """A python-rtmidi JACK input connected to a port, recording every message with its timestamp.
 
@@ -299,6 +310,7 @@ class MidiListener:
     """
 
     POLL_SECONDS = 0.0005
+    _closed = False
 
     def __init__(self, source: str | None, timeout: float = 10):
         client = f"listen{uuid.uuid4().hex[:6]}"
@@ -324,6 +336,7 @@ class MidiListener:
         self._running = True
         self._poller = threading.Thread(target=self._poll, daemon=True)
         self._poller.start()
+        OPENED.append(self)
 
     def _poll(self) -> None:
         while self._running:
@@ -358,6 +371,12 @@ class MidiListener:
         return predicate(self.snapshot())
 
     def close(self) -> None:
+        """End it; a second call does nothing."""
+        if not self._closed:
+            self._closed = True
+            self._close()
+
+    def _close(self) -> None:
         self._running = False
         self._poller.join(2)
         self._in.close_port()
@@ -397,6 +416,7 @@ class MidiDump(MidiListener):
         except BaseException:  # not connected: it goes now, not whenever its JACK server does
             self.close()
             raise
+        OPENED.append(self)
 
     @classmethod
     def receiver(cls, client: str | None = None) -> MidiDump:
@@ -429,7 +449,7 @@ class MidiDump(MidiListener):
         """Whether the dump said it lost events (its ring buffer overflowed)."""
         return any("lost" in line or "overflow" in line for line in self.other)
 
-    def close(self) -> None:
+    def _close(self) -> None:
         self.process.send_signal(signal.SIGINT)
         finish(self.process, self._reader)
 
@@ -452,6 +472,7 @@ class FrameListener(MidiListener):
             raise RuntimeError(f"jack_listen.py could not listen to {source}")
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        OPENED.append(self)
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -464,7 +485,7 @@ class FrameListener(MidiListener):
                     self.events.append(MidiEvent(float(stamp), time.perf_counter(), *(int(b, 16) for b in data),
                                                  float(lag), int(ahead)))
 
-    def close(self) -> None:
+    def _close(self) -> None:
         self.process.stdin.close()
         finish(self.process, self._reader)
 

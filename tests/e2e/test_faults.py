@@ -261,6 +261,17 @@ def test_a_test_server_stopped_gives_the_listeners_back_the_shared_one(jack_serv
     listener.close()
 
 
+def test_a_listener_a_test_left_open_is_closed_after_it(jack_server):
+    """As a failing test leaves one: the clean-up after each test (conftest.py) ends its JACK client; closing it
+    again, as the test's own ``finally`` might, does nothing."""
+    opened = len(harness.OPENED)
+    dump = harness.MidiDump.receiver()
+    assert dump.process.poll() is None and harness.OPENED[opened:] == [dump]
+    harness.close_listeners_since(opened)
+    assert dump.process.poll() is not None and len(harness.OPENED) == opened
+    dump.close()
+
+
 def test_freezes_of_jack_leave_no_note_hanging(crafted_checkpoint):
     """The JACK server and the daemon's JACK process frozen for 0.5-6 ms about 40 times a second (bench/freezer.py,
     a busy host's steal) while 8 voices play a note every 16th at 240 BPM: JACK reports xruns, late callbacks
