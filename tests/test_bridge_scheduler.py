@@ -243,6 +243,34 @@ def test_the_run_queue_is_read_from_linux_schedstat():
         assert seconds is None
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="schedstat is Linux's")
+def test_each_thread_reads_its_own_run_queue_and_its_file_goes_with_it():
+    """The file is kept open per thread: what a thread reads is its own task's figure (as read from its task's
+    file by name), and the files of threads that ended are closed."""
+    import os
+    import threading
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    sch.run_queue_seconds()  # this thread's file, opened once
+    before, read = open_files(), []
+
+    def compare() -> None:
+        for _ in range(3):
+            ours = sch.run_queue_seconds()
+            with open(f"/proc/self/task/{threading.get_native_id()}/schedstat") as stat:
+                read.append((ours, int(stat.read().split()[1]) / 1e9))
+
+    threads = [threading.Thread(target=compare) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert open_files() == before
+    assert len(read) == 24 and all(0 <= task - ours < 0.005 for ours, task in read)
+
+
 def test_a_sender_refused_real_time_priority_says_so_in_one_line(parts, monkeypatch, caplog):
     def refuse(*args):
         raise PermissionError(1, "Operation not permitted")
