@@ -161,20 +161,31 @@ def tallies(events: list[harness.MidiEvent]) -> dict:
             "all_notes_off": sum(e.is_all_notes_off for e in events)}
 
 
+def change_kind(segments, i: int) -> str:
+    """What began the soak transport's segment ``i``: "start" (the first one too), "stop", "tempo" or "jump"."""
+    if i == 0 or (segments[i][3] and not segments[i - 1][3]):
+        return "start"
+    if not segments[i][3]:
+        return "stop"
+    return "tempo" if segments[i][2] != segments[i - 1][2] else "jump"
+
+
 def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
     """|error| of each note-on (at the wall-clock time of its frame: ``harness.FrameListener``) against the 16th
     grid of the soak's transport, in ms, the constant offset (the median error) removed. Onsets within
-    SETTLE_SECONDS of a change are counted apart (``after_change``): there the daemon re-aligns at the next step
-    that leaves time for it, and a tempo change does not reach the notes already with the JACK output."""
+    SETTLE_SECONDS of a change are counted apart (``after_change``, and by the kind of change): after a jump or a
+    start the daemon re-aligns at the first step that leaves time for it, the one on the playhead some
+    milliseconds late at most; a tempo change reaches every note (the JACK output's are moved)."""
     starts = [s[0] for s in segments]
     ons = [e for e in events if e.is_on]
     if len(ons) < 2:
         return {"n": 0}
     frames = np.asarray([e.time for e in ons])
 
-    def phase_errors(offset: float) -> tuple[np.ndarray, np.ndarray]:
-        """Signed errors (seconds, late positive) of the settled onsets and of those just after a change."""
-        settled, changed = [], []
+    def phase_errors(offset: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Signed errors (seconds, late positive) of the settled onsets and of those just after a change, and the
+        kind of change before each of the latter."""
+        settled, changed, kinds = [], [], []
         for t in frames + offset:
             i = int(np.searchsorted(starts, t, side="right")) - 1
             if i < 0:
@@ -184,24 +195,38 @@ def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
                 continue
             step = 15.0 / bpm
             phase = ((t - t0) / step + (b0 * 4) % 1) % 1
-            (changed if t - t0 < SETTLE_SECONDS else settled).append((phase if phase < 0.5 else phase - 1) * step)
-        return np.asarray(settled), np.asarray(changed)
+            error = (phase if phase < 0.5 else phase - 1) * step
+            if t - t0 < SETTLE_SECONDS:
+                changed.append(error)
+                kinds.append(change_kind(segments, i))
+            else:
+                settled.append(error)
+        return np.asarray(settled), np.asarray(changed), kinds
 
     offset = 0.0
     for _ in range(3):
-        settled, _ = phase_errors(offset)
+        settled, _, _ = phase_errors(offset)
         if not settled.size:
             return {"n": 0}
         offset -= float(np.median(settled))
-    settled, changed = (errors * 1000 for errors in phase_errors(offset))
+    settled, changed, kinds = phase_errors(offset)
+    settled, changed = settled * 1000, changed * 1000
     a = np.abs(settled)
     result = {"n": int(a.size), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
               "max": float(a.max())}
     if changed.size:
-        result["after_change"] = {"n": int(changed.size), "p99": float(np.percentile(np.abs(changed), 99)),
-                                  "max": float(np.abs(changed).max()), "late_over_1ms": int((changed > 1).sum()),
-                                  "latest": float(changed.max())}
+        result["after_change"] = late_figures(changed)
+        result["after_change"]["by_kind"] = {kind: late_figures(changed[np.asarray(kinds) == kind])
+                                             for kind in sorted(set(kinds))}
     return result
+
+
+def late_figures(errors_ms: np.ndarray) -> dict:
+    """Signed onset errors (ms, late positive), as the report gives them: their count, p99 and largest size, how
+    many came over 1 ms late, and the latest."""
+    size = np.abs(errors_ms)
+    return {"n": int(errors_ms.size), "p99": float(np.percentile(size, 99)), "max": float(size.max()),
+            "late_over_1ms": int((errors_ms > 1).sum()), "latest": float(errors_ms.max())}
 
 
 def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: float, malformed_share: float,
@@ -401,6 +426,9 @@ def render(r: dict) -> str:
         lines.append(f"| … in the {SETTLE_SECONDS} s after a change: p99 / max (ms); onsets over 1 ms late, the latest "
                      f"| {changed['p99']:.3f} / {changed['max']:.3f} (n {changed['n']}); {changed['late_over_1ms']}, "
                      f"{changed['latest']:.3f} ms |")
+        for kind, figures in changed.get("by_kind", {}).items():
+            lines.append(f"| … of them after a {kind} | {figures['p99']:.3f} / {figures['max']:.3f} "
+                         f"(n {figures['n']}); {figures['late_over_1ms']}, {figures['latest']:.3f} ms |")
     if jack_ms:
         lines.append(f"| JACK output: events placed after their time, p50 / p99 / max (ms); full buffers | "
                      f"{jack_ms['p50']:.3f} / {jack_ms['p99']:.3f} / {jack_ms['max']:.3f}; {r['jack_full_buffers']} |")

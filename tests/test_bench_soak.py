@@ -1,0 +1,48 @@
+"""What the soak's report says about onsets: against the soak's own transport, settled ones apart from those just
+after a change, and those by the kind of change, so that the late first notes after a jump are told apart from a
+tempo change's."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+import soak  # noqa: E402
+from harness import MidiEvent  # noqa: E402
+
+STEP = 0.125  # a 16th at 120 BPM
+
+
+def note_on(t: float) -> MidiEvent:
+    return MidiEvent(t, t, 0x90, 60, 100)
+
+
+def test_onsets_after_each_kind_of_change_are_counted_apart():
+    """120 BPM from 0 s; a jump at 10 s whose first note comes 8 ms late; a tempo change (to 150) at 20 s whose
+    notes are on time; a stop at 30 s and a start at 31 s whose first note is 2 ms late. Every other note on the
+    grid."""
+    segments = [(0.0, 0.0, 120.0, True), (10.0, 64.0, 120.0, True), (20.0, 84.0, 150.0, True),
+                (30.0, 109.0, 150.0, False), (31.0, 8.0, 150.0, True)]
+    times = [k * STEP for k in range(1, 80)]  # 0.125 .. 9.875 s
+    times += [10.008] + [10 + k * STEP for k in range(1, 80)]
+    times += [20 + k * 0.1 for k in range(0, 100)]  # 16ths at 150 BPM
+    times += [31.002] + [31 + k * 0.1 for k in range(1, 40)]
+    result = soak.onset_errors([note_on(t) for t in times], segments)
+    assert result["max"] < 0.01  # every settled note on the grid
+    kinds = result["after_change"]["by_kind"]
+    assert set(kinds) == {"jump", "tempo", "start"}
+    assert kinds["jump"]["late_over_1ms"] == 1 and abs(kinds["jump"]["latest"] - 8.0) < 0.01
+    assert kinds["tempo"]["late_over_1ms"] == 0 and kinds["tempo"]["max"] < 0.01
+    assert kinds["start"]["late_over_1ms"] == 1 and abs(kinds["start"]["latest"] - 2.0) < 0.01
+    assert result["after_change"]["n"] == sum(k["n"] for k in kinds.values())
+    assert result["after_change"]["late_over_1ms"] == 2
+
+
+def test_the_kind_of_change_is_read_from_the_segments():
+    segments = [(0.0, 0.0, 120.0, True), (1.0, 8.0, 120.0, True), (2.0, 10.0, 90.0, True), (3.0, 11.5, 90.0, False),
+                (4.0, 0.0, 90.0, True)]
+    assert [soak.change_kind(segments, i) for i in range(5)] == ["start", "jump", "tempo", "stop", "start"]
