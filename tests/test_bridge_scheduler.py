@@ -271,6 +271,22 @@ def test_each_thread_reads_its_own_run_queue_and_its_file_goes_with_it():
     assert len(read) == 24 and all(0 <= task - ours < 0.005 for ours, task in read)
 
 
+def test_without_a_schedstat_file_the_run_queue_is_unknown_and_nothing_is_left_to_close(monkeypatch):
+    """As on macOS and Windows: every read says None, and the attempts leave no error behind for the collector."""
+    import gc
+
+    def missing(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory")
+
+    raised = []
+    monkeypatch.setattr(sys, "unraisablehook", raised.append)
+    monkeypatch.setattr(sch.os, "open", missing)
+    monkeypatch.setattr(sch, "_THREAD", type(sch._THREAD)())  # a thread that has not read it yet
+    assert [sch.run_queue_seconds() for _ in range(3)] == [None] * 3
+    gc.collect()
+    assert raised == []
+
+
 def test_a_sender_refused_real_time_priority_says_so_in_one_line(parts, monkeypatch, caplog):
     def refuse(*args):
         raise PermissionError(1, "Operation not permitted")
