@@ -174,8 +174,8 @@ def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
     """|error| of each note-on (at the wall-clock time of its frame: ``harness.FrameListener``) against the 16th
     grid of the soak's transport, in ms, the constant offset (the median error) removed. Onsets within
     SETTLE_SECONDS of a change are counted apart (``after_change``, and by the kind of change): after a jump or a
-    start the daemon re-aligns at the first step that leaves time for it, the one on the playhead some
-    milliseconds late at most; a tempo change reaches every note (the JACK output's are moved)."""
+    start the daemon re-aligns at the first step that leaves time for it, the one on the playhead up to 10 ms
+    late; a tempo change reaches every note (the JACK output's are moved)."""
     starts = [s[0] for s in segments]
     ons = [e for e in events if e.is_on]
     if len(ons) < 2:
