@@ -38,10 +38,9 @@ def random_checkpoint(tmp_path_factory) -> Path:
 def no_daemon_outlives_its_test():
     """A daemon or MIDI listener a failing test did not stop is stopped after it, before it can play (or read)
     through the next tests."""
-    started, opened = len(harness.STARTED), len(harness.OPENED)
+    started = len(harness.STARTED)
     yield
-    harness.close_listeners_since(opened)
-    harness.stop_daemons_since(started)
+    harness.end_since(started)
 
 
 @pytest.fixture(scope="module")

@@ -172,15 +172,18 @@ def running(pid: int) -> bool:
         return False
 
 
-STARTED: list[Daemon] = []  # every daemon this process started, for the clean-up after each test (conftest.py)
+# every daemon and MIDI listener this process started and has not ended yet, for the clean-up after each test
+# (conftest.py)
+STARTED: list[Daemon | MidiListener] = []
 
 
-def stop_daemons_since(count: int) -> None:
-    """Stop those of the daemons started after the first ``count`` that still run (a test that failed before it
-    stopped its daemon leaves one playing on the shared JACK server through the tests after it)."""
-    for daemon in STARTED[count:]:
-        if daemon.process.poll() is None:
-            daemon.stop()
+def end_since(count: int) -> None:
+    """End those of the daemons and listeners started after the first ``count`` that still run, newest first (a
+    test that failed before it ended one leaves it on the shared JACK server, playing or reading through the tests
+    after it)."""
+    for part in reversed(STARTED[count:]):
+        part.close()
+    del STARTED[count:]  # ended: their logs and events need not be kept for the rest of the run
 
 
 class Daemon:
@@ -230,6 +233,11 @@ class Daemon:
         if not self.stderr.closed:
             self.stderr.flush()
         return Path(self.stderr.name).read_text()
+
+    def close(self) -> None:
+        """Stop it if it still runs."""
+        if self.process.poll() is None:
+            self.stop()
 
     def stop(self, signum: int = signal.SIGTERM, timeout: float = 10) -> int:
         if self.process.poll() is None:
@@ -289,17 +297,6 @@ def open_notes(events: list[MidiEvent], all_notes_off: bool = False) -> Counter[
     return +balance
 
 
-OPENED: list[MidiListener] = []  # every listener this process opened, for the clean-up after each test (conftest.py)
-
-
-def close_listeners_since(count: int) -> None:
-    """Close those of the listeners opened after the first ``count`` that are still open (a test that failed before
-    it closed one leaves its client on the shared JACK server, reading through the tests after it)."""
-    for listener in OPENED[count:]:
-        listener.close()
-    del OPENED[count:]  # closed: their events need not be kept for the rest of the run
-
-
 class MidiListener:
     """A python-rtmidi JACK input connected to a port, recording every message with its timestamp.
 
@@ -336,7 +333,7 @@ class MidiListener:
         self._running = True
         self._poller = threading.Thread(target=self._poll, daemon=True)
         self._poller.start()
-        OPENED.append(self)
+        STARTED.append(self)
 
     def _poll(self) -> None:
         while self._running:
@@ -416,7 +413,7 @@ class MidiDump(MidiListener):
         except BaseException:  # not connected: it goes now, not whenever its JACK server does
             self.close()
             raise
-        OPENED.append(self)
+        STARTED.append(self)
 
     @classmethod
     def receiver(cls, client: str | None = None) -> MidiDump:
@@ -472,7 +469,7 @@ class FrameListener(MidiListener):
             raise RuntimeError(f"jack_listen.py could not listen to {source}")
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        OPENED.append(self)
+        STARTED.append(self)
 
     def _read(self) -> None:
         for line in self.process.stdout:

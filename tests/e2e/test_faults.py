@@ -264,11 +264,11 @@ def test_a_test_server_stopped_gives_the_listeners_back_the_shared_one(jack_serv
 def test_a_listener_a_test_left_open_is_closed_after_it(jack_server):
     """As a failing test leaves one: the clean-up after each test (conftest.py) ends its JACK client; closing it
     again, as the test's own ``finally`` might, does nothing."""
-    opened = len(harness.OPENED)
+    started = len(harness.STARTED)
     dump = harness.MidiDump.receiver()
-    assert dump.process.poll() is None and harness.OPENED[opened:] == [dump]
-    harness.close_listeners_since(opened)
-    assert dump.process.poll() is not None and len(harness.OPENED) == opened
+    assert dump.process.poll() is None and harness.STARTED[started:] == [dump]
+    harness.end_since(started)
+    assert dump.process.poll() is not None and len(harness.STARTED) == started
     dump.close()
 
 
