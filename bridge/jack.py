@@ -12,6 +12,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -70,6 +71,7 @@ class DummyServer:
         return lines[-1] if lines else "no output"
 
     def stop(self) -> None:
+        """Stop the server; if it was running, remove the semaphores of the clients it left connected."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -77,8 +79,26 @@ class DummyServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+            remove_semaphores(self.name)
         self._log.close()
         self._errors.close()
+
+
+def remove_semaphores(server: str, shm: Path = REGISTRY.parent,
+                      running: Callable[[str], bool] = server_running) -> None:
+    """jack2 keeps a semaphore per client of a server in shared memory (``jack_sem.<uid>_<server>_<client>``) and
+    removes it when the client closes or the server sees it go; a server that ends while a client is still connected
+    leaves that one behind for good (seen with a listener and a daemon on a test's own server). Call it once the
+    server ``server`` has ended: a client of it left can reach no server of that name any more (a restarted server
+    makes its clients new semaphores), and a restarted server is started after the dead one has been stopped
+    (``serve.keep_running``), by a stop that finds it ended and removes nothing. The names are ambiguous where a
+    server's name has an underscore: server "a_b"'s client "c" and server "a"'s client "b_c" share one, so a
+    semaphore that may be a running server's stays."""
+    prefix = f"jack_sem.{os.getuid()}_{server}_"
+    for left in shm.glob(prefix + "*"):
+        words = left.name[len(prefix):].split("_")
+        if not any(running(f"{server}_{'_'.join(words[:i])}") for i in range(1, len(words))):
+            left.unlink(missing_ok=True)
 
 
 def _read(file: IO[bytes]) -> str:

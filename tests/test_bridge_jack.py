@@ -3,6 +3,7 @@ on the PATH prints what jack2's does; the real server is the end-to-end tests' (
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def test_another_failure_is_jackds_own_last_error_not_its_banner(tmp_path, monke
     stand_in(tmp_path, monkeypatch, "Cannot lock down 82280346 byte memory area\\nFailed to open server\\n")
     with pytest.raises(jack.JackError, match=r"jackd did not start \(Failed to open server\)$"):
         jack.DummyServer(f"fail{tmp_path.name[-6:]}", timeout=10)
+
+
+def test_a_stopped_servers_left_semaphores_go_and_only_its_own(tmp_path):
+    uid = os.getuid()
+    names = [f"jack_sem.{uid}_sv1_listener", f"jack_sem.{uid}_sv1_out_put", f"jack_sem.{uid}_sv1_dump_a",
+             f"jack_sem.{uid}_sv12_listener", f"jack_sem.{uid + 1}_sv1_listener", "jack-shm-registry"]
+    for name in names:
+        (tmp_path / name).touch()
+    # a running server "sv1_out" may own "sv1_out_put" (its client "put"); "sv1_dump" is not running
+    jack.remove_semaphores("sv1", shm=tmp_path, running=lambda name: name == "sv1_out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:2] + names[3:])

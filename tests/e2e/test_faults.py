@@ -23,7 +23,7 @@ import pytest
 from harness import wait_until
 from pythonosc.udp_client import SimpleUDPClient
 
-from stylevae.bridge.jack import DummyServer
+from stylevae.bridge.jack import DummyServer, remove_semaphores
 from stylevae.bridge.jack_out import SUMMARY_AGAIN
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
@@ -246,6 +246,8 @@ def test_a_daemon_killed_outright_leaves_no_jack_server_behind(crafted_checkpoin
     finally:
         for pid in jackd_of(name):
             os.kill(pid, signal.SIGTERM)  # not SIGKILL: a server killed outright stays in JACK's registry
+        wait_until(lambda: not jackd_of(name), 10)
+        remove_semaphores(name)  # its server ended under the daemon's JACK output: nothing in the daemon could
 
 
 def test_a_test_server_stopped_gives_the_listeners_back_the_shared_one(jack_server):
@@ -259,6 +261,23 @@ def test_a_test_server_stopped_gives_the_listeners_back_the_shared_one(jack_serv
     assert os.environ["JACK_DEFAULT_SERVER"] == jack_server.name
     listener = harness.MidiDump.receiver()  # waits until jack_lsp, on the default server, lists its port
     listener.close()
+
+
+def test_a_server_stopped_under_its_clients_leaves_no_semaphore_of_theirs(jack_server):
+    """jack2 removes a client's semaphore when the client closes or the server sees it go; a server that ends while
+    a client is still connected leaves that client's in /dev/shm for good, unless the server's stop removes it: each
+    test, soak or benchmark that stops its server under its listeners or its daemon would add some."""
+    own = harness.JackServer()
+    dump = harness.MidiDump.receiver()
+    try:
+        semaphore = Path(f"/dev/shm/jack_sem.{os.getuid()}_{own.name}_{dump.client}")
+        assert wait_until(semaphore.exists, 10), "jack2 names its semaphores otherwise: this test needs its new name"
+        own.stop()  # the listener still connected
+    finally:
+        dump.process.send_signal(signal.SIGKILL)
+        dump.process.wait()
+        own.stop()
+    assert not list(Path("/dev/shm").glob(f"jack_sem.{os.getuid()}_{own.name}_*"))
 
 
 def test_a_listener_a_test_left_open_is_closed_after_it(jack_server):
