@@ -8,9 +8,14 @@ closing ends each one explicitly, then sends All Notes Off (CC 123) on every cha
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import rtmidi
 
 from stylevae.bridge import platform
+
+log = logging.getLogger("stylevae.midi")
 
 NOTE_ON = 0x90
 NOTE_OFF = 0x80
@@ -109,6 +114,22 @@ class Books:
             self.channels.discard(channel)
         return True
 
+    def refuse(self, message: bytes) -> None:
+        """Undo ``admit`` for a message that did not go out after all: a note-on that never sounded, a note still
+        sounding whose note-off was lost, a channel All Notes Off did not reach."""
+        kind, channel = message[0] & 0xF0, (message[0] & 0x0F) + 1
+        key = (channel, message[1])
+        if kind == NOTE_ON and message[2] > 0:
+            left = self.sounding[key] - 1
+            if left:
+                self.sounding[key] = left
+            else:
+                del self.sounding[key]
+        elif kind == NOTE_OFF or kind == NOTE_ON:
+            self.sounding[key] = self.sounding.get(key, 0) + 1
+        elif kind == CONTROL and message[1] == ALL_NOTES_OFF:
+            self.channels.add(channel)
+
     def ending(self) -> list[bytes]:
         """A note-off for each sounding note, then CC 123 on every channel used since its last one."""
         offs = [note_off(channel, pitch) for (channel, pitch), n in sorted(self.sounding.items()) for _ in range(n)]
@@ -141,10 +162,11 @@ class MidiOut:
 
     lead = 0.0  # takes events at their time, not ahead of it
 
-    def __init__(self, backend: str, port_name: str = "StyleVAE", existing: str | None = None):
+    def __init__(self, backend: str, port_name: str = "StyleVAE", existing: str | None = None,
+                 rtmidi_out: Callable[..., rtmidi.MidiOut] = rtmidi.MidiOut):
         self.backend = backend
         try:
-            self._out = rtmidi.MidiOut(APIS[backend], name=port_name)
+            self._out = rtmidi_out(APIS[backend], name=port_name)
         except rtmidi.SystemError as exc:
             raise MidiError(f"cannot open the {backend} MIDI backend ({exc}); {HELP}") from None
         if existing is None:
@@ -159,11 +181,56 @@ class MidiOut:
             self._out.open_port(index)
             self.name = ports[index]
         self.books = Books()
+        self._unended: dict[tuple[int, int], int] = {}  # (channel, pitch): note-offs the port refused
+        self.lost = 0  # messages that did not go out at their time since the port last took one
+        self._refusing = False
 
     def send(self, message: bytes, at: float = 0.0, voice: int = 0, ident: int = 0) -> None:
-        """Send now (``at``, ``voice`` and ``ident`` matter only to outputs that queue)."""
-        if self.books.admit(message):
+        """Send now (``at``, ``voice`` and ``ident`` matter only to outputs that queue). A port that refuses a
+        message (an existing port its owner closed, loopMIDI's disabled, a driver's error) loses it, said once until
+        it takes messages again: python-rtmidi's default error handler (``_default_error_handler`` in its
+        ``_rtmidi.pyx``) raises ``rtmidi.SystemError`` for Windows' failed ``midiOutShortMsg``, ALSA's "error sending
+        MIDI message to port" and CoreMIDI's "error sending MIDI to virtual destinations". The note-offs it refused
+        go first then, and no note-on before them, so that no note is left sounding on a synth that got its note-on."""
+        if self._unended and not self._end_unended() and message[0] & 0xF0 == NOTE_ON and message[2] > 0:
+            self.lost += 1
+            return
+        self._put(message)
+
+    def _end_unended(self) -> bool:
+        """Send the note-offs the port refused; whether all went out."""
+        for key in list(self._unended):
+            while self._unended.get(key):
+                if not self._put(note_off(*key), owed=False):
+                    return False
+                self._unended[key] -= 1
+                if not self._unended[key]:
+                    del self._unended[key]
+        return True
+
+    def _put(self, message: bytes, owed: bool = True) -> bool:
+        """One message through the books; False if the port refused it (a note-off then owed, unless ``owed``
+        is False: it is one already)."""
+        if not self.books.admit(message):
+            return True
+        try:
             self._out.send_message(message)
+        except rtmidi.RtMidiError as exc:
+            self.books.refuse(message)
+            kind = message[0] & 0xF0
+            if owed and (kind == NOTE_OFF or (kind == NOTE_ON and message[2] == 0)):
+                key = ((message[0] & 0x0F) + 1, message[1])
+                self._unended[key] = self._unended.get(key, 0) + 1
+            self.lost += owed
+            if not self._refusing:
+                self._refusing = True
+                log.error("MIDI out: %s refuses messages (%s): notes are lost until it takes them again, and the "
+                          "notes it leaves sounding are ended then", self.name, str(exc).strip() or type(exc).__name__)
+            return False
+        if self._refusing:
+            log.warning("MIDI out: %s takes messages again (%d lost meanwhile)", self.name, self.lost)
+            self._refusing, self.lost = False, 0
+        return True
 
     def drop(self, voice: int | None) -> None:
         """Nothing is queued here: every event went out when it was handed over."""

@@ -1,0 +1,96 @@
+"""python-rtmidi's port (bridge/midi_out.py) when it refuses messages: an existing port its owner closed, loopMIDI's
+port disabled, a driver's error. python-rtmidi raises then; the port stands in here, refusing while told to."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import rtmidi
+
+from stylevae.bridge import scheduler
+from stylevae.bridge.clock import Clock
+from stylevae.bridge.midi_out import MidiOut, all_notes_off, note_off, note_on
+from stylevae.bridge.scheduler import Scheduler
+from tests.fakes import FakeTime
+
+
+class Port:
+    """A python-rtmidi ``MidiOut`` whose messages are kept, refused with the error python-rtmidi raises on
+    Windows' ``midiOutShortMsg`` failing while ``refusing`` is set."""
+
+    def __init__(self, api, name):
+        self.taken, self.refusing, self.closed = [], False, False
+
+    def open_virtual_port(self, name):
+        pass
+
+    def send_message(self, message):
+        if self.refusing:
+            raise rtmidi.SystemError("MidiOutWinMM::sendMessage: error sending MIDI message.")
+        self.taken.append(bytes(message))
+
+    def close_port(self):
+        self.closed = True
+
+    def delete(self):
+        pass
+
+
+@pytest.fixture
+def out():
+    return MidiOut("alsa", rtmidi_out=Port)
+
+
+def test_a_refused_note_off_goes_out_when_the_port_takes_messages_again_before_any_new_note(out, caplog):
+    port = out._out
+    with caplog.at_level(logging.WARNING, "stylevae.midi"):
+        out.send(note_on(1, 60, 100))
+        port.refusing = True
+        out.send(note_off(1, 60))  # refused: the synth keeps the note sounding
+        out.send(note_on(2, 62, 100))  # lost
+        out.send(note_off(2, 62))  # of a note that never sounded: nothing to send again
+        port.refusing = False
+        out.send(note_on(1, 64, 100))
+    assert port.taken == [note_on(1, 60, 100), note_off(1, 60), note_on(1, 64, 100)]
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "refuses messages" in errors[0].getMessage()
+    assert all("\n" not in r.getMessage() for r in caplog.records)
+    assert any("takes messages again (2 lost meanwhile)" in r.getMessage() for r in caplog.records)  # off 60, on 62
+    out.close()
+    assert port.taken[3:] == [note_off(1, 64), all_notes_off(1)] and port.closed
+
+
+def test_while_the_port_refuses_no_note_starts_ahead_of_the_note_offs_it_owes(out):
+    port = out._out
+    out.send(note_on(3, 70, 90))
+    port.refusing = True
+    out.send(note_off(3, 70))
+    port.refusing = False  # the port is back, but the owed note-off goes first, then the new note
+    out.send(note_on(3, 70, 90))
+    assert port.taken == [note_on(3, 70, 90), note_off(3, 70), note_on(3, 70, 90)]
+    assert out.books.count((3, 70)) == 1 and not out._unended
+
+
+def test_closing_a_port_that_refuses_everything_raises_nothing(out):
+    out.send(note_on(1, 60, 100))
+    out._out.refusing = True
+    out.close()
+    assert out._out.closed and out.lost == 2  # the note-off and All Notes Off
+
+
+def test_a_sender_that_meets_a_refusing_port_keeps_running(out):
+    """The sender hands over events from its own thread; an exception there would end it and every later note."""
+    now = FakeTime()
+    clock = Clock(120, now=now)
+    sender = Scheduler(clock, out, now=now)
+    out._out.refusing = True
+    sender.push([scheduler.note_on(0.0, 1, 1, 60, 100, 0), scheduler.note_off(0.25, 1, 1, 60, 0)])
+    sender.send_due()
+    now.t = 0.125
+    sender.send_due()
+    out._out.refusing = False
+    sender.push([scheduler.note_on(0.5, 1, 1, 62, 100, 0)])
+    now.t = 0.25
+    sender.send_due()
+    assert out._out.taken == [note_on(1, 62, 100)]  # the lost note's note-off not sent: it never sounded
