@@ -191,6 +191,7 @@ class Scheduler:
         self._channels: dict[int, set[int]] = {}  # voice -> channels it sent note-ons on since its last CC 123
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self.faults = 0  # events the output failed on (the first is logged with its traceback)
         self._changes = 0  # counts the sender's wake-ups (pushes, cancels, clock changes, stop): see ``_wake``
         self.dropped = 0  # note-ons not played because late or void
         self.lateness = Window(10000)  # seconds each event went out after its hand-over time (see _send)
@@ -312,7 +313,13 @@ class Scheduler:
             log.warning(refused)
         with self._cond:
             while not self._stopped:
-                wait = self._send_due()
+                try:
+                    wait = self._send_due()
+                except Exception:  # a fault of the output: the event is lost, the thread and every later note not
+                    self.faults += 1
+                    if self.faults == 1:
+                        log.exception("the note sender failed to hand over an event; it goes on with the next")
+                    wait = 0.0
                 if self.profile is not None:
                     self.profile.waiting()
                 self.timer.wait(self._cond, IDLE_SECONDS if wait is None else wait,
@@ -344,7 +351,8 @@ class Scheduler:
                   f"{max(self.behind) * 1000:.2f} ms" if self.behind else "")
         return (f"{len(self.lateness)} note events handed to the output, late by p50 {late[0]:.2f} ms, "
                 f"p99 {late[1]:.2f} ms, max {late[2]:.2f} ms (by the sender's clock){behind}; "
-                f"{self.dropped} late note-ons dropped{profile}")
+                f"{self.dropped} late note-ons dropped{profile}"
+                + (f"; the output failed on {self.faults} events" if self.faults else ""))
 
     # --- life cycle -----------------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """The note sender, driven by hand with fake time: order, late notes, cancel, All Notes Off, epochs, lead."""
 
+import logging
 import sys
+import time
 
 import pytest
 
@@ -299,3 +301,34 @@ def test_a_sender_refused_real_time_priority_says_so_in_one_line(parts, monkeypa
         sender.stop()
     assert [r.getMessage() for r in caplog.records] == [realtime.NORMAL_PRIORITY]
     assert "\n" not in realtime.NORMAL_PRIORITY and "docs/bridge.md" in realtime.NORMAL_PRIORITY
+
+
+class FailingOnce(RecordingSink):
+    """An output whose first hand-over fails as a bug in it would."""
+
+    def send(self, message, at=0.0, voice=0, ident=0):
+        if not hasattr(self, "failed"):
+            self.failed = True
+            raise RuntimeError("the output's own bug")
+        super().send(message, at, voice, ident)
+
+
+def test_a_fault_of_the_output_loses_one_event_not_the_sender(caplog):
+    """The sender's thread hands every event over; an exception escaping it would end the thread, and every note
+    after it would never go out, the engine piling them up."""
+    clock, sink = Clock(120), FailingOnce()
+    sender = sch.Scheduler(clock, sink)
+    beat = clock.beat()
+    sender.push([sch.note_on(beat + 0.02, 1, 1, 60, 100, clock.epoch),
+                 sch.note_on(beat + 0.04, 1, 2, 62, 100, clock.epoch)])
+    with caplog.at_level(logging.ERROR, "stylevae.sender"):
+        sender.start()
+        try:
+            deadline = time.monotonic() + 5
+            while not sink.messages and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            sender.stop()
+    assert [m[:3] for m in sink.messages[:1]] == [("on", 2, 62)]
+    assert sender.faults == 1 and "the note sender failed" in caplog.text
+    assert "the output failed on 1 events" in sender.summary()
