@@ -178,7 +178,11 @@ class MidiOut:
         else:
             ports = list(self._out.get_ports())
             index = match_port(ports, existing, backend)
-            self._out.open_port(index)
+            try:
+                self._out.open_port(index)
+            except rtmidi.RtMidiError as exc:  # e.g. Windows: a device port another program holds, one at a time
+                raise MidiError(f"cannot open the {backend} port {ports[index]!r} ({exc}): another program may hold "
+                                "it, or it just went away; pick another with --midi-port (see --list-ports)") from None
             self.name = ports[index]
         self.books = Books()
         self._unended: dict[tuple[int, int], int] = {}  # (channel, pitch): note-offs the port refused

@@ -119,13 +119,13 @@ class RealtimeWhile:
     def __init__(self, priority: int) -> None:
         self.priority = priority
         self.allowed = hasattr(os, "sched_setscheduler")
-        self._before: int | None = None
+        self._before: tuple[int, os.sched_param] | None = None
 
     def __enter__(self) -> None:
         if not self.allowed:
             return
         try:
-            before = os.sched_getscheduler(0)
+            before = os.sched_getscheduler(0), os.sched_getparam(0)
             os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(self.priority))
         except OSError as exc:
             log.debug("steps at normal priority (%s)", exc)
@@ -134,8 +134,10 @@ class RealtimeWhile:
         self._before = before
 
     def __exit__(self, *exc_info: object) -> None:
+        """Back to the policy and its priority as they were: a daemon started at a real-time policy (``chrt``, a
+        systemd unit) has a priority of 1 or more there, which a priority of 0 would be refused for."""
         if self._before is not None:
-            os.sched_setscheduler(0, self._before, os.sched_param(0))
+            os.sched_setscheduler(0, *self._before)
             self._before = None
 
 # --- the note sender's priority -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import logging
 import pytest
 import rtmidi
 
-from stylevae.bridge import scheduler
+from stylevae.bridge import midi_out, scheduler
 from stylevae.bridge.clock import Clock
 from stylevae.bridge.midi_out import MidiOut, all_notes_off, note_off, note_on
 from stylevae.bridge.scheduler import Scheduler
@@ -24,6 +24,13 @@ class Port:
 
     def open_virtual_port(self, name):
         pass
+
+    def get_ports(self):
+        return ["loopMIDI Port 1", "USB MIDI Interface 2"]
+
+    def open_port(self, index):
+        if index == 1:  # WinMM opens a device port for one program at a time
+            raise rtmidi.SystemError("MidiOutWinMM::openPort: error creating Windows MM MIDI output port.")
 
     def send_message(self, message):
         if self.refusing:
@@ -94,3 +101,12 @@ def test_a_sender_that_meets_a_refusing_port_keeps_running(out):
     now.t = 0.25
     sender.send_due()
     assert out._out.taken == [note_on(1, 62, 100)]  # the lost note's note-off not sent: it never sounded
+
+
+def test_an_existing_port_that_will_not_open_is_one_line_naming_it():
+    """On Windows a device port takes one program at a time: Live holding it is the usual case."""
+    assert MidiOut("winmm", existing="loopMIDI", rtmidi_out=Port).name == "loopMIDI Port 1"
+    with pytest.raises(midi_out.MidiError) as refused:
+        MidiOut("winmm", existing="USB MIDI", rtmidi_out=Port)
+    message = str(refused.value)
+    assert "\n" not in message and "'USB MIDI Interface 2'" in message and "another program may hold it" in message

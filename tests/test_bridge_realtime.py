@@ -121,6 +121,37 @@ def test_realtime_while_runs_its_block_first_in_first_out_and_gives_the_policy_a
     assert after == [os.SCHED_OTHER, 5]
 
 
+REALTIME_WHILE_FROM_REALTIME = """
+import json, os
+from stylevae.bridge import realtime
+try:
+    os.sched_setscheduler(0, os.SCHED_RR, os.sched_param(7))  # as `chrt -r 7 stylevae serve` starts it
+except OSError:
+    print("null")
+    raise SystemExit
+raised = realtime.RealtimeWhile(3)
+for _ in range(2):
+    with raised:
+        pass
+print(json.dumps([os.sched_getscheduler(0), os.sched_getparam(0).sched_priority]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setscheduler"), reason="no real-time scheduling here")
+def test_realtime_while_in_a_thread_started_at_a_real_time_policy_gives_it_back_with_its_priority():
+    """The engine's thread of a daemon started under ``chrt`` or a systemd unit with a real-time policy: the way back
+    must not ask that policy at priority 0, which the kernel refuses (each step then failed)."""
+    import json
+    import os
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", REALTIME_WHILE_FROM_REALTIME], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    if json.loads(out) is None:
+        pytest.skip("real-time scheduling is not allowed here")
+    assert json.loads(out) == [os.SCHED_RR, 7]
+
+
 def test_realtime_while_refused_once_is_not_asked_again(monkeypatch):
     asked = []
 
