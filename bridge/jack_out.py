@@ -624,10 +624,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def follow_target(client, port, target: str, connected: bool) -> bool:
-    """Say when the --midi-port target goes away, and connect to it again when it is back."""
-    if any(p.name == target for p in client.get_all_connections(port)):
-        return True
-    if any(p.name == target for p in client.get_ports(is_midi=True, is_input=True)):
+    """Say when the --midi-port target goes away, and connect to it again when it is back. JACK-Client lists the
+    ports' names and then looks each one up, raising JackError for one that went away in between (a synth closing,
+    a device unplugged): that says nothing yet, the next check looks again, and the process goes on; ending here
+    would end it without the note-offs of its notes."""
+    try:
+        if any(p.name == target for p in client.get_all_connections(port)):
+            return True
+        there = any(p.name == target for p in client.get_ports(is_midi=True, is_input=True))
+    except Exception:  # jack.JackError (imported in main, after the libjack check)
+        return connected
+    if there:
         try:
             client.connect(port, target)
         except Exception:  # gone again meanwhile: the next check tries again

@@ -4,6 +4,7 @@
 import subprocess
 import sys
 import threading
+from types import SimpleNamespace
 
 import pytest
 
@@ -24,6 +25,7 @@ from stylevae.bridge.jack_out import (
     DirectPort,
     JackOut,
     Writer,
+    follow_target,
 )
 from stylevae.bridge.scheduler import AT_ONCE
 from tests.fakes import FakeTime
@@ -455,3 +457,35 @@ def test_closing_while_the_process_waits_for_a_server_ends_it_without_waiting_fo
     out._watcher.start()
     out.close()
     assert process.asked[0] == "kill" and process.returncode is not None
+
+
+class Ports:
+    """JACK-Client's view of the ports as ``follow_target`` asks for it; a port that goes away while listed raises
+    as JACK-Client's lookup by name does."""
+
+    def __init__(self, connected: bool, racing: bool):
+        self.connected, self.racing, self.connects = connected, racing, []
+
+    def _listed(self, names):
+        if self.racing:
+            raise RuntimeError("Port 'synth:midi_in' not available")  # jack.JackError's message
+        return [SimpleNamespace(name=n) for n in names]
+
+    def get_all_connections(self, port):
+        return self._listed(["synth:midi_in"] if self.connected else [])
+
+    def get_ports(self, is_midi, is_input):
+        return self._listed(["synth:midi_in"])
+
+    def connect(self, port, target):
+        self.connects.append(target)
+
+
+@pytest.mark.parametrize("connected", [True, False])
+def test_a_target_port_going_away_while_listed_is_looked_at_again_not_fatal(connected, capsys):
+    ports = Ports(connected, racing=True)
+    assert follow_target(ports, "out", "synth:midi_in", connected) is connected  # as it was, nothing said
+    assert capsys.readouterr().out == ""
+    ports.racing = False
+    assert follow_target(ports, "out", "synth:midi_in", connected) is True
+    assert ports.connects == ([] if connected else ["synth:midi_in"])
