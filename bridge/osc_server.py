@@ -8,6 +8,7 @@ oversize datagram, which python-osc would drop silently, is answered with an err
 
 from __future__ import annotations
 
+import errno
 import logging
 import numbers
 import os
@@ -213,9 +214,14 @@ class OscServer:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             self.sock.bind((host, port))
-        except OSError as exc:
+        except (OSError, UnicodeError, TypeError) as exc:  # the last two: a host name that does not encode
             self.sock.close()
-            raise OSError(f"cannot listen for OSC on {host}:{port} ({exc.strerror}); pick another --osc-port") from None
+            if isinstance(exc, OSError) and not isinstance(exc, socket.gaierror) and exc.errno != errno.EADDRNOTAVAIL:
+                fix = "pick another --osc-port"
+            else:  # the host's fault: no such name, or not an address of this machine
+                fix = "give --osc-host an address of this machine (127.0.0.1, the default, or a LAN address)"
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise OSError(f"cannot listen for OSC on {host}:{port} ({reason}); {fix}") from None
         self.sock.settimeout(0.2)
         try:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER_BYTES)

@@ -219,3 +219,26 @@ def test_a_loss_count_is_read_only_from_its_own_ancillary_data():
     assert dropped_before([(socket.SOL_SOCKET, 40, (7).to_bytes(4, sys.byteorder))]) == 7
     assert dropped_before([(socket.SOL_SOCKET, SO_TIMESTAMPNS, TIMESPEC.pack(1, 2))]) is None
     assert dropped_before([]) is None
+
+
+@pytest.mark.parametrize("host, fix", [
+    ("bad\x00host", "--osc-host"),  # does not encode: TypeError from the socket module
+    ("höst.invalid", "--osc-host"),  # no such name
+    ("192.0.2.1", "--osc-host"),  # not an address of this machine (TEST-NET-1)
+])
+def test_a_host_it_cannot_listen_on_is_one_line_naming_the_host_option(host, fix):
+    with pytest.raises(OSError) as refused:
+        OscServer(host, 0, cmd.Context(("a", "b"), Vocabulary(), 32), Clock(120), FakeEngine())
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("cannot listen for OSC on") and fix in message
+
+
+def test_a_port_taken_is_one_line_naming_the_port_option():
+    taken = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    taken.bind(("127.0.0.1", 0))
+    try:
+        with pytest.raises(OSError, match="pick another --osc-port$"):
+            OscServer("127.0.0.1", taken.getsockname()[1], cmd.Context(("a", "b"), Vocabulary(), 32), Clock(120),
+                      FakeEngine())
+    finally:
+        taken.close()
