@@ -201,12 +201,30 @@ class JackOut:
             if code != GONE_EXIT and not self._closed:
                 log.error("the JACK output process ended (exit code %s); starting it again", code)
                 time.sleep(RETRY_SECONDS)
+            if not self._restart():
+                return
+
+    def _restart(self) -> bool:
+        """A new process in place of the one that ended; False once closed. Where none can be started (a full
+        process table, no memory) it says so once and tries again: this thread ending would leave MIDI off for the
+        rest of the session."""
+        failed = False
+        while True:
             with self._lock:
                 if self._closed:
-                    return
+                    return False
                 self._ready = False
-                self._process, _ = self._spawn(wait=True)
-                self.restarts += 1
+                try:
+                    self._process, _ = self._spawn(wait=True)
+                except OSError as exc:
+                    if not failed:
+                        log.error("cannot start the JACK output process again (%s): notes reach no one; trying again "
+                                  "every %g s", exc, RETRY_SECONDS)
+                    failed = True
+                else:
+                    self.restarts += 1
+                    return True
+            time.sleep(RETRY_SECONDS)
 
     def _report(self, line: str) -> None:
         status, _, text = line.partition(" ")

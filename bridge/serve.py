@@ -169,7 +169,7 @@ def keep_running(server: jack.DummyServer) -> jack.DummyServer:
         server.died_reported = True
     try:
         restarted = jack.DummyServer(server.name, server.rate, server.period)
-    except jack.JackError:
+    except (jack.JackError, OSError):  # OSError: no process or file could be made (a full table, no memory)
         return server  # tried again on the next round
     server.stop()
     log.warning("the JACK server %r is running again", server.name)

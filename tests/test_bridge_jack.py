@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from stylevae.bridge import jack
+from stylevae.bridge import jack, serve
 
 BANNER = "jackdmp 1.9.21\\nThis is free software, and you are welcome to redistribute it\\n" \
          "under certain conditions; see the file COPYING for details\\n"
@@ -49,3 +50,16 @@ def test_a_stopped_servers_left_semaphores_go_and_only_its_own(tmp_path):
     # a running server "sv1_out" may own "sv1_out_put" (its client "put"); "sv1_dump" is not running
     jack.remove_semaphores("sv1", shm=tmp_path, running=lambda name: name == "sv1_out")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:2] + names[3:])
+
+
+def test_a_dead_server_that_cannot_be_started_again_is_tried_again_not_the_end_of_the_daemon(monkeypatch, caplog):
+    """The daemon's main loop restarts a ``--start-jack`` server that died; a start that fails for want of a process
+    or a file (OSError, not JackError) must leave it to the next round, not end the daemon with a traceback."""
+    def no_process(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(jack, "DummyServer", no_process)
+    dead = SimpleNamespace(process=SimpleNamespace(poll=lambda: -9, returncode=-9), died_reported=False,
+                           name="gone", rate=48000, period=256)
+    assert serve.keep_running(dead) is dead and serve.keep_running(dead) is dead
+    assert dead.died_reported and sum("died" in r.getMessage() for r in caplog.records) == 1

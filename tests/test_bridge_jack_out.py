@@ -1,6 +1,7 @@
 """The JACK process's writer and the books, driven by hand: frames, a full buffer, drop, quit; no JACK here
 (the end-to-end tests run the real process on a real server)."""
 
+import logging
 import subprocess
 import sys
 import threading
@@ -8,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from stylevae.bridge import jack_out as jo
 from stylevae.bridge import midi_out
 from stylevae.bridge.jack_out import (
     ALL_VOICES,
@@ -489,3 +491,37 @@ def test_a_target_port_going_away_while_listed_is_looked_at_again_not_fatal(conn
     ports.racing = False
     assert follow_target(ports, "out", "synth:midi_in", connected) is True
     assert ports.connects == ([] if connected else ["synth:midi_in"])
+
+
+class Ended:
+    """A JACK output process that has ended, or ends the watch when waited for (as a close would)."""
+
+    def __init__(self, out=None):
+        self.stdout, self.out = [], out
+
+    def wait(self, timeout=None):
+        if self.out is not None:
+            self.out._closed = True
+        return 1
+
+
+def test_a_jack_output_process_that_cannot_be_started_again_is_tried_again_not_given_up(monkeypatch, caplog):
+    """Its watcher restarts the process when it ends; a failed start (a full process table) must not end the
+    watcher, or MIDI stays off for the rest of the session."""
+    monkeypatch.setattr(jo, "RETRY_SECONDS", 0.0)
+    out = JackOut.__new__(JackOut)
+    out._lock, out._closed, out._process, out._ready, out.lost, out.restarts = threading.Lock(), False, Ended(), \
+        True, 0, 0
+    tries = []
+
+    def spawn(wait):
+        tries.append(wait)
+        if len(tries) < 3:
+            raise OSError(11, "Resource temporarily unavailable")
+        return Ended(out), ""
+
+    out._spawn = spawn
+    with caplog.at_level(logging.ERROR, "stylevae.jack"):
+        out._watch()  # returns once the new process ends on a close
+    assert tries == [True, True, True] and out.restarts == 1
+    assert sum("cannot start the JACK output process again" in r.getMessage() for r in caplog.records) == 1
