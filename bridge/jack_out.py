@@ -386,9 +386,9 @@ class Writer:
             offset = min(frames - 1, max(last, int((at - start) * self.rate)))
             self._put(offset, message)
             last = offset
-            if is_note_off(message):
+            if midi_out.is_note_off(message):
                 self.recent_offs.append((start, message, 0))
-                key = note_key(message)
+                key = midi_out.note_key(message)
                 if self.owed.get(key) and not self.books.count(key):
                     self.again.extend([(start, message, 1)] * self.owed.pop(key))
                     self._write_again(offset)
@@ -432,15 +432,15 @@ class Writer:
         last = 0
         for offset, message in written:
             last = offset if same_cycle else 0
-            if is_note_off(message) or message[0] & 0xF0 != midi_out.NOTE_ON:
+            if midi_out.is_note_off(message) or message[0] & 0xF0 != midi_out.NOTE_ON:
                 again = [message]
-            elif self.books.count(note_key(message)) <= 1:
-                again = [midi_out.note_off(*note_key(message)), message]
+            elif self.books.count(midi_out.note_key(message)) <= 1:
+                again = [midi_out.note_off(*midi_out.note_key(message)), message]
             else:
                 continue
             for one in again:
                 if self.port.max_event_size < len(one):
-                    if is_note_off(one):
+                    if midi_out.is_note_off(one):
                         self.again.append((self._now(), one, 1))
                     continue
                 self._put(last, one, first=False)
@@ -454,7 +454,7 @@ class Writer:
         for first, message, times in self.recent_offs:
             if first < since or times >= REPAIR_TIMES:
                 continue
-            key = note_key(message)
+            key = midi_out.note_key(message)
             if self.books.count(key):
                 self.owed[key] += 1
             else:
@@ -521,16 +521,6 @@ class DirectPort:
     def write_midi_event(self, offset: int, message: bytes) -> None:
         if self._lib.jack_midi_event_write(self._buffer, offset, self._ffi.from_buffer(message), len(message)):
             raise RuntimeError(f"JACK refused a MIDI event at frame {offset} (the writer checks the room first)")
-
-
-def note_key(message: bytes) -> tuple[int, int]:
-    """(channel 1..16, pitch) of a note message, as ``midi_out.Books`` counts them."""
-    return (message[0] & 0x0F) + 1, message[1]
-
-
-def is_note_off(message: bytes) -> bool:
-    kind = message[0] & 0xF0
-    return kind == midi_out.NOTE_OFF or (kind == midi_out.NOTE_ON and message[2] == 0)
 
 
 def say(status: str, text: str = "") -> None:

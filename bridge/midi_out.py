@@ -74,6 +74,16 @@ def all_notes_off(channel: int) -> bytes:
     return bytes((CONTROL | (channel - 1), ALL_NOTES_OFF, 0))
 
 
+def note_key(message: bytes) -> tuple[int, int]:
+    """(channel 1..16, pitch) of a note message, as ``Books`` counts them."""
+    return (message[0] & 0x0F) + 1, message[1]
+
+
+def is_note_off(message: bytes) -> bool:
+    kind = message[0] & 0xF0
+    return kind == NOTE_OFF or (kind == NOTE_ON and message[2] == 0)
+
+
 class Books:
     """The note-ons on the wire not yet ended by a note-off, per (channel, pitch), and the channels used since
     their last CC 123.
@@ -221,9 +231,8 @@ class MidiOut:
             self._out.send_message(message)
         except rtmidi.RtMidiError as exc:
             self.books.refuse(message)
-            kind = message[0] & 0xF0
-            if owed and (kind == NOTE_OFF or (kind == NOTE_ON and message[2] == 0)):
-                key = ((message[0] & 0x0F) + 1, message[1])
+            if owed and is_note_off(message):
+                key = note_key(message)
                 self._unended[key] = self._unended.get(key, 0) + 1
             self.lost += owed
             if not self._refusing:
