@@ -124,10 +124,15 @@ class Replies:
     def watch_errors(self) -> None:
         """On Linux, learn of registered clients that went away: their port answers a reply with ICMP "port
         unreachable", which an unconnected UDP socket reports only with IP_RECVERR, on its error queue. The queue
-        is read through a duplicate of the socket that Python does not wait on (the original has a timeout)."""
+        is read through a duplicate of the socket that Python does not wait on (the original has a timeout).
+        Where the option is refused (WSL1 reports "linux" but translates only some socket options), replies to a
+        client that went away fail one by one, in the log at debug level, as on other systems."""
         if not sys.platform.startswith("linux"):
             return
-        self._sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+        try:
+            self._sock.setsockopt(socket.IPPROTO_IP, IP_RECVERR, 1)
+        except OSError:
+            return
         self._errors = socket.socket(fileno=os.dup(self._sock.fileno()))
 
     def add(self, host: str, port: int) -> None:

@@ -242,3 +242,39 @@ def test_a_port_taken_is_one_line_naming_the_port_option():
                       FakeEngine())
     finally:
         taken.close()
+
+
+class RefusingSocket:
+    """A socket whose system refuses IP_RECVERR (as WSL1 does with the options it does not translate)."""
+
+    def __init__(self, sock):
+        self.sock = sock
+
+    def setsockopt(self, *args):
+        raise OSError(22, "Invalid argument")
+
+    def __getattr__(self, name):
+        return getattr(self.sock, name)
+
+
+def test_a_system_that_refuses_to_report_gone_clients_still_replies(monkeypatch):
+    """Without the error queue the daemon cannot tell a client went away; it must still start and answer."""
+    from stylevae.bridge.osc_server import Replies
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.bind(("127.0.0.1", 0))
+    client.settimeout(2)
+    replies = Replies(RefusingSocket(server))
+    try:
+        replies.watch_errors()
+        replies.add(*client.getsockname())
+        replies.send("/stylevae/pong", [])
+        assert OscMessage(client.recv(65536)).address == "/stylevae/pong"
+        assert replies.collect_gone() == set()
+    finally:
+        replies.close()
+        server.close()
+        client.close()
