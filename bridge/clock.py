@@ -6,6 +6,11 @@ loop filter: each report corrects a share of its error, so report jitter is smoo
 doubled or skipped; an error above ``jump_threshold`` is a locate in Live and re-anchors the
 clock, bumping ``epoch`` so the engine drops what it had planned and re-aligns at the next step.
 Start and stop bump the epoch too. Thread-safe: the OSC thread writes, the engine and sender read.
+
+With Live's arrangement loop known (``set_loop``), the clock's beats are a *timeline*: they run on past the loop's
+end, and ``song`` maps them back to Live's song position, which wraps. So a wrap is planned like any other step:
+the notes after it are timed before it comes, on the same continuous map, and a report from the far side of a wrap
+is read modulo the loop, not as a jump. Without a loop, timeline and song are the same.
 """
 
 from __future__ import annotations
@@ -31,7 +36,11 @@ class Change(Enum):
     JUMP = "jump"
     START = "start"
     STOP = "stop"
+    LOOP = "loop"
 
+
+GRID = 4  # the steps of a beat: a loop is planned only when its start and length are whole steps
+GRID_TOLERANCE = 1e-6  # beats; Live's loop points are exact multiples of its grid
 
 class Clock:
     def __init__(
@@ -49,6 +58,14 @@ class Clock:
         self._running = True
         self._epoch = 0
         self._rate = bpm / SECONDS_PER_MINUTE  # beats per second, steady
+        # Live's loop (start, length) in song beats, when it can be planned; the timeline beat of the next wrap
+        # (None: no wrap ahead), and the timeline less the song before it. Each wrap adds the loop's length.
+        self._loop: tuple[float, float] | None = None
+        self._wrap: float | None = None
+        self._offset = 0.0
+        # beats ahead of now that the engine may already have planned: a loop change that moves a wrap inside them
+        # is a discontinuity (the epoch is bumped); the engine sets it from its lookahead
+        self.horizon_beats = 1.0
         self._anchor(now(), 0.0)
 
     # --- reading --------------------------------------------------------------------------------------
@@ -85,6 +102,16 @@ class Clock:
                 return self._t0 + (beat - self._b0) / self._glide_rate
             return self._t1 + (beat - glide_end_beat) / self._rate
 
+    def song(self, beat: float) -> float:
+        """Live's song position at timeline ``beat``: the beat itself, less one loop length for each wrap before it."""
+        with self._lock:
+            return beat - self._offset_at(beat)
+
+    @property
+    def loop(self) -> tuple[float, float] | None:
+        """Live's loop as planned, (start, length) in song beats; None when off or not on the 16th grid."""
+        return self._loop
+
     def snapshot(self) -> tuple[int, bool, float]:
         """(epoch, running, beat now), read consistently."""
         with self._lock:
@@ -112,21 +139,47 @@ class Clock:
                 if self._running:
                     self._epoch += 1
                 self._running = False
-                self._anchor(t, beat)
+                self._locate(t, beat)
             elif not self._running:
                 self._running = True
                 self._epoch += 1
-                self._anchor(t, beat)
+                self._locate(t, beat)
                 change = Change.START
             else:
-                error = beat - self._beat_at(t)
+                timeline = self._beat_at(t)
+                error = self._song_error(beat, timeline - self._offset_at(timeline))
                 if abs(error) > self.jump_threshold:
                     self._epoch += 1
-                    self._anchor(t, beat)
+                    self._locate(t, beat)
                     change = Change.JUMP
                 elif error:
                     self._glide(t, FOLLOW_GAIN * error)
                     change = Change.GLIDE if change is Change.NONE else change
+        return self._notify(change)
+
+    def set_loop(self, on: bool, start: float, length: float, t: float | None = None) -> Change:
+        """Take Live's arrangement loop: the next wrap is planned when the song position is before the loop's end
+        (as Live wraps only there). A change that moves a wrap into what may already be planned bumps the epoch,
+        so the engine plans again from the playhead, as after a locate."""
+        loop = (start, length) if on and length > 0 and _on_grid(start) and _on_grid(length) else None
+        with self._lock:
+            t = self._now() if t is None else t
+            change = Change.NONE if loop == self._loop else Change.LOOP
+            if not self._running:  # the wrap is planned at the start
+                self._loop = loop
+            else:
+                timeline = self._beat_at(t)
+                self._offset = self._offset_at(timeline)  # the wraps behind now, and the next under the old loop
+                self._wrap = self._first_wrap(timeline, self._offset)
+                before = self._mapping()
+                self._loop = loop
+                self._wrap = self._first_wrap(timeline, self._offset)
+                after = self._mapping()
+                if before != after:
+                    differs = min(w for w in (before[0], after[0]) if w is not None)
+                    if differs <= timeline + self.horizon_beats:
+                        self._epoch += 1
+                        change = Change.JUMP
         return self._notify(change)
 
     # --- internals (lock held) ------------------------------------------------------------------------
@@ -134,6 +187,40 @@ class Clock:
     def _anchor(self, t: float, beat: float) -> None:
         self._t0, self._b0 = t, beat
         self._t1, self._glide_rate = t, self._rate
+
+    def _locate(self, t: float, beat: float) -> None:
+        """Re-anchor at song position ``beat`` (a start, stop or jump): the timeline begins again there, with no wrap
+        behind it."""
+        self._anchor(t, beat)
+        self._offset = 0.0
+        self._wrap = self._first_wrap(beat, 0.0)
+
+    def _mapping(self) -> tuple[float | None, float | None]:
+        """What fixes ``song`` ahead of the current offset: the next wrap and the length each wrap takes back."""
+        return (None, None) if self._wrap is None else (self._wrap, self._loop[1])
+
+    def _first_wrap(self, timeline: float, offset: float) -> float | None:
+        """The timeline beat of the first wrap after ``timeline`` (song position ``timeline - offset``)."""
+        if self._loop is None:
+            return None
+        end = self._loop[0] + self._loop[1]
+        return end + offset if timeline - offset < end else None
+
+    def _offset_at(self, beat: float) -> float:
+        """The timeline less the song position at timeline ``beat``."""
+        if self._wrap is None or beat < self._wrap:
+            return self._offset
+        return self._offset + (math.floor((beat - self._wrap) / self._loop[1]) + 1) * self._loop[1]
+
+    def _song_error(self, reported: float, song: float) -> float:
+        """Live's position less the clock's, both song positions: inside a planned loop, taken modulo its length,
+        as a report sent just before a wrap and read just after it (or the reverse) shows no jump."""
+        error = reported - song
+        if self._wrap is not None:
+            start, length = self._loop
+            if start <= reported <= start + length and start <= song <= start + length:
+                error = math.remainder(error, length)
+        return error
 
     def _beat_at(self, t: float) -> float:
         if not self._running:
@@ -163,3 +250,8 @@ class Clock:
             for listener in self._listeners:
                 listener(change)
         return change
+
+
+def _on_grid(beats: float) -> bool:
+    """Whether ``beats`` is a whole number of steps: only such a loop's wraps fall on the steps the engine plans."""
+    return abs(beats * GRID - round(beats * GRID)) <= GRID_TOLERANCE * GRID

@@ -62,6 +62,13 @@ class Transport:
 
 
 @dataclass(frozen=True)
+class Loop:
+    on: bool
+    start: float
+    length: float
+
+
+@dataclass(frozen=True)
 class Tempo:
     bpm: float
 
@@ -251,6 +258,8 @@ def from_message(address: str, typetags: str, args: Sequence[Any], host: str, co
             return Transport(values[0], bool(values[1]), values[2])
         if name == "tempo":
             return Tempo(values[0])
+        if name == "loop":
+            return Loop(bool(values[0]), values[1], values[2])
         if name == "quantize":
             choices = entry.args[0].choices
             if values[0] not in choices:

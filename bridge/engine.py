@@ -70,6 +70,7 @@ class Engine:
         self.sender = sender
         self.publish = publish
         self.lookahead_beats = lookahead_beats
+        clock.horizon_beats = lookahead_beats + 0.5  # a loop change that moves a wrap this close makes it plan again
         self.quantize = quantize
         self.seed = seed
         self.decoder = Decoder(checkpoint.model, checkpoint.vocab, trails=True)  # a locate takes a phrase up again
@@ -167,7 +168,9 @@ class Engine:
         grid = GRID_STEPS[self.quantize]
         if grid > 1 and not isinstance(command, (cmd.Query, cmd.Remove)):
             reference = voice.next_step if voice.next_step is not None else self._now_step() + 1
-            at = -(-max(reference, voice.audible_from) // grid) * grid
+            step = max(reference, voice.audible_from)
+            origin = self._origin(step)  # the song's beat and bar lines, past wraps of Live's loop too
+            at = origin - (origin - step) // grid * grid
             self.pending.setdefault(command.voice, []).append((at, command))
             return
         self._apply_now(voice, command)
@@ -298,16 +301,18 @@ class Engine:
         if seekers:
             seeking = self._first_step(now_step, moved, held)
             self.playhead_starts += seeking == now_step
+            origin = self._origin(seeking)
             for voice, steps in zip(seekers, held):
-                self._emit(voice, voice.seek(seeking, epoch))
-                if steps is not None:
-                    voice.resume(self.decoder.resume(voice.number, min(steps, seeking % self.checkpoint.steps)))
+                self._seek(voice, seeking, origin, steps, epoch)
         starting = None in held  # a phrase begun and replayed: what _first_step budgets (re)starts from
         with self.realtime:
             while True:
                 ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
                 if not ready:
                     break
+                for voice in ready:  # the first step past the end of Live's loop: the loop's start, planned ahead
+                    if voice.next_step >= voice.audible_from and self._origin(voice.next_step) != voice.origin:
+                        self._seek(voice, voice.next_step, self._origin(voice.next_step), self._held(voice), epoch)
                 self._step(ready, epoch)
                 if starting:
                     ended = time.perf_counter()
@@ -339,11 +344,22 @@ class Engine:
         step = now_step if moved else now_step + 1
         while True:
             slack = PLAYHEAD_SLACK_SECONDS if step == now_step else -START_MARGIN_SECONDS
-            position = step % phrase
+            position = (step - self._origin(step)) % phrase
             replayed = max(position - min(position, steps or 0) for steps in held)
             if now + start + replayed * per_step <= self.clock.time_of(step / STEPS_PER_BEAT) + slack:
                 return step
             step += 1
+
+    def _origin(self, step: int) -> int:
+        """The timeline step less Live's song step at ``step``: 0 until the clock plans a wrap of Live's loop."""
+        return step - round(self.clock.song(step / STEPS_PER_BEAT) * STEPS_PER_BEAT)
+
+    def _seek(self, voice: Voice, step: int, origin: int, held: int | None, epoch: int) -> None:
+        """Position the voice so ``step`` is its next audible step, taking up the first steps of its phrase that its
+        decoder holds (``held``, from ``_held`` before the seek) and replaying the rest silently."""
+        self._emit(voice, voice.seek(step, epoch, origin))
+        if held is not None:
+            voice.resume(self.decoder.resume(voice.number, min(held, (step - origin) % self.checkpoint.steps)))
 
     def _held(self, voice: Voice) -> int | None:
         """How many first steps of the phrase a seek replays the voice's decoder holds (``Decoder.resumable``); None

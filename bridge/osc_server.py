@@ -370,5 +370,7 @@ class OscServer:
             self.clock.follow(command.beat, command.playing, command.bpm, received)
         elif isinstance(command, cmd.Tempo):
             self.clock.set_tempo(command.bpm, received)
+        elif isinstance(command, cmd.Loop):
+            self.clock.set_loop(command.on, command.start, command.length, received)
         else:
             self.engine.submit(command)

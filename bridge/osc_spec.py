@@ -107,6 +107,19 @@ SPEC: tuple[Entry, ...] = (
         default="free-running at --bpm (120), playing",
     ),
     Entry(
+        f"{PREFIX}/loop",
+        (
+            Arg("on", INTEGER, "int", 0, 1),
+            Arg("start", NUMBER, "float", 0, 1e7),
+            Arg("length", NUMBER, "float", 0, 1e7),
+        ),
+        "Live's arrangement loop: on or off, its start and its length in beats (Live's loop, loop_start and "
+        "loop_length). The daemon plans each wrap as it plans the steps, so the loop's downbeat comes on time and "
+        "nothing past the loop's end is played; a loop not on the 16th grid, or shorter than a 16th, is taken as "
+        "none (its wraps are then locates).",
+        default="off",
+    ),
+    Entry(
         f"{PREFIX}/tempo",
         (Arg("bpm", NUMBER, "float", 20, 999),),
         "Set the tempo; the beat position stays continuous.",

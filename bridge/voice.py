@@ -84,6 +84,9 @@ class Voice:
     settings: Settings
     next_content: np.ndarray | None = None  # a restyled phrase's z_c, taken at the next phrase
     next_step: int | None = None  # the global step to generate next; None = not positioned
+    # the clock's timeline step less Live's song step where the voice's phrases lie: each wrap of Live's loop adds
+    # the loop's length, so its phrase grid stays the song's (``Clock.song``)
+    origin: int = 0
     audible_from: int = 0
     phrase: list[int] = field(default_factory=list)  # tokens of the current phrase so far
     loop: list[int] | None = None  # the phrase held by /hold
@@ -144,10 +147,12 @@ class Voice:
 
     # --- position -------------------------------------------------------------------------------------
 
-    def seek(self, step: int, epoch: int) -> tuple[list[scheduler.Event], list[NoteReport]]:
-        """Make ``step`` the next audible step, replaying the phrase silently from its start."""
+    def seek(self, step: int, epoch: int, origin: int = 0) -> tuple[list[scheduler.Event], list[NoteReport]]:
+        """Make ``step`` the next audible step, replaying the phrase silently from its start; ``origin`` places the
+        song's phrase grid on the timeline there (a wrap of Live's loop moves it)."""
         ended = self._end_note(step, epoch)
-        self.next_step = step - step % self.phrase_steps
+        self.origin = origin
+        self.next_step = step - (step - origin) % self.phrase_steps
         self.audible_from = step
         self.replaying, self.resumed = True, None
         return ended
@@ -174,7 +179,7 @@ class Voice:
     def begin_step(self) -> bool:
         """Prepare the step ``next_step``; True when the decoder must produce its token."""
         step = self.next_step
-        if step % self.phrase_steps == 0 and step != self.resumed:
+        if (step - self.origin) % self.phrase_steps == 0 and step != self.resumed:
             self._new_phrase()
         return self.loop is None or not self.settings.hold
 
@@ -217,6 +222,6 @@ class Voice:
         if note is None:
             return [], []
         event = scheduler.note_off(step / STEPS_PER_BEAT, self.number, note.channel, note.pitch, epoch)
-        length = (step - note.start) / STEPS_PER_BEAT
-        report = NoteReport(note.pitch, note.velocity, note.start / STEPS_PER_BEAT, length)
+        length = (step - note.start) / STEPS_PER_BEAT  # reported at Live's song position, past loop wraps too
+        report = NoteReport(note.pitch, note.velocity, (note.start - self.origin) / STEPS_PER_BEAT, length)
         return [event], [report]

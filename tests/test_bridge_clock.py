@@ -119,3 +119,92 @@ def test_following_small_errors_is_monotonic_and_continuous(reports):
         assert clock.beat() == pytest.approx(previous, abs=1e-9)  # no jump where the report lands
         assert clock.epoch == 0
         assert clock.time_of(clock.beat()) == pytest.approx(now.t, abs=1e-6)
+
+
+def playing_in_a_loop(now, start=4.0, length=8.0, at=6.0):
+    """A clock following Live playing from song beat ``at`` with the loop ``start``..``start + length`` on."""
+    clock = Clock(120, now=now)
+    clock.set_loop(True, start, length)
+    clock.follow(at, True, 120)
+    return clock
+
+
+def test_a_loop_wraps_the_song_position_on_a_timeline_that_runs_on(now):
+    clock = playing_in_a_loop(now)
+    epoch = clock.epoch
+    assert clock.time_of(12.0) == pytest.approx(now.t + 3.0)  # the loop's end: the wrap, timed like any beat
+    assert clock.song(11.75) == 11.75 and clock.song(12.0) == 4.0 and clock.song(12.25) == 4.25
+    assert clock.song(20.0) == 4.0 and clock.song(27.5) == 11.5  # each wrap takes one length back
+    now.t += 4.0
+    assert clock.beat() == pytest.approx(14.0) and clock.song(clock.beat()) == pytest.approx(6.0)
+    assert clock.epoch == epoch
+
+
+def test_reports_from_either_side_of_a_wrap_are_no_jump(now):
+    clock = playing_in_a_loop(now)
+    epoch = clock.epoch
+    now.t += 3.001  # the clock has wrapped (song 4.002) when it reads Live's last report from before the wrap
+    assert clock.follow(11.999, True, 120) is Change.GLIDE
+    for _ in range(16):  # Live's reports after the wrap, every 16th
+        now.t += 0.125
+        assert clock.follow(clock.song(clock.beat()), True, 120) in (Change.NONE, Change.GLIDE)
+    assert clock.epoch == epoch
+    assert clock.song(clock.beat()) == pytest.approx(4.0 + 16 * 0.25, abs=0.01)
+    clock = playing_in_a_loop(now)
+    epoch = clock.epoch
+    now.t += 2.999  # and the reverse: Live has wrapped, the clock not yet (song 11.998)
+    assert clock.follow(4.001, True, 120) is Change.GLIDE
+    assert clock.epoch == epoch
+
+
+def test_a_locate_inside_the_loop_is_still_a_jump(now):
+    clock = playing_in_a_loop(now)
+    now.t += 1.0
+    assert clock.follow(9.0, True, 120) is Change.JUMP  # song 8 by the clock
+    assert clock.beat() == 9.0 and clock.song(12.0) == 4.0  # the timeline begins again there, the wrap ahead
+
+
+def test_live_plays_on_past_a_loop_it_starts_after(now):
+    clock = Clock(120, now=now)
+    clock.set_loop(True, 4.0, 8.0)
+    clock.follow(14.0, True, 120)
+    assert clock.song(100.0) == 100.0
+    clock.follow(2.0, False, 120)
+    clock.follow(2.0, True, 120)  # before the loop: Live plays into it and wraps at its end
+    assert clock.song(12.0) == 4.0
+
+
+@pytest.mark.parametrize("start, length", [(4.1, 8.0), (4.0, 0.1), (4.0, 0.0)])
+def test_a_loop_off_the_16th_grid_is_taken_as_none(now, start, length):
+    clock = Clock(120, now=now)
+    clock.set_loop(True, start, length)
+    clock.follow(6.0, True, 120)
+    assert clock.loop is None and clock.song(50.0) == 50.0
+
+
+def test_a_loop_changed_far_from_its_wrap_keeps_what_is_planned(now):
+    clock = playing_in_a_loop(now, at=4.0)
+    epoch = clock.epoch
+    now.t += 0.5  # song 5, the wrap 7 beats away
+    assert clock.set_loop(True, 4.0, 12.0) is Change.LOOP
+    assert clock.epoch == epoch and clock.song(16.0) == 4.0 and clock.song(12.0) == 12.0
+    assert clock.set_loop(True, 4.0, 12.0) is Change.NONE
+
+
+def test_a_loop_changed_near_its_wrap_plans_again(now):
+    clock = playing_in_a_loop(now, at=11.5)  # the wrap half a beat away, inside what may be planned
+    epoch = clock.epoch
+    assert clock.set_loop(True, 8.0, 4.0) is Change.JUMP  # same end, another start: what follows the wrap moves
+    assert clock.epoch == epoch + 1 and clock.song(12.0) == 8.0
+    assert clock.set_loop(False, 8.0, 4.0) is Change.JUMP  # switched off: the song runs on past the end
+    assert clock.epoch == epoch + 2 and clock.song(12.0) == 12.0
+
+
+def test_a_loop_changed_after_many_wraps_keeps_their_count(now):
+    clock = playing_in_a_loop(now, at=4.0)
+    now.t += 40 * 4.0 + 0.5  # forty wraps of 8 beats, and a beat into the next pass
+    epoch = clock.epoch
+    assert clock.set_loop(True, 4.0, 8.0, now.t) is Change.NONE
+    assert clock.epoch == epoch and clock.song(clock.beat()) == pytest.approx(5.0)
+    assert clock.set_loop(True, 0.0, 12.0) is Change.LOOP  # the same end: no wrap moved, the next pass is longer
+    assert clock.epoch == epoch and clock.song(clock.beat()) == pytest.approx(5.0)

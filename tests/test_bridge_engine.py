@@ -501,3 +501,71 @@ def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():
     assert rig.engine.key_of(voice) == own and rig.published[-1][1][9:13] == [5, "major_pentatonic", playing.LOCK, 1]
     rig.send(cmd.VoiceKey(1, None))
     assert rig.engine.key_of(voice) == song
+
+
+def play_a_loop(rig: Rig, start: float, length: float, seconds: float, planned: bool = True, voices=(1,)):
+    """Live plays from beat 0 with its loop ``start``..``start + length`` on, reporting its song position every 16th
+    as the device does (each report read the moment it is sent). ``planned``: the daemon is told of the loop."""
+    if planned:
+        rig.clock.set_loop(True, start, length)
+    for v in voices:
+        rig.send(cmd.Play(v, True))
+    song, end = 0.0, start + length
+    for _ in range(round(seconds / STEP)):
+        rig.clock.follow(song, True, 120)
+        rig.run(STEP)
+        song += 0.25
+        if song >= end - 1e-9:
+            song -= length
+
+
+def song_steps_heard(rig: Rig, start: float, length: float) -> list[tuple[int, int]]:
+    """Each note-on as (Live's song step it sounds on, pitch), the wraps of the loop taken back."""
+    heard = []
+    for t, p in rig.sink.ons():
+        step = round(t / STEP)
+        first, end = int(start * 4), int((start + length) * 4)
+        while step >= end:
+            step -= end - first
+        heard.append((step, p))
+    return heard
+
+
+def test_a_loop_the_daemon_knows_wraps_on_time_and_plays_it_again(crafted_checkpoint):
+    """Live's loop over part of a phrase (song steps 16 to 25), known ahead: the wrap is planned with the steps, so
+    the loop's downbeat sounds on time, nothing past its end is played, and each pass plays the notes of the first
+    (the decoder takes the phrase up at the loop's start), with no locate."""
+    rig = Rig(crafted_checkpoint)
+    play_a_loop(rig, 4.0, 2.5, 46 * STEP)  # to step 26, then the loop twice more
+    ons = [round(t / STEP) for t, _ in rig.sink.ons()]
+    assert ons == list(range(ons[0], 46))  # a note every 16th, on the grid: none late, doubled or skipped
+    heard = song_steps_heard(rig, 4.0, 2.5)
+    passes = [[p for (step, p), t in zip(heard, ons) if first <= t < first + 10] for first in (16, 26, 36)]
+    assert len(passes[0]) == 10 and passes[1] == passes[0] and passes[2] == passes[0]
+    assert sum(rig.engine.step_rows) <= 46 + 3  # each step decoded once: no wrap replayed the phrase's first 16
+    assert rig.clock.epoch == 0 and rig.engine.playhead_starts == 0  # no wrap was a locate
+    notes = [v for a, v in rig.published if a == "/stylevae/1/note"]
+    assert notes and all(0.0 <= beat < 6.5 for _, _, beat, _ in notes)  # Live's song positions, none past the end
+
+
+def test_a_loop_the_daemon_is_not_told_of_is_a_locate_at_each_wrap(crafted_checkpoint):
+    """The same loop without ``/stylevae/loop``: each wrap is found by the next report, as a locate."""
+    rig = Rig(crafted_checkpoint)
+    play_a_loop(rig, 4.0, 2.5, 46 * STEP, planned=False)
+    assert rig.clock.epoch == 2  # one for each wrap
+
+
+@pytest.mark.parametrize("start, length", [(6.0, 4.0), (1.0, 1.0), (2.0, 9.0)])  # across a phrase's border; short
+def test_every_loop_on_the_grid_wraps_on_time_with_its_phrases_on_the_song_grid(crafted_checkpoint, start, length):
+    """A loop whose start and end lie anywhere on the 16th grid: the notes stay on the grid across every wrap, for
+    two voices, and the voices' phrases keep to Live's song grid (a phrase begins on every 32nd song step)."""
+    rig = Rig(crafted_checkpoint)
+    seconds = (start + 3 * length) * 4 * STEP
+    play_a_loop(rig, start, length, seconds, voices=(1, 2))
+    for channel in (1, 2):
+        ons = [round(t / STEP) for t, kind, c, _ in rig.sink.sent if kind == "on" and c == channel]
+        assert ons == list(range(ons[0], round(seconds / STEP)))
+    assert rig.clock.epoch == 0
+    for voice in rig.engine.voices.values():
+        song = round(rig.clock.song(voice.next_step / 4) * 4)
+        assert voice.next_step - voice.origin == song  # its phrase grid is the song's
