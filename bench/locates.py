@@ -9,14 +9,19 @@ that takes the GIL for about 0.1 ms every 5 ms (as the daemon's OSC thread does 
 
 With ``--loop`` the transport plays Live's loop brace instead: a 2-bar loop, starting on bar 1 and on bar 2 in turn
 (the first and the 17th step of the model's 2-bar phrase), wraps back to its start twice a round, each wrap reported
-as it happens (the device reports every 16th, the wrap's own included); only the wraps are counted.
+as it happens (the device reports every 16th, the wrap's own included); only the wraps are counted. With
+``--planned`` the daemon is told of the loop first (``/stylevae/loop``), as the device does, and plans each wrap;
+without it, each wrap is a locate found by its report. For each wrap: the voices that came in on the loop's
+downbeat, the note-ons of steps past the loop's end that were due by the time the report came (a synth plays those:
+the JACK output holds its notes 100 ms ahead), and the note-ons pushed after their time.
 
 Reported: the note-ons pushed after their time (how many, how late), the step the voices came in on after a bar
 line (0: the downbeat itself), and the wait from a locate to its first note. The code under test is whatever
 ``stylevae`` imports (``PYTHONPATH`` can point it at another worktree to compare). Writes
 bench/results/<name>.{json,md}.
 
-Usage: .venv/bin/python bench/locates.py [--rounds 40] [--voices 8] [--loop] [--gil] [--spinners 0] [--name locates]
+Usage: .venv/bin/python bench/locates.py [--rounds 40] [--voices 8] [--loop [--planned]] [--gil] [--spinners 0]
+    [--name locates]
 """
 
 from __future__ import annotations
@@ -55,12 +60,14 @@ class FirstNotes:
         self.clock = clock
         self.first: dict[int, tuple[float, float]] = {}  # epoch -> its first note-on (beat, time)
         self.behind: list[tuple[int, float, float]] = []  # (epoch, beat, seconds) of each note-on pushed after its time
+        self.ons: list[tuple[float, float, float]] = []  # each note-on: (Live's song beat, due, pushed at)
 
     def push(self, events) -> None:
         now = time.perf_counter()
         for event in events:
             if event.is_on and event.epoch == self.clock.epoch:
                 due = self.clock.time_of(event.beat)
+                self.ons.append((self.clock.song(event.beat), due, now))
                 self.first.setdefault(event.epoch, (event.beat, due))
                 if now > due:
                     self.behind.append((event.epoch, event.beat, now - due))
@@ -77,7 +84,7 @@ def take_the_gil(stop: threading.Event) -> None:
         time.sleep(0.005)
 
 
-def run(rounds: int, voices: int, gil: bool, loop: bool = False) -> dict:
+def run(rounds: int, voices: int, gil: bool, loop: bool = False, planned: bool = False) -> dict:
     torch.set_num_threads(1)
     clock = Clock(120)
     sender = FirstNotes(clock)
@@ -91,16 +98,21 @@ def run(rounds: int, voices: int, gil: bool, loop: bool = False) -> dict:
         engine.submit(cmd.Play(v, True))
     rng = random.Random(0)  # the same locates and tempos in every run, for runs side by side
     time.sleep(2)
-    locates = {}
+    locates, wraps = {}, []
     for r in range(rounds):
         if loop:
             beat, bpm = 4.0 * (r % 2), rng.choice(TEMPOS)
+            if planned:
+                clock.set_loop(True, beat, LOOP_BEATS)
             clock.follow(beat, True, bpm)  # into the loop: not counted
             for _ in range(2):
-                time.sleep(max(0.0, clock.time_of(beat + LOOP_BEATS) - time.perf_counter()))
+                wrap = clock.time_of(clock.beat() + (beat + LOOP_BEATS - clock.song(clock.beat())))
+                time.sleep(max(0.0, wrap - time.perf_counter()))
                 clock.follow(beat, True, bpm)
                 locates[clock.epoch] = (beat, time.perf_counter())
+                wraps.append((beat, wrap, time.perf_counter()))
             time.sleep(0.5)
+            clock.set_loop(False, 0.0, 0.0)
             continue
         beat = 4.0 * rng.randint(0, 16) if r % 2 == 0 else rng.uniform(0, 64)
         clock.follow(beat, True, rng.choice(TEMPOS))
@@ -116,7 +128,8 @@ def run(rounds: int, voices: int, gil: bool, loop: bool = False) -> dict:
     late = np.array([seconds for epoch, _, seconds in sender.behind if epoch in locates]) * 1000
     located = {epoch: beat for epoch, (beat, _) in locates.items()}
     on_playhead = np.array([seconds for epoch, beat, seconds in sender.behind if beat == located.get(epoch)]) * 1000
-    return {"rounds": rounds, "voices": voices, "gil": gil, "loop": loop,
+    return {"rounds": rounds, "voices": voices, "gil": gil, "loop": loop, "planned": planned,
+            **(at_wraps(wraps, sender.ons, voices) if loop else {}),
             "code": str(Path(cmd.__file__).resolve().parents[1]),
             "late_note_ons": len(late), "late_ms_max": float(late.max()) if len(late) else 0.0,
             "late_on_the_located_step": len(on_playhead),
@@ -126,15 +139,37 @@ def run(rounds: int, voices: int, gil: bool, loop: bool = False) -> dict:
             "wait_ms_p50_elsewhere": float(np.median([w for _, w in elsewhere]) * 1000) if elsewhere else None}
 
 
+def at_wraps(wraps: list[tuple[float, float, float]], ons: list[tuple[float, float, float]], voices: int) -> dict:
+    """For each wrap (loop start, its time, when its report came): the note-ons on the loop's downbeat, those of steps
+    past the loop's end due by the report, and the latest push after its time of a note-on in the beat after."""
+    downbeat, past_end, late = [], [], []
+    for start, at, reported in wraps:
+        near = [(song, due, pushed) for song, due, pushed in ons if at - 0.001 <= due <= at + 0.5]
+        downbeat.append(sum(abs(due - at) < 0.001 and abs(song - start) < 1e-6 for song, due, _ in near))
+        past_end.append(sum(song >= start + LOOP_BEATS and due <= reported for song, due, _ in near))
+        late.append(max([pushed - due for _, due, pushed in near if pushed > due], default=0.0) * 1000)
+    return {"wraps": len(wraps), "downbeat_note_ons": downbeat, "past_end_note_ons": past_end,
+            "wrap_late_ms": late}
+
+
 def render(r: dict) -> str:
+    head = [f"# The first notes after a locate ({r['voices']} voices, "
+            + (f"{2 * r['rounds']} wraps of a 2-bar loop)" if r.get("loop") else f"{r['rounds']} locates)"), "", ran(r),
+            hardware_line(r["machine_start"], r["machine_end"]),
+            f"The code measured: `{r['code']}`. Load: {'a thread taking the GIL, ' if r['gil'] else ''}"
+            f"{r['spinners']} spinning process(es)."
+            + (f" The daemon {'was' if r.get('planned') else 'was not'} told of the loop." if r.get("loop") else ""),
+            "", "| measure | value |", "| --- | --- |"]
+    if r.get("wraps"):
+        return "\n".join(head + [
+            f"| wraps with a note-on on the loop's downbeat | {sum(n > 0 for n in r['downbeat_note_ons'])} of "
+            f"{r['wraps']} (note-ons there: {sum(r['downbeat_note_ons'])}) |",
+            f"| note-ons past the loop's end, due by the wrap's report | {sum(r['past_end_note_ons'])}, at "
+            f"{sum(n > 0 for n in r['past_end_note_ons'])} wraps |",
+            f"| wraps with a note-on in the beat after pushed late | {sum(ms > 0 for ms in r['wrap_late_ms'])}, "
+            f"latest {max(r['wrap_late_ms'], default=0.0):.2f} ms |", ""])
     steps = r["bar_line_first_step"]
-    return "\n".join([
-        f"# The first notes after a locate ({r['voices']} voices, "
-        + (f"{2 * r['rounds']} wraps of a 2-bar loop)" if r.get("loop") else f"{r['rounds']} locates)"), "", ran(r),
-        hardware_line(r["machine_start"], r["machine_end"]),
-        f"The code measured: `{r['code']}`. Load: {'a thread taking the GIL, ' if r['gil'] else ''}"
-        f"{r['spinners']} spinning process(es).", "",
-        "| measure | value |", "| --- | --- |",
+    return "\n".join(head + [
         f"| note-ons pushed after their time | {r['late_note_ons']}, up to {r['late_ms_max']:.2f} ms |",
         f"| … of them on the step located to (a locate to a grid point) | {r['late_on_the_located_step']}, up to "
         f"{r['late_ms_max_on_the_located_step']:.2f} ms |",
@@ -150,6 +185,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--voices", type=int, default=8)
     parser.add_argument("--loop", action="store_true", help="wraps of a 2-bar loop instead of locates")
+    parser.add_argument("--planned", action="store_true", help="with --loop: the daemon is told of the loop")
     parser.add_argument("--gil", action="store_true", help="a thread taking the GIL as the OSC thread does")
     parser.add_argument("--spinners", type=int, default=0, help="processes spinning meanwhile")
     parser.add_argument("--name", default="locates")
@@ -158,7 +194,7 @@ def main() -> None:
     spinners = Children()
     try:
         spinners.start([sys.executable, "-c", SPIN], args.spinners)
-        result = run(args.rounds, args.voices, args.gil, args.loop)
+        result = run(args.rounds, args.voices, args.gil, args.loop, args.planned)
     finally:
         spinners.stop()
     result["spinners"] = args.spinners

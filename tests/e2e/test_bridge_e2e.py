@@ -194,6 +194,42 @@ def test_a_tempo_change_moves_the_notes_the_jack_output_already_has(session):
     assert soon >= 3, "too few notes fell in the 100 ms after a change to test them"
 
 
+def play_live_loop(s: Session, start: float, length: float, seconds: float) -> float:
+    """Live plays from beat 0 with its loop on, reporting its song position every 16th (wrapped, as Live's own is);
+    the wall-clock time of the loop's first wrap."""
+    anchored_at = time.perf_counter()
+    s.osc.send_message("/stylevae/transport", [0.0, 1, 120.0])
+    while (elapsed := time.perf_counter() - anchored_at) < seconds:
+        time.sleep(0.125 - elapsed % 0.125)
+        song = (time.perf_counter() - anchored_at) * 2.0
+        if song >= start + length:
+            song = start + (song - start) % length
+        s.osc.send_message("/stylevae/transport", [song, 1, 120.0])
+    return anchored_at + (start + length) / 2.0
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_a_loop_the_device_sends_wraps_without_a_locate(session, told):
+    """Live's loop from beat 4 to 6: told of it (``oscsend``, as the device sends it), the daemon plans each wrap, so
+    the voice plays on through every wrap on the grid with no All Notes Off, and every note it reports lies in the
+    loop after the first wrap. Not told, each wrap is a locate, which ends its notes with an All Notes Off."""
+    s = session()
+    if told:
+        s.oscsend("/stylevae/loop", "iff", 1, 4.0, 2.0)
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.wait_notes(4)
+    wrapped_at = play_live_loop(s, 4.0, 2.0, 5.5)  # wraps at 3, 4 and 5 s
+    s.oscsend("/stylevae/ping")
+    assert s.dump.wait_for("/stylevae/pong")
+    wraps = [e for e in s.midi.snapshot() if e.wall > wrapped_at - 0.5]
+    assert sum(e.is_all_notes_off for e in wraps) == (0 if told else 3), s.daemon.log()[-2000:]
+    if told:
+        assert_on_grid([e.time for e in wraps if e.is_on], 0.125)
+        beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")]
+        late = beats[-12:]  # the notes of the last wraps
+        assert len(beats) > 30 and all(b < 6.0 for b in beats) and all(4.0 <= b < 6.0 for b in late), beats
+
+
 def test_stop_and_sigterm_leave_no_note_open(session):
     s = session()
     for voice, channel in ((1, 3), (2, 4)):
