@@ -4614,8 +4614,11 @@
 					"id": "obj-224",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 4,
+					"numoutlets": 7,
 					"outlettype": [
+						"",
+						"",
+						"",
 						"",
 						"",
 						"",
@@ -4624,10 +4627,10 @@
 					"patching_rect": [
 						1840.0,
 						140.0,
-						75.0,
+						117.0,
 						22.0
 					],
-					"text": "t l l l l"
+					"text": "t l l l l l l l"
 				}
 			},
 			{
@@ -4700,6 +4703,63 @@
 					"patching_rect": [
 						1840.0,
 						260.0,
+						257.0,
+						22.0
+					],
+					"text": "live.observer @property loop_length"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-229",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						290.0,
+						250.0,
+						22.0
+					],
+					"text": "live.observer @property loop_start"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-230",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						320.0,
+						208.0,
+						22.0
+					],
+					"text": "live.observer @property loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-231",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						350.0,
 						250.0,
 						22.0
 					],
@@ -4708,7 +4768,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-229",
+					"id": "obj-232",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4717,7 +4777,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						290.0,
+						380.0,
 						173.0,
 						22.0
 					],
@@ -4726,13 +4786,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-230",
+					"id": "obj-233",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						320.0,
+						410.0,
 						103.0,
 						22.0
 					],
@@ -4741,13 +4801,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-231",
+					"id": "obj-234",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						350.0,
+						440.0,
 						110.0,
 						22.0
 					],
@@ -4756,7 +4816,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-232",
+					"id": "obj-235",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4765,7 +4825,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						380.0,
+						470.0,
 						40.0,
 						22.0
 					],
@@ -4774,7 +4834,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-233",
+					"id": "obj-236",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4783,7 +4843,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						410.0,
+						500.0,
 						40.0,
 						22.0
 					],
@@ -4792,7 +4852,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-234",
+					"id": "obj-237",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -4801,63 +4861,11 @@
 					],
 					"patching_rect": [
 						1840.0,
-						440.0,
+						530.0,
 						117.0,
 						22.0
 					],
 					"text": "pack 0. 0 120.0"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-235",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						1840.0,
-						470.0,
-						201.0,
-						22.0
-					],
-					"text": "prepend /stylevae/transport"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-236",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
-					"patching_rect": [
-						1840.0,
-						500.0,
-						68.0,
-						22.0
-					],
-					"text": "s ---osc"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-237",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"float",
-						"float"
-					],
-					"patching_rect": [
-						1840.0,
-						530.0,
-						47.0,
-						22.0
-					],
-					"text": "t f f"
 				}
 			},
 			{
@@ -4872,10 +4880,10 @@
 					"patching_rect": [
 						1840.0,
 						560.0,
-						173.0,
+						201.0,
 						22.0
 					],
-					"text": "prepend /stylevae/tempo"
+					"text": "prepend /stylevae/transport"
 				}
 			},
 			{
@@ -4898,19 +4906,18 @@
 					"id": "obj-240",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 3,
+					"numoutlets": 2,
 					"outlettype": [
-						"bang",
-						"int",
-						"int"
+						"float",
+						"float"
 					],
 					"patching_rect": [
 						1840.0,
 						620.0,
-						61.0,
+						47.0,
 						22.0
 					],
-					"text": "t b i i"
+					"text": "t f f"
 				}
 			},
 			{
@@ -4918,14 +4925,17 @@
 					"id": "obj-241",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
 					"patching_rect": [
 						1840.0,
 						650.0,
-						96.0,
+						173.0,
 						22.0
 					],
-					"text": "s ---playing"
+					"text": "prepend /stylevae/tempo"
 				}
 			},
 			{
@@ -4937,10 +4947,10 @@
 					"patching_rect": [
 						1840.0,
 						680.0,
-						96.0,
+						68.0,
 						22.0
 					],
-					"text": "s ---beatnow"
+					"text": "s ---osc"
 				}
 			},
 			{
@@ -4948,10 +4958,45 @@
 					"id": "obj-243",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 0,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"int",
+						"int"
+					],
 					"patching_rect": [
 						1840.0,
 						710.0,
+						61.0,
+						22.0
+					],
+					"text": "t b i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-244",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						740.0,
+						96.0,
+						22.0
+					],
+					"text": "s ---playing"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-245",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						770.0,
 						96.0,
 						22.0
 					],
@@ -4960,7 +5005,91 @@
 			},
 			{
 				"box": {
-					"id": "obj-244",
+					"id": "obj-246",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						800.0,
+						96.0,
+						22.0
+					],
+					"text": "s ---beatnow"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-247",
+					"maxclass": "newobj",
+					"numinlets": 3,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						830.0,
+						96.0,
+						22.0
+					],
+					"text": "pak 0 0. 4.0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-248",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						860.0,
+						89.0,
+						22.0
+					],
+					"text": "r ---resend"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-249",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						890.0,
+						166.0,
+						22.0
+					],
+					"text": "prepend /stylevae/loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-250",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						920.0,
+						68.0,
+						22.0
+					],
+					"text": "s ---osc"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-251",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4970,7 +5099,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						740.0,
+						950.0,
 						47.0,
 						22.0
 					],
@@ -4979,7 +5108,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-245",
+					"id": "obj-252",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -4996,7 +5125,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						770.0,
+						980.0,
 						75.0,
 						22.0
 					],
@@ -5005,7 +5134,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-246",
+					"id": "obj-253",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5014,7 +5143,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						800.0,
+						1010.0,
 						61.0,
 						22.0
 					],
@@ -5023,7 +5152,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-247",
+					"id": "obj-254",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5032,7 +5161,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						830.0,
+						1040.0,
 						40.0,
 						22.0
 					],
@@ -5041,7 +5170,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-248",
+					"id": "obj-255",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5051,7 +5180,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						860.0,
+						1070.0,
 						47.0,
 						22.0
 					],
@@ -5060,7 +5189,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-249",
+					"id": "obj-256",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5069,7 +5198,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						890.0,
+						1100.0,
 						96.0,
 						22.0
 					],
@@ -5078,13 +5207,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-250",
+					"id": "obj-257",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						920.0,
+						1130.0,
 						103.0,
 						22.0
 					],
@@ -5093,7 +5222,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-251",
+					"id": "obj-258",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5140,7 +5269,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-252",
+					"id": "obj-259",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5158,7 +5287,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-253",
+					"id": "obj-260",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5177,7 +5306,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-254",
+					"id": "obj-261",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5196,7 +5325,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-255",
+					"id": "obj-262",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5222,7 +5351,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-256",
+					"id": "obj-263",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5240,7 +5369,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-257",
+					"id": "obj-264",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5259,7 +5388,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-258",
+					"id": "obj-265",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5278,7 +5407,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-259",
+					"id": "obj-266",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5299,7 +5428,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-260",
+					"id": "obj-267",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5318,7 +5447,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-261",
+					"id": "obj-268",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -5336,7 +5465,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-262",
+					"id": "obj-269",
 					"maxclass": "newobj",
 					"numinlets": 4,
 					"numoutlets": 1,
@@ -5354,7 +5483,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-263",
+					"id": "obj-270",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5373,7 +5502,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-264",
+					"id": "obj-271",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5391,7 +5520,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-265",
+					"id": "obj-272",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5409,7 +5538,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-266",
+					"id": "obj-273",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5427,7 +5556,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-267",
+					"id": "obj-274",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5445,7 +5574,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-268",
+					"id": "obj-275",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 2,
@@ -5464,7 +5593,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-269",
+					"id": "obj-276",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5479,7 +5608,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-270",
+					"id": "obj-277",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5497,7 +5626,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-271",
+					"id": "obj-278",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5515,7 +5644,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-272",
+					"id": "obj-279",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5534,7 +5663,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-273",
+					"id": "obj-280",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5552,7 +5681,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-274",
+					"id": "obj-281",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5571,7 +5700,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-275",
+					"id": "obj-282",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5590,7 +5719,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-276",
+					"id": "obj-283",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5608,7 +5737,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-277",
+					"id": "obj-284",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5626,7 +5755,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-278",
+					"id": "obj-285",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5649,7 +5778,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-279",
+					"id": "obj-286",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5678,7 +5807,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-280",
+					"id": "obj-287",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5711,7 +5840,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-281",
+					"id": "obj-288",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5735,7 +5864,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-282",
+					"id": "obj-289",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5759,7 +5888,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-283",
+					"id": "obj-290",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5780,7 +5909,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-284",
+					"id": "obj-291",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5798,7 +5927,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-285",
+					"id": "obj-292",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5816,7 +5945,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-286",
+					"id": "obj-293",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5835,7 +5964,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-287",
+					"id": "obj-294",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5853,7 +5982,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-288",
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -5873,7 +6002,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-289",
+					"id": "obj-296",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5891,7 +6020,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
+					"id": "obj-297",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -5909,7 +6038,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-291",
+					"id": "obj-298",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5927,7 +6056,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-299",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5945,7 +6074,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-300",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5963,7 +6092,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-301",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5981,7 +6110,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-302",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6000,7 +6129,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-303",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6018,7 +6147,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6037,7 +6166,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-298",
+					"id": "obj-305",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6056,7 +6185,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-299",
+					"id": "obj-306",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6075,7 +6204,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-307",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6093,7 +6222,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-308",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6111,7 +6240,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-309",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6141,7 +6270,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-310",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6159,7 +6288,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-311",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6178,7 +6307,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-312",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6197,7 +6326,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-306",
+					"id": "obj-313",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -8678,7 +8807,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-228",
+						"obj-231",
 						1
 					],
 					"source": [
@@ -8690,7 +8819,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-227",
+						"obj-230",
 						1
 					],
 					"source": [
@@ -8702,7 +8831,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-226",
+						"obj-229",
 						1
 					],
 					"source": [
@@ -8714,7 +8843,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-225",
+						"obj-228",
 						1
 					],
 					"source": [
@@ -8726,7 +8855,43 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-230",
+						"obj-227",
+						1
+					],
+					"source": [
+						"obj-224",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-226",
+						1
+					],
+					"source": [
+						"obj-224",
+						5
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-225",
+						1
+					],
+					"source": [
+						"obj-224",
+						6
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-233",
 						0
 					],
 					"source": [
@@ -8738,7 +8903,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-231",
+						"obj-234",
 						0
 					],
 					"source": [
@@ -8750,7 +8915,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-232",
+						"obj-235",
 						0
 					],
 					"source": [
@@ -8762,11 +8927,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-229",
+						"obj-232",
 						0
 					],
 					"source": [
-						"obj-232",
+						"obj-235",
 						0
 					]
 				}
@@ -8774,7 +8939,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-233",
+						"obj-236",
 						0
 					],
 					"source": [
@@ -8790,56 +8955,8 @@
 						0
 					],
 					"source": [
-						"obj-233",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-235",
-						0
-					],
-					"source": [
-						"obj-234",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-236",
 						0
-					],
-					"source": [
-						"obj-235",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-237",
-						0
-					],
-					"source": [
-						"obj-225",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-234",
-						2
-					],
-					"source": [
-						"obj-237",
-						1
 					]
 				}
 			},
@@ -8874,7 +8991,7 @@
 						0
 					],
 					"source": [
-						"obj-228",
+						"obj-225",
 						0
 					]
 				}
@@ -8882,12 +8999,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-234",
-						1
+						"obj-237",
+						2
 					],
 					"source": [
 						"obj-240",
-						2
+						1
 					]
 				}
 			},
@@ -8899,7 +9016,7 @@
 					],
 					"source": [
 						"obj-240",
-						1
+						0
 					]
 				}
 			},
@@ -8910,7 +9027,7 @@
 						0
 					],
 					"source": [
-						"obj-240",
+						"obj-241",
 						0
 					]
 				}
@@ -8922,6 +9039,78 @@
 						0
 					],
 					"source": [
+						"obj-231",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-237",
+						1
+					],
+					"source": [
+						"obj-243",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-244",
+						0
+					],
+					"source": [
+						"obj-243",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-245",
+						0
+					],
+					"source": [
+						"obj-243",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-246",
+						0
+					],
+					"source": [
+						"obj-232",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-247",
+						0
+					],
+					"source": [
+						"obj-230",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-247",
+						1
+					],
+					"source": [
 						"obj-229",
 						0
 					]
@@ -8930,47 +9119,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-244",
-						0
-					],
-					"source": [
-						"obj-249",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-245",
-						0
-					],
-					"source": [
-						"obj-244",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-246",
-						0
-					],
-					"source": [
-						"obj-245",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-247",
-						1
+						2
 					],
 					"source": [
-						"obj-246",
+						"obj-228",
 						0
 					]
 				}
@@ -8982,15 +9135,15 @@
 						0
 					],
 					"source": [
-						"obj-244",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-248",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-249",
 						0
 					],
 					"source": [
@@ -9006,7 +9159,31 @@
 						0
 					],
 					"source": [
-						"obj-248",
+						"obj-249",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-251",
+						0
+					],
+					"source": [
+						"obj-256",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-252",
+						0
+					],
+					"source": [
+						"obj-251",
 						1
 					]
 				}
@@ -9014,11 +9191,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-234",
+						"obj-253",
 						0
 					],
 					"source": [
-						"obj-248",
+						"obj-252",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-254",
+						1
+					],
+					"source": [
+						"obj-253",
 						0
 					]
 				}
@@ -9026,7 +9215,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-253",
+						"obj-254",
 						0
 					],
 					"source": [
@@ -9038,11 +9227,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-252",
+						"obj-255",
 						0
 					],
 					"source": [
-						"obj-253",
+						"obj-254",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-257",
+						0
+					],
+					"source": [
+						"obj-255",
 						1
 					]
 				}
@@ -9050,7 +9251,43 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-252",
+						"obj-237",
+						0
+					],
+					"source": [
+						"obj-255",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-260",
+						0
+					],
+					"source": [
+						"obj-258",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-259",
+						0
+					],
+					"source": [
+						"obj-260",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-259",
 						1
 					],
 					"source": [
@@ -9062,11 +9299,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-254",
+						"obj-261",
 						0
 					],
 					"source": [
-						"obj-252",
+						"obj-259",
 						0
 					]
 				}
@@ -9074,11 +9311,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-255",
+						"obj-262",
 						0
 					],
 					"source": [
-						"obj-254",
+						"obj-261",
 						1
 					]
 				}
@@ -9086,11 +9323,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-256",
+						"obj-263",
 						0
 					],
 					"source": [
-						"obj-255",
+						"obj-262",
 						7
 					]
 				}
@@ -9098,11 +9335,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-257",
+						"obj-264",
 						0
 					],
 					"source": [
-						"obj-256",
+						"obj-263",
 						0
 					]
 				}
@@ -9110,35 +9347,35 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-269",
+						1
+					],
+					"source": [
+						"obj-264",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						1
+					],
+					"source": [
+						"obj-264",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-265",
+						0
+					],
+					"source": [
 						"obj-262",
-						1
-					],
-					"source": [
-						"obj-257",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-261",
-						1
-					],
-					"source": [
-						"obj-257",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-258",
-						0
-					],
-					"source": [
-						"obj-255",
 						4
 					]
 				}
@@ -9146,155 +9383,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-262",
+						"obj-269",
 						2
 					],
 					"source": [
-						"obj-258",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-261",
-						2
-					],
-					"source": [
-						"obj-258",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-259",
-						0
-					],
-					"source": [
-						"obj-254",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-262",
-						3
-					],
-					"source": [
-						"obj-259",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-260",
-						0
-					],
-					"source": [
-						"obj-259",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-262",
-						0
-					],
-					"source": [
-						"obj-260",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-261",
-						0
-					],
-					"source": [
-						"obj-260",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-265",
 						1
-					],
-					"source": [
-						"obj-262",
-						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-264",
-						1
+						"obj-268",
+						2
 					],
 					"source": [
-						"obj-261",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-266",
-						1
-					],
-					"source": [
-						"obj-259",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-263",
-						0
-					],
-					"source": [
-						"obj-259",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-265",
-						0
-					],
-					"source": [
-						"obj-263",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-264",
-						0
-					],
-					"source": [
-						"obj-263",
 						0
 					]
 				}
@@ -9306,8 +9411,20 @@
 						0
 					],
 					"source": [
-						"obj-264",
+						"obj-261",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-269",
+						3
+					],
+					"source": [
+						"obj-266",
+						3
 					]
 				}
 			},
@@ -9318,20 +9435,20 @@
 						0
 					],
 					"source": [
-						"obj-265",
-						0
+						"obj-266",
+						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-268",
+						"obj-269",
 						0
 					],
 					"source": [
-						"obj-266",
-						0
+						"obj-267",
+						1
 					]
 				}
 			},
@@ -9350,8 +9467,68 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-272",
+						1
+					],
+					"source": [
+						"obj-269",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						1
+					],
+					"source": [
 						"obj-268",
-						6
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						1
+					],
+					"source": [
+						"obj-266",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						0
+					],
+					"source": [
+						"obj-266",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-270",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						0
 					],
 					"source": [
 						"obj-270",
@@ -9362,19 +9539,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-269",
-						0
-					],
-					"source": [
-						"obj-268",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-269",
+						"obj-273",
 						0
 					],
 					"source": [
@@ -9390,6 +9555,18 @@
 						0
 					],
 					"source": [
+						"obj-272",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
 						"obj-273",
 						0
 					]
@@ -9398,7 +9575,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-272",
+						"obj-275",
 						0
 					],
 					"source": [
@@ -9411,10 +9588,10 @@
 				"patchline": {
 					"destination": [
 						"obj-275",
-						0
+						6
 					],
 					"source": [
-						"obj-253",
+						"obj-277",
 						0
 					]
 				}
@@ -9422,7 +9599,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-272",
+						"obj-276",
 						0
 					],
 					"source": [
@@ -9438,415 +9615,7 @@
 						0
 					],
 					"source": [
-						"obj-272",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-264",
-						0
-					],
-					"source": [
-						"obj-276",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						0
-					],
-					"source": [
-						"obj-272",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-265",
-						0
-					],
-					"source": [
-						"obj-277",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						0
-					],
-					"source": [
-						"obj-62",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-284",
-						0
-					],
-					"source": [
-						"obj-283",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-288",
-						1
-					],
-					"source": [
-						"obj-284",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
-						0
-					],
-					"source": [
-						"obj-283",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						1
-					],
-					"source": [
-						"obj-285",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
-					],
-					"source": [
-						"obj-283",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-287",
-						0
-					],
-					"source": [
-						"obj-286",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-290",
-						1
-					],
-					"source": [
-						"obj-287",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-288",
-						0
-					],
-					"source": [
-						"obj-286",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						0
-					],
-					"source": [
-						"obj-288",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-290",
-						0
-					],
-					"source": [
-						"obj-289",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-290",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-291",
-						0
-					],
-					"source": [
-						"obj-293",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-292",
-						0
-					],
-					"source": [
-						"obj-291",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-292",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-295",
-						0
-					],
-					"source": [
-						"obj-294",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-296",
-						0
-					],
-					"source": [
-						"obj-295",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-296",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-297",
-						0
-					],
-					"source": [
-						"obj-55",
-						4
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-298",
-						0
-					],
-					"source": [
-						"obj-297",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-299",
-						0
-					],
-					"source": [
-						"obj-298",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-300",
-						0
-					],
-					"source": [
-						"obj-299",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-280",
-						0
-					],
-					"source": [
-						"obj-300",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-301",
-						0
-					],
-					"source": [
-						"obj-298",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-280",
-						0
-					],
-					"source": [
-						"obj-301",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
-						0
-					],
-					"source": [
-						"obj-297",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-302",
-						12
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-303",
-						2
-					],
-					"source": [
-						"obj-304",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-303",
-						1
-					],
-					"source": [
-						"obj-302",
-						10
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-305",
-						0
-					],
-					"source": [
-						"obj-302",
-						9
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-303",
-						0
-					],
-					"source": [
-						"obj-305",
+						"obj-278",
 						0
 					]
 				}
@@ -9858,7 +9627,7 @@
 						0
 					],
 					"source": [
-						"obj-303",
+						"obj-280",
 						0
 					]
 				}
@@ -9866,12 +9635,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-306",
+						"obj-279",
 						0
 					],
 					"source": [
-						"obj-302",
-						1
+						"obj-281",
+						0
 					]
 				}
 			},
@@ -9882,7 +9651,475 @@
 						0
 					],
 					"source": [
+						"obj-260",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-282",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-279",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						0
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						0
+					],
+					"source": [
+						"obj-279",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-284",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-290",
+						0
+					],
+					"source": [
+						"obj-62",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-291",
+						0
+					],
+					"source": [
+						"obj-290",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
+						1
+					],
+					"source": [
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-290",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-296",
+						1
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-290",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-294",
+						0
+					],
+					"source": [
+						"obj-293",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						1
+					],
+					"source": [
+						"obj-294",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
+						0
+					],
+					"source": [
+						"obj-293",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-296",
+						0
+					],
+					"source": [
+						"obj-295",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						0
+					],
+					"source": [
+						"obj-296",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-297",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-298",
+						0
+					],
+					"source": [
+						"obj-300",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-299",
+						0
+					],
+					"source": [
+						"obj-298",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-299",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-302",
+						0
+					],
+					"source": [
+						"obj-301",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						0
+					],
+					"source": [
+						"obj-302",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-303",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-304",
+						0
+					],
+					"source": [
+						"obj-55",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-305",
+						0
+					],
+					"source": [
+						"obj-304",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-306",
+						0
+					],
+					"source": [
+						"obj-305",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-307",
+						0
+					],
+					"source": [
+						"obj-306",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-287",
+						0
+					],
+					"source": [
+						"obj-307",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-308",
+						0
+					],
+					"source": [
+						"obj-305",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-287",
+						0
+					],
+					"source": [
+						"obj-308",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-309",
+						0
+					],
+					"source": [
+						"obj-304",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-311",
+						0
+					],
+					"source": [
+						"obj-309",
+						12
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						2
+					],
+					"source": [
+						"obj-311",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						1
+					],
+					"source": [
+						"obj-309",
+						10
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-309",
+						9
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						0
+					],
+					"source": [
+						"obj-312",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
+						0
+					],
+					"source": [
+						"obj-310",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-313",
+						0
+					],
+					"source": [
+						"obj-309",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						0
+					],
+					"source": [
+						"obj-313",
 						0
 					]
 				}
@@ -9984,7 +10221,7 @@
 				"Scale",
 				0
 			],
-			"obj-251": [
+			"obj-258": [
 				"Note Output",
 				"Notes",
 				0

@@ -37,6 +37,7 @@ WATCHDOG_MS = 3500  # ... and the daemon counts as gone after three missed pongs
 TICKS_PER_BEAT = 480.0  # Max's tempo-relative time: 480 ticks a quarter note
 TICK = "16n"  # the transport goes to the daemon every 16th while Live plays, so a jump arrives within one
 DEFAULT_BPM = 120.0  # in the transport message until Live's tempo arrives (the daemon refuses 0)
+DEFAULT_LOOP_BEATS = 4.0  # the loop length held until Live's arrives; sent only with the loop off
 DEFAULT_LOCK = 0.9  # the daemon's default scale lock (stylevae.bridge.osc_spec.DEFAULT_LOCK)
 
 # The live view: a piano roll of the voice's last two bars, one column a 16th, one row a semitone.
@@ -463,27 +464,35 @@ def add_key(p: Patch) -> None:
 
 
 def add_transport(p: Patch, ping_metro: Box) -> None:
-    """Tempo, play state and song position to the daemon at once on change and every 16th while playing.
+    """Tempo, play state and song position to the daemon at once on change and every 16th while playing,
+    and Live's arrangement loop whenever it changes.
 
     The Live API is used only after ``live.thisdevice`` says the device is ready. The song is observed
-    through one trigger, tempo first, so the first transport message already carries Live's tempo.
+    through one trigger, right to left: tempo first, so the first transport message already carries Live's
+    tempo; then the key; then the loop's length, start and on/off, so the loop message that goes out last
+    on load is whole, and none says "on" with a start or length that is not yet Live's; the play state
+    last, so the daemon knows the loop before it hears that Live plays.
     """
     p.section(7)
     ready = p.obj("live.thisdevice")
     init = p.obj("t b b b")
     find_song = p.msg("path live_set")
     path = p.obj("live.path")
-    observe = p.obj("t l l l l")
+    observe = p.obj("t l l l l l l l")
     tempo = p.obj("live.observer @property tempo")
     root = p.obj("live.observer @property root_note")
     scale = p.obj("live.observer @property scale_intervals")
+    loop_length = p.obj("live.observer @property loop_length")
+    loop_start = p.obj("live.observer @property loop_start")
+    loop = p.obj("live.observer @property loop")
     playing = p.obj("live.observer @property is_playing")
     ticks = p.obj(f"metro {TICK} @quantize {TICK}")
     p.connect(ready, 0, init)
     p.connect(init, 2, find_song)
     p.connect(find_song, 0, path)
     p.connect(path, 0, observe)
-    for outlet, observer in enumerate((playing, scale, root, tempo)):  # right to left: tempo first
+    # right to left: tempo first, the play state last
+    for outlet, observer in enumerate((playing, loop, loop_start, loop_length, scale, root, tempo)):
         p.connect(observe, outlet, observer, 1)
     p.connect(root, 0, p.obj(f"s {LIVE_ROOT}"))
     p.connect(scale, 0, p.obj(f"s {LIVE_SCALE}"))
@@ -504,6 +513,14 @@ def add_transport(p: Patch, ping_metro: Box) -> None:
     p.connect(on_play, 1, p.obj(f"s {PLAYING}"))
     p.connect(on_play, 0, p.obj(f"s {BEAT_NOW}"))
     p.connect(ticks, 0, p.obj(f"s {BEAT_NOW}"))
+
+    # the loop: the latest on/off, start and length, all three sent when any of them changes, and resent
+    loop_now = p.obj(f"pak 0 0. {DEFAULT_LOOP_BEATS!r}")
+    p.connect(loop, 0, loop_now)
+    p.connect(loop_start, 0, loop_now, 1)
+    p.connect(loop_length, 0, loop_now, 2)
+    p.connect(p.obj(f"r {RESEND}"), 0, loop_now)
+    p.chain(loop_now, p.obj(f"prepend {PREFIX}/loop"), osc_out(p))
 
     now = p.obj("t b b")
     clock = p.obj("transport")

@@ -4,7 +4,7 @@ Max cannot run here, so the tests run the patcher JSON itself: every box becomes
 that does what the Cycling '74 reference page of its class says (cited on each class below), cords
 carry messages depth first as in Max, ``s``/``r`` pairs act as cords, and a virtual clock drives
 ``metro``, ``delay`` and ``pipe``. Around the patch stand a simulated Live (song tempo, play state,
-position, key; ``SimLive``), a performer (``Sim.set``, ``Sim.type``) and the network: what ``udpsend``
+position, key, loop; ``SimLive``), a performer (``Sim.set``, ``Sim.type``) and the network: what ``udpsend``
 sends is handed to a sink as OSC (address, arguments), and ``Sim.deliver`` plays the daemon's replies
 into ``udpreceive``.
 
@@ -120,12 +120,17 @@ class SimLive:
     """Live as the device sees it: ``live_set`` properties, and the song position that Max's transport follows.
 
     ``scale_intervals=None`` is a Live without song scales (before Live 12): observing them yields nothing.
+    The arrangement loop (``loop`` 0/1, ``loop_start`` and ``loop_length`` in beats, the Live Object Model's
+    Song properties) is only reported: the song position does not wrap at the loop's end here.
     """
 
     tempo: float = 120.0
     is_playing: int = 0
     root_note: int = 0
     scale_intervals: tuple[int, ...] | None = (0, 2, 4, 5, 7, 9, 11)
+    loop: int = 0
+    loop_start: float = 0.0
+    loop_length: float = 16.0
     _beat: float = 0.0  # the position at _since
     _since: float = 0.0
     _listeners: dict[str, list[Callable]] = field(default_factory=lambda: defaultdict(list))
@@ -136,7 +141,8 @@ class SimLive:
         return self._beat + (now - self._since) * self.tempo / 60.0
 
     def has(self, prop: str) -> bool:
-        return prop in ("tempo", "is_playing", "root_note") or (prop == "scale_intervals" and self.scale_intervals)
+        always = ("tempo", "is_playing", "root_note", "loop", "loop_start", "loop_length")
+        return prop in always or (prop == "scale_intervals" and self.scale_intervals)
 
     def value(self, prop: str) -> Msg:
         value = getattr(self, prop)
@@ -152,7 +158,8 @@ class SimLive:
             listener(prop)
 
     def set(self, prop: str, value: object, now: float) -> None:
-        """Change a ``live_set`` property (tempo, is_playing, root_note, scale_intervals)."""
+        """Change a ``live_set`` property (tempo, is_playing, root_note, scale_intervals, loop, loop_start,
+        loop_length)."""
         self._beat, self._since = self.position(now), now
         setattr(self, prop, value)
         self._changed(prop)

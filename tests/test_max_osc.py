@@ -23,9 +23,10 @@ CONTEXT = commands.Context(STYLES, Vocabulary(), 32)
 
 
 def session(reverse: bool = False, live: SimLive | None = None) -> Sim:
-    """Load, connect, then move every control once while Live plays, change Live's key, stop."""
+    """Load, connect, then move every control once while Live plays, change Live's key and loop, stop."""
     sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")), live or SimLive(tempo=128.0, root_note=2,
-              scale_intervals=(0, 2, 3, 5, 7, 9, 10)), reverse_fanout=reverse)
+              scale_intervals=(0, 2, 3, 5, 7, 9, 10), loop=1, loop_start=8.0, loop_length=12.0),
+              reverse_fanout=reverse)
     sim.load(reverse_parameters=reverse)
     sim.deliver("/stylevae/pong")
     sim.deliver("/stylevae/styles", *STYLES)
@@ -39,6 +40,9 @@ def session(reverse: bool = False, live: SimLive | None = None) -> Sim:
         sim.set(name, value)
     sim.live_set("root_note", 7)
     sim.live_set("tempo", 140.0)
+    sim.live_set("loop_start", 16.0)
+    sim.live_set("loop_length", 8.0)
+    sim.live_set("loop", 0)
     sim.advance(1.0)
     sim.live_set("is_playing", 0)
     sim.advance(0.5)
@@ -61,7 +65,7 @@ def test_every_message_is_accepted_by_the_daemon(sent):
 
 def test_the_device_sends_every_command_it_shows(sent):
     addresses = {s.address for s in sent}
-    wanted = {"hello", "ping", "styles", "transport", "tempo", "key"}
+    wanted = {"hello", "ping", "styles", "transport", "tempo", "key", "loop"}
     per_voice = {"play", "mix", "temperature", "variation", "density", "channel", "octave", "velocity", "hold",
                  "reseed", "key", "lock"}
     missing = ({f"{osc_spec.PREFIX}/{c}" for c in wanted} | {f"{osc_spec.PREFIX}/1/{c}" for c in per_voice}
@@ -78,6 +82,14 @@ def test_type_tags_are_the_documented_ones(sent):
     assert tags["/stylevae/1/mix"] == {"fff"} and tags["/stylevae/1/lock"] == {"f"}
     assert tags["/stylevae/key"] == {"iiiiiiii"}  # root and Live's seven intervals
     assert tags["/stylevae/1/key"] == {"", "is"}  # follow the song, or root and scale name
+    assert tags["/stylevae/loop"] == {"iff"}  # on, start and length
+
+
+def test_every_loop_message_is_accepted_by_the_spec(sent):
+    loops = [s for s in sent if s.address == f"{osc_spec.PREFIX}/loop"]
+    assert len(loops) >= 4  # on load, and on each of the three changes
+    for message in loops:
+        assert osc_spec.accepts(message.address, message.typetags), f"{message.address} {message.typetags}"
 
 
 def test_a_blend_sends_one_weight_per_style(sent):

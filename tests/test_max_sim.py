@@ -1,5 +1,5 @@
-"""The device's behaviour, played through its patcher by ``maxsim``: Live's key, reconnecting, the live view,
-note output, voice changes, and independence from the orders Max and Live leave open."""
+"""The device's behaviour, played through its patcher by ``maxsim``: Live's key and loop, reconnecting, the live
+view, note output, voice changes, and independence from the orders Max and Live leave open."""
 
 from __future__ import annotations
 
@@ -105,6 +105,53 @@ def test_transport_ticks_carry_lives_position_play_state_and_tempo_every_16th():
     count = len(sim.messages("/stylevae/transport"))
     sim.advance(2.0)
     assert len(sim.messages("/stylevae/transport")) == count  # no ticks while Live is stopped
+
+
+# --- Live's loop -----------------------------------------------------------------------------------------
+
+
+def looped(**kw) -> SimLive:
+    """Live with its arrangement loop on over bars 3 to 5 (beats 8 to 20; not the device's default length)."""
+    return SimLive(loop=1, loop_start=8.0, loop_length=12.0, **kw)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lives_loop_goes_to_the_daemon_on_load_and_never_on_with_a_wrong_brace(reverse):
+    sim = device(looped(), reverse_fanout=reverse)
+    sim.load(reverse_parameters=reverse)
+    loops = sim.messages("/stylevae/loop")
+    assert loops[-1].args == (1, 8.0, 12.0) and {s.typetags for s in loops} == {"iff"}
+    assert [s.args for s in loops if s.args[0] == 1] == [(1, 8.0, 12.0)]  # the defaults go out only as "off"
+
+
+def test_the_loop_is_sent_before_the_daemon_hears_that_live_plays():
+    sim = device(looped(is_playing=1))
+    sim.load()
+    playing = next(i for i, s in enumerate(sim.sent) if s.address == "/stylevae/transport" and s.args[1] == 1)
+    loops = [i for i, s in enumerate(sim.sent) if s.address == "/stylevae/loop"]
+    assert loops and loops[-1] < playing
+
+
+def test_a_loop_change_in_live_is_sent_at_once_with_all_three_values():
+    sim = connected(SimLive(loop=0, loop_start=0.0, loop_length=16.0))
+    start = len(sim.sent)
+    sim.live_set("loop", 1)  # switched on
+    sim.live_set("loop_start", 4.0)  # the brace moved
+    sim.live_set("loop_length", 8)  # its end dragged (an int from Live still goes out as a float)
+    sim.live_set("loop", 0)
+    sent = [s for s in sim.sent[start:] if s.address == "/stylevae/loop"]
+    assert [s.args for s in sent] == [(1, 0.0, 16.0), (1, 4.0, 16.0), (1, 4.0, 8.0), (0, 4.0, 8.0)]
+    assert {s.typetags for s in sent} == {"iff"}
+
+
+def test_reconnecting_resends_lives_loop():
+    sim = connected(looped())
+    sim.live_set("loop_length", 8.0)
+    sim.advance(5.0)  # the daemon stops answering
+    assert sim.shown("status").text == "daemon not running"
+    start = len(sim.sent)
+    sim.deliver("/stylevae/pong")
+    assert since(sim, start, "/stylevae/loop") == [(1, 8.0, 8.0)]
 
 
 # --- connection ------------------------------------------------------------------------------------------
@@ -249,7 +296,7 @@ def final_settings(sim: Sim) -> dict:
 def test_the_device_does_not_depend_on_orders_max_and_live_leave_open(reverse_parameters):
     results = []
     for reverse_fanout in (False, True):
-        sim = device(SimLive(tempo=101.0, is_playing=1, root_note=4, scale_intervals=DORIAN),
+        sim = device(looped(tempo=101.0, is_playing=1, root_note=4, scale_intervals=DORIAN),
                      reverse_fanout=reverse_fanout)
         sim.load(reverse_parameters=reverse_parameters)
         sim.deliver("/stylevae/pong")
