@@ -165,8 +165,9 @@ class Clock:
         with self._lock:
             t = self._now() if t is None else t
             change = Change.NONE if loop == self._loop else Change.LOOP
-            if not self._running:  # the wrap is planned at the start
+            if not self._running:  # from where the transport stands; a start plans it again from where it starts
                 self._loop = loop
+                self._wrap = self._first_wrap(self._b0, self._offset)
             else:
                 timeline = self._beat_at(t)
                 self._offset = self._offset_at(timeline)  # the wraps behind now, and the next under the old loop

@@ -174,6 +174,16 @@ def test_live_plays_on_past_a_loop_it_starts_after(now):
     assert clock.song(12.0) == 4.0
 
 
+def test_a_loop_switched_while_stopped_counts_from_where_the_transport_stands(now):
+    clock = playing_in_a_loop(now)
+    clock.follow(6.0, False, 120)
+    assert clock.song(20.0) == 4.0
+    clock.set_loop(False, 4.0, 8.0)
+    assert clock.song(20.0) == 20.0
+    clock.set_loop(True, 0.0, 4.0)  # stopped past its end: Live would play on from here
+    assert clock.song(20.0) == 20.0
+
+
 @pytest.mark.parametrize("start, length", [(4.1, 8.0), (4.0, 0.1), (4.0, 0.0)])
 def test_a_loop_off_the_16th_grid_is_taken_as_none(now, start, length):
     clock = Clock(120, now=now)
