@@ -153,8 +153,8 @@ def at_wraps(wraps: list[tuple[float, float, float]], ons: list[tuple[float, flo
 
 
 def render(r: dict) -> str:
-    head = [f"# The first notes after a locate ({r['voices']} voices, "
-            + (f"{2 * r['rounds']} wraps of a 2-bar loop)" if r.get("loop") else f"{r['rounds']} locates)"), "", ran(r),
+    head = [(f"# Wraps of Live's loop ({r['voices']} voices, {2 * r['rounds']} wraps of a 2-bar loop)" if r.get("loop")
+             else f"# The first notes after a locate ({r['voices']} voices, {r['rounds']} locates)"), "", ran(r),
             hardware_line(r["machine_start"], r["machine_end"]),
             f"The code measured: `{r['code']}`. Load: {'a thread taking the GIL, ' if r['gil'] else ''}"
             f"{r['spinners']} spinning process(es)."

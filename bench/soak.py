@@ -2,7 +2,8 @@
 
 N voices play; random valid controls (style, mix, temperature, variation, density, play, hold, octave,
 channel, reseed, restyle) arrive at a given rate with a share of malformed packets; the transport is
-reported every beat as Live does, with jumps, tempo changes and stops now and then; pings all along.
+reported every beat as Live does, with jumps, tempo changes and stops now and then, and Live's loop switched
+on (a bar line, 1 to 4 bars), moved or off at some of the jumps, wrapping as Live's does; pings all along.
 JACK's own ``jack_midi_dump`` reads the daemon's port (no Python in JACK's thread) and counts; a second
 listener (tests/e2e/jack_listen.py) times the onsets and counts too. A listener late for its JACK period
 (an xrun: the soak counts jackd's reports) misses that period's events, which reads as unmatched note-ons:
@@ -63,6 +64,7 @@ from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 PING_SECONDS = 0.2
+LOOP_CHANGE_SHARE = 0.5  # of the jumps, those that come with a change of Live's loop
 SETTLE_SECONDS = 0.5  # after a stop, before notes still open are counted; after a change, before onsets count
 RATE = 48000
 
@@ -101,20 +103,35 @@ class Replies(threading.Thread):
 
 
 class Transport:
-    """The soak's own Live: a beat position that is a function of perf_counter, changed by jumps and tempo."""
+    """The soak's own Live: a beat position that is a function of perf_counter, changed by jumps and tempo, and
+    wrapped by Live's loop when it is on and the position was before its end (Live plays on past a loop it is
+    beyond). Its loops lie on bar lines, so a wrap keeps the 16th grid that the onsets are measured against."""
 
     def __init__(self, bpm: float):
         self.bpm, self.t0, self.b0, self.playing = bpm, time.perf_counter(), 0.0, True
+        self.loop: tuple[float, float] | None = None  # (start, length) in beats
         self.segments: list[tuple[float, float, float, bool]] = [(self.t0, self.b0, bpm, True)]  # from t: b0, bpm
 
     def beat(self, t: float) -> float:
-        return self.b0 + (t - self.t0) * self.bpm / 60 if self.playing else self.b0
+        beat = self.b0 + (t - self.t0) * self.bpm / 60 if self.playing else self.b0
+        if self.loop is not None and self.b0 < sum(self.loop) <= beat:
+            start, length = self.loop
+            beat = start + (beat - start) % length
+        return beat
 
     def change(self, t: float, beat: float | None = None, bpm: float | None = None, playing: bool | None = None):
         self.b0 = self.beat(t) if beat is None else beat
         self.t0, self.bpm = t, bpm or self.bpm
         self.playing = self.playing if playing is None else playing
         self.segments.append((t, self.b0, self.bpm, self.playing))
+
+    def set_loop(self, t: float, loop: tuple[float, float] | None) -> bytes:
+        """Live's loop changed at ``t``: its position so far stays, the wrap follows the new loop; the message the
+        device sends for it."""
+        self.b0, self.t0 = self.beat(t), t
+        self.loop = loop
+        start, length = loop or (0.0, 4.0)
+        return message(f"{PREFIX}/loop", int(loop is not None), start, length)
 
     def report(self, t: float) -> bytes:
         return message(f"{PREFIX}/transport", self.beat(t), int(self.playing), self.bpm)
@@ -292,6 +309,10 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                 stopped_at = now
                 restart_at, next_stop = now + SETTLE_SECONDS + 0.5, now + rng.uniform(15, 30)
             elif transport.playing and now >= next_jump:
+                if rng.random() < LOOP_CHANGE_SHARE:  # the loop brace moved, set or switched off with the jump
+                    loop = rng.choice([None, (4.0 * rng.randint(0, 64), 4.0 * rng.choice([1, 2, 4]))])
+                    osc.sendto(transport.set_loop(time.perf_counter(), loop), target)
+                    sent["loop_changes"] += 1
                 transport.announce(osc, target, beat=4.0 * rng.randint(0, 64))
                 sent["jumps"] += 1
                 next_jump = now + rng.uniform(5, 12)
@@ -398,7 +419,8 @@ def render(r: dict) -> str:
         hardware_line(m0, m1),
         f"JACK dummy driver, 48 kHz, period {r['period']} frames; {r['voices']} voices; {r['rate']:g} messages/s, "
         f"{r['malformed_share']:.0%} malformed; the transport reported every beat, "
-        f"{r['sent'].get('jumps', 0)} jumps, {r['sent'].get('tempo_changes', 0)} tempo changes, "
+        f"{r['sent'].get('jumps', 0)} jumps ({r['sent'].get('loop_changes', 0)} with a change of Live's loop), "
+        f"{r['sent'].get('tempo_changes', 0)} tempo changes, "
         f"{len(r['open_after_each_transport_stop'])} stops; {r['seconds']:.0f} s.",
         f"Freezes: {freeze_text(r.get('freezes', 0), r['seconds'])}.",
         "",

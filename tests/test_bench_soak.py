@@ -46,3 +46,16 @@ def test_the_kind_of_change_is_read_from_the_segments():
     segments = [(0.0, 0.0, 120.0, True), (1.0, 8.0, 120.0, True), (2.0, 10.0, 90.0, True), (3.0, 11.5, 90.0, False),
                 (4.0, 0.0, 90.0, True)]
     assert [soak.change_kind(segments, i) for i in range(5)] == ["start", "jump", "tempo", "stop", "start"]
+
+
+def test_the_soaks_live_wraps_at_its_loops_end_only_from_before_it():
+    transport = soak.Transport(120)
+    t0 = transport.t0
+    data = transport.set_loop(t0, (4.0, 8.0))
+    assert data == soak.message("/stylevae/loop", 1, 4.0, 8.0)
+    assert transport.beat(t0 + 5.5) == 11.0 and transport.beat(t0 + 6.0) == 4.0  # 2 beats a second
+    assert transport.beat(t0 + 10.5) == 5.0  # the second pass, wrapped again at 10 s
+    transport.change(t0 + 11.0, beat=16.0)  # a jump past the loop's end: Live plays on
+    assert transport.beat(t0 + 13.0) == 20.0
+    transport.set_loop(t0 + 13.0, None)
+    assert transport.beat(t0 + 14.0) == 22.0

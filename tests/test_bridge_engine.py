@@ -569,3 +569,13 @@ def test_every_loop_on_the_grid_wraps_on_time_with_its_phrases_on_the_song_grid(
     for voice in rig.engine.voices.values():
         song = round(rig.clock.song(voice.next_step / 4) * 4)
         assert voice.next_step - voice.origin == song  # its phrase grid is the song's
+
+
+def test_a_hold_released_inside_a_wrapped_loop_keeps_the_songs_phrase_grid(crafted_checkpoint):
+    """Hold released after wraps of Live's loop: the voice seeks on at the song's phrase grid, not the timeline's."""
+    rig = Rig(crafted_checkpoint)
+    rig.send(cmd.SetParam(1, "hold", 1))
+    play_a_loop(rig, 6.0, 4.0, (6.0 + 2.5 * 4.0) * 4 * STEP)  # two wraps, and half a pass
+    rig.send(cmd.SetParam(1, "hold", 0))
+    voice = rig.engine.voices[1]
+    assert voice.origin == 32 and voice.next_step - voice.origin == round(rig.clock.song(voice.next_step / 4) * 4)
