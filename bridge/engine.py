@@ -196,7 +196,8 @@ class Engine:
             elif command.name == "hold":
                 value = bool(value)
                 if voice.settings.hold and not value and voice.next_step is not None:  # resume decoding here
-                    self._emit(voice, voice.seek(max(voice.next_step, voice.audible_from), epoch))
+                    step = max(voice.next_step, voice.audible_from)
+                    self._emit(voice, voice.seek(step, epoch, self._origin(step)))
             voice.update(**{command.name: value})
         elif isinstance(command, cmd.VoiceKey):
             voice.update(key=command.key)

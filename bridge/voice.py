@@ -147,7 +147,7 @@ class Voice:
 
     # --- position -------------------------------------------------------------------------------------
 
-    def seek(self, step: int, epoch: int, origin: int = 0) -> tuple[list[scheduler.Event], list[NoteReport]]:
+    def seek(self, step: int, epoch: int, origin: int) -> tuple[list[scheduler.Event], list[NoteReport]]:
         """Make ``step`` the next audible step, replaying the phrase silently from its start; ``origin`` places the
         song's phrase grid on the timeline there (a wrap of Live's loop moves it)."""
         ended = self._end_note(step, epoch)
