@@ -110,6 +110,7 @@ class Transport:
     def __init__(self, bpm: float):
         self.bpm, self.t0, self.b0, self.playing = bpm, time.perf_counter(), 0.0, True
         self.loop: tuple[float, float] | None = None  # (start, length) in beats
+        self.wraps, self._reported = 0, None  # wraps seen in the reports; the last beat reported since a change
         self.segments: list[tuple[float, float, float, bool]] = [(self.t0, self.b0, bpm, True)]  # from t: b0, bpm
 
     def beat(self, t: float) -> float:
@@ -124,17 +125,21 @@ class Transport:
         self.t0, self.bpm = t, bpm or self.bpm
         self.playing = self.playing if playing is None else playing
         self.segments.append((t, self.b0, self.bpm, self.playing))
+        self._reported = None
 
     def set_loop(self, t: float, loop: tuple[float, float] | None) -> bytes:
         """Live's loop changed at ``t``: its position so far stays, the wrap follows the new loop; the message the
         device sends for it."""
         self.b0, self.t0 = self.beat(t), t
-        self.loop = loop
+        self.loop, self._reported = loop, None
         start, length = loop or (0.0, 4.0)
         return message(f"{PREFIX}/loop", int(loop is not None), start, length)
 
     def report(self, t: float) -> bytes:
-        return message(f"{PREFIX}/transport", self.beat(t), int(self.playing), self.bpm)
+        beat = self.beat(t)
+        self.wraps += self._reported is not None and beat < self._reported
+        self._reported = beat
+        return message(f"{PREFIX}/transport", beat, int(self.playing), self.bpm)
 
     def announce(self, sock: socket.socket, target: tuple[str, int], **change) -> None:
         """Make a change (jump, tempo, start, stop; none: a plain report) and send the report, both at a time read
@@ -310,10 +315,13 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
                 restart_at, next_stop = now + SETTLE_SECONDS + 0.5, now + rng.uniform(15, 30)
             elif transport.playing and now >= next_jump:
                 if rng.random() < LOOP_CHANGE_SHARE:  # the loop brace moved, set or switched off with the jump
-                    loop = rng.choice([None, (4.0 * rng.randint(0, 64), 4.0 * rng.choice([1, 2, 4]))])
+                    loop = rng.choice([None, (4.0 * rng.randint(1, 64), 4.0 * rng.choice([1, 2, 4]))])
                     osc.sendto(transport.set_loop(time.perf_counter(), loop), target)
                     sent["loop_changes"] += 1
-                transport.announce(osc, target, beat=4.0 * rng.randint(0, 64))
+                loop = transport.loop  # with a loop on, the playhead goes into it or the bar before, as a user's does
+                bars = (0, 64) if loop is None else (loop[0] / 4 - 1, (loop[0] + loop[1]) / 4 - 1)
+                beat = 4.0 * rng.randint(int(bars[0]), int(bars[1]))
+                transport.announce(osc, target, beat=beat)
                 sent["jumps"] += 1
                 next_jump = now + rng.uniform(5, 12)
             elif transport.playing and now >= next_tempo:
@@ -352,7 +360,8 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         jack_summary = SUMMARY_PLACED.search(log)
         gaps = np.diff([began] + replies.pongs[:pings_answered]) if pings_answered else np.array([seconds])
         result.update({
-            "seconds": elapsed, "freezes": freezer.freezes, "sent": dict(sent), "replies": dict(replies.counts),
+            "seconds": elapsed, "freezes": freezer.freezes, "sent": dict(sent), "loop_wraps": transport.wraps,
+            "replies": dict(replies.counts),
             **tallies(events),
             "open_after_each_transport_stop": stops,
             "stops_with_notes_open": stop_keys,
@@ -419,7 +428,8 @@ def render(r: dict) -> str:
         hardware_line(m0, m1),
         f"JACK dummy driver, 48 kHz, period {r['period']} frames; {r['voices']} voices; {r['rate']:g} messages/s, "
         f"{r['malformed_share']:.0%} malformed; the transport reported every beat, "
-        f"{r['sent'].get('jumps', 0)} jumps ({r['sent'].get('loop_changes', 0)} with a change of Live's loop), "
+        f"{r['sent'].get('jumps', 0)} jumps ({r['sent'].get('loop_changes', 0)} with a change of Live's loop; "
+        f"{r.get('loop_wraps', 0)} wraps), "
         f"{r['sent'].get('tempo_changes', 0)} tempo changes, "
         f"{len(r['open_after_each_transport_stop'])} stops; {r['seconds']:.0f} s.",
         f"Freezes: {freeze_text(r.get('freezes', 0), r['seconds'])}.",

@@ -55,6 +55,9 @@ def test_the_soaks_live_wraps_at_its_loops_end_only_from_before_it():
     assert data == soak.message("/stylevae/loop", 1, 4.0, 8.0)
     assert transport.beat(t0 + 5.5) == 11.0 and transport.beat(t0 + 6.0) == 4.0  # 2 beats a second
     assert transport.beat(t0 + 10.5) == 5.0  # the second pass, wrapped again at 10 s
+    transport.report(t0 + 5.5)
+    transport.report(t0 + 6.5)
+    assert transport.wraps == 1  # as the reports show it
     transport.change(t0 + 11.0, beat=16.0)  # a jump past the loop's end: Live plays on
     assert transport.beat(t0 + 13.0) == 20.0
     transport.set_loop(t0 + 13.0, None)
