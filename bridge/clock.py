@@ -57,6 +57,7 @@ class Clock:
         self.max_correction = max_correction
         self._running = True
         self._epoch = 0
+        self._located = 0  # the epoch of the last start or jump (the others: a stop, or a loop planned again)
         self._rate = bpm / SECONDS_PER_MINUTE  # beats per second, steady
         # Live's loop (start, length) in song beats, when it can be planned; the timeline beat of the next wrap
         # (None: no wrap ahead), and the timeline less the song before it. Each wrap adds the loop's length.
@@ -77,6 +78,12 @@ class Clock:
     @property
     def running(self) -> bool:
         return self._running
+
+    @property
+    def located(self) -> int:
+        """The epoch of the last transport start or jump: the engine brings the voices in on the playhead after
+        one, but not after a loop change that only planned again (that would strike the playhead's notes twice)."""
+        return self._located
 
     @property
     def epoch(self) -> int:
@@ -143,6 +150,7 @@ class Clock:
             elif not self._running:
                 self._running = True
                 self._epoch += 1
+                self._located = self._epoch
                 self._locate(t, beat)
                 change = Change.START
             else:
@@ -150,6 +158,7 @@ class Clock:
                 error = self._song_error(beat, timeline - self._offset_at(timeline))
                 if abs(error) > self.jump_threshold:
                     self._epoch += 1
+                    self._located = self._epoch
                     self._locate(t, beat)
                     change = Change.JUMP
                 elif error:
@@ -161,7 +170,8 @@ class Clock:
         """Take Live's arrangement loop: the next wrap is planned when the song position is before the loop's end
         (as Live wraps only there). A change that moves a wrap into what may already be planned bumps the epoch,
         so the engine plans again from the playhead, as after a locate."""
-        loop = (start, length) if on and length > 0 and _on_grid(start) and _on_grid(length) else None
+        first, steps = _steps(start), _steps(length)
+        loop = (first / GRID, steps / GRID) if on and first is not None and steps is not None and steps > 0 else None
         with self._lock:
             t = self._now() if t is None else t
             change = Change.NONE if loop == self._loop else Change.LOOP
@@ -253,6 +263,8 @@ class Clock:
         return change
 
 
-def _on_grid(beats: float) -> bool:
-    """Whether ``beats`` is a whole number of steps: only such a loop's wraps fall on the steps the engine plans."""
-    return abs(beats * GRID - round(beats * GRID)) <= GRID_TOLERANCE * GRID
+def _steps(beats: float) -> int | None:
+    """``beats`` as a whole number of steps, None when it is not one: only a loop on the steps the engine plans can be
+    planned. Taken to the step exactly, as a loop end a hair before a step would wrap a step late."""
+    steps = round(beats * GRID)
+    return steps if abs(beats * GRID - steps) <= GRID_TOLERANCE * GRID else None

@@ -168,9 +168,7 @@ class Engine:
         grid = GRID_STEPS[self.quantize]
         if grid > 1 and not isinstance(command, (cmd.Query, cmd.Remove)):
             reference = voice.next_step if voice.next_step is not None else self._now_step() + 1
-            step = max(reference, voice.audible_from)
-            origin = self._origin(step)  # the song's beat and bar lines, past wraps of Live's loop too
-            at = origin - (origin - step) // grid * grid
+            at = self._grid_line(max(reference, voice.audible_from), grid)
             self.pending.setdefault(command.voice, []).append((at, command))
             return
         self._apply_now(voice, command)
@@ -276,7 +274,9 @@ class Engine:
     def _generate(self) -> float | None:
         epoch, running, now_beat = self.clock.snapshot()
         moved = epoch != self._epoch
-        if moved:  # jump, start or stop: what was planned is void
+        # a start or jump since (not only a stop, or Live's loop changed near a wrap): the playhead's step may play
+        located = moved and self.clock.located > self._epoch
+        if moved:  # what was planned is void
             self._epoch = epoch
             self.sender.cancel()
             for voice in self.voices.values():
@@ -284,6 +284,10 @@ class Engine:
         if not running:
             return None
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
+        if moved:  # quantized changes wait for the next line from where the transport is now, not where it was
+            grid = GRID_STEPS[self.quantize]
+            for number, queue in self.pending.items():
+                self.pending[number] = [(self._grid_line(now_step + 1, grid), command) for _, command in queue]
         # generate every step before the one at (or first after) now + lookahead: a change then reaches a
         # step that plays at most the lookahead after it arrives. The horizon trails now by DECODE_DELAY_SECONDS:
         # with a lookahead of whole steps, a step enters it just as the notes of the step on the playhead are due,
@@ -300,7 +304,7 @@ class Engine:
         seekers = [v for v in playing if v.next_step is None or max(v.next_step, v.audible_from) <= now_step]
         held = [self._held(voice) for voice in seekers]
         if seekers:
-            seeking = self._first_step(now_step, moved, held)
+            seeking = self._first_step(now_step, located, held)
             self.playhead_starts += seeking == now_step
             origin = self._origin(seeking)
             for voice, steps in zip(seekers, held):
@@ -350,6 +354,16 @@ class Engine:
             if now + start + replayed * per_step <= self.clock.time_of(step / STEPS_PER_BEAT) + slack:
                 return step
             step += 1
+
+    def _grid_line(self, step: int, grid: int) -> int:
+        """The first step from ``step`` on a beat or bar line (``grid`` steps) of Live's song, or at the loop's start
+        after a wrap (a loop with no such line inside would otherwise never reach one)."""
+        line, origin = step, self._origin(step)
+        while True:  # at most ``grid`` steps: as many in a row without a wrap hold a line
+            here = self._origin(line)
+            if here != origin or (line - here) % grid == 0:
+                return line
+            line += 1
 
     def _origin(self, step: int) -> int:
         """The timeline step less Live's song step at ``step``: 0 until the clock plans a wrap of Live's loop."""

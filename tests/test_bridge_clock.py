@@ -218,3 +218,11 @@ def test_a_loop_changed_after_many_wraps_keeps_their_count(now):
     assert clock.epoch == epoch and clock.song(clock.beat()) == pytest.approx(5.0)
     assert clock.set_loop(True, 0.0, 12.0) is Change.LOOP  # the same end: no wrap moved, the next pass is longer
     assert clock.epoch == epoch and clock.song(clock.beat()) == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize("start, length", [(4.0000001, 8.0), (3.9999999, 8.0), (4.0, 7.9999999)])
+def test_a_loop_a_hair_off_a_step_is_taken_to_the_step(now, start, length):
+    clock = Clock(120, now=now)
+    clock.set_loop(True, start, length)
+    clock.follow(6.0, True, 120)
+    assert clock.loop == (4.0, 8.0) and clock.song(11.75) == 11.75 and clock.song(12.0) == 4.0

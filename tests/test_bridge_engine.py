@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from stylevae.bridge import commands as cmd
-from stylevae.bridge.clock import Clock
+from stylevae.bridge.clock import Change, Clock
 from stylevae.bridge.engine import (
     DECODE_DELAY_SECONDS,
     REPLAYS_KEPT,
@@ -579,3 +579,66 @@ def test_a_hold_released_inside_a_wrapped_loop_keeps_the_songs_phrase_grid(craft
     rig.send(cmd.SetParam(1, "hold", 0))
     voice = rig.engine.voices[1]
     assert voice.origin == 32 and voice.next_step - voice.origin == round(rig.clock.song(voice.next_step / 4) * 4)
+
+
+def steps_applied(rig: Rig, times: list | None = None) -> list[float]:
+    """Live's song beat of the step each mix change takes effect on (the engine's own application, watched), and in
+    ``times`` the time that step sounds."""
+    applied, apply_now = [], rig.engine._apply_now
+
+    def watched(voice, command):
+        if isinstance(command, cmd.Mix):
+            applied.append(rig.clock.song(voice.next_step / 4))
+            if times is not None:
+                times.append(rig.clock.time_of(voice.next_step / 4))
+        return apply_now(voice, command)
+
+    rig.engine._apply_now = watched
+    return applied
+
+
+@pytest.mark.parametrize("grid, start, length, sent_at", [("bar", 0.0, 6.0, 4.5), ("bar", 1.0, 6.0, 4.5),
+                                                          ("beat", 0.0, 2.75, 2.0)])
+def test_a_quantized_change_in_a_loop_without_the_line_ahead_takes_the_loops_start(crafted_checkpoint, grid, start,
+                                                                                   length, sent_at):
+    """A loop of 1.5 bars from bar 1: from beat 4.5 the next bar line Live plays is the loop's start, after the wrap,
+    not the timeline's bar line, which would fall at Live's beat 2, mid-bar. A loop's start counts as a line where it
+    is none of the song's (from beat 1: the change comes at the wrap, not at beat 4 a pass later)."""
+    rig = Rig(crafted_checkpoint)
+    rig.engine.quantize = grid
+    applied = steps_applied(rig)
+    play_a_loop(rig, start, length, sent_at * 4 * STEP)
+    rig.send(cmd.Mix(1, (0.0, 1.0, 0.0)))
+    rig.run(12 * STEP)
+    assert applied == [start]
+
+
+def test_a_quantized_change_waits_for_the_next_bar_from_where_a_locate_lands(crafted_checkpoint):
+    """After ten wraps the timeline is 40 beats past Live's position; a locate starts it again at Live's. A change
+    queued before the locate takes the next bar line from there (the loop's start, 3 beats on), not one 40 beats on."""
+    rig = Rig(crafted_checkpoint)
+    rig.engine.quantize = "bar"
+    times = []
+    applied = steps_applied(rig, times)
+    play_a_loop(rig, 0.0, 4.0, 42.5 * 4 * STEP)  # ten wraps, then song beat 2.5
+    rig.send(cmd.Mix(1, (0.0, 1.0, 0.0)))
+    rig.clock.follow(1.0, True, 120)  # Live located to beat 1
+    located_at = rig.now.t
+    rig.run(3 * 4 * 4 * STEP)
+    assert applied == [0.0] and times[0] - located_at == pytest.approx(3 * 4 * STEP)
+
+
+def test_a_loop_changed_near_its_wrap_ends_the_playheads_note_without_striking_it_again(crafted_checkpoint):
+    """Live's loop end dragged from beat 4 to 8 a moment after the note on beat 3.5 went out: what was planned past
+    the old wrap is void, so the voices re-align, but at the next step: the note already sounding is not struck
+    again as after a locate."""
+    rig = Rig(crafted_checkpoint)
+    play_a_loop(rig, 0.0, 4.0, 14 * STEP)
+    rig.engine.generate()
+    rig.sender.send_due()  # the note on the playhead's step
+    rig.now.t += 0.004
+    assert rig.clock.set_loop(True, 0.0, 8.0) is Change.JUMP
+    rig.run(4 * STEP)
+    ons = [t / STEP for t, _ in rig.sink.ons()]  # the rig now samples time 4 ms after each step
+    assert sum(abs(step - 14) < 0.05 for step in ons) == 1 and rig.engine.playhead_starts == 0
+    assert any(abs(step - 15) < 0.05 for step in ons)  # in again at the next step
