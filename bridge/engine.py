@@ -315,7 +315,8 @@ class Engine:
                 ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
                 if not ready:
                     break
-                for voice in ready:  # the first step past the end of Live's loop: the loop's start, planned ahead
+                looping = ready if self.clock.loop is not None else ()  # no loop, no wrap to look for at each step
+                for voice in looping:  # the first step past the end of Live's loop: the loop's start, planned ahead
                     if voice.next_step >= voice.audible_from and self._origin(voice.next_step) != voice.origin:
                         self._seek(voice, voice.next_step, self._origin(voice.next_step), self._held(voice), epoch)
                 self._step(ready, epoch)
