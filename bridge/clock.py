@@ -87,7 +87,8 @@ class Clock:
 
     @property
     def epoch(self) -> int:
-        """Bumped on every discontinuity (jump, start, stop): plans made before it are void."""
+        """Bumped on every discontinuity (jump, start, stop, a loop change that moves a wrap into what may be
+        planned): plans made before it are void."""
         return self._epoch
 
     def now(self) -> float:
@@ -169,7 +170,7 @@ class Clock:
     def set_loop(self, on: bool, start: float, length: float, t: float | None = None) -> Change:
         """Take Live's arrangement loop: the next wrap is planned when the song position is before the loop's end
         (as Live wraps only there). A change that moves a wrap into what may already be planned bumps the epoch,
-        so the engine plans again from the playhead, as after a locate."""
+        so the engine plans again, from the step after the playhead (``located`` stays: it was no locate)."""
         first, steps = _steps(start), _steps(length)
         loop = (first / GRID, steps / GRID) if on and first is not None and steps is not None and steps > 0 else None
         with self._lock:
