@@ -5059,13 +5059,32 @@
 					"id": "obj-249",
 					"maxclass": "newobj",
 					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						""
+					],
+					"patching_rect": [
+						1840.0,
+						890.0,
+						47.0,
+						22.0
+					],
+					"text": "t l l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-250",
+					"maxclass": "newobj",
+					"numinlets": 1,
 					"numoutlets": 1,
 					"outlettype": [
 						""
 					],
 					"patching_rect": [
 						1840.0,
-						890.0,
+						920.0,
 						166.0,
 						22.0
 					],
@@ -5074,13 +5093,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-250",
+					"id": "obj-251",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						920.0,
+						950.0,
 						68.0,
 						22.0
 					],
@@ -5089,7 +5108,22 @@
 			},
 			{
 				"box": {
-					"id": "obj-251",
+					"id": "obj-252",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						1840.0,
+						980.0,
+						75.0,
+						22.0
+					],
+					"text": "s ---loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-253",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5099,7 +5133,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						950.0,
+						1010.0,
 						47.0,
 						22.0
 					],
@@ -5108,7 +5142,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-252",
+					"id": "obj-254",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5125,7 +5159,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						980.0,
+						1040.0,
 						75.0,
 						22.0
 					],
@@ -5134,7 +5168,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-253",
+					"id": "obj-255",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5143,7 +5177,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						1010.0,
+						1070.0,
 						61.0,
 						22.0
 					],
@@ -5152,7 +5186,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-254",
+					"id": "obj-256",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5161,7 +5195,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						1040.0,
+						1100.0,
 						40.0,
 						22.0
 					],
@@ -5170,7 +5204,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-255",
+					"id": "obj-257",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5180,7 +5214,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						1070.0,
+						1130.0,
 						47.0,
 						22.0
 					],
@@ -5189,7 +5223,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-256",
+					"id": "obj-258",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5198,7 +5232,7 @@
 					],
 					"patching_rect": [
 						1840.0,
-						1100.0,
+						1160.0,
 						96.0,
 						22.0
 					],
@@ -5207,13 +5241,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-257",
+					"id": "obj-259",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						1840.0,
-						1130.0,
+						1190.0,
 						103.0,
 						22.0
 					],
@@ -5222,7 +5256,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-258",
+					"id": "obj-260",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5269,7 +5303,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-259",
+					"id": "obj-261",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5287,7 +5321,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-260",
+					"id": "obj-262",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5306,7 +5340,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-261",
+					"id": "obj-263",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5325,7 +5359,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-262",
+					"id": "obj-264",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5351,7 +5385,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-263",
+					"id": "obj-265",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5369,7 +5403,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-264",
+					"id": "obj-266",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5388,7 +5422,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-265",
+					"id": "obj-267",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5407,7 +5441,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-266",
+					"id": "obj-268",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5428,7 +5462,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-267",
+					"id": "obj-269",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5447,9 +5481,9 @@
 			},
 			{
 				"box": {
-					"id": "obj-268",
+					"id": "obj-270",
 					"maxclass": "newobj",
-					"numinlets": 3,
+					"numinlets": 5,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5457,17 +5491,17 @@
 					"patching_rect": [
 						2100.0,
 						320.0,
-						285.0,
+						551.0,
 						22.0
 					],
-					"text": "expr max($f1 - $f2\\, 0.) * 60000. / $f3"
+					"text": "expr max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f5) * $f4 * $f5\\, 0.) * 60000. / $f3"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-269",
+					"id": "obj-271",
 					"maxclass": "newobj",
-					"numinlets": 4,
+					"numinlets": 6,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5475,15 +5509,15 @@
 					"patching_rect": [
 						2100.0,
 						350.0,
-						600.0,
+						1132.0,
 						22.0
 					],
-					"text": "expr max(($f1 + $f4 - $f2) * 60000. / $f3\\, max($f1 - $f2\\, 0.) * 60000. / $f3 + 1.)"
+					"text": "expr max(($f1 + $f4 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6) * 60000. / $f3\\, max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3 + 1.)"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-270",
+					"id": "obj-272",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5502,7 +5536,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-271",
+					"id": "obj-273",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5520,7 +5554,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-272",
+					"id": "obj-274",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5538,7 +5572,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-273",
+					"id": "obj-275",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5556,7 +5590,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-274",
+					"id": "obj-276",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5574,7 +5608,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-275",
+					"id": "obj-277",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 2,
@@ -5593,7 +5627,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-276",
+					"id": "obj-278",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5608,12 +5642,14 @@
 			},
 			{
 				"box": {
-					"id": "obj-277",
+					"id": "obj-279",
 					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 3,
 					"outlettype": [
-						""
+						"int",
+						"float",
+						"float"
 					],
 					"patching_rect": [
 						2100.0,
@@ -5621,44 +5657,7 @@
 						96.0,
 						22.0
 					],
-					"text": "r ---channel"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-278",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						620.0,
-						54.0,
-						22.0
-					],
-					"text": "midiin"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-279",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						"bang"
-					],
-					"patching_rect": [
-						2100.0,
-						650.0,
-						47.0,
-						22.0
-					],
-					"text": "t b b"
+					"text": "unpack i f f"
 				}
 			},
 			{
@@ -5672,7 +5671,118 @@
 					],
 					"patching_rect": [
 						2100.0,
+						620.0,
+						75.0,
+						22.0
+					],
+					"text": "r ---loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-281",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						650.0,
+						96.0,
+						22.0
+					],
+					"text": "unpack i f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-282",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
 						680.0,
+						75.0,
+						22.0
+					],
+					"text": "r ---loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-283",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						710.0,
+						96.0,
+						22.0
+					],
+					"text": "r ---channel"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-284",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						740.0,
+						54.0,
+						22.0
+					],
+					"text": "midiin"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-285",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						770.0,
+						47.0,
+						22.0
+					],
+					"text": "t b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-286",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						800.0,
 						96.0,
 						22.0
 					],
@@ -5681,7 +5791,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-281",
+					"id": "obj-287",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5691,7 +5801,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						710.0,
+						830.0,
 						47.0,
 						22.0
 					],
@@ -5700,7 +5810,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-282",
+					"id": "obj-288",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5710,7 +5820,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						740.0,
+						860.0,
 						47.0,
 						22.0
 					],
@@ -5719,7 +5829,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-283",
+					"id": "obj-289",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5728,7 +5838,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						770.0,
+						890.0,
 						47.0,
 						22.0
 					],
@@ -5737,7 +5847,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-284",
+					"id": "obj-290",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5746,7 +5856,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						800.0,
+						920.0,
 						47.0,
 						22.0
 					],
@@ -5755,7 +5865,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-285",
+					"id": "obj-291",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5778,7 +5888,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-286",
+					"id": "obj-292",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5807,7 +5917,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-287",
+					"id": "obj-293",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5840,7 +5950,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-288",
+					"id": "obj-294",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5864,7 +5974,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-289",
+					"id": "obj-295",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5888,7 +5998,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
+					"id": "obj-296",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5909,7 +6019,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-291",
+					"id": "obj-297",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5927,7 +6037,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-298",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5945,7 +6055,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-299",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5964,7 +6074,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-300",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5982,7 +6092,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-301",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6002,7 +6112,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-302",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6020,7 +6130,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
+					"id": "obj-303",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6038,7 +6148,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-298",
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6056,7 +6166,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-299",
+					"id": "obj-305",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6074,7 +6184,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-306",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6092,7 +6202,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-307",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6110,7 +6220,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-308",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6129,7 +6239,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-309",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6147,7 +6257,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-310",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6166,7 +6276,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-311",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6185,7 +6295,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-306",
+					"id": "obj-312",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6204,7 +6314,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-307",
+					"id": "obj-313",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6222,7 +6332,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-308",
+					"id": "obj-314",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6240,7 +6350,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-309",
+					"id": "obj-315",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6270,7 +6380,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-310",
+					"id": "obj-316",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6288,7 +6398,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-311",
+					"id": "obj-317",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6307,7 +6417,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-312",
+					"id": "obj-318",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6326,7 +6436,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-313",
+					"id": "obj-319",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -9160,7 +9270,7 @@
 					],
 					"source": [
 						"obj-249",
-						0
+						1
 					]
 				}
 			},
@@ -9171,7 +9281,7 @@
 						0
 					],
 					"source": [
-						"obj-256",
+						"obj-250",
 						0
 					]
 				}
@@ -9183,8 +9293,8 @@
 						0
 					],
 					"source": [
-						"obj-251",
-						1
+						"obj-249",
+						0
 					]
 				}
 			},
@@ -9192,78 +9302,6 @@
 				"patchline": {
 					"destination": [
 						"obj-253",
-						0
-					],
-					"source": [
-						"obj-252",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-254",
-						1
-					],
-					"source": [
-						"obj-253",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-254",
-						0
-					],
-					"source": [
-						"obj-251",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-255",
-						0
-					],
-					"source": [
-						"obj-254",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-257",
-						0
-					],
-					"source": [
-						"obj-255",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-237",
-						0
-					],
-					"source": [
-						"obj-255",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-260",
 						0
 					],
 					"source": [
@@ -9275,11 +9313,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-259",
+						"obj-254",
 						0
 					],
 					"source": [
-						"obj-260",
+						"obj-253",
 						1
 					]
 				}
@@ -9287,7 +9325,103 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-255",
+						0
+					],
+					"source": [
+						"obj-254",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-256",
+						1
+					],
+					"source": [
+						"obj-255",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-256",
+						0
+					],
+					"source": [
+						"obj-253",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-257",
+						0
+					],
+					"source": [
+						"obj-256",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-259",
+						0
+					],
+					"source": [
+						"obj-257",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-237",
+						0
+					],
+					"source": [
+						"obj-257",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
+						0
+					],
+					"source": [
+						"obj-260",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-261",
+						0
+					],
+					"source": [
+						"obj-262",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-261",
 						1
 					],
 					"source": [
@@ -9299,11 +9433,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-261",
+						"obj-263",
 						0
 					],
 					"source": [
-						"obj-259",
+						"obj-261",
 						0
 					]
 				}
@@ -9311,11 +9445,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-262",
+						"obj-264",
 						0
 					],
 					"source": [
-						"obj-261",
+						"obj-263",
 						1
 					]
 				}
@@ -9323,11 +9457,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-263",
+						"obj-265",
 						0
 					],
 					"source": [
-						"obj-262",
+						"obj-264",
 						7
 					]
 				}
@@ -9335,47 +9469,47 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-264",
+						"obj-266",
 						0
 					],
 					"source": [
-						"obj-263",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-269",
-						1
-					],
-					"source": [
-						"obj-264",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-268",
-						1
-					],
-					"source": [
-						"obj-264",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-265",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						1
 					],
 					"source": [
-						"obj-262",
+						"obj-266",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						1
+					],
+					"source": [
+						"obj-266",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-267",
+						0
+					],
+					"source": [
+						"obj-264",
 						4
 					]
 				}
@@ -9383,68 +9517,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-269",
+						"obj-271",
 						2
-					],
-					"source": [
-						"obj-265",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-268",
-						2
-					],
-					"source": [
-						"obj-265",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-266",
-						0
-					],
-					"source": [
-						"obj-261",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-269",
-						3
-					],
-					"source": [
-						"obj-266",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-267",
-						0
-					],
-					"source": [
-						"obj-266",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-269",
-						0
 					],
 					"source": [
 						"obj-267",
@@ -9455,8 +9529,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-268",
-						0
+						"obj-270",
+						2
 					],
 					"source": [
 						"obj-267",
@@ -9467,163 +9541,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-272",
-						1
-					],
-					"source": [
-						"obj-269",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						1
-					],
-					"source": [
-						"obj-268",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-273",
-						1
-					],
-					"source": [
-						"obj-266",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						0
-					],
-					"source": [
-						"obj-266",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-272",
-						0
-					],
-					"source": [
-						"obj-270",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						0
-					],
-					"source": [
-						"obj-270",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-273",
-						0
-					],
-					"source": [
-						"obj-271",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-274",
-						0
-					],
-					"source": [
-						"obj-272",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-273",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-274",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						6
-					],
-					"source": [
-						"obj-277",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						0
-					],
-					"source": [
-						"obj-275",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						0
-					],
-					"source": [
-						"obj-278",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-281",
+						"obj-279",
 						0
 					],
 					"source": [
@@ -9635,8 +9553,44 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-270",
+						3
+					],
+					"source": [
 						"obj-279",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						4
+					],
+					"source": [
+						"obj-279",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-282",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						4
 					],
 					"source": [
 						"obj-281",
@@ -9647,11 +9601,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-282",
+						"obj-271",
+						5
+					],
+					"source": [
+						"obj-281",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
 						0
 					],
 					"source": [
-						"obj-260",
+						"obj-263",
 						0
 					]
 				}
@@ -9659,24 +9625,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
-						0
+						"obj-271",
+						3
 					],
 					"source": [
-						"obj-282",
-						0
+						"obj-268",
+						3
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-283",
+						"obj-269",
 						0
 					],
 					"source": [
-						"obj-279",
-						1
+						"obj-268",
+						2
 					]
 				}
 			},
@@ -9687,7 +9653,19 @@
 						0
 					],
 					"source": [
-						"obj-283",
+						"obj-269",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						0
+					],
+					"source": [
+						"obj-269",
 						0
 					]
 				}
@@ -9695,12 +9673,36 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-284",
-						0
+						"obj-274",
+						1
 					],
 					"source": [
-						"obj-279",
+						"obj-271",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						1
+					],
+					"source": [
+						"obj-270",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						1
+					],
+					"source": [
+						"obj-268",
+						1
 					]
 				}
 			},
@@ -9711,6 +9713,114 @@
 						0
 					],
 					"source": [
+						"obj-268",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						0
+					],
+					"source": [
+						"obj-272",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						0
+					],
+					"source": [
+						"obj-272",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
+						"obj-273",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						0
+					],
+					"source": [
+						"obj-274",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-275",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-276",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						6
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						0
+					],
+					"source": [
+						"obj-277",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						0
+					],
+					"source": [
 						"obj-284",
 						0
 					]
@@ -9719,7 +9829,103 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-287",
+						0
+					],
+					"source": [
+						"obj-286",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
+						0
+					],
+					"source": [
+						"obj-287",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
+						0
+					],
+					"source": [
+						"obj-262",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
+						0
+					],
+					"source": [
+						"obj-288",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						0
+					],
+					"source": [
+						"obj-285",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						0
+					],
+					"source": [
+						"obj-289",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-290",
+						0
+					],
+					"source": [
+						"obj-285",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						0
+					],
+					"source": [
+						"obj-290",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-296",
 						0
 					],
 					"source": [
@@ -9731,11 +9937,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-291",
+						"obj-297",
 						0
 					],
 					"source": [
-						"obj-290",
+						"obj-296",
 						3
 					]
 				}
@@ -9743,116 +9949,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-295",
+						"obj-301",
 						1
-					],
-					"source": [
-						"obj-291",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-292",
-						0
-					],
-					"source": [
-						"obj-290",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-296",
-						1
-					],
-					"source": [
-						"obj-292",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-293",
-						0
-					],
-					"source": [
-						"obj-290",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-294",
-						0
-					],
-					"source": [
-						"obj-293",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-297",
-						1
-					],
-					"source": [
-						"obj-294",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-295",
-						0
-					],
-					"source": [
-						"obj-293",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-296",
-						0
-					],
-					"source": [
-						"obj-295",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-297",
-						0
-					],
-					"source": [
-						"obj-296",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
 					],
 					"source": [
 						"obj-297",
@@ -9867,7 +9965,19 @@
 						0
 					],
 					"source": [
-						"obj-300",
+						"obj-296",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-302",
+						1
+					],
+					"source": [
+						"obj-298",
 						0
 					]
 				}
@@ -9879,7 +9989,7 @@
 						0
 					],
 					"source": [
-						"obj-298",
+						"obj-296",
 						0
 					]
 				}
@@ -9887,7 +9997,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-286",
+						"obj-300",
+						0
+					],
+					"source": [
+						"obj-299",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						1
+					],
+					"source": [
+						"obj-300",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-301",
 						0
 					],
 					"source": [
@@ -9904,7 +10038,7 @@
 					],
 					"source": [
 						"obj-301",
-						0
+						2
 					]
 				}
 			},
@@ -9923,7 +10057,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-286",
+						"obj-292",
 						0
 					],
 					"source": [
@@ -9939,6 +10073,78 @@
 						0
 					],
 					"source": [
+						"obj-306",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-305",
+						0
+					],
+					"source": [
+						"obj-304",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-305",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-308",
+						0
+					],
+					"source": [
+						"obj-307",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-309",
+						0
+					],
+					"source": [
+						"obj-308",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-309",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						0
+					],
+					"source": [
 						"obj-55",
 						4
 					]
@@ -9947,95 +10153,95 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-305",
-						0
-					],
-					"source": [
-						"obj-304",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-306",
-						0
-					],
-					"source": [
-						"obj-305",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-307",
-						0
-					],
-					"source": [
-						"obj-306",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-287",
-						0
-					],
-					"source": [
-						"obj-307",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-308",
-						0
-					],
-					"source": [
-						"obj-305",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-287",
-						0
-					],
-					"source": [
-						"obj-308",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-309",
-						0
-					],
-					"source": [
-						"obj-304",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-311",
 						0
 					],
 					"source": [
-						"obj-309",
+						"obj-310",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-311",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-313",
+						0
+					],
+					"source": [
+						"obj-312",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-313",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-314",
+						0
+					],
+					"source": [
+						"obj-311",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-314",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-315",
+						0
+					],
+					"source": [
+						"obj-310",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-317",
+						0
+					],
+					"source": [
+						"obj-315",
 						12
 					]
 				}
@@ -10043,11 +10249,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-310",
+						"obj-316",
 						2
 					],
 					"source": [
-						"obj-311",
+						"obj-317",
 						0
 					]
 				}
@@ -10055,11 +10261,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-310",
+						"obj-316",
 						1
 					],
 					"source": [
-						"obj-309",
+						"obj-315",
 						10
 					]
 				}
@@ -10067,11 +10273,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-312",
+						"obj-318",
 						0
 					],
 					"source": [
-						"obj-309",
+						"obj-315",
 						9
 					]
 				}
@@ -10079,11 +10285,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-310",
+						"obj-316",
 						0
 					],
 					"source": [
-						"obj-312",
+						"obj-318",
 						0
 					]
 				}
@@ -10091,11 +10297,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-288",
+						"obj-294",
 						0
 					],
 					"source": [
-						"obj-310",
+						"obj-316",
 						0
 					]
 				}
@@ -10103,11 +10309,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-313",
+						"obj-319",
 						0
 					],
 					"source": [
-						"obj-309",
+						"obj-315",
 						1
 					]
 				}
@@ -10115,11 +10321,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-289",
+						"obj-295",
 						0
 					],
 					"source": [
-						"obj-313",
+						"obj-319",
 						0
 					]
 				}
@@ -10221,7 +10427,7 @@
 				"Scale",
 				0
 			],
-			"obj-258": [
+			"obj-260": [
 				"Note Output",
 				"Notes",
 				0

@@ -53,6 +53,7 @@ RESEND = "---resend"
 HELLO = "---hello"
 CONNECTED = "---connected"
 PLAYING = "---playing"
+LOOP = "---loop"  # Live's loop as last sent: on, start, length
 BEAT_NOW = "---beatnow"
 PLAYHEAD = "---playhead"
 MIX_BANG = "---mixbang"
@@ -520,7 +521,12 @@ def add_transport(p: Patch, ping_metro: Box) -> None:
     p.connect(loop_start, 0, loop_now, 1)
     p.connect(loop_length, 0, loop_now, 2)
     p.connect(p.obj(f"r {RESEND}"), 0, loop_now)
-    p.chain(loop_now, p.obj(f"prepend {PREFIX}/loop"), osc_out(p))
+    loop_out = p.obj("t l l")  # to the daemon, and to the note output, which times notes past a wrap
+    p.connect(loop_now, 0, loop_out)
+    to_daemon = p.obj(f"prepend {PREFIX}/loop")
+    p.connect(loop_out, 1, to_daemon)
+    p.chain(to_daemon, osc_out(p))
+    p.connect(loop_out, 0, p.obj(f"s {LOOP}"))
 
     now = p.obj("t b b")
     clock = p.obj("transport")
@@ -562,8 +568,11 @@ def add_note_output(p: Patch, notes: Box) -> None:
     bpm = p.obj("t f f")
     fields = p.obj("unpack i i f f")
     start = p.obj("t f f")
-    on_ms = p.obj("expr max($f1 - $f2\\, 0.) * 60000. / $f3")
-    off_ms = p.obj("expr max(($f1 + $f4 - $f2) * 60000. / $f3\\, max($f1 - $f2\\, 0.) * 60000. / $f3 + 1.)")
+    # A note the daemon planned past a wrap of Live's loop comes before the wrap, at its song position near the
+    # loop's start: more than half the loop behind the playhead, it is a loop length ahead ($f4 on, $f5 length).
+    on_ms = p.obj("expr max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f5) * $f4 * $f5\\, 0.) * 60000. / $f3")
+    off_ms = p.obj("expr max(($f1 + $f4 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6) * 60000. / $f3\\, "
+                   "max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3 + 1.)")
     pitch = p.obj("t i i")
     note_on = p.obj("pipe 0")
     note_off = p.obj("pipe 0")
@@ -581,6 +590,11 @@ def add_note_output(p: Patch, notes: Box) -> None:
     p.connect(clock, 4, bpm)
     p.connect(bpm, 1, off_ms, 2)
     p.connect(bpm, 0, on_ms, 2)
+    for expression, on_inlet in ((on_ms, 3), (off_ms, 4)):  # the loop's on and length, to cold inlets
+        loop = p.obj("unpack i f f")
+        p.connect(p.obj(f"r {LOOP}"), 0, loop)
+        p.connect(loop, 0, expression, on_inlet)
+        p.connect(loop, 2, expression, on_inlet + 1)
     p.connect(arrive, 0, fields)
     p.connect(fields, 3, off_ms, 3)
     p.connect(fields, 2, start)

@@ -247,6 +247,22 @@ def test_note_output_plays_each_note_at_its_beat_and_ends_it():
     assert sim.notes() == [(0x91, 67, 90), (0x91, 67, 0)]
 
 
+@pytest.mark.parametrize("loop", [1, 0])
+def test_note_output_plays_a_note_planned_past_a_wrap_of_lives_loop_after_the_wrap(loop):
+    """Live's loop 0..4 on: at beat 3.75 the daemon reports a note at beat 0.25, planned past the wrap (its song
+    position). It is due half a beat later, after the wrap, not at once. With the loop off, the same report is a
+    note whose start is past, played at once."""
+    sim = connected(SimLive(loop=loop, loop_start=0.0, loop_length=4.0))
+    sim.set("Note Output", 1)
+    sim.live_set("is_playing", 1)
+    sim.advance(1.875)  # beat 3.75 at 120 BPM
+    sim.deliver("/stylevae/1/note", 67, 90, 0.25, 0.25)
+    sim.advance(0.2)
+    assert [n[2] for n in sim.notes()] == ([] if loop else [90, 0])
+    sim.advance(0.1)
+    assert [n[2] for n in sim.notes()][:1] == [90]
+
+
 def test_stopping_live_ends_every_sounding_note_and_drops_pending_ones():
     sim = connected()
     sim.set("Note Output", 1)
