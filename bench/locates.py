@@ -106,7 +106,8 @@ def run(rounds: int, voices: int, gil: bool, loop: bool = False, planned: bool =
                 clock.set_loop(True, beat, LOOP_BEATS)
             clock.follow(beat, True, bpm)  # into the loop: not counted
             for _ in range(2):
-                wrap = clock.time_of(clock.beat() + (beat + LOOP_BEATS - clock.song(clock.beat())))
+                now = clock.beat()
+                wrap = clock.time_of(now + beat + LOOP_BEATS - clock.song(now))
                 time.sleep(max(0.0, wrap - time.perf_counter()))
                 clock.follow(beat, True, bpm)
                 locates[clock.epoch] = (beat, time.perf_counter())
@@ -129,7 +130,7 @@ def run(rounds: int, voices: int, gil: bool, loop: bool = False, planned: bool =
     located = {epoch: beat for epoch, (beat, _) in locates.items()}
     on_playhead = np.array([seconds for epoch, beat, seconds in sender.behind if beat == located.get(epoch)]) * 1000
     return {"rounds": rounds, "voices": voices, "gil": gil, "loop": loop, "planned": planned,
-            **(at_wraps(wraps, sender.ons, voices) if loop else {}),
+            **(at_wraps(wraps, sender.ons) if loop else {}),
             "code": str(Path(cmd.__file__).resolve().parents[1]),
             "late_note_ons": len(late), "late_ms_max": float(late.max()) if len(late) else 0.0,
             "late_on_the_located_step": len(on_playhead),
@@ -139,7 +140,7 @@ def run(rounds: int, voices: int, gil: bool, loop: bool = False, planned: bool =
             "wait_ms_p50_elsewhere": float(np.median([w for _, w in elsewhere]) * 1000) if elsewhere else None}
 
 
-def at_wraps(wraps: list[tuple[float, float, float]], ons: list[tuple[float, float, float]], voices: int) -> dict:
+def at_wraps(wraps: list[tuple[float, float, float]], ons: list[tuple[float, float, float]]) -> dict:
     """For each wrap (loop start, its time, when its report came): the note-ons on the loop's downbeat, those of steps
     past the loop's end due by the report, and the latest push after its time of a note-on in the beat after."""
     downbeat, past_end, late = [], [], []

@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from enum import Enum
 
+from stylevae.model.data.tokens import STEPS_PER_BEAT
+
 SECONDS_PER_MINUTE = 60.0
 MIN_GLIDE_SECONDS = 0.25  # corrections spread over at least this long, so they stay inaudible
 # Each report corrects this share of the error it shows: reports arrive with the sender's timing jitter
@@ -39,8 +41,9 @@ class Change(Enum):
     LOOP = "loop"
 
 
-GRID = 4  # the steps of a beat: a loop is planned only when its start and length are whole steps
-GRID_TOLERANCE = 1e-6  # beats; Live's loop points are exact multiples of its grid
+# beats a loop point may lie off a step and be taken to it (a loop is planned only on whole steps); Live's loop
+# points are exact multiples of its grid
+GRID_TOLERANCE = 1e-6
 
 class Clock:
     def __init__(
@@ -172,7 +175,8 @@ class Clock:
         (as Live wraps only there). A change that moves a wrap into what may already be planned bumps the epoch,
         so the engine plans again, from the step after the playhead (``located`` stays: it was no locate)."""
         first, steps = _steps(start), _steps(length)
-        loop = (first / GRID, steps / GRID) if on and first is not None and steps is not None and steps > 0 else None
+        planned = on and first is not None and steps is not None and steps > 0
+        loop = (first / STEPS_PER_BEAT, steps / STEPS_PER_BEAT) if planned else None
         with self._lock:
             t = self._now() if t is None else t
             change = Change.NONE if loop == self._loop else Change.LOOP
@@ -267,5 +271,5 @@ class Clock:
 def _steps(beats: float) -> int | None:
     """``beats`` as a whole number of steps, None when it is not one: only a loop on the steps the engine plans can be
     planned. Taken to the step exactly, as a loop end a hair before a step would wrap a step late."""
-    steps = round(beats * GRID)
-    return steps if abs(beats * GRID - steps) <= GRID_TOLERANCE * GRID else None
+    steps = round(beats * STEPS_PER_BEAT)
+    return steps if abs(beats * STEPS_PER_BEAT - steps) <= GRID_TOLERANCE * STEPS_PER_BEAT else None

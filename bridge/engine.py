@@ -317,8 +317,9 @@ class Engine:
                     break
                 looping = ready if self.clock.loop is not None else ()  # no loop, no wrap to look for at each step
                 for voice in looping:  # the first step past the end of Live's loop: the loop's start, planned ahead
-                    if voice.next_step >= voice.audible_from and self._origin(voice.next_step) != voice.origin:
-                        self._seek(voice, voice.next_step, self._origin(voice.next_step), self._held(voice), epoch)
+                    origin = self._origin(voice.next_step)
+                    if voice.next_step >= voice.audible_from and origin != voice.origin:
+                        self._seek(voice, voice.next_step, origin, self._held(voice), epoch)
                 self._step(ready, epoch)
                 if starting:
                     ended = time.perf_counter()
@@ -328,14 +329,14 @@ class Engine:
             return None
         return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS
 
-    def _first_step(self, now_step: int, moved: bool, held: Sequence[int | None]) -> int:
+    def _first_step(self, now_step: int, located: bool, held: Sequence[int | None]) -> int:
         """The first step (re)starting voices can play on time: they replay their phrase silently up to there first,
         so the step must be far enough away for their first pass (their phrases begun) and that many more passes,
         each at what recent (re)starts cost (a 90th percentile: a replay runs back to back, so it meets the machine's
         load as a burst of work that steps spaced a 16th apart do not, and their median made first notes late under
         load, ``bench/locates.py``). A voice whose decoder holds the first steps of its phrase (``held``, see
         ``_held``) takes those up instead of replaying them; when every voice does, the first pass begins no phrase
-        and costs what a pass does. Right after a transport start or locate (``moved``), the step on the playhead
+        and costs what a pass does. Right after a transport start or locate (``located``), the step on the playhead
         itself, when its notes can go out within ``PLAYHEAD_SLACK_SECONDS``: Live started from a bar line starts on
         it, where a melody that skipped its downbeat would begin a 16th late at every start; a voice switched on
         while the transport runs comes in at the next step, on time."""
@@ -347,7 +348,7 @@ class Engine:
         else:
             start = _high(self.start_seconds, step_cost)
         phrase, now = self.checkpoint.steps, self.clock.now()
-        step = now_step if moved else now_step + 1
+        step = now_step if located else now_step + 1
         while True:
             slack = PLAYHEAD_SLACK_SECONDS if step == now_step else -START_MARGIN_SECONDS
             position = (step - self._origin(step)) % phrase

@@ -24,7 +24,7 @@ def test_a_wrap_counts_its_downbeat_the_notes_past_the_end_due_by_its_report_and
         (4.25, wrap_at + 0.125, 10.05),
         (4.0, 5.0, 4.9),  # the pass before: not this wrap's
     ]
-    counted = locates.at_wraps([(4.0, wrap_at, reported)], ons, 8)
+    counted = locates.at_wraps([(4.0, wrap_at, reported)], ons)
     assert counted["downbeat_note_ons"] == [2]
     assert counted["past_end_note_ons"] == [1]
     assert counted["wrap_late_ms"] == [pytest.approx(3.0)]
