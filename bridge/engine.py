@@ -44,6 +44,10 @@ PLAYHEAD_SLACK_SECONDS = 0.01
 REPLAYS_KEPT = 32  # (re)starts whose costs _first_step budgets from
 DEFAULT_STEP_SECONDS = 0.002  # a decoder step's cost until some have been timed
 DECODE_DELAY_SECONDS = 0.002  # decode this long after a step boundary, not on it (see _generate)
+# Live's loop plays what its first pass played (see ``Voice``) for loops over up to this many phrases: the voices keep
+# the marks of their lines and the decoder the phrases with their steps (about 32 KB a 16th for 8 voices), so that a
+# wrap back into a phrase left a loop ago takes it up. A longer loop's wrap replays it silently, as a locate does.
+LOOP_PHRASES = 16
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
 # How ``Engine.summary`` reads, for whatever parses the daemon's exit line (the benchmark does).
 STEP_SUMMARY = re.compile(
@@ -142,6 +146,7 @@ class Engine:
             c = self.checkpoint
             config = c.model.config
             self.voices[number] = Voice.create(number, c.vocab, c.steps, config.n_styles, c.continuation, self.seed)
+            self.voices[number].kept = self.decoder.kept
         return self.voices[number]
 
     def handle(self, command: object) -> None:
@@ -283,6 +288,7 @@ class Engine:
                 voice.unposition()
         if not running:
             return None
+        self._keep_passes()
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
         if moved:  # quantized changes wait for the next line from where the transport is now, not where it was
             grid = GRID_STEPS[self.quantize]
@@ -307,8 +313,10 @@ class Engine:
             seeking = self._first_step(now_step, located, held)
             self.playhead_starts += seeking == now_step
             origin = self._origin(seeking)
-            for voice, steps in zip(seekers, held):
-                self._seek(voice, seeking, origin, steps, epoch)
+            for voice in seekers:
+                if located:  # Live went elsewhere: its loop's passes are played again from the next wrap on
+                    voice.forget_passes()
+                self._seek(voice, seeking, origin, epoch)
         starting = None in held  # a phrase begun and replayed: what _first_step budgets (re)starts from
         with self.realtime:
             while True:
@@ -319,7 +327,7 @@ class Engine:
                 for voice in looping:  # the first step past the end of Live's loop: the loop's start, planned ahead
                     origin = self._origin(voice.next_step)
                     if voice.next_step >= voice.audible_from and origin != voice.origin:
-                        self._seek(voice, voice.next_step, origin, self._held(voice), epoch)
+                        self._seek(voice, voice.next_step, origin, epoch, wrapped=True)
                 self._step(ready, epoch)
                 if starting:
                     ended = time.perf_counter()
@@ -371,12 +379,23 @@ class Engine:
         """The timeline step less Live's song step at ``step``: 0 until the clock plans a wrap of Live's loop."""
         return step - round(self.clock.song(step / STEPS_PER_BEAT) * STEPS_PER_BEAT)
 
-    def _seek(self, voice: Voice, step: int, origin: int, held: int | None, epoch: int) -> None:
+    def _seek(self, voice: Voice, step: int, origin: int, epoch: int, wrapped: bool = False) -> None:
         """Position the voice so ``step`` is its next audible step, taking up the first steps of its phrase that its
-        decoder holds (``held``, from ``_held`` before the seek) and replaying the rest silently."""
-        self._emit(voice, voice.seek(step, epoch, origin))
+        decoder holds and replaying the rest silently; ``wrapped``: Live's loop brought it back (``Voice.seek``)."""
+        self._emit(voice, voice.seek(step, epoch, origin, wrapped))
+        held = self._held(voice)
         if held is not None:
-            voice.resume(self.decoder.resume(voice.number, min(held, (step - origin) % self.checkpoint.steps)))
+            steps = min(held, (step - origin) % self.checkpoint.steps)
+            voice.resume(self.decoder.resume(voice.number, self._phrase(voice), steps))
+
+    def _keep_passes(self) -> None:
+        """As many phrases kept, by the voices' lines and the decoder, as Live's loop spans (see ``LOOP_PHRASES``)."""
+        loop = self.clock.loop
+        kept = 0 if loop is None else min(LOOP_PHRASES, math.ceil(loop[1] * STEPS_PER_BEAT / self.checkpoint.steps) + 1)
+        if kept != self.decoder.kept:
+            self.decoder.kept = kept
+            for voice in self.voices.values():
+                voice.kept = kept
 
     def _held(self, voice: Voice) -> int | None:
         """How many first steps of the phrase a seek replays the voice's decoder holds (``Decoder.resumable``); None

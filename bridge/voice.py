@@ -9,6 +9,11 @@ sampling seed, so the music continues as if it had been playing all along. Where
 those steps of the phrase (a locate back into it: Live's loop brace), the voice takes them up instead.
 Its key is taken at each phrase start, so a key change moves the melody at a phrase border, never inside
 a phrase.
+
+Live's loop, when the daemon knows it, plays what its first pass played: the voice marks its line at each phrase
+it begins, and from the first wrap until the next locate it goes back to those marks, at the wrap and at each
+phrase border after, instead of moving on. A restyle in a pass moves the line on from its phrase, and the rest of
+the pass with it; a reseed ends the repeat.
 """
 
 from __future__ import annotations
@@ -103,6 +108,12 @@ class Voice:
     reset_decoder: bool = True
     replaying: bool = False  # the next phrase boundary restarts the same phrase (a seek), no variation
     resumed: int | None = None  # the phrase start at which ``resume`` began the phrase already
+    # Live's loop: the line's marks at the phrases of the pass, by song step (``Line.mark``), the most recent ``kept``;
+    # whether a wrap has come since the last locate (then a phrase begins from its mark); the line is at one now
+    marks: dict[int, tuple] = field(default_factory=dict)
+    kept: int = 0
+    looping: bool = False
+    at_mark: bool = False
 
     @staticmethod
     def create(
@@ -144,18 +155,31 @@ class Voice:
         self.line.reseed(self.continuation, self.style, seed)
         self.z_dirty = True
         self.loop = None
+        self.forget_passes()
 
     # --- position -------------------------------------------------------------------------------------
 
-    def seek(self, step: int, epoch: int, origin: int) -> tuple[list[scheduler.Event], list[NoteReport]]:
+    def seek(self, step: int, epoch: int, origin: int, wrapped: bool = False
+             ) -> tuple[list[scheduler.Event], list[NoteReport]]:
         """Make ``step`` the next audible step, replaying the phrase silently from its start; ``origin`` places the
-        song's phrase grid on the timeline there (a wrap of Live's loop moves it)."""
+        song's phrase grid on the timeline there. ``wrapped``: Live's loop brought the voice back (a wrap moves the
+        origin). From a wrap on, its line goes back to its mark at the phrase it lands in, if it has one."""
         ended = self._end_note(step, epoch)
         self.origin = origin
         self.next_step = step - (step - origin) % self.phrase_steps
         self.audible_from = step
         self.replaying, self.resumed = True, None
+        self.looping |= wrapped
+        mark = self.marks.get(self.next_step - origin) if self.looping else None
+        if mark is not None:
+            self.line.back_to(mark)
+            self.z_dirty = self.at_mark = True
         return ended
+
+    def forget_passes(self) -> None:
+        """A locate or reseed: the line moves on from here, not back to its marks."""
+        self.marks.clear()
+        self.looping = False
 
     def resume(self, tokens: list[int]) -> None:
         """Right after ``seek``: begin the phrase again as its replay would, but take its first steps as the decoder
@@ -187,16 +211,32 @@ class Voice:
         complete = len(self.phrase) == self.phrase_steps
         if self.settings.hold and self.loop is None and complete and not self.replaying:
             self.loop = list(self.phrase)
-        if not self.replaying:
+        song = self.next_step - self.origin
+        again = self.replaying
+        if not again and self.looping and self.next_content is None and song in self.marks:
+            self.line.back_to(self.marks[song])  # a pass of Live's loop again: this phrase as it began then
+            self.z_dirty = self.at_mark = again = True
+        elif not again:
             if self.next_content is not None:
                 self.loop = None
             self.line.advance(self.continuation, self.settings.variation, self.style, self.next_content)
             self.next_content = None
             self.z_dirty = True
-        self.line.begin_phrase(self.replaying)
-        self.replaying = False
+        self.line.begin_phrase(again)
+        if self.kept and not self.at_mark:
+            self._mark(song)
+        self.replaying = self.at_mark = False
         self.phrase = []
         self.reset_decoder = True
+
+    def _mark(self, song: int) -> None:
+        """Mark the line at the phrase it begins on song step ``song``; the marks of the phrases after it in the song
+        are of a pass it no longer follows."""
+        for later in [s for s in self.marks if s >= song]:
+            del self.marks[later]
+        self.marks[song] = self.line.mark()
+        while len(self.marks) > self.kept:
+            del self.marks[next(iter(self.marks))]
 
     def held_token(self) -> int:
         return self.loop[len(self.phrase)]

@@ -571,6 +571,92 @@ def test_every_loop_on_the_grid_wraps_on_time_with_its_phrases_on_the_song_grid(
         assert voice.next_step - voice.origin == song  # its phrase grid is the song's
 
 
+def loop_passes(rig: Rig, start: float, length: float) -> list[list[tuple[int, int]]]:
+    """The notes of each whole pass through Live's loop, as (16th of the pass, pitch); its first traversal (from the
+    timeline's ``start``) is pass 0."""
+    ons = [(round(t / STEP), p) for t, p in rig.sink.ons()]
+    begin, steps = round(start * 4), round(length * 4)
+    passes = []
+    while begin + (len(passes) + 1) * steps <= round(rig.now.t / STEP):
+        lo = begin + len(passes) * steps
+        passes.append([(t - lo, p) for t, p in ons if lo <= t < lo + steps])
+    return passes
+
+
+@pytest.mark.parametrize("start, length", [(6.0, 4.0), (2.0, 9.0), (8.0, 16.0), (4.0, 16.0), (7.0, 1.25)])
+def test_every_pass_of_a_loop_plays_its_first_again_decoding_each_step_once(crafted_checkpoint, start, length):
+    """Loops across a phrase border, over whole phrases and over parts of three: every pass plays the notes of the
+    first, as a loop inside a phrase does, and no wrap replays a phrase silently (each step is decoded once; the
+    decoder takes up the phrase the loop starts in, kept from a loop ago, and the line goes back to its marks)."""
+    rig = Rig(crafted_checkpoint)
+    seconds = (start + 4 * length) * 4 * STEP
+    play_a_loop(rig, start, length, seconds)
+    passes = loop_passes(rig, start, length)
+    assert len(passes) == 4 and len(passes[0]) == round(length * 4)
+    assert all(p == passes[0] for p in passes[1:])
+    assert sum(rig.engine.step_rows) <= seconds / STEP + 5  # the lookahead's steps beyond the last one heard
+
+
+def follow_on(rig: Rig, start: float, length: float, song: float, seconds: float) -> None:
+    """Go on as ``play_a_loop`` does, Live now at ``song`` (a locate, when it is not where the playhead was)."""
+    end = start + length
+    for _ in range(round(seconds / STEP)):
+        rig.clock.follow(song, True, 120)
+        rig.run(STEP)
+        song += 0.25
+        if song >= end - 1e-9:
+            song -= length
+
+
+def test_a_locate_lets_the_loop_play_on_to_new_phrases_and_their_passes_repeat(crafted_checkpoint):
+    """Clicked back to the loop's start in its third pass, Live's loop plays on from a phrase it has not played
+    there (the line moves on, as after any locate); from the next wrap its passes repeat that one."""
+    rig = Rig(crafted_checkpoint)
+    start, length = 6.0, 4.0
+    play_a_loop(rig, start, length, (start + 2.5 * length) * 4 * STEP)  # mid third pass, song beat 8
+    rig.sink.sent.clear()
+    rig.now.t = round(rig.now.t / STEP) * STEP  # a pass begins on the grid: loop_passes counts from here
+    offset = round(rig.now.t / STEP) - round(start * 4)
+    follow_on(rig, start, length, start, 3 * length * 4 * STEP)
+    assert rig.clock.epoch == 1  # one locate
+    again = loop_passes(rig, start + offset / 4, length)
+    assert len(again) == 3 and again[1] == again[0] and again[2] == again[0]
+    rig2 = Rig(crafted_checkpoint)
+    play_a_loop(rig2, start, length, (start + 2 * length) * 4 * STEP)
+    assert loop_passes(rig2, start, length)[0] != again[0]
+
+
+@pytest.mark.parametrize("change", [cmd.Restyle(1, tuple([2] + [1] * 31)), cmd.Reseed(1, 11)])
+def test_a_restyle_or_reseed_in_a_loop_moves_it_on_and_the_new_pass_repeats(random_checkpoint, change):
+    """Sent in the second pass of a loop across a phrase border, before the border: that pass plays new notes past
+    the border (a restyle, taken at the next phrase) or from the next step (a reseed's z_c), and from the next wrap
+    (a reseed) or at once (a restyle) the passes repeat the new one."""
+    rig = Rig(random_checkpoint)
+    start, length = 6.0, 4.0
+    play_a_loop(rig, start, length, (start + length + 0.5) * 4 * STEP)  # song beat 6.5, before the border at 8
+    rig.send(change)
+    follow_on(rig, start, length, start + 0.5, (4 * length - 0.5) * 4 * STEP)
+    passes = loop_passes(rig, start, length)
+    assert len(passes) == 5 and passes[1] != passes[0] and all(passes)
+    assert passes[2] == passes[3] == passes[4] != passes[0]
+    if isinstance(change, cmd.Restyle):  # the pass it came in played its phrase past the border, as the next ones
+        before_border = [(t, p) for t, p in passes[0] if t < 8]
+        assert [(t, p) for t, p in passes[1] if t < 8] == before_border and passes[1] == passes[2]
+
+
+def test_a_loop_over_more_phrases_than_kept_still_wraps_on_time(crafted_checkpoint, monkeypatch):
+    """A loop over more phrases than the voices and decoder keep: each wrap replays the phrase it lands in silently,
+    as a locate does, with every note on the grid."""
+    monkeypatch.setattr("stylevae.bridge.engine.LOOP_PHRASES", 2)
+    rig = Rig(crafted_checkpoint)
+    start, length = 6.0, 20.0  # song steps 24..104: parts of four phrases, the first dropped by the fourth
+    seconds = (start + 3 * length) * 4 * STEP
+    play_a_loop(rig, start, length, seconds)
+    ons = [round(t / STEP) for t, _ in rig.sink.ons()]
+    assert ons == list(range(ons[0], round(seconds / STEP)))
+    assert rig.engine.decoder.kept == 2 and sum(rig.engine.step_rows) > seconds / STEP + 5 + 16  # replayed
+
+
 def test_a_hold_released_inside_a_wrapped_loop_keeps_the_songs_phrase_grid(crafted_checkpoint):
     """Hold released after wraps of Live's loop: the voice seeks on at the song's phrase grid, not the timeline's."""
     rig = Rig(crafted_checkpoint)

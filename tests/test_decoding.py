@@ -149,7 +149,7 @@ def test_a_row_resumed_inside_its_phrase_decodes_from_there_what_it_decoded_befo
         decoder.start_batch(["a", "b"], z, [first, first], [rules, rules], [None, border], ["za", "zb"])
         before = np.stack([decoder.step(["a", "b"], draws[t]) for t in range(24)])
         assert decoder.resumable("b", "zb") == 24
-        assert decoder.resume("b", at) == before[:at, 1].tolist()
+        assert decoder.resume("b", "zb", at) == before[:at, 1].tolist()
         again = [int(decoder.step(["b"], draws[t, 1:])[0]) for t in range(at, 32)]
         assert again[: 24 - at] == before[at:, 1].tolist()
         assert decoder.resumable("b", "zb") == 32
@@ -177,10 +177,34 @@ def test_a_row_is_resumable_only_for_the_phrase_it_began_and_keeps_what_a_change
     decoder.change("a", rules=Rules(temperature=0.5))
     before += [int(decoder.step(["a"], draws[t])[0]) for t in range(8, 24)]
     assert decoder.resumable("a", "z") == 24
-    assert decoder.resume("a", 12) == before[:12]
+    assert decoder.resume("a", "z", 12) == before[:12]
     assert [int(decoder.step(["a"], draws[t])[0]) for t in range(12, 24)] == before[12:]
     with pytest.raises(ValueError, match="cannot resume"):
-        decoder.resume("a", 25)
+        decoder.resume("a", "z", 25)
+
+
+def test_a_row_keeps_as_many_earlier_phrases_as_asked_and_takes_one_up_again(shipped):
+    """Phrases "p0".."p3" begun one after another on a row that keeps two: the last two before the current one are
+    held, trails and all; resumed in one of them, the row decodes what it decoded there, and the phrase it left is
+    kept in turn."""
+    z = torch.zeros(1, shipped.model.config.z_size)
+    first, rules = shipped.model.start_token, Rules(temperature=1.5)
+    draws = np.random.default_rng(5).random((32, 1))
+    decoder = Decoder(shipped.model, shipped.vocab, trails=True)
+    decoder.kept = 2
+    played = {}
+    for phrase in ("p0", "p1", "p2", "p3"):
+        decoder.start("a", z, first, rules, None, phrase)
+        played[phrase] = [int(decoder.step(["a"], draws[t])[0]) for t in range(32 if phrase != "p3" else 10)]
+    assert [decoder.resumable("a", p) for p in ("p0", "p1", "p2", "p3")] == [None, 32, 32, 10]
+    assert decoder.resume("a", "p1", 20) == played["p1"][:20]
+    assert [int(decoder.step(["a"], draws[t])[0]) for t in range(20, 32)] == played["p1"][20:]
+    assert [decoder.resumable("a", p) for p in ("p1", "p2", "p3")] == [32, 32, 10]  # p3 kept, p2 still
+    decoder.kept = 0
+    decoder.start("a", z, first, rules, None, "p4")
+    assert [decoder.resumable("a", p) for p in ("p1", "p2", "p3", "p4")] == [None, None, None, 0]
+    decoder.forget("a")
+    assert decoder.resumable("a", "p4") is None
 
 
 def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):

@@ -200,12 +200,16 @@ class Decoder:
 
     With ``trails`` each row keeps the states its phrase went through (references to arrays the step makes anyway,
     no copies), so that a row asked to play the same phrase again (the daemon's voices after a locate: see
-    ``resume``) takes up where it was at any step of it instead of decoding the steps before again."""
+    ``resume``) takes up where it was at any step of it instead of decoding the steps before again. It also keeps
+    the ``kept`` phrases it played before the current one, trails and all: Live's loop brace can bring a voice
+    back into a phrase it left a loop ago."""
 
     def __init__(self, model: StyleVAE, vocab: Vocabulary, trails: bool = False):
         self.model = model
         self.vocab = vocab
         self.trails = trails
+        self.kept = 0  # earlier phrases each row keeps, with their trails (the caller sets it)
+        self._earlier: dict[Hashable, dict[Hashable, _Row]] = {}  # row -> {origin: its phrase}, oldest first
         self.device = next(model.parameters()).device
         self.stepper = Stepper(model)
         self._rows: dict[Hashable, _Row] = {}
@@ -237,6 +241,7 @@ class Decoder:
         """Begin a phrase: the decoder's state from z, ``first`` as its first input (see ``opening``). ``origin``
         names the phrase, for ``resumable``."""
         self._leave_batch(row)
+        self._keep(row)
         self._rows[row] = self._begin(z, self.stepper.z_gates(z), self.stepper.initial_state(z), first, rules, border,
                                       origin)
 
@@ -257,12 +262,23 @@ class Decoder:
         borders = borders or [None] * len(rows)
         origins = origins or [None] * len(rows)
         for i, row in enumerate(rows):
+            self._keep(row)
             self._rows[row] = self._begin(z[i : i + 1], z_gates[i : i + 1], state[:, :, i : i + 1], int(first[i]),
                                           rules[i], borders[i], origins[i])
         self._z_gates, self._state = z_gates, state
         self._previous = np.array(first, dtype=np.int64)
         self._stack_rules([self._rows[row] for row in rows])
         self._batch_ids = tuple(rows)
+
+    def _keep(self, row: Hashable) -> None:
+        """Before ``row`` begins a phrase: put the one it played (out of the batch) among its ``kept`` earlier ones."""
+        entry = self._rows.get(row)
+        earlier = self._earlier.setdefault(row, {})
+        if entry is not None and entry.trail is not None and self.kept > 0:
+            earlier.pop(entry.origin, None)
+            earlier[entry.origin] = entry
+        while len(earlier) > self.kept:
+            del earlier[next(iter(earlier))]
 
     def _begin(self, z: Tensor, z_gates: np.ndarray, state: StepState, first: int, rules: Rules,
                border: np.ndarray | None, origin: Hashable) -> _Row:
@@ -286,22 +302,32 @@ class Decoder:
         return row in self._rows
 
     def resumable(self, row: Hashable, origin: Hashable) -> int | None:
-        """How many steps of the phrase ``origin`` names ``row`` holds (0: its start only), or None when its phrase
-        is another one (or it keeps no ``trails``)."""
-        entry = self._rows.get(row)
-        if entry is None or entry.trail is None or entry.origin != origin:
-            return None
-        return len(entry.trail)
+        """How many steps of the phrase ``origin`` names ``row`` holds (0: its start only), its current phrase or one
+        it keeps; None when it holds no such phrase (or keeps no ``trails``)."""
+        entry = self._phrase(row, origin)
+        return None if entry is None else len(entry.trail)
 
-    def resume(self, row: Hashable, steps: int) -> list[int]:
-        """Put ``row`` back where its phrase was after its first ``steps`` steps (``resumable`` says how many it
-        holds), forgetting the steps after; its z and rules stay the current ones. Returns the tokens of those
-        steps, which the row will not decode again. Given the same draws and with nothing changed since, it then
-        decodes what it decoded before; a change since (a new z or rules) acts from there, as it acted then."""
-        entry = self._rows[row]
-        if entry.trail is None or not 0 <= steps <= len(entry.trail):
+    def _phrase(self, row: Hashable, origin: Hashable) -> _Row | None:
+        entry = self._rows.get(row)
+        if entry is not None and entry.trail is not None and entry.origin == origin:
+            return entry
+        return self._earlier.get(row, {}).get(origin)
+
+    def resume(self, row: Hashable, origin: Hashable, steps: int) -> list[int]:
+        """Put ``row`` back where the phrase ``origin`` names was after its first ``steps`` steps (``resumable`` says
+        how many it holds), forgetting the steps after; an earlier phrase becomes the current one again, and the
+        current one is kept. Its z and rules stay the ones it had; the caller changes them as it needs. Returns the
+        tokens of those steps, which the row will not decode again. Given the same draws and with nothing changed
+        since, it then decodes what it decoded before; a change since (a new z or rules) acts from there, as it
+        acted then."""
+        entry = self._phrase(row, origin)
+        if entry is None or not 0 <= steps <= len(entry.trail):
             raise ValueError(f"row {row!r} cannot resume at step {steps} of its phrase")
         self._leave_batch(row)
+        if entry is not self._rows[row]:
+            del self._earlier[row][origin]
+            self._keep(row)
+            self._rows[row] = entry
         kept = entry.trail[:steps]
         del entry.trail[steps:]
         tokens = [token for _, _, token in kept]
@@ -317,6 +343,7 @@ class Decoder:
     def forget(self, row: Hashable) -> None:
         self._leave_batch(row)
         self._rows.pop(row, None)
+        self._earlier.pop(row, None)
 
     # --- stepping ---------------------------------------------------------------------------------------
 
@@ -445,6 +472,19 @@ class Line:
             self.z_content = continuation.step(self.z_content, variation, self.rng, style)
         if variation > 0:
             self.phrase_seed = int(self.rng.integers(2**63))
+
+    def mark(self) -> tuple:
+        """Where the line is, to come back to with ``back_to`` (the daemon marks it at each phrase of a pass of Live's
+        loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
+        return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
+                self.repeating, tuple(self.history))
+
+    def back_to(self, mark: tuple) -> None:
+        """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
+        phrase's own draws again."""
+        self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history = mark
+        self.rng.bit_generator.state = state
+        self.history = list(history)
 
     def begin_phrase(self, replay: bool) -> None:
         """Start the current phrase's draws (again, when replaying)."""
