@@ -24,7 +24,19 @@ def test_a_wrap_counts_its_downbeat_the_notes_past_the_end_due_by_its_report_and
         (4.25, wrap_at + 0.125, 10.05),
         (4.0, 5.0, 4.9),  # the pass before: not this wrap's
     ]
-    counted = locates.at_wraps([(4.0, wrap_at, reported)], ons)
+    steps = [(9.3, 8), (9.5, 8), (9.6, 8), (9.7, 8), (9.75, 8), (9.8, 8), (10.0, 8)]  # (when, rows)
+    counted = locates.at_wraps([(4.0, 8.0, wrap_at, reported, 9.5)], ons, steps, 8)
     assert counted["downbeat_note_ons"] == [2]
     assert counted["past_end_note_ons"] == [1]
     assert counted["wrap_late_ms"] == [pytest.approx(3.0)]
+    assert counted["steps_per_voice_in_the_beat_before"] == [5]  # from 9.5 to the wrap, its own step not yet
+
+
+def test_loop_shapes_are_read_as_start_and_length_in_beats_or_refused_in_one_line():
+    import argparse
+
+    assert locates.loop_shapes("6:4,4:8") == ((6.0, 4.0), (4.0, 8.0))
+    for bad in ("6", "6:x", "-1:4", "2:0"):
+        with pytest.raises(argparse.ArgumentTypeError) as refused:
+            locates.loop_shapes(bad)
+        assert "\n" not in str(refused.value)

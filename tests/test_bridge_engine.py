@@ -628,11 +628,12 @@ def test_a_locate_lets_the_loop_play_on_to_new_phrases_and_their_passes_repeat(c
 
 @pytest.mark.parametrize("change", [cmd.Restyle(1, tuple([2] + [1] * 31)), cmd.Reseed(1, 11)])
 def test_a_restyle_or_reseed_in_a_loop_moves_it_on_and_the_new_pass_repeats(random_checkpoint, change):
-    """Sent in the second pass of a loop across a phrase border, before the border: that pass plays new notes past
-    the border (a restyle, taken at the next phrase) or from the next step (a reseed's z_c), and from the next wrap
-    (a reseed) or at once (a restyle) the passes repeat the new one."""
+    """Sent in the second pass of a loop over parts of four phrases, before the first border: that pass plays new
+    notes past the border (a restyle, taken at the next phrase, and the phrases after move on from it) or from the
+    next step (a reseed's z_c), and from the next wrap (a reseed) or at once (a restyle) the passes repeat the new
+    one."""
     rig = Rig(random_checkpoint)
-    start, length = 6.0, 4.0
+    start, length = 6.0, 20.0  # song steps 24..104
     play_a_loop(rig, start, length, (start + length + 0.5) * 4 * STEP)  # song beat 6.5, before the border at 8
     rig.send(change)
     follow_on(rig, start, length, start + 0.5, (4 * length - 0.5) * 4 * STEP)
@@ -640,8 +641,26 @@ def test_a_restyle_or_reseed_in_a_loop_moves_it_on_and_the_new_pass_repeats(rand
     assert len(passes) == 5 and passes[1] != passes[0] and all(passes)
     assert passes[2] == passes[3] == passes[4] != passes[0]
     if isinstance(change, cmd.Restyle):  # the pass it came in played its phrase past the border, as the next ones
-        before_border = [(t, p) for t, p in passes[0] if t < 8]
-        assert [(t, p) for t, p in passes[1] if t < 8] == before_border and passes[1] == passes[2]
+        def part(notes, first, end):
+            return [(t, p) for t, p in notes if first <= t < end]
+
+        assert part(passes[1], 0, 8) == part(passes[0], 0, 8) and passes[1] == passes[2]
+        assert part(passes[1], 40, 80) != part(passes[0], 40, 80)  # the phrase after the restyled one moved on too
+
+
+def test_a_loop_switched_off_plays_on_into_the_phrase_its_passes_played_and_then_past_the_loop(crafted_checkpoint):
+    """Live's loop (beats 6 to 10) switched off in a pass, before its phrase border at beat 8: Live plays on, the
+    phrase from beat 8 as the passes played it, on past the loop's end without a wrap."""
+    rig = Rig(crafted_checkpoint)
+    start, length = 6.0, 4.0
+    play_a_loop(rig, start, length, (start + 2 * length + 1.0) * 4 * STEP)  # the third pass, song beat 7
+    looped = loop_passes(rig, start, length)[1]
+    rig.clock.set_loop(False, 0.0, 0.0)
+    mark = round(rig.now.t / STEP)
+    follow_on(rig, 0.0, 1000.0, 7.0, 4 * 4 * STEP)  # on to beat 11
+    after = [(t - mark + 4, p) for t, p in ((round(t / STEP), p) for t, p in rig.sink.ons()) if t >= mark]
+    assert [n for n in after if n[0] < 16] == [n for n in looped if 4 <= n[0] < 16]
+    assert [t for t, _ in after] == list(range(4, 20)) and rig.clock.epoch == 0
 
 
 def test_a_loop_over_more_phrases_than_kept_still_wraps_on_time(crafted_checkpoint, monkeypatch):

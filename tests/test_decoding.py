@@ -299,3 +299,31 @@ def test_the_border_ratio_brings_border_leaps_towards_real_tunes(shipped):
     with_ratio, plain = leaps(shipped.continuation), leaps(without)
     assert with_ratio["border_leap"] < plain["border_leap"] - 0.15
     assert abs(with_ratio["notes_per_bar"] - plain["notes_per_bar"]) < 0.2  # rhythm untouched
+
+
+def test_a_line_taken_back_to_its_mark_moves_on_as_it_did_from_there(shipped):
+    """Marked at a phrase, a line moves on five phrases (repeats of earlier ones among them, with the shipped
+    style's rates); taken back to the mark, it moves on through the same five: the same contents, seeds and first
+    notes. What it did after the mark changes nothing in the mark."""
+    from stylevae.model.decoding.decoder import Line
+
+    line = Line.create(shipped.continuation, 2, 9)
+    for pitch in (60, 62):
+        line.advance(shipped.continuation, 0.7, 2)
+        line.begin_phrase(False)
+        line.took(pitch)
+    mark = line.mark()
+
+    def five() -> list:
+        phrases = []
+        for k in range(5):
+            line.advance(shipped.continuation, 0.7, 2)
+            line.begin_phrase(False)
+            phrases.append((line.z_content.tobytes(), line.phrase_seed, line.phrase_first, line.sampler.random()))
+            line.took(64 + k)
+        return phrases
+
+    first = five()
+    line.back_to(mark)
+    assert five() == first
+    assert len({seed for _, seed, _, _ in first}) > 1
