@@ -510,7 +510,13 @@ def play_a_loop(rig: Rig, start: float, length: float, seconds: float, planned: 
         rig.clock.set_loop(True, start, length)
     for v in voices:
         rig.send(cmd.Play(v, True))
-    song, end = 0.0, start + length
+    follow_on(rig, start, length, 0.0, seconds)
+
+
+def follow_on(rig: Rig, start: float, length: float, song: float, seconds: float) -> None:
+    """Live plays on from ``song`` (a locate, when that is not where the playhead was) and wraps at the end of its
+    loop ``start``..``start + length``, reporting every 16th."""
+    end = start + length
     for _ in range(round(seconds / STEP)):
         rig.clock.follow(song, True, 120)
         rig.run(STEP)
@@ -595,17 +601,6 @@ def test_every_pass_of_a_loop_plays_its_first_again_decoding_each_step_once(craf
     assert len(passes) == 4 and len(passes[0]) == round(length * 4)
     assert all(p == passes[0] for p in passes[1:])
     assert sum(rig.engine.step_rows) <= seconds / STEP + 5  # the lookahead's steps beyond the last one heard
-
-
-def follow_on(rig: Rig, start: float, length: float, song: float, seconds: float) -> None:
-    """Go on as ``play_a_loop`` does, Live now at ``song`` (a locate, when it is not where the playhead was)."""
-    end = start + length
-    for _ in range(round(seconds / STEP)):
-        rig.clock.follow(song, True, 120)
-        rig.run(STEP)
-        song += 0.25
-        if song >= end - 1e-9:
-            song -= length
 
 
 def test_a_locate_lets_the_loop_play_on_to_new_phrases_and_their_passes_repeat(crafted_checkpoint):
