@@ -286,6 +286,8 @@ class Engine:
             self.sender.cancel()
             for voice in self.voices.values():
                 voice.unposition()
+                if located:  # Live went elsewhere: its loop's passes are played again from the next wrap on
+                    voice.forget_passes()
         if not running:
             return None
         self._keep_passes()
@@ -314,8 +316,6 @@ class Engine:
             self.playhead_starts += seeking == now_step
             origin = self._origin(seeking)
             for voice in seekers:
-                if located:  # Live went elsewhere: its loop's passes are played again from the next wrap on
-                    voice.forget_passes()
                 self._seek(voice, seeking, origin, epoch)
         starting = None in held  # a phrase begun and replayed: what _first_step budgets (re)starts from
         with self.realtime:

@@ -163,21 +163,25 @@ class Voice:
              ) -> tuple[list[scheduler.Event], list[NoteReport]]:
         """Make ``step`` the next audible step, replaying the phrase silently from its start; ``origin`` places the
         song's phrase grid on the timeline there. ``wrapped``: Live's loop brought the voice back (a wrap moves the
-        origin). From a wrap on, its line goes back to its mark at the phrase it lands in, if it has one."""
+        origin), and its line goes back to its mark at the phrase it lands in, if it has one. Any other seek replays
+        the phrase its line is at, as the engine budgeted it (``Engine._first_step``)."""
         ended = self._end_note(step, epoch)
         self.origin = origin
         self.next_step = step - (step - origin) % self.phrase_steps
         self.audible_from = step
         self.replaying, self.resumed = True, None
         self.looping |= wrapped
-        mark = self.marks.get(self.next_step - origin) if self.looping else None
+        mark = self.marks.get(self.next_step - origin) if wrapped else None
         if mark is not None:
             self.line.back_to(mark)
             self.z_dirty = self.at_mark = True
         return ended
 
     def forget_passes(self) -> None:
-        """A locate or reseed: the line moves on from here, not back to its marks."""
+        """A locate or reseed: the line moves on from here, not back to its marks. Taken back to a mark, its draws
+        are the ones it drew there before, so it branches off them, to phrases it has not played."""
+        if self.looping:
+            self.line.branch()
         self.marks.clear()
         self.looping = False
 
@@ -224,15 +228,15 @@ class Voice:
             self.z_dirty = True
         self.line.begin_phrase(again)
         if self.kept and not self.at_mark:
-            self._mark(song)
+            self._mark(song, moved=not again)
         self.replaying = self.at_mark = False
         self.phrase = []
         self.reset_decoder = True
 
-    def _mark(self, song: int) -> None:
-        """Mark the line at the phrase it begins on song step ``song``; the marks of the phrases after it in the song
-        are of a pass it no longer follows."""
-        for later in [s for s in self.marks if s >= song]:
+    def _mark(self, song: int, moved: bool) -> None:
+        """Mark the line at the phrase it begins on song step ``song``. When the line ``moved`` on to it (not a
+        replay), the marks of the phrases after it in the song are of a pass it no longer follows."""
+        for later in [s for s in self.marks if s >= song and moved]:
             del self.marks[later]
         self.marks[song] = self.line.mark()
         while len(self.marks) > self.kept:

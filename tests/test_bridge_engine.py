@@ -188,6 +188,7 @@ def test_a_start_from_a_bar_line_plays_its_downbeat(rig):
 def test_a_voice_switched_on_while_the_transport_runs_comes_in_at_the_next_step(rig):
     """Only a start or a locate puts the playhead's step in play: a voice switched on just after a boundary would
     otherwise sound that step late."""
+    rig.engine.warm_up()  # as the daemon does: run alone, the first start's cold pass would budget the next one
     rig.send(cmd.Play(1, True))
     rig.run(1.0)  # now on a 16th's boundary
     switched_on_at = rig.now.t
@@ -603,22 +604,58 @@ def test_every_pass_of_a_loop_plays_its_first_again_decoding_each_step_once(craf
     assert sum(rig.engine.step_rows) <= seconds / STEP + 5  # the lookahead's steps beyond the last one heard
 
 
-def test_a_locate_lets_the_loop_play_on_to_new_phrases_and_their_passes_repeat(crafted_checkpoint):
-    """Clicked back to the loop's start in its third pass, Live's loop plays on from a phrase it has not played
-    there (the line moves on, as after any locate); from the next wrap its passes repeat that one."""
+@pytest.mark.parametrize("at", [7.0, 8.0])  # in the loop's first phrase, and in its second
+def test_a_locate_lets_the_loop_play_on_to_new_phrases_and_their_passes_repeat(crafted_checkpoint, at):
+    """Clicked back to the loop's start in its third pass, Live's loop plays on to phrases it has not played there
+    (the line moves on, as after any locate, wherever in the loop the click came); from the next wrap its passes
+    repeat the first after the click."""
     rig = Rig(crafted_checkpoint)
     start, length = 6.0, 4.0
-    play_a_loop(rig, start, length, (start + 2.5 * length) * 4 * STEP)  # mid third pass, song beat 8
+    play_a_loop(rig, start, length, (2 * length + at) * 4 * STEP)
+    before = loop_passes(rig, start, length)
     rig.sink.sent.clear()
-    rig.now.t = round(rig.now.t / STEP) * STEP  # a pass begins on the grid: loop_passes counts from here
-    offset = round(rig.now.t / STEP) - round(start * 4)
+    offset = round(rig.now.t / STEP) - round(start * 4)  # a pass begins here: loop_passes counts from it
     follow_on(rig, start, length, start, 3 * length * 4 * STEP)
     assert rig.clock.epoch == 1  # one locate
     again = loop_passes(rig, start + offset / 4, length)
-    assert len(again) == 3 and again[1] == again[0] and again[2] == again[0]
-    rig2 = Rig(crafted_checkpoint)
-    play_a_loop(rig2, start, length, (start + 2 * length) * 4 * STEP)
-    assert loop_passes(rig2, start, length)[0] != again[0]
+    assert len(before) == 2 and before[1] == before[0]
+    assert len(again) == 3 and again[1] == again[0] and again[2] == again[0] != before[0]
+
+
+def test_a_voice_switched_on_in_a_loop_plays_its_first_notes_there_again_at_every_pass(crafted_checkpoint):
+    """A second voice switched on in the loop's second phrase (beats 6 to 14, phrases from beats 0 and 8), at beat
+    10: the notes it played to the end of that first pass come back at every pass, the first wrap taking it to a
+    phrase it never played."""
+    rig = Rig(crafted_checkpoint)
+    start, length = 6.0, 8.0
+    play_a_loop(rig, start, length, 10.0 * 4 * STEP)
+    rig.send(cmd.Play(2, True))
+    follow_on(rig, start, length, 10.0, (4.0 + 3 * length) * 4 * STEP)
+    ons = [(round(t / STEP), p) for t, kind, channel, p in rig.sink.sent if kind == "on" and channel == 2]
+    first = [(t - 24, p) for t, p in ons if t < 56]
+    later = [[(t - 24 - k * 32, p) for t, p in ons if 24 + k * 32 <= t < 56 + k * 32 and t - k * 32 >= first[0][0] + 24]
+             for k in (1, 2, 3)]
+    assert len(first) >= 8 and later == [first, first, first]
+
+
+def test_a_voice_off_while_live_locates_plays_on_to_new_phrases_when_on_again(crafted_checkpoint):
+    """A voice switched off in a loop's second phrase, Live clicked back into it, the voice on again: it does not go
+    back to the passes it played before the click, as the voices that played through the click do not; the loop's
+    first phrase is now played from where its line is."""
+    rig = Rig(crafted_checkpoint)
+    start, length = 6.0, 4.0
+    play_a_loop(rig, start, length, (2 * length + 8.5) * 4 * STEP, voices=(1, 2))  # song beat 8.5 of the third pass
+
+    def ons():
+        return [(round(t / STEP), p) for t, kind, channel, p in rig.sink.sent if kind == "on" and channel == 2]
+
+    before = [p for t, p in ons() if 40 <= t < 56]  # the second pass
+    rig.send(cmd.Play(2, False))
+    follow_on(rig, start, length, 8.0, 1.0 * 4 * STEP)  # a click back to beat 8
+    rig.send(cmd.Play(2, True))
+    follow_on(rig, start, length, 9.0, (1.0 + 3 * length) * 4 * STEP)
+    after = [p for _, p in ons()[-16:]]  # the last pass
+    assert len(before) == 16 and after[:8] != before[:8]
 
 
 @pytest.mark.parametrize("change", [cmd.Restyle(1, tuple([2] + [1] * 31)), cmd.Reseed(1, 11)])

@@ -486,6 +486,11 @@ class Line:
         self.rng.bit_generator.state = state
         self.history = list(history)
 
+    def branch(self) -> None:
+        """Draw on from a stream of its own, seeded from this one: a line taken back to a mark then moves on to
+        phrases it has not played, where it would otherwise draw them all again."""
+        self.rng = np.random.default_rng(int(self.rng.integers(2**63)))
+
     def begin_phrase(self, replay: bool) -> None:
         """Start the current phrase's draws (again, when replaying)."""
         if not replay:
