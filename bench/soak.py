@@ -112,6 +112,7 @@ class Transport:
         self.loop: tuple[float, float] | None = None  # (start, length) in beats
         self.wraps, self._reported = 0, None  # wraps seen in the reports; the last beat reported since a change
         self.segments: list[tuple[float, float, float, bool]] = [(self.t0, self.b0, bpm, True)]  # from t: b0, bpm
+        self.loops: list[tuple[float, tuple[float, float] | None]] = []  # (t, Live's loop from then)
 
     def beat(self, t: float) -> float:
         beat = self.b0 + (t - self.t0) * self.bpm / 60 if self.playing else self.b0
@@ -132,6 +133,7 @@ class Transport:
         device sends for it."""
         self.b0, self.t0 = self.beat(t), t
         self.loop, self._reported = loop, None
+        self.loops.append((t, loop))
         start, length = loop or (0.0, 4.0)
         return message(f"{PREFIX}/loop", int(loop is not None), start, length)
 
@@ -204,10 +206,10 @@ def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
         return {"n": 0}
     frames = np.asarray([e.time for e in ons])
 
-    def phase_errors(offset: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Signed errors (seconds, late positive) of the settled onsets and of those just after a change, and the
-        kind of change before each of the latter."""
-        settled, changed, kinds = [], [], []
+    def phase_errors(offset: float) -> tuple[np.ndarray, np.ndarray, list[str], list[float]]:
+        """Signed errors (seconds, late positive) of the settled onsets and of those just after a change, the kind
+        of change before each of the latter, and the settled onsets' times."""
+        settled, changed, kinds, times = [], [], [], []
         for t in frames + offset:
             i = int(np.searchsorted(starts, t, side="right")) - 1
             if i < 0:
@@ -223,19 +225,22 @@ def onset_errors(events: list[harness.MidiEvent], segments) -> dict:
                 kinds.append(change_kind(segments, i))
             else:
                 settled.append(error)
-        return np.asarray(settled), np.asarray(changed), kinds
+                times.append(t - starts[0])
+        return np.asarray(settled), np.asarray(changed), kinds, times
 
     offset = 0.0
     for _ in range(3):
-        settled, _, _ = phase_errors(offset)
+        settled, _, _, _ = phase_errors(offset)
         if not settled.size:
             return {"n": 0}
         offset -= float(np.median(settled))
-    settled, changed, kinds = phase_errors(offset)
+    settled, changed, kinds, times = phase_errors(offset)
     settled, changed = settled * 1000, changed * 1000
     a = np.abs(settled)
     result = {"n": int(a.size), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
-              "max": float(a.max())}
+              "max": float(a.max()),
+              # where the settled onsets over 1 ms off lie: seconds into the soak, signed ms (late positive)
+              "over_1ms": [(round(t, 3), round(float(e), 2)) for t, e in zip(times, settled) if abs(e) > 1][:500]}
     if changed.size:
         result["after_change"] = late_figures(changed)
         result["after_change"]["by_kind"] = {kind: late_figures(changed[np.asarray(kinds) == kind])
@@ -361,6 +366,9 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         gaps = np.diff([began] + replies.pongs[:pings_answered]) if pings_answered else np.array([seconds])
         result.update({
             "seconds": elapsed, "freezes": freezer.freezes, "sent": dict(sent), "loop_wraps": transport.wraps,
+            "transport": {"segments": [(round(t - transport.segments[0][0], 3), b, bpm, playing)
+                                       for t, b, bpm, playing in transport.segments],
+                          "loops": [(round(t - transport.segments[0][0], 3), loop) for t, loop in transport.loops]},
             "replies": dict(replies.counts),
             **tallies(events),
             "open_after_each_transport_stop": stops,
@@ -454,6 +462,10 @@ def render(r: dict) -> str:
     if onset.get("n"):
         lines.append(f"| onset error against the soak's transport, p50 / p99 / max (ms) | {onset['p50']:.3f} / "
                      f"{onset['p99']:.3f} / {onset['max']:.3f} (n {onset['n']}) |")
+        if "over_1ms" in onset:
+            seconds = sorted({int(t) for t, _ in onset["over_1ms"]})
+            lines.append(f"| … of them over 1 ms off: how many, in which seconds of the soak | {len(onset['over_1ms'])}"
+                         f"{', in ' + ', '.join(map(str, seconds)) if seconds else ''} |")
     if changed := onset.get("after_change"):
         lines.append(f"| … in the {SETTLE_SECONDS} s after a change: p99 / max (ms); onsets over 1 ms late, the latest "
                      f"| {changed['p99']:.3f} / {changed['max']:.3f} (n {changed['n']}); {changed['late_over_1ms']}, "

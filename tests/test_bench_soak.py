@@ -42,6 +42,14 @@ def test_onsets_after_each_kind_of_change_are_counted_apart():
     assert result["after_change"]["late_over_1ms"] == 2
 
 
+def test_settled_onsets_over_a_millisecond_off_are_listed_with_their_time():
+    """A glide's residue a second after a jump: two notes 3 ms early at 12.0 and 12.125 s, the rest on the grid."""
+    segments = [(0.0, 0.0, 120.0, True), (10.0, 64.0, 120.0, True)]
+    times = [k * STEP for k in range(1, 160) if k not in (96, 97)] + [12.0 - 0.003, 12.125 - 0.003]
+    result = soak.onset_errors([note_on(t) for t in sorted(times)], segments)
+    assert result["over_1ms"] == [(11.997, -3.0), (12.122, -3.0)]
+
+
 def test_the_kind_of_change_is_read_from_the_segments():
     segments = [(0.0, 0.0, 120.0, True), (1.0, 8.0, 120.0, True), (2.0, 10.0, 90.0, True), (3.0, 11.5, 90.0, False),
                 (4.0, 0.0, 90.0, True)]
