@@ -25,7 +25,7 @@ from stylevae.bridge.osc_spec import PREFIX
 from stylevae.bridge.realtime import STEP_PRIORITY, RealtimeWhile
 from stylevae.bridge.scheduler import Scheduler, run_queue_seconds
 from stylevae.bridge.stats import Window
-from stylevae.bridge.voice import NoteReport, Voice
+from stylevae.bridge.voice import NoteStart, Reports, Voice
 from stylevae.model.data.keys import Key
 from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from stylevae.model.decoding import playing
@@ -187,7 +187,7 @@ class Engine:
                 voice.style_key = self.checkpoint.style_key(voice.style)
                 voice.start_line()
             if not command.on and voice.settings.play:
-                self.sender.cancel(voice.number)
+                self._cancel(voice)
                 voice.unposition()
             voice.update(play=command.on)
         elif isinstance(command, cmd.Mix):
@@ -209,7 +209,7 @@ class Engine:
         elif isinstance(command, cmd.Restyle):
             voice.next_content = self.decoder.encode(self._decoder_space(command.tokens))
         elif isinstance(command, cmd.Remove):
-            self.sender.cancel(voice.number)
+            self._cancel(voice)
             self.decoder.forget(voice.number)
             self.pending.pop(voice.number, None)
             del self.voices[voice.number]
@@ -270,7 +270,7 @@ class Engine:
             return self._generate()
         except Exception:
             log.exception("generator failed; all notes off, voices re-align")
-            self.sender.cancel()
+            self._cancel()
             for voice in self.voices.values():
                 voice.unposition()
                 voice.reset_decoder = True
@@ -283,7 +283,7 @@ class Engine:
         located = moved and self.clock.located > self._epoch
         if moved:  # what was planned is void
             self._epoch = epoch
-            self.sender.cancel()
+            self._cancel()
             for voice in self.voices.values():
                 voice.unposition()
                 if located:  # Live went elsewhere: its loop's passes are played again from the next wrap on
@@ -498,12 +498,23 @@ class Engine:
         inside, _ = to_decoder_space(self.checkpoint, np.array([list(tokens)]))
         return inside[0].tolist()
 
-    def _emit(self, voice: Voice, made: tuple[list, list[NoteReport]]) -> None:
+    def _emit(self, voice: Voice, made: tuple[list, Reports]) -> None:
         events, reports = made
         if events:
             self.sender.push(events)
         for note in reports:
-            self.publish(f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length])
+            if isinstance(note, NoteStart):
+                self.publish(f"{PREFIX}/{voice.number}/on", [note.pitch, note.velocity, note.beat])
+            else:
+                self.publish(f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length])
+
+    def _cancel(self, voice: Voice | None = None) -> None:
+        """End the notes of a voice (or all) and forget what it planned, at the output and at the clients: a device
+        that plays the notes itself (``/on``) drops those it holds and ends those it sounds."""
+        self.sender.cancel(None if voice is None else voice.number)
+        for cut in [voice] if voice is not None else self.voices.values():
+            if cut.started:
+                self.publish(f"{PREFIX}/{cut.number}/cut", [])
 
 
 def _high(seconds: Iterable[float], otherwise: float) -> float:

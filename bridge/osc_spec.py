@@ -190,10 +190,23 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         "when that key is the voice's own rather than the song's or its style's.",
     ),
     (
+        f"{PREFIX}/<v>/on",
+        "i:pitch i:velocity f:beat",
+        "A note the voice begins, sent when the decoder makes it, up to the lookahead before its beat (Live's song "
+        "position). For a device that plays the notes itself: the note-on, on time; /note then gives its end.",
+    ),
+    (
         f"{PREFIX}/<v>/note",
         "i:pitch i:velocity f:beat f:length",
         "A note the voice generated, sent when its length is known (when the decoder ends it), ahead of "
-        "its end by up to the lookahead. For display, or for a device that plays notes itself.",
+        "its end by up to the lookahead, often after its start. For display, and for the note-off of a device "
+        "that plays notes itself.",
+    ),
+    (
+        f"{PREFIX}/<v>/cut",
+        "",
+        "What the voice planned is void: Live located or stopped, the voice was switched off or removed. A device "
+        "that plays the notes itself drops the note-ons it holds for later and ends the notes it sounds.",
     ),
     (f"{PREFIX}/error", "s:address s:reason", "A message was refused; nothing changed."),
 )

@@ -61,6 +61,19 @@ class NoteReport:
     length: float
 
 
+@dataclass(frozen=True)
+class NoteStart:
+    """A note begun, for /stylevae/<v>/on: a device that plays the notes itself needs it a lookahead ahead, where
+    the finished note comes only when the decoder ends it, by then often past its start."""
+
+    pitch: int
+    velocity: int
+    beat: float
+
+
+Reports = list[NoteReport | NoteStart]
+
+
 @dataclass
 class Sounding:
     channel: int
@@ -160,7 +173,7 @@ class Voice:
     # --- position -------------------------------------------------------------------------------------
 
     def seek(self, step: int, epoch: int, origin: int, wrapped: bool = False
-             ) -> tuple[list[scheduler.Event], list[NoteReport]]:
+             ) -> tuple[list[scheduler.Event], Reports]:
         """Make ``step`` the next audible step, replaying the phrase silently from its start; ``origin`` places the
         song's phrase grid on the timeline there. ``wrapped``: Live's loop brought the voice back (a wrap moves the
         origin), and its line goes back to its mark at the phrase it lands in, if it has one. Any other seek replays
@@ -245,7 +258,7 @@ class Voice:
     def held_token(self) -> int:
         return self.loop[len(self.phrase)]
 
-    def take(self, token: int, epoch: int) -> tuple[list[scheduler.Event], list[NoteReport]]:
+    def take(self, token: int, epoch: int) -> tuple[list[scheduler.Event], Reports]:
         """Record the token of step ``next_step`` and the note events it makes (none while silent)."""
         step = self.next_step
         self.phrase.append(token)
@@ -259,9 +272,10 @@ class Voice:
             pitch = midi_pitch(self.vocab.pitch(token) + self.plan.shift, s.octave)
             self.sounding = Sounding(s.channel, pitch, s.velocity, step)
             events.append(scheduler.note_on(step / STEPS_PER_BEAT, self.number, s.channel, pitch, s.velocity, epoch))
+            reports.append(NoteStart(pitch, s.velocity, (step - self.origin) / STEPS_PER_BEAT))
         return events, reports
 
-    def _end_note(self, step: int, epoch: int) -> tuple[list[scheduler.Event], list[NoteReport]]:
+    def _end_note(self, step: int, epoch: int) -> tuple[list[scheduler.Event], Reports]:
         note, self.sounding = self.sounding, None
         if note is None:
             return [], []

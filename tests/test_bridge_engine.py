@@ -92,6 +92,48 @@ def test_a_note_every_16th_on_the_grid(rig):
     assert all(72 <= p < 84 for _, p in ons)
 
 
+def test_every_note_is_announced_before_it_sounds_and_ended_by_its_report():
+    """``/on`` comes when the decoder makes a note, before it sounds, at its beat; ``/note`` comes later, often after
+    the note began (the decoder ends a note only a lookahead ahead of its end), with the same beat. A device that
+    plays the notes itself needs the first to play them on time. The shipped model: notes of many lengths."""
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    heard = []
+    rig.engine.publish = lambda address, values: heard.append((rig.now.t, address, values))
+    for v in (1, 2, 3):
+        rig.send(cmd.Play(v, True))
+    rig.run(6.0)
+    sounded = [(t, channel, p) for t, kind, channel, p in rig.sink.sent if kind == "on"]
+    ons = {(v[2], int(a.split("/")[2]), v[0]): t for t, a, v in heard if a.endswith("/on")}  # (beat, voice, pitch)
+    notes = [(t, int(a.split("/")[2]), v) for t, a, v in heard if a.endswith("/note")]
+    assert len(sounded) > 40
+    ahead = [t - ons[round(rig.clock.beat(t) * 4) / 4, channel, pitch] for t, channel, pitch in sounded]
+    # told before it sounds: the lookahead less the 16th being decoded, less the rig's tick (31 ms)
+    assert min(ahead) >= 0.25 - STEP - STEP / 4
+    late = [t - rig.clock.time_of(v[2]) for t, _, v in notes]
+    assert max(late) > STEP and all(((v[2], number, v[0]) in ons) for _, number, v in notes)
+
+
+def test_what_a_voice_planned_is_cut_at_a_locate_a_stop_play_off_and_remove(rig):
+    """``/cut`` for every voice that played, so a device holding its note-ons drops them: at a locate and a stop
+    for all, at play 0 and remove for that voice; never for a voice that never played."""
+    cuts = []
+    rig.engine.publish = lambda address, values: cuts.append(address) if address.endswith("/cut") else None
+    rig.send(cmd.Play(1, True), cmd.Play(2, True), cmd.Mix(3, (0.0, 1.0, 0.0)))
+    rig.run(1.0)
+    rig.clock.follow(8.0, True, 120)
+    rig.run(0.5)
+    assert cuts == ["/stylevae/1/cut", "/stylevae/2/cut"]
+    rig.send(cmd.Play(2, False))
+    assert cuts[2:] == ["/stylevae/2/cut"]
+    rig.send(cmd.Remove(1))
+    assert cuts[3:] == ["/stylevae/1/cut"]
+    rig.send(cmd.Play(2, True))
+    rig.run(0.5)
+    rig.clock.follow(rig.clock.beat(), False, 120)
+    rig.run(0.1)
+    assert cuts[4:] == ["/stylevae/2/cut"]
+
+
 def test_the_step_summary_reads_as_the_benchmark_parses_it(rig):
     rig.send(cmd.Play(1, True))
     rig.run(0.5)
