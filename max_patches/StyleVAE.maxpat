@@ -1085,9 +1085,11 @@
 				"box": {
 					"id": "obj-55",
 					"maxclass": "newobj",
-					"numinlets": 6,
-					"numoutlets": 6,
+					"numinlets": 8,
+					"numoutlets": 8,
 					"outlettype": [
+						"",
+						"",
 						"",
 						"",
 						"",
@@ -1098,10 +1100,10 @@
 					"patching_rect": [
 						540.0,
 						20.0,
-						628.0,
+						845.0,
 						22.0
 					],
-					"text": "route /stylevae/pong /stylevae/styles /stylevae/error /stylevae/1/note /stylevae/1/state"
+					"text": "route /stylevae/pong /stylevae/styles /stylevae/error /stylevae/1/note /stylevae/1/state /stylevae/1/on /stylevae/1/cut"
 				}
 			},
 			{
@@ -1109,18 +1111,20 @@
 					"id": "obj-56",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 4,
 					"outlettype": [
+						"int",
+						"int",
 						"int",
 						"int"
 					],
 					"patching_rect": [
 						540.0,
 						50.0,
-						47.0,
+						75.0,
 						22.0
 					],
-					"text": "t i i"
+					"text": "t i i i i"
 				}
 			},
 			{
@@ -1189,6 +1193,42 @@
 					"patching_rect": [
 						540.0,
 						170.0,
+						229.0,
+						22.0
+					],
+					"text": "sprintf symout /stylevae/%ld/on"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-61",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						540.0,
+						200.0,
+						236.0,
+						22.0
+					],
+					"text": "sprintf symout /stylevae/%ld/cut"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-62",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						540.0,
+						230.0,
 						138.0,
 						22.0
 					],
@@ -1197,7 +1237,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-61",
+					"id": "obj-63",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1208,7 +1248,7 @@
 					],
 					"patching_rect": [
 						540.0,
-						200.0,
+						260.0,
 						61.0,
 						22.0
 					],
@@ -1217,7 +1257,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-62",
+					"id": "obj-64",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1227,7 +1267,7 @@
 					],
 					"patching_rect": [
 						540.0,
-						230.0,
+						290.0,
 						47.0,
 						22.0
 					],
@@ -1236,7 +1276,43 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-65",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						540.0,
+						320.0,
+						40.0,
+						22.0
+					],
+					"text": "t l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-66",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						540.0,
+						350.0,
+						40.0,
+						22.0
+					],
+					"text": "t b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-67",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1258,7 +1334,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-68",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1299,7 +1375,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-65",
+					"id": "obj-69",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1319,7 +1395,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-66",
+					"id": "obj-70",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1337,7 +1413,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1355,7 +1431,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-72",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1373,7 +1449,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-73",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1388,7 +1464,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1403,7 +1479,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-75",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1418,7 +1494,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-76",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1440,7 +1516,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-77",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1481,7 +1557,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-78",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1500,7 +1576,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-79",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1515,7 +1591,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-80",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1533,7 +1609,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-81",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1551,7 +1627,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-82",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1569,7 +1645,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-83",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1587,7 +1663,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1602,7 +1678,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-85",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1620,7 +1696,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-86",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1642,7 +1718,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-87",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1683,7 +1759,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-88",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1701,7 +1777,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-89",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1719,7 +1795,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-90",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1737,7 +1813,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-91",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1755,7 +1831,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-92",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1770,7 +1846,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-93",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1788,7 +1864,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-94",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1810,7 +1886,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-95",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1851,7 +1927,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-96",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1869,7 +1945,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-97",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1887,7 +1963,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-98",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1905,7 +1981,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1923,7 +1999,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-100",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1938,7 +2014,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1956,7 +2032,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-102",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2003,7 +2079,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2021,7 +2097,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-104",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2039,7 +2115,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-105",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2057,7 +2133,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-106",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2077,7 +2153,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-107",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2095,7 +2171,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-108",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2113,7 +2189,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-109",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2131,7 +2207,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-106",
+					"id": "obj-110",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2149,7 +2225,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-107",
+					"id": "obj-111",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2164,7 +2240,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-108",
+					"id": "obj-112",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2182,7 +2258,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-109",
+					"id": "obj-113",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2229,7 +2305,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-110",
+					"id": "obj-114",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2247,7 +2323,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-111",
+					"id": "obj-115",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2265,7 +2341,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-112",
+					"id": "obj-116",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2283,7 +2359,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-113",
+					"id": "obj-117",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2301,7 +2377,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-114",
+					"id": "obj-118",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2316,7 +2392,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-115",
+					"id": "obj-119",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2334,7 +2410,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-116",
+					"id": "obj-120",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2381,7 +2457,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-117",
+					"id": "obj-121",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2400,7 +2476,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-118",
+					"id": "obj-122",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2418,7 +2494,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-119",
+					"id": "obj-123",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2436,7 +2512,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-120",
+					"id": "obj-124",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2454,7 +2530,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-121",
+					"id": "obj-125",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2469,7 +2545,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-122",
+					"id": "obj-126",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2491,7 +2567,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-123",
+					"id": "obj-127",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2550,7 +2626,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-124",
+					"id": "obj-128",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2572,7 +2648,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-125",
+					"id": "obj-129",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2631,7 +2707,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-126",
+					"id": "obj-130",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2672,7 +2748,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-127",
+					"id": "obj-131",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2691,7 +2767,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-128",
+					"id": "obj-132",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2709,7 +2785,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-129",
+					"id": "obj-133",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2727,7 +2803,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-130",
+					"id": "obj-134",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2746,7 +2822,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-131",
+					"id": "obj-135",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2765,7 +2841,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-132",
+					"id": "obj-136",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2783,7 +2859,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-133",
+					"id": "obj-137",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2798,7 +2874,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-134",
+					"id": "obj-138",
 					"maxclass": "newobj",
 					"numinlets": 4,
 					"numoutlets": 1,
@@ -2816,7 +2892,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-135",
+					"id": "obj-139",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2835,7 +2911,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-136",
+					"id": "obj-140",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2850,7 +2926,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-137",
+					"id": "obj-141",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2869,7 +2945,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-138",
+					"id": "obj-142",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2884,7 +2960,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-139",
+					"id": "obj-143",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2903,7 +2979,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-140",
+					"id": "obj-144",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2918,7 +2994,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-141",
+					"id": "obj-145",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2938,7 +3014,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-142",
+					"id": "obj-146",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2956,7 +3032,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-143",
+					"id": "obj-147",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2974,7 +3050,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-144",
+					"id": "obj-148",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2992,7 +3068,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-145",
+					"id": "obj-149",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3011,7 +3087,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-146",
+					"id": "obj-150",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3030,7 +3106,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-147",
+					"id": "obj-151",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -3050,7 +3126,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-148",
+					"id": "obj-152",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3068,7 +3144,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-149",
+					"id": "obj-153",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3086,7 +3162,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-150",
+					"id": "obj-154",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3104,7 +3180,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-151",
+					"id": "obj-155",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3119,7 +3195,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-152",
+					"id": "obj-156",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3160,7 +3236,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-153",
+					"id": "obj-157",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3178,7 +3254,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-154",
+					"id": "obj-158",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3196,7 +3272,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-155",
+					"id": "obj-159",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3214,7 +3290,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-156",
+					"id": "obj-160",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3232,7 +3308,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-157",
+					"id": "obj-161",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3247,7 +3323,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-158",
+					"id": "obj-162",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3265,7 +3341,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-159",
+					"id": "obj-163",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3306,7 +3382,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-160",
+					"id": "obj-164",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3324,7 +3400,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-161",
+					"id": "obj-165",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3342,7 +3418,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-162",
+					"id": "obj-166",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3360,7 +3436,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-163",
+					"id": "obj-167",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3378,7 +3454,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-164",
+					"id": "obj-168",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3393,7 +3469,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-165",
+					"id": "obj-169",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3411,7 +3487,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-166",
+					"id": "obj-170",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3452,7 +3528,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-167",
+					"id": "obj-171",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3470,7 +3546,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-168",
+					"id": "obj-172",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3488,7 +3564,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-169",
+					"id": "obj-173",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3506,7 +3582,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-170",
+					"id": "obj-174",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3524,7 +3600,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-171",
+					"id": "obj-175",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3539,7 +3615,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-172",
+					"id": "obj-176",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3557,7 +3633,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-173",
+					"id": "obj-177",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3598,7 +3674,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-174",
+					"id": "obj-178",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3616,7 +3692,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-175",
+					"id": "obj-179",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3634,7 +3710,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-176",
+					"id": "obj-180",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3652,7 +3728,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-177",
+					"id": "obj-181",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3670,7 +3746,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-178",
+					"id": "obj-182",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3685,7 +3761,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-179",
+					"id": "obj-183",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3703,7 +3779,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-180",
+					"id": "obj-184",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3725,7 +3801,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-181",
+					"id": "obj-185",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3772,7 +3848,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-182",
+					"id": "obj-186",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3827,7 +3903,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-183",
+					"id": "obj-187",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3893,7 +3969,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-184",
+					"id": "obj-188",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3912,7 +3988,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-185",
+					"id": "obj-189",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3930,7 +4006,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-186",
+					"id": "obj-190",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3948,7 +4024,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-187",
+					"id": "obj-191",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3966,7 +4042,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-188",
+					"id": "obj-192",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3981,7 +4057,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-189",
+					"id": "obj-193",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4000,7 +4076,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-190",
+					"id": "obj-194",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4018,7 +4094,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-191",
+					"id": "obj-195",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4036,7 +4112,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-192",
+					"id": "obj-196",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4054,7 +4130,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-193",
+					"id": "obj-197",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4073,7 +4149,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-194",
+					"id": "obj-198",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4091,7 +4167,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-195",
+					"id": "obj-199",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4110,7 +4186,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-196",
+					"id": "obj-200",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4128,7 +4204,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-197",
+					"id": "obj-201",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4146,7 +4222,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-198",
+					"id": "obj-202",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4164,7 +4240,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-199",
+					"id": "obj-203",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4183,7 +4259,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-200",
+					"id": "obj-204",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4201,7 +4277,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-201",
+					"id": "obj-205",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4216,7 +4292,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-202",
+					"id": "obj-206",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4234,7 +4310,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-203",
+					"id": "obj-207",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4252,7 +4328,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-204",
+					"id": "obj-208",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 3,
@@ -4272,7 +4348,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-205",
+					"id": "obj-209",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4290,7 +4366,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-206",
+					"id": "obj-210",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4308,7 +4384,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-207",
+					"id": "obj-211",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4326,7 +4402,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-208",
+					"id": "obj-212",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4341,7 +4417,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-209",
+					"id": "obj-213",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4359,7 +4435,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-210",
+					"id": "obj-214",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4377,7 +4453,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-211",
+					"id": "obj-215",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4395,7 +4471,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-212",
+					"id": "obj-216",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4413,7 +4489,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-213",
+					"id": "obj-217",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4431,7 +4507,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-214",
+					"id": "obj-218",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4446,7 +4522,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-215",
+					"id": "obj-219",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4465,7 +4541,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-216",
+					"id": "obj-220",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4480,7 +4556,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-217",
+					"id": "obj-221",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4499,7 +4575,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-218",
+					"id": "obj-222",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4518,7 +4594,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-219",
+					"id": "obj-223",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4533,7 +4609,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-220",
+					"id": "obj-224",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4553,7 +4629,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-221",
+					"id": "obj-225",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4573,7 +4649,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-222",
+					"id": "obj-226",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4591,7 +4667,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-223",
+					"id": "obj-227",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4611,7 +4687,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-224",
+					"id": "obj-228",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 7,
@@ -4635,7 +4711,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-225",
+					"id": "obj-229",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4654,7 +4730,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-226",
+					"id": "obj-230",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4673,7 +4749,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-227",
+					"id": "obj-231",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4692,7 +4768,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-228",
+					"id": "obj-232",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4711,7 +4787,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-229",
+					"id": "obj-233",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4730,7 +4806,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-230",
+					"id": "obj-234",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4749,7 +4825,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-231",
+					"id": "obj-235",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4768,7 +4844,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-232",
+					"id": "obj-236",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4786,7 +4862,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-233",
+					"id": "obj-237",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4801,7 +4877,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-234",
+					"id": "obj-238",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4816,7 +4892,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-235",
+					"id": "obj-239",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4834,7 +4910,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-236",
+					"id": "obj-240",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4852,7 +4928,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-237",
+					"id": "obj-241",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -4870,7 +4946,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-238",
+					"id": "obj-242",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4888,7 +4964,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-239",
+					"id": "obj-243",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4903,7 +4979,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-240",
+					"id": "obj-244",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4922,7 +4998,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-241",
+					"id": "obj-245",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4940,7 +5016,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-242",
+					"id": "obj-246",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4955,7 +5031,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-243",
+					"id": "obj-247",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4975,7 +5051,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-244",
+					"id": "obj-248",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4990,7 +5066,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-245",
+					"id": "obj-249",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5005,7 +5081,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-246",
+					"id": "obj-250",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5020,7 +5096,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-247",
+					"id": "obj-251",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -5038,7 +5114,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-248",
+					"id": "obj-252",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5056,7 +5132,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-249",
+					"id": "obj-253",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5075,7 +5151,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-250",
+					"id": "obj-254",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5093,7 +5169,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-251",
+					"id": "obj-255",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5108,7 +5184,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-252",
+					"id": "obj-256",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5123,7 +5199,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-253",
+					"id": "obj-257",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5142,7 +5218,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-254",
+					"id": "obj-258",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5168,7 +5244,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-255",
+					"id": "obj-259",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5186,7 +5262,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-256",
+					"id": "obj-260",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5204,7 +5280,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-257",
+					"id": "obj-261",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5223,7 +5299,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-258",
+					"id": "obj-262",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5241,7 +5317,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-259",
+					"id": "obj-263",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5256,7 +5332,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-260",
+					"id": "obj-264",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5303,63 +5379,27 @@
 			},
 			{
 				"box": {
-					"id": "obj-261",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						50.0,
-						54.0,
-						22.0
-					],
-					"text": "gate 1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-262",
+					"id": "obj-265",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
+						"int",
 						"int",
 						"int"
 					],
 					"patching_rect": [
 						2100.0,
-						80.0,
-						47.0,
+						50.0,
+						61.0,
 						22.0
 					],
-					"text": "t i i"
+					"text": "t i i i"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-263",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						"bang"
-					],
-					"patching_rect": [
-						2100.0,
-						110.0,
-						47.0,
-						22.0
-					],
-					"text": "t l b"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-264",
+					"id": "obj-266",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5376,7 +5416,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						140.0,
+						80.0,
 						75.0,
 						22.0
 					],
@@ -5385,7 +5425,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-265",
+					"id": "obj-267",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5394,7 +5434,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						170.0,
+						110.0,
 						61.0,
 						22.0
 					],
@@ -5403,61 +5443,21 @@
 			},
 			{
 				"box": {
-					"id": "obj-266",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"float",
-						"float"
-					],
-					"patching_rect": [
-						2100.0,
-						200.0,
-						47.0,
-						22.0
-					],
-					"text": "t f f"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-267",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"float",
-						"float"
-					],
-					"patching_rect": [
-						2100.0,
-						230.0,
-						47.0,
-						22.0
-					],
-					"text": "t f f"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-268",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 4,
+					"numoutlets": 2,
 					"outlettype": [
-						"int",
-						"int",
 						"float",
 						"float"
 					],
 					"patching_rect": [
 						2100.0,
-						260.0,
-						110.0,
+						140.0,
+						47.0,
 						22.0
 					],
-					"text": "unpack i i f f"
+					"text": "t f f"
 				}
 			},
 			{
@@ -5472,7 +5472,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						290.0,
+						170.0,
 						47.0,
 						22.0
 					],
@@ -5490,7 +5490,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						320.0,
+						200.0,
 						551.0,
 						22.0
 					],
@@ -5508,7 +5508,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						350.0,
+						230.0,
 						1132.0,
 						22.0
 					],
@@ -5519,19 +5519,18 @@
 				"box": {
 					"id": "obj-272",
 					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
+					"numinlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
-						"int",
-						"int"
+						""
 					],
 					"patching_rect": [
 						2100.0,
-						380.0,
-						47.0,
+						260.0,
+						54.0,
 						22.0
 					],
-					"text": "t i i"
+					"text": "pipe 0"
 				}
 			},
 			{
@@ -5545,7 +5544,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						410.0,
+						290.0,
 						54.0,
 						22.0
 					],
@@ -5556,18 +5555,19 @@
 				"box": {
 					"id": "obj-274",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"int",
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
-						440.0,
-						54.0,
+						320.0,
+						47.0,
 						22.0
 					],
-					"text": "pipe 0"
+					"text": "t i i"
 				}
 			},
 			{
@@ -5577,15 +5577,15 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						""
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
-						470.0,
-						68.0,
+						350.0,
+						40.0,
 						22.0
 					],
-					"text": "pack 0 0"
+					"text": "i -1"
 				}
 			},
 			{
@@ -5599,7 +5599,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						500.0,
+						380.0,
 						68.0,
 						22.0
 					],
@@ -5610,6 +5610,24 @@
 				"box": {
 					"id": "obj-277",
 					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						410.0,
+						68.0,
+						22.0
+					],
+					"text": "pack 0 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-278",
+					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 2,
 					"outlettype": [
@@ -5618,7 +5636,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						530.0,
+						440.0,
 						82.0,
 						22.0
 					],
@@ -5627,13 +5645,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-278",
+					"id": "obj-279",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2100.0,
-						560.0,
+						470.0,
 						61.0,
 						22.0
 					],
@@ -5642,7 +5660,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-279",
+					"id": "obj-280",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5653,35 +5671,35 @@
 					],
 					"patching_rect": [
 						2100.0,
-						590.0,
+						500.0,
 						96.0,
 						22.0
 					],
 					"text": "unpack i f f"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-280",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						620.0,
-						75.0,
-						22.0
-					],
-					"text": "r ---loop"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-281",
 					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						530.0,
+						75.0,
+						22.0
+					],
+					"text": "r ---loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-282",
+					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
 					"outlettype": [
@@ -5691,29 +5709,11 @@
 					],
 					"patching_rect": [
 						2100.0,
-						650.0,
+						560.0,
 						96.0,
 						22.0
 					],
 					"text": "unpack i f f"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-282",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						680.0,
-						75.0,
-						22.0
-					],
-					"text": "r ---loop"
 				}
 			},
 			{
@@ -5727,29 +5727,29 @@
 					],
 					"patching_rect": [
 						2100.0,
-						710.0,
-						96.0,
+						590.0,
+						75.0,
 						22.0
 					],
-					"text": "r ---channel"
+					"text": "r ---loop"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-284",
 					"maxclass": "newobj",
-					"numinlets": 1,
+					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						"int"
+						""
 					],
 					"patching_rect": [
 						2100.0,
-						740.0,
+						620.0,
 						54.0,
 						22.0
 					],
-					"text": "midiin"
+					"text": "gate 1"
 				}
 			},
 			{
@@ -5759,21 +5759,118 @@
 					"numinlets": 1,
 					"numoutlets": 2,
 					"outlettype": [
-						"bang",
+						"",
 						"bang"
 					],
 					"patching_rect": [
 						2100.0,
-						770.0,
+						650.0,
 						47.0,
 						22.0
 					],
-					"text": "t b b"
+					"text": "t l b"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-286",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"int",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						680.0,
+						96.0,
+						22.0
+					],
+					"text": "unpack i i f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-287",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						710.0,
+						54.0,
+						22.0
+					],
+					"text": "gate 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-288",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						740.0,
+						47.0,
+						22.0
+					],
+					"text": "t l b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-289",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"int",
+						"int",
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						770.0,
+						110.0,
+						22.0
+					],
+					"text": "unpack i i f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-290",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						800.0,
+						54.0,
+						22.0
+					],
+					"text": "sel -1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-291",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5782,7 +5879,64 @@
 					],
 					"patching_rect": [
 						2100.0,
-						800.0,
+						830.0,
+						96.0,
+						22.0
+					],
+					"text": "r ---channel"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-292",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						860.0,
+						54.0,
+						22.0
+					],
+					"text": "midiin"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-293",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"int",
+						"bang",
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						890.0,
+						82.0,
+						22.0
+					],
+					"text": "t -1 b b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-294",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						920.0,
 						96.0,
 						22.0
 					],
@@ -5791,7 +5945,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-287",
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5801,7 +5955,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						830.0,
+						950.0,
 						47.0,
 						22.0
 					],
@@ -5810,7 +5964,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-288",
+					"id": "obj-296",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5820,7 +5974,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						860.0,
+						980.0,
 						47.0,
 						22.0
 					],
@@ -5829,7 +5983,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-289",
+					"id": "obj-297",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5838,7 +5992,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						890.0,
+						1010.0,
 						47.0,
 						22.0
 					],
@@ -5847,7 +6001,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
+					"id": "obj-298",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5856,7 +6010,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						920.0,
+						1040.0,
 						47.0,
 						22.0
 					],
@@ -5865,7 +6019,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-291",
+					"id": "obj-299",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5888,7 +6042,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-300",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5917,7 +6071,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-301",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5950,7 +6104,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-302",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5974,7 +6128,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-303",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5998,7 +6152,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6019,7 +6173,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
+					"id": "obj-305",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6037,7 +6191,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-298",
+					"id": "obj-306",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6055,7 +6209,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-299",
+					"id": "obj-307",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6074,7 +6228,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-308",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6092,7 +6246,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-309",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6112,7 +6266,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-310",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6130,7 +6284,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-311",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6148,7 +6302,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-312",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6166,7 +6320,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-313",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6184,7 +6338,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-306",
+					"id": "obj-314",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6202,7 +6356,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-307",
+					"id": "obj-315",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6220,7 +6374,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-308",
+					"id": "obj-316",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6239,7 +6393,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-309",
+					"id": "obj-317",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6257,7 +6411,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-310",
+					"id": "obj-318",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6276,7 +6430,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-311",
+					"id": "obj-319",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6295,7 +6449,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-312",
+					"id": "obj-320",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6314,7 +6468,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-313",
+					"id": "obj-321",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6332,7 +6486,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-314",
+					"id": "obj-322",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6350,7 +6504,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-315",
+					"id": "obj-323",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6380,7 +6534,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-316",
+					"id": "obj-324",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6398,7 +6552,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-317",
+					"id": "obj-325",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6417,7 +6571,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-318",
+					"id": "obj-326",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6436,7 +6590,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-319",
+					"id": "obj-327",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -7026,7 +7180,7 @@
 					],
 					"source": [
 						"obj-56",
-						1
+						3
 					]
 				}
 			},
@@ -7050,7 +7204,7 @@
 					],
 					"source": [
 						"obj-56",
-						0
+						2
 					]
 				}
 			},
@@ -7062,6 +7216,54 @@
 					],
 					"source": [
 						"obj-59",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-60",
+						0
+					],
+					"source": [
+						"obj-56",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						6
+					],
+					"source": [
+						"obj-60",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-61",
+						0
+					],
+					"source": [
+						"obj-56",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						7
+					],
+					"source": [
+						"obj-61",
 						0
 					]
 				}
@@ -7081,7 +7283,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-60",
+						"obj-62",
 						0
 					],
 					"source": [
@@ -7097,7 +7299,7 @@
 						0
 					],
 					"source": [
-						"obj-60",
+						"obj-62",
 						0
 					]
 				}
@@ -7105,7 +7307,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-61",
+						"obj-63",
 						0
 					],
 					"source": [
@@ -7117,7 +7319,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-62",
+						"obj-64",
 						0
 					],
 					"source": [
@@ -7133,20 +7335,8 @@
 						0
 					],
 					"source": [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-68",
-						0
-					],
-					"source": [
-						"obj-67",
-						0
+						"obj-55",
+						5
 					]
 				}
 			},
@@ -7157,8 +7347,8 @@
 						0
 					],
 					"source": [
-						"obj-68",
-						0
+						"obj-55",
+						6
 					]
 				}
 			},
@@ -7169,7 +7359,7 @@
 						0
 					],
 					"source": [
-						"obj-66",
+						"obj-68",
 						0
 					]
 				}
@@ -7177,12 +7367,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-66",
+						"obj-72",
 						0
 					],
 					"source": [
-						"obj-65",
-						2
+						"obj-71",
+						0
 					]
 				}
 			},
@@ -7193,20 +7383,32 @@
 						0
 					],
 					"source": [
-						"obj-65",
-						1
+						"obj-72",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-71",
+						"obj-73",
 						0
 					],
 					"source": [
-						"obj-65",
+						"obj-70",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-70",
+						0
+					],
+					"source": [
+						"obj-69",
+						2
 					]
 				}
 			},
@@ -7217,8 +7419,8 @@
 						0
 					],
 					"source": [
-						"obj-73",
-						0
+						"obj-69",
+						1
 					]
 				}
 			},
@@ -7229,7 +7431,31 @@
 						0
 					],
 					"source": [
-						"obj-74",
+						"obj-69",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-78",
+						0
+					],
+					"source": [
+						"obj-77",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-79",
+						0
+					],
+					"source": [
+						"obj-78",
 						1
 					]
 				}
@@ -7237,139 +7463,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-78",
-						0
-					],
-					"source": [
-						"obj-79",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-77",
-						0
-					],
-					"source": [
-						"obj-78",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-80",
-						0
-					],
-					"source": [
-						"obj-77",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-77",
-						0
-					],
-					"source": [
-						"obj-76",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-76",
-						0
-					],
-					"source": [
-						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-76",
-						0
-					],
-					"source": [
-						"obj-74",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-86",
-						0
-					],
-					"source": [
-						"obj-87",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-85",
-						0
-					],
-					"source": [
-						"obj-86",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-88",
-						0
-					],
-					"source": [
-						"obj-85",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-85",
-						0
-					],
-					"source": [
-						"obj-84",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-84",
-						0
-					],
-					"source": [
-						"obj-89",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-84",
+						"obj-82",
 						0
 					],
 					"source": [
@@ -7381,11 +7475,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-94",
+						"obj-81",
 						0
 					],
 					"source": [
-						"obj-95",
+						"obj-82",
 						0
 					]
 				}
@@ -7393,11 +7487,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-93",
+						"obj-84",
 						0
 					],
 					"source": [
-						"obj-94",
+						"obj-81",
 						0
 					]
 				}
@@ -7405,11 +7499,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-96",
+						"obj-81",
 						0
 					],
 					"source": [
-						"obj-93",
+						"obj-80",
 						0
 					]
 				}
@@ -7417,11 +7511,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-93",
+						"obj-80",
 						0
 					],
 					"source": [
-						"obj-92",
+						"obj-85",
 						0
 					]
 				}
@@ -7429,11 +7523,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-92",
+						"obj-80",
 						0
 					],
 					"source": [
-						"obj-97",
+						"obj-78",
 						0
 					]
 				}
@@ -7441,7 +7535,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-92",
+						"obj-90",
 						0
 					],
 					"source": [
@@ -7453,7 +7547,79 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-90",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-92",
+						0
+					],
+					"source": [
+						"obj-89",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-89",
+						0
+					],
+					"source": [
+						"obj-88",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-88",
+						0
+					],
+					"source": [
+						"obj-93",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-88",
+						0
+					],
+					"source": [
+						"obj-87",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-98",
+						0
+					],
+					"source": [
 						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-97",
 						0
 					],
 					"source": [
@@ -7465,11 +7631,131 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-99",
+						"obj-100",
+						0
+					],
+					"source": [
+						"obj-97",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-97",
+						0
+					],
+					"source": [
+						"obj-96",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-96",
+						0
+					],
+					"source": [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-96",
+						0
+					],
+					"source": [
+						"obj-95",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-103",
+						0
+					],
+					"source": [
+						"obj-102",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-103",
 						1
 					],
 					"source": [
-						"obj-100",
+						"obj-104",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-109",
+						0
+					],
+					"source": [
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-108",
+						0
+					],
+					"source": [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-111",
+						0
+					],
+					"source": [
+						"obj-108",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-108",
+						0
+					],
+					"source": [
+						"obj-107",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-107",
+						0
+					],
+					"source": [
+						"obj-112",
 						0
 					]
 				}
@@ -7481,7 +7767,7 @@
 						0
 					],
 					"source": [
-						"obj-106",
+						"obj-103",
 						0
 					]
 				}
@@ -7489,7 +7775,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-104",
+						"obj-106",
 						0
 					],
 					"source": [
@@ -7505,7 +7791,7 @@
 						0
 					],
 					"source": [
-						"obj-104",
+						"obj-106",
 						0
 					]
 				}
@@ -7513,175 +7799,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-104",
+						"obj-116",
 						0
 					],
 					"source": [
-						"obj-103",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-103",
-						0
-					],
-					"source": [
-						"obj-108",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-101",
-						0
-					],
-					"source": [
-						"obj-99",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-102",
-						0
-					],
-					"source": [
-						"obj-101",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-103",
-						0
-					],
-					"source": [
-						"obj-102",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-112",
-						0
-					],
-					"source": [
-						"obj-113",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-111",
-						0
-					],
-					"source": [
-						"obj-112",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-114",
-						0
-					],
-					"source": [
-						"obj-111",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-111",
-						0
-					],
-					"source": [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-110",
-						0
-					],
-					"source": [
-						"obj-115",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-110",
-						0
-					],
-					"source": [
-						"obj-109",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-119",
-						0
-					],
-					"source": [
-						"obj-120",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-118",
-						0
-					],
-					"source": [
-						"obj-119",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-121",
-						0
-					],
-					"source": [
-						"obj-118",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-117",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-115",
 						0
 					],
 					"source": [
@@ -7697,7 +7827,7 @@
 						0
 					],
 					"source": [
-						"obj-117",
+						"obj-115",
 						0
 					]
 				}
@@ -7705,35 +7835,59 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-127",
-						1
+						"obj-115",
+						0
 					],
 					"source": [
-						"obj-61",
-						2
+						"obj-114",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-129",
+						"obj-114",
 						0
 					],
 					"source": [
-						"obj-61",
-						1
+						"obj-119",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-130",
+						"obj-114",
 						0
 					],
 					"source": [
-						"obj-129",
+						"obj-113",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-123",
+						0
+					],
+					"source": [
+						"obj-124",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-122",
+						0
+					],
+					"source": [
+						"obj-123",
 						0
 					]
 				}
@@ -7745,19 +7899,31 @@
 						0
 					],
 					"source": [
-						"obj-130",
-						1
+						"obj-122",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-123",
+						"obj-121",
 						0
 					],
 					"source": [
-						"obj-130",
+						"obj-120",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-122",
+						0
+					],
+					"source": [
+						"obj-121",
 						0
 					]
 				}
@@ -7766,35 +7932,11 @@
 				"patchline": {
 					"destination": [
 						"obj-131",
-						0
-					],
-					"source": [
-						"obj-61",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-132",
-						0
-					],
-					"source": [
-						"obj-131",
 						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-128",
-						0
 					],
 					"source": [
-						"obj-132",
-						0
+						"obj-63",
+						2
 					]
 				}
 			},
@@ -7805,20 +7947,8 @@
 						0
 					],
 					"source": [
-						"obj-131",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-135",
-						0
-					],
-					"source": [
-						"obj-123",
-						0
+						"obj-63",
+						1
 					]
 				}
 			},
@@ -7826,11 +7956,47 @@
 				"patchline": {
 					"destination": [
 						"obj-134",
-						1
+						0
 					],
 					"source": [
-						"obj-135",
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-129",
+						0
+					],
+					"source": [
+						"obj-134",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-127",
+						0
+					],
+					"source": [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-135",
+						0
+					],
+					"source": [
+						"obj-63",
+						0
 					]
 				}
 			},
@@ -7842,30 +8008,6 @@
 					],
 					"source": [
 						"obj-135",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-137",
-						0
-					],
-					"source": [
-						"obj-125",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-134",
-						2
-					],
-					"source": [
-						"obj-137",
 						1
 					]
 				}
@@ -7873,11 +8015,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-138",
+						"obj-132",
 						0
 					],
 					"source": [
+						"obj-136",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-137",
+						0
+					],
+					"source": [
+						"obj-135",
 						0
 					]
 				}
@@ -7889,7 +8043,7 @@
 						0
 					],
 					"source": [
-						"obj-126",
+						"obj-127",
 						0
 					]
 				}
@@ -7897,8 +8051,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-134",
-						3
+						"obj-138",
+						1
 					],
 					"source": [
 						"obj-139",
@@ -7921,11 +8075,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-128",
-						1
+						"obj-141",
+						0
 					],
 					"source": [
-						"obj-142",
+						"obj-129",
 						0
 					]
 				}
@@ -7933,8 +8087,56 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-128",
+						"obj-138",
+						2
+					],
+					"source": [
+						"obj-141",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-142",
+						0
+					],
+					"source": [
+						"obj-141",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-143",
+						0
+					],
+					"source": [
+						"obj-130",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-138",
+						3
+					],
+					"source": [
+						"obj-143",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-144",
+						0
 					],
 					"source": [
 						"obj-143",
@@ -7945,68 +8147,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-127",
-						0
-					],
-					"source": [
-						"obj-128",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-141",
-						0
-					],
-					"source": [
-						"obj-127",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-144",
-						0
-					],
-					"source": [
-						"obj-141",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-145",
-						0
-					],
-					"source": [
-						"obj-144",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-146",
-						0
-					],
-					"source": [
-						"obj-141",
+						"obj-132",
 						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-147",
-						0
 					],
 					"source": [
 						"obj-146",
@@ -8017,36 +8159,48 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-134",
-						0
+						"obj-132",
+						1
 					],
 					"source": [
 						"obj-147",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-131",
+						0
+					],
+					"source": [
+						"obj-132",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-145",
+						0
+					],
+					"source": [
+						"obj-131",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-148",
+						0
+					],
+					"source": [
+						"obj-145",
 						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-145",
-						0
-					],
-					"source": [
-						"obj-134",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-145",
-						0
-					],
-					"source": [
-						"obj-141",
-						0
 					]
 				}
 			},
@@ -8054,6 +8208,30 @@
 				"patchline": {
 					"destination": [
 						"obj-149",
+						0
+					],
+					"source": [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-150",
+						0
+					],
+					"source": [
+						"obj-145",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-151",
 						0
 					],
 					"source": [
@@ -8065,23 +8243,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-148",
+						"obj-138",
 						0
 					],
 					"source": [
+						"obj-151",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-149",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-151",
-						0
 					],
 					"source": [
-						"obj-148",
+						"obj-138",
 						0
 					]
 				}
@@ -8089,7 +8267,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-148",
+						"obj-149",
 						0
 					],
 					"source": [
@@ -8101,67 +8279,31 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-153",
+						0
+					],
+					"source": [
+						"obj-154",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-152",
+						0
+					],
+					"source": [
+						"obj-153",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-155",
-						0
-					],
-					"source": [
-						"obj-156",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-154",
-						0
-					],
-					"source": [
-						"obj-155",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-157",
-						0
-					],
-					"source": [
-						"obj-154",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-154",
-						0
-					],
-					"source": [
-						"obj-153",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-153",
-						0
-					],
-					"source": [
-						"obj-158",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-153",
 						0
 					],
 					"source": [
@@ -8173,11 +8315,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-162",
+						"obj-152",
 						0
 					],
 					"source": [
-						"obj-163",
+						"obj-149",
 						0
 					]
 				}
@@ -8185,31 +8327,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-161",
-						0
-					],
-					"source": [
-						"obj-162",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-164",
-						0
-					],
-					"source": [
-						"obj-161",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-161",
+						"obj-159",
 						0
 					],
 					"source": [
@@ -8221,19 +8339,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-160",
-						0
-					],
-					"source": [
-						"obj-165",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-160",
+						"obj-158",
 						0
 					],
 					"source": [
@@ -8245,11 +8351,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-169",
+						"obj-161",
 						0
 					],
 					"source": [
-						"obj-170",
+						"obj-158",
 						0
 					]
 				}
@@ -8257,11 +8363,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-168",
+						"obj-158",
 						0
 					],
 					"source": [
-						"obj-169",
+						"obj-157",
 						0
 					]
 				}
@@ -8269,11 +8375,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-171",
+						"obj-157",
 						0
 					],
 					"source": [
-						"obj-168",
+						"obj-162",
 						0
 					]
 				}
@@ -8281,7 +8387,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-168",
+						"obj-157",
+						0
+					],
+					"source": [
+						"obj-156",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-166",
 						0
 					],
 					"source": [
@@ -8293,19 +8411,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-167",
-						0
-					],
-					"source": [
-						"obj-172",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-167",
+						"obj-165",
 						0
 					],
 					"source": [
@@ -8317,11 +8423,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-176",
+						"obj-168",
 						0
 					],
 					"source": [
-						"obj-177",
+						"obj-165",
 						0
 					]
 				}
@@ -8329,11 +8435,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-175",
+						"obj-165",
 						0
 					],
 					"source": [
-						"obj-176",
+						"obj-164",
 						0
 					]
 				}
@@ -8341,11 +8447,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-178",
+						"obj-164",
 						0
 					],
 					"source": [
-						"obj-175",
+						"obj-169",
 						0
 					]
 				}
@@ -8353,7 +8459,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-175",
+						"obj-164",
+						0
+					],
+					"source": [
+						"obj-163",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-173",
 						0
 					],
 					"source": [
@@ -8365,19 +8483,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-174",
-						0
-					],
-					"source": [
-						"obj-179",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-174",
+						"obj-172",
 						0
 					],
 					"source": [
@@ -8389,11 +8495,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-185",
+						"obj-175",
 						0
 					],
 					"source": [
-						"obj-184",
+						"obj-172",
 						0
 					]
 				}
@@ -8401,11 +8507,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-187",
+						"obj-172",
 						0
 					],
 					"source": [
-						"obj-185",
+						"obj-171",
 						0
 					]
 				}
@@ -8413,24 +8519,108 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-171",
+						0
+					],
+					"source": [
+						"obj-176",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-171",
+						0
+					],
+					"source": [
+						"obj-170",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-180",
+						0
+					],
+					"source": [
+						"obj-181",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-179",
+						0
+					],
+					"source": [
+						"obj-180",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-182",
+						0
+					],
+					"source": [
+						"obj-179",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-179",
+						0
+					],
+					"source": [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-178",
+						0
+					],
+					"source": [
+						"obj-183",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-178",
+						0
+					],
+					"source": [
+						"obj-177",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-189",
+						0
+					],
+					"source": [
 						"obj-188",
 						0
-					],
-					"source": [
-						"obj-187",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-189",
-						0
-					],
-					"source": [
-						"obj-190",
-						0
 					]
 				}
 			},
@@ -8442,18 +8632,6 @@
 					],
 					"source": [
 						"obj-189",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-185",
-						0
-					],
-					"source": [
-						"obj-191",
 						0
 					]
 				}
@@ -8461,35 +8639,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-186",
-						1
-					],
-					"source": [
-						"obj-189",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-186",
-						1
-					],
-					"source": [
 						"obj-192",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-184",
-						0
 					],
 					"source": [
-						"obj-186",
+						"obj-191",
 						0
 					]
 				}
@@ -8509,7 +8663,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-184",
+						"obj-195",
 						0
 					],
 					"source": [
@@ -8521,8 +8675,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-196",
+						"obj-189",
 						0
+					],
+					"source": [
+						"obj-195",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-190",
+						1
 					],
 					"source": [
 						"obj-193",
@@ -8533,8 +8699,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-195",
-						0
+						"obj-190",
+						1
 					],
 					"source": [
 						"obj-196",
@@ -8545,12 +8711,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-186",
+						"obj-188",
 						0
 					],
 					"source": [
-						"obj-195",
-						1
+						"obj-190",
+						0
 					]
 				}
 			},
@@ -8561,7 +8727,7 @@
 						0
 					],
 					"source": [
-						"obj-181",
+						"obj-198",
 						0
 					]
 				}
@@ -8569,12 +8735,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-197",
-						1
+						"obj-188",
+						0
 					],
 					"source": [
-						"obj-195",
-						0
+						"obj-197",
+						1
 					]
 				}
 			},
@@ -8605,8 +8771,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-198",
-						1
+						"obj-190",
+						0
 					],
 					"source": [
 						"obj-199",
@@ -8621,6 +8787,18 @@
 						0
 					],
 					"source": [
+						"obj-185",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-201",
+						1
+					],
+					"source": [
 						"obj-199",
 						0
 					]
@@ -8629,11 +8807,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-198",
+						"obj-204",
 						0
 					],
 					"source": [
-						"obj-202",
+						"obj-201",
 						0
 					]
 				}
@@ -8641,7 +8819,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-198",
+						"obj-203",
+						0
+					],
+					"source": [
+						"obj-204",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-202",
+						1
+					],
+					"source": [
+						"obj-203",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-205",
 						0
 					],
 					"source": [
@@ -8653,11 +8855,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-204",
+						"obj-202",
 						0
 					],
 					"source": [
-						"obj-198",
+						"obj-206",
 						0
 					]
 				}
@@ -8665,7 +8867,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-206",
+						"obj-202",
 						0
 					],
 					"source": [
@@ -8677,23 +8879,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-205",
-						0
-					],
-					"source": [
-						"obj-206",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-208",
 						0
 					],
 					"source": [
-						"obj-205",
+						"obj-202",
 						0
 					]
 				}
@@ -8701,11 +8891,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-205",
+						"obj-210",
 						0
 					],
 					"source": [
-						"obj-204",
+						"obj-211",
 						0
 					]
 				}
@@ -8717,8 +8907,8 @@
 						0
 					],
 					"source": [
-						"obj-204",
-						1
+						"obj-210",
+						0
 					]
 				}
 			},
@@ -8729,79 +8919,31 @@
 						0
 					],
 					"source": [
+						"obj-209",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-209",
+						0
+					],
+					"source": [
+						"obj-208",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-213",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-211",
-						0
 					],
 					"source": [
-						"obj-212",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-214",
-						0
-					],
-					"source": [
-						"obj-211",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-210",
-						0
-					],
-					"source": [
-						"obj-209",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-211",
-						0
-					],
-					"source": [
-						"obj-210",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-215",
-						0
-					],
-					"source": [
-						"obj-182",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-209",
-						1
-					],
-					"source": [
-						"obj-215",
+						"obj-208",
 						1
 					]
 				}
@@ -8813,6 +8955,30 @@
 						0
 					],
 					"source": [
+						"obj-217",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-215",
+						0
+					],
+					"source": [
+						"obj-216",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-218",
+						0
+					],
+					"source": [
 						"obj-215",
 						0
 					]
@@ -8821,11 +8987,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-217",
+						"obj-214",
 						0
 					],
 					"source": [
-						"obj-183",
+						"obj-213",
 						0
 					]
 				}
@@ -8833,23 +8999,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-218",
+						"obj-215",
 						0
 					],
 					"source": [
-						"obj-217",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-210",
-						1
-					],
-					"source": [
-						"obj-218",
+						"obj-214",
 						0
 					]
 				}
@@ -8861,7 +9015,31 @@
 						0
 					],
 					"source": [
-						"obj-217",
+						"obj-186",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-213",
+						1
+					],
+					"source": [
+						"obj-219",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-220",
+						0
+					],
+					"source": [
+						"obj-219",
 						0
 					]
 				}
@@ -8873,7 +9051,7 @@
 						0
 					],
 					"source": [
-						"obj-220",
+						"obj-187",
 						0
 					]
 				}
@@ -8886,6 +9064,54 @@
 					],
 					"source": [
 						"obj-221",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-214",
+						1
+					],
+					"source": [
+						"obj-222",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-223",
+						0
+					],
+					"source": [
+						"obj-221",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-225",
+						0
+					],
+					"source": [
+						"obj-224",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-226",
+						0
+					],
+					"source": [
+						"obj-225",
 						2
 					]
 				}
@@ -8893,11 +9119,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-223",
+						"obj-227",
 						0
 					],
 					"source": [
-						"obj-222",
+						"obj-226",
 						0
 					]
 				}
@@ -8905,12 +9131,60 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-224",
+						"obj-228",
 						0
 					],
 					"source": [
-						"obj-223",
+						"obj-227",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-235",
+						1
+					],
+					"source": [
+						"obj-228",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-234",
+						1
+					],
+					"source": [
+						"obj-228",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-233",
+						1
+					],
+					"source": [
+						"obj-228",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-232",
+						1
+					],
+					"source": [
+						"obj-228",
+						3
 					]
 				}
 			},
@@ -8921,8 +9195,8 @@
 						1
 					],
 					"source": [
-						"obj-224",
-						0
+						"obj-228",
+						4
 					]
 				}
 			},
@@ -8933,8 +9207,8 @@
 						1
 					],
 					"source": [
-						"obj-224",
-						1
+						"obj-228",
+						5
 					]
 				}
 			},
@@ -8945,55 +9219,7 @@
 						1
 					],
 					"source": [
-						"obj-224",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-228",
-						1
-					],
-					"source": [
-						"obj-224",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-227",
-						1
-					],
-					"source": [
-						"obj-224",
-						4
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-226",
-						1
-					],
-					"source": [
-						"obj-224",
-						5
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-225",
-						1
-					],
-					"source": [
-						"obj-224",
 						6
 					]
 				}
@@ -9001,71 +9227,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-233",
+						"obj-237",
 						0
 					],
 					"source": [
-						"obj-226",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-234",
-						0
-					],
-					"source": [
-						"obj-227",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-235",
-						0
-					],
-					"source": [
-						"obj-221",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-232",
-						0
-					],
-					"source": [
-						"obj-235",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-236",
-						0
-					],
-					"source": [
-						"obj-221",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-24",
-						0
-					],
-					"source": [
-						"obj-236",
+						"obj-230",
 						0
 					]
 				}
@@ -9077,7 +9243,7 @@
 						0
 					],
 					"source": [
-						"obj-237",
+						"obj-231",
 						0
 					]
 				}
@@ -9089,7 +9255,19 @@
 						0
 					],
 					"source": [
-						"obj-238",
+						"obj-225",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-236",
+						0
+					],
+					"source": [
+						"obj-239",
 						0
 					]
 				}
@@ -9109,19 +9287,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-237",
-						2
-					],
-					"source": [
-						"obj-240",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-241",
+						"obj-24",
 						0
 					],
 					"source": [
@@ -9149,20 +9315,8 @@
 						0
 					],
 					"source": [
-						"obj-231",
+						"obj-242",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-237",
-						1
-					],
-					"source": [
-						"obj-243",
-						2
 					]
 				}
 			},
@@ -9173,7 +9327,19 @@
 						0
 					],
 					"source": [
-						"obj-243",
+						"obj-229",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-241",
+						2
+					],
+					"source": [
+						"obj-244",
 						1
 					]
 				}
@@ -9185,7 +9351,7 @@
 						0
 					],
 					"source": [
-						"obj-243",
+						"obj-244",
 						0
 					]
 				}
@@ -9197,7 +9363,7 @@
 						0
 					],
 					"source": [
-						"obj-232",
+						"obj-245",
 						0
 					]
 				}
@@ -9209,7 +9375,7 @@
 						0
 					],
 					"source": [
-						"obj-230",
+						"obj-235",
 						0
 					]
 				}
@@ -9217,36 +9383,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-247",
+						"obj-241",
 						1
 					],
 					"source": [
-						"obj-229",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-247",
 						2
-					],
-					"source": [
-						"obj-228",
-						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-247",
+						"obj-248",
 						0
 					],
 					"source": [
-						"obj-248",
-						0
+						"obj-247",
+						1
 					]
 				}
 			},
@@ -9269,8 +9423,8 @@
 						0
 					],
 					"source": [
-						"obj-249",
-						1
+						"obj-236",
+						0
 					]
 				}
 			},
@@ -9281,7 +9435,7 @@
 						0
 					],
 					"source": [
-						"obj-250",
+						"obj-234",
 						0
 					]
 				}
@@ -9289,12 +9443,36 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-251",
+						1
+					],
+					"source": [
+						"obj-233",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-251",
+						2
+					],
+					"source": [
+						"obj-232",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-251",
+						0
+					],
+					"source": [
 						"obj-252",
 						0
-					],
-					"source": [
-						"obj-249",
-						0
 					]
 				}
 			},
@@ -9305,7 +9483,7 @@
 						0
 					],
 					"source": [
-						"obj-258",
+						"obj-251",
 						0
 					]
 				}
@@ -9330,18 +9508,6 @@
 					],
 					"source": [
 						"obj-254",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-256",
-						1
-					],
-					"source": [
-						"obj-255",
 						0
 					]
 				}
@@ -9365,8 +9531,20 @@
 						0
 					],
 					"source": [
-						"obj-256",
+						"obj-262",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-258",
+						0
+					],
+					"source": [
+						"obj-257",
+						1
 					]
 				}
 			},
@@ -9377,15 +9555,27 @@
 						0
 					],
 					"source": [
-						"obj-257",
-						1
+						"obj-258",
+						7
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-237",
+						"obj-260",
+						1
+					],
+					"source": [
+						"obj-259",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-260",
 						0
 					],
 					"source": [
@@ -9397,7 +9587,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-262",
+						"obj-261",
 						0
 					],
 					"source": [
@@ -9409,48 +9599,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-261",
-						0
-					],
-					"source": [
-						"obj-262",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-261",
-						1
-					],
-					"source": [
-						"obj-62",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-263",
 						0
 					],
 					"source": [
 						"obj-261",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-264",
+						"obj-241",
 						0
 					],
 					"source": [
-						"obj-263",
-						1
+						"obj-261",
+						0
 					]
 				}
 			},
@@ -9462,42 +9628,6 @@
 					],
 					"source": [
 						"obj-264",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-266",
-						0
-					],
-					"source": [
-						"obj-265",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						1
-					],
-					"source": [
-						"obj-266",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						1
-					],
-					"source": [
-						"obj-266",
 						0
 					]
 				}
@@ -9509,7 +9639,55 @@
 						0
 					],
 					"source": [
-						"obj-264",
+						"obj-266",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						0
+					],
+					"source": [
+						"obj-267",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						1
+					],
+					"source": [
+						"obj-268",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						1
+					],
+					"source": [
+						"obj-268",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-269",
+						0
+					],
+					"source": [
+						"obj-266",
 						4
 					]
 				}
@@ -9521,7 +9699,7 @@
 						2
 					],
 					"source": [
-						"obj-267",
+						"obj-269",
 						1
 					]
 				}
@@ -9533,7 +9711,7 @@
 						2
 					],
 					"source": [
-						"obj-267",
+						"obj-269",
 						0
 					]
 				}
@@ -9541,8 +9719,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						0
+					],
+					"source": [
+						"obj-281",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						3
 					],
 					"source": [
 						"obj-280",
@@ -9554,22 +9744,10 @@
 				"patchline": {
 					"destination": [
 						"obj-270",
-						3
-					],
-					"source": [
-						"obj-279",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
 						4
 					],
 					"source": [
-						"obj-279",
+						"obj-280",
 						2
 					]
 				}
@@ -9577,8 +9755,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-281",
+						"obj-282",
 						0
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						4
 					],
 					"source": [
 						"obj-282",
@@ -9590,22 +9780,10 @@
 				"patchline": {
 					"destination": [
 						"obj-271",
-						4
-					],
-					"source": [
-						"obj-281",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
 						5
 					],
 					"source": [
-						"obj-281",
+						"obj-282",
 						2
 					]
 				}
@@ -9613,35 +9791,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-268",
+						"obj-284",
 						0
 					],
 					"source": [
-						"obj-263",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						3
-					],
-					"source": [
-						"obj-268",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-269",
-						0
-					],
-					"source": [
-						"obj-268",
+						"obj-265",
 						2
 					]
 				}
@@ -9649,35 +9803,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-271",
-						0
-					],
-					"source": [
-						"obj-269",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						0
-					],
-					"source": [
-						"obj-269",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-274",
+						"obj-284",
 						1
 					],
 					"source": [
-						"obj-271",
+						"obj-65",
 						0
 					]
 				}
@@ -9685,139 +9815,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-273",
-						1
-					],
-					"source": [
-						"obj-270",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						1
-					],
-					"source": [
-						"obj-268",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-272",
-						0
-					],
-					"source": [
-						"obj-268",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-274",
-						0
-					],
-					"source": [
-						"obj-272",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-273",
-						0
-					],
-					"source": [
-						"obj-272",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-273",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						0
-					],
-					"source": [
-						"obj-274",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						0
-					],
-					"source": [
-						"obj-275",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						0
-					],
-					"source": [
-						"obj-276",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						6
-					],
-					"source": [
-						"obj-283",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
-						"obj-277",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
+						"obj-285",
 						0
 					],
 					"source": [
@@ -9829,7 +9827,55 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-287",
+						"obj-266",
+						0
+					],
+					"source": [
+						"obj-285",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-285",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						0
+					],
+					"source": [
+						"obj-286",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						1
+					],
+					"source": [
+						"obj-286",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
 						0
 					],
 					"source": [
@@ -9841,7 +9887,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-285",
+						"obj-287",
+						0
+					],
+					"source": [
+						"obj-265",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-287",
+						1
+					],
+					"source": [
+						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
 						0
 					],
 					"source": [
@@ -9853,24 +9923,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-288",
-						0
-					],
-					"source": [
-						"obj-262",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
+						"obj-266",
 						0
 					],
 					"source": [
 						"obj-288",
-						0
+						1
 					]
 				}
 			},
@@ -9881,8 +9939,32 @@
 						0
 					],
 					"source": [
-						"obj-285",
-						1
+						"obj-288",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						3
+					],
+					"source": [
+						"obj-289",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						0
+					],
+					"source": [
+						"obj-289",
+						2
 					]
 				}
 			},
@@ -9901,11 +9983,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-290",
-						0
+						"obj-272",
+						1
 					],
 					"source": [
-						"obj-285",
+						"obj-270",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						1
+					],
+					"source": [
+						"obj-271",
 						0
 					]
 				}
@@ -9917,7 +10011,163 @@
 						0
 					],
 					"source": [
+						"obj-272",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						1
+					],
+					"source": [
+						"obj-274",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						0
+					],
+					"source": [
+						"obj-274",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-273",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-290",
+						0
+					],
+					"source": [
+						"obj-275",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-290",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						0
+					],
+					"source": [
+						"obj-276",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						0
+					],
+					"source": [
+						"obj-277",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						6
+					],
+					"source": [
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-278",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-66",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
+						0
+					],
+					"source": [
+						"obj-294",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-295",
 						0
 					]
 				}
@@ -9929,8 +10179,20 @@
 						0
 					],
 					"source": [
-						"obj-62",
-						1
+						"obj-265",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-296",
+						0
 					]
 				}
 			},
@@ -9941,7 +10203,7 @@
 						0
 					],
 					"source": [
-						"obj-296",
+						"obj-293",
 						3
 					]
 				}
@@ -9949,8 +10211,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-301",
-						1
+						"obj-272",
+						0
 					],
 					"source": [
 						"obj-297",
@@ -9965,7 +10227,7 @@
 						0
 					],
 					"source": [
-						"obj-296",
+						"obj-293",
 						2
 					]
 				}
@@ -9973,8 +10235,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
-						1
+						"obj-273",
+						0
 					],
 					"source": [
 						"obj-298",
@@ -9985,23 +10247,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-299",
+						"obj-275",
 						0
 					],
 					"source": [
-						"obj-296",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-300",
-						0
-					],
-					"source": [
-						"obj-299",
+						"obj-293",
 						1
 					]
 				}
@@ -10009,59 +10259,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-303",
+						"obj-275",
 						1
 					],
 					"source": [
-						"obj-300",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-301",
-						0
-					],
-					"source": [
-						"obj-299",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
-						0
-					],
-					"source": [
-						"obj-301",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-303",
-						0
-					],
-					"source": [
-						"obj-302",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-292",
-						0
-					],
-					"source": [
-						"obj-303",
+						"obj-293",
 						0
 					]
 				}
@@ -10071,6 +10273,54 @@
 					"destination": [
 						"obj-304",
 						0
+					],
+					"source": [
+						"obj-64",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-305",
+						0
+					],
+					"source": [
+						"obj-304",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-309",
+						1
+					],
+					"source": [
+						"obj-305",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-306",
+						0
+					],
+					"source": [
+						"obj-304",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						1
 					],
 					"source": [
 						"obj-306",
@@ -10081,23 +10331,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-305",
+						"obj-307",
 						0
 					],
 					"source": [
 						"obj-304",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-292",
-						0
-					],
-					"source": [
-						"obj-305",
 						0
 					]
 				}
@@ -10110,15 +10348,15 @@
 					],
 					"source": [
 						"obj-307",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-309",
-						0
+						"obj-311",
+						1
 					],
 					"source": [
 						"obj-308",
@@ -10129,11 +10367,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-292",
+						"obj-309",
 						0
 					],
 					"source": [
-						"obj-309",
+						"obj-307",
 						0
 					]
 				}
@@ -10142,6 +10380,114 @@
 				"patchline": {
 					"destination": [
 						"obj-310",
+						0
+					],
+					"source": [
+						"obj-309",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-311",
+						0
+					],
+					"source": [
+						"obj-310",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-300",
+						0
+					],
+					"source": [
+						"obj-311",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-314",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-313",
+						0
+					],
+					"source": [
+						"obj-312",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-300",
+						0
+					],
+					"source": [
+						"obj-313",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-316",
+						0
+					],
+					"source": [
+						"obj-315",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-317",
+						0
+					],
+					"source": [
+						"obj-316",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-300",
+						0
+					],
+					"source": [
+						"obj-317",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-318",
 						0
 					],
 					"source": [
@@ -10153,11 +10499,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-311",
+						"obj-319",
 						0
 					],
 					"source": [
-						"obj-310",
+						"obj-318",
 						1
 					]
 				}
@@ -10165,11 +10511,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-312",
+						"obj-320",
 						0
 					],
 					"source": [
-						"obj-311",
+						"obj-319",
 						1
 					]
 				}
@@ -10177,11 +10523,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-313",
+						"obj-321",
 						0
 					],
 					"source": [
-						"obj-312",
+						"obj-320",
 						0
 					]
 				}
@@ -10189,11 +10535,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-293",
+						"obj-301",
 						0
 					],
 					"source": [
-						"obj-313",
+						"obj-321",
 						0
 					]
 				}
@@ -10201,11 +10547,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-314",
+						"obj-322",
 						0
 					],
 					"source": [
-						"obj-311",
+						"obj-319",
 						0
 					]
 				}
@@ -10213,11 +10559,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-293",
+						"obj-301",
 						0
 					],
 					"source": [
-						"obj-314",
+						"obj-322",
 						0
 					]
 				}
@@ -10225,11 +10571,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-315",
+						"obj-323",
 						0
 					],
 					"source": [
-						"obj-310",
+						"obj-318",
 						0
 					]
 				}
@@ -10237,11 +10583,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-317",
+						"obj-325",
 						0
 					],
 					"source": [
-						"obj-315",
+						"obj-323",
 						12
 					]
 				}
@@ -10249,11 +10595,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-316",
+						"obj-324",
 						2
 					],
 					"source": [
-						"obj-317",
+						"obj-325",
 						0
 					]
 				}
@@ -10261,11 +10607,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-316",
+						"obj-324",
 						1
 					],
 					"source": [
-						"obj-315",
+						"obj-323",
 						10
 					]
 				}
@@ -10273,11 +10619,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-318",
+						"obj-326",
 						0
 					],
 					"source": [
-						"obj-315",
+						"obj-323",
 						9
 					]
 				}
@@ -10285,11 +10631,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-316",
+						"obj-324",
 						0
 					],
 					"source": [
-						"obj-318",
+						"obj-326",
 						0
 					]
 				}
@@ -10297,11 +10643,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-294",
+						"obj-302",
 						0
 					],
 					"source": [
-						"obj-316",
+						"obj-324",
 						0
 					]
 				}
@@ -10309,11 +10655,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-319",
+						"obj-327",
 						0
 					],
 					"source": [
-						"obj-315",
+						"obj-323",
 						1
 					]
 				}
@@ -10321,11 +10667,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-295",
+						"obj-303",
 						0
 					],
 					"source": [
-						"obj-319",
+						"obj-327",
 						0
 					]
 				}
@@ -10342,92 +10688,92 @@
 				"Reply",
 				0
 			],
-			"obj-64": [
+			"obj-68": [
 				"Voice",
 				"Voice",
 				0
 			],
-			"obj-73": [
+			"obj-77": [
 				"Channel",
 				"Chan",
 				0
 			],
-			"obj-83": [
+			"obj-87": [
 				"Octave",
 				"Oct",
 				0
 			],
-			"obj-91": [
+			"obj-95": [
 				"Velocity",
 				"Vel",
 				0
 			],
-			"obj-98": [
+			"obj-102": [
 				"Play",
 				"Play",
 				0
 			],
-			"obj-109": [
+			"obj-113": [
 				"Hold",
 				"Hold",
 				0
 			],
-			"obj-116": [
+			"obj-120": [
 				"Reseed",
 				"Reseed",
 				0
 			],
-			"obj-123": [
+			"obj-127": [
 				"Style A",
 				"Style A",
 				0
 			],
-			"obj-125": [
+			"obj-129": [
 				"Style B",
 				"Style B",
 				0
 			],
-			"obj-126": [
+			"obj-130": [
 				"Blend",
 				"Blend",
 				0
 			],
-			"obj-152": [
+			"obj-156": [
 				"Temperature",
 				"Temp",
 				0
 			],
-			"obj-159": [
+			"obj-163": [
 				"Variation",
 				"Var",
 				0
 			],
-			"obj-166": [
+			"obj-170": [
 				"Density",
 				"Dens",
 				0
 			],
-			"obj-173": [
+			"obj-177": [
 				"Lock",
 				"Lock",
 				0
 			],
-			"obj-181": [
+			"obj-185": [
 				"Follow Key",
 				"Follow",
 				0
 			],
-			"obj-182": [
+			"obj-186": [
 				"Key",
 				"Key",
 				0
 			],
-			"obj-183": [
+			"obj-187": [
 				"Scale",
 				"Scale",
 				0
 			],
-			"obj-260": [
+			"obj-264": [
 				"Note Output",
 				"Notes",
 				0

@@ -54,6 +54,7 @@ HELLO = "---hello"
 CONNECTED = "---connected"
 PLAYING = "---playing"
 LOOP = "---loop"  # Live's loop as last sent: on, start, length
+NO_NOTE = -1  # the note output's kept pitch when no note sounds
 BEAT_NOW = "---beatnow"
 PLAYHEAD = "---playhead"
 MIX_BANG = "---mixbang"
@@ -259,16 +260,18 @@ def add_connection(p: Patch, reply_store: Box) -> dict[str, Box]:
 
 
 def add_replies(p: Patch, udpreceive: Box, connection: dict[str, Box]) -> dict[str, Box]:
-    """Route what the daemon sends back: pong, style names, errors, and this voice's notes and state."""
+    """Route what the daemon sends back: pong, style names, errors, and this voice's notes (begun, finished, cut)
+    and state."""
     p.section(2)
-    route = p.obj(f"route {PREFIX}/pong {PREFIX}/styles {PREFIX}/error {PREFIX}/1/note {PREFIX}/1/state")
+    voiced = ("note", "state", "on", "cut")  # this voice's replies: the route's arguments 4 to 7
+    route = p.obj(f"route {PREFIX}/pong {PREFIX}/styles {PREFIX}/error "
+                  + " ".join(f"{PREFIX}/1/{reply}" for reply in voiced))
     p.connect(udpreceive, 0, route)
-    voice = p.obj("t i i")
+    voice = p.obj(f"t {' '.join('i' for _ in voiced)}")
     p.connect(p.obj(f"r {VOICE}"), 0, voice)
-    p.connect(voice, 1, p.obj(f"sprintf symout {PREFIX}/%ld/note"))
-    p.connect(p.boxes[-1], 0, route, 4)  # route's inlet n replaces its n-th argument
-    p.connect(voice, 0, p.obj(f"sprintf symout {PREFIX}/%ld/state"))
-    p.connect(p.boxes[-1], 0, route, 5)
+    for n, reply in enumerate(voiced):
+        p.connect(voice, len(voiced) - 1 - n, p.obj(f"sprintf symout {PREFIX}/%ld/{reply}"))
+        p.connect(p.boxes[-1], 0, route, 4 + n)  # route's inlet n replaces its n-th argument
     p.connect(route, 0, connection["pong"])
     show_error = p.obj("prepend set error:")
     p.connect(route, 2, show_error)
@@ -277,7 +280,10 @@ def add_replies(p: Patch, udpreceive: Box, connection: dict[str, Box]) -> dict[s
     p.connect(route, 1, styles)
     notes = p.obj("t l l")
     p.connect(route, 3, notes)
-    return {"styles": styles, "notes": notes, "state": route}
+    starts, cuts = p.obj("t l"), p.obj("t b")
+    p.connect(route, 5, starts)
+    p.connect(route, 6, cuts)
+    return {"styles": styles, "notes": notes, "state": route, "starts": starts, "cuts": cuts}
 
 
 def add_voice(p: Patch) -> None:
@@ -543,46 +549,41 @@ def add_transport(p: Patch, ping_metro: Box) -> None:
     p.connect(fan, 0, message)
 
 
-def add_note_output(p: Patch, notes: Box) -> None:
-    """Optionally play the daemon's /stylevae/<v>/note messages into this track through ``midiout``.
+def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
+    """Optionally play the daemon's notes into this track through ``midiout``.
 
-    A note arrives when the decoder ends it, so its start may already be past. Each note's pitch goes
-    through two ``pipe``s: one delays the note-on until its start beat (at once if that has passed),
-    the other the note-off until its end (at least a millisecond after the note-on). Stopping Live or
-    switching the option off drops pending note-ons and sends every pending note-off at once; MIDI
-    coming into the device passes through.
+    A note-on comes with /stylevae/<v>/on, when the decoder makes the note, a lookahead before it sounds; its
+    note-off with /stylevae/<v>/note, when the decoder ends the note, by then often past its start (timed from that
+    alone, every note longer than the lookahead less a 16th began late). Each goes through a ``pipe`` that holds
+    it until its beat (at once if that has passed; a note-off at least a millisecond after its note-on). The pitch
+    of the last note-on played is kept (a voice plays one note at a time) until a cut. /stylevae/<v>/cut (what the
+    daemon planned is void: Live located, the voice was switched off), stopping Live and switching the option off
+    drop the pending note-ons, send the pending note-offs at once and end the kept pitch, whose note-off may not
+    have come. MIDI coming into the device passes through.
     """
     p.section(8)
     enable = switch(p, onoff("Note Output", "Notes"), (256, 146, 140, 18), "Notes to MIDI port",
                     "Notes to this track")
-    gate = p.obj("gate 1")
-    on_enable = p.obj("t i i")
+    on_enable = p.obj("t i i i")
     p.connect(enable, 0, on_enable)
-    p.connect(on_enable, 1, gate)
-    p.connect(notes, 0, gate, 1)
-
-    arrive = p.obj("t l b")
     clock = p.obj("transport")
     to_beats = p.obj(f"/ {TICKS_PER_BEAT!r}")
     now = p.obj("t f f")
     bpm = p.obj("t f f")
-    fields = p.obj("unpack i i f f")
-    start = p.obj("t f f")
     # A note the daemon planned past a wrap of Live's loop comes before the wrap, at its song position near the
     # loop's start: more than half the loop behind the playhead, it is a loop length ahead ($f4 on, $f5 length).
     on_ms = p.obj("expr max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f5) * $f4 * $f5\\, 0.) * 60000. / $f3")
     off_ms = p.obj("expr max(($f1 + $f4 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6) * 60000. / $f3\\, "
                    "max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3 + 1.)")
-    pitch = p.obj("t i i")
     note_on = p.obj("pipe 0")
     note_off = p.obj("pipe 0")
+    played = p.obj("t i i")
+    held = p.obj(f"i {NO_NOTE}")  # the pitch of the note sounding, or none
     on_pair = p.obj("pack 0 0")
     off_pair = p.obj("pack 0 0")
     midi = p.obj("midiformat")
     out = p.obj("midiout")
 
-    p.connect(gate, 0, arrive)
-    p.connect(arrive, 1, clock)
     p.connect(clock, 7, to_beats)
     p.connect(to_beats, 0, now)
     p.connect(now, 1, off_ms, 1)
@@ -595,34 +596,48 @@ def add_note_output(p: Patch, notes: Box) -> None:
         p.connect(p.obj(f"r {LOOP}"), 0, loop)
         p.connect(loop, 0, expression, on_inlet)
         p.connect(loop, 2, expression, on_inlet + 1)
-    p.connect(arrive, 0, fields)
-    p.connect(fields, 3, off_ms, 3)
-    p.connect(fields, 2, start)
-    p.connect(start, 1, off_ms)
-    p.connect(start, 0, on_ms)
-    p.connect(off_ms, 0, note_off, 1)
+    # each message: the transport read first (a bang), then its fields, the hot inlet last (unpack goes right to left)
+    for source, enabled, fields in ((starts, 2, "unpack i i f"), (notes, 1, "unpack i i f f")):
+        gate, arrive, unpacked = p.obj("gate 1"), p.obj("t l b"), p.obj(fields)
+        p.connect(on_enable, enabled, gate)
+        p.connect(source, 0, gate, 1)
+        p.connect(gate, 0, arrive)
+        p.connect(arrive, 1, clock)
+        p.connect(arrive, 0, unpacked)
+        if fields == "unpack i i f":  # /on: pitch, velocity, beat
+            p.connect(unpacked, 2, on_ms)
+            p.connect(unpacked, 1, on_pair, 1)
+            p.connect(unpacked, 0, note_on)
+        else:  # /note: pitch, velocity, beat, length
+            p.connect(unpacked, 3, off_ms, 3)
+            p.connect(unpacked, 2, off_ms)
+            p.connect(unpacked, 0, note_off)
     p.connect(on_ms, 0, note_on, 1)
-    p.connect(fields, 1, on_pair, 1)
-    p.connect(fields, 0, pitch)
-    p.connect(pitch, 1, note_off)
-    p.connect(pitch, 0, note_on)
-    p.connect(note_on, 0, on_pair)
+    p.connect(off_ms, 0, note_off, 1)
+    p.connect(note_on, 0, played)
+    p.connect(played, 1, held, 1)
+    p.connect(played, 0, on_pair)
     p.connect(note_off, 0, off_pair)
+    p.chain(held, p.obj(f"sel {NO_NOTE}"))
+    p.connect(p.boxes[-1], 1, off_pair)
     p.connect(on_pair, 0, midi)
     p.connect(off_pair, 0, midi)
     p.connect(p.obj(f"r {CHANNEL}"), 0, midi, 6)
     p.connect(midi, 0, out)
     p.chain(p.obj("midiin"), out)
 
-    # every note-on gets its note-off: on stop and when note output is switched off
-    flush = p.obj("t b b")
+    # every note-on gets its note-off: on a cut, on stop and when note output is switched off
+    flush = p.obj(f"t {NO_NOTE} b b b")
+    p.connect(cuts, 0, flush)
     p.chain(p.obj(f"r {PLAYING}"), p.obj("sel 0"), flush)
     p.connect(on_enable, 0, p.obj("sel 0"))
     p.connect(p.boxes[-1], 0, flush)
-    p.connect(flush, 1, p.msg("clear"))
+    p.connect(flush, 3, p.msg("clear"))
     p.connect(p.boxes[-1], 0, note_on)
-    p.connect(flush, 0, p.msg("flush"))
+    p.connect(flush, 2, p.msg("flush"))
     p.connect(p.boxes[-1], 0, note_off)
+    p.connect(flush, 1, held)
+    p.connect(flush, 0, held, 1)
 
 
 def add_live_view(p: Patch, notes: Box, state: Box) -> None:
@@ -701,7 +716,7 @@ def build_device() -> Patch:
     add_generation(p)
     add_key(p)
     add_transport(p, connection["metro"])
-    add_note_output(p, replies["notes"])
+    add_note_output(p, replies["notes"], replies["starts"], replies["cuts"])
     add_live_view(p, replies["notes"], replies["state"])
     return p
 

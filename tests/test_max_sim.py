@@ -234,17 +234,33 @@ def test_the_state_shows_the_key_and_the_style_mix():
 
 
 def test_note_output_plays_each_note_at_its_beat_and_ends_it():
+    """The note-on comes with /on, a lookahead ahead; the note-off with /note, which comes after the note began
+    (a quarter note: the decoder ends it a lookahead before its end). The note still starts on its beat."""
     sim = connected()
     sim.set("Note Output", 1)
     sim.set("Channel", 2)
     sim.live_set("is_playing", 1)
-    sim.deliver("/stylevae/1/note", 67, 90, 0.5, 1.0)  # starts in a quarter second, lasts half a second
+    sim.deliver("/stylevae/1/on", 67, 90, 0.5)  # starts in a quarter second
     sim.advance(0.2)
     assert sim.notes() == []
     sim.advance(0.1)
+    assert sim.notes() == [(0x91, 67, 90)]  # at 0.25 s, on its beat
+    sim.deliver("/stylevae/1/note", 67, 90, 0.5, 1.0)  # at 0.3 s: it lasts half a second
+    sim.advance(0.4)
     assert sim.notes() == [(0x91, 67, 90)]
-    sim.advance(0.5)
+    sim.advance(0.1)
     assert sim.notes() == [(0x91, 67, 90), (0x91, 67, 0)]
+
+
+def test_a_finished_note_alone_plays_nothing():
+    """/note ends a note; the note-on is /on's: a finished note whose /on never came (cut by the daemon before it
+    sounded) is not played."""
+    sim = connected()
+    sim.set("Note Output", 1)
+    sim.live_set("is_playing", 1)
+    sim.deliver("/stylevae/1/note", 67, 90, 0.5, 1.0)
+    sim.advance(1.0)
+    assert [n[2] for n in sim.notes()] == [0]
 
 
 @pytest.mark.parametrize("loop", [1, 0])
@@ -256,6 +272,7 @@ def test_note_output_plays_a_note_planned_past_a_wrap_of_lives_loop_after_the_wr
     sim.set("Note Output", 1)
     sim.live_set("is_playing", 1)
     sim.advance(1.875)  # beat 3.75 at 120 BPM
+    sim.deliver("/stylevae/1/on", 67, 90, 0.25)
     sim.deliver("/stylevae/1/note", 67, 90, 0.25, 0.25)
     sim.advance(0.2)
     assert [n[2] for n in sim.notes()] == ([] if loop else [90, 0])
@@ -263,18 +280,39 @@ def test_note_output_plays_a_note_planned_past_a_wrap_of_lives_loop_after_the_wr
     assert [n[2] for n in sim.notes()][:1] == [90]
 
 
-def test_stopping_live_ends_every_sounding_note_and_drops_pending_ones():
+@pytest.mark.parametrize("end", ["stop", "cut", "off"])
+def test_a_stop_a_cut_or_switching_off_ends_the_sounding_note_and_drops_pending_ones(end):
+    """A note sounding whose /note has not come, and one not yet begun: Live stops, the daemon cuts what it planned
+    (a locate), or note output is switched off. The sounding note ends at once, the other never sounds."""
     sim = connected()
     sim.set("Note Output", 1)
     sim.live_set("is_playing", 1)
-    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 4.0)  # sounding now
-    sim.deliver("/stylevae/1/note", 62, 100, 2.0, 1.0)  # not yet started
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)  # sounding now; its end not yet known
+    sim.deliver("/stylevae/1/on", 62, 100, 2.0)  # not yet begun
     sim.advance(0.1)
-    sim.live_set("is_playing", 0)
+    assert sim.notes() == [(0x90, 60, 100)]
+    if end == "stop":
+        sim.live_set("is_playing", 0)
+    elif end == "cut":
+        sim.deliver("/stylevae/1/cut")
+    else:
+        sim.set("Note Output", 0)
+    sim.advance(0.001)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0)]
     sim.advance(5.0)
-    ons = [n for n in sim.notes() if n[2] > 0]
-    offs = [n for n in sim.notes() if n[2] == 0]
-    assert [n[1] for n in ons] == [60] and 60 in [n[1] for n in offs]
+    assert [n[1] for n in sim.notes() if n[2] > 0] == [60]
+
+
+def test_another_voices_cut_leaves_this_voices_notes():
+    sim = connected()
+    sim.set("Note Output", 1)
+    sim.live_set("is_playing", 1)
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.deliver("/stylevae/1/on", 62, 100, 0.5)
+    sim.advance(0.1)
+    sim.deliver("/stylevae/2/cut")
+    sim.advance(0.3)
+    assert [n[1:] for n in sim.notes()] == [(60, 100), (62, 100)]
 
 
 def test_a_past_note_still_gets_its_note_off_after_its_note_on():
@@ -282,7 +320,8 @@ def test_a_past_note_still_gets_its_note_off_after_its_note_on():
     sim.set("Note Output", 1)
     sim.live_set("is_playing", 1)
     sim.advance(2.0)
-    sim.deliver("/stylevae/1/note", 65, 100, 1.0, 0.5)  # already over
+    sim.deliver("/stylevae/1/on", 65, 100, 1.0)  # already over
+    sim.deliver("/stylevae/1/note", 65, 100, 1.0, 0.5)
     sim.advance(0.1)
     assert [n[2] for n in sim.notes()] == [100, 0]
 

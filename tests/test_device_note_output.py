@@ -1,0 +1,93 @@
+"""The device's own note output ("Notes to this track") against the daemon's MIDI port: the engine, with the
+shipped model and fake time, sends its replies to the device's patcher played by ``maxsim``, tick by tick on one
+timeline, and the device must play the notes the port plays, each at the same moment, none that a locate voided,
+and end every one. Before the device took its note-ons from ``/on``, every note longer than the lookahead less a
+16th began late in the track, by up to its length."""
+
+from __future__ import annotations
+
+import json
+
+from maxsim import MidiOut, Sim, SimLive
+
+from stylevae.bridge import commands as cmd
+from stylevae.max_patches.build import MAXPAT
+from stylevae.model.network import checkpoint
+from tests.test_bridge_engine import STEP, Rig
+
+TICK = STEP / 4
+
+
+class Together:
+    """The engine and the device on one clock: Live plays from beat 0 at 120 BPM in both."""
+
+    def __init__(self):
+        self.rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+        self.replies: list[tuple[str, list]] = []
+        self.rig.engine.publish = lambda address, values: self.replies.append((address, values))
+        self.sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")), SimLive())
+        self.sim.load()
+        self.sim.deliver("/stylevae/pong")
+        self.played: list[tuple[float, int, int, int]] = []  # (time, status, pitch, velocity) into the track
+        for obj in self.sim.objects.values():
+            if isinstance(obj, MidiOut):
+                obj.receive = self._byte
+        self._bytes: list[int] = []
+        self.sim.set("Note Output", 1)
+        self.sim.live_set("is_playing", 1)
+        self.rig.clock.follow(0.0, True, 120)
+        self.start = self.sim.now
+
+    def _byte(self, inlet, msg) -> None:
+        self._bytes.append(int(msg[0]))
+        if len(self._bytes) == 3:
+            self.played.append((self.sim.now - self.start, *self._bytes))
+            self._bytes = []
+
+    def run(self, seconds: float) -> None:
+        for _ in range(round(seconds / TICK)):
+            self.rig.engine.generate()
+            self.rig.sender.send_due()
+            for address, values in self.replies:
+                self.sim.deliver(address, *values)
+            self.replies.clear()
+            self.rig.now.t += TICK
+            # the device's events due at the tick's end wait for the next tick's replies, as the port's do
+            self.sim.run_until(self.start + self.rig.now.t - 1e-9)
+
+    def locate(self, beat: float) -> None:
+        self.rig.clock.follow(beat, True, 120)
+        self.sim.locate(beat)
+
+    def port_ons(self) -> list[tuple[float, int]]:
+        return [(round(t, 6), p) for t, kind, _, p in self.rig.sink.sent if kind == "on"]
+
+    def track_ons(self) -> list[tuple[float, int]]:
+        """The device's note-ons up to the last tick the port was read at (the device's clock runs on a hair)."""
+        last = self.rig.now.t - TICK / 2
+        return [(round(t, 6), p) for t, status, p, v in self.played if status & 0xF0 == 0x90 and v > 0 and t < last]
+
+
+def test_the_device_plays_the_notes_the_port_plays_at_the_same_moments_through_a_locate():
+    both = Together()
+    both.rig.send(cmd.Play(1, True))
+    both.run(6.0)
+    both.locate(9.5)  # mid-bar, mid-phrase: what was planned is void, the voice comes in again
+    both.run(6.0)
+    ons = both.port_ons()
+    lengths = [b[0] - a[0] for a, b in zip(ons, ons[1:])]
+    assert len(ons) > 30 and max(lengths) > 2 * STEP  # notes longer than the lookahead less a 16th
+    assert both.track_ons() == ons
+
+
+def test_every_note_the_device_played_is_ended_by_a_stop():
+    both = Together()
+    both.rig.send(cmd.Play(1, True))
+    both.run(4.0)
+    both.rig.clock.follow(both.rig.clock.beat(), False, 120)
+    both.sim.live_set("is_playing", 0)
+    both.run(0.5)
+    balance: dict[int, int] = {}
+    for _, _, pitch, velocity in both.played:
+        balance[pitch] = balance.get(pitch, 0) + (1 if velocity else -1)
+    assert len(both.track_ons()) > 10 and all(n <= 0 for n in balance.values())
