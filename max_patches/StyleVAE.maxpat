@@ -5966,6 +5966,24 @@
 				"box": {
 					"id": "obj-296",
 					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						980.0,
+						110.0,
+						22.0
+					],
+					"text": "r ---connected"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-297",
+					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
 					"outlettype": [
@@ -5974,7 +5992,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						980.0,
+						1010.0,
 						47.0,
 						22.0
 					],
@@ -5983,29 +6001,12 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
-					"maxclass": "message",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1010.0,
-						47.0,
-						22.0
-					],
-					"text": "clear"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-298",
-					"maxclass": "message",
+					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"bang",
 						""
 					],
 					"patching_rect": [
@@ -6014,12 +6015,48 @@
 						47.0,
 						22.0
 					],
-					"text": "flush"
+					"text": "sel 0"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-299",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1070.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-300",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1100.0,
+						47.0,
+						22.0
+					],
+					"text": "flush"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-301",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6042,7 +6079,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-302",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6071,7 +6108,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-303",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6104,7 +6141,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-304",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6128,7 +6165,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-305",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6152,7 +6189,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-306",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6173,7 +6210,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-307",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6191,7 +6228,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-306",
+					"id": "obj-308",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6209,7 +6246,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-307",
+					"id": "obj-309",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6228,7 +6265,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-308",
+					"id": "obj-310",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6246,7 +6283,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-309",
+					"id": "obj-311",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6266,7 +6303,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-310",
+					"id": "obj-312",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6284,7 +6321,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-311",
+					"id": "obj-313",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6302,7 +6339,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-312",
+					"id": "obj-314",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6320,7 +6357,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-313",
+					"id": "obj-315",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6338,7 +6375,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-314",
+					"id": "obj-316",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6356,7 +6393,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-315",
+					"id": "obj-317",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6374,7 +6411,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-316",
+					"id": "obj-318",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6393,7 +6430,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-317",
+					"id": "obj-319",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6411,7 +6448,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-318",
+					"id": "obj-320",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6430,7 +6467,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-319",
+					"id": "obj-321",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6449,7 +6486,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-320",
+					"id": "obj-322",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6468,7 +6505,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-321",
+					"id": "obj-323",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6486,7 +6523,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-322",
+					"id": "obj-324",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6504,7 +6541,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-323",
+					"id": "obj-325",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6534,7 +6571,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-324",
+					"id": "obj-326",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6552,7 +6589,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-325",
+					"id": "obj-327",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6571,7 +6608,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-326",
+					"id": "obj-328",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6590,7 +6627,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-327",
+					"id": "obj-329",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -10175,7 +10212,31 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-297",
+						0
+					],
+					"source": [
 						"obj-296",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-297",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-298",
 						0
 					],
 					"source": [
@@ -10191,7 +10252,7 @@
 						0
 					],
 					"source": [
-						"obj-296",
+						"obj-298",
 						0
 					]
 				}
@@ -10199,7 +10260,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-297",
+						"obj-299",
 						0
 					],
 					"source": [
@@ -10215,7 +10276,7 @@
 						0
 					],
 					"source": [
-						"obj-297",
+						"obj-299",
 						0
 					]
 				}
@@ -10223,7 +10284,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-298",
+						"obj-300",
 						0
 					],
 					"source": [
@@ -10239,7 +10300,7 @@
 						0
 					],
 					"source": [
-						"obj-298",
+						"obj-300",
 						0
 					]
 				}
@@ -10271,7 +10332,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-304",
+						"obj-306",
 						0
 					],
 					"source": [
@@ -10283,11 +10344,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-305",
+						"obj-307",
 						0
 					],
 					"source": [
-						"obj-304",
+						"obj-306",
 						3
 					]
 				}
@@ -10295,47 +10356,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-309",
+						"obj-311",
 						1
 					],
 					"source": [
-						"obj-305",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-306",
-						0
-					],
-					"source": [
-						"obj-304",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-310",
-						1
-					],
-					"source": [
-						"obj-306",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-307",
-						0
-					],
-					"source": [
-						"obj-304",
 						0
 					]
 				}
@@ -10347,15 +10372,15 @@
 						0
 					],
 					"source": [
-						"obj-307",
-						1
+						"obj-306",
+						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-311",
+						"obj-312",
 						1
 					],
 					"source": [
@@ -10371,7 +10396,7 @@
 						0
 					],
 					"source": [
-						"obj-307",
+						"obj-306",
 						0
 					]
 				}
@@ -10384,15 +10409,15 @@
 					],
 					"source": [
 						"obj-309",
-						2
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-311",
-						0
+						"obj-313",
+						1
 					],
 					"source": [
 						"obj-310",
@@ -10403,239 +10428,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-300",
+						"obj-311",
+						0
+					],
+					"source": [
+						"obj-309",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
 						0
 					],
 					"source": [
 						"obj-311",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-312",
-						0
-					],
-					"source": [
-						"obj-314",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-313",
-						0
-					],
-					"source": [
-						"obj-312",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-300",
-						0
-					],
-					"source": [
-						"obj-313",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-316",
-						0
-					],
-					"source": [
-						"obj-315",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-317",
-						0
-					],
-					"source": [
-						"obj-316",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-300",
-						0
-					],
-					"source": [
-						"obj-317",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-318",
-						0
-					],
-					"source": [
-						"obj-55",
-						4
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-319",
-						0
-					],
-					"source": [
-						"obj-318",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-320",
-						0
-					],
-					"source": [
-						"obj-319",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-321",
-						0
-					],
-					"source": [
-						"obj-320",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-301",
-						0
-					],
-					"source": [
-						"obj-321",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-322",
-						0
-					],
-					"source": [
-						"obj-319",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-301",
-						0
-					],
-					"source": [
-						"obj-322",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-323",
-						0
-					],
-					"source": [
-						"obj-318",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-325",
-						0
-					],
-					"source": [
-						"obj-323",
-						12
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-324",
 						2
-					],
-					"source": [
-						"obj-325",
-						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-324",
-						1
-					],
-					"source": [
-						"obj-323",
-						10
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-326",
+						"obj-313",
 						0
 					],
 					"source": [
-						"obj-323",
-						9
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-324",
-						0
-					],
-					"source": [
-						"obj-326",
+						"obj-312",
 						0
 					]
 				}
@@ -10647,7 +10468,7 @@
 						0
 					],
 					"source": [
-						"obj-324",
+						"obj-313",
 						0
 					]
 				}
@@ -10655,12 +10476,120 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-327",
+						"obj-314",
 						0
 					],
 					"source": [
-						"obj-323",
+						"obj-316",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-315",
+						0
+					],
+					"source": [
+						"obj-314",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-302",
+						0
+					],
+					"source": [
+						"obj-315",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-318",
+						0
+					],
+					"source": [
+						"obj-317",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-319",
+						0
+					],
+					"source": [
+						"obj-318",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-302",
+						0
+					],
+					"source": [
+						"obj-319",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-320",
+						0
+					],
+					"source": [
+						"obj-55",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-321",
+						0
+					],
+					"source": [
+						"obj-320",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						0
+					],
+					"source": [
+						"obj-321",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-323",
+						0
+					],
+					"source": [
+						"obj-322",
+						0
 					]
 				}
 			},
@@ -10671,7 +10600,139 @@
 						0
 					],
 					"source": [
+						"obj-323",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-324",
+						0
+					],
+					"source": [
+						"obj-321",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						0
+					],
+					"source": [
+						"obj-324",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-325",
+						0
+					],
+					"source": [
+						"obj-320",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-327",
+						0
+					],
+					"source": [
+						"obj-325",
+						12
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-326",
+						2
+					],
+					"source": [
+						"obj-327",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-326",
+						1
+					],
+					"source": [
+						"obj-325",
+						10
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-328",
+						0
+					],
+					"source": [
+						"obj-325",
+						9
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-326",
+						0
+					],
+					"source": [
+						"obj-328",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-304",
+						0
+					],
+					"source": [
+						"obj-326",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-329",
+						0
+					],
+					"source": [
+						"obj-325",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-305",
+						0
+					],
+					"source": [
+						"obj-329",
 						0
 					]
 				}

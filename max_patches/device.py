@@ -557,9 +557,9 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     alone, every note longer than the lookahead less a 16th began late). Each goes through a ``pipe`` that holds
     it until its beat (at once if that has passed; a note-off at least a millisecond after its note-on). The pitch
     of the last note-on played is kept (a voice plays one note at a time) until a cut. /stylevae/<v>/cut (what the
-    daemon planned is void: Live located, the voice was switched off), stopping Live and switching the option off
-    drop the pending note-ons, send the pending note-offs at once and end the kept pitch, whose note-off may not
-    have come. MIDI coming into the device passes through.
+    daemon planned is void: Live located, the voice was switched off), stopping Live, switching the option off and
+    losing the daemon drop the pending note-ons, send the pending note-offs at once and end the kept pitch, whose
+    note-off may not have come. MIDI coming into the device passes through.
     """
     p.section(8)
     enable = switch(p, onoff("Note Output", "Notes"), (256, 146, 140, 18), "Notes to MIDI port",
@@ -626,10 +626,12 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(midi, 0, out)
     p.chain(p.obj("midiin"), out)
 
-    # every note-on gets its note-off: on a cut, on stop and when note output is switched off
+    # every note-on gets its note-off: on a cut, on stop, when note output is switched off, and when the daemon is
+    # gone (no /note will end the note sounding)
     flush = p.obj(f"t {NO_NOTE} b b b")
     p.connect(cuts, 0, flush)
     p.chain(p.obj(f"r {PLAYING}"), p.obj("sel 0"), flush)
+    p.chain(p.obj(f"r {CONNECTED}"), p.obj("sel 0"), flush)
     p.connect(on_enable, 0, p.obj("sel 0"))
     p.connect(p.boxes[-1], 0, flush)
     p.connect(flush, 3, p.msg("clear"))

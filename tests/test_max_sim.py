@@ -303,6 +303,19 @@ def test_a_stop_a_cut_or_switching_off_ends_the_sounding_note_and_drops_pending_
     assert [n[1] for n in sim.notes() if n[2] > 0] == [60]
 
 
+def test_a_note_sounding_when_the_daemon_goes_away_ends_when_it_is_missed():
+    """The daemon killed while a note sounds: its /note never comes. The note ends when the device counts the daemon
+    as gone (three missed pongs), not when Live stops."""
+    sim = connected()
+    sim.set("Note Output", 1)
+    sim.live_set("is_playing", 1)
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.advance(3.0)
+    assert sim.notes() == [(0x90, 60, 100)]
+    sim.advance(2.0)
+    assert sim.shown("status").text == "daemon not running" and sim.notes()[-1] == (0x90, 60, 0)
+
+
 def test_another_voices_cut_leaves_this_voices_notes():
     sim = connected()
     sim.set("Note Output", 1)
