@@ -5509,10 +5509,10 @@
 					"patching_rect": [
 						2100.0,
 						230.0,
-						1132.0,
+						635.0,
 						22.0
 					],
-					"text": "expr max(($f1 + $f4 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6) * 60000. / $f3\\, max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3 + 1.)"
+					"text": "expr max($f1 + $f4 - $f2 + ($f2 - $f1 - $f4 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3"
 				}
 			},
 			{
@@ -5556,18 +5556,19 @@
 					"id": "obj-274",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
+					"numoutlets": 3,
 					"outlettype": [
 						"int",
-						"int"
+						"int",
+						"bang"
 					],
 					"patching_rect": [
 						2100.0,
 						320.0,
-						47.0,
+						61.0,
 						22.0
 					],
-					"text": "t i i"
+					"text": "t i i b"
 				}
 			},
 			{
@@ -5872,6 +5873,25 @@
 				"box": {
 					"id": "obj-291",
 					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						830.0,
+						47.0,
+						22.0
+					],
+					"text": "t i b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-292",
+					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
 					"outlettype": [
@@ -5879,7 +5899,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						830.0,
+						860.0,
 						96.0,
 						22.0
 					],
@@ -5888,7 +5908,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-293",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5897,7 +5917,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						860.0,
+						890.0,
 						54.0,
 						22.0
 					],
@@ -5906,7 +5926,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-294",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5918,7 +5938,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						890.0,
+						920.0,
 						82.0,
 						22.0
 					],
@@ -5927,7 +5947,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5936,7 +5956,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						920.0,
+						950.0,
 						96.0,
 						22.0
 					],
@@ -5945,7 +5965,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-296",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -5955,7 +5975,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						950.0,
+						980.0,
 						47.0,
 						22.0
 					],
@@ -5964,7 +5984,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-297",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5973,30 +5993,11 @@
 					],
 					"patching_rect": [
 						2100.0,
-						980.0,
+						1010.0,
 						110.0,
 						22.0
 					],
 					"text": "r ---connected"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-297",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1010.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 0"
 				}
 			},
 			{
@@ -6021,8 +6022,8 @@
 			{
 				"box": {
 					"id": "obj-299",
-					"maxclass": "message",
-					"numinlets": 2,
+					"maxclass": "newobj",
+					"numinlets": 0,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -6030,19 +6031,20 @@
 					"patching_rect": [
 						2100.0,
 						1070.0,
-						47.0,
+						82.0,
 						22.0
 					],
-					"text": "clear"
+					"text": "r ---voice"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-300",
-					"maxclass": "message",
+					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"bang",
 						""
 					],
 					"patching_rect": [
@@ -6051,12 +6053,48 @@
 						47.0,
 						22.0
 					],
-					"text": "flush"
+					"text": "sel 0"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-301",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1130.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-302",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1160.0,
+						47.0,
+						22.0
+					],
+					"text": "flush"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-303",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6079,7 +6117,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-304",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6108,7 +6146,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-305",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6141,7 +6179,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-306",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6165,7 +6203,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-307",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6189,7 +6227,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-306",
+					"id": "obj-308",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6210,7 +6248,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-307",
+					"id": "obj-309",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6228,7 +6266,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-308",
+					"id": "obj-310",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6246,7 +6284,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-309",
+					"id": "obj-311",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6265,7 +6303,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-310",
+					"id": "obj-312",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6283,7 +6321,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-311",
+					"id": "obj-313",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6303,7 +6341,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-312",
+					"id": "obj-314",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6321,7 +6359,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-313",
+					"id": "obj-315",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6339,7 +6377,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-314",
+					"id": "obj-316",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6357,7 +6395,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-315",
+					"id": "obj-317",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6375,7 +6413,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-316",
+					"id": "obj-318",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6393,7 +6431,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-317",
+					"id": "obj-319",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6411,7 +6449,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-318",
+					"id": "obj-320",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6430,7 +6468,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-319",
+					"id": "obj-321",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6448,7 +6486,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-320",
+					"id": "obj-322",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6467,7 +6505,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-321",
+					"id": "obj-323",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6486,7 +6524,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-322",
+					"id": "obj-324",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6505,7 +6543,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-323",
+					"id": "obj-325",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6523,7 +6561,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-324",
+					"id": "obj-326",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6541,7 +6579,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-325",
+					"id": "obj-327",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6571,7 +6609,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-326",
+					"id": "obj-328",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6589,7 +6627,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-327",
+					"id": "obj-329",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6608,7 +6646,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-328",
+					"id": "obj-330",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6627,7 +6665,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-329",
+					"id": "obj-331",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -10057,6 +10095,18 @@
 				"patchline": {
 					"destination": [
 						"obj-275",
+						0
+					],
+					"source": [
+						"obj-274",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
 						1
 					],
 					"source": [
@@ -10134,6 +10184,30 @@
 					"source": [
 						"obj-277",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-291",
+						0
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
+						"obj-291",
+						1
 					]
 				}
 			},
@@ -10168,7 +10242,7 @@
 						0
 					],
 					"source": [
-						"obj-292",
+						"obj-293",
 						0
 					]
 				}
@@ -10176,7 +10250,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-293",
+						"obj-294",
 						0
 					],
 					"source": [
@@ -10188,31 +10262,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-295",
+						"obj-296",
 						0
 					],
 					"source": [
+						"obj-295",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-294",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-293",
-						0
-					],
-					"source": [
-						"obj-295",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-297",
 						0
 					],
 					"source": [
@@ -10224,7 +10286,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-293",
+						"obj-298",
 						0
 					],
 					"source": [
@@ -10236,7 +10298,31 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-294",
+						0
+					],
+					"source": [
 						"obj-298",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-294",
+						0
+					],
+					"source": [
+						"obj-299",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-300",
 						0
 					],
 					"source": [
@@ -10248,11 +10334,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-293",
+						"obj-294",
 						0
 					],
 					"source": [
-						"obj-298",
+						"obj-300",
 						0
 					]
 				}
@@ -10260,11 +10346,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-299",
+						"obj-301",
 						0
 					],
 					"source": [
-						"obj-293",
+						"obj-294",
 						3
 					]
 				}
@@ -10276,7 +10362,7 @@
 						0
 					],
 					"source": [
-						"obj-299",
+						"obj-301",
 						0
 					]
 				}
@@ -10284,11 +10370,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-300",
+						"obj-302",
 						0
 					],
 					"source": [
-						"obj-293",
+						"obj-294",
 						2
 					]
 				}
@@ -10300,7 +10386,7 @@
 						0
 					],
 					"source": [
-						"obj-300",
+						"obj-302",
 						0
 					]
 				}
@@ -10312,7 +10398,7 @@
 						0
 					],
 					"source": [
-						"obj-293",
+						"obj-294",
 						1
 					]
 				}
@@ -10324,7 +10410,7 @@
 						1
 					],
 					"source": [
-						"obj-293",
+						"obj-294",
 						0
 					]
 				}
@@ -10332,7 +10418,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-306",
+						"obj-308",
 						0
 					],
 					"source": [
@@ -10344,11 +10430,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-307",
+						"obj-309",
 						0
 					],
 					"source": [
-						"obj-306",
+						"obj-308",
 						3
 					]
 				}
@@ -10356,47 +10442,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-311",
+						"obj-313",
 						1
 					],
 					"source": [
-						"obj-307",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-308",
-						0
-					],
-					"source": [
-						"obj-306",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-312",
-						1
-					],
-					"source": [
-						"obj-308",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-309",
-						0
-					],
-					"source": [
-						"obj-306",
 						0
 					]
 				}
@@ -10408,15 +10458,15 @@
 						0
 					],
 					"source": [
-						"obj-309",
-						1
+						"obj-308",
+						2
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-313",
+						"obj-314",
 						1
 					],
 					"source": [
@@ -10432,7 +10482,7 @@
 						0
 					],
 					"source": [
-						"obj-309",
+						"obj-308",
 						0
 					]
 				}
@@ -10445,15 +10495,15 @@
 					],
 					"source": [
 						"obj-311",
-						2
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-313",
-						0
+						"obj-315",
+						1
 					],
 					"source": [
 						"obj-312",
@@ -10464,239 +10514,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
+						"obj-313",
+						0
+					],
+					"source": [
+						"obj-311",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-314",
 						0
 					],
 					"source": [
 						"obj-313",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-314",
-						0
-					],
-					"source": [
-						"obj-316",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-315",
-						0
-					],
-					"source": [
-						"obj-314",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
-						0
-					],
-					"source": [
-						"obj-315",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-318",
-						0
-					],
-					"source": [
-						"obj-317",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-319",
-						0
-					],
-					"source": [
-						"obj-318",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
-						0
-					],
-					"source": [
-						"obj-319",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-320",
-						0
-					],
-					"source": [
-						"obj-55",
-						4
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-321",
-						0
-					],
-					"source": [
-						"obj-320",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-322",
-						0
-					],
-					"source": [
-						"obj-321",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-323",
-						0
-					],
-					"source": [
-						"obj-322",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-303",
-						0
-					],
-					"source": [
-						"obj-323",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-324",
-						0
-					],
-					"source": [
-						"obj-321",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-303",
-						0
-					],
-					"source": [
-						"obj-324",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-325",
-						0
-					],
-					"source": [
-						"obj-320",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-327",
-						0
-					],
-					"source": [
-						"obj-325",
-						12
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-326",
 						2
-					],
-					"source": [
-						"obj-327",
-						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-326",
-						1
-					],
-					"source": [
-						"obj-325",
-						10
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-328",
+						"obj-315",
 						0
 					],
 					"source": [
-						"obj-325",
-						9
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-326",
-						0
-					],
-					"source": [
-						"obj-328",
+						"obj-314",
 						0
 					]
 				}
@@ -10708,7 +10554,7 @@
 						0
 					],
 					"source": [
-						"obj-326",
+						"obj-315",
 						0
 					]
 				}
@@ -10716,12 +10562,120 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-329",
+						"obj-316",
 						0
 					],
 					"source": [
-						"obj-325",
+						"obj-318",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-317",
+						0
+					],
+					"source": [
+						"obj-316",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-304",
+						0
+					],
+					"source": [
+						"obj-317",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-320",
+						0
+					],
+					"source": [
+						"obj-319",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-321",
+						0
+					],
+					"source": [
+						"obj-320",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-304",
+						0
+					],
+					"source": [
+						"obj-321",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						0
+					],
+					"source": [
+						"obj-55",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-323",
+						0
+					],
+					"source": [
+						"obj-322",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-324",
+						0
+					],
+					"source": [
+						"obj-323",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-325",
+						0
+					],
+					"source": [
+						"obj-324",
+						0
 					]
 				}
 			},
@@ -10732,7 +10686,139 @@
 						0
 					],
 					"source": [
+						"obj-325",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-326",
+						0
+					],
+					"source": [
+						"obj-323",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-305",
+						0
+					],
+					"source": [
+						"obj-326",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-327",
+						0
+					],
+					"source": [
+						"obj-322",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-329",
+						0
+					],
+					"source": [
+						"obj-327",
+						12
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-328",
+						2
+					],
+					"source": [
+						"obj-329",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-328",
+						1
+					],
+					"source": [
+						"obj-327",
+						10
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-330",
+						0
+					],
+					"source": [
+						"obj-327",
+						9
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-328",
+						0
+					],
+					"source": [
+						"obj-330",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-306",
+						0
+					],
+					"source": [
+						"obj-328",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-331",
+						0
+					],
+					"source": [
+						"obj-327",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-307",
+						0
+					],
+					"source": [
+						"obj-331",
 						0
 					]
 				}

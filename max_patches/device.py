@@ -555,11 +555,14 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     A note-on comes with /stylevae/<v>/on, when the decoder makes the note, a lookahead before it sounds; its
     note-off with /stylevae/<v>/note, when the decoder ends the note, by then often past its start (timed from that
     alone, every note longer than the lookahead less a 16th began late). Each goes through a ``pipe`` that holds
-    it until its beat (at once if that has passed; a note-off at least a millisecond after its note-on). The pitch
-    of the last note-on played is kept (a voice plays one note at a time) until a cut. /stylevae/<v>/cut (what the
-    daemon planned is void: Live located, the voice was switched off), stopping Live, switching the option off and
-    losing the daemon drop the pending note-ons, send the pending note-offs at once and end the kept pitch, whose
-    note-off may not have come. MIDI coming into the device passes through.
+    it until its beat, at once if that has passed (two due at once go in the order they came, and a note's /note
+    comes before the next note's /on, as the port sends a note-off before a note-on). The pitch of the note
+    sounding is kept: a voice plays one note at a time, so each note-on ends the one before, whose /note may never
+    come (a daemon restarted), and so does a change of channel (on the note's own channel) or of voice (whose
+    /cut no longer reaches this device). /stylevae/<v>/cut (what the daemon planned is void: Live located, the
+    voice was switched off), stopping Live, switching the option off and losing the daemon drop the pending
+    note-ons, send the pending note-offs at once and end the kept pitch. MIDI coming into the device passes
+    through.
     """
     p.section(8)
     enable = switch(p, onoff("Note Output", "Notes"), (256, 146, 140, 18), "Notes to MIDI port",
@@ -573,11 +576,12 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     # A note the daemon planned past a wrap of Live's loop comes before the wrap, at its song position near the
     # loop's start: more than half the loop behind the playhead, it is a loop length ahead ($f4 on, $f5 length).
     on_ms = p.obj("expr max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f5) * $f4 * $f5\\, 0.) * 60000. / $f3")
-    off_ms = p.obj("expr max(($f1 + $f4 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6) * 60000. / $f3\\, "
-                   "max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3 + 1.)")
+    # A note-off likewise, by the note's end ($f1 + $f4), which may lie past a wrap when its start did not. At once if
+    # past: two events due at once fire in the order they came, and a note's /note comes before the next one's /on.
+    off_ms = p.obj("expr max($f1 + $f4 - $f2 + ($f2 - $f1 - $f4 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3")
     note_on = p.obj("pipe 0")
     note_off = p.obj("pipe 0")
-    played = p.obj("t i i")
+    played = p.obj("t i i b")
     held = p.obj(f"i {NO_NOTE}")  # the pitch of the note sounding, or none
     on_pair = p.obj("pack 0 0")
     off_pair = p.obj("pack 0 0")
@@ -615,6 +619,7 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(on_ms, 0, note_on, 1)
     p.connect(off_ms, 0, note_off, 1)
     p.connect(note_on, 0, played)
+    p.connect(played, 2, held)  # the note before ends first, even if its /note never came (a daemon restarted)
     p.connect(played, 1, held, 1)
     p.connect(played, 0, on_pair)
     p.connect(note_off, 0, off_pair)
@@ -622,7 +627,10 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(p.boxes[-1], 1, off_pair)
     p.connect(on_pair, 0, midi)
     p.connect(off_pair, 0, midi)
-    p.connect(p.obj(f"r {CHANNEL}"), 0, midi, 6)
+    channel = p.obj("t i b")  # the note sounding ends on its own channel before the channel changes
+    p.connect(p.obj(f"r {CHANNEL}"), 0, channel)
+    p.connect(channel, 1, held)
+    p.connect(channel, 0, midi, 6)
     p.connect(midi, 0, out)
     p.chain(p.obj("midiin"), out)
 
@@ -632,6 +640,7 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(cuts, 0, flush)
     p.chain(p.obj(f"r {PLAYING}"), p.obj("sel 0"), flush)
     p.chain(p.obj(f"r {CONNECTED}"), p.obj("sel 0"), flush)
+    p.connect(p.obj(f"r {VOICE}"), 0, flush)  # another voice: this one's /cut will not reach the device
     p.connect(on_enable, 0, p.obj("sel 0"))
     p.connect(p.boxes[-1], 0, flush)
     p.connect(flush, 3, p.msg("clear"))

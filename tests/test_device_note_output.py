@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from maxsim import MidiOut, Sim, SimLive
 
 from stylevae.bridge import commands as cmd
@@ -46,6 +47,8 @@ class Together:
 
     def run(self, seconds: float) -> None:
         for _ in range(round(seconds / TICK)):
+            if round(self.rig.now.t / TICK) % 32 == 0:  # the daemon answers the device's pings, once a second
+                self.sim.deliver("/stylevae/pong")
             self.rig.engine.generate()
             self.rig.sender.send_due()
             for address, values in self.replies:
@@ -59,6 +62,34 @@ class Together:
         self.rig.clock.follow(beat, True, 120)
         self.sim.locate(beat)
 
+    def loop(self, start: float, length: float) -> None:
+        """Live's loop on, told to the daemon as the device tells it; the simulated Live wraps at its end (a jump
+        back by the loop's length when the playhead reaches it, as Live's own does)."""
+        self.rig.clock.set_loop(True, start, length)
+        for prop, value in (("loop_start", start), ("loop_length", length), ("loop", 1)):
+            self.sim.live_set(prop, value)
+        live = self.sim.live
+
+        def wrap() -> None:
+            live.locate(start, self.sim.now)
+            self.sim.schedule(self.sim.now + length * 60.0 / live.tempo, wrap)
+
+        beat = live.position(self.sim.now)
+        self.sim.schedule(self.sim.now + (start + length - beat) * 60.0 / live.tempo, wrap)
+
+    def port_notes(self) -> list[tuple[float, float, int]]:
+        """Each note the port sounded, (from, to, pitch), as a synth hears it, up to the last tick it was read at
+        (a note that ends after it: to infinity)."""
+        return self._until_read(sounding((t, kind, p) for t, kind, _, p in self.rig.sink.sent))
+
+    def track_notes(self) -> list[tuple[float, float, int]]:
+        """The same of the device's track."""
+        return self._until_read(sounding((t, "on" if v else "off", p) for t, _, p, v in self.played))
+
+    def _until_read(self, notes: list[tuple[float, float, int]]) -> list[tuple[float, float, int]]:
+        last = self.rig.now.t - TICK / 2
+        return [(a, b if b < last else float("inf"), p) for a, b, p in notes if a < last]
+
     def port_ons(self) -> list[tuple[float, int]]:
         return [(round(t, 6), p) for t, kind, _, p in self.rig.sink.sent if kind == "on"]
 
@@ -66,6 +97,22 @@ class Together:
         """The device's note-ons up to the last tick the port was read at (the device's clock runs on a hair)."""
         last = self.rig.now.t - TICK / 2
         return [(round(t, 6), p) for t, status, p, v in self.played if status & 0xF0 == 0x90 and v > 0 and t < last]
+
+
+def sounding(events) -> list[tuple[float, float, int]]:
+    """Notes as a synth sounds them from MIDI events (time, "on"/"off"/"cc123", pitch), in the order sent: a note-off
+    for a pitch not sounding does nothing, All Notes Off ends every note; a note still sounding ends at infinity."""
+    notes, since = [], {}
+    for t, kind, pitch in events:
+        if kind == "cc123":
+            notes += [(start, t, p) for p, start in since.items()]
+            since.clear()
+        elif pitch in since and kind in ("on", "off"):
+            notes.append((since.pop(pitch), t, pitch))
+        if kind == "on":
+            since[pitch] = t
+    notes += [(start, float("inf"), p) for p, start in since.items()]
+    return sorted((round(a, 6), round(b, 6), p) for a, b, p in notes)
 
 
 def test_the_device_plays_the_notes_the_port_plays_at_the_same_moments_through_a_locate():
@@ -78,6 +125,22 @@ def test_the_device_plays_the_notes_the_port_plays_at_the_same_moments_through_a
     lengths = [b[0] - a[0] for a, b in zip(ons, ons[1:])]
     assert len(ons) > 30 and max(lengths) > 2 * STEP  # notes longer than the lookahead less a 16th
     assert both.track_ons() == ons
+    assert both.track_notes() == both.port_notes()  # the note-offs too
+
+
+@pytest.mark.parametrize("start, length, seed", [(0.0, 1.0, 3), (1.0, 1.0, 7), (0.5, 1.5, 6), (2.0, 2.0, 8)])
+def test_in_a_short_loop_the_device_plays_and_ends_every_note_as_the_port_does(start, length, seed):
+    """Live's loop of a beat to a bar at 120 BPM, with notes as long as half the loop and more: each note the device
+    sounds begins and ends when the port's does (a note-off is placed past a wrap by the note's end, not its
+    start, which for a long note lay half a loop back when its /note came)."""
+    both = Together()
+    both.rig.engine.seed = seed  # melodies with notes of half the loop and more
+    both.loop(start, length)
+    both.rig.send(cmd.Play(1, True))
+    both.run(16.0)
+    notes = both.port_notes()
+    assert len(notes) > 15 and max(b - a for a, b, _ in notes if b < 1e9) >= 0.5 * length * 4 * STEP
+    assert both.track_notes() == notes
 
 
 def test_every_note_the_device_played_is_ended_by_a_stop():

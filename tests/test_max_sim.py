@@ -233,6 +233,14 @@ def test_the_state_shows_the_key_and_the_style_mix():
     assert sim.shown("now_key").text == "key: B 0 1 4 5 7 8 10 (own)" and sim.shown("now_mix").values == [0.0, 1.0]
 
 
+def notes_to_this_track(live: SimLive | None = None) -> Sim:
+    """A connected device playing the daemon's notes into its track, Live playing."""
+    sim = connected(live)
+    sim.set("Note Output", 1)
+    sim.live_set("is_playing", 1)
+    return sim
+
+
 def test_note_output_plays_each_note_at_its_beat_and_ends_it():
     """The note-on comes with /on, a lookahead ahead; the note-off with /note, which comes after the note began
     (a quarter note: the decoder ends it a lookahead before its end). The note still starts on its beat."""
@@ -255,9 +263,7 @@ def test_note_output_plays_each_note_at_its_beat_and_ends_it():
 def test_a_finished_note_alone_plays_nothing():
     """/note ends a note; the note-on is /on's: a finished note whose /on never came (cut by the daemon before it
     sounded) is not played."""
-    sim = connected()
-    sim.set("Note Output", 1)
-    sim.live_set("is_playing", 1)
+    sim = notes_to_this_track()
     sim.deliver("/stylevae/1/note", 67, 90, 0.5, 1.0)
     sim.advance(1.0)
     assert [n[2] for n in sim.notes()] == [0]
@@ -268,9 +274,7 @@ def test_note_output_plays_a_note_planned_past_a_wrap_of_lives_loop_after_the_wr
     """Live's loop 0..4 on: at beat 3.75 the daemon reports a note at beat 0.25, planned past the wrap (its song
     position). It is due half a beat later, after the wrap, not at once. With the loop off, the same report is a
     note whose start is past, played at once."""
-    sim = connected(SimLive(loop=loop, loop_start=0.0, loop_length=4.0))
-    sim.set("Note Output", 1)
-    sim.live_set("is_playing", 1)
+    sim = notes_to_this_track(SimLive(loop=loop, loop_start=0.0, loop_length=4.0))
     sim.advance(1.875)  # beat 3.75 at 120 BPM
     sim.deliver("/stylevae/1/on", 67, 90, 0.25)
     sim.deliver("/stylevae/1/note", 67, 90, 0.25, 0.25)
@@ -280,13 +284,23 @@ def test_note_output_plays_a_note_planned_past_a_wrap_of_lives_loop_after_the_wr
     assert [n[2] for n in sim.notes()][:1] == [90]
 
 
+def test_a_note_as_long_as_lives_loop_ends_at_the_wrap_not_a_loop_later():
+    """Live's loop 0..2 on, a note from beat 0 to the wrap: its /note comes at beat 1.75, a lookahead before its
+    end. Its start lies more than half the loop behind the playhead, its end does not: the note-off is due a
+    quarter beat later, not a loop length later."""
+    sim = notes_to_this_track(SimLive(loop=1, loop_start=0.0, loop_length=2.0))
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.advance(0.875)  # beat 1.75 at 120 BPM
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 2.0)
+    sim.advance(0.126)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0)]
+
+
 @pytest.mark.parametrize("end", ["stop", "cut", "off"])
 def test_a_stop_a_cut_or_switching_off_ends_the_sounding_note_and_drops_pending_ones(end):
     """A note sounding whose /note has not come, and one not yet begun: Live stops, the daemon cuts what it planned
     (a locate), or note output is switched off. The sounding note ends at once, the other never sounds."""
-    sim = connected()
-    sim.set("Note Output", 1)
-    sim.live_set("is_playing", 1)
+    sim = notes_to_this_track()
     sim.deliver("/stylevae/1/on", 60, 100, 0.0)  # sounding now; its end not yet known
     sim.deliver("/stylevae/1/on", 62, 100, 2.0)  # not yet begun
     sim.advance(0.1)
@@ -306,9 +320,7 @@ def test_a_stop_a_cut_or_switching_off_ends_the_sounding_note_and_drops_pending_
 def test_a_note_sounding_when_the_daemon_goes_away_ends_when_it_is_missed():
     """The daemon killed while a note sounds: its /note never comes. The note ends when the device counts the daemon
     as gone (three missed pongs), not when Live stops."""
-    sim = connected()
-    sim.set("Note Output", 1)
-    sim.live_set("is_playing", 1)
+    sim = notes_to_this_track()
     sim.deliver("/stylevae/1/on", 60, 100, 0.0)
     sim.advance(3.0)
     assert sim.notes() == [(0x90, 60, 100)]
@@ -316,22 +328,53 @@ def test_a_note_sounding_when_the_daemon_goes_away_ends_when_it_is_missed():
     assert sim.shown("status").text == "daemon not running" and sim.notes()[-1] == (0x90, 60, 0)
 
 
+def test_each_note_on_ends_the_note_before_whose_note_off_never_came():
+    """A daemon restarted within the watchdog's time: the old note's /note never comes. The voice plays one note at
+    a time, so the next note-on ends it."""
+    sim = notes_to_this_track()
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.deliver("/stylevae/1/on", 62, 100, 0.5)
+    sim.advance(0.3)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x90, 62, 100)]
+
+
+@pytest.mark.parametrize("change", ["Channel", "Voice"])
+def test_a_channel_or_voice_change_ends_the_note_sounding_on_its_own_channel(change):
+    """The note sounding ends at once, on the channel it began on: after a channel change its note-off would go out
+    on the new one and leave it on; after a voice change the old voice's /cut and /note no longer reach the device."""
+    sim = notes_to_this_track()
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.advance(0.1)
+    sim.set(change, 3)
+    sim.advance(0.1)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0)]
+
+
 def test_another_voices_cut_leaves_this_voices_notes():
-    sim = connected()
-    sim.set("Note Output", 1)
-    sim.live_set("is_playing", 1)
+    sim = notes_to_this_track()
     sim.deliver("/stylevae/1/on", 60, 100, 0.0)
     sim.deliver("/stylevae/1/on", 62, 100, 0.5)
     sim.advance(0.1)
     sim.deliver("/stylevae/2/cut")
     sim.advance(0.3)
-    assert [n[1:] for n in sim.notes()] == [(60, 100), (62, 100)]
+    assert [n[1:] for n in sim.notes()] == [(60, 100), (60, 0), (62, 100)]  # 60 ended by the next note-on
+
+
+def test_replies_come_late_a_note_struck_again_still_sounds():
+    """Replies reach the device after their time (Live busy): a note's /note and the next note's /on, at the same
+    pitch, both past. The note-off goes first and the new note sounds on, as from the port, which sends note-offs
+    before note-ons at the same time."""
+    sim = notes_to_this_track()
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.advance(0.5)  # beat 1: both replies below are a beat late
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 0.5)
+    sim.deliver("/stylevae/1/on", 60, 90, 0.5)
+    sim.advance(0.1)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x90, 60, 0), (0x90, 60, 90)]
 
 
 def test_a_past_note_still_gets_its_note_off_after_its_note_on():
-    sim = connected()
-    sim.set("Note Output", 1)
-    sim.live_set("is_playing", 1)
+    sim = notes_to_this_track()
     sim.advance(2.0)
     sim.deliver("/stylevae/1/on", 65, 100, 1.0)  # already over
     sim.deliver("/stylevae/1/note", 65, 100, 1.0, 0.5)
