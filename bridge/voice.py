@@ -13,7 +13,8 @@ a phrase.
 Live's loop, when the daemon knows it, plays what its first pass played: the voice marks its line at each phrase
 it begins, and from the first wrap until the next locate it goes back to those marks, at the wrap and at each
 phrase border after, instead of moving on. A restyle in a pass moves the line on from its phrase, and the rest of
-the pass with it; a reseed ends the repeat.
+the pass with it; after a reseed or a locate the line moves on, and the passes from the next wrap repeat the new
+one.
 """
 
 from __future__ import annotations
@@ -249,8 +250,9 @@ class Voice:
     def _mark(self, song: int, moved: bool) -> None:
         """Mark the line at the phrase it begins on song step ``song``. When the line ``moved`` on to it (not a
         replay), the marks of the phrases after it in the song are of a pass it no longer follows."""
-        for later in [s for s in self.marks if s >= song and moved]:
-            del self.marks[later]
+        if moved:
+            for later in [s for s in self.marks if s >= song]:
+                del self.marks[later]
         self.marks[song] = self.line.mark()
         while len(self.marks) > self.kept:
             del self.marks[next(iter(self.marks))]
