@@ -131,7 +131,11 @@ def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):
         assert all(tuple(map(type, n)) == (int, int, float, float) for n in notes)
         assert {n[0] for n in notes} <= {e.pitch for e in midi.note_ons()}
         assert sim.shown("now_roll").cells, "the piano roll stayed empty"
-        assert [n for n in sim.notes() if n[2] > 0], "note output played nothing into the track"
+        starts = network.of("/stylevae/1/on")
+        assert starts and all(tuple(map(type, n)) == (int, int, float) for n in starts)
+        played = [n[1] for n in sim.notes() if n[2] > 0]
+        assert len(played) >= 6, "note output played nothing into the track"
+        assert played[:6] == [e.pitch for e in midi.note_ons()][:6], "the track's notes are not the port's"
         assert sim.shown("now_key").text == "key: D dorian (song)"
         assert {e.pitch % 12 for e in midi.note_ons()} <= {2, 4, 5, 7, 9, 11, 0}, "Lock 1 let a note out of D dorian"
 
@@ -171,9 +175,10 @@ def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):
         device.run(1.5)
         assert [e for e in midi.note_ons() if e.wall > stopped + 0.05] == [], "notes went on after Live stopped"
         assert midi.open_notes() == 0, "a note was left hanging"
-        ons = sum(1 for n in sim.notes() if n[2] > 0)
-        offs = sum(1 for n in sim.notes() if n[2] == 0)
-        assert ons and offs >= ons, "the device's own note output left a note on"
+        sounding: dict[int, int] = {}
+        for _, pitch, velocity in sim.notes():  # a synth's view: a note-off ends its pitch, a second one does nothing
+            sounding[pitch] = 1 if velocity else 0
+        assert played and not any(sounding.values()), "the device's own note output left a note on"
     finally:
         for listener in listeners:
             listener.close()
