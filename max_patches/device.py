@@ -600,22 +600,25 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
         p.connect(p.obj(f"r {LOOP}"), 0, loop)
         p.connect(loop, 0, expression, on_inlet)
         p.connect(loop, 2, expression, on_inlet + 1)
-    # each message: the transport read first (a bang), then its fields, the hot inlet last (unpack goes right to left)
-    for source, enabled, fields in ((starts, 2, "unpack i i f"), (notes, 1, "unpack i i f f")):
+    def arrival(source: Box, enabled: int, fields: str) -> Box:
+        """A reply while note output is on: the transport read first (a bang), then its fields, unpacked right to
+        left, so the hot inlet is reached last."""
         gate, arrive, unpacked = p.obj("gate 1"), p.obj("t l b"), p.obj(fields)
         p.connect(on_enable, enabled, gate)
         p.connect(source, 0, gate, 1)
         p.connect(gate, 0, arrive)
         p.connect(arrive, 1, clock)
         p.connect(arrive, 0, unpacked)
-        if fields == "unpack i i f":  # /on: pitch, velocity, beat
-            p.connect(unpacked, 2, on_ms)
-            p.connect(unpacked, 1, on_pair, 1)
-            p.connect(unpacked, 0, note_on)
-        else:  # /note: pitch, velocity, beat, length
-            p.connect(unpacked, 3, off_ms, 3)
-            p.connect(unpacked, 2, off_ms)
-            p.connect(unpacked, 0, note_off)
+        return unpacked
+
+    begun = arrival(starts, 2, "unpack i i f")  # /on: pitch, velocity, beat
+    p.connect(begun, 2, on_ms)
+    p.connect(begun, 1, on_pair, 1)
+    p.connect(begun, 0, note_on)
+    ended = arrival(notes, 1, "unpack i i f f")  # /note: pitch, velocity, beat, length
+    p.connect(ended, 3, off_ms, 3)
+    p.connect(ended, 2, off_ms)
+    p.connect(ended, 0, note_off)
     p.connect(on_ms, 0, note_on, 1)
     p.connect(off_ms, 0, note_off, 1)
     p.connect(note_on, 0, played)
