@@ -7,6 +7,7 @@ and end every one. Before the device took its note-ons from ``/on``, every note 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from maxsim import MidiOut, Sim, SimLive
@@ -22,11 +23,11 @@ TICK = STEP / 4
 class Together:
     """The engine and the device on one clock: Live plays from beat 0 at 120 BPM in both."""
 
-    def __init__(self):
+    def __init__(self, maxpat: Path = MAXPAT):
         self.rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
         self.replies: list[tuple[str, list]] = []
         self.rig.engine.publish = lambda address, values: self.replies.append((address, values))
-        self.sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")), SimLive())
+        self.sim = Sim(json.loads(maxpat.read_text(encoding="utf-8")), SimLive())
         self.sim.load()
         self.sim.deliver("/stylevae/pong")
         self.played: list[tuple[float, int, int, int]] = []  # (time, status, pitch, velocity) into the track

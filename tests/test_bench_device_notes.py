@@ -1,0 +1,21 @@
+"""What the device-notes benchmark counts: for each note-on of the port, how much later the device played it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import device_notes  # noqa: E402
+
+
+def test_each_port_note_on_is_matched_to_the_devices_first_of_its_pitch_at_or_after_it():
+    port = [(0.25, 60), (0.5, 62), (0.75, 60), (1.0, 64)]
+    track = [(0.25, 60), (0.656, 62), (0.9, 60), (0.95, 60)]  # 62 late by 156 ms, 60 by 150 ms, 64 never
+    late = device_notes.lateness(port, track)
+    assert late[0] == pytest.approx(0.0) and late[1] == pytest.approx(156.0) and late[2] == pytest.approx(150.0)
+    assert late[3] is None
