@@ -20,12 +20,22 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def cpu_model() -> str:
-    """lscpu's model name ("?" where lscpu has none); without lscpu (macOS, Windows), what ``platform`` knows."""
+    """lscpu's model name ("?" where lscpu has none) with the CPU's family and model: a virtual machine's name is
+    often only the maker's line ("AMD EPYC"), which hides which generation ran. Without lscpu (macOS, Windows),
+    what ``platform`` knows."""
     try:
         lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     except FileNotFoundError:
         return platform.processor() or "?"
-    return next((line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name")), "?")
+    return cpu_model_of(lscpu)
+
+
+def cpu_model_of(lscpu: str) -> str:
+    fields = {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in lscpu.splitlines())}
+    name = fields.get("Model name", "?")
+    if "CPU family" in fields and "Model" in fields:
+        name += f" (family {fields['CPU family']}, model {fields['Model']})"
+    return name
 
 
 def training_running() -> bool:

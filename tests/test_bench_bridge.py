@@ -77,6 +77,13 @@ def test_stretches_at_the_steps_periods_show_against_random_times():
     assert abs(found["at_notes"] - 0.5) < 0.01 and found["at_random"] < 0.02
 
 
+def test_the_cpu_is_named_with_its_family_and_model_so_two_generations_of_one_line_differ():
+    lscpu = "Vendor ID:   AuthenticAMD\nModel name:    AMD EPYC\nCPU family:   26\nModel:    2\nStepping: 1\n"
+    assert machine_facts.cpu_model_of(lscpu) == "AMD EPYC (family 26, model 2)"
+    assert machine_facts.cpu_model_of("Model name: Apple M2\n") == "Apple M2"
+    assert machine_facts.cpu_model_of("") == "?"
+
+
 def test_a_training_run_or_a_busy_process_seen_at_either_end_marks_the_report():
     quiet = {"cpu": "AMD EPYC", "cores": 2, "loadavg": (0.5, 0.4, 0.3), "training_running": False,
              "busy_processes": []}
