@@ -5483,7 +5483,7 @@
 				"box": {
 					"id": "obj-270",
 					"maxclass": "newobj",
-					"numinlets": 5,
+					"numinlets": 4,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5491,35 +5491,36 @@
 					"patching_rect": [
 						2100.0,
 						200.0,
-						551.0,
+						376.0,
 						22.0
 					],
-					"text": "expr max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f5) * $f4 * $f5\\, 0.) * 60000. / $f3"
+					"text": "expr $f1 - $f2 + ($f2 - $f1 > 0.5 * $f4) * $f3 * $f4"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-271",
 					"maxclass": "newobj",
-					"numinlets": 6,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"float",
+						"float"
 					],
 					"patching_rect": [
 						2100.0,
 						230.0,
-						635.0,
+						47.0,
 						22.0
 					],
-					"text": "expr max($f1 + $f4 - $f2 + ($f2 - $f1 - $f4 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3"
+					"text": "t f f"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-272",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5527,10 +5528,10 @@
 					"patching_rect": [
 						2100.0,
 						260.0,
-						54.0,
+						166.0,
 						22.0
 					],
-					"text": "pipe 0"
+					"text": "expr $f1 + 0.125 >= 0."
 				}
 			},
 			{
@@ -5545,30 +5546,28 @@
 					"patching_rect": [
 						2100.0,
 						290.0,
-						54.0,
+						243.0,
 						22.0
 					],
-					"text": "pipe 0"
+					"text": "expr max($f1\\, 0.) * 60000. / $f2"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-274",
 					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 3,
+					"numinlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
-						"int",
-						"int",
-						"bang"
+						""
 					],
 					"patching_rect": [
 						2100.0,
 						320.0,
-						61.0,
+						54.0,
 						22.0
 					],
-					"text": "t i i b"
+					"text": "gate 1"
 				}
 			},
 			{
@@ -5578,40 +5577,41 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						"int"
+						""
 					],
 					"patching_rect": [
 						2100.0,
 						350.0,
-						40.0,
+						152.0,
 						22.0
 					],
-					"text": "i -1"
+					"text": "expr $i1 * 128 + $i2"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-276",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"int",
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						380.0,
-						68.0,
+						47.0,
 						22.0
 					],
-					"text": "pack 0 0"
+					"text": "t i i"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-277",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 6,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5619,44 +5619,46 @@
 					"patching_rect": [
 						2100.0,
 						410.0,
-						68.0,
+						635.0,
 						22.0
 					],
-					"text": "pack 0 0"
+					"text": "expr max($f1 + $f4 - $f2 + ($f2 - $f1 - $f4 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-278",
 					"maxclass": "newobj",
-					"numinlets": 7,
-					"numoutlets": 2,
+					"numinlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
-						"int",
 						""
 					],
 					"patching_rect": [
 						2100.0,
 						440.0,
-						82.0,
+						54.0,
 						22.0
 					],
-					"text": "midiformat"
+					"text": "pipe 0"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-279",
 					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 0,
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
 					"patching_rect": [
 						2100.0,
 						470.0,
-						61.0,
+						54.0,
 						22.0
 					],
-					"text": "midiout"
+					"text": "pipe 0"
 				}
 			},
 			{
@@ -5667,77 +5669,39 @@
 					"numoutlets": 3,
 					"outlettype": [
 						"int",
-						"float",
-						"float"
+						"int",
+						"bang"
 					],
 					"patching_rect": [
 						2100.0,
 						500.0,
-						96.0,
+						61.0,
 						22.0
 					],
-					"text": "unpack i f f"
+					"text": "t i i b"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-281",
 					"maxclass": "newobj",
-					"numinlets": 0,
+					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						""
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						530.0,
-						75.0,
+						40.0,
 						22.0
 					],
-					"text": "r ---loop"
+					"text": "i -1"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-282",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 3,
-					"outlettype": [
-						"int",
-						"float",
-						"float"
-					],
-					"patching_rect": [
-						2100.0,
-						560.0,
-						96.0,
-						22.0
-					],
-					"text": "unpack i f f"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-283",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						590.0,
-						75.0,
-						22.0
-					],
-					"text": "r ---loop"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-284",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5746,11 +5710,48 @@
 					],
 					"patching_rect": [
 						2100.0,
-						620.0,
-						54.0,
+						560.0,
+						68.0,
 						22.0
 					],
-					"text": "gate 1"
+					"text": "pack 0 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-283",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						590.0,
+						68.0,
+						22.0
+					],
+					"text": "pack 0 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-284",
+					"maxclass": "newobj",
+					"numinlets": 7,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						620.0,
+						82.0,
+						22.0
+					],
+					"text": "midiformat"
 				}
 			},
 			{
@@ -5758,18 +5759,14 @@
 					"id": "obj-285",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"",
-						"bang"
-					],
+					"numoutlets": 0,
 					"patching_rect": [
 						2100.0,
 						650.0,
-						47.0,
+						61.0,
 						22.0
 					],
-					"text": "t l b"
+					"text": "midiout"
 				}
 			},
 			{
@@ -5780,7 +5777,7 @@
 					"numoutlets": 3,
 					"outlettype": [
 						"int",
-						"int",
+						"float",
 						"float"
 					],
 					"patching_rect": [
@@ -5789,12 +5786,68 @@
 						96.0,
 						22.0
 					],
-					"text": "unpack i i f"
+					"text": "unpack i f f"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-287",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						710.0,
+						75.0,
+						22.0
+					],
+					"text": "r ---loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-288",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						740.0,
+						96.0,
+						22.0
+					],
+					"text": "unpack i f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-289",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						770.0,
+						75.0,
+						22.0
+					],
+					"text": "r ---loop"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-290",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5803,7 +5856,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						710.0,
+						800.0,
 						54.0,
 						22.0
 					],
@@ -5812,7 +5865,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-288",
+					"id": "obj-291",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5822,7 +5875,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						740.0,
+						830.0,
 						47.0,
 						22.0
 					],
@@ -5831,7 +5884,64 @@
 			},
 			{
 				"box": {
-					"id": "obj-289",
+					"id": "obj-292",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"int",
+						"int",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						860.0,
+						96.0,
+						22.0
+					],
+					"text": "unpack i i f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-293",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						890.0,
+						54.0,
+						22.0
+					],
+					"text": "gate 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-294",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						920.0,
+						47.0,
+						22.0
+					],
+					"text": "t l b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5843,7 +5953,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						770.0,
+						950.0,
 						110.0,
 						22.0
 					],
@@ -5852,152 +5962,38 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						800.0,
-						54.0,
-						22.0
-					],
-					"text": "sel -1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-291",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"int",
-						"bang"
-					],
-					"patching_rect": [
-						2100.0,
-						830.0,
-						47.0,
-						22.0
-					],
-					"text": "t i b"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-292",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						860.0,
-						96.0,
-						22.0
-					],
-					"text": "r ---channel"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-293",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						890.0,
-						54.0,
-						22.0
-					],
-					"text": "midiin"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-294",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 4,
-					"outlettype": [
-						"int",
-						"bang",
-						"bang",
-						"bang"
-					],
-					"patching_rect": [
-						2100.0,
-						920.0,
-						82.0,
-						22.0
-					],
-					"text": "t -1 b b b"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-295",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						950.0,
-						96.0,
-						22.0
-					],
-					"text": "r ---playing"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-296",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
+					"numinlets": 1,
+					"numoutlets": 1,
 					"outlettype": [
-						"bang",
 						""
 					],
 					"patching_rect": [
 						2100.0,
 						980.0,
-						47.0,
+						110.0,
 						22.0
 					],
-					"text": "sel 0"
+					"text": "expr $i1 % 128"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-297",
 					"maxclass": "newobj",
-					"numinlets": 0,
+					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						""
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						1010.0,
-						110.0,
+						47.0,
 						22.0
 					],
-					"text": "r ---connected"
+					"text": "/ 128"
 				}
 			},
 			{
@@ -6013,15 +6009,34 @@
 					"patching_rect": [
 						2100.0,
 						1040.0,
-						47.0,
+						54.0,
 						22.0
 					],
-					"text": "sel 0"
+					"text": "sel -1"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-299",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						1070.0,
+						47.0,
+						22.0
+					],
+					"text": "t i b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-300",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6030,16 +6045,73 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1070.0,
-						82.0,
+						1100.0,
+						96.0,
 						22.0
 					],
-					"text": "r ---voice"
+					"text": "r ---channel"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-301",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						1130.0,
+						54.0,
+						22.0
+					],
+					"text": "midiin"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-302",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"outlettype": [
+						"int",
+						"bang",
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						1160.0,
+						82.0,
+						22.0
+					],
+					"text": "t -1 b b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-303",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1190.0,
+						96.0,
+						22.0
+					],
+					"text": "r ---playing"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6049,7 +6121,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1100.0,
+						1220.0,
 						47.0,
 						22.0
 					],
@@ -6058,7 +6130,81 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-305",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1250.0,
+						110.0,
+						22.0
+					],
+					"text": "r ---connected"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-306",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1280.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-307",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1310.0,
+						82.0,
+						22.0
+					],
+					"text": "r ---voice"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-308",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1340.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-309",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6067,7 +6213,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1130.0,
+						1370.0,
 						47.0,
 						22.0
 					],
@@ -6076,7 +6222,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-310",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6085,7 +6231,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1160.0,
+						1400.0,
 						47.0,
 						22.0
 					],
@@ -6094,7 +6240,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-311",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6117,7 +6263,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-312",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6146,7 +6292,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-313",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6179,7 +6325,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-306",
+					"id": "obj-314",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6203,7 +6349,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-307",
+					"id": "obj-315",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6227,7 +6373,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-308",
+					"id": "obj-316",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6248,7 +6394,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-309",
+					"id": "obj-317",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6266,7 +6412,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-310",
+					"id": "obj-318",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6284,7 +6430,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-311",
+					"id": "obj-319",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6303,7 +6449,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-312",
+					"id": "obj-320",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6321,7 +6467,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-313",
+					"id": "obj-321",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6341,7 +6487,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-314",
+					"id": "obj-322",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6359,7 +6505,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-315",
+					"id": "obj-323",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6377,7 +6523,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-316",
+					"id": "obj-324",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6395,7 +6541,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-317",
+					"id": "obj-325",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6413,7 +6559,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-318",
+					"id": "obj-326",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6431,7 +6577,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-319",
+					"id": "obj-327",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6449,7 +6595,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-320",
+					"id": "obj-328",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6468,7 +6614,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-321",
+					"id": "obj-329",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6486,7 +6632,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-322",
+					"id": "obj-330",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6505,7 +6651,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-323",
+					"id": "obj-331",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6524,7 +6670,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-324",
+					"id": "obj-332",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6543,7 +6689,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-325",
+					"id": "obj-333",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6561,7 +6707,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-326",
+					"id": "obj-334",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6579,7 +6725,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-327",
+					"id": "obj-335",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6609,7 +6755,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-328",
+					"id": "obj-336",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6627,7 +6773,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-329",
+					"id": "obj-337",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6646,7 +6792,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-330",
+					"id": "obj-338",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6665,7 +6811,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-331",
+					"id": "obj-339",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -9734,7 +9880,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-271",
+						"obj-277",
 						1
 					],
 					"source": [
@@ -9770,7 +9916,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-271",
+						"obj-277",
 						2
 					],
 					"source": [
@@ -9782,8 +9928,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-270",
-						2
+						"obj-273",
+						1
 					],
 					"source": [
 						"obj-269",
@@ -9794,11 +9940,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-280",
+						"obj-286",
 						0
 					],
 					"source": [
-						"obj-281",
+						"obj-287",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						2
+					],
+					"source": [
+						"obj-286",
 						0
 					]
 				}
@@ -9810,19 +9968,7 @@
 						3
 					],
 					"source": [
-						"obj-280",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						4
-					],
-					"source": [
-						"obj-280",
+						"obj-286",
 						2
 					]
 				}
@@ -9830,11 +9976,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-282",
+						"obj-288",
 						0
 					],
 					"source": [
-						"obj-283",
+						"obj-289",
 						0
 					]
 				}
@@ -9842,11 +9988,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-271",
+						"obj-277",
 						4
 					],
 					"source": [
-						"obj-282",
+						"obj-288",
 						0
 					]
 				}
@@ -9854,11 +10000,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-271",
+						"obj-277",
 						5
 					],
 					"source": [
-						"obj-282",
+						"obj-288",
 						2
 					]
 				}
@@ -9866,7 +10012,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-284",
+						"obj-290",
 						0
 					],
 					"source": [
@@ -9878,7 +10024,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-284",
+						"obj-290",
 						1
 					],
 					"source": [
@@ -9890,6 +10036,462 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-291",
+						0
+					],
+					"source": [
+						"obj-290",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-266",
+						0
+					],
+					"source": [
+						"obj-291",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						0
+					],
+					"source": [
+						"obj-292",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						0
+					],
+					"source": [
+						"obj-270",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-271",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						0
+					],
+					"source": [
+						"obj-272",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						0
+					],
+					"source": [
+						"obj-271",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						1
+					],
+					"source": [
+						"obj-292",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						1
+					],
+					"source": [
+						"obj-275",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						0
+					],
+					"source": [
+						"obj-274",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-265",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						1
+					],
+					"source": [
+						"obj-64",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-294",
+						0
+					],
+					"source": [
+						"obj-293",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-266",
+						0
+					],
+					"source": [
+						"obj-294",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
+						0
+					],
+					"source": [
+						"obj-294",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						3
+					],
+					"source": [
+						"obj-295",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-295",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-295",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						1
+					],
+					"source": [
+						"obj-273",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						1
+					],
+					"source": [
+						"obj-277",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						0
+					],
+					"source": [
+						"obj-278",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-296",
+						0
+					],
+					"source": [
+						"obj-276",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-282",
+						1
+					],
+					"source": [
+						"obj-296",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						0
+					],
+					"source": [
+						"obj-276",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						0
+					],
+					"source": [
+						"obj-297",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-280",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						1
+					],
+					"source": [
+						"obj-280",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-282",
+						0
+					],
+					"source": [
+						"obj-280",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-279",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-298",
+						0
+					],
+					"source": [
+						"obj-281",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-298",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						0
+					],
+					"source": [
+						"obj-282",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						0
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-299",
+						0
+					],
+					"source": [
+						"obj-300",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-299",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						6
+					],
+					"source": [
+						"obj-299",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-285",
 						0
 					],
@@ -9902,59 +10504,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-266",
-						0
-					],
-					"source": [
-						"obj-285",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
-					],
-					"source": [
 						"obj-285",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						0
 					],
 					"source": [
-						"obj-286",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						1
-					],
-					"source": [
-						"obj-286",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-272",
-						0
-					],
-					"source": [
-						"obj-286",
+						"obj-301",
 						0
 					]
 				}
@@ -9962,295 +10516,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-287",
-						0
-					],
-					"source": [
-						"obj-265",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-287",
-						1
-					],
-					"source": [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-288",
-						0
-					],
-					"source": [
-						"obj-287",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-266",
-						0
-					],
-					"source": [
-						"obj-288",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						0
-					],
-					"source": [
-						"obj-288",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						3
-					],
-					"source": [
-						"obj-289",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						0
-					],
-					"source": [
-						"obj-289",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-273",
-						0
-					],
-					"source": [
-						"obj-289",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-272",
-						1
-					],
-					"source": [
-						"obj-270",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-273",
-						1
-					],
-					"source": [
-						"obj-271",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-274",
-						0
-					],
-					"source": [
-						"obj-272",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-274",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						1
-					],
-					"source": [
-						"obj-274",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						0
-					],
-					"source": [
-						"obj-274",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						0
-					],
-					"source": [
-						"obj-273",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-290",
-						0
-					],
-					"source": [
-						"obj-275",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						0
-					],
-					"source": [
-						"obj-290",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
-						"obj-276",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
-						"obj-277",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-291",
-						0
-					],
-					"source": [
-						"obj-292",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-291",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						6
-					],
-					"source": [
-						"obj-291",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-278",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-293",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-294",
+						"obj-302",
 						0
 					],
 					"source": [
@@ -10262,11 +10528,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-296",
+						"obj-304",
 						0
 					],
 					"source": [
-						"obj-295",
+						"obj-303",
 						0
 					]
 				}
@@ -10274,11 +10540,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-294",
+						"obj-302",
 						0
 					],
 					"source": [
-						"obj-296",
+						"obj-304",
 						0
 					]
 				}
@@ -10286,11 +10552,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-298",
+						"obj-306",
 						0
 					],
 					"source": [
-						"obj-297",
+						"obj-305",
 						0
 					]
 				}
@@ -10298,11 +10564,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-294",
+						"obj-302",
 						0
 					],
 					"source": [
-						"obj-298",
+						"obj-306",
 						0
 					]
 				}
@@ -10310,11 +10576,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-294",
+						"obj-302",
 						0
 					],
 					"source": [
-						"obj-299",
+						"obj-307",
 						0
 					]
 				}
@@ -10322,7 +10588,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-300",
+						"obj-308",
 						0
 					],
 					"source": [
@@ -10334,11 +10600,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-294",
+						"obj-302",
 						0
 					],
 					"source": [
-						"obj-300",
+						"obj-308",
 						0
 					]
 				}
@@ -10346,11 +10612,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-301",
+						"obj-309",
 						0
 					],
 					"source": [
-						"obj-294",
+						"obj-302",
 						3
 					]
 				}
@@ -10358,11 +10624,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-272",
+						"obj-278",
 						0
 					],
 					"source": [
-						"obj-301",
+						"obj-309",
 						0
 					]
 				}
@@ -10370,11 +10636,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
+						"obj-310",
 						0
 					],
 					"source": [
-						"obj-294",
+						"obj-302",
 						2
 					]
 				}
@@ -10382,8 +10648,32 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-273",
+						"obj-279",
 						0
+					],
+					"source": [
+						"obj-310",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-302",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						1
 					],
 					"source": [
 						"obj-302",
@@ -10394,31 +10684,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-294",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						1
-					],
-					"source": [
-						"obj-294",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-308",
+						"obj-316",
 						0
 					],
 					"source": [
@@ -10430,11 +10696,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-309",
+						"obj-317",
 						0
 					],
 					"source": [
-						"obj-308",
+						"obj-316",
 						3
 					]
 				}
@@ -10442,11 +10708,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-313",
+						"obj-321",
 						1
 					],
 					"source": [
-						"obj-309",
+						"obj-317",
 						0
 					]
 				}
@@ -10454,116 +10720,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-310",
+						"obj-318",
 						0
 					],
 					"source": [
-						"obj-308",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-314",
-						1
-					],
-					"source": [
-						"obj-310",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-311",
-						0
-					],
-					"source": [
-						"obj-308",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-312",
-						0
-					],
-					"source": [
-						"obj-311",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-315",
-						1
-					],
-					"source": [
-						"obj-312",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-313",
-						0
-					],
-					"source": [
-						"obj-311",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-314",
-						0
-					],
-					"source": [
-						"obj-313",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-315",
-						0
-					],
-					"source": [
-						"obj-314",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-315",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-316",
-						0
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						1
 					],
 					"source": [
 						"obj-318",
@@ -10574,23 +10744,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-317",
+						"obj-319",
 						0
 					],
 					"source": [
 						"obj-316",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-317",
 						0
 					]
 				}
@@ -10603,15 +10761,15 @@
 					],
 					"source": [
 						"obj-319",
-						0
+						1
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-321",
-						0
+						"obj-323",
+						1
 					],
 					"source": [
 						"obj-320",
@@ -10622,11 +10780,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-304",
+						"obj-321",
 						0
 					],
 					"source": [
-						"obj-321",
+						"obj-319",
 						0
 					]
 				}
@@ -10635,6 +10793,114 @@
 				"patchline": {
 					"destination": [
 						"obj-322",
+						0
+					],
+					"source": [
+						"obj-321",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-323",
+						0
+					],
+					"source": [
+						"obj-322",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-323",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-324",
+						0
+					],
+					"source": [
+						"obj-326",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-325",
+						0
+					],
+					"source": [
+						"obj-324",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-325",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-328",
+						0
+					],
+					"source": [
+						"obj-327",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-329",
+						0
+					],
+					"source": [
+						"obj-328",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-329",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-330",
 						0
 					],
 					"source": [
@@ -10646,11 +10912,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-323",
+						"obj-331",
 						0
 					],
 					"source": [
-						"obj-322",
+						"obj-330",
 						1
 					]
 				}
@@ -10658,11 +10924,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-324",
+						"obj-332",
 						0
 					],
 					"source": [
-						"obj-323",
+						"obj-331",
 						1
 					]
 				}
@@ -10670,11 +10936,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-325",
+						"obj-333",
 						0
 					],
 					"source": [
-						"obj-324",
+						"obj-332",
 						0
 					]
 				}
@@ -10682,11 +10948,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-305",
+						"obj-313",
 						0
 					],
 					"source": [
-						"obj-325",
+						"obj-333",
 						0
 					]
 				}
@@ -10694,11 +10960,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-326",
+						"obj-334",
 						0
 					],
 					"source": [
-						"obj-323",
+						"obj-331",
 						0
 					]
 				}
@@ -10706,11 +10972,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-305",
+						"obj-313",
 						0
 					],
 					"source": [
-						"obj-326",
+						"obj-334",
 						0
 					]
 				}
@@ -10718,11 +10984,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-327",
+						"obj-335",
 						0
 					],
 					"source": [
-						"obj-322",
+						"obj-330",
 						0
 					]
 				}
@@ -10730,11 +10996,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-329",
+						"obj-337",
 						0
 					],
 					"source": [
-						"obj-327",
+						"obj-335",
 						12
 					]
 				}
@@ -10742,11 +11008,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-328",
+						"obj-336",
 						2
 					],
 					"source": [
-						"obj-329",
+						"obj-337",
 						0
 					]
 				}
@@ -10754,11 +11020,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-328",
+						"obj-336",
 						1
 					],
 					"source": [
-						"obj-327",
+						"obj-335",
 						10
 					]
 				}
@@ -10766,11 +11032,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-330",
+						"obj-338",
 						0
 					],
 					"source": [
-						"obj-327",
+						"obj-335",
 						9
 					]
 				}
@@ -10778,11 +11044,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-328",
+						"obj-336",
 						0
 					],
 					"source": [
-						"obj-330",
+						"obj-338",
 						0
 					]
 				}
@@ -10790,11 +11056,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-306",
+						"obj-314",
 						0
 					],
 					"source": [
-						"obj-328",
+						"obj-336",
 						0
 					]
 				}
@@ -10802,11 +11068,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-331",
+						"obj-339",
 						0
 					],
 					"source": [
-						"obj-327",
+						"obj-335",
 						1
 					]
 				}
@@ -10814,11 +11080,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-307",
+						"obj-315",
 						0
 					],
 					"source": [
-						"obj-331",
+						"obj-339",
 						0
 					]
 				}

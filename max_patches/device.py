@@ -39,6 +39,8 @@ TICK = "16n"  # the transport goes to the daemon every 16th while Live plays, so
 DEFAULT_BPM = 120.0  # in the transport message until Live's tempo arrives (the daemon refuses 0)
 DEFAULT_LOOP_BEATS = 4.0  # the loop length held until Live's arrives; sent only with the loop off
 DEFAULT_LOCK = 0.9  # the daemon's default scale lock (stylevae.bridge.osc_spec.DEFAULT_LOCK)
+LATE_DROP_BEATS = 0.125  # a note-on later than this is dropped, as by the port (BridgeConfig.late_drop_beats)
+VELOCITIES = 128  # a note-on's pitch and velocity travel through one pipe as pitch * 128 + velocity
 
 # The live view: a piano roll of the voice's last two bars, one column a 16th, one row a semitone.
 ROLL_STEPS = 32
@@ -556,7 +558,10 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     note-off with /stylevae/<v>/note, when the decoder ends the note, by then often past its start (timed from that
     alone, every note longer than the lookahead less a 16th began late). Each goes through a ``pipe`` that holds
     it until its beat, at once if that has passed (two due at once go in the order they came, and a note's /note
-    comes before the next note's /on, as the port sends a note-off before a note-on). The pitch of the note
+    comes before the next note's /on, as the port sends a note-off before a note-on); a note-on that comes more than
+    LATE_DROP_BEATS after its beat (Live or the daemon stalled) is dropped, as the port drops it, rather than played
+    late. A note-on's velocity goes through the pipe with its pitch, packed in one number, since a pipe of one value
+    would pair it with the velocity of a later /on that came while it waited. The pitch of the note
     sounding is kept: a voice plays one note at a time, so each note-on ends the one before, whose /note may never
     come (a daemon restarted), and so does a change of channel (on the note's own channel) or of voice (whose
     /cut no longer reaches this device). /stylevae/<v>/cut (what the daemon planned is void: Live located, the
@@ -574,8 +579,14 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     now = p.obj("t f f")
     bpm = p.obj("t f f")
     # A note the daemon planned past a wrap of Live's loop comes before the wrap, at its song position near the
-    # loop's start: more than half the loop behind the playhead, it is a loop length ahead ($f4 on, $f5 length).
-    on_ms = p.obj("expr max($f1 - $f2 + ($f2 - $f1 > 0.5 * $f5) * $f4 * $f5\\, 0.) * 60000. / $f3")
+    # loop's start: more than half the loop behind the playhead, it is a loop length ahead ($f3 on, $f4 length).
+    ahead = p.obj("expr $f1 - $f2 + ($f2 - $f1 > 0.5 * $f4) * $f3 * $f4")  # beats until the note-on
+    on_timing = p.obj("t f f")
+    in_time = p.obj(f"expr $f1 + {LATE_DROP_BEATS!r} >= 0.")
+    on_ms = p.obj("expr max($f1\\, 0.) * 60000. / $f2")
+    on_gate = p.obj("gate 1")
+    packed = p.obj(f"expr $i1 * {VELOCITIES} + $i2")
+    split_on = p.obj("t i i")  # pitch, then velocity (right to left), from the packed number
     # A note-off likewise, by the note's end ($f1 + $f4), which may lie past a wrap when its start did not. At once if
     # past: two events due at once fire in the order they came, and a note's /note comes before the next one's /on.
     off_ms = p.obj("expr max($f1 + $f4 - $f2 + ($f2 - $f1 - $f4 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3")
@@ -591,11 +602,11 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(clock, 7, to_beats)
     p.connect(to_beats, 0, now)
     p.connect(now, 1, off_ms, 1)
-    p.connect(now, 0, on_ms, 1)
+    p.connect(now, 0, ahead, 1)
     p.connect(clock, 4, bpm)
     p.connect(bpm, 1, off_ms, 2)
-    p.connect(bpm, 0, on_ms, 2)
-    for expression, on_inlet in ((on_ms, 3), (off_ms, 4)):  # the loop's on and length, to cold inlets
+    p.connect(bpm, 0, on_ms, 1)
+    for expression, on_inlet in ((ahead, 2), (off_ms, 4)):  # the loop's on and length, to cold inlets
         loop = p.obj("unpack i f f")
         p.connect(p.obj(f"r {LOOP}"), 0, loop)
         p.connect(loop, 0, expression, on_inlet)
@@ -612,16 +623,26 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
         return unpacked
 
     begun = arrival(starts, 2, "unpack i i f")  # /on: pitch, velocity, beat
-    p.connect(begun, 2, on_ms)
-    p.connect(begun, 1, on_pair, 1)
-    p.connect(begun, 0, note_on)
+    p.connect(begun, 2, ahead)
+    p.connect(ahead, 0, on_timing)
+    p.connect(on_timing, 1, in_time)
+    p.connect(in_time, 0, on_gate)
+    p.connect(on_timing, 0, on_ms)
+    p.connect(begun, 1, packed, 1)
+    p.connect(begun, 0, packed)
+    p.connect(packed, 0, on_gate, 1)
+    p.connect(on_gate, 0, note_on)
     ended = arrival(notes, 1, "unpack i i f f")  # /note: pitch, velocity, beat, length
     p.connect(ended, 3, off_ms, 3)
     p.connect(ended, 2, off_ms)
     p.connect(ended, 0, note_off)
     p.connect(on_ms, 0, note_on, 1)
     p.connect(off_ms, 0, note_off, 1)
-    p.connect(note_on, 0, played)
+    p.connect(note_on, 0, split_on)
+    p.connect(split_on, 1, p.obj(f"expr $i1 % {VELOCITIES}"))
+    p.connect(p.boxes[-1], 0, on_pair, 1)
+    p.connect(split_on, 0, p.obj(f"/ {VELOCITIES}"))
+    p.connect(p.boxes[-1], 0, played)
     p.connect(played, 2, held)  # the note before ends first, even if its /note never came (a daemon restarted)
     p.connect(played, 1, held, 1)
     p.connect(played, 0, on_pair)

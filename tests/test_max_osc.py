@@ -13,9 +13,9 @@ import pytest
 from maxsim import Sim, SimLive
 
 from stylevae.bridge import commands, osc_spec
-from stylevae.bridge.config import DEFAULT_OSC_PORT
+from stylevae.bridge.config import DEFAULT_OSC_PORT, BridgeConfig
 from stylevae.max_patches.build import MAXPAT
-from stylevae.max_patches.device import DAEMON_PORT, DEFAULT_LOCK, SCALE_NAMES
+from stylevae.max_patches.device import DAEMON_PORT, DEFAULT_LOCK, LATE_DROP_BEATS, SCALE_NAMES
 from stylevae.model.data.tokens import Vocabulary
 
 STYLES = ("irish", "german", "chinese")
@@ -104,9 +104,10 @@ def test_stopping_live_stops_the_voice_and_says_so(sent):
     assert plays[-1] == (0,)
 
 
-def test_the_device_defaults_to_the_daemon_port_and_lock():
+def test_the_device_defaults_to_the_daemon_port_lock_and_late_limit():
     assert DAEMON_PORT == DEFAULT_OSC_PORT
     assert DEFAULT_LOCK == osc_spec.DEFAULT_LOCK
+    assert LATE_DROP_BEATS == BridgeConfig().late_drop_beats
 
 
 def test_control_ranges_fit_the_daemon_ranges():
