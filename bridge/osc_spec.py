@@ -193,7 +193,8 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         f"{PREFIX}/<v>/on",
         "i:pitch i:velocity f:beat",
         "A note the voice begins, sent when the decoder makes it, up to the lookahead before its beat (Live's song "
-        "position). For a device that plays the notes itself: the note-on, on time; /note then gives its end.",
+        "position). For a device that plays the notes itself: the note-on, on time (dropped if it comes more than an "
+        "eighth of a beat after its beat, as the daemon's port drops it); /note then gives its end.",
     ),
     (
         f"{PREFIX}/<v>/note",

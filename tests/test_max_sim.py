@@ -385,9 +385,13 @@ def test_a_past_note_still_gets_its_note_off_after_its_note_on():
 @pytest.mark.parametrize("loop", [0, 1])
 def test_a_note_on_later_than_the_ports_limit_is_dropped_as_the_port_drops_it(loop):
     """Up to an eighth of a beat after its beat a note-on still sounds, at once; later (Live or the daemon stalled)
-    it is dropped, as the daemon's port drops it, and not played late. Likewise after a wrap of Live's loop."""
+    it is dropped, as the daemon's port drops it, and not played late. Likewise just after a wrap of Live's loop,
+    for notes at the loop's start."""
     sim = notes_to_this_track(SimLive(loop=loop, loop_start=0.0, loop_length=4.0))
-    sim.advance(2.1)  # beat 4.2: with the loop 0..4 on, the playhead is at 0.2
+    sim.advance(2.0)
+    if loop:
+        sim.locate(0.0)  # Live's wrap at the loop's end, beat 4
+    sim.advance(0.1)  # the playhead at 0.2 after the wrap, or at 4.2
     at = 0.0 if loop else 4.0
     sim.deliver("/stylevae/1/on", 60, 100, at + 0.1)  # a tenth of a beat late
     sim.deliver("/stylevae/1/on", 62, 100, at + 0.05)  # 0.15 beat late
