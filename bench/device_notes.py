@@ -2,12 +2,15 @@
 
 The engine with the shipped model and fake time, and the device's patcher played by ``tests/maxsim.py``, on one
 timeline (``tests/test_device_note_output.py``'s ``Together``: Live plays from beat 0 at 120 BPM, one voice, the
-default lookahead, the daemon answering the device's pings). For each note-on of the port, the device's first
-note-on at the same pitch at or after it: how much later it came. ``--maxpat`` measures another patch, e.g. an
-earlier one: ``git show 581a4a8:max_patches/StyleVAE.maxpat > /tmp/before.maxpat``. Nothing here runs Max: the
-simulator's reading of the patch is what is measured. Writes bench/results/<name>.{json,md}.
+daemon answering the device's pings; ``--loop START:LENGTH`` in beats turns Live's loop on, ``--lookahead`` is the
+daemon's). For each note-on of the port, the device's first note-on at the same pitch at or after it: how much
+later it came; and how many of the port's notes the track sounded from the same on to the same off. ``--maxpat``
+measures another patch, e.g. an earlier one: ``git show 581a4a8:max_patches/StyleVAE.maxpat > /tmp/before.maxpat``.
+Nothing here runs Max: the simulator's reading of the patch is what is measured. Writes
+bench/results/<name>.{json,md}.
 
-Usage: .venv/bin/python bench/device_notes.py [--seconds 60] [--maxpat PATH] [--name device_notes]
+Usage: .venv/bin/python bench/device_notes.py [--seconds 60] [--maxpat PATH] [--loop START:LENGTH]
+                                              [--lookahead 0.5] [--seed N] [--name device_notes]
 """
 
 from __future__ import annotations
@@ -43,28 +46,41 @@ def lateness(port: list[tuple[float, int]], track: list[tuple[float, int]]) -> l
     return late
 
 
-def run(seconds: float, maxpat: Path) -> dict:
-    both = Together(maxpat)
+def run(seconds: float, maxpat: Path, loop: tuple[float, float] | None = None, lookahead: float = 0.5,
+        seed: int | None = None) -> dict:
+    both = Together(maxpat, lookahead)
+    if seed is not None:
+        both.rig.engine.seed = seed
+    if loop is not None:
+        both.loop(*loop)
     both.rig.send(cmd.Play(1, True))
     both.run(seconds)
     late = lateness(both.port_ons(), both.track_ons())
-    found = np.array([ms for ms in late if ms is not None])
+    found = np.array([ms for ms in late if ms is not None] or [np.nan])
+    port, track = both.port_notes(), both.track_notes()
     shown = maxpat.resolve().relative_to(ROOT) if maxpat.resolve().is_relative_to(ROOT) else maxpat
-    return {"seconds": seconds, "maxpat": str(shown), "port_note_ons": len(late), "missing": late.count(None),
+    return {"seconds": seconds, "maxpat": str(shown), "loop": loop, "lookahead": lookahead, "seed": seed,
+            "port_note_ons": len(late), "missing": late.count(None),
             "late_ms_p50": float(np.median(found)), "late_ms_p90": float(np.percentile(found, 90)),
             "late_ms_max": float(found.max()), "on_time_share": float(np.mean(found < 1.0)),
-            "notes_equal": both.track_notes() == both.port_notes()}
+            "port_notes": len(port), "track_notes": len(track), "same_notes": len(set(port) & set(track)),
+            "notes_equal": track == port}
 
 
 def render(r: dict) -> str:
+    loop = r.get("loop")
+    looped = f"{loop[0]:g} to {loop[0] + loop[1]:g}" if loop else "off"
     return "\n".join([
         f"# The device's own note output against the daemon's port ({r['seconds']:g} s, 120 BPM, one voice)", "",
-        ran(r), hardware_line(r["machine_start"], r["machine_end"]), f"The patch measured: `{r['maxpat']}`.", "",
+        ran(r), hardware_line(r["machine_start"], r["machine_end"]), f"The patch measured: `{r['maxpat']}`. "
+        f"Live's loop: {looped}; the daemon's lookahead {r.get('lookahead', 0.5):g} beat.", "",
         "| measure | value |", "| --- | --- |",
         f"| the port's note-ons; not played by the device | {r['port_note_ons']}; {r['missing']} |",
         f"| the device's note-on after the port's, p50 / p90 / max (ms) | {r['late_ms_p50']:.0f} / "
         f"{r['late_ms_p90']:.0f} / {r['late_ms_max']:.0f} |",
         f"| note-ons within 1 ms of the port's | {r['on_time_share']:.0%} |",
+        f"| the port's notes the track sounded from the same on to the same off (notes in the track) | "
+        f"{r.get('same_notes', '-')} of {r.get('port_notes', '-')} ({r.get('track_notes', '-')}) |",
         f"| every note sounded from on to off as the port's | {'yes' if r['notes_equal'] else 'no'} |", ""])
 
 
@@ -72,10 +88,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--maxpat", type=Path, default=MAXPAT)
+    parser.add_argument("--loop", type=loop_of, default=None, help="Live's loop on, START:LENGTH in beats")
+    parser.add_argument("--lookahead", type=float, default=0.5)
+    parser.add_argument("--seed", type=int, default=None, help="the engine's seed (the test rig's by default)")
     parser.add_argument("--name", default="device_notes")
     args = parser.parse_args()
     start = machine()
-    save(args.name, run(args.seconds, args.maxpat), start, render)
+    save(args.name, run(args.seconds, args.maxpat, args.loop, args.lookahead, args.seed), start, render)
+
+
+def loop_of(text: str) -> tuple[float, float]:
+    try:
+        start, length = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a loop is START:LENGTH in beats, e.g. 0:2, not {text!r}") from None
+    if length <= 0 or start < 0:
+        raise argparse.ArgumentTypeError(f"a loop needs a start >= 0 and a length > 0, not {text!r}")
+    return start, length
 
 
 if __name__ == "__main__":

@@ -499,14 +499,21 @@ class Engine:
         return inside[0].tolist()
 
     def _emit(self, voice: Voice, made: tuple[list, Reports]) -> None:
+        """Hand the events to the sender and tell the clients. Each reply carries, last, its event's lead: the beats
+        from the playhead now to it on the clock's timeline. A song position alone is ambiguous inside Live's loop
+        (a note planned past a wrap, or one that arrives late just after a wrap); of the positions a loop length
+        apart, a device takes the one nearest the lead."""
         events, reports = made
         if events:
             self.sender.push(events)
+        now = self.clock.beat() if reports else 0.0
         for note in reports:
+            lead = note.due - now
             if isinstance(note, NoteStart):
-                self.publish(f"{PREFIX}/{voice.number}/on", [note.pitch, note.velocity, note.beat])
+                self.publish(f"{PREFIX}/{voice.number}/on", [note.pitch, note.velocity, note.beat, lead])
             else:
-                self.publish(f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length])
+                self.publish(f"{PREFIX}/{voice.number}/note",
+                             [note.pitch, note.velocity, note.beat, note.length, lead])
 
     def _cancel(self, voice: Voice | None = None) -> None:
         """End the notes of a voice (or all) and forget what it planned, at the output and at the clients: a device

@@ -191,17 +191,19 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         f"{PREFIX}/<v>/on",
-        "i:pitch i:velocity f:beat",
+        "i:pitch i:velocity f:beat f:lead",
         "A note the voice begins, sent when the decoder makes it, up to the lookahead before its beat (Live's song "
-        "position). For a device that plays the notes itself: the note-on, on time (dropped if it comes more than an "
-        "eighth of a beat after its beat, as the daemon's port drops it); /note then gives its end.",
+        "position); lead: beats from the daemon's playhead to it when sent. For a device that plays the notes "
+        "itself: the note-on, on time (inside Live's loop, at the song position, of those a loop apart, nearest the "
+        "lead; dropped if it comes more than an eighth of a beat after its beat, as the daemon's port drops it); "
+        "/note then gives its end.",
     ),
     (
         f"{PREFIX}/<v>/note",
-        "i:pitch i:velocity f:beat f:length",
+        "i:pitch i:velocity f:beat f:length f:lead",
         "A note the voice generated, sent when its length is known (when the decoder ends it), ahead of "
-        "its end by up to the lookahead, often after its start. For display, and for the note-off of a device "
-        "that plays notes itself.",
+        "its end by up to the lookahead, often after its start; lead: beats from the daemon's playhead to its end "
+        "when sent. For display, and for the note-off of a device that plays notes itself.",
     ),
     (
         f"{PREFIX}/<v>/cut",

@@ -54,22 +54,26 @@ class Settings:
 
 @dataclass(frozen=True)
 class NoteReport:
-    """A finished note, for /stylevae/<v>/note."""
+    """A finished note, for /stylevae/<v>/note. ``beat`` is Live's song position; ``due`` the clock's timeline beat
+    of its end, which, unlike a song position inside Live's loop, says how far ahead of the playhead it lies."""
 
     pitch: int
     velocity: int
     beat: float
     length: float
+    due: float
 
 
 @dataclass(frozen=True)
 class NoteStart:
     """A note begun, for /stylevae/<v>/on: a device that plays the notes itself needs it a lookahead ahead, where
-    the finished note comes only when the decoder ends it, by then often past its start."""
+    the finished note comes only when the decoder ends it, by then often past its start. ``due``: the timeline beat
+    of its note-on."""
 
     pitch: int
     velocity: int
     beat: float
+    due: float
 
 
 Reports = list[NoteReport | NoteStart]
@@ -274,7 +278,7 @@ class Voice:
             pitch = midi_pitch(self.vocab.pitch(token) + self.plan.shift, s.octave)
             self.sounding = Sounding(s.channel, pitch, s.velocity, step)
             events.append(scheduler.note_on(step / STEPS_PER_BEAT, self.number, s.channel, pitch, s.velocity, epoch))
-            reports.append(NoteStart(pitch, s.velocity, (step - self.origin) / STEPS_PER_BEAT))
+            reports.append(NoteStart(pitch, s.velocity, (step - self.origin) / STEPS_PER_BEAT, step / STEPS_PER_BEAT))
         return events, reports
 
     def _end_note(self, step: int, epoch: int) -> tuple[list[scheduler.Event], Reports]:
@@ -283,5 +287,6 @@ class Voice:
             return [], []
         event = scheduler.note_off(step / STEPS_PER_BEAT, self.number, note.channel, note.pitch, epoch)
         length = (step - note.start) / STEPS_PER_BEAT  # reported at Live's song position, past loop wraps too
-        report = NoteReport(note.pitch, note.velocity, (note.start - self.origin) / STEPS_PER_BEAT, length)
+        report = NoteReport(note.pitch, note.velocity, (note.start - self.origin) / STEPS_PER_BEAT, length,
+                            step / STEPS_PER_BEAT)
         return [event], [report]

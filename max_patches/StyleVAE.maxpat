@@ -5483,7 +5483,7 @@
 				"box": {
 					"id": "obj-270",
 					"maxclass": "newobj",
-					"numinlets": 4,
+					"numinlets": 5,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5491,10 +5491,10 @@
 					"patching_rect": [
 						2100.0,
 						200.0,
-						376.0,
+						509.0,
 						22.0
 					],
-					"text": "expr $f1 - $f2 + ($f2 - $f1 > 0.5 * $f4) * $f3 * $f4"
+					"text": "expr $f1 - $f2 + $f3 * $f4 * (int(($f5 - $f1 + $f2) / $f4 + 64.5) - 64)"
 				}
 			},
 			{
@@ -5611,7 +5611,7 @@
 				"box": {
 					"id": "obj-277",
 					"maxclass": "newobj",
-					"numinlets": 6,
+					"numinlets": 7,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5619,10 +5619,10 @@
 					"patching_rect": [
 						2100.0,
 						410.0,
-						635.0,
+						768.0,
 						22.0
 					],
-					"text": "expr max($f1 + $f4 - $f2 + ($f2 - $f1 - $f4 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3"
+					"text": "expr max($f1 + $f4 - $f2 + $f5 * $f6 * (int(($f7 - $f1 - $f4 + $f2) / $f6 + 64.5) - 64)\\, 0.) * 60000. / $f3"
 				}
 			},
 			{
@@ -5887,19 +5887,20 @@
 					"id": "obj-292",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 3,
+					"numoutlets": 4,
 					"outlettype": [
 						"int",
 						"int",
+						"float",
 						"float"
 					],
 					"patching_rect": [
 						2100.0,
 						860.0,
-						96.0,
+						110.0,
 						22.0
 					],
-					"text": "unpack i i f"
+					"text": "unpack i i f f"
 				}
 			},
 			{
@@ -5944,20 +5945,21 @@
 					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 4,
+					"numoutlets": 5,
 					"outlettype": [
 						"int",
 						"int",
+						"float",
 						"float",
 						"float"
 					],
 					"patching_rect": [
 						2100.0,
 						950.0,
-						110.0,
+						124.0,
 						22.0
 					],
-					"text": "unpack i i f f"
+					"text": "unpack i i f f f"
 				}
 			},
 			{
@@ -10073,6 +10075,18 @@
 				"patchline": {
 					"destination": [
 						"obj-270",
+						4
+					],
+					"source": [
+						"obj-292",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
 						0
 					],
 					"source": [
@@ -10234,6 +10248,18 @@
 					"source": [
 						"obj-294",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						6
+					],
+					"source": [
+						"obj-295",
+						4
 					]
 				}
 			},

@@ -41,6 +41,8 @@ DEFAULT_LOOP_BEATS = 4.0  # the loop length held until Live's arrives; sent only
 DEFAULT_LOCK = 0.9  # the daemon's default scale lock (stylevae.bridge.osc_spec.DEFAULT_LOCK)
 LATE_DROP_BEATS = 0.125  # a note-on later than this is dropped, as by the port (BridgeConfig.late_drop_beats)
 VELOCITIES = 128  # a note-on's pitch and velocity travel through one pipe as pitch * 128 + velocity
+LOOPS_BEHIND = 64  # loop lengths added before int() takes the nearest count of loops, so that it floors ...
+NEAREST = LOOPS_BEHIND + 0.5  # ... and rounds: a lead and a position further apart than this many loops never come
 
 # The live view: a piano roll of the voice's last two bars, one column a 16th, one row a semitone.
 ROLL_STEPS = 32
@@ -558,7 +560,10 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     note-off with /stylevae/<v>/note, when the decoder ends the note, by then often past its start (timed from that
     alone, every note longer than the lookahead less a 16th began late). Each goes through a ``pipe`` that holds
     it until its beat, at once if that has passed (two due at once go in the order they came, and a note's /note
-    comes before the next note's /on, as the port sends a note-off before a note-on); a note-on that comes more than
+    comes before the next note's /on, as the port sends a note-off before a note-on). Inside Live's loop the beat
+    is taken a whole number of loops on or back, to the one nearest the reply's lead (the daemon's distance to it
+    on its own timeline, which a wrap does not cut): right for any lookahead, and for a reply held up across a
+    wrap, as long as it comes within half a loop. A note-on that comes more than
     LATE_DROP_BEATS after its beat (Live or the daemon stalled) is dropped, as the port drops it, rather than played
     late. A note-on's velocity goes through the pipe with its pitch, packed in one number, since a pipe of one value
     would pair it with the velocity of a later /on that came while it waited. The pitch of the note
@@ -578,18 +583,20 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     to_beats = p.obj(f"/ {TICKS_PER_BEAT!r}")
     now = p.obj("t f f")
     bpm = p.obj("t f f")
-    # A note the daemon planned past a wrap of Live's loop comes before the wrap, at its song position near the
-    # loop's start: more than half the loop behind the playhead, it is a loop length ahead ($f3 on, $f4 length).
-    ahead = p.obj("expr $f1 - $f2 + ($f2 - $f1 > 0.5 * $f4) * $f3 * $f4")  # beats until the note-on
+    # Inside Live's loop (on $f3, length $f4) a song position is ambiguous: a note planned past a wrap comes before
+    # it, a reply held up may come just after a wrap for a note before it. Of the positions a loop apart, the one
+    # nearest the daemon's lead ($f5) is meant; int() of a positive number is its floor.
+    ahead = p.obj(f"expr $f1 - $f2 + $f3 * $f4 * (int(($f5 - $f1 + $f2) / $f4 + {NEAREST}) - {LOOPS_BEHIND})")
     on_timing = p.obj("t f f")
     in_time = p.obj(f"expr $f1 + {LATE_DROP_BEATS!r} >= 0.")
     on_ms = p.obj("expr max($f1\\, 0.) * 60000. / $f2")
     on_gate = p.obj("gate 1")
     packed = p.obj(f"expr $i1 * {VELOCITIES} + $i2")
     split_on = p.obj("t i i")  # pitch, then velocity (right to left), from the packed number
-    # A note-off likewise, by the note's end ($f1 + $f4), which may lie past a wrap when its start did not. At once if
-    # past: two events due at once fire in the order they came, and a note's /note comes before the next one's /on.
-    off_ms = p.obj("expr max($f1 + $f4 - $f2 + ($f2 - $f1 - $f4 > 0.5 * $f6) * $f5 * $f6\\, 0.) * 60000. / $f3")
+    # A note-off likewise, by the note's end ($f1 + $f4) and its lead ($f7). At once if past: two events due at once
+    # fire in the order they came, and a note's /note comes before the next one's /on.
+    off_ms = p.obj(f"expr max($f1 + $f4 - $f2 + $f5 * $f6 * (int(($f7 - $f1 - $f4 + $f2) / $f6 + {NEAREST}) - "
+                   f"{LOOPS_BEHIND})\\, 0.) * 60000. / $f3")
     note_on = p.obj("pipe 0")
     note_off = p.obj("pipe 0")
     played = p.obj("t i i b")
@@ -622,7 +629,8 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
         p.connect(arrive, 0, unpacked)
         return unpacked
 
-    begun = arrival(starts, 2, "unpack i i f")  # /on: pitch, velocity, beat
+    begun = arrival(starts, 2, "unpack i i f f")  # /on: pitch, velocity, beat, lead
+    p.connect(begun, 3, ahead, 4)
     p.connect(begun, 2, ahead)
     p.connect(ahead, 0, on_timing)
     p.connect(on_timing, 1, in_time)
@@ -632,7 +640,8 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(begun, 0, packed)
     p.connect(packed, 0, on_gate, 1)
     p.connect(on_gate, 0, note_on)
-    ended = arrival(notes, 1, "unpack i i f f")  # /note: pitch, velocity, beat, length
+    ended = arrival(notes, 1, "unpack i i f f f")  # /note: pitch, velocity, beat, length, lead
+    p.connect(ended, 4, off_ms, 6)
     p.connect(ended, 3, off_ms, 3)
     p.connect(ended, 2, off_ms)
     p.connect(ended, 0, note_off)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -19,3 +20,12 @@ def test_each_port_note_on_is_matched_to_the_devices_first_of_its_pitch_at_or_af
     late = device_notes.lateness(port, track)
     assert late[0] == pytest.approx(0.0) and late[1] == pytest.approx(156.0) and late[2] == pytest.approx(150.0)
     assert late[3] is None
+
+
+def test_a_loop_is_given_as_start_and_length_in_beats_and_a_wrong_one_is_one_line():
+    assert device_notes.loop_of("0:2") == (0.0, 2.0) and device_notes.loop_of("2.5:1.5") == (2.5, 1.5)
+    for wrong in ("2", "a:b", "0:0", "-1:2"):
+        with pytest.raises(argparse.ArgumentTypeError) as error:
+            device_notes.loop_of(wrong)
+        message = str(error.value)
+        assert "\n" not in message and ("START:LENGTH" in message or "length > 0" in message)

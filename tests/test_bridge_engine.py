@@ -594,7 +594,24 @@ def test_a_loop_the_daemon_knows_wraps_on_time_and_plays_it_again(crafted_checkp
     assert sum(rig.engine.step_rows) <= 46 + 3  # each step decoded once: no wrap replayed the phrase's first 16
     assert rig.clock.epoch == 0 and rig.engine.playhead_starts == 0  # no wrap was a locate
     notes = [v for a, v in rig.published if a == "/stylevae/1/note"]
-    assert notes and all(0.0 <= beat < 6.5 for _, _, beat, _ in notes)  # Live's song positions, none past the end
+    assert notes and all(0.0 <= n[2] < 6.5 for n in notes)  # Live's song positions, none past the end
+
+
+def test_each_note_reply_tells_its_lead_on_the_timeline_which_a_wrap_does_not_cut(crafted_checkpoint):
+    """In Live's loop, a note planned past a wrap is reported at its song position, behind the playhead; its lead
+    (the reply's last value) is the beats from the playhead when sent to its note-on, or to its end for /note, a
+    lookahead ahead at most, and that many beats on from the playhead lies the song position reported."""
+    rig = Rig(crafted_checkpoint)
+    heard = []
+    rig.engine.publish = lambda address, values: heard.append((rig.clock.beat(), address, values))
+    play_a_loop(rig, 4.0, 2.5, 46 * STEP)
+    ons = [(now, v) for now, a, v in heard if a.endswith("/on")]
+    ends = [(now, v) for now, a, v in heard if a.endswith("/note")]
+    assert len(ons) > 30 and len(ends) > 30
+    assert [v for now, v in ons if v[2] < rig.clock.song(now) - 1.0], "no note was planned past a wrap"
+    assert all(0.0 < v[3] <= 0.5 for _, v in ons) and all(0.0 < v[4] <= 0.5 for _, v in ends)
+    assert all(abs(rig.clock.song(now + v[3]) - v[2]) < 1e-9 for now, v in ons)
+    assert all(abs((rig.clock.song(now + v[4]) - v[2] - v[3] + 1.25) % 2.5 - 1.25) < 1e-9 for now, v in ends)
 
 
 def test_a_loop_the_daemon_is_not_told_of_is_a_locate_at_each_wrap(crafted_checkpoint):

@@ -23,8 +23,8 @@ TICK = STEP / 4
 class Together:
     """The engine and the device on one clock: Live plays from beat 0 at 120 BPM in both."""
 
-    def __init__(self, maxpat: Path = MAXPAT):
-        self.rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    def __init__(self, maxpat: Path = MAXPAT, lookahead: float = 0.5):
+        self.rig = Rig(checkpoint.DEFAULT_CHECKPOINT, lookahead)
         self.replies: list[tuple[str, list]] = []
         self.rig.engine.publish = lambda address, values: self.replies.append((address, values))
         self.sim = Sim(json.loads(maxpat.read_text(encoding="utf-8")), SimLive())
@@ -129,12 +129,17 @@ def test_the_device_plays_the_notes_the_port_plays_at_the_same_moments_through_a
     assert both.track_notes() == both.port_notes()  # the note-offs too
 
 
-@pytest.mark.parametrize("start, length, seed", [(0.0, 1.0, 3), (1.0, 1.0, 7), (0.5, 1.5, 6), (2.0, 2.0, 8)])
-def test_in_a_short_loop_the_device_plays_and_ends_every_note_as_the_port_does(start, length, seed):
+@pytest.mark.parametrize("start, length, seed, lookahead", [
+    (0.0, 1.0, 3, 0.5), (1.0, 1.0, 7, 0.5), (0.5, 1.5, 6, 0.5), (2.0, 2.0, 8, 0.5),
+    (0.0, 1.0, 3, 1.0), (0.0, 2.0, 6, 1.5), (0.0, 4.0, 8, 3.0), (2.0, 2.0, 8, 4.0),
+])
+def test_in_a_short_loop_the_device_plays_and_ends_every_note_as_the_port_does(start, length, seed, lookahead):
     """Live's loop of a beat to a bar at 120 BPM, with notes as long as half the loop and more: each note the device
     sounds begins and ends when the port's does (a note-off is placed past a wrap by the note's end, not its
-    start, which for a long note lay half a loop back when its /note came)."""
-    both = Together()
+    start, which for a long note lay half a loop back when its /note came). Likewise with a lookahead as long as the
+    loop, or longer, where a note planned past a wrap lies more than half a loop ahead: its song position alone
+    cannot say so, its lead does."""
+    both = Together(lookahead=lookahead)
     both.rig.engine.seed = seed  # melodies with notes of half the loop and more
     both.loop(start, length)
     both.rig.send(cmd.Play(1, True))

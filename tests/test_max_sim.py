@@ -272,12 +272,12 @@ def test_a_finished_note_alone_plays_nothing():
 @pytest.mark.parametrize("loop", [1, 0])
 def test_note_output_plays_a_note_planned_past_a_wrap_of_lives_loop_after_the_wrap(loop):
     """Live's loop 0..4 on: at beat 3.75 the daemon reports a note at beat 0.25, planned past the wrap (its song
-    position). It is due half a beat later, after the wrap, not at once. With the loop off, the same report is a
-    note three and a half beats late, dropped as the port drops it."""
+    position; its lead, half a beat, says so). It is due half a beat later, after the wrap, not at once. With the
+    loop off, the same report is a note three and a half beats late, dropped as the port drops it."""
     sim = notes_to_this_track(SimLive(loop=loop, loop_start=0.0, loop_length=4.0))
     sim.advance(1.875)  # beat 3.75 at 120 BPM
-    sim.deliver("/stylevae/1/on", 67, 90, 0.25)
-    sim.deliver("/stylevae/1/note", 67, 90, 0.25, 0.25)
+    sim.deliver("/stylevae/1/on", 67, 90, 0.25, 0.5)
+    sim.deliver("/stylevae/1/note", 67, 90, 0.25, 0.25, 0.75)
     sim.advance(0.2)
     assert [n for n in sim.notes() if n[2] > 0] == []
     sim.advance(0.1)
@@ -289,9 +289,9 @@ def test_a_note_as_long_as_lives_loop_ends_at_the_wrap_not_a_loop_later():
     end. Its start lies more than half the loop behind the playhead, its end does not: the note-off is due a
     quarter beat later, not a loop length later."""
     sim = notes_to_this_track(SimLive(loop=1, loop_start=0.0, loop_length=2.0))
-    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0, 0.0)
     sim.advance(0.875)  # beat 1.75 at 120 BPM
-    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 2.0)
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 2.0, 0.25)
     sim.advance(0.126)
     assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0)]
 
@@ -393,12 +393,29 @@ def test_a_note_on_later_than_the_ports_limit_is_dropped_as_the_port_drops_it(lo
         sim.locate(0.0)  # Live's wrap at the loop's end, beat 4
     sim.advance(0.1)  # the playhead at 0.2 after the wrap, or at 4.2
     at = 0.0 if loop else 4.0
-    sim.deliver("/stylevae/1/on", 60, 100, at + 0.1)  # a tenth of a beat late
-    sim.deliver("/stylevae/1/on", 62, 100, at + 0.05)  # 0.15 beat late
+    sim.deliver("/stylevae/1/on", 60, 100, at + 0.1, 0.4)  # sent half a beat ahead, come a tenth of a beat late
+    sim.deliver("/stylevae/1/on", 62, 100, at + 0.05, 0.35)  # 0.15 beat late
     sim.advance(0.01)
     assert sim.notes() == [(0x90, 60, 100)]
     sim.advance(1.0)
     assert sim.notes() == [(0x90, 60, 100)]
+
+
+@pytest.mark.parametrize("late", [0.1, 0.25])
+def test_a_reply_held_up_across_a_wrap_of_lives_loop_is_placed_before_the_wrap(late):
+    """Live's loop 0..4 wraps while the /on of a note at beat 3.9 is held up (sent half a beat ahead): it arrives
+    just after the wrap, where its song position lies almost a loop ahead. Its lead says it is late: a tenth of a beat
+    late it sounds at once, a quarter beat late it is dropped, as the port drops it; never at the next pass."""
+    sim = notes_to_this_track(SimLive(loop=1, loop_start=0.0, loop_length=4.0))
+    sim.advance(2.0)
+    sim.locate(0.0)  # Live's wrap at the loop's end, beat 4
+    sim.advance((late - 0.1) / 2)
+    sim.deliver("/stylevae/1/on", 60, 100, 3.9, 0.5)
+    sim.deliver("/stylevae/1/note", 60, 100, 3.9, 0.1, 0.6)  # ended, as the port has ended it
+    sim.advance(0.01)
+    assert sim.notes() == ([(0x90, 60, 100), (0x90, 60, 0)] if late < 0.125 else [(0x90, 60, 0)])
+    sim.advance(2.5)
+    assert [n for n in sim.notes() if n[2] > 0] == ([(0x90, 60, 100)] if late < 0.125 else [])
 
 
 def test_each_note_sounds_with_its_own_velocity_while_later_ones_wait():

@@ -128,11 +128,11 @@ def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):
         assert device.run(8.0, until=lambda: len(network.of("/stylevae/1/note")) >= 8), "no notes came back"
         device.run(1.0)
         notes = network.of("/stylevae/1/note")
-        assert all(tuple(map(type, n)) == (int, int, float, float) for n in notes)
+        assert all(tuple(map(type, n)) == (int, int, float, float, float) for n in notes)
         assert {n[0] for n in notes} <= {e.pitch for e in midi.note_ons()}
         assert sim.shown("now_roll").cells, "the piano roll stayed empty"
         starts = network.of("/stylevae/1/on")
-        assert starts and all(tuple(map(type, n)) == (int, int, float) for n in starts)
+        assert starts and all(tuple(map(type, n)) == (int, int, float, float) for n in starts)
         played = [n[1] for n in sim.notes() if n[2] > 0]
         assert len(played) >= 6, "note output played nothing into the track"
         assert played[:6] == [e.pitch for e in midi.note_ons()][:6], "the track's notes are not the port's"
