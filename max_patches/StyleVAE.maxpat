@@ -5483,7 +5483,7 @@
 				"box": {
 					"id": "obj-270",
 					"maxclass": "newobj",
-					"numinlets": 5,
+					"numinlets": 6,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5491,10 +5491,10 @@
 					"patching_rect": [
 						2100.0,
 						200.0,
-						509.0,
+						1048.0,
 						22.0
 					],
-					"text": "expr $f1 - $f2 + $f3 * $f4 * (int(($f5 - $f1 + $f2) / $f4 + 64.5) - 64)"
+					"text": "expr $f1 - $f2 + $f3 * max(($f1 >= $f6) * ($f1 <= $f6 + $f4)\\, ($f2 >= $f6) * ($f2 <= $f6 + $f4)) * $f4 * (int(($f5 - $f1 + $f2) / $f4 + 64.5) - 64)"
 				}
 			},
 			{
@@ -5611,7 +5611,7 @@
 				"box": {
 					"id": "obj-277",
 					"maxclass": "newobj",
-					"numinlets": 7,
+					"numinlets": 8,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -5619,10 +5619,10 @@
 					"patching_rect": [
 						2100.0,
 						410.0,
-						768.0,
+						1391.0,
 						22.0
 					],
-					"text": "expr max($f1 + $f4 - $f2 + $f5 * $f6 * (int(($f7 - $f1 - $f4 + $f2) / $f6 + 64.5) - 64)\\, 0.) * 60000. / $f3"
+					"text": "expr max($f1 + $f4 - $f2 + $f5 * max(($f1 + $f4 >= $f8) * ($f1 + $f4 <= $f8 + $f6)\\, ($f2 >= $f8) * ($f2 <= $f8 + $f6)) * $f6 * (int(($f7 - $f1 - $f4 + $f2) / $f6 + 64.5) - 64)\\, 0.) * 60000. / $f3"
 				}
 			},
 			{
@@ -9967,6 +9967,18 @@
 				"patchline": {
 					"destination": [
 						"obj-270",
+						5
+					],
+					"source": [
+						"obj-286",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
 						3
 					],
 					"source": [
@@ -9996,6 +10008,18 @@
 					"source": [
 						"obj-288",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						7
+					],
+					"source": [
+						"obj-288",
+						1
 					]
 				}
 			},

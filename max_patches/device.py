@@ -583,20 +583,23 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     to_beats = p.obj(f"/ {TICKS_PER_BEAT!r}")
     now = p.obj("t f f")
     bpm = p.obj("t f f")
-    # Inside Live's loop (on $f3, length $f4) a song position is ambiguous: a note planned past a wrap comes before
-    # it, a reply held up may come just after a wrap for a note before it. Of the positions a loop apart, the one
-    # nearest the daemon's lead ($f5) is meant; int() of a positive number is its floor.
-    ahead = p.obj(f"expr $f1 - $f2 + $f3 * $f4 * (int(($f5 - $f1 + $f2) / $f4 + {NEAREST}) - {LOOPS_BEHIND})")
+    # With Live's loop on ($f3, from $f6, $f4 long) and the playhead or the note in it, a song position is ambiguous:
+    # a note planned past a wrap comes before it, a reply held up may come just after a wrap for a note before it.
+    # Of the positions a loop apart, the one nearest the daemon's lead ($f5) is meant; int() of a positive number is
+    # its floor. Elsewhere the song runs straight on, and a reply late by half a short loop is still placed right.
+    ahead = p.obj(f"expr $f1 - $f2 + $f3 * max({inside('$f1', '$f6', '$f4')}\\, {inside('$f2', '$f6', '$f4')}) * "
+                  f"$f4 * (int(($f5 - $f1 + $f2) / $f4 + {NEAREST}) - {LOOPS_BEHIND})")
     on_timing = p.obj("t f f")
     in_time = p.obj(f"expr $f1 + {LATE_DROP_BEATS!r} >= 0.")
     on_ms = p.obj("expr max($f1\\, 0.) * 60000. / $f2")
     on_gate = p.obj("gate 1")
     packed = p.obj(f"expr $i1 * {VELOCITIES} + $i2")
     split_on = p.obj("t i i")  # pitch, then velocity (right to left), from the packed number
-    # A note-off likewise, by the note's end ($f1 + $f4) and its lead ($f7). At once if past: two events due at once
-    # fire in the order they came, and a note's /note comes before the next one's /on.
-    off_ms = p.obj(f"expr max($f1 + $f4 - $f2 + $f5 * $f6 * (int(($f7 - $f1 - $f4 + $f2) / $f6 + {NEAREST}) - "
-                   f"{LOOPS_BEHIND})\\, 0.) * 60000. / $f3")
+    # A note-off likewise, by the note's end ($f1 + $f4) and its lead ($f7), the loop from $f8. At once if past: two
+    # events due at once fire in the order they came, and a note's /note comes before the next one's /on.
+    folds = f"max({inside('$f1 + $f4', '$f8', '$f6')}\\, {inside('$f2', '$f8', '$f6')})"
+    off_ms = p.obj(f"expr max($f1 + $f4 - $f2 + $f5 * {folds} * $f6 * (int(($f7 - $f1 - $f4 + $f2) / $f6 + "
+                   f"{NEAREST}) - {LOOPS_BEHIND})\\, 0.) * 60000. / $f3")
     note_on = p.obj("pipe 0")
     note_off = p.obj("pipe 0")
     played = p.obj("t i i b")
@@ -613,10 +616,11 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(clock, 4, bpm)
     p.connect(bpm, 1, off_ms, 2)
     p.connect(bpm, 0, on_ms, 1)
-    for expression, on_inlet in ((ahead, 2), (off_ms, 4)):  # the loop's on and length, to cold inlets
+    for expression, on_inlet, start_inlet in ((ahead, 2, 5), (off_ms, 4, 7)):  # the loop, to cold inlets
         loop = p.obj("unpack i f f")
         p.connect(p.obj(f"r {LOOP}"), 0, loop)
         p.connect(loop, 0, expression, on_inlet)
+        p.connect(loop, 1, expression, start_inlet)
         p.connect(loop, 2, expression, on_inlet + 1)
     def arrival(source: Box, enabled: int, fields: str) -> Box:
         """A reply while note output is on: the transport read first (a bang), then its fields, unpacked right to
@@ -682,6 +686,11 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(p.boxes[-1], 0, note_off)
     p.connect(flush, 1, held)
     p.connect(flush, 0, held, 1)
+
+
+def inside(beat: str, start: str, length: str) -> str:
+    """An ``expr`` term, 1 when ``beat`` lies in the loop from ``start``, ``length`` long (its end included), else 0."""
+    return f"({beat} >= {start}) * ({beat} <= {start} + {length})"
 
 
 def add_live_view(p: Patch, notes: Box, state: Box) -> None:

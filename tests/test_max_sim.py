@@ -418,6 +418,36 @@ def test_a_reply_held_up_across_a_wrap_of_lives_loop_is_placed_before_the_wrap(l
     assert [n for n in sim.notes() if n[2] > 0] == ([(0x90, 60, 100)] if late < 0.125 else [])
 
 
+def test_outside_lives_loop_a_late_reply_is_placed_at_its_song_position_however_short_the_loop():
+    """Live's loop is a 16th at beat 8, the playhead at 0.65, before it: the song runs straight on, so a note-on for
+    beat 1.0 sent a lead of half a beat before (0.15 beat ago, more than half the loop) sounds at beat 1.0, not a
+    loop later."""
+    sim = notes_to_this_track(SimLive(loop=1, loop_start=8.0, loop_length=0.25))
+    sim.advance(0.325)  # beat 0.65
+    sim.deliver("/stylevae/1/on", 60, 100, 1.0, 0.5)
+    sim.advance(0.174)
+    assert sim.notes() == []
+    sim.advance(0.002)  # beat 1.0
+    assert sim.notes() == [(0x90, 60, 100)]
+
+
+def test_a_note_off_past_the_end_of_lives_loop_told_after_a_wrap_is_placed_by_its_lead():
+    """A note from beat 1.75 half a beat long in Live's loop 0..2 ends past the loop's end, a quarter beat after the
+    wrap; its /note, sent at 1.9 (lead 0.35), arrives just after the wrap with the playhead at 0.1. The note-off is
+    due 0.15 beat later, not a loop later: the playhead in the loop makes the end's song position ambiguous too."""
+    sim = notes_to_this_track(SimLive(loop=1, loop_start=0.0, loop_length=2.0))
+    sim.advance(0.875)  # beat 1.75
+    sim.deliver("/stylevae/1/on", 60, 100, 1.75, 0.0)
+    sim.advance(0.125)
+    sim.locate(0.0)  # Live's wrap
+    sim.advance(0.05)  # the playhead at 0.1
+    sim.deliver("/stylevae/1/note", 60, 100, 1.75, 0.5, 0.35)
+    sim.advance(0.074)
+    assert sim.notes() == [(0x90, 60, 100)]
+    sim.advance(0.002)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0)]
+
+
 def test_each_note_sounds_with_its_own_velocity_while_later_ones_wait():
     """Two note-ons waiting at once (a lookahead longer than a note), with different velocities: each sounds with
     its own, not with the velocity of the /on that came last."""
