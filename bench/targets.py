@@ -230,10 +230,14 @@ def judge(reports: dict[str, Sequence[dict]]) -> list[Verdict]:
     return [Verdict(t, [t.read(r) for r in reports.get(t.part, [])]) for t in TARGETS]
 
 
+def cpu_of(part: str, r: dict) -> str:
+    """The CPU model a report ran on."""
+    return (r["hardware"] if part == "bench" else r["machine_start"])["cpu"]
+
+
 def machine_of(part: str, r: dict) -> str:
     """The CPU model and commit a report ran on (reports from before the commit was recorded lack it)."""
-    cpu = (r["hardware"] if part == "bench" else r["machine_start"])["cpu"]
-    return f"{cpu}, {r.get('commit', 'commit not recorded')}"
+    return f"{cpu_of(part, r)}, {r.get('commit', 'commit not recorded')}"
 
 
 def measured_steal(r: dict) -> float | None:
@@ -282,7 +286,7 @@ def render(reports: dict[str, Sequence[dict]], names: dict[str, Sequence[str]], 
     verdicts = judge(reports)
     missed = [f"{v.target.what} ({v.target.part})" for v in verdicts if v.met is False]
     short = lacking(reports, verdicts)
-    cpus = {machine_of(part, r).split(", ")[0] for part, rs in reports.items() for r in rs}
+    cpus = {cpu_of(part, r) for part, rs in reports.items() for r in rs}
     title = f"{len(missed)} missed" if missed else "all met" if not short else "met where measured, not all measured"
     lines = [
         f"# The bridge's targets on {', '.join(sorted(cpus))}: {title}",

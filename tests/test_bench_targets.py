@@ -52,6 +52,11 @@ def test_the_committed_reports_cover_the_claim_and_miss_only_the_one_late_note_o
     on_time = copy.deepcopy(committed)
     on_time["fuzz"][0]["onset_error_during_ms"]["max"] = 4.9
     assert render(on_time).startswith("# The bridge's targets on AMD EPYC: all met\n")
+    named = copy.deepcopy(on_time)  # reports now name the family and model, with a comma
+    for part, reports in named.items():
+        for r in reports:
+            (r["hardware"] if part == "bench" else r["machine_start"])["cpu"] = "AMD EPYC (family 26, model 2)"
+    assert render(named).startswith("# The bridge's targets on AMD EPYC (family 26, model 2): all met\n")
 
 
 def test_one_late_onset_in_one_run_misses_the_target(committed):
