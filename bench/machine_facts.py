@@ -31,6 +31,7 @@ def cpu_model() -> str:
 
 
 def cpu_model_of(lscpu: str) -> str:
+    """The name from lscpu's output, its family and model added where it gives them (x86; not on every ARM)."""
     fields = {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in lscpu.splitlines())}
     name = fields.get("Model name", "?")
     if "CPU family" in fields and "Model" in fields:
