@@ -560,10 +560,11 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     note-off with /stylevae/<v>/note, when the decoder ends the note, by then often past its start (timed from that
     alone, every note longer than the lookahead less a 16th began late). Each goes through a ``pipe`` that holds
     it until its beat, at once if that has passed (two due at once go in the order they came, and a note's /note
-    comes before the next note's /on, as the port sends a note-off before a note-on). Inside Live's loop the beat
-    is taken a whole number of loops on or back, to the one nearest the reply's lead (the daemon's distance to it
-    on its own timeline, which a wrap does not cut): right for any lookahead, and for a reply held up across a
-    wrap, as long as it comes within half a loop. A note-on that comes more than
+    comes before the next note's /on, as the port sends a note-off before a note-on). While the playhead or the
+    note lies in Live's loop, the beat is taken a whole number of loops on or back, to the one nearest the reply's
+    lead (the daemon's distance to it on its own timeline, which a wrap does not cut): right for any lookahead, and
+    for a reply held up across a wrap, as long as its delay and the daemon's lag behind Live stay under half a loop.
+    A note-on that comes more than
     LATE_DROP_BEATS after its beat (Live or the daemon stalled) is dropped, as the port drops it, rather than played
     late. A note-on's velocity goes through the pipe with its pitch, packed in one number, since a pipe of one value
     would pair it with the velocity of a later /on that came while it waited. The pitch of the note
