@@ -588,8 +588,7 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     # a note planned past a wrap comes before it, a reply held up may come just after a wrap for a note before it.
     # Of the positions a loop apart, the one nearest the daemon's lead ($f5) is meant; int() of a positive number is
     # its floor. Elsewhere the song runs straight on, and a reply late by half a short loop is still placed right.
-    ahead = p.obj(f"expr $f1 - $f2 + $f3 * max({inside('$f1', '$f6', '$f4')}\\, {inside('$f2', '$f6', '$f4')}) * "
-                  f"$f4 * (int(($f5 - $f1 + $f2) / $f4 + {NEAREST}) - {LOOPS_BEHIND})")
+    ahead = p.obj(f"expr {beats_ahead('$f1', '$f2', '$f5', '$f3', '$f6', '$f4')}")
     on_timing = p.obj("t f f")
     in_time = p.obj(f"expr $f1 + {LATE_DROP_BEATS!r} >= 0.")
     on_ms = p.obj("expr max($f1\\, 0.) * 60000. / $f2")
@@ -598,9 +597,8 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     split_on = p.obj("t i i")  # pitch, then velocity (right to left), from the packed number
     # A note-off likewise, by the note's end ($f1 + $f4) and its lead ($f7), the loop from $f8. At once if past: two
     # events due at once fire in the order they came, and a note's /note comes before the next one's /on.
-    folds = f"max({inside('$f1 + $f4', '$f8', '$f6')}\\, {inside('$f2', '$f8', '$f6')})"
-    off_ms = p.obj(f"expr max($f1 + $f4 - $f2 + $f5 * {folds} * $f6 * (int(($f7 - $f1 - $f4 + $f2) / $f6 + "
-                   f"{NEAREST}) - {LOOPS_BEHIND})\\, 0.) * 60000. / $f3")
+    off_ahead = beats_ahead('$f1 + $f4', '$f2', '$f7', '$f5', '$f8', '$f6')
+    off_ms = p.obj(f"expr max({off_ahead}\\, 0.) * 60000. / $f3")
     note_on = p.obj("pipe 0")
     note_off = p.obj("pipe 0")
     played = p.obj("t i i b")
@@ -687,6 +685,15 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(p.boxes[-1], 0, note_off)
     p.connect(flush, 1, held)
     p.connect(flush, 0, held, 1)
+
+
+def beats_ahead(event: str, now: str, lead: str, on: str, start: str, length: str) -> str:
+    """An ``expr`` term: the beats from the playhead ``now`` to ``event``, both song positions, folded a whole number
+    of Live's loops (``on``, from ``start``, ``length`` long) to lie nearest the daemon's ``lead`` while either lies
+    in the loop; one term for the note-on and the note-off alike."""
+    folds = f"max({inside(event, start, length)}\\, {inside(now, start, length)})"
+    loops = f"(int(({lead} - ({event}) + {now}) / {length} + {NEAREST}) - {LOOPS_BEHIND})"
+    return f"{event} - {now} + {on} * {folds} * {length} * {loops}"
 
 
 def inside(beat: str, start: str, length: str) -> str:
