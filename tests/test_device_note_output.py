@@ -138,7 +138,7 @@ def test_in_a_short_loop_the_device_plays_and_ends_every_note_as_the_port_does(s
     sounds begins and ends when the port's does (a note-off is placed past a wrap by the note's end, not its
     start, which for a long note lay half a loop back when its /note came). Likewise with a lookahead as long as the
     loop, or longer, where a note planned past a wrap lies more than half a loop ahead: its song position alone
-    cannot say so, its lead does."""
+    cannot say so, its lead does; and in a loop of a 16th, which the playhead reaches from before its start."""
     both = Together(lookahead=lookahead)
     both.rig.engine.seed = seed  # melodies with notes of half the loop and more
     both.loop(start, length)
