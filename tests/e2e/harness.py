@@ -297,6 +297,32 @@ def open_notes(events: list[MidiEvent], all_notes_off: bool = False) -> Counter[
     return +balance
 
 
+def notes_heard(events: list[MidiEvent], within: float) -> list[MidiEvent]:
+    """The note-ons a listener heard, each note once.
+
+    When JACK runs the daemon's output late, what that period first wrote may go unread, so the output writes it
+    again in the next callback, a note-on as a note-off and the note-on (bridge/jack_out.py). A reader that did read
+    the first hears the note twice, the second time at once: a note-on of the same channel and pitch as the note-on
+    before it, its note-off between them, less than ``within`` seconds later. That is counted once here. Two notes
+    of different pitches, or any third note between them, still count twice.
+    """
+    heard: list[MidiEvent] = []
+    last_on: MidiEvent | None = None
+    ended = False
+    for e in events:
+        if e.is_off and last_on is not None and (e.channel, e.pitch) == (last_on.channel, last_on.pitch):
+            ended = True
+        if not e.is_on:
+            continue
+        again = (last_on is not None and ended and (e.channel, e.pitch) == (last_on.channel, last_on.pitch)
+                 and e.time - last_on.time < within)
+        if not again:
+            heard.append(e)
+            last_on = e
+        ended = False
+    return heard
+
+
 class MidiListener:
     """A python-rtmidi JACK input connected to a port, recording every message with its timestamp.
 
