@@ -48,6 +48,9 @@ DECODE_DELAY_SECONDS = 0.002  # decode this long after a step boundary, not on i
 # the marks of their lines and the decoder the phrases with their steps (about 32 KB a 16th for 8 voices), so that a
 # wrap back into a phrase left a loop ago takes it up. A longer loop's wrap replays it silently, as a locate does.
 LOOP_PHRASES = 16
+# After a change of tempo, a device is told again the notes it holds once one of them would sound this far off
+# (see _retell): a ramp of tempo in Live comes as many small changes, not each worth a round of replies.
+RETELL_SECONDS = 0.001
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
 # How ``Engine.summary`` reads, for whatever parses the daemon's exit line (the benchmark does).
 STEP_SUMMARY = re.compile(
@@ -97,6 +100,10 @@ class Engine:
         self._inbox: list[object] = []
         self._stopped = False
         self._epoch = clock.epoch
+        self._bpm = clock.bpm  # the tempo at the last pass: a change is told to the devices (see _retell)
+        # the note replies each voice sent whose events lie ahead: (address, values but the lead, timeline beat, and
+        # the perf_counter time a device that got it then plays it: the time of its beat at the tempo then)
+        self._told: dict[int, list[tuple[str, list, float, float]]] = {}
         self._thread: threading.Thread | None = None
         clock.add_listener(self._on_clock_change)
 
@@ -290,6 +297,10 @@ class Engine:
                     voice.forget_passes()
         if not running:
             return None
+        if self.clock.bpm != self._bpm:
+            if not moved:
+                self._retell(now_beat)
+            self._bpm = self.clock.bpm
         self._keep_passes()
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
         if moved:  # quantized changes wait for the next line from where the transport is now, not where it was
@@ -506,20 +517,41 @@ class Engine:
         events, reports = made
         if events:
             self.sender.push(events)
-        now = self.clock.beat() if reports else 0.0
+        if not reports:
+            return
+        now = self.clock.beat()
+        told = self._told.setdefault(voice.number, [])
+        at = self.clock.time_of(now)
+        told[:] = [reply for reply in told if reply[3] > at]  # those the device still holds
         for note in reports:
-            lead = note.due - now
             if isinstance(note, NoteStart):
-                self.publish(f"{PREFIX}/{voice.number}/on", [note.pitch, note.velocity, note.beat, lead])
+                address, values = f"{PREFIX}/{voice.number}/on", [note.pitch, note.velocity, note.beat]
             else:
-                self.publish(f"{PREFIX}/{voice.number}/note",
-                             [note.pitch, note.velocity, note.beat, note.length, lead])
+                address, values = f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length]
+            told.append((address, values, note.due, self.clock.time_of(note.due)))
+            self.publish(address, [*values, note.due - now])
+
+    def _retell(self, now: float) -> None:
+        """After a change of tempo: a device that plays the notes itself holds each note-on and note-off until a time
+        worked out at the tempo it came at. Where that is now off by more than RETELL_SECONDS for some event, it is
+        told (``/retime``) to drop what it holds, then each of those again, in the order sent, with its lead now,
+        and works out their times at the new tempo. It holds those whose time has not come."""
+        at = self.clock.time_of(now)
+        for number, told in self._told.items():
+            held = [reply for reply in told if reply[3] > at]
+            if not any(abs(plays - self.clock.time_of(due)) > RETELL_SECONDS for _, _, due, plays in held):
+                continue
+            told[:] = [(address, values, due, self.clock.time_of(due)) for address, values, due, _ in held]
+            self.publish(f"{PREFIX}/{number}/retime", [])
+            for address, values, due, _ in told:
+                self.publish(address, [*values, due - now])
 
     def _cancel(self, voice: Voice | None = None) -> None:
         """End the notes of a voice (or all) and forget what it planned, at the output and at the clients: a device
         that plays the notes itself (``/on``) drops those it holds and ends those it sounds."""
         self.sender.cancel(None if voice is None else voice.number)
         for cut in [voice] if voice is not None else self.voices.values():
+            self._told.pop(cut.number, None)
             if cut.started:
                 self.publish(f"{PREFIX}/{cut.number}/cut", [])
 

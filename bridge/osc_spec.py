@@ -211,6 +211,13 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         "What the voice planned is void: Live located or stopped, the voice was switched off or removed. A device "
         "that plays the notes itself drops the note-ons it holds for later and ends the notes it sounds.",
     ),
+    (
+        f"{PREFIX}/<v>/retime",
+        "",
+        "The tempo changed: a device that plays the notes itself timed the note-ons and note-offs it holds at the "
+        "old one. It drops them (the notes sounding go on); each is sent again right after, /on and /note with its "
+        "lead now, in the order first sent.",
+    ),
     (f"{PREFIX}/error", "s:address s:reason", "A message was refused; nothing changed."),
 )
 

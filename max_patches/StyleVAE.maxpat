@@ -1085,9 +1085,10 @@
 				"box": {
 					"id": "obj-55",
 					"maxclass": "newobj",
-					"numinlets": 8,
-					"numoutlets": 8,
+					"numinlets": 9,
+					"numoutlets": 9,
 					"outlettype": [
+						"",
 						"",
 						"",
 						"",
@@ -1100,10 +1101,10 @@
 					"patching_rect": [
 						540.0,
 						20.0,
-						845.0,
+						978.0,
 						22.0
 					],
-					"text": "route /stylevae/pong /stylevae/styles /stylevae/error /stylevae/1/note /stylevae/1/state /stylevae/1/on /stylevae/1/cut"
+					"text": "route /stylevae/pong /stylevae/styles /stylevae/error /stylevae/1/note /stylevae/1/state /stylevae/1/on /stylevae/1/cut /stylevae/1/retime"
 				}
 			},
 			{
@@ -1111,8 +1112,9 @@
 					"id": "obj-56",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 4,
+					"numoutlets": 5,
 					"outlettype": [
+						"int",
 						"int",
 						"int",
 						"int",
@@ -1121,10 +1123,10 @@
 					"patching_rect": [
 						540.0,
 						50.0,
-						75.0,
+						89.0,
 						22.0
 					],
-					"text": "t i i i i"
+					"text": "t i i i i i"
 				}
 			},
 			{
@@ -1229,6 +1231,24 @@
 					"patching_rect": [
 						540.0,
 						230.0,
+						257.0,
+						22.0
+					],
+					"text": "sprintf symout /stylevae/%ld/retime"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-63",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						540.0,
+						260.0,
 						138.0,
 						22.0
 					],
@@ -1237,7 +1257,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-63",
+					"id": "obj-64",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1248,7 +1268,7 @@
 					],
 					"patching_rect": [
 						540.0,
-						260.0,
+						290.0,
 						61.0,
 						22.0
 					],
@@ -1257,7 +1277,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-64",
+					"id": "obj-65",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1267,29 +1287,11 @@
 					],
 					"patching_rect": [
 						540.0,
-						290.0,
+						320.0,
 						47.0,
 						22.0
 					],
 					"text": "t l l"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-65",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						540.0,
-						320.0,
-						40.0,
-						22.0
-					],
-					"text": "t l"
 				}
 			},
 			{
@@ -1299,11 +1301,29 @@
 					"numinlets": 1,
 					"numoutlets": 1,
 					"outlettype": [
-						"bang"
+						""
 					],
 					"patching_rect": [
 						540.0,
 						350.0,
+						40.0,
+						22.0
+					],
+					"text": "t l"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-67",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						540.0,
+						380.0,
 						40.0,
 						22.0
 					],
@@ -1312,7 +1332,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-67",
+					"id": "obj-68",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"bang"
+					],
+					"patching_rect": [
+						540.0,
+						410.0,
+						40.0,
+						22.0
+					],
+					"text": "t b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-69",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1334,7 +1372,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-68",
+					"id": "obj-70",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1375,7 +1413,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-69",
+					"id": "obj-71",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -1395,7 +1433,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-70",
+					"id": "obj-72",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1413,7 +1451,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-71",
+					"id": "obj-73",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1431,7 +1469,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-72",
+					"id": "obj-74",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1449,7 +1487,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-73",
+					"id": "obj-75",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1464,7 +1502,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-74",
+					"id": "obj-76",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1479,7 +1517,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-75",
+					"id": "obj-77",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1494,7 +1532,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-76",
+					"id": "obj-78",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1516,7 +1554,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-77",
+					"id": "obj-79",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1557,7 +1595,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-78",
+					"id": "obj-80",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1576,7 +1614,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-79",
+					"id": "obj-81",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1591,7 +1629,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-80",
+					"id": "obj-82",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1609,7 +1647,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-81",
+					"id": "obj-83",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1627,7 +1665,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-82",
+					"id": "obj-84",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1645,7 +1683,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-83",
+					"id": "obj-85",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1663,7 +1701,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-84",
+					"id": "obj-86",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1678,7 +1716,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-85",
+					"id": "obj-87",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1696,7 +1734,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-86",
+					"id": "obj-88",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1718,7 +1756,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-87",
+					"id": "obj-89",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1759,7 +1797,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-88",
+					"id": "obj-90",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1777,7 +1815,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-89",
+					"id": "obj-91",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1795,7 +1833,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-90",
+					"id": "obj-92",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1813,7 +1851,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-91",
+					"id": "obj-93",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1831,7 +1869,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-92",
+					"id": "obj-94",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1846,7 +1884,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-93",
+					"id": "obj-95",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1864,7 +1902,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-94",
+					"id": "obj-96",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1886,7 +1924,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-95",
+					"id": "obj-97",
 					"maxclass": "live.numbox",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1927,7 +1965,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-96",
+					"id": "obj-98",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1945,7 +1983,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-97",
+					"id": "obj-99",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1963,7 +2001,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-98",
+					"id": "obj-100",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1981,7 +2019,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-99",
+					"id": "obj-101",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -1999,7 +2037,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-100",
+					"id": "obj-102",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2014,7 +2052,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-101",
+					"id": "obj-103",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2032,7 +2070,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-102",
+					"id": "obj-104",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2079,7 +2117,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-103",
+					"id": "obj-105",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2097,7 +2135,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-104",
+					"id": "obj-106",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2115,7 +2153,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-105",
+					"id": "obj-107",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2133,7 +2171,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-106",
+					"id": "obj-108",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2153,7 +2191,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-107",
+					"id": "obj-109",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2171,7 +2209,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-108",
+					"id": "obj-110",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2189,7 +2227,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-109",
+					"id": "obj-111",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2207,7 +2245,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-110",
+					"id": "obj-112",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2225,7 +2263,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-111",
+					"id": "obj-113",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2240,7 +2278,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-112",
+					"id": "obj-114",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2258,7 +2296,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-113",
+					"id": "obj-115",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2305,7 +2343,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-114",
+					"id": "obj-116",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2323,7 +2361,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-115",
+					"id": "obj-117",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2341,7 +2379,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-116",
+					"id": "obj-118",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2359,7 +2397,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-117",
+					"id": "obj-119",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2377,7 +2415,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-118",
+					"id": "obj-120",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2392,7 +2430,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-119",
+					"id": "obj-121",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2410,7 +2448,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-120",
+					"id": "obj-122",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2457,7 +2495,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-121",
+					"id": "obj-123",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2476,7 +2514,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-122",
+					"id": "obj-124",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2494,7 +2532,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-123",
+					"id": "obj-125",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2512,7 +2550,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-124",
+					"id": "obj-126",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -2530,7 +2568,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-125",
+					"id": "obj-127",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2545,7 +2583,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-126",
+					"id": "obj-128",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2567,7 +2605,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-127",
+					"id": "obj-129",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2626,7 +2664,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-128",
+					"id": "obj-130",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2648,7 +2686,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-129",
+					"id": "obj-131",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -2707,7 +2745,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-130",
+					"id": "obj-132",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2748,7 +2786,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-131",
+					"id": "obj-133",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -2767,7 +2805,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-132",
+					"id": "obj-134",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2785,7 +2823,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-133",
+					"id": "obj-135",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -2803,7 +2841,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-134",
+					"id": "obj-136",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2822,7 +2860,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-135",
+					"id": "obj-137",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2841,7 +2879,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-136",
+					"id": "obj-138",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -2859,7 +2897,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-137",
+					"id": "obj-139",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2874,7 +2912,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-138",
+					"id": "obj-140",
 					"maxclass": "newobj",
 					"numinlets": 4,
 					"numoutlets": 1,
@@ -2892,7 +2930,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-139",
+					"id": "obj-141",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2911,7 +2949,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-140",
+					"id": "obj-142",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2926,7 +2964,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-141",
+					"id": "obj-143",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2945,7 +2983,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-142",
+					"id": "obj-144",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2960,7 +2998,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-143",
+					"id": "obj-145",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -2979,7 +3017,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-144",
+					"id": "obj-146",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -2994,7 +3032,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-145",
+					"id": "obj-147",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3014,7 +3052,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-146",
+					"id": "obj-148",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3032,7 +3070,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-147",
+					"id": "obj-149",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3050,7 +3088,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-148",
+					"id": "obj-150",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3068,7 +3106,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-149",
+					"id": "obj-151",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3087,7 +3125,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-150",
+					"id": "obj-152",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3106,7 +3144,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-151",
+					"id": "obj-153",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -3126,7 +3164,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-152",
+					"id": "obj-154",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3144,7 +3182,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-153",
+					"id": "obj-155",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3162,7 +3200,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-154",
+					"id": "obj-156",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3180,7 +3218,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-155",
+					"id": "obj-157",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3195,7 +3233,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-156",
+					"id": "obj-158",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3236,7 +3274,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-157",
+					"id": "obj-159",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3254,7 +3292,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-158",
+					"id": "obj-160",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3272,7 +3310,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-159",
+					"id": "obj-161",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3290,7 +3328,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-160",
+					"id": "obj-162",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3308,7 +3346,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-161",
+					"id": "obj-163",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3323,7 +3361,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-162",
+					"id": "obj-164",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3341,7 +3379,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-163",
+					"id": "obj-165",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3382,7 +3420,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-164",
+					"id": "obj-166",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3400,7 +3438,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-165",
+					"id": "obj-167",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3418,7 +3456,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-166",
+					"id": "obj-168",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3436,7 +3474,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-167",
+					"id": "obj-169",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3454,7 +3492,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-168",
+					"id": "obj-170",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3469,7 +3507,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-169",
+					"id": "obj-171",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3487,7 +3525,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-170",
+					"id": "obj-172",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3528,7 +3566,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-171",
+					"id": "obj-173",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3546,7 +3584,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-172",
+					"id": "obj-174",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3564,7 +3602,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-173",
+					"id": "obj-175",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3582,7 +3620,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-174",
+					"id": "obj-176",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3600,7 +3638,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-175",
+					"id": "obj-177",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3615,7 +3653,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-176",
+					"id": "obj-178",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3633,7 +3671,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-177",
+					"id": "obj-179",
 					"maxclass": "live.dial",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3674,7 +3712,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-178",
+					"id": "obj-180",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -3692,7 +3730,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-179",
+					"id": "obj-181",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3710,7 +3748,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-180",
+					"id": "obj-182",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -3728,7 +3766,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-181",
+					"id": "obj-183",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3746,7 +3784,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-182",
+					"id": "obj-184",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3761,7 +3799,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-183",
+					"id": "obj-185",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -3779,7 +3817,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-184",
+					"id": "obj-186",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -3801,7 +3839,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-185",
+					"id": "obj-187",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -3848,7 +3886,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-186",
+					"id": "obj-188",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3903,7 +3941,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-187",
+					"id": "obj-189",
 					"maxclass": "live.menu",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -3969,7 +4007,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-188",
+					"id": "obj-190",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -3988,7 +4026,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-189",
+					"id": "obj-191",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4006,7 +4044,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-190",
+					"id": "obj-192",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4024,7 +4062,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-191",
+					"id": "obj-193",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4042,7 +4080,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-192",
+					"id": "obj-194",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4057,7 +4095,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-193",
+					"id": "obj-195",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4076,7 +4114,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-194",
+					"id": "obj-196",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4094,7 +4132,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-195",
+					"id": "obj-197",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4112,7 +4150,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-196",
+					"id": "obj-198",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4130,7 +4168,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-197",
+					"id": "obj-199",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4149,7 +4187,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-198",
+					"id": "obj-200",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4167,7 +4205,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-199",
+					"id": "obj-201",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4186,7 +4224,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-200",
+					"id": "obj-202",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4204,7 +4242,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-201",
+					"id": "obj-203",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4222,7 +4260,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-202",
+					"id": "obj-204",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4240,7 +4278,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-203",
+					"id": "obj-205",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4259,7 +4297,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-204",
+					"id": "obj-206",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4277,7 +4315,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-205",
+					"id": "obj-207",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4292,7 +4330,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-206",
+					"id": "obj-208",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4310,7 +4348,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-207",
+					"id": "obj-209",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4328,7 +4366,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-208",
+					"id": "obj-210",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 3,
@@ -4348,7 +4386,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-209",
+					"id": "obj-211",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4366,7 +4404,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-210",
+					"id": "obj-212",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4384,7 +4422,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-211",
+					"id": "obj-213",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4402,7 +4440,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-212",
+					"id": "obj-214",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4417,7 +4455,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-213",
+					"id": "obj-215",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4435,7 +4473,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-214",
+					"id": "obj-216",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4453,7 +4491,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-215",
+					"id": "obj-217",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4471,7 +4509,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-216",
+					"id": "obj-218",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4489,7 +4527,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-217",
+					"id": "obj-219",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -4507,7 +4545,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-218",
+					"id": "obj-220",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4522,7 +4560,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-219",
+					"id": "obj-221",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4541,7 +4579,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-220",
+					"id": "obj-222",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4556,7 +4594,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-221",
+					"id": "obj-223",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4575,7 +4613,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-222",
+					"id": "obj-224",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4594,7 +4632,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-223",
+					"id": "obj-225",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4609,7 +4647,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-224",
+					"id": "obj-226",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4629,7 +4667,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-225",
+					"id": "obj-227",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4649,7 +4687,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-226",
+					"id": "obj-228",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4667,7 +4705,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-227",
+					"id": "obj-229",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -4687,7 +4725,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-228",
+					"id": "obj-230",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 7,
@@ -4711,7 +4749,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-229",
+					"id": "obj-231",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4730,7 +4768,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-230",
+					"id": "obj-232",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4749,7 +4787,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-231",
+					"id": "obj-233",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4768,7 +4806,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-232",
+					"id": "obj-234",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4787,7 +4825,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-233",
+					"id": "obj-235",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4806,7 +4844,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-234",
+					"id": "obj-236",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4825,7 +4863,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-235",
+					"id": "obj-237",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -4844,7 +4882,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-236",
+					"id": "obj-238",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4862,7 +4900,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-237",
+					"id": "obj-239",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4877,7 +4915,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-238",
+					"id": "obj-240",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4892,7 +4930,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-239",
+					"id": "obj-241",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4910,7 +4948,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-240",
+					"id": "obj-242",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -4928,7 +4966,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-241",
+					"id": "obj-243",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -4946,7 +4984,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-242",
+					"id": "obj-244",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -4964,7 +5002,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-243",
+					"id": "obj-245",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -4979,7 +5017,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-244",
+					"id": "obj-246",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -4998,7 +5036,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-245",
+					"id": "obj-247",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5016,7 +5054,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-246",
+					"id": "obj-248",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5031,7 +5069,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-247",
+					"id": "obj-249",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5051,7 +5089,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-248",
+					"id": "obj-250",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5066,7 +5104,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-249",
+					"id": "obj-251",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5081,7 +5119,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-250",
+					"id": "obj-252",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5096,7 +5134,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-251",
+					"id": "obj-253",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -5114,7 +5152,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-252",
+					"id": "obj-254",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5132,7 +5170,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-253",
+					"id": "obj-255",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5151,7 +5189,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-254",
+					"id": "obj-256",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5169,7 +5207,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-255",
+					"id": "obj-257",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5184,7 +5222,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-256",
+					"id": "obj-258",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5199,7 +5237,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-257",
+					"id": "obj-259",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5218,7 +5256,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-258",
+					"id": "obj-260",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5244,7 +5282,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-259",
+					"id": "obj-261",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5262,7 +5300,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-260",
+					"id": "obj-262",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5280,7 +5318,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-261",
+					"id": "obj-263",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5299,7 +5337,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-262",
+					"id": "obj-264",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5317,7 +5355,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-263",
+					"id": "obj-265",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5332,7 +5370,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-264",
+					"id": "obj-266",
 					"maxclass": "live.text",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5379,7 +5417,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-265",
+					"id": "obj-267",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5399,7 +5437,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-266",
+					"id": "obj-268",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 9,
@@ -5425,7 +5463,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-267",
+					"id": "obj-269",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5443,7 +5481,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-268",
+					"id": "obj-270",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5462,7 +5500,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-269",
+					"id": "obj-271",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5481,7 +5519,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-270",
+					"id": "obj-272",
 					"maxclass": "newobj",
 					"numinlets": 6,
 					"numoutlets": 1,
@@ -5499,7 +5537,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-271",
+					"id": "obj-273",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5518,7 +5556,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-272",
+					"id": "obj-274",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5536,7 +5574,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-273",
+					"id": "obj-275",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5554,7 +5592,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-274",
+					"id": "obj-276",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5572,7 +5610,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-275",
+					"id": "obj-277",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5590,7 +5628,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-276",
+					"id": "obj-278",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5609,7 +5647,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-277",
+					"id": "obj-279",
 					"maxclass": "newobj",
 					"numinlets": 8,
 					"numoutlets": 1,
@@ -5627,7 +5665,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-278",
+					"id": "obj-280",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5645,7 +5683,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-279",
+					"id": "obj-281",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5663,7 +5701,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-280",
+					"id": "obj-282",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5683,7 +5721,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-281",
+					"id": "obj-283",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5701,7 +5739,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-282",
+					"id": "obj-284",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5719,7 +5757,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-283",
+					"id": "obj-285",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5737,7 +5775,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-284",
+					"id": "obj-286",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 2,
@@ -5756,7 +5794,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-285",
+					"id": "obj-287",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -5771,7 +5809,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-286",
+					"id": "obj-288",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5791,7 +5829,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-287",
+					"id": "obj-289",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5809,7 +5847,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-288",
+					"id": "obj-290",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5829,7 +5867,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-289",
+					"id": "obj-291",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5847,7 +5885,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
+					"id": "obj-292",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5865,7 +5903,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-291",
+					"id": "obj-293",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5884,7 +5922,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-294",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5905,7 +5943,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5923,7 +5961,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-296",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5942,7 +5980,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-297",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 5,
@@ -5964,7 +6002,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-298",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -5982,7 +6020,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
+					"id": "obj-299",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6000,7 +6038,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-298",
+					"id": "obj-300",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6019,7 +6057,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-299",
+					"id": "obj-301",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6038,7 +6076,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-302",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6056,7 +6094,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-303",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6074,7 +6112,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6095,7 +6133,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-305",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6113,7 +6151,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-304",
+					"id": "obj-306",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6132,7 +6170,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-305",
+					"id": "obj-307",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6150,7 +6188,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-306",
+					"id": "obj-308",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6169,7 +6207,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-307",
+					"id": "obj-309",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6187,7 +6225,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-308",
+					"id": "obj-310",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6206,7 +6244,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-309",
+					"id": "obj-311",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6224,7 +6262,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-310",
+					"id": "obj-312",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6242,7 +6280,44 @@
 			},
 			{
 				"box": {
-					"id": "obj-311",
+					"id": "obj-313",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						1430.0,
+						47.0,
+						22.0
+					],
+					"text": "t b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-314",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1460.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-315",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6265,7 +6340,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-312",
+					"id": "obj-316",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6294,7 +6369,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-313",
+					"id": "obj-317",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6327,7 +6402,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-314",
+					"id": "obj-318",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6351,7 +6426,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-315",
+					"id": "obj-319",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6375,7 +6450,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-316",
+					"id": "obj-320",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6396,7 +6471,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-317",
+					"id": "obj-321",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6414,7 +6489,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-318",
+					"id": "obj-322",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6432,7 +6507,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-319",
+					"id": "obj-323",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6451,7 +6526,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-320",
+					"id": "obj-324",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6469,7 +6544,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-321",
+					"id": "obj-325",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6489,7 +6564,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-322",
+					"id": "obj-326",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6507,7 +6582,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-323",
+					"id": "obj-327",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6525,7 +6600,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-324",
+					"id": "obj-328",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6543,7 +6618,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-325",
+					"id": "obj-329",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6561,7 +6636,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-326",
+					"id": "obj-330",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6579,7 +6654,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-327",
+					"id": "obj-331",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6597,7 +6672,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-328",
+					"id": "obj-332",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6616,7 +6691,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-329",
+					"id": "obj-333",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6634,7 +6709,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-330",
+					"id": "obj-334",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6653,7 +6728,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-331",
+					"id": "obj-335",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6672,7 +6747,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-332",
+					"id": "obj-336",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6691,7 +6766,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-333",
+					"id": "obj-337",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6709,7 +6784,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-334",
+					"id": "obj-338",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6727,7 +6802,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-335",
+					"id": "obj-339",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6757,7 +6832,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-336",
+					"id": "obj-340",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6775,7 +6850,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-337",
+					"id": "obj-341",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6794,7 +6869,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-338",
+					"id": "obj-342",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6813,7 +6888,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-339",
+					"id": "obj-343",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -7403,7 +7478,7 @@
 					],
 					"source": [
 						"obj-56",
-						3
+						4
 					]
 				}
 			},
@@ -7427,7 +7502,7 @@
 					],
 					"source": [
 						"obj-56",
-						2
+						3
 					]
 				}
 			},
@@ -7451,7 +7526,7 @@
 					],
 					"source": [
 						"obj-56",
-						1
+						2
 					]
 				}
 			},
@@ -7475,7 +7550,7 @@
 					],
 					"source": [
 						"obj-56",
-						0
+						1
 					]
 				}
 			},
@@ -7487,6 +7562,30 @@
 					],
 					"source": [
 						"obj-61",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-62",
+						0
+					],
+					"source": [
+						"obj-56",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-55",
+						8
+					],
+					"source": [
+						"obj-62",
 						0
 					]
 				}
@@ -7506,7 +7605,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-62",
+						"obj-63",
 						0
 					],
 					"source": [
@@ -7522,20 +7621,8 @@
 						0
 					],
 					"source": [
-						"obj-62",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-63",
 						0
-					],
-					"source": [
-						"obj-55",
-						1
 					]
 				}
 			},
@@ -7547,7 +7634,7 @@
 					],
 					"source": [
 						"obj-55",
-						3
+						1
 					]
 				}
 			},
@@ -7559,7 +7646,7 @@
 					],
 					"source": [
 						"obj-55",
-						5
+						3
 					]
 				}
 			},
@@ -7571,6 +7658,18 @@
 					],
 					"source": [
 						"obj-55",
+						5
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-67",
+						0
+					],
+					"source": [
+						"obj-55",
 						6
 					]
 				}
@@ -7578,11 +7677,59 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-69",
+						"obj-68",
 						0
 					],
 					"source": [
-						"obj-68",
+						"obj-55",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-71",
+						0
+					],
+					"source": [
+						"obj-70",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-74",
+						0
+					],
+					"source": [
+						"obj-73",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-72",
+						0
+					],
+					"source": [
+						"obj-74",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-75",
+						0
+					],
+					"source": [
+						"obj-72",
 						0
 					]
 				}
@@ -7595,42 +7742,6 @@
 					],
 					"source": [
 						"obj-71",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-70",
-						0
-					],
-					"source": [
-						"obj-72",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-73",
-						0
-					],
-					"source": [
-						"obj-70",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-70",
-						0
-					],
-					"source": [
-						"obj-69",
 						2
 					]
 				}
@@ -7638,11 +7749,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-74",
+						"obj-76",
 						0
 					],
 					"source": [
-						"obj-69",
+						"obj-71",
 						1
 					]
 				}
@@ -7650,47 +7761,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-75",
-						0
-					],
-					"source": [
-						"obj-69",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-78",
-						0
-					],
-					"source": [
 						"obj-77",
 						0
+					],
+					"source": [
+						"obj-71",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
+						"obj-80",
+						0
+					],
+					"source": [
 						"obj-79",
-						0
-					],
-					"source": [
-						"obj-78",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-82",
-						0
-					],
-					"source": [
-						"obj-83",
 						0
 					]
 				}
@@ -7702,8 +7789,8 @@
 						0
 					],
 					"source": [
-						"obj-82",
-						0
+						"obj-80",
+						1
 					]
 				}
 			},
@@ -7711,30 +7798,6 @@
 				"patchline": {
 					"destination": [
 						"obj-84",
-						0
-					],
-					"source": [
-						"obj-81",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-81",
-						0
-					],
-					"source": [
-						"obj-80",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-80",
 						0
 					],
 					"source": [
@@ -7746,11 +7809,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-80",
+						"obj-83",
 						0
 					],
 					"source": [
-						"obj-78",
+						"obj-84",
 						0
 					]
 				}
@@ -7758,11 +7821,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-90",
+						"obj-86",
 						0
 					],
 					"source": [
-						"obj-91",
+						"obj-83",
 						0
 					]
 				}
@@ -7770,11 +7833,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-89",
+						"obj-83",
 						0
 					],
 					"source": [
-						"obj-90",
+						"obj-82",
 						0
 					]
 				}
@@ -7782,43 +7845,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-92",
-						0
-					],
-					"source": [
-						"obj-89",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-89",
-						0
-					],
-					"source": [
-						"obj-88",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-88",
-						0
-					],
-					"source": [
-						"obj-93",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-88",
+						"obj-82",
 						0
 					],
 					"source": [
@@ -7830,11 +7857,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-98",
+						"obj-82",
 						0
 					],
 					"source": [
-						"obj-99",
+						"obj-80",
 						0
 					]
 				}
@@ -7842,11 +7869,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-97",
+						"obj-92",
 						0
 					],
 					"source": [
-						"obj-98",
+						"obj-93",
 						0
 					]
 				}
@@ -7854,11 +7881,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-100",
+						"obj-91",
 						0
 					],
 					"source": [
-						"obj-97",
+						"obj-92",
 						0
 					]
 				}
@@ -7866,11 +7893,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-97",
+						"obj-94",
 						0
 					],
 					"source": [
-						"obj-96",
+						"obj-91",
 						0
 					]
 				}
@@ -7878,11 +7905,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-96",
+						"obj-91",
 						0
 					],
 					"source": [
-						"obj-101",
+						"obj-90",
 						0
 					]
 				}
@@ -7890,7 +7917,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-96",
+						"obj-90",
 						0
 					],
 					"source": [
@@ -7902,11 +7929,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-103",
+						"obj-90",
 						0
 					],
 					"source": [
-						"obj-102",
+						"obj-89",
 						0
 					]
 				}
@@ -7914,8 +7941,80 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-100",
+						0
+					],
+					"source": [
+						"obj-101",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-99",
+						0
+					],
+					"source": [
+						"obj-100",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-102",
+						0
+					],
+					"source": [
+						"obj-99",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-99",
+						0
+					],
+					"source": [
+						"obj-98",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-98",
+						0
+					],
+					"source": [
 						"obj-103",
-						1
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-98",
+						0
+					],
+					"source": [
+						"obj-97",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-105",
+						0
 					],
 					"source": [
 						"obj-104",
@@ -7926,23 +8025,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-109",
-						0
+						"obj-105",
+						1
 					],
 					"source": [
-						"obj-110",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-108",
-						0
-					],
-					"source": [
-						"obj-109",
+						"obj-106",
 						0
 					]
 				}
@@ -7954,30 +8041,6 @@
 						0
 					],
 					"source": [
-						"obj-108",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-108",
-						0
-					],
-					"source": [
-						"obj-107",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-107",
-						0
-					],
-					"source": [
 						"obj-112",
 						0
 					]
@@ -7986,11 +8049,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-105",
+						"obj-110",
 						0
 					],
 					"source": [
-						"obj-103",
+						"obj-111",
 						0
 					]
 				}
@@ -7998,11 +8061,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-106",
+						"obj-113",
 						0
 					],
 					"source": [
-						"obj-105",
+						"obj-110",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-110",
+						0
+					],
+					"source": [
+						"obj-109",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-109",
+						0
+					],
+					"source": [
+						"obj-114",
 						0
 					]
 				}
@@ -8014,7 +8101,7 @@
 						0
 					],
 					"source": [
-						"obj-106",
+						"obj-105",
 						0
 					]
 				}
@@ -8022,11 +8109,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-116",
+						"obj-108",
 						0
 					],
 					"source": [
-						"obj-117",
+						"obj-107",
 						0
 					]
 				}
@@ -8034,11 +8121,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-115",
+						"obj-109",
 						0
 					],
 					"source": [
-						"obj-116",
+						"obj-108",
 						0
 					]
 				}
@@ -8050,30 +8137,6 @@
 						0
 					],
 					"source": [
-						"obj-115",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-115",
-						0
-					],
-					"source": [
-						"obj-114",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-114",
-						0
-					],
-					"source": [
 						"obj-119",
 						0
 					]
@@ -8082,11 +8145,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-114",
+						"obj-117",
 						0
 					],
 					"source": [
-						"obj-113",
+						"obj-118",
 						0
 					]
 				}
@@ -8094,11 +8157,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-123",
+						"obj-120",
 						0
 					],
 					"source": [
-						"obj-124",
+						"obj-117",
 						0
 					]
 				}
@@ -8106,11 +8169,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-122",
+						"obj-117",
 						0
 					],
 					"source": [
-						"obj-123",
+						"obj-116",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-116",
+						0
+					],
+					"source": [
+						"obj-121",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-116",
+						0
+					],
+					"source": [
+						"obj-115",
 						0
 					]
 				}
@@ -8122,7 +8209,7 @@
 						0
 					],
 					"source": [
-						"obj-122",
+						"obj-126",
 						0
 					]
 				}
@@ -8130,72 +8217,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-121",
+						"obj-124",
 						0
 					],
 					"source": [
-						"obj-120",
+						"obj-125",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-122",
-						0
-					],
-					"source": [
-						"obj-121",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-131",
-						1
-					],
-					"source": [
-						"obj-63",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-133",
-						0
-					],
-					"source": [
-						"obj-63",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-134",
-						0
-					],
-					"source": [
-						"obj-133",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-129",
-						0
-					],
-					"source": [
-						"obj-134",
-						1
 					]
 				}
 			},
@@ -8206,8 +8233,44 @@
 						0
 					],
 					"source": [
-						"obj-134",
+						"obj-124",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-123",
+						0
+					],
+					"source": [
+						"obj-122",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-124",
+						0
+					],
+					"source": [
+						"obj-123",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-133",
+						1
+					],
+					"source": [
+						"obj-64",
+						2
 					]
 				}
 			},
@@ -8218,8 +8281,8 @@
 						0
 					],
 					"source": [
-						"obj-63",
-						0
+						"obj-64",
+						1
 					]
 				}
 			},
@@ -8231,6 +8294,18 @@
 					],
 					"source": [
 						"obj-135",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-131",
+						0
+					],
+					"source": [
+						"obj-136",
 						1
 					]
 				}
@@ -8238,7 +8313,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-132",
+						"obj-129",
 						0
 					],
 					"source": [
@@ -8254,19 +8329,7 @@
 						0
 					],
 					"source": [
-						"obj-135",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-139",
-						0
-					],
-					"source": [
-						"obj-127",
+						"obj-64",
 						0
 					]
 				}
@@ -8275,10 +8338,10 @@
 				"patchline": {
 					"destination": [
 						"obj-138",
-						1
+						0
 					],
 					"source": [
-						"obj-139",
+						"obj-137",
 						1
 					]
 				}
@@ -8286,11 +8349,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-140",
+						"obj-134",
 						0
 					],
 					"source": [
+						"obj-138",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-139",
+						0
+					],
+					"source": [
+						"obj-137",
 						0
 					]
 				}
@@ -8310,8 +8385,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-138",
-						2
+						"obj-140",
+						1
 					],
 					"source": [
 						"obj-141",
@@ -8338,7 +8413,7 @@
 						0
 					],
 					"source": [
-						"obj-130",
+						"obj-131",
 						0
 					]
 				}
@@ -8346,8 +8421,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-138",
-						3
+						"obj-140",
+						2
 					],
 					"source": [
 						"obj-143",
@@ -8370,11 +8445,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-132",
-						1
+						"obj-145",
+						0
 					],
 					"source": [
-						"obj-146",
+						"obj-132",
 						0
 					]
 				}
@@ -8382,72 +8457,84 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-132",
+						"obj-140",
+						3
+					],
+					"source": [
+						"obj-145",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-146",
+						0
+					],
+					"source": [
+						"obj-145",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-134",
+						1
+					],
+					"source": [
+						"obj-148",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-134",
+						1
+					],
+					"source": [
+						"obj-149",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-133",
+						0
+					],
+					"source": [
+						"obj-134",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-147",
+						0
+					],
+					"source": [
+						"obj-133",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-150",
+						0
 					],
 					"source": [
 						"obj-147",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-131",
-						0
-					],
-					"source": [
-						"obj-132",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-145",
-						0
-					],
-					"source": [
-						"obj-131",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-148",
-						0
-					],
-					"source": [
-						"obj-145",
 						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-149",
-						0
-					],
-					"source": [
-						"obj-148",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-150",
-						0
-					],
-					"source": [
-						"obj-145",
-						1
 					]
 				}
 			},
@@ -8459,54 +8546,6 @@
 					],
 					"source": [
 						"obj-150",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-138",
-						0
-					],
-					"source": [
-						"obj-151",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-149",
-						0
-					],
-					"source": [
-						"obj-138",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-149",
-						0
-					],
-					"source": [
-						"obj-145",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-153",
-						0
-					],
-					"source": [
-						"obj-154",
 						0
 					]
 				}
@@ -8518,7 +8557,55 @@
 						0
 					],
 					"source": [
+						"obj-147",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-153",
+						0
+					],
+					"source": [
+						"obj-152",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-140",
+						0
+					],
+					"source": [
+						"obj-153",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-151",
+						0
+					],
+					"source": [
+						"obj-140",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-151",
+						0
+					],
+					"source": [
+						"obj-147",
 						0
 					]
 				}
@@ -8530,7 +8617,7 @@
 						0
 					],
 					"source": [
-						"obj-152",
+						"obj-156",
 						0
 					]
 				}
@@ -8538,11 +8625,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-152",
+						"obj-154",
 						0
 					],
 					"source": [
-						"obj-149",
+						"obj-155",
 						0
 					]
 				}
@@ -8550,11 +8637,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-159",
+						"obj-157",
 						0
 					],
 					"source": [
-						"obj-160",
+						"obj-154",
 						0
 					]
 				}
@@ -8562,11 +8649,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-158",
+						"obj-154",
 						0
 					],
 					"source": [
-						"obj-159",
+						"obj-151",
 						0
 					]
 				}
@@ -8578,30 +8665,6 @@
 						0
 					],
 					"source": [
-						"obj-158",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-158",
-						0
-					],
-					"source": [
-						"obj-157",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-157",
-						0
-					],
-					"source": [
 						"obj-162",
 						0
 					]
@@ -8610,11 +8673,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-157",
+						"obj-160",
 						0
 					],
 					"source": [
-						"obj-156",
+						"obj-161",
 						0
 					]
 				}
@@ -8622,11 +8685,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-166",
+						"obj-163",
 						0
 					],
 					"source": [
-						"obj-167",
+						"obj-160",
 						0
 					]
 				}
@@ -8634,11 +8697,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-165",
+						"obj-160",
 						0
 					],
 					"source": [
-						"obj-166",
+						"obj-159",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-159",
+						0
+					],
+					"source": [
+						"obj-164",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-159",
+						0
+					],
+					"source": [
+						"obj-158",
 						0
 					]
 				}
@@ -8650,30 +8737,6 @@
 						0
 					],
 					"source": [
-						"obj-165",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-165",
-						0
-					],
-					"source": [
-						"obj-164",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-164",
-						0
-					],
-					"source": [
 						"obj-169",
 						0
 					]
@@ -8682,11 +8745,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-164",
+						"obj-167",
 						0
 					],
 					"source": [
-						"obj-163",
+						"obj-168",
 						0
 					]
 				}
@@ -8694,11 +8757,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-173",
+						"obj-170",
 						0
 					],
 					"source": [
-						"obj-174",
+						"obj-167",
 						0
 					]
 				}
@@ -8706,11 +8769,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-172",
+						"obj-167",
 						0
 					],
 					"source": [
-						"obj-173",
+						"obj-166",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-166",
+						0
+					],
+					"source": [
+						"obj-171",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-166",
+						0
+					],
+					"source": [
+						"obj-165",
 						0
 					]
 				}
@@ -8722,30 +8809,6 @@
 						0
 					],
 					"source": [
-						"obj-172",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-172",
-						0
-					],
-					"source": [
-						"obj-171",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-171",
-						0
-					],
-					"source": [
 						"obj-176",
 						0
 					]
@@ -8754,11 +8817,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-171",
+						"obj-174",
 						0
 					],
 					"source": [
-						"obj-170",
+						"obj-175",
 						0
 					]
 				}
@@ -8766,11 +8829,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-180",
+						"obj-177",
 						0
 					],
 					"source": [
-						"obj-181",
+						"obj-174",
 						0
 					]
 				}
@@ -8778,11 +8841,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-179",
+						"obj-174",
 						0
 					],
 					"source": [
-						"obj-180",
+						"obj-173",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-173",
+						0
+					],
+					"source": [
+						"obj-178",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-173",
+						0
+					],
+					"source": [
+						"obj-172",
 						0
 					]
 				}
@@ -8794,30 +8881,6 @@
 						0
 					],
 					"source": [
-						"obj-179",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-179",
-						0
-					],
-					"source": [
-						"obj-178",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-178",
-						0
-					],
-					"source": [
 						"obj-183",
 						0
 					]
@@ -8826,11 +8889,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-178",
+						"obj-181",
 						0
 					],
 					"source": [
-						"obj-177",
+						"obj-182",
 						0
 					]
 				}
@@ -8838,11 +8901,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-189",
+						"obj-184",
 						0
 					],
 					"source": [
-						"obj-188",
+						"obj-181",
 						0
 					]
 				}
@@ -8850,11 +8913,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-191",
+						"obj-181",
 						0
 					],
 					"source": [
-						"obj-189",
+						"obj-180",
 						0
 					]
 				}
@@ -8862,151 +8925,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-192",
-						0
-					],
-					"source": [
-						"obj-191",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-193",
-						0
-					],
-					"source": [
-						"obj-194",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-195",
-						0
-					],
-					"source": [
-						"obj-193",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-189",
-						0
-					],
-					"source": [
-						"obj-195",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-190",
-						1
-					],
-					"source": [
-						"obj-193",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-190",
-						1
-					],
-					"source": [
-						"obj-196",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-188",
-						0
-					],
-					"source": [
-						"obj-190",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-197",
-						0
-					],
-					"source": [
-						"obj-198",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-188",
-						0
-					],
-					"source": [
-						"obj-197",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-200",
-						0
-					],
-					"source": [
-						"obj-197",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-199",
-						0
-					],
-					"source": [
-						"obj-200",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-190",
-						0
-					],
-					"source": [
-						"obj-199",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-201",
+						"obj-180",
 						0
 					],
 					"source": [
@@ -9018,8 +8937,152 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-201",
+						"obj-180",
+						0
+					],
+					"source": [
+						"obj-179",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-191",
+						0
+					],
+					"source": [
+						"obj-190",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-193",
+						0
+					],
+					"source": [
+						"obj-191",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-194",
+						0
+					],
+					"source": [
+						"obj-193",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-195",
+						0
+					],
+					"source": [
+						"obj-196",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-197",
+						0
+					],
+					"source": [
+						"obj-195",
 						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-191",
+						0
+					],
+					"source": [
+						"obj-197",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-192",
+						1
+					],
+					"source": [
+						"obj-195",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-192",
+						1
+					],
+					"source": [
+						"obj-198",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-190",
+						0
+					],
+					"source": [
+						"obj-192",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-199",
+						0
+					],
+					"source": [
+						"obj-200",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-190",
+						0
+					],
+					"source": [
+						"obj-199",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-202",
+						0
 					],
 					"source": [
 						"obj-199",
@@ -9030,12 +9093,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-204",
+						"obj-201",
+						0
+					],
+					"source": [
+						"obj-202",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-192",
 						0
 					],
 					"source": [
 						"obj-201",
-						0
+						1
 					]
 				}
 			},
@@ -9043,234 +9118,6 @@
 				"patchline": {
 					"destination": [
 						"obj-203",
-						0
-					],
-					"source": [
-						"obj-204",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-202",
-						1
-					],
-					"source": [
-						"obj-203",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-205",
-						0
-					],
-					"source": [
-						"obj-203",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-202",
-						0
-					],
-					"source": [
-						"obj-206",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-202",
-						0
-					],
-					"source": [
-						"obj-207",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-208",
-						0
-					],
-					"source": [
-						"obj-202",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-210",
-						0
-					],
-					"source": [
-						"obj-211",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-209",
-						0
-					],
-					"source": [
-						"obj-210",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-212",
-						0
-					],
-					"source": [
-						"obj-209",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-209",
-						0
-					],
-					"source": [
-						"obj-208",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-213",
-						0
-					],
-					"source": [
-						"obj-208",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-216",
-						0
-					],
-					"source": [
-						"obj-217",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-215",
-						0
-					],
-					"source": [
-						"obj-216",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-218",
-						0
-					],
-					"source": [
-						"obj-215",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-214",
-						0
-					],
-					"source": [
-						"obj-213",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-215",
-						0
-					],
-					"source": [
-						"obj-214",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-219",
-						0
-					],
-					"source": [
-						"obj-186",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-213",
-						1
-					],
-					"source": [
-						"obj-219",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-220",
-						0
-					],
-					"source": [
-						"obj-219",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-221",
 						0
 					],
 					"source": [
@@ -9282,8 +9129,236 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-222",
+						"obj-203",
+						1
+					],
+					"source": [
+						"obj-201",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-206",
+						0
+					],
+					"source": [
+						"obj-203",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-205",
+						0
+					],
+					"source": [
+						"obj-206",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-204",
+						1
+					],
+					"source": [
+						"obj-205",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-207",
+						0
+					],
+					"source": [
+						"obj-205",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-204",
+						0
+					],
+					"source": [
+						"obj-208",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-204",
+						0
+					],
+					"source": [
+						"obj-209",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-210",
+						0
+					],
+					"source": [
+						"obj-204",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-212",
+						0
+					],
+					"source": [
+						"obj-213",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-211",
+						0
+					],
+					"source": [
+						"obj-212",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-214",
+						0
+					],
+					"source": [
+						"obj-211",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-211",
+						0
+					],
+					"source": [
+						"obj-210",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-215",
+						0
+					],
+					"source": [
+						"obj-210",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-218",
+						0
+					],
+					"source": [
+						"obj-219",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-217",
+						0
+					],
+					"source": [
+						"obj-218",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-220",
+						0
+					],
+					"source": [
+						"obj-217",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-216",
+						0
+					],
+					"source": [
+						"obj-215",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-217",
+						0
+					],
+					"source": [
+						"obj-216",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-221",
+						0
+					],
+					"source": [
+						"obj-188",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-215",
+						1
 					],
 					"source": [
 						"obj-221",
@@ -9294,11 +9369,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-214",
-						1
+						"obj-222",
+						0
 					],
 					"source": [
-						"obj-222",
+						"obj-221",
 						0
 					]
 				}
@@ -9310,7 +9385,7 @@
 						0
 					],
 					"source": [
-						"obj-221",
+						"obj-189",
 						0
 					]
 				}
@@ -9318,8 +9393,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-225",
+						"obj-224",
 						0
+					],
+					"source": [
+						"obj-223",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-216",
+						1
 					],
 					"source": [
 						"obj-224",
@@ -9330,12 +9417,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-226",
+						"obj-225",
 						0
 					],
 					"source": [
-						"obj-225",
-						2
+						"obj-223",
+						0
 					]
 				}
 			},
@@ -9359,7 +9446,55 @@
 					],
 					"source": [
 						"obj-227",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-229",
 						0
+					],
+					"source": [
+						"obj-228",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-230",
+						0
+					],
+					"source": [
+						"obj-229",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-237",
+						1
+					],
+					"source": [
+						"obj-230",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-236",
+						1
+					],
+					"source": [
+						"obj-230",
+						1
 					]
 				}
 			},
@@ -9370,8 +9505,8 @@
 						1
 					],
 					"source": [
-						"obj-228",
-						0
+						"obj-230",
+						2
 					]
 				}
 			},
@@ -9382,8 +9517,8 @@
 						1
 					],
 					"source": [
-						"obj-228",
-						1
+						"obj-230",
+						3
 					]
 				}
 			},
@@ -9394,8 +9529,8 @@
 						1
 					],
 					"source": [
-						"obj-228",
-						2
+						"obj-230",
+						4
 					]
 				}
 			},
@@ -9406,31 +9541,7 @@
 						1
 					],
 					"source": [
-						"obj-228",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-231",
-						1
-					],
-					"source": [
-						"obj-228",
-						4
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-230",
-						1
-					],
-					"source": [
-						"obj-228",
 						5
 					]
 				}
@@ -9438,11 +9549,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-229",
+						"obj-231",
 						1
 					],
 					"source": [
-						"obj-228",
+						"obj-230",
 						6
 					]
 				}
@@ -9450,47 +9561,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-237",
-						0
-					],
-					"source": [
-						"obj-230",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-238",
-						0
-					],
-					"source": [
-						"obj-231",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-239",
 						0
 					],
 					"source": [
-						"obj-225",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-236",
-						0
-					],
-					"source": [
-						"obj-239",
+						"obj-232",
 						0
 					]
 				}
@@ -9502,7 +9577,43 @@
 						0
 					],
 					"source": [
-						"obj-225",
+						"obj-233",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-241",
+						0
+					],
+					"source": [
+						"obj-227",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-238",
+						0
+					],
+					"source": [
+						"obj-241",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-242",
+						0
+					],
+					"source": [
+						"obj-227",
 						0
 					]
 				}
@@ -9514,7 +9625,7 @@
 						0
 					],
 					"source": [
-						"obj-240",
+						"obj-242",
 						0
 					]
 				}
@@ -9522,48 +9633,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-242",
+						"obj-244",
 						0
 					],
 					"source": [
-						"obj-241",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-243",
 						0
-					],
-					"source": [
-						"obj-242",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-244",
-						0
-					],
-					"source": [
-						"obj-229",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-241",
-						2
-					],
-					"source": [
-						"obj-244",
-						1
 					]
 				}
 			},
@@ -9586,7 +9661,7 @@
 						0
 					],
 					"source": [
-						"obj-245",
+						"obj-231",
 						0
 					]
 				}
@@ -9594,24 +9669,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-247",
-						0
-					],
-					"source": [
-						"obj-235",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-241",
-						1
-					],
-					"source": [
-						"obj-247",
+						"obj-243",
 						2
+					],
+					"source": [
+						"obj-246",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-247",
+						0
+					],
+					"source": [
+						"obj-246",
+						0
 					]
 				}
 			},
@@ -9623,7 +9698,7 @@
 					],
 					"source": [
 						"obj-247",
-						1
+						0
 					]
 				}
 			},
@@ -9634,7 +9709,7 @@
 						0
 					],
 					"source": [
-						"obj-247",
+						"obj-237",
 						0
 					]
 				}
@@ -9642,7 +9717,55 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-243",
+						1
+					],
+					"source": [
+						"obj-249",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-250",
+						0
+					],
+					"source": [
+						"obj-249",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-251",
+						0
+					],
+					"source": [
+						"obj-249",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-252",
+						0
+					],
+					"source": [
+						"obj-238",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-253",
 						0
 					],
 					"source": [
@@ -9654,8 +9777,20 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-251",
+						"obj-253",
+						1
+					],
+					"source": [
+						"obj-235",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-253",
+						2
 					],
 					"source": [
 						"obj-234",
@@ -9666,60 +9801,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-251",
-						1
-					],
-					"source": [
-						"obj-233",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-251",
-						2
-					],
-					"source": [
-						"obj-232",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-251",
-						0
-					],
-					"source": [
-						"obj-252",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-253",
 						0
 					],
 					"source": [
-						"obj-251",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-254",
 						0
-					],
-					"source": [
-						"obj-253",
-						1
 					]
 				}
 			},
@@ -9730,7 +9817,7 @@
 						0
 					],
 					"source": [
-						"obj-254",
+						"obj-253",
 						0
 					]
 				}
@@ -9742,8 +9829,8 @@
 						0
 					],
 					"source": [
-						"obj-253",
-						0
+						"obj-255",
+						1
 					]
 				}
 			},
@@ -9754,7 +9841,7 @@
 						0
 					],
 					"source": [
-						"obj-262",
+						"obj-256",
 						0
 					]
 				}
@@ -9766,8 +9853,8 @@
 						0
 					],
 					"source": [
-						"obj-257",
-						1
+						"obj-255",
+						0
 					]
 				}
 			},
@@ -9775,78 +9862,6 @@
 				"patchline": {
 					"destination": [
 						"obj-259",
-						0
-					],
-					"source": [
-						"obj-258",
-						7
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-260",
-						1
-					],
-					"source": [
-						"obj-259",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-260",
-						0
-					],
-					"source": [
-						"obj-257",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-261",
-						0
-					],
-					"source": [
-						"obj-260",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-263",
-						0
-					],
-					"source": [
-						"obj-261",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-241",
-						0
-					],
-					"source": [
-						"obj-261",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-265",
 						0
 					],
 					"source": [
@@ -9858,11 +9873,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-267",
+						"obj-260",
 						0
 					],
 					"source": [
-						"obj-266",
+						"obj-259",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-261",
+						0
+					],
+					"source": [
+						"obj-260",
 						7
 					]
 				}
@@ -9870,35 +9897,71 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-268",
+						"obj-262",
+						1
+					],
+					"source": [
+						"obj-261",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-262",
 						0
 					],
 					"source": [
+						"obj-259",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-263",
+						0
+					],
+					"source": [
+						"obj-262",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-265",
+						0
+					],
+					"source": [
+						"obj-263",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-243",
+						0
+					],
+					"source": [
+						"obj-263",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-267",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						1
 					],
 					"source": [
-						"obj-268",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						1
-					],
-					"source": [
-						"obj-268",
+						"obj-266",
 						0
 					]
 				}
@@ -9910,7 +9973,55 @@
 						0
 					],
 					"source": [
-						"obj-266",
+						"obj-268",
+						7
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-270",
+						0
+					],
+					"source": [
+						"obj-269",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						1
+					],
+					"source": [
+						"obj-270",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						1
+					],
+					"source": [
+						"obj-270",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-271",
+						0
+					],
+					"source": [
+						"obj-268",
 						4
 					]
 				}
@@ -9918,11 +10029,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
+						"obj-279",
 						2
 					],
 					"source": [
-						"obj-269",
+						"obj-271",
 						1
 					]
 				}
@@ -9930,60 +10041,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-273",
+						"obj-275",
 						1
 					],
 					"source": [
-						"obj-269",
+						"obj-271",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
-					],
-					"source": [
-						"obj-287",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						2
-					],
-					"source": [
-						"obj-286",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						5
-					],
-					"source": [
-						"obj-286",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						3
-					],
-					"source": [
-						"obj-286",
-						2
 					]
 				}
 			},
@@ -10002,8 +10065,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
-						4
+						"obj-272",
+						2
 					],
 					"source": [
 						"obj-288",
@@ -10014,8 +10077,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
-						7
+						"obj-272",
+						5
 					],
 					"source": [
 						"obj-288",
@@ -10026,8 +10089,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
-						5
+						"obj-272",
+						3
 					],
 					"source": [
 						"obj-288",
@@ -10042,7 +10105,43 @@
 						0
 					],
 					"source": [
-						"obj-265",
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						4
+					],
+					"source": [
+						"obj-290",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						7
+					],
+					"source": [
+						"obj-290",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						5
+					],
+					"source": [
+						"obj-290",
 						2
 					]
 				}
@@ -10050,7 +10149,199 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-290",
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-267",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						1
+					],
+					"source": [
+						"obj-66",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-293",
+						0
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						0
+					],
+					"source": [
+						"obj-293",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-294",
+						0
+					],
+					"source": [
+						"obj-293",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						4
+					],
+					"source": [
+						"obj-294",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-294",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						0
+					],
+					"source": [
+						"obj-272",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						0
+					],
+					"source": [
+						"obj-273",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						0
+					],
+					"source": [
+						"obj-274",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
+						"obj-273",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						1
+					],
+					"source": [
+						"obj-294",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-294",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						1
+					],
+					"source": [
+						"obj-277",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						0
+					],
+					"source": [
+						"obj-276",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
+						0
+					],
+					"source": [
+						"obj-267",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
 						1
 					],
 					"source": [
@@ -10062,215 +10353,35 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-291",
+						"obj-296",
 						0
 					],
 					"source": [
-						"obj-290",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-266",
-						0
-					],
-					"source": [
-						"obj-291",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-292",
-						0
-					],
-					"source": [
-						"obj-291",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						4
-					],
-					"source": [
-						"obj-292",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-270",
-						0
-					],
-					"source": [
-						"obj-292",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-271",
-						0
-					],
-					"source": [
-						"obj-270",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-272",
-						0
-					],
-					"source": [
-						"obj-271",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-274",
-						0
-					],
-					"source": [
-						"obj-272",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-273",
-						0
-					],
-					"source": [
-						"obj-271",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						1
-					],
-					"source": [
-						"obj-292",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-292",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-274",
-						1
-					],
-					"source": [
-						"obj-275",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
-						"obj-274",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-293",
-						0
-					],
-					"source": [
-						"obj-265",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-293",
-						1
-					],
-					"source": [
-						"obj-64",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-294",
-						0
-					],
-					"source": [
-						"obj-293",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-266",
-						0
-					],
-					"source": [
-						"obj-294",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-295",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						0
 					],
 					"source": [
-						"obj-294",
+						"obj-296",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						0
+					],
+					"source": [
+						"obj-296",
 						0
 					]
 				}
@@ -10278,11 +10389,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
+						"obj-279",
 						6
 					],
 					"source": [
-						"obj-295",
+						"obj-297",
 						4
 					]
 				}
@@ -10290,11 +10401,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
+						"obj-279",
 						3
 					],
 					"source": [
-						"obj-295",
+						"obj-297",
 						3
 					]
 				}
@@ -10302,11 +10413,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
+						"obj-279",
 						0
 					],
 					"source": [
-						"obj-295",
+						"obj-297",
 						2
 					]
 				}
@@ -10314,91 +10425,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-295",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						1
-					],
-					"source": [
-						"obj-273",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						1
-					],
-					"source": [
-						"obj-277",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						0
-					],
-					"source": [
-						"obj-278",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-296",
-						0
-					],
-					"source": [
-						"obj-276",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-282",
-						1
-					],
-					"source": [
-						"obj-296",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-297",
-						0
-					],
-					"source": [
-						"obj-276",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-280",
+						"obj-281",
 						0
 					],
 					"source": [
@@ -10410,12 +10437,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-281",
-						0
+						"obj-280",
+						1
 					],
 					"source": [
-						"obj-280",
-						2
+						"obj-275",
+						0
 					]
 				}
 			},
@@ -10424,30 +10451,6 @@
 					"destination": [
 						"obj-281",
 						1
-					],
-					"source": [
-						"obj-280",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-282",
-						0
-					],
-					"source": [
-						"obj-280",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						0
 					],
 					"source": [
 						"obj-279",
@@ -10458,11 +10461,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-298",
+						"obj-278",
 						0
 					],
 					"source": [
-						"obj-281",
+						"obj-280",
 						0
 					]
 				}
@@ -10470,11 +10473,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-283",
+						"obj-298",
 						0
 					],
 					"source": [
-						"obj-298",
+						"obj-278",
 						1
 					]
 				}
@@ -10483,22 +10486,10 @@
 				"patchline": {
 					"destination": [
 						"obj-284",
-						0
+						1
 					],
 					"source": [
-						"obj-282",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-284",
-						0
-					],
-					"source": [
-						"obj-283",
+						"obj-298",
 						0
 					]
 				}
@@ -10507,22 +10498,94 @@
 				"patchline": {
 					"destination": [
 						"obj-299",
+						0
+					],
+					"source": [
+						"obj-278",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-282",
+						0
+					],
+					"source": [
+						"obj-299",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-282",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						1
+					],
+					"source": [
+						"obj-282",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						0
+					],
+					"source": [
+						"obj-282",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
+						0
+					],
+					"source": [
+						"obj-281",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-300",
+						0
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
 						0
 					],
 					"source": [
 						"obj-300",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-281",
-						0
-					],
-					"source": [
-						"obj-299",
 						1
 					]
 				}
@@ -10530,32 +10593,56 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
 						"obj-284",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-285",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-301",
+						0
+					],
+					"source": [
+						"obj-302",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-301",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
 						6
-					],
-					"source": [
-						"obj-299",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
-						0
-					],
-					"source": [
-						"obj-284",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
-						0
 					],
 					"source": [
 						"obj-301",
@@ -10566,11 +10653,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
+						"obj-287",
 						0
 					],
 					"source": [
-						"obj-66",
+						"obj-286",
 						0
 					]
 				}
@@ -10578,7 +10665,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-304",
+						"obj-287",
 						0
 					],
 					"source": [
@@ -10590,11 +10677,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
+						"obj-304",
 						0
 					],
 					"source": [
-						"obj-304",
+						"obj-67",
 						0
 					]
 				}
@@ -10614,7 +10701,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
+						"obj-304",
 						0
 					],
 					"source": [
@@ -10626,7 +10713,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
+						"obj-308",
 						0
 					],
 					"source": [
@@ -10638,19 +10725,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-308",
-						0
-					],
-					"source": [
-						"obj-265",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-302",
+						"obj-304",
 						0
 					],
 					"source": [
@@ -10662,19 +10737,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-309",
-						0
-					],
-					"source": [
-						"obj-302",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
+						"obj-304",
 						0
 					],
 					"source": [
@@ -10690,15 +10753,15 @@
 						0
 					],
 					"source": [
-						"obj-302",
-						2
+						"obj-267",
+						0
 					]
 				}
 			},
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-304",
 						0
 					],
 					"source": [
@@ -10710,47 +10773,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-281",
+						"obj-311",
 						0
 					],
 					"source": [
-						"obj-302",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-281",
-						1
-					],
-					"source": [
-						"obj-302",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-316",
-						0
-					],
-					"source": [
-						"obj-64",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-317",
-						0
-					],
-					"source": [
-						"obj-316",
+						"obj-304",
 						3
 					]
 				}
@@ -10758,107 +10785,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-321",
-						1
-					],
-					"source": [
-						"obj-317",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-318",
+						"obj-280",
 						0
 					],
 					"source": [
-						"obj-316",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-322",
-						1
-					],
-					"source": [
-						"obj-318",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-319",
-						0
-					],
-					"source": [
-						"obj-316",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-320",
-						0
-					],
-					"source": [
-						"obj-319",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-323",
-						1
-					],
-					"source": [
-						"obj-320",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-321",
-						0
-					],
-					"source": [
-						"obj-319",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-322",
-						0
-					],
-					"source": [
-						"obj-321",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-323",
-						0
-					],
-					"source": [
-						"obj-322",
+						"obj-311",
 						0
 					]
 				}
@@ -10870,7 +10801,163 @@
 						0
 					],
 					"source": [
+						"obj-304",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-312",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-304",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						1
+					],
+					"source": [
+						"obj-304",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-313",
+						0
+					],
+					"source": [
+						"obj-68",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-311",
+						0
+					],
+					"source": [
+						"obj-313",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-314",
+						0
+					],
+					"source": [
+						"obj-313",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-314",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-320",
+						0
+					],
+					"source": [
+						"obj-65",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-321",
+						0
+					],
+					"source": [
+						"obj-320",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-325",
+						1
+					],
+					"source": [
+						"obj-321",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						0
+					],
+					"source": [
+						"obj-320",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-326",
+						1
+					],
+					"source": [
+						"obj-322",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-323",
+						0
+					],
+					"source": [
+						"obj-320",
 						0
 					]
 				}
@@ -10879,6 +10966,54 @@
 				"patchline": {
 					"destination": [
 						"obj-324",
+						0
+					],
+					"source": [
+						"obj-323",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-327",
+						1
+					],
+					"source": [
+						"obj-324",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-325",
+						0
+					],
+					"source": [
+						"obj-323",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-326",
+						0
+					],
+					"source": [
+						"obj-325",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-327",
 						0
 					],
 					"source": [
@@ -10890,31 +11025,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-325",
-						0
-					],
-					"source": [
-						"obj-324",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-312",
-						0
-					],
-					"source": [
-						"obj-325",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-328",
+						"obj-316",
 						0
 					],
 					"source": [
@@ -10926,6 +11037,18 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-328",
+						0
+					],
+					"source": [
+						"obj-330",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-329",
 						0
 					],
@@ -10938,7 +11061,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-312",
+						"obj-316",
 						0
 					],
 					"source": [
@@ -10950,7 +11073,43 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-330",
+						"obj-332",
+						0
+					],
+					"source": [
+						"obj-331",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-333",
+						0
+					],
+					"source": [
+						"obj-332",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-316",
+						0
+					],
+					"source": [
+						"obj-333",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-334",
 						0
 					],
 					"source": [
@@ -10962,84 +11121,24 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-331",
-						0
-					],
-					"source": [
-						"obj-330",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-332",
-						0
-					],
-					"source": [
-						"obj-331",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-333",
-						0
-					],
-					"source": [
-						"obj-332",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-313",
-						0
-					],
-					"source": [
-						"obj-333",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-334",
-						0
-					],
-					"source": [
-						"obj-331",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-313",
-						0
-					],
-					"source": [
-						"obj-334",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-335",
 						0
 					],
 					"source": [
-						"obj-330",
+						"obj-334",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-336",
 						0
+					],
+					"source": [
+						"obj-335",
+						1
 					]
 				}
 			},
@@ -11050,7 +11149,67 @@
 						0
 					],
 					"source": [
+						"obj-336",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-317",
+						0
+					],
+					"source": [
+						"obj-337",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-338",
+						0
+					],
+					"source": [
 						"obj-335",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-317",
+						0
+					],
+					"source": [
+						"obj-338",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-339",
+						0
+					],
+					"source": [
+						"obj-334",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-341",
+						0
+					],
+					"source": [
+						"obj-339",
 						12
 					]
 				}
@@ -11058,11 +11217,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-336",
+						"obj-340",
 						2
 					],
 					"source": [
-						"obj-337",
+						"obj-341",
 						0
 					]
 				}
@@ -11070,11 +11229,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-336",
+						"obj-340",
 						1
 					],
 					"source": [
-						"obj-335",
+						"obj-339",
 						10
 					]
 				}
@@ -11082,11 +11241,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-338",
+						"obj-342",
 						0
 					],
 					"source": [
-						"obj-335",
+						"obj-339",
 						9
 					]
 				}
@@ -11094,11 +11253,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-336",
+						"obj-340",
 						0
 					],
 					"source": [
-						"obj-338",
+						"obj-342",
 						0
 					]
 				}
@@ -11106,11 +11265,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-314",
+						"obj-318",
 						0
 					],
 					"source": [
-						"obj-336",
+						"obj-340",
 						0
 					]
 				}
@@ -11118,11 +11277,11 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-343",
+						0
+					],
+					"source": [
 						"obj-339",
-						0
-					],
-					"source": [
-						"obj-335",
 						1
 					]
 				}
@@ -11130,11 +11289,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-315",
+						"obj-319",
 						0
 					],
 					"source": [
-						"obj-339",
+						"obj-343",
 						0
 					]
 				}
@@ -11151,92 +11310,92 @@
 				"Reply",
 				0
 			],
-			"obj-68": [
+			"obj-70": [
 				"Voice",
 				"Voice",
 				0
 			],
-			"obj-77": [
+			"obj-79": [
 				"Channel",
 				"Chan",
 				0
 			],
-			"obj-87": [
+			"obj-89": [
 				"Octave",
 				"Oct",
 				0
 			],
-			"obj-95": [
+			"obj-97": [
 				"Velocity",
 				"Vel",
 				0
 			],
-			"obj-102": [
+			"obj-104": [
 				"Play",
 				"Play",
 				0
 			],
-			"obj-113": [
+			"obj-115": [
 				"Hold",
 				"Hold",
 				0
 			],
-			"obj-120": [
+			"obj-122": [
 				"Reseed",
 				"Reseed",
-				0
-			],
-			"obj-127": [
-				"Style A",
-				"Style A",
 				0
 			],
 			"obj-129": [
+				"Style A",
+				"Style A",
+				0
+			],
+			"obj-131": [
 				"Style B",
 				"Style B",
 				0
 			],
-			"obj-130": [
+			"obj-132": [
 				"Blend",
 				"Blend",
 				0
 			],
-			"obj-156": [
+			"obj-158": [
 				"Temperature",
 				"Temp",
 				0
 			],
-			"obj-163": [
+			"obj-165": [
 				"Variation",
 				"Var",
 				0
 			],
-			"obj-170": [
+			"obj-172": [
 				"Density",
 				"Dens",
 				0
 			],
-			"obj-177": [
+			"obj-179": [
 				"Lock",
 				"Lock",
 				0
 			],
-			"obj-185": [
+			"obj-187": [
 				"Follow Key",
 				"Follow",
 				0
 			],
-			"obj-186": [
+			"obj-188": [
 				"Key",
 				"Key",
 				0
 			],
-			"obj-187": [
+			"obj-189": [
 				"Scale",
 				"Scale",
 				0
 			],
-			"obj-264": [
+			"obj-266": [
 				"Note Output",
 				"Notes",
 				0

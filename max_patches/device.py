@@ -264,10 +264,10 @@ def add_connection(p: Patch, reply_store: Box) -> dict[str, Box]:
 
 
 def add_replies(p: Patch, udpreceive: Box, connection: dict[str, Box]) -> dict[str, Box]:
-    """Route what the daemon sends back: pong, style names, errors, and this voice's notes (begun, finished, cut)
-    and state."""
+    """Route what the daemon sends back: pong, style names, errors, and this voice's notes (begun, finished, cut,
+    retimed) and state."""
     p.section(2)
-    voiced = ("note", "state", "on", "cut")  # this voice's replies: the route's arguments 4 to 7
+    voiced = ("note", "state", "on", "cut", "retime")  # this voice's replies: the route's arguments 4 to 8
     route = p.obj(f"route {PREFIX}/pong {PREFIX}/styles {PREFIX}/error "
                   + " ".join(f"{PREFIX}/1/{reply}" for reply in voiced))
     p.connect(udpreceive, 0, route)
@@ -284,10 +284,11 @@ def add_replies(p: Patch, udpreceive: Box, connection: dict[str, Box]) -> dict[s
     p.connect(route, 1, styles)
     notes = p.obj("t l l")
     p.connect(route, 3, notes)
-    starts, cuts = p.obj("t l"), p.obj("t b")
+    starts, cuts, retimes = p.obj("t l"), p.obj("t b"), p.obj("t b")
     p.connect(route, 5, starts)
     p.connect(route, 6, cuts)
-    return {"styles": styles, "notes": notes, "state": route, "starts": starts, "cuts": cuts}
+    p.connect(route, 7, retimes)
+    return {"styles": styles, "notes": notes, "state": route, "starts": starts, "cuts": cuts, "retimes": retimes}
 
 
 def add_voice(p: Patch) -> None:
@@ -553,7 +554,7 @@ def add_transport(p: Patch, ping_metro: Box) -> None:
     p.connect(fan, 0, message)
 
 
-def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
+def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) -> None:
     """Optionally play the daemon's notes into this track through ``midiout``.
 
     A note-on comes with /stylevae/<v>/on, when the decoder makes the note, a lookahead before it sounds; its
@@ -572,8 +573,10 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     come (a daemon restarted), and so does a change of channel (on the note's own channel) or of voice (whose
     /cut no longer reaches this device). /stylevae/<v>/cut (what the daemon planned is void: Live located, the
     voice was switched off), stopping Live, switching the option off and losing the daemon drop the pending
-    note-ons, send the pending note-offs at once and end the kept pitch. MIDI coming into the device passes
-    through.
+    note-ons, send the pending note-offs at once and end the kept pitch. /stylevae/<v>/retime (the tempo changed,
+    and a pipe's delay, worked out at the old one, does not follow it) drops the pending note-ons and note-offs
+    alike: the daemon sends again each it still holds, and their delays are worked out anew. MIDI coming into the
+    device passes through.
     """
     p.section(8)
     enable = switch(p, onoff("Note Output", "Notes"), (256, 146, 140, 18), "Notes to MIDI port",
@@ -679,12 +682,19 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box) -> None:
     p.connect(p.obj(f"r {VOICE}"), 0, flush)  # another voice: this one's /cut will not reach the device
     p.connect(on_enable, 0, p.obj("sel 0"))
     p.connect(p.boxes[-1], 0, flush)
-    p.connect(flush, 3, p.msg("clear"))
-    p.connect(p.boxes[-1], 0, note_on)
+    drop_ons = p.msg("clear")
+    p.connect(flush, 3, drop_ons)
+    p.connect(drop_ons, 0, note_on)
     p.connect(flush, 2, p.msg("flush"))
     p.connect(p.boxes[-1], 0, note_off)
     p.connect(flush, 1, held)
     p.connect(flush, 0, held, 1)
+    # the tempo changed: what the pipes hold was timed at the old one and comes again (the notes sounding go on)
+    retime = p.obj("t b b")
+    p.connect(retimes, 0, retime)
+    p.connect(retime, 1, drop_ons)
+    p.connect(retime, 0, p.msg("clear"))
+    p.connect(p.boxes[-1], 0, note_off)
 
 
 def beats_ahead(event: str, now: str, lead: str, on: str, start: str, length: str) -> str:
@@ -777,7 +787,7 @@ def build_device() -> Patch:
     add_generation(p)
     add_key(p)
     add_transport(p, connection["metro"])
-    add_note_output(p, replies["notes"], replies["starts"], replies["cuts"])
+    add_note_output(p, replies["notes"], replies["starts"], replies["cuts"], replies["retimes"])
     add_live_view(p, replies["notes"], replies["state"])
     return p
 

@@ -18,7 +18,7 @@ from stylevae.bridge.engine import (
     Engine,
 )
 from stylevae.bridge.realtime import STEP_PRIORITY
-from stylevae.bridge.scheduler import Scheduler
+from stylevae.bridge.scheduler import AT_ONCE, Scheduler
 from stylevae.bridge.voice import midi_pitch
 from stylevae.model.data.keys import make_key
 from stylevae.model.decoding import playing
@@ -30,14 +30,16 @@ STEP = 0.125  # seconds per 16th at 120 BPM
 
 class Sink:
     lead = 0.0
+    exact = False  # each message at its own time, as the JACK output places it, not at the time it was sent
 
     def __init__(self, now):
         self.now = now
         self.sent = []  # (time, "on"/"off"/"cc123", channel, pitch or controller)
 
-    def send(self, message, at=0.0, voice=0, ident=0):
+    def send(self, message, at=AT_ONCE, voice=0, ident=0):
         kind = {0x90: "on", 0x80: "off", 0xB0: "cc123"}[message[0] & 0xF0]
-        self.sent.append((self.now.t, kind, (message[0] & 0x0F) + 1, message[1]))
+        t = at if self.exact and at != AT_ONCE else self.now.t
+        self.sent.append((t, kind, (message[0] & 0x0F) + 1, message[1]))
 
     def drop(self, voice):
         pass
@@ -838,3 +840,105 @@ def test_a_loop_changed_near_its_wrap_ends_the_playheads_note_without_striking_i
     ons = [t / STEP for t, _ in rig.sink.ons()]  # the rig now samples time 4 ms after each step
     assert sum(abs(step - 14) < 0.05 for step in ons) == 1 and rig.engine.playhead_starts == 0
     assert any(abs(step - 15) < 0.05 for step in ons)  # in again at the next step
+
+
+
+def told(rig: Rig) -> list[tuple[float, str, list]]:
+    """Each reply the engine publishes, with the playhead's beat when it did."""
+    heard: list[tuple[float, str, list]] = []
+    rig.engine.publish = lambda address, values: heard.append((rig.clock.beat(), address, list(values)))
+    return heard
+
+
+def note_replies(heard, since=0):
+    """The /on and /note replies from ``since`` on: (address, values but the lead, the beat their event is due)."""
+    return [(a, v[:-1], round(now + v[-1], 9)) for now, a, v in heard[since:] if a.endswith(("/on", "/note"))]
+
+
+def test_after_a_change_of_tempo_the_device_is_told_again_the_notes_it_still_holds(crafted_checkpoint):
+    """A device holds each note-on and note-off for a time worked out at the tempo it came at. After a change to half
+    the tempo, 20 ms on, the old tempo would have brought it 0.04 beat on from the change, so what fell due before
+    that has played: the rest is told again, after ``/retime``, in the order first sent, each with its lead now."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    heard = told(rig)
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    rig.now.t = 1.11  # beat 2.22
+    rig.engine.generate()
+    before = note_replies(heard)
+    mark = len(heard)
+    rig.clock.set_tempo(60.0)
+    rig.now.t += 0.02  # beat 2.24; at 120 BPM, 2.26
+    rig.engine.generate()
+    assert heard[mark][1:] == ("/stylevae/1/retime", [])
+    again = note_replies(heard, mark + 1)
+    assert any(due == 2.25 for _, _, due in before), "no event fell due between the two"
+    expected = [reply for reply in before if reply[2] > 2.26]
+    assert len(expected) >= 4 and again == expected
+    assert [v[-1] for _, _, v in heard[mark + 1:mark + 1 + len(expected)]] == [
+        pytest.approx(due - 2.24) for _, _, due in expected]
+
+
+def test_what_was_told_again_the_device_holds_to_its_time_at_the_new_tempo_through_the_next_change(crafted_checkpoint):
+    """Told again after a change to 60 BPM at beat 2.22, the note-on at 2.5 sounds 0.28 s on, not 0.14 s as at 120:
+    at a change 0.19 s on, the device still holds it, and it is told again once more."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    heard = told(rig)
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    rig.now.t = 1.11
+    rig.engine.generate()
+    rig.clock.set_tempo(60.0)
+    rig.engine.generate()
+    rig.now.t = 1.30
+    mark = len(heard)
+    rig.clock.set_tempo(90.0)
+    rig.engine.generate()
+    assert heard[mark][1:] == ("/stylevae/1/retime", [])
+    assert {due for _, _, due in note_replies(heard, mark)} >= {2.5}
+
+
+def test_a_change_of_tempo_too_small_to_move_a_note_by_a_millisecond_is_not_told_again(crafted_checkpoint):
+    """Live's tempo ramps come as many small changes: each is told again only once a note the device holds would
+    sound more than RETELL_SECONDS off (0.25 beat at 120 BPM is 125 ms: 0.5 % of it is 0.6 ms; 1 % is 1.25 ms)."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    heard = told(rig)
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    for bpm, retold in ((120.3, False), (121.2, True)):  # 0.25 % and, from there, 0.75 % on
+        mark = len(heard)
+        rig.clock.set_tempo(bpm)
+        rig.engine.generate()
+        assert (("/stylevae/1/retime", []) in [h[1:] for h in heard[mark:]]) == retold
+
+
+def test_a_reply_sent_after_a_change_of_tempo_is_held_by_the_device_at_the_new_tempo(crafted_checkpoint):
+    """A device times a reply that came after a change at the new tempo, so at the next change it still holds it,
+    though the old tempo would have passed it: it is told again."""
+    rig = Rig(crafted_checkpoint)
+    heard = told(rig)
+    rig.send(cmd.Play(1, True))
+    rig.run(1.0)
+    publish = rig.engine.publish
+    changed = []
+
+    def change_at_a_note_off(address, values):  # Live's tempo changes in the middle of a pass
+        if address.endswith("/note") and rig.clock.bpm == 120.0:
+            changed.append((rig.now.t, rig.clock.beat()))
+            rig.clock.set_tempo(30.0)
+        publish(address, values)
+
+    rig.engine.publish = change_at_a_note_off
+    while rig.clock.bpm == 120.0:
+        rig.run(STEP / 4)
+    rig.engine.publish = publish
+    sent_after = note_replies(heard)[-1]  # the pass's /on, after its /note
+    assert sent_after[0] == "/stylevae/1/on"
+    mark = len(heard)
+    rig.now.t += 0.2  # with the tick's, 0.116 beat on at 30 BPM, 0.46 at 120: past the note-on at the old tempo
+    (t, beat), = changed
+    assert rig.clock.beat() < sent_after[2] < beat + (rig.now.t - t) * 2.0  # ahead; at 120 BPM, past
+    rig.clock.set_tempo(60.0)
+    rig.engine.generate()
+    assert heard[mark][1:] == ("/stylevae/1/retime", [])
+    assert sent_after in note_replies(heard, mark)

@@ -13,6 +13,7 @@ import pytest
 from maxsim import MidiOut, Sim, SimLive
 
 from stylevae.bridge import commands as cmd
+from stylevae.bridge.engine import RETELL_SECONDS
 from stylevae.max_patches.build import MAXPAT
 from stylevae.model.network import checkpoint
 from tests.test_bridge_engine import STEP, Rig
@@ -25,6 +26,7 @@ class Together:
 
     def __init__(self, maxpat: Path = MAXPAT, lookahead: float = 0.5):
         self.rig = Rig(checkpoint.DEFAULT_CHECKPOINT, lookahead)
+        self.rig.sink.exact = True  # the port's notes at their times, as the JACK output places them
         self.replies: list[tuple[str, list]] = []
         self.rig.engine.publish = lambda address, values: self.replies.append((address, values))
         self.sim = Sim(json.loads(maxpat.read_text(encoding="utf-8")), SimLive())
@@ -62,6 +64,11 @@ class Together:
     def locate(self, beat: float) -> None:
         self.rig.clock.follow(beat, True, 120)
         self.sim.locate(beat)
+
+    def tempo(self, bpm: float) -> None:
+        """Live's tempo changed; the device tells the daemon at once."""
+        self.rig.clock.set_tempo(bpm)
+        self.sim.live_set("tempo", bpm)
 
     def loop(self, start: float, length: float) -> None:
         """Live's loop on, told to the daemon as the device tells it; the simulated Live wraps at its end (a jump
@@ -147,6 +154,28 @@ def test_in_a_short_loop_the_device_plays_and_ends_every_note_as_the_port_does(s
     notes = both.port_notes()
     assert len(notes) > 15 and max(b - a for a, b, _ in notes if b < 1e9) >= 0.5 * length * 4 * STEP
     assert both.track_notes() == notes
+
+
+STEPS_OF_TEMPO = [(90.0, 2.0), (150.0, 2.0), (120.0, 2.0)]  # (BPM, seconds)
+RAMP = [(120.0 - 3 * k, TICK) for k in range(1, 9)] + [(96.0, 2.0)]  # Live's tempo automation: many small changes
+
+
+@pytest.mark.parametrize("lookahead, changes", [(0.5, STEPS_OF_TEMPO), (2.0, STEPS_OF_TEMPO), (2.0, RAMP)])
+def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, changes):
+    """Each note-on and note-off waits in the device for a time worked out at the tempo it came at; after a change
+    the daemon tells the device again what it holds, so that each still sounds when the port plays it: slower (held
+    at the old tempo, they came early), faster, and back, and through a ramp of changes 31 ms apart, each told again
+    once a note held would sound more than RETELL_SECONDS off. A note the device already played is not told again."""
+    both = Together(lookahead=lookahead)
+    both.rig.send(cmd.Play(1, True))
+    both.run(3.15625)  # the changes at a beat's .3125: the next step's note-on is held in the device
+    for bpm, seconds in changes:
+        both.tempo(bpm)
+        both.run(seconds)
+    port, track = both.port_notes(), both.track_notes()
+    assert len(port) > 15 and len(track) == len(port)
+    for (a, b, pitch), (c, d, heard) in zip(port, track):  # the device's notes off by RETELL_SECONDS at most
+        assert pitch == heard and abs(a - c) <= RETELL_SECONDS and (abs(b - d) <= RETELL_SECONDS or b == d)
 
 
 def test_every_note_the_device_played_is_ended_by_a_stop():
