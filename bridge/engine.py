@@ -51,6 +51,9 @@ LOOP_PHRASES = 16
 # After a change of tempo, a device is told again the notes it holds once one of them would sound this far off
 # (see _retell): a ramp of tempo in Live comes as many small changes, not each worth a round of replies.
 RETELL_SECONDS = 0.001
+# Nor while a note is due this close to now (at most a quarter step): whether the device has played it yet, the
+# daemon cannot see; its clock follows Live's within a few milliseconds, and the reply takes a while on its way.
+RETELL_MARGIN_SECONDS = 0.015
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
 # How ``Engine.summary`` reads, for whatever parses the daemon's exit line (the benchmark does).
 STEP_SUMMARY = re.compile(
@@ -101,8 +104,10 @@ class Engine:
         self._stopped = False
         self._epoch = clock.epoch
         self._bpm = clock.bpm  # the tempo at the last pass: a change is told to the devices (see _retell)
-        # the note replies each voice sent whose events lie ahead: (address, values but the lead, timeline beat, and
-        # the perf_counter time a device that got it then plays it: the time of its beat at the tempo then)
+        self._retell_owed = False
+        self._clock_moved = False  # the clock changed since the engine last looked: no waiting before it does
+        # the note replies each voice sent that a device may still hold: (address, values but the lead, timeline beat,
+        # and the perf_counter time a device that got it then plays it: the time of its beat at the tempo then)
         self._told: dict[int, list[tuple[str, list, float, float]]] = {}
         self._thread: threading.Thread | None = None
         clock.add_listener(self._on_clock_change)
@@ -116,6 +121,7 @@ class Engine:
 
     def _on_clock_change(self, change: Change) -> None:
         with self._cond:
+            self._clock_moved = True
             self._cond.notify()
 
     # --- life cycle -----------------------------------------------------------------------------------
@@ -138,11 +144,12 @@ class Engine:
                 if self._stopped:
                     return
                 inbox, self._inbox = self._inbox, []
+                self._clock_moved = False
             for command in inbox:
                 self.handle(command)
             wake = self.generate()
-            with self._cond:
-                if not self._inbox and not self._stopped:
+            with self._cond:  # a change that came during the pass found no one waiting: it is looked at now
+                if not self._inbox and not self._stopped and not self._clock_moved:
                     timeout = 0.5 if wake is None else min(0.5, max(0.0, wake - time.perf_counter()))
                     self._cond.wait(timeout)
 
@@ -297,10 +304,10 @@ class Engine:
                     voice.forget_passes()
         if not running:
             return None
-        if self.clock.bpm != self._bpm:
-            if not moved:
-                self._retell(now_beat)
-            self._bpm = self.clock.bpm
+        bpm = self.clock.bpm  # read once: a change made meanwhile is the next pass's
+        if bpm != self._bpm:
+            self._bpm, self._retell_owed = bpm, not moved  # a move voided what was told
+        retell_at = self._retell(now_beat) if self._retell_owed else None
         self._keep_passes()
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
         if moved:  # quantized changes wait for the next line from where the transport is now, not where it was
@@ -344,9 +351,9 @@ class Engine:
                     ended = time.perf_counter()
                     (self.start_seconds if first else self.replay_seconds).append(ended - passed)
                     passed, first = ended, False
-        if not playing:
-            return None
-        return self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS
+        wake = None if not playing else (
+            self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS)
+        return retell_at if wake is None else wake if retell_at is None else min(wake, retell_at)
 
     def _first_step(self, now_step: int, located: bool, held: Sequence[int | None]) -> int:
         """The first step (re)starting voices can play on time: they replay their phrase silently up to there first,
@@ -531,12 +538,19 @@ class Engine:
             told.append((address, values, note.due, self.clock.time_of(note.due)))
             self.publish(address, [*values, note.due - now])
 
-    def _retell(self, now: float) -> None:
+    def _retell(self, now: float) -> float | None:
         """After a change of tempo: a device that plays the notes itself holds each note-on and note-off until a time
         worked out at the tempo it came at. Where that is now off by more than RETELL_SECONDS for some event, it is
         told (``/retime``) to drop what it holds, then each of those again, in the order sent, with its lead now,
-        and works out their times at the new tempo. It holds those whose time has not come."""
+        and works out their times at the new tempo. Which it holds is the daemon's reckoning of the device's times,
+        which is not exact: so not while an event is due within RETELL_MARGIN_SECONDS of now, else one just played
+        could be played again, or one still held dropped. Then the time to try again; else None."""
         at = self.clock.time_of(now)
+        margin = min(RETELL_MARGIN_SECONDS, SECONDS_PER_MINUTE / self._bpm / STEPS_PER_BEAT / 4)
+        close = [plays for told in self._told.values() for *_, plays in told if abs(plays - at) < margin]
+        if close:
+            return max(close) + margin + RETELL_MARGIN_SECONDS / 100  # a hair past, whatever the rounding
+        self._retell_owed = False
         for number, told in self._told.items():
             held = [reply for reply in told if reply[3] > at]
             if not any(abs(plays - self.clock.time_of(due)) > RETELL_SECONDS for _, _, due, plays in held):
@@ -545,6 +559,7 @@ class Engine:
             self.publish(f"{PREFIX}/{number}/retime", [])
             for address, values, due, _ in told:
                 self.publish(address, [*values, due - now])
+        return None
 
     def _cancel(self, voice: Voice | None = None) -> None:
         """End the notes of a voice (or all) and forget what it planned, at the output and at the clients: a device

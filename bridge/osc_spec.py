@@ -196,14 +196,15 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         "position); lead: beats from the daemon's playhead to it when sent. For a device that plays the notes "
         "itself: the note-on, on time (inside Live's loop, at the song position, of those a loop apart, nearest the "
         "lead; dropped if it comes more than an eighth of a beat after its beat, as the daemon's port drops it); "
-        "/note then gives its end.",
+        "/note then gives its end. Sent again after /retime while a device may still hold it.",
     ),
     (
         f"{PREFIX}/<v>/note",
         "i:pitch i:velocity f:beat f:length f:lead",
         "A note the voice generated, sent when its length is known (when the decoder ends it), ahead of "
         "its end by up to the lookahead, often after its start; lead: beats from the daemon's playhead to its end "
-        "when sent. For display, and for the note-off of a device that plays notes itself.",
+        "when sent. For display, and for the note-off of a device that plays notes itself. Sent again after "
+        "/retime while a device may still hold its note-off (a recorder keeps one per pitch and beat).",
     ),
     (
         f"{PREFIX}/<v>/cut",
@@ -216,7 +217,8 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         "",
         "The tempo changed: a device that plays the notes itself timed the note-ons and note-offs it holds at the "
         "old one. It drops them (the notes sounding go on); each is sent again right after, /on and /note with its "
-        "lead now, in the order first sent.",
+        "lead now, in the order first sent. Sent once a held note would sound more than 1 ms off, and not while "
+        "one is due within 15 ms of now (whether the device has played it yet, the daemon cannot see).",
     ),
     (f"{PREFIX}/error", "s:address s:reason", "A message was refused; nothing changed."),
 )
