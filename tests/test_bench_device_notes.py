@@ -29,3 +29,11 @@ def test_a_loop_is_given_as_start_and_length_in_beats_and_a_wrong_one_is_one_lin
             device_notes.loop_of(wrong)
         message = str(error.value)
         assert "\n" not in message and ("START:LENGTH" in message or "length > 0" in message)
+
+
+def test_changes_of_tempo_are_given_as_bpm_and_seconds_and_a_wrong_one_is_one_line():
+    assert device_notes.tempo_of("90:2,150:2.5") == [(90.0, 2.0), (150.0, 2.5)]
+    for wrong in ("90", "90:0", "10:2", "90:2,fast:1", ""):
+        with pytest.raises(argparse.ArgumentTypeError) as error:
+            device_notes.tempo_of(wrong)
+        assert "\n" not in str(error.value) and "BPM:SECONDS" in str(error.value)

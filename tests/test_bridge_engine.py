@@ -1,5 +1,6 @@
 """Voices and the engine, in process with fake time: grid, lookahead, changes, phrases, faults."""
 
+import math
 import time
 from collections import Counter
 
@@ -860,17 +861,23 @@ def note_replies(heard, since=0):
 RETIME = ("/stylevae/1/retime", [])
 
 
+def voice_one_until(checkpoint, seconds: float, lookahead: float = 0.5) -> tuple[Rig, list[tuple[float, str, list]]]:
+    """Voice 1 playing from beat 0 at 120 BPM, planned up to ``seconds``; its replies recorded (``told``)."""
+    rig = Rig(checkpoint, lookahead)
+    heard = told(rig)
+    rig.send(cmd.Play(1, True))
+    rig.run(math.floor(seconds / STEP) * STEP)
+    rig.now.t = seconds
+    rig.engine.generate()
+    return rig, heard
+
+
 def test_after_a_change_of_tempo_the_device_is_told_again_the_notes_it_still_holds(crafted_checkpoint):
     """A device holds each note-on and note-off for a time worked out at the tempo it came at. A change to half the
     tempo at beat 2.22 (1.11 s), looked at 20 ms on: the events of beat 2.25 play at 1.125 s at the old tempo, too
     close to tell whether the device has played them yet, so the engine waits until they are RETELL_MARGIN_SECONDS
     past. Then it tells ``/retime`` and the rest again, in the order first sent, each with its lead then."""
-    rig = Rig(crafted_checkpoint, lookahead=1.0)
-    heard = told(rig)
-    rig.send(cmd.Play(1, True))
-    rig.run(1.0)
-    rig.now.t = 1.11
-    rig.engine.generate()
+    rig, heard = voice_one_until(crafted_checkpoint, 1.11, lookahead=1.0)
     before = note_replies(heard)
     mark = len(heard)
     rig.clock.set_tempo(60.0)
@@ -893,10 +900,7 @@ def test_after_a_change_of_tempo_the_device_is_told_again_the_notes_it_still_hol
 def test_a_reply_sent_after_a_change_of_tempo_is_held_by_the_device_at_the_new_tempo(crafted_checkpoint):
     """A device times a reply that came after a change at the new tempo, so at the next change it still holds it,
     though the old tempo would have passed it: it is told again."""
-    rig = Rig(crafted_checkpoint)
-    heard = told(rig)
-    rig.send(cmd.Play(1, True))
-    rig.run(1.0)
+    rig, heard = voice_one_until(crafted_checkpoint, 1.0)
     publish = rig.engine.publish
     changed = []
 
@@ -926,12 +930,7 @@ def test_what_was_told_again_the_device_holds_to_its_time_at_the_new_tempo_throu
         crafted_checkpoint):
     """Told again after a change to 60 BPM at beat 2.18, the note-on at 2.5 sounds 0.32 s on, not 0.16 s as at 120:
     at a change 0.21 s on, the device still holds it, and it is told again once more."""
-    rig = Rig(crafted_checkpoint, lookahead=1.0)
-    heard = told(rig)
-    rig.send(cmd.Play(1, True))
-    rig.run(1.0)
-    rig.now.t = 1.09
-    rig.engine.generate()
+    rig, heard = voice_one_until(crafted_checkpoint, 1.09, lookahead=1.0)
     rig.clock.set_tempo(60.0)
     rig.engine.generate()
     rig.now.t = 1.30
@@ -946,11 +945,7 @@ def test_small_changes_of_tempo_are_told_again_once_together_they_move_a_note_by
     """Live's tempo ramps come as many small changes. One of 0.1 % moves a note the device holds a beat ahead (at
     most, at a lookahead of 1) by 0.5 ms: not told again. Small changes add up, and once a held note would sound
     more than RETELL_SECONDS off the time the device has for it, they are."""
-    rig = Rig(crafted_checkpoint, lookahead=1.0)
-    heard = told(rig)
-    rig.send(cmd.Play(1, True))
-    rig.run(1.0)
-    rig.now.t = 1.0625  # between two steps: no event within the margin
+    rig, heard = voice_one_until(crafted_checkpoint, 1.0625, lookahead=1.0)  # between two steps: none due near
     retold = []
     for k in range(1, 9):
         mark = len(heard)
@@ -963,12 +958,7 @@ def test_small_changes_of_tempo_are_told_again_once_together_they_move_a_note_by
 def test_what_a_locate_voided_is_not_told_again_at_a_change_of_tempo(crafted_checkpoint):
     """Back from beat 4.125 to 2.1: the notes planned for beats 4.25 and on were voided (``/cut``); a change of
     tempo then tells again only what was planned since."""
-    rig = Rig(crafted_checkpoint)
-    heard = told(rig)
-    rig.send(cmd.Play(1, True))
-    rig.run(2.0)
-    rig.now.t = 2.0625
-    rig.engine.generate()
+    rig, heard = voice_one_until(crafted_checkpoint, 2.0625)
     assert any(due > 4.2 for _, _, due in note_replies(heard))
     rig.clock.follow(2.1, True, 120.0)
     rig.engine.generate()
