@@ -41,6 +41,8 @@ class Together:
         self.sim.live_set("is_playing", 1)
         self.rig.clock.follow(0.0, True, 120)
         self.start = self.sim.now
+        self._loop: tuple[float, float] | None = None  # Live's loop, (start, length) in beats
+        self._wrap: object | None = None  # the simulator's event of its next wrap
 
     def _byte(self, inlet, msg) -> None:
         self._bytes.append(int(msg[0]))
@@ -66,9 +68,11 @@ class Together:
         self.sim.locate(beat)
 
     def tempo(self, bpm: float) -> None:
-        """Live's tempo changed; the device tells the daemon at once."""
+        """Live's tempo changed; the device tells the daemon at once. Live's next wrap comes at the new tempo."""
         self.rig.clock.set_tempo(bpm)
         self.sim.live_set("tempo", bpm)
+        if self._loop is not None:
+            self._plan_wrap()
 
     def loop(self, start: float, length: float) -> None:
         """Live's loop on, told to the daemon as the device tells it; the simulated Live wraps at its end (a jump
@@ -76,14 +80,19 @@ class Together:
         self.rig.clock.set_loop(True, start, length)
         for prop, value in (("loop_start", start), ("loop_length", length), ("loop", 1)):
             self.sim.live_set(prop, value)
+        self._loop = start, length
+        self._plan_wrap()
+
+    def _plan_wrap(self) -> None:
+        start, length = self._loop
         live = self.sim.live
+        self.sim.cancel(self._wrap)
+        self._wrap = self.sim.schedule(
+            self.sim.now + (start + length - live.position(self.sim.now)) * 60.0 / live.tempo, self._wrapped)
 
-        def wrap() -> None:
-            live.locate(start, self.sim.now)
-            self.sim.schedule(self.sim.now + length * 60.0 / live.tempo, wrap)
-
-        beat = live.position(self.sim.now)
-        self.sim.schedule(self.sim.now + (start + length - beat) * 60.0 / live.tempo, wrap)
+    def _wrapped(self) -> None:
+        self.sim.live.locate(self._loop[0], self.sim.now)
+        self._plan_wrap()
 
     def port_notes(self) -> list[tuple[float, float, int]]:
         """Each note the port sounded, (from, to, pitch), as a synth hears it, up to the last tick it was read at
@@ -160,20 +169,24 @@ STEPS_OF_TEMPO = [(90.0, 2.0), (150.0, 2.0), (120.0, 2.0)]  # (BPM, seconds)
 RAMP = [(120.0 - 3 * k, TICK) for k in range(1, 9)] + [(96.0, 2.0)]  # Live's tempo automation: many small changes
 
 
-@pytest.mark.parametrize("lookahead, changes, first, live_ahead", [
-    (0.5, STEPS_OF_TEMPO, 3.15625, 0.0), (2.0, STEPS_OF_TEMPO, 3.15625, 0.0), (2.0, RAMP, 3.15625, 0.0),
-    (2.0, STEPS_OF_TEMPO, 3.0, 0.0), (1.0, STEPS_OF_TEMPO, 3.0, 0.002), (1.0, STEPS_OF_TEMPO, 3.0, -0.002),
-    (0.5, RAMP, 3.0, 0.002), (0.5, RAMP, 3.0, -0.002),
+@pytest.mark.parametrize("lookahead, changes, first, live_ahead, loop", [
+    (0.5, STEPS_OF_TEMPO, 3.15625, 0.0, None), (2.0, STEPS_OF_TEMPO, 3.15625, 0.0, None),
+    (2.0, RAMP, 3.15625, 0.0, None), (2.0, STEPS_OF_TEMPO, 3.0, 0.0, None), (1.0, STEPS_OF_TEMPO, 3.0, 0.002, None),
+    (1.0, STEPS_OF_TEMPO, 3.0, -0.002, None), (0.5, RAMP, 3.0, 0.002, None), (0.5, RAMP, 3.0, -0.002, None),
+    (1.5, STEPS_OF_TEMPO, 3.15625, 0.0, (0.0, 2.0)), (0.5, STEPS_OF_TEMPO, 3.0, 0.0, (2.0, 1.0)),
 ])
-def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, changes, first, live_ahead):
+def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, changes, first, live_ahead, loop):
     """Each note-on and note-off waits in the device for a time worked out at the tempo it came at; after a change
     the daemon tells the device again what it holds, so that each still sounds when the port plays it: slower (held
     at the old tempo, they came early), faster, and back, and through a ramp of changes 31 ms apart, each told again
     once a note held would sound more than RETELL_SECONDS off. The changes come between two steps (at a beat's
     .3125), or on a step, where a note falls due as the tempo changes: whether the device has played it, the daemon
     cannot tell for sure, the less so with its clock 2 ms ahead of Live's or behind. No note may be played twice,
-    none dropped, and each off by RETELL_SECONDS at most from the port's, and the clocks' difference."""
+    none dropped, and each off by RETELL_SECONDS at most from the port's, and the clocks' difference. Likewise in
+    Live's loop, whose wraps come at the new tempo, with a lookahead almost as long as the loop."""
     both = Together(lookahead=lookahead)
+    if loop:
+        both.loop(*loop)
     if live_ahead:
         both.rig.clock.follow(-live_ahead * 2.0, True, 120.0)  # in beats at 120 BPM
     both.rig.send(cmd.Play(1, True))
