@@ -193,6 +193,24 @@ def test_a_tempo_change_moves_the_notes_the_jack_output_already_has(session):
     assert soon >= 3, "too few notes fell in the 100 ms after a change to test them"
 
 
+def test_a_tempo_change_tells_a_device_again_the_notes_it_holds(session):
+    """A device that plays the notes itself holds those the daemon sent up to the lookahead (2 beats here) for times
+    worked out at the old tempo: after ``oscsend /stylevae/tempo f 60`` the daemon sends ``/retime``, then the
+    replies for those notes again, each with its lead at the new tempo, over real UDP to oscdump."""
+    s = session("--lookahead", "2")
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.wait_notes(4)
+    s.oscsend("/stylevae/tempo", "f", 60.0)
+    assert s.dump.wait_for("/stylevae/1/retime"), s.daemon.log()[-2000:]
+    lines = [line.split() for line in s.dump.lines]
+    told = next(i for i, parts in enumerate(lines) if "/stylevae/1/retime" in parts)
+    sent = {(parts[-4], parts[-2]) for parts in lines[:told] if "/stylevae/1/on" in parts}  # (pitch, beat)
+    again = lines[told + 1]
+    assert "/stylevae/1/on" in again or "/stylevae/1/note" in again, again
+    ons = [parts for parts in lines[told + 1:] if "/stylevae/1/on" in parts][:2]
+    assert ons and all((parts[-4], parts[-2]) in sent and 0.0 < float(parts[-1]) <= 2.0 for parts in ons), ons
+
+
 def play_live_loop(s: Session, start: float, length: float, seconds: float) -> float:
     """Live plays from beat 0 with its loop on, reporting its song position every 16th (wrapped, as Live's own is);
     the wall-clock time of the loop's first wrap."""
