@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -64,6 +65,16 @@ STEP_RUNNABLE = re.compile(r"the engine thread was runnable without a core durin
                            r"p99 (?P<p99>[\d.]+) ms, max (?P<max>[\d.]+) ms")
 
 
+class Told(NamedTuple):
+    """A note reply a device may still hold: what was sent but the lead; the timeline beat of its event; and the
+    perf_counter time a device that got it then plays it, the time of that beat at the tempo then."""
+
+    address: str
+    values: list
+    due: float
+    plays: float
+
+
 class Engine:
     def __init__(
         self,
@@ -106,9 +117,7 @@ class Engine:
         self._bpm = clock.bpm  # the tempo at the last pass: a change is told to the devices (see _retell)
         self._retell_owed = False
         self._clock_moved = False  # the clock changed since the engine last looked: no waiting before it does
-        # the note replies each voice sent that a device may still hold: (address, values but the lead, timeline beat,
-        # and the perf_counter time a device that got it then plays it: the time of its beat at the tempo then)
-        self._told: dict[int, list[tuple[str, list, float, float]]] = {}
+        self._told: dict[int, list[Told]] = {}  # each voice's note replies a device may still hold
         self._thread: threading.Thread | None = None
         clock.add_listener(self._on_clock_change)
 
@@ -351,9 +360,11 @@ class Engine:
                     ended = time.perf_counter()
                     (self.start_seconds if first else self.replay_seconds).append(ended - passed)
                     passed, first = ended, False
-        wake = None if not playing else (
-            self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats) + DECODE_DELAY_SECONDS)
-        return retell_at if wake is None else wake if retell_at is None else min(wake, retell_at)
+        wakes = [] if retell_at is None else [retell_at]
+        if playing:  # the next step's decode
+            wakes.append(self.clock.time_of((target + 2) / STEPS_PER_BEAT - self.lookahead_beats)
+                         + DECODE_DELAY_SECONDS)
+        return min(wakes, default=None)
 
     def _first_step(self, now_step: int, located: bool, held: Sequence[int | None]) -> int:
         """The first step (re)starting voices can play on time: they replay their phrase silently up to there first,
@@ -529,13 +540,13 @@ class Engine:
         now = self.clock.beat()
         told = self._told.setdefault(voice.number, [])
         at = self.clock.time_of(now)
-        told[:] = [reply for reply in told if reply[3] > at]  # those the device still holds
+        told[:] = [reply for reply in told if reply.plays > at]  # those the device still holds
         for note in reports:
             if isinstance(note, NoteStart):
                 address, values = f"{PREFIX}/{voice.number}/on", [note.pitch, note.velocity, note.beat]
             else:
                 address, values = f"{PREFIX}/{voice.number}/note", [note.pitch, note.velocity, note.beat, note.length]
-            told.append((address, values, note.due, self.clock.time_of(note.due)))
+            told.append(Told(address, values, note.due, self.clock.time_of(note.due)))
             self.publish(address, [*values, note.due - now])
 
     def _retell(self, now: float) -> float | None:
@@ -547,18 +558,18 @@ class Engine:
         could be played again, or one still held dropped. Then the time to try again; else None."""
         at = self.clock.time_of(now)
         margin = min(RETELL_MARGIN_SECONDS, SECONDS_PER_MINUTE / self._bpm / STEPS_PER_BEAT / 4)
-        close = [plays for told in self._told.values() for *_, plays in told if abs(plays - at) < margin]
+        close = [reply.plays for told in self._told.values() for reply in told if abs(reply.plays - at) < margin]
         if close:
             return max(close) + margin + RETELL_MARGIN_SECONDS / 100  # a hair past, whatever the rounding
         self._retell_owed = False
         for number, told in self._told.items():
-            held = [reply for reply in told if reply[3] > at]
-            if not any(abs(plays - self.clock.time_of(due)) > RETELL_SECONDS for _, _, due, plays in held):
+            held = [reply for reply in told if reply.plays > at]
+            if not any(abs(reply.plays - self.clock.time_of(reply.due)) > RETELL_SECONDS for reply in held):
                 continue
-            told[:] = [(address, values, due, self.clock.time_of(due)) for address, values, due, _ in held]
+            told[:] = [reply._replace(plays=self.clock.time_of(reply.due)) for reply in held]
             self.publish(f"{PREFIX}/{number}/retime", [])
-            for address, values, due, _ in told:
-                self.publish(address, [*values, due - now])
+            for reply in told:
+                self.publish(reply.address, [*reply.values, reply.due - now])
         return None
 
     def _cancel(self, voice: Voice | None = None) -> None:
