@@ -7,7 +7,8 @@ daemon's; ``--tempo BPM:SECONDS,...`` changes Live's tempo after ``--seconds``, 
 held so long, and ``--no-retell`` measures the daemon as it was before it told the device a change of tempo again).
 For each note-on of the port, the device's first note-on at the same pitch at or after it: how much later it came;
 how many of the port's notes the track sounded from the same on to the same off; and, when both sounded as many
-notes, how far apart the ons and offs of each pair lay. ``--maxpat``
+notes, how far apart the ons and offs of each pair lay; and the device's note-offs for a pitch it was not sounding
+(a second note-off of a note, or one of a note it never began). ``--maxpat``
 measures another patch, e.g. an earlier one: ``git show 581a4a8:max_patches/StyleVAE.maxpat > /tmp/before.maxpat``.
 Nothing here runs Max: the simulator's reading of the patch is what is measured. Writes
 bench/results/<name>.{json,md}.
@@ -76,7 +77,9 @@ def run(seconds: float, maxpat: Path, loop: tuple[float, float] | None = None, l
             "port_notes": len(port), "track_notes": len(track), "same_notes": len(set(port) & set(track)),
             "notes_equal": track == port, "tempo": tempo, "retell": retell,
             "apart_ms_max": max(apart) if apart and len(port) == len(track) else None,
-            "apart_over_1ms": sum(ms > 1.0 for ms in apart) if len(port) == len(track) else None}
+            "apart_over_1ms": sum(ms > 1.0 for ms in apart) if len(port) == len(track) else None,
+            "track_note_offs": sum(1 for _, status, _, v in both.played if status & 0xF0 == 0x80 or not v),
+            "stray_note_offs": len(both.stray_note_offs())}
 
 
 def render(r: dict) -> str:
@@ -99,7 +102,9 @@ def render(r: dict) -> str:
         f"{r.get('same_notes', '-')} of {r.get('port_notes', '-')} ({r.get('track_notes', '-')}) |",
         f"| every note sounded from on to off as the port's | {'yes' if r['notes_equal'] else 'no'} |",
         f"| as many notes: the farthest an on or off lay from the port's (ms); pairs more than 1 ms apart | "
-        f"{'-' if apart is None else f'{apart:.1f}'}; {r.get('apart_over_1ms', '-')} |", ""])
+        f"{'-' if apart is None else f'{apart:.1f}'}; {r.get('apart_over_1ms', '-')} |",
+        f"| the device's note-offs; of them for a pitch it was not sounding | {r.get('track_note_offs', '-')}; "
+        f"{r.get('stray_note_offs', '-')} |", ""])
 
 
 def main() -> None:

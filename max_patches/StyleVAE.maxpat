@@ -5741,18 +5741,19 @@
 				"box": {
 					"id": "obj-284",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"int",
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						560.0,
-						68.0,
+						47.0,
 						22.0
 					],
-					"text": "pack 0 0"
+					"text": "t i i"
 				}
 			},
 			{
@@ -5762,11 +5763,104 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						""
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						590.0,
+						47.0,
+						22.0
+					],
+					"text": "== -1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-286",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						620.0,
+						54.0,
+						22.0
+					],
+					"text": "gate 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-287",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						650.0,
+						54.0,
+						22.0
+					],
+					"text": "t i -1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-288",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						680.0,
+						54.0,
+						22.0
+					],
+					"text": "t -1 b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-289",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						710.0,
+						47.0,
+						22.0
+					],
+					"text": "t i i"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-290",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						740.0,
 						68.0,
 						22.0
 					],
@@ -5775,7 +5869,25 @@
 			},
 			{
 				"box": {
-					"id": "obj-286",
+					"id": "obj-291",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						770.0,
+						68.0,
+						22.0
+					],
+					"text": "pack 0 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-292",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 2,
@@ -5785,7 +5897,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						620.0,
+						800.0,
 						82.0,
 						22.0
 					],
@@ -5794,13 +5906,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-287",
+					"id": "obj-293",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2100.0,
-						650.0,
+						830.0,
 						61.0,
 						22.0
 					],
@@ -5809,7 +5921,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-288",
+					"id": "obj-294",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5820,7 +5932,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						680.0,
+						860.0,
 						96.0,
 						22.0
 					],
@@ -5829,7 +5941,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-289",
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5838,7 +5950,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						710.0,
+						890.0,
 						75.0,
 						22.0
 					],
@@ -5847,7 +5959,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
+					"id": "obj-296",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5858,7 +5970,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						740.0,
+						920.0,
 						96.0,
 						22.0
 					],
@@ -5867,7 +5979,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-291",
+					"id": "obj-297",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5876,7 +5988,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						770.0,
+						950.0,
 						75.0,
 						22.0
 					],
@@ -5885,7 +5997,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-298",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5894,7 +6006,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						800.0,
+						980.0,
 						54.0,
 						22.0
 					],
@@ -5903,7 +6015,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-299",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5913,7 +6025,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						830.0,
+						1010.0,
 						47.0,
 						22.0
 					],
@@ -5922,7 +6034,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-300",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -5934,7 +6046,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						860.0,
+						1040.0,
 						110.0,
 						22.0
 					],
@@ -5943,7 +6055,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-301",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5952,7 +6064,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						890.0,
+						1070.0,
 						54.0,
 						22.0
 					],
@@ -5961,7 +6073,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-302",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5971,7 +6083,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						920.0,
+						1100.0,
 						47.0,
 						22.0
 					],
@@ -5980,7 +6092,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
+					"id": "obj-303",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 5,
@@ -5993,7 +6105,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						950.0,
+						1130.0,
 						124.0,
 						22.0
 					],
@@ -6002,7 +6114,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-298",
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6011,7 +6123,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						980.0,
+						1160.0,
 						110.0,
 						22.0
 					],
@@ -6020,133 +6132,20 @@
 			},
 			{
 				"box": {
-					"id": "obj-299",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						1010.0,
-						47.0,
-						22.0
-					],
-					"text": "/ 128"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-300",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1040.0,
-						54.0,
-						22.0
-					],
-					"text": "sel -1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-301",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"int",
-						"bang"
-					],
-					"patching_rect": [
-						2100.0,
-						1070.0,
-						47.0,
-						22.0
-					],
-					"text": "t i b"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-302",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1100.0,
-						96.0,
-						22.0
-					],
-					"text": "r ---channel"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-303",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						1130.0,
-						54.0,
-						22.0
-					],
-					"text": "midiin"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-304",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 4,
-					"outlettype": [
-						"int",
-						"bang",
-						"bang",
-						"bang"
-					],
-					"patching_rect": [
-						2100.0,
-						1160.0,
-						82.0,
-						22.0
-					],
-					"text": "t -1 b b b"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-305",
 					"maxclass": "newobj",
-					"numinlets": 0,
+					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						""
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						1190.0,
-						96.0,
+						47.0,
 						22.0
 					],
-					"text": "r ---playing"
+					"text": "/ 128"
 				}
 			},
 			{
@@ -6162,53 +6161,35 @@
 					"patching_rect": [
 						2100.0,
 						1220.0,
-						47.0,
+						54.0,
 						22.0
 					],
-					"text": "sel 0"
+					"text": "sel -1"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-307",
 					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"int",
+						"bang"
 					],
 					"patching_rect": [
 						2100.0,
 						1250.0,
-						110.0,
+						47.0,
 						22.0
 					],
-					"text": "r ---connected"
+					"text": "t i b"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-308",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1280.0,
-						47.0,
-						22.0
-					],
-					"text": "sel 0"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-309",
-					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
 					"outlettype": [
@@ -6216,37 +6197,56 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1310.0,
-						82.0,
+						1280.0,
+						96.0,
 						22.0
 					],
-					"text": "r ---voice"
+					"text": "r ---channel"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-309",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						1310.0,
+						54.0,
+						22.0
+					],
+					"text": "midiin"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-310",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
+					"numinlets": 1,
+					"numoutlets": 3,
 					"outlettype": [
 						"bang",
-						""
+						"bang",
+						"bang"
 					],
 					"patching_rect": [
 						2100.0,
 						1340.0,
-						47.0,
+						61.0,
 						22.0
 					],
-					"text": "sel 0"
+					"text": "t b b b"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-311",
-					"maxclass": "message",
-					"numinlets": 2,
+					"maxclass": "newobj",
+					"numinlets": 0,
 					"numoutlets": 1,
 					"outlettype": [
 						""
@@ -6254,19 +6254,20 @@
 					"patching_rect": [
 						2100.0,
 						1370.0,
-						47.0,
+						96.0,
 						22.0
 					],
-					"text": "clear"
+					"text": "r ---playing"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-312",
-					"maxclass": "message",
+					"maxclass": "newobj",
 					"numinlets": 2,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"bang",
 						""
 					],
 					"patching_rect": [
@@ -6275,12 +6276,122 @@
 						47.0,
 						22.0
 					],
-					"text": "flush"
+					"text": "sel 0"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-313",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1430.0,
+						110.0,
+						22.0
+					],
+					"text": "r ---connected"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-314",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1460.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-315",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1490.0,
+						82.0,
+						22.0
+					],
+					"text": "r ---voice"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-316",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1520.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-317",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1550.0,
+						47.0,
+						22.0
+					],
+					"text": "clear"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-318",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1580.0,
+						47.0,
+						22.0
+					],
+					"text": "flush"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-319",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6290,7 +6401,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1430.0,
+						1610.0,
 						47.0,
 						22.0
 					],
@@ -6299,7 +6410,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-314",
+					"id": "obj-320",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6308,7 +6419,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1460.0,
+						1640.0,
 						47.0,
 						22.0
 					],
@@ -6317,7 +6428,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-315",
+					"id": "obj-321",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6340,7 +6451,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-316",
+					"id": "obj-322",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6369,7 +6480,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-317",
+					"id": "obj-323",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6402,7 +6513,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-318",
+					"id": "obj-324",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6426,7 +6537,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-319",
+					"id": "obj-325",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6450,7 +6561,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-320",
+					"id": "obj-326",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6471,7 +6582,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-321",
+					"id": "obj-327",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6489,7 +6600,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-322",
+					"id": "obj-328",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6507,7 +6618,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-323",
+					"id": "obj-329",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6526,7 +6637,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-324",
+					"id": "obj-330",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6544,7 +6655,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-325",
+					"id": "obj-331",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6564,7 +6675,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-326",
+					"id": "obj-332",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6582,7 +6693,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-327",
+					"id": "obj-333",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6600,7 +6711,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-328",
+					"id": "obj-334",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6618,7 +6729,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-329",
+					"id": "obj-335",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6636,7 +6747,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-330",
+					"id": "obj-336",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6654,7 +6765,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-331",
+					"id": "obj-337",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6672,7 +6783,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-332",
+					"id": "obj-338",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6691,7 +6802,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-333",
+					"id": "obj-339",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6709,7 +6820,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-334",
+					"id": "obj-340",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6728,7 +6839,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-335",
+					"id": "obj-341",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6747,7 +6858,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-336",
+					"id": "obj-342",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6766,7 +6877,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-337",
+					"id": "obj-343",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6784,7 +6895,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-338",
+					"id": "obj-344",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6802,7 +6913,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-339",
+					"id": "obj-345",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6832,7 +6943,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-340",
+					"id": "obj-346",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6850,7 +6961,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-341",
+					"id": "obj-347",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6869,7 +6980,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-342",
+					"id": "obj-348",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6888,7 +6999,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-343",
+					"id": "obj-349",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -10053,11 +10164,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-288",
+						"obj-294",
 						0
 					],
 					"source": [
-						"obj-289",
+						"obj-295",
 						0
 					]
 				}
@@ -10069,7 +10180,7 @@
 						2
 					],
 					"source": [
-						"obj-288",
+						"obj-294",
 						0
 					]
 				}
@@ -10081,7 +10192,7 @@
 						5
 					],
 					"source": [
-						"obj-288",
+						"obj-294",
 						1
 					]
 				}
@@ -10093,7 +10204,7 @@
 						3
 					],
 					"source": [
-						"obj-288",
+						"obj-294",
 						2
 					]
 				}
@@ -10101,11 +10212,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-290",
+						"obj-296",
 						0
 					],
 					"source": [
-						"obj-291",
+						"obj-297",
 						0
 					]
 				}
@@ -10117,7 +10228,7 @@
 						4
 					],
 					"source": [
-						"obj-290",
+						"obj-296",
 						0
 					]
 				}
@@ -10129,7 +10240,7 @@
 						7
 					],
 					"source": [
-						"obj-290",
+						"obj-296",
 						1
 					]
 				}
@@ -10141,7 +10252,7 @@
 						5
 					],
 					"source": [
-						"obj-290",
+						"obj-296",
 						2
 					]
 				}
@@ -10149,7 +10260,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-292",
+						"obj-298",
 						0
 					],
 					"source": [
@@ -10161,7 +10272,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-292",
+						"obj-298",
 						1
 					],
 					"source": [
@@ -10173,6 +10284,606 @@
 			{
 				"patchline": {
 					"destination": [
+						"obj-299",
+						0
+					],
+					"source": [
+						"obj-298",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						0
+					],
+					"source": [
+						"obj-299",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-300",
+						0
+					],
+					"source": [
+						"obj-299",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						4
+					],
+					"source": [
+						"obj-300",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-272",
+						0
+					],
+					"source": [
+						"obj-300",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-273",
+						0
+					],
+					"source": [
+						"obj-272",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-274",
+						0
+					],
+					"source": [
+						"obj-273",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						0
+					],
+					"source": [
+						"obj-274",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-275",
+						0
+					],
+					"source": [
+						"obj-273",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						1
+					],
+					"source": [
+						"obj-300",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-300",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-276",
+						1
+					],
+					"source": [
+						"obj-277",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						0
+					],
+					"source": [
+						"obj-276",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-301",
+						0
+					],
+					"source": [
+						"obj-267",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-301",
+						1
+					],
+					"source": [
+						"obj-65",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-302",
+						0
+					],
+					"source": [
+						"obj-301",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-268",
+						0
+					],
+					"source": [
+						"obj-302",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-303",
+						0
+					],
+					"source": [
+						"obj-302",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						6
+					],
+					"source": [
+						"obj-303",
+						4
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						3
+					],
+					"source": [
+						"obj-303",
+						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-303",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-303",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						1
+					],
+					"source": [
+						"obj-275",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						1
+					],
+					"source": [
+						"obj-279",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						0
+					],
+					"source": [
+						"obj-280",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-304",
+						0
+					],
+					"source": [
+						"obj-278",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-290",
+						1
+					],
+					"source": [
+						"obj-304",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-305",
+						0
+					],
+					"source": [
+						"obj-278",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-282",
+						0
+					],
+					"source": [
+						"obj-305",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-282",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						0
+					],
+					"source": [
+						"obj-282",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-290",
+						0
+					],
+					"source": [
+						"obj-282",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						1
+					],
+					"source": [
+						"obj-289",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
+						1
+					],
+					"source": [
+						"obj-289",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						0
+					],
+					"source": [
+						"obj-281",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-285",
+						0
+					],
+					"source": [
+						"obj-284",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-285",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						1
+					],
+					"source": [
+						"obj-284",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-287",
+						0
+					],
+					"source": [
+						"obj-286",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						0
+					],
+					"source": [
+						"obj-287",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-291",
+						0
+					],
+					"source": [
+						"obj-287",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-306",
+						0
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-291",
+						0
+					],
+					"source": [
+						"obj-306",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-288",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						0
+					],
+					"source": [
+						"obj-288",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-290",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-307",
+						0
+					],
+					"source": [
+						"obj-308",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
+						0
+					],
+					"source": [
+						"obj-307",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						6
+					],
+					"source": [
+						"obj-307",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-293",
 						0
 					],
@@ -10185,559 +10896,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-268",
-						0
-					],
-					"source": [
 						"obj-293",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-294",
-						0
-					],
-					"source": [
-						"obj-293",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-272",
-						4
-					],
-					"source": [
-						"obj-294",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-272",
-						0
-					],
-					"source": [
-						"obj-294",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-273",
-						0
-					],
-					"source": [
-						"obj-272",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-274",
-						0
-					],
-					"source": [
-						"obj-273",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						0
-					],
-					"source": [
-						"obj-274",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-275",
-						0
-					],
-					"source": [
-						"obj-273",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						1
-					],
-					"source": [
-						"obj-294",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-277",
-						0
-					],
-					"source": [
-						"obj-294",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-276",
-						1
-					],
-					"source": [
-						"obj-277",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-280",
-						0
-					],
-					"source": [
-						"obj-276",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-295",
-						0
-					],
-					"source": [
-						"obj-267",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-295",
-						1
-					],
-					"source": [
-						"obj-65",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-296",
-						0
-					],
-					"source": [
-						"obj-295",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-268",
-						0
-					],
-					"source": [
-						"obj-296",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-297",
-						0
-					],
-					"source": [
-						"obj-296",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						6
-					],
-					"source": [
-						"obj-297",
-						4
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						3
-					],
-					"source": [
-						"obj-297",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-279",
-						0
-					],
-					"source": [
-						"obj-297",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-281",
-						0
-					],
-					"source": [
-						"obj-297",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-280",
-						1
-					],
-					"source": [
-						"obj-275",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-281",
-						1
-					],
-					"source": [
-						"obj-279",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
-						"obj-280",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-298",
-						0
-					],
-					"source": [
-						"obj-278",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-284",
-						1
-					],
-					"source": [
-						"obj-298",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-299",
-						0
-					],
-					"source": [
-						"obj-278",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-282",
-						0
-					],
-					"source": [
-						"obj-299",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						0
-					],
-					"source": [
-						"obj-282",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						1
-					],
-					"source": [
-						"obj-282",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-284",
-						0
-					],
-					"source": [
-						"obj-282",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
-						0
-					],
-					"source": [
-						"obj-281",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-300",
-						0
-					],
-					"source": [
-						"obj-283",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
-						0
-					],
-					"source": [
-						"obj-300",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
-					],
-					"source": [
-						"obj-284",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
-					],
-					"source": [
-						"obj-285",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-301",
-						0
-					],
-					"source": [
-						"obj-302",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						0
-					],
-					"source": [
-						"obj-301",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						6
-					],
-					"source": [
-						"obj-301",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-287",
-						0
-					],
-					"source": [
-						"obj-286",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-287",
-						0
-					],
-					"source": [
-						"obj-303",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-67",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-306",
-						0
-					],
-					"source": [
-						"obj-305",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-306",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-308",
-						0
-					],
-					"source": [
-						"obj-307",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-308",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
 						0
 					],
 					"source": [
@@ -10753,6 +10912,78 @@
 						0
 					],
 					"source": [
+						"obj-67",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-311",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						0
+					],
+					"source": [
+						"obj-312",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-314",
+						0
+					],
+					"source": [
+						"obj-313",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						0
+					],
+					"source": [
+						"obj-314",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-310",
+						0
+					],
+					"source": [
+						"obj-315",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-316",
+						0
+					],
+					"source": [
 						"obj-267",
 						0
 					]
@@ -10761,7 +10992,67 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-304",
+						"obj-310",
+						0
+					],
+					"source": [
+						"obj-316",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-317",
+						0
+					],
+					"source": [
+						"obj-310",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-280",
+						0
+					],
+					"source": [
+						"obj-317",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-318",
+						0
+					],
+					"source": [
+						"obj-310",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-281",
+						0
+					],
+					"source": [
+						"obj-318",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
 						0
 					],
 					"source": [
@@ -10773,79 +11064,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-311",
-						0
-					],
-					"source": [
-						"obj-304",
-						3
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-280",
-						0
-					],
-					"source": [
-						"obj-311",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-312",
-						0
-					],
-					"source": [
-						"obj-304",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-281",
-						0
-					],
-					"source": [
-						"obj-312",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						0
-					],
-					"source": [
-						"obj-304",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						1
-					],
-					"source": [
-						"obj-304",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-313",
+						"obj-319",
 						0
 					],
 					"source": [
@@ -10857,11 +11076,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-311",
+						"obj-317",
 						0
 					],
 					"source": [
-						"obj-313",
+						"obj-319",
 						1
 					]
 				}
@@ -10869,11 +11088,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-314",
+						"obj-320",
 						0
 					],
 					"source": [
-						"obj-313",
+						"obj-319",
 						0
 					]
 				}
@@ -10885,7 +11104,7 @@
 						0
 					],
 					"source": [
-						"obj-314",
+						"obj-320",
 						0
 					]
 				}
@@ -10893,7 +11112,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-320",
+						"obj-326",
 						0
 					],
 					"source": [
@@ -10905,11 +11124,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-321",
+						"obj-327",
 						0
 					],
 					"source": [
-						"obj-320",
+						"obj-326",
 						3
 					]
 				}
@@ -10917,116 +11136,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-325",
+						"obj-331",
 						1
-					],
-					"source": [
-						"obj-321",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-322",
-						0
-					],
-					"source": [
-						"obj-320",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-326",
-						1
-					],
-					"source": [
-						"obj-322",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-323",
-						0
-					],
-					"source": [
-						"obj-320",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-324",
-						0
-					],
-					"source": [
-						"obj-323",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-327",
-						1
-					],
-					"source": [
-						"obj-324",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-325",
-						0
-					],
-					"source": [
-						"obj-323",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-326",
-						0
-					],
-					"source": [
-						"obj-325",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-327",
-						0
-					],
-					"source": [
-						"obj-326",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-316",
-						0
 					],
 					"source": [
 						"obj-327",
@@ -11041,7 +11152,19 @@
 						0
 					],
 					"source": [
-						"obj-330",
+						"obj-326",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-332",
+						1
+					],
+					"source": [
+						"obj-328",
 						0
 					]
 				}
@@ -11053,7 +11176,7 @@
 						0
 					],
 					"source": [
-						"obj-328",
+						"obj-326",
 						0
 					]
 				}
@@ -11061,7 +11184,31 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-316",
+						"obj-330",
+						0
+					],
+					"source": [
+						"obj-329",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-333",
+						1
+					],
+					"source": [
+						"obj-330",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-331",
 						0
 					],
 					"source": [
@@ -11078,7 +11225,7 @@
 					],
 					"source": [
 						"obj-331",
-						0
+						2
 					]
 				}
 			},
@@ -11097,7 +11244,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-316",
+						"obj-322",
 						0
 					],
 					"source": [
@@ -11113,6 +11260,78 @@
 						0
 					],
 					"source": [
+						"obj-336",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-335",
+						0
+					],
+					"source": [
+						"obj-334",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						0
+					],
+					"source": [
+						"obj-335",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-338",
+						0
+					],
+					"source": [
+						"obj-337",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-339",
+						0
+					],
+					"source": [
+						"obj-338",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						0
+					],
+					"source": [
+						"obj-339",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-340",
+						0
+					],
+					"source": [
 						"obj-55",
 						4
 					]
@@ -11121,95 +11340,95 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-335",
-						0
-					],
-					"source": [
-						"obj-334",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-336",
-						0
-					],
-					"source": [
-						"obj-335",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-337",
-						0
-					],
-					"source": [
-						"obj-336",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-317",
-						0
-					],
-					"source": [
-						"obj-337",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-338",
-						0
-					],
-					"source": [
-						"obj-335",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-317",
-						0
-					],
-					"source": [
-						"obj-338",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-339",
-						0
-					],
-					"source": [
-						"obj-334",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-341",
 						0
 					],
 					"source": [
-						"obj-339",
+						"obj-340",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-342",
+						0
+					],
+					"source": [
+						"obj-341",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-343",
+						0
+					],
+					"source": [
+						"obj-342",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-323",
+						0
+					],
+					"source": [
+						"obj-343",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-344",
+						0
+					],
+					"source": [
+						"obj-341",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-323",
+						0
+					],
+					"source": [
+						"obj-344",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-345",
+						0
+					],
+					"source": [
+						"obj-340",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-347",
+						0
+					],
+					"source": [
+						"obj-345",
 						12
 					]
 				}
@@ -11217,11 +11436,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-340",
+						"obj-346",
 						2
 					],
 					"source": [
-						"obj-341",
+						"obj-347",
 						0
 					]
 				}
@@ -11229,11 +11448,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-340",
+						"obj-346",
 						1
 					],
 					"source": [
-						"obj-339",
+						"obj-345",
 						10
 					]
 				}
@@ -11241,11 +11460,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-342",
+						"obj-348",
 						0
 					],
 					"source": [
-						"obj-339",
+						"obj-345",
 						9
 					]
 				}
@@ -11253,11 +11472,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-340",
+						"obj-346",
 						0
 					],
 					"source": [
-						"obj-342",
+						"obj-348",
 						0
 					]
 				}
@@ -11265,11 +11484,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-318",
+						"obj-324",
 						0
 					],
 					"source": [
-						"obj-340",
+						"obj-346",
 						0
 					]
 				}
@@ -11277,11 +11496,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-343",
+						"obj-349",
 						0
 					],
 					"source": [
-						"obj-339",
+						"obj-345",
 						1
 					]
 				}
@@ -11289,11 +11508,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-319",
+						"obj-325",
 						0
 					],
 					"source": [
-						"obj-343",
+						"obj-349",
 						0
 					]
 				}

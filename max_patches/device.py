@@ -577,6 +577,11 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     and a pipe's delay, worked out at the old one, does not follow it) drops the pending note-ons and note-offs
     alike: the daemon sends again each it still holds, and their delays are worked out anew. MIDI coming into the
     device passes through.
+
+    A note-off from a /note goes out only while its pitch is the one kept, and then nothing is kept: otherwise its
+    note never sounded (its note-on came late and was dropped) or was ended already (by the next note-on, a cut, a
+    change of channel), and a second note-off would end a note of that pitch that came into the track from
+    elsewhere, a clip or a keyboard passing through. So each note-on the device plays gets one note-off.
     """
     p.section(8)
     enable = switch(p, onoff("Note Output", "Notes"), (256, 146, 140, 18), "Notes to MIDI port",
@@ -606,6 +611,12 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     note_off = p.obj("pipe 0")
     played = p.obj("t i i b")
     held = p.obj(f"i {NO_NOTE}")  # the pitch of the note sounding, or none
+    ending = p.obj("t i i")
+    ours = p.obj(f"== {NO_NOTE}")  # a note-off's pitch against the one kept (the right inlet, set with the store)
+    off_gate = p.obj("gate 1")
+    ended_here = p.obj(f"t i {NO_NOTE}")  # its note-off, then nothing is kept
+    end_held = p.obj(f"t {NO_NOTE} b")  # the note kept ends at once, then nothing is kept
+    keep = p.obj("t i i")  # the pitch kept, to the store and to the comparison
     on_pair = p.obj("pack 0 0")
     off_pair = p.obj("pack 0 0")
     midi = p.obj("midiformat")
@@ -659,23 +670,33 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     p.connect(split_on, 0, p.obj(f"/ {VELOCITIES}"))
     p.connect(p.boxes[-1], 0, played)
     p.connect(played, 2, held)  # the note before ends first, even if its /note never came (a daemon restarted)
-    p.connect(played, 1, held, 1)
+    p.connect(played, 1, keep)
     p.connect(played, 0, on_pair)
-    p.connect(note_off, 0, off_pair)
+    p.connect(keep, 1, held, 1)
+    p.connect(keep, 0, ours, 1)
+    p.connect(note_off, 0, ending)
+    p.connect(ending, 1, ours)
+    p.connect(ours, 0, off_gate)
+    p.connect(ending, 0, off_gate, 1)
+    p.connect(off_gate, 0, ended_here)
+    p.connect(ended_here, 1, keep)
+    p.connect(ended_here, 0, off_pair)
     p.chain(held, p.obj(f"sel {NO_NOTE}"))
     p.connect(p.boxes[-1], 1, off_pair)
+    p.connect(end_held, 1, held)
+    p.connect(end_held, 0, keep)
     p.connect(on_pair, 0, midi)
     p.connect(off_pair, 0, midi)
     channel = p.obj("t i b")  # the note sounding ends on its own channel before the channel changes
     p.connect(p.obj(f"r {CHANNEL}"), 0, channel)
-    p.connect(channel, 1, held)
+    p.connect(channel, 1, end_held)
     p.connect(channel, 0, midi, 6)
     p.connect(midi, 0, out)
     p.chain(p.obj("midiin"), out)
 
     # every note-on gets its note-off: on a cut, on stop, when note output is switched off, and when the daemon is
     # gone (no /note will end the note sounding)
-    flush = p.obj(f"t {NO_NOTE} b b b")
+    flush = p.obj("t b b b")
     p.connect(cuts, 0, flush)
     p.chain(p.obj(f"r {PLAYING}"), p.obj("sel 0"), flush)
     p.chain(p.obj(f"r {CONNECTED}"), p.obj("sel 0"), flush)
@@ -683,12 +704,11 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     p.connect(on_enable, 0, p.obj("sel 0"))
     p.connect(p.boxes[-1], 0, flush)
     drop_ons = p.msg("clear")
-    p.connect(flush, 3, drop_ons)
+    p.connect(flush, 2, drop_ons)
     p.connect(drop_ons, 0, note_on)
-    p.connect(flush, 2, p.msg("flush"))
+    p.connect(flush, 1, p.msg("flush"))
     p.connect(p.boxes[-1], 0, note_off)
-    p.connect(flush, 1, held)
-    p.connect(flush, 0, held, 1)
+    p.connect(flush, 0, end_held)  # the note kept, if its note-off was not among them
     # the tempo changed: what the pipes hold was timed at the old one and comes again (the notes sounding go on)
     retime = p.obj("t b b")
     p.connect(retimes, 0, retime)

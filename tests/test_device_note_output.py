@@ -107,6 +107,19 @@ class Together:
         last = self.rig.now.t - TICK / 2
         return [(a, b if b < last else float("inf"), p) for a, b, p in notes if a < last]
 
+    def stray_note_offs(self) -> list[tuple[float, int]]:
+        """The device's note-offs for a pitch it was not sounding (time, pitch): a second note-off for a note, or one
+        for a note it never began, which would end a note of that pitch coming into the track from elsewhere."""
+        sounding, stray = set(), []
+        for t, status, pitch, velocity in self.played:
+            if status & 0xF0 == 0x90 and velocity:
+                sounding.add(pitch)
+            elif pitch in sounding:
+                sounding.discard(pitch)
+            else:
+                stray.append((round(t, 6), pitch))
+        return stray
+
     def port_ons(self) -> list[tuple[float, int]]:
         return [(round(t, 6), p) for t, kind, _, p in self.rig.sink.sent if kind == "on"]
 
@@ -143,6 +156,7 @@ def test_the_device_plays_the_notes_the_port_plays_at_the_same_moments_through_a
     assert len(ons) > 30 and max(lengths) > 2 * STEP  # notes longer than the lookahead less a 16th
     assert both.track_ons() == ons
     assert both.track_notes() == both.port_notes()  # the note-offs too
+    assert both.stray_note_offs() == []
 
 
 @pytest.mark.parametrize("start, length, seed, lookahead", [
@@ -163,6 +177,7 @@ def test_in_a_short_loop_the_device_plays_and_ends_every_note_as_the_port_does(s
     notes = both.port_notes()
     assert len(notes) > 15 and max(b - a for a, b, _ in notes if b < 1e9) >= 0.5 * length * 4 * STEP
     assert both.track_notes() == notes
+    assert both.stray_note_offs() == []
 
 
 STEPS_OF_TEMPO = [(90.0, 2.0), (150.0, 2.0), (120.0, 2.0)]  # (BPM, seconds)
@@ -196,6 +211,7 @@ def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, chang
         both.run(seconds)
     port, track = both.port_notes(), both.track_notes()
     assert len(port) > 15 and len(track) == len(port)
+    assert both.stray_note_offs() == []
     off = RETELL_SECONDS + abs(live_ahead) + 1e-9
     for (a, b, pitch), (c, d, heard) in zip(port, track):
         assert pitch == heard and abs(a - live_ahead - c) <= off and (abs(b - live_ahead - d) <= off or b == d)
@@ -211,4 +227,5 @@ def test_every_note_the_device_played_is_ended_by_a_stop():
     balance: dict[int, int] = {}
     for _, _, pitch, velocity in both.played:
         balance[pitch] = balance.get(pitch, 0) + (1 if velocity else -1)
-    assert len(both.track_ons()) > 10 and all(n <= 0 for n in balance.values())
+    assert len(both.track_ons()) > 10 and all(n == 0 for n in balance.values())
+    assert both.stray_note_offs() == []

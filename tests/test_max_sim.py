@@ -262,11 +262,11 @@ def test_note_output_plays_each_note_at_its_beat_and_ends_it():
 
 def test_a_finished_note_alone_plays_nothing():
     """/note ends a note; the note-on is /on's: a finished note whose /on never came (cut by the daemon before it
-    sounded) is not played."""
+    sounded) is not played, nor ended."""
     sim = notes_to_this_track()
     sim.deliver("/stylevae/1/note", 67, 90, 0.5, 1.0)
     sim.advance(1.0)
-    assert [n[2] for n in sim.notes()] == [0]
+    assert sim.notes() == []
 
 
 @pytest.mark.parametrize("loop", [1, 0])
@@ -350,6 +350,41 @@ def test_a_channel_or_voice_change_ends_the_note_sounding_on_its_own_channel(cha
     assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0)]
 
 
+def test_a_note_ended_by_a_channel_change_is_not_ended_again_by_its_own_note_off_or_the_next_note():
+    """After the change its /note still comes: no note-off of its pitch goes out again, on the new channel or the old,
+    nor when the next note begins."""
+    sim = notes_to_this_track()
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.advance(0.1)
+    sim.set("Channel", 3)
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 0.5)
+    sim.deliver("/stylevae/1/on", 64, 100, 1.0)
+    sim.advance(1.0)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x92, 64, 100)]
+
+
+def test_a_note_its_note_off_ended_is_not_ended_again_by_the_next_note_on():
+    """A rest between two notes: the first ends at its /note's time, once; the next note-on finds nothing sounding
+    (a second note-off of 60 would end a 60 coming into the track from elsewhere, a clip or a keyboard)."""
+    sim = notes_to_this_track()
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 0.5)
+    sim.deliver("/stylevae/1/on", 62, 100, 1.0)
+    sim.advance(0.6)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x90, 62, 100)]
+
+
+def test_the_note_off_of_a_note_on_dropped_as_late_is_not_sent():
+    """A note-on that came more than an eighth of a beat late was dropped; its /note, and with it a note-off of a
+    pitch the device does not sound, changes nothing."""
+    sim = notes_to_this_track()
+    sim.advance(0.25)  # beat 0.5
+    sim.deliver("/stylevae/1/on", 67, 100, 0.25)  # a quarter beat late: dropped
+    sim.deliver("/stylevae/1/note", 67, 100, 0.25, 0.5)  # due at beat 0.75
+    sim.advance(0.5)
+    assert sim.notes() == []
+
+
 def test_another_voices_cut_leaves_this_voices_notes():
     sim = notes_to_this_track()
     sim.deliver("/stylevae/1/on", 60, 100, 0.0)
@@ -362,15 +397,15 @@ def test_another_voices_cut_leaves_this_voices_notes():
 
 def test_replies_come_late_a_note_struck_again_still_sounds():
     """Replies reach the device after their time (Live busy): a note's /note and the next note's /on, at the same
-    pitch, both past. The note-off goes first and the new note sounds on, as from the port, which sends note-offs
-    before note-ons at the same time."""
+    pitch, both past. The note-off goes first, once, and the new note sounds on, as from the port, which sends
+    note-offs before note-ons at the same time."""
     sim = notes_to_this_track()
     sim.deliver("/stylevae/1/on", 60, 100, 0.0)
     sim.advance(0.3)  # beat 0.6: both replies below are a tenth of a beat late
     sim.deliver("/stylevae/1/note", 60, 100, 0.0, 0.5)
     sim.deliver("/stylevae/1/on", 60, 90, 0.5)
     sim.advance(0.1)
-    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x90, 60, 0), (0x90, 60, 90)]
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x90, 60, 90)]
 
 
 def test_a_past_note_still_gets_its_note_off_after_its_note_on():
@@ -405,7 +440,8 @@ def test_a_note_on_later_than_the_ports_limit_is_dropped_as_the_port_drops_it(lo
 def test_a_reply_held_up_across_a_wrap_of_lives_loop_is_placed_before_the_wrap(late):
     """Live's loop 0..4 wraps while the /on of a note at beat 3.9 is held up (sent half a beat ahead): it arrives
     just after the wrap, where its song position lies almost a loop ahead. Its lead says it is late: a tenth of a beat
-    late it sounds at once, a quarter beat late it is dropped, as the port drops it; never at the next pass."""
+    late it sounds at once, a quarter beat late it is dropped, as the port drops it, and its note-off with it; never
+    at the next pass."""
     sim = notes_to_this_track(SimLive(loop=1, loop_start=0.0, loop_length=4.0))
     sim.advance(2.0)
     sim.locate(0.0)  # Live's wrap at the loop's end, beat 4
@@ -413,9 +449,9 @@ def test_a_reply_held_up_across_a_wrap_of_lives_loop_is_placed_before_the_wrap(l
     sim.deliver("/stylevae/1/on", 60, 100, 3.9, 0.5)
     sim.deliver("/stylevae/1/note", 60, 100, 3.9, 0.1, 0.6)  # ended, as the port has ended it
     sim.advance(0.01)
-    assert sim.notes() == ([(0x90, 60, 100), (0x90, 60, 0)] if late < 0.125 else [(0x90, 60, 0)])
+    assert sim.notes() == ([(0x90, 60, 100), (0x90, 60, 0)] if late < 0.125 else [])
     sim.advance(2.5)
-    assert [n for n in sim.notes() if n[2] > 0] == ([(0x90, 60, 100)] if late < 0.125 else [])
+    assert sim.notes() == ([(0x90, 60, 100), (0x90, 60, 0)] if late < 0.125 else [])
 
 
 def test_outside_lives_loop_a_late_reply_is_placed_at_its_song_position_however_short_the_loop():
