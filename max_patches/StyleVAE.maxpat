@@ -1317,17 +1317,18 @@
 					"id": "obj-67",
 					"maxclass": "newobj",
 					"numinlets": 1,
-					"numoutlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
+						"bang",
 						"bang"
 					],
 					"patching_rect": [
 						540.0,
 						380.0,
-						40.0,
+						47.0,
 						22.0
 					],
-					"text": "t b"
+					"text": "t b b"
 				}
 			},
 			{
@@ -11322,6 +11323,18 @@
 					"source": [
 						"obj-339",
 						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-339",
+						0
+					],
+					"source": [
+						"obj-67",
+						1
 					]
 				}
 			},

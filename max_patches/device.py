@@ -284,7 +284,7 @@ def add_replies(p: Patch, udpreceive: Box, connection: dict[str, Box]) -> dict[s
     p.connect(route, 1, styles)
     notes = p.obj("t l l")
     p.connect(route, 3, notes)
-    starts, cuts, retimes = p.obj("t l"), p.obj("t b"), p.obj("t b")
+    starts, cuts, retimes = p.obj("t l"), p.obj("t b b"), p.obj("t b")  # a cut: the live view, then the notes
     p.connect(route, 5, starts)
     p.connect(route, 6, cuts)
     p.connect(route, 7, retimes)
@@ -731,12 +731,14 @@ def inside(beat: str, start: str, length: str) -> str:
     return f"({beat} >= {start}) * ({beat} <= {start} + {length})"
 
 
-def add_live_view(p: Patch, notes: Box, state: Box) -> None:
+def add_live_view(p: Patch, notes: Box, state: Box, cuts: Box) -> None:
     """What the voice plays, in the strip: a piano roll of the last two bars, its key and its style mix.
 
     Each note from the daemon fills its cells (its start column and one per 16th of its length) in the
     row of its pitch; the column a beat ahead of the playhead is cleared as the song plays, so the roll
-    always shows the last bars. The key and the style mix come from the voice's state reply.
+    always shows the last bars. The roll is cleared when Live starts, and on the voice's /cut: after a locate
+    its columns stand for other bars, and a note the daemon had reported ahead of the playhead was never played.
+    The key and the style mix come from the voice's state reply.
     """
     p.section(10)
     label(p, "Now playing", (600, 2, 130, 14), fontsize=9.0)
@@ -772,6 +774,7 @@ def add_live_view(p: Patch, notes: Box, state: Box) -> None:
     wipe = p.msg(" ".join(f"$1 {r} 0" for r in range(ROLL_ROWS)))
     p.chain(p.obj(f"r {PLAYHEAD}"), ahead, wipe, roll)
     p.chain(p.obj(f"r {PLAYING}"), p.obj("sel 1"), p.msg("clear"), roll)
+    p.connect(cuts, 1, p.boxes[-1])  # the cut's outlet of its own (outlet 0 ends the notes)
 
     # state: play style temperature variation density channel octave velocity hold root scale lock own_key weights…
     parts = p.obj("zl.slice 13")
@@ -808,7 +811,7 @@ def build_device() -> Patch:
     add_key(p)
     add_transport(p, connection["metro"])
     add_note_output(p, replies["notes"], replies["starts"], replies["cuts"], replies["retimes"])
-    add_live_view(p, replies["notes"], replies["state"])
+    add_live_view(p, replies["notes"], replies["state"], replies["cuts"])
     return p
 
 

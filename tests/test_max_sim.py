@@ -223,6 +223,20 @@ def test_the_roll_keeps_the_last_bars_and_clears_ahead_of_the_playhead():
     assert (8, ROLL_TOP - 60) in sim.shown("now_roll").cells
 
 
+def test_the_voices_cut_clears_the_roll_and_another_voices_does_not():
+    """A locate (or the voice switched off): the daemon voids what it planned, and notes it reported ahead of the
+    playhead never play; after a locate the columns stand for other bars."""
+    sim = connected()
+    sim.live_set("is_playing", 1)
+    sim.deliver("/stylevae/1/note", 74, 100, 0.0, 0.5)
+    sim.deliver("/stylevae/2/cut")
+    assert set(sim.shown("now_roll").cells) == {(0, ROLL_TOP - 74), (1, ROLL_TOP - 74)}
+    sim.deliver("/stylevae/1/cut")
+    assert sim.shown("now_roll").cells == {}
+    sim.deliver("/stylevae/1/note", 60, 100, 9.0, 0.25)
+    assert set(sim.shown("now_roll").cells) == {(4, ROLL_TOP - 60)}
+
+
 def test_the_state_shows_the_key_and_the_style_mix():
     sim = connected()
     sim.deliver("/stylevae/1/state", 1, "b", 1.0, 0.3, 0.0, 1, 0, 100, 0, 2, "dorian", 0.9, 0, 0.25, 0.75, 0.0)
