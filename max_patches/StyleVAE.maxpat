@@ -5613,23 +5613,42 @@
 				"box": {
 					"id": "obj-277",
 					"maxclass": "newobj",
-					"numinlets": 2,
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"float",
+						"float"
+					],
+					"patching_rect": [
+						2100.0,
+						350.0,
+						47.0,
+						22.0
+					],
+					"text": "t f f"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-278",
+					"maxclass": "newobj",
+					"numinlets": 3,
 					"numoutlets": 1,
 					"outlettype": [
 						""
 					],
 					"patching_rect": [
 						2100.0,
-						350.0,
-						152.0,
+						380.0,
+						523.0,
 						22.0
 					],
-					"text": "expr $i1 * 128 + $i2"
+					"text": "expr ((int($f3 * 4. + 0.5) % 1024 + 1024) % 1024 * 128 + $i1) * 128 + $i2"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-278",
+					"id": "obj-279",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5639,7 +5658,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						380.0,
+						410.0,
 						47.0,
 						22.0
 					],
@@ -5648,7 +5667,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-279",
+					"id": "obj-280",
 					"maxclass": "newobj",
 					"numinlets": 8,
 					"numoutlets": 1,
@@ -5657,7 +5676,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						410.0,
+						440.0,
 						1405.0,
 						22.0
 					],
@@ -5666,43 +5685,80 @@
 			},
 			{
 				"box": {
-					"id": "obj-280",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						440.0,
-						54.0,
-						22.0
-					],
-					"text": "pipe 0"
-				}
-			},
-			{
-				"box": {
 					"id": "obj-281",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
+					"numinlets": 1,
+					"numoutlets": 2,
 					"outlettype": [
-						""
+						"float",
+						"float"
 					],
 					"patching_rect": [
 						2100.0,
 						470.0,
-						54.0,
+						47.0,
 						22.0
 					],
-					"text": "pipe 0"
+					"text": "t f f"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-282",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						500.0,
+						425.0,
+						22.0
+					],
+					"text": "expr (int($f2 * 4. + 0.5) % 1024 + 1024) % 1024 * 128 + $i1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-283",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						530.0,
+						54.0,
+						22.0
+					],
+					"text": "pipe 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-284",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						560.0,
+						54.0,
+						22.0
+					],
+					"text": "pipe 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-285",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5713,66 +5769,11 @@
 					],
 					"patching_rect": [
 						2100.0,
-						500.0,
+						590.0,
 						61.0,
 						22.0
 					],
 					"text": "t i i b"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-283",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						530.0,
-						40.0,
-						22.0
-					],
-					"text": "i -1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-284",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"int",
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						560.0,
-						47.0,
-						22.0
-					],
-					"text": "t i i"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-285",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						590.0,
-						47.0,
-						22.0
-					],
-					"text": "== -1"
 				}
 			},
 			{
@@ -5782,15 +5783,15 @@
 					"numinlets": 2,
 					"numoutlets": 1,
 					"outlettype": [
-						""
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						620.0,
-						54.0,
+						40.0,
 						22.0
 					],
-					"text": "gate 1"
+					"text": "i -1"
 				}
 			},
 			{
@@ -5806,34 +5807,51 @@
 					"patching_rect": [
 						2100.0,
 						650.0,
-						54.0,
+						47.0,
 						22.0
 					],
-					"text": "t i -1"
+					"text": "t i i"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-288",
 					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
+					"numinlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
-						"int",
-						"bang"
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						680.0,
-						54.0,
+						47.0,
 						22.0
 					],
-					"text": "t -1 b"
+					"text": "== -1"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-289",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						710.0,
+						54.0,
+						22.0
+					],
+					"text": "gate 1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-290",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -5843,7 +5861,45 @@
 					],
 					"patching_rect": [
 						2100.0,
-						710.0,
+						740.0,
+						54.0,
+						22.0
+					],
+					"text": "t i -1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-291",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						770.0,
+						54.0,
+						22.0
+					],
+					"text": "t -1 b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-292",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"int"
+					],
+					"patching_rect": [
+						2100.0,
+						800.0,
 						47.0,
 						22.0
 					],
@@ -5852,7 +5908,43 @@
 			},
 			{
 				"box": {
-					"id": "obj-290",
+					"id": "obj-293",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						830.0,
+						110.0,
+						22.0
+					],
+					"text": "expr $i1 % 128"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-294",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						860.0,
+						110.0,
+						22.0
+					],
+					"text": "expr $i1 % 128"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-295",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5861,7 +5953,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						740.0,
+						890.0,
 						68.0,
 						22.0
 					],
@@ -5870,7 +5962,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-291",
+					"id": "obj-296",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -5879,7 +5971,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						770.0,
+						920.0,
 						68.0,
 						22.0
 					],
@@ -5888,7 +5980,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-292",
+					"id": "obj-297",
 					"maxclass": "newobj",
 					"numinlets": 7,
 					"numoutlets": 2,
@@ -5898,7 +5990,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						800.0,
+						950.0,
 						82.0,
 						22.0
 					],
@@ -5907,13 +5999,13 @@
 			},
 			{
 				"box": {
-					"id": "obj-293",
+					"id": "obj-298",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 0,
 					"patching_rect": [
 						2100.0,
-						830.0,
+						980.0,
 						61.0,
 						22.0
 					],
@@ -5922,7 +6014,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-294",
+					"id": "obj-299",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5933,7 +6025,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						860.0,
+						1010.0,
 						96.0,
 						22.0
 					],
@@ -5942,7 +6034,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-295",
+					"id": "obj-300",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5951,7 +6043,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						890.0,
+						1040.0,
 						75.0,
 						22.0
 					],
@@ -5960,7 +6052,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-296",
+					"id": "obj-301",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 3,
@@ -5971,7 +6063,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						920.0,
+						1070.0,
 						96.0,
 						22.0
 					],
@@ -5980,7 +6072,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-297",
+					"id": "obj-302",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -5989,7 +6081,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						950.0,
+						1100.0,
 						75.0,
 						22.0
 					],
@@ -5998,7 +6090,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-298",
+					"id": "obj-303",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6007,7 +6099,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						980.0,
+						1130.0,
 						54.0,
 						22.0
 					],
@@ -6016,7 +6108,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-299",
+					"id": "obj-304",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6026,7 +6118,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1010.0,
+						1160.0,
 						47.0,
 						22.0
 					],
@@ -6035,7 +6127,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-300",
+					"id": "obj-305",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6047,7 +6139,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1040.0,
+						1190.0,
 						110.0,
 						22.0
 					],
@@ -6056,7 +6148,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-301",
+					"id": "obj-306",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6065,7 +6157,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1070.0,
+						1220.0,
 						54.0,
 						22.0
 					],
@@ -6074,7 +6166,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-302",
+					"id": "obj-307",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6084,7 +6176,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1100.0,
+						1250.0,
 						47.0,
 						22.0
 					],
@@ -6093,7 +6185,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-303",
+					"id": "obj-308",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 5,
@@ -6106,103 +6198,11 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1130.0,
+						1280.0,
 						124.0,
 						22.0
 					],
 					"text": "unpack i i f f f"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-304",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1160.0,
-						110.0,
-						22.0
-					],
-					"text": "expr $i1 % 128"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-305",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 1,
-					"outlettype": [
-						"int"
-					],
-					"patching_rect": [
-						2100.0,
-						1190.0,
-						47.0,
-						22.0
-					],
-					"text": "/ 128"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-306",
-					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
-					"outlettype": [
-						"bang",
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1220.0,
-						54.0,
-						22.0
-					],
-					"text": "sel -1"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-307",
-					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 2,
-					"outlettype": [
-						"int",
-						"bang"
-					],
-					"patching_rect": [
-						2100.0,
-						1250.0,
-						47.0,
-						22.0
-					],
-					"text": "t i b"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-308",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1280.0,
-						96.0,
-						22.0
-					],
-					"text": "r ---channel"
 				}
 			},
 			{
@@ -6212,58 +6212,38 @@
 					"numinlets": 1,
 					"numoutlets": 1,
 					"outlettype": [
-						"int"
+						""
 					],
 					"patching_rect": [
 						2100.0,
 						1310.0,
-						54.0,
+						110.0,
 						22.0
 					],
-					"text": "midiin"
+					"text": "expr $i1 % 128"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-310",
 					"maxclass": "newobj",
-					"numinlets": 1,
-					"numoutlets": 3,
+					"numinlets": 2,
+					"numoutlets": 1,
 					"outlettype": [
-						"bang",
-						"bang",
-						"bang"
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						1340.0,
-						61.0,
+						47.0,
 						22.0
 					],
-					"text": "t b b b"
+					"text": "/ 128"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-311",
-					"maxclass": "newobj",
-					"numinlets": 0,
-					"numoutlets": 1,
-					"outlettype": [
-						""
-					],
-					"patching_rect": [
-						2100.0,
-						1370.0,
-						96.0,
-						22.0
-					],
-					"text": "r ---playing"
-				}
-			},
-			{
-				"box": {
-					"id": "obj-312",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6273,11 +6253,30 @@
 					],
 					"patching_rect": [
 						2100.0,
+						1370.0,
+						54.0,
+						22.0
+					],
+					"text": "sel -1"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-312",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 2,
+					"outlettype": [
+						"int",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
 						1400.0,
 						47.0,
 						22.0
 					],
-					"text": "sel 0"
+					"text": "t i b"
 				}
 			},
 			{
@@ -6292,34 +6291,53 @@
 					"patching_rect": [
 						2100.0,
 						1430.0,
-						110.0,
+						96.0,
 						22.0
 					],
-					"text": "r ---connected"
+					"text": "r ---channel"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-314",
 					"maxclass": "newobj",
-					"numinlets": 2,
-					"numoutlets": 2,
+					"numinlets": 1,
+					"numoutlets": 1,
 					"outlettype": [
-						"bang",
-						""
+						"int"
 					],
 					"patching_rect": [
 						2100.0,
 						1460.0,
-						47.0,
+						54.0,
 						22.0
 					],
-					"text": "sel 0"
+					"text": "midiin"
 				}
 			},
 			{
 				"box": {
 					"id": "obj-315",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang"
+					],
+					"patching_rect": [
+						2100.0,
+						1490.0,
+						61.0,
+						22.0
+					],
+					"text": "t b b b"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-316",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6328,16 +6346,16 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1490.0,
-						82.0,
+						1520.0,
+						96.0,
 						22.0
 					],
-					"text": "r ---voice"
+					"text": "r ---playing"
 				}
 			},
 			{
 				"box": {
-					"id": "obj-316",
+					"id": "obj-317",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6347,7 +6365,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1520.0,
+						1550.0,
 						47.0,
 						22.0
 					],
@@ -6356,7 +6374,81 @@
 			},
 			{
 				"box": {
-					"id": "obj-317",
+					"id": "obj-318",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1580.0,
+						110.0,
+						22.0
+					],
+					"text": "r ---connected"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-319",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1610.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-320",
+					"maxclass": "newobj",
+					"numinlets": 0,
+					"numoutlets": 1,
+					"outlettype": [
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1640.0,
+						82.0,
+						22.0
+					],
+					"text": "r ---voice"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-321",
+					"maxclass": "newobj",
+					"numinlets": 2,
+					"numoutlets": 2,
+					"outlettype": [
+						"bang",
+						""
+					],
+					"patching_rect": [
+						2100.0,
+						1670.0,
+						47.0,
+						22.0
+					],
+					"text": "sel 0"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-322",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6365,7 +6457,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1550.0,
+						1700.0,
 						47.0,
 						22.0
 					],
@@ -6374,7 +6466,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-318",
+					"id": "obj-323",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6383,7 +6475,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1580.0,
+						1730.0,
 						47.0,
 						22.0
 					],
@@ -6392,7 +6484,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-319",
+					"id": "obj-324",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6402,7 +6494,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1610.0,
+						1760.0,
 						47.0,
 						22.0
 					],
@@ -6411,7 +6503,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-320",
+					"id": "obj-325",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6420,7 +6512,7 @@
 					],
 					"patching_rect": [
 						2100.0,
-						1640.0,
+						1790.0,
 						47.0,
 						22.0
 					],
@@ -6429,7 +6521,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-321",
+					"id": "obj-326",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6452,7 +6544,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-322",
+					"id": "obj-327",
 					"maxclass": "matrixctrl",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6481,7 +6573,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-323",
+					"id": "obj-328",
 					"maxclass": "multislider",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6514,7 +6606,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-324",
+					"id": "obj-329",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6538,7 +6630,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-325",
+					"id": "obj-330",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -6562,7 +6654,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-326",
+					"id": "obj-331",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 4,
@@ -6583,7 +6675,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-327",
+					"id": "obj-332",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6601,7 +6693,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-328",
+					"id": "obj-333",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6619,7 +6711,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-329",
+					"id": "obj-334",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6638,7 +6730,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-330",
+					"id": "obj-335",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6656,7 +6748,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-331",
+					"id": "obj-336",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 3,
@@ -6676,7 +6768,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-332",
+					"id": "obj-337",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6694,7 +6786,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-333",
+					"id": "obj-338",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6712,7 +6804,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-334",
+					"id": "obj-339",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6730,7 +6822,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-335",
+					"id": "obj-340",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6748,7 +6840,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-336",
+					"id": "obj-341",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6766,7 +6858,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-337",
+					"id": "obj-342",
 					"maxclass": "newobj",
 					"numinlets": 0,
 					"numoutlets": 1,
@@ -6784,7 +6876,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-338",
+					"id": "obj-343",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6803,7 +6895,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-339",
+					"id": "obj-344",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -6821,7 +6913,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-340",
+					"id": "obj-345",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6840,7 +6932,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-341",
+					"id": "obj-346",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -6859,7 +6951,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-342",
+					"id": "obj-347",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6878,7 +6970,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-343",
+					"id": "obj-348",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6896,7 +6988,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-344",
+					"id": "obj-349",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -6914,7 +7006,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-345",
+					"id": "obj-350",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 13,
@@ -6944,7 +7036,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-346",
+					"id": "obj-351",
 					"maxclass": "newobj",
 					"numinlets": 3,
 					"numoutlets": 1,
@@ -6962,7 +7054,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-347",
+					"id": "obj-352",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -6981,7 +7073,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-348",
+					"id": "obj-353",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 2,
@@ -7000,7 +7092,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-349",
+					"id": "obj-354",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -10105,7 +10197,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						1
 					],
 					"source": [
@@ -10141,7 +10233,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						2
 					],
 					"source": [
@@ -10165,11 +10257,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-294",
+						"obj-299",
 						0
 					],
 					"source": [
-						"obj-295",
+						"obj-300",
 						0
 					]
 				}
@@ -10181,7 +10273,7 @@
 						2
 					],
 					"source": [
-						"obj-294",
+						"obj-299",
 						0
 					]
 				}
@@ -10193,7 +10285,7 @@
 						5
 					],
 					"source": [
-						"obj-294",
+						"obj-299",
 						1
 					]
 				}
@@ -10205,7 +10297,7 @@
 						3
 					],
 					"source": [
-						"obj-294",
+						"obj-299",
 						2
 					]
 				}
@@ -10213,11 +10305,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-296",
+						"obj-301",
 						0
 					],
 					"source": [
-						"obj-297",
+						"obj-302",
 						0
 					]
 				}
@@ -10225,11 +10317,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						4
 					],
 					"source": [
-						"obj-296",
+						"obj-301",
 						0
 					]
 				}
@@ -10237,11 +10329,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						7
 					],
 					"source": [
-						"obj-296",
+						"obj-301",
 						1
 					]
 				}
@@ -10249,11 +10341,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						5
 					],
 					"source": [
-						"obj-296",
+						"obj-301",
 						2
 					]
 				}
@@ -10261,7 +10353,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-298",
+						"obj-303",
 						0
 					],
 					"source": [
@@ -10273,7 +10365,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-298",
+						"obj-303",
 						1
 					],
 					"source": [
@@ -10285,11 +10377,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-299",
+						"obj-304",
 						0
 					],
 					"source": [
-						"obj-298",
+						"obj-303",
 						0
 					]
 				}
@@ -10301,7 +10393,7 @@
 						0
 					],
 					"source": [
-						"obj-299",
+						"obj-304",
 						1
 					]
 				}
@@ -10309,11 +10401,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-300",
+						"obj-305",
 						0
 					],
 					"source": [
-						"obj-299",
+						"obj-304",
 						0
 					]
 				}
@@ -10325,8 +10417,32 @@
 						4
 					],
 					"source": [
-						"obj-300",
+						"obj-305",
 						3
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-277",
+						0
+					],
+					"source": [
+						"obj-305",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-278",
+						2
+					],
+					"source": [
+						"obj-277",
+						1
 					]
 				}
 			},
@@ -10337,8 +10453,8 @@
 						0
 					],
 					"source": [
-						"obj-300",
-						2
+						"obj-277",
+						0
 					]
 				}
 			},
@@ -10393,11 +10509,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
+						"obj-278",
 						1
 					],
 					"source": [
-						"obj-300",
+						"obj-305",
 						1
 					]
 				}
@@ -10405,11 +10521,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-277",
+						"obj-278",
 						0
 					],
 					"source": [
-						"obj-300",
+						"obj-305",
 						0
 					]
 				}
@@ -10421,7 +10537,7 @@
 						1
 					],
 					"source": [
-						"obj-277",
+						"obj-278",
 						0
 					]
 				}
@@ -10429,7 +10545,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-280",
+						"obj-283",
 						0
 					],
 					"source": [
@@ -10441,7 +10557,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-301",
+						"obj-306",
 						0
 					],
 					"source": [
@@ -10453,7 +10569,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-301",
+						"obj-306",
 						1
 					],
 					"source": [
@@ -10465,11 +10581,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-302",
+						"obj-307",
 						0
 					],
 					"source": [
-						"obj-301",
+						"obj-306",
 						0
 					]
 				}
@@ -10481,7 +10597,7 @@
 						0
 					],
 					"source": [
-						"obj-302",
+						"obj-307",
 						1
 					]
 				}
@@ -10489,11 +10605,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-303",
+						"obj-308",
 						0
 					],
 					"source": [
-						"obj-302",
+						"obj-307",
 						0
 					]
 				}
@@ -10501,11 +10617,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						6
 					],
 					"source": [
-						"obj-303",
+						"obj-308",
 						4
 					]
 				}
@@ -10513,11 +10629,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-280",
 						3
 					],
 					"source": [
-						"obj-303",
+						"obj-308",
 						3
 					]
 				}
@@ -10525,11 +10641,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-279",
+						"obj-281",
 						0
 					],
 					"source": [
-						"obj-303",
+						"obj-308",
 						2
 					]
 				}
@@ -10537,12 +10653,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-281",
-						0
+						"obj-282",
+						1
 					],
 					"source": [
-						"obj-303",
-						0
+						"obj-281",
+						1
 					]
 				}
 			},
@@ -10550,150 +10666,6 @@
 				"patchline": {
 					"destination": [
 						"obj-280",
-						1
-					],
-					"source": [
-						"obj-275",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-281",
-						1
-					],
-					"source": [
-						"obj-279",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-278",
-						0
-					],
-					"source": [
-						"obj-280",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-304",
-						0
-					],
-					"source": [
-						"obj-278",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-290",
-						1
-					],
-					"source": [
-						"obj-304",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-305",
-						0
-					],
-					"source": [
-						"obj-278",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-282",
-						0
-					],
-					"source": [
-						"obj-305",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						0
-					],
-					"source": [
-						"obj-282",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						0
-					],
-					"source": [
-						"obj-282",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-290",
-						0
-					],
-					"source": [
-						"obj-282",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						1
-					],
-					"source": [
-						"obj-289",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-285",
-						1
-					],
-					"source": [
-						"obj-289",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-284",
 						0
 					],
 					"source": [
@@ -10705,151 +10677,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-285",
-						0
-					],
-					"source": [
-						"obj-284",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						0
-					],
-					"source": [
-						"obj-285",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-286",
-						1
-					],
-					"source": [
-						"obj-284",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-287",
-						0
-					],
-					"source": [
-						"obj-286",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						0
-					],
-					"source": [
-						"obj-287",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-291",
-						0
-					],
-					"source": [
-						"obj-287",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-306",
-						0
-					],
-					"source": [
-						"obj-283",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-291",
-						0
-					],
-					"source": [
-						"obj-306",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-283",
-						0
-					],
-					"source": [
-						"obj-288",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-289",
-						0
-					],
-					"source": [
-						"obj-288",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-292",
-						0
-					],
-					"source": [
-						"obj-290",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-292",
-						0
-					],
-					"source": [
-						"obj-291",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-307",
+						"obj-282",
 						0
 					],
 					"source": [
@@ -10861,11 +10689,59 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-288",
+						"obj-284",
 						0
 					],
 					"source": [
-						"obj-307",
+						"obj-282",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						1
+					],
+					"source": [
+						"obj-275",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						1
+					],
+					"source": [
+						"obj-280",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-279",
+						0
+					],
+					"source": [
+						"obj-283",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-309",
+						0
+					],
+					"source": [
+						"obj-279",
 						1
 					]
 				}
@@ -10873,32 +10749,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-292",
-						6
-					],
-					"source": [
-						"obj-307",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-293",
-						0
-					],
-					"source": [
-						"obj-292",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-293",
-						0
+						"obj-295",
+						1
 					],
 					"source": [
 						"obj-309",
@@ -10913,7 +10765,7 @@
 						0
 					],
 					"source": [
-						"obj-67",
+						"obj-279",
 						0
 					]
 				}
@@ -10921,95 +10773,23 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-312",
-						0
-					],
-					"source": [
-						"obj-311",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-310",
-						0
-					],
-					"source": [
-						"obj-312",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-314",
-						0
-					],
-					"source": [
-						"obj-313",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-310",
-						0
-					],
-					"source": [
-						"obj-314",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-310",
-						0
-					],
-					"source": [
-						"obj-315",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-316",
-						0
-					],
-					"source": [
-						"obj-267",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-310",
-						0
-					],
-					"source": [
-						"obj-316",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-317",
+						"obj-285",
 						0
 					],
 					"source": [
 						"obj-310",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-285",
 						2
 					]
 				}
@@ -11017,23 +10797,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-280",
+						"obj-292",
 						0
 					],
 					"source": [
-						"obj-317",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-318",
-						0
-					],
-					"source": [
-						"obj-310",
+						"obj-285",
 						1
 					]
 				}
@@ -11041,11 +10809,59 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-281",
+						"obj-293",
 						0
 					],
 					"source": [
-						"obj-318",
+						"obj-285",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-295",
+						0
+					],
+					"source": [
+						"obj-293",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						1
+					],
+					"source": [
+						"obj-292",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-288",
+						1
+					],
+					"source": [
+						"obj-292",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-287",
+						0
+					],
+					"source": [
+						"obj-284",
 						0
 					]
 				}
@@ -11057,7 +10873,19 @@
 						0
 					],
 					"source": [
-						"obj-310",
+						"obj-287",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-289",
+						0
+					],
+					"source": [
+						"obj-288",
 						0
 					]
 				}
@@ -11065,11 +10893,203 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-319",
+						"obj-289",
+						1
+					],
+					"source": [
+						"obj-287",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-290",
 						0
 					],
 					"source": [
-						"obj-68",
+						"obj-289",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-290",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-294",
+						0
+					],
+					"source": [
+						"obj-290",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-311",
+						0
+					],
+					"source": [
+						"obj-286",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-294",
+						0
+					],
+					"source": [
+						"obj-311",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-296",
+						0
+					],
+					"source": [
+						"obj-294",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-286",
+						0
+					],
+					"source": [
+						"obj-291",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-292",
+						0
+					],
+					"source": [
+						"obj-291",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						0
+					],
+					"source": [
+						"obj-295",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						0
+					],
+					"source": [
+						"obj-296",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-312",
+						0
+					],
+					"source": [
+						"obj-313",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-291",
+						0
+					],
+					"source": [
+						"obj-312",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-297",
+						6
+					],
+					"source": [
+						"obj-312",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-298",
+						0
+					],
+					"source": [
+						"obj-297",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-298",
+						0
+					],
+					"source": [
+						"obj-314",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-315",
+						0
+					],
+					"source": [
+						"obj-67",
 						0
 					]
 				}
@@ -11081,7 +11101,115 @@
 						0
 					],
 					"source": [
+						"obj-316",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-315",
+						0
+					],
+					"source": [
+						"obj-317",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
 						"obj-319",
+						0
+					],
+					"source": [
+						"obj-318",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-315",
+						0
+					],
+					"source": [
+						"obj-319",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-315",
+						0
+					],
+					"source": [
+						"obj-320",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-321",
+						0
+					],
+					"source": [
+						"obj-267",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-315",
+						0
+					],
+					"source": [
+						"obj-321",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						0
+					],
+					"source": [
+						"obj-315",
+						2
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-283",
+						0
+					],
+					"source": [
+						"obj-322",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-323",
+						0
+					],
+					"source": [
+						"obj-315",
 						1
 					]
 				}
@@ -11089,11 +11217,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-320",
+						"obj-284",
 						0
 					],
 					"source": [
-						"obj-319",
+						"obj-323",
 						0
 					]
 				}
@@ -11101,11 +11229,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-281",
+						"obj-291",
 						0
 					],
 					"source": [
-						"obj-320",
+						"obj-315",
 						0
 					]
 				}
@@ -11113,7 +11241,55 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-326",
+						"obj-324",
+						0
+					],
+					"source": [
+						"obj-68",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-322",
+						0
+					],
+					"source": [
+						"obj-324",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-325",
+						0
+					],
+					"source": [
+						"obj-324",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-284",
+						0
+					],
+					"source": [
+						"obj-325",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-331",
 						0
 					],
 					"source": [
@@ -11125,11 +11301,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-327",
+						"obj-332",
 						0
 					],
 					"source": [
-						"obj-326",
+						"obj-331",
 						3
 					]
 				}
@@ -11137,60 +11313,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-331",
+						"obj-336",
 						1
 					],
 					"source": [
-						"obj-327",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-328",
-						0
-					],
-					"source": [
-						"obj-326",
-						2
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-332",
-						1
-					],
-					"source": [
-						"obj-328",
 						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-329",
-						0
-					],
-					"source": [
-						"obj-326",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-330",
-						0
-					],
-					"source": [
-						"obj-329",
-						1
 					]
 				}
 			},
@@ -11198,30 +11326,6 @@
 				"patchline": {
 					"destination": [
 						"obj-333",
-						1
-					],
-					"source": [
-						"obj-330",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-331",
-						0
-					],
-					"source": [
-						"obj-329",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-332",
 						0
 					],
 					"source": [
@@ -11233,20 +11337,8 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-333",
-						0
-					],
-					"source": [
-						"obj-332",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-322",
-						0
+						"obj-337",
+						1
 					],
 					"source": [
 						"obj-333",
@@ -11258,35 +11350,59 @@
 				"patchline": {
 					"destination": [
 						"obj-334",
+						0
+					],
+					"source": [
+						"obj-331",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-335",
+						0
+					],
+					"source": [
+						"obj-334",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-338",
+						1
+					],
+					"source": [
+						"obj-335",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-336",
+						0
+					],
+					"source": [
+						"obj-334",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-337",
 						0
 					],
 					"source": [
 						"obj-336",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-335",
-						0
-					],
-					"source": [
-						"obj-334",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-322",
-						0
-					],
-					"source": [
-						"obj-335",
-						0
+						2
 					]
 				}
 			},
@@ -11305,7 +11421,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-339",
+						"obj-327",
 						0
 					],
 					"source": [
@@ -11317,7 +11433,19 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-322",
+						"obj-339",
+						0
+					],
+					"source": [
+						"obj-341",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-340",
 						0
 					],
 					"source": [
@@ -11329,7 +11457,55 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-339",
+						"obj-327",
+						0
+					],
+					"source": [
+						"obj-340",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-343",
+						0
+					],
+					"source": [
+						"obj-342",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-344",
+						0
+					],
+					"source": [
+						"obj-343",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-327",
+						0
+					],
+					"source": [
+						"obj-344",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-344",
 						0
 					],
 					"source": [
@@ -11341,7 +11517,7 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-340",
+						"obj-345",
 						0
 					],
 					"source": [
@@ -11353,84 +11529,12 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-341",
+						"obj-346",
 						0
 					],
 					"source": [
-						"obj-340",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-342",
-						0
-					],
-					"source": [
-						"obj-341",
-						1
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-343",
-						0
-					],
-					"source": [
-						"obj-342",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-323",
-						0
-					],
-					"source": [
-						"obj-343",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-344",
-						0
-					],
-					"source": [
-						"obj-341",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
-						"obj-323",
-						0
-					],
-					"source": [
-						"obj-344",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"destination": [
 						"obj-345",
-						0
-					],
-					"source": [
-						"obj-340",
-						0
+						1
 					]
 				}
 			},
@@ -11441,7 +11545,79 @@
 						0
 					],
 					"source": [
+						"obj-346",
+						1
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-348",
+						0
+					],
+					"source": [
+						"obj-347",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-328",
+						0
+					],
+					"source": [
+						"obj-348",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-349",
+						0
+					],
+					"source": [
+						"obj-346",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-328",
+						0
+					],
+					"source": [
+						"obj-349",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-350",
+						0
+					],
+					"source": [
 						"obj-345",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"destination": [
+						"obj-352",
+						0
+					],
+					"source": [
+						"obj-350",
 						12
 					]
 				}
@@ -11449,11 +11625,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-346",
+						"obj-351",
 						2
 					],
 					"source": [
-						"obj-347",
+						"obj-352",
 						0
 					]
 				}
@@ -11461,11 +11637,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-346",
+						"obj-351",
 						1
 					],
 					"source": [
-						"obj-345",
+						"obj-350",
 						10
 					]
 				}
@@ -11473,11 +11649,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-348",
+						"obj-353",
 						0
 					],
 					"source": [
-						"obj-345",
+						"obj-350",
 						9
 					]
 				}
@@ -11485,11 +11661,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-346",
+						"obj-351",
 						0
 					],
 					"source": [
-						"obj-348",
+						"obj-353",
 						0
 					]
 				}
@@ -11497,11 +11673,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-324",
+						"obj-329",
 						0
 					],
 					"source": [
-						"obj-346",
+						"obj-351",
 						0
 					]
 				}
@@ -11509,11 +11685,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-349",
+						"obj-354",
 						0
 					],
 					"source": [
-						"obj-345",
+						"obj-350",
 						1
 					]
 				}
@@ -11521,11 +11697,11 @@
 			{
 				"patchline": {
 					"destination": [
-						"obj-325",
+						"obj-330",
 						0
 					],
 					"source": [
-						"obj-349",
+						"obj-354",
 						0
 					]
 				}

@@ -40,7 +40,9 @@ DEFAULT_BPM = 120.0  # in the transport message until Live's tempo arrives (the 
 DEFAULT_LOOP_BEATS = 4.0  # the loop length held until Live's arrives; sent only with the loop off
 DEFAULT_LOCK = 0.9  # the daemon's default scale lock (stylevae.bridge.osc_spec.DEFAULT_LOCK)
 LATE_DROP_BEATS = 0.125  # a note-on later than this is dropped, as by the port (BridgeConfig.late_drop_beats)
-VELOCITIES = 128  # a note-on's pitch and velocity travel through one pipe as pitch * 128 + velocity
+VELOCITIES = 128  # a note-on's identity and velocity travel through one pipe as identity * 128 + velocity
+PITCHES = 128  # a note's identity: its place among NOTE_PLACES 16ths * 128 + its pitch, below 2 ** 17 ...
+NOTE_PLACES = 1024  # ... (64 bars; the packed note-on stays below 2 ** 24, exact as a 32-bit float too)
 LOOPS_BEHIND = 64  # loop lengths added before int() takes the nearest count of loops, so that it floors ...
 NEAREST = LOOPS_BEHIND + 0.5  # ... and rounds: a lead and a position further apart than this many loops never come
 
@@ -578,10 +580,13 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     alike: the daemon sends again each it still holds, and their delays are worked out anew. MIDI coming into the
     device passes through.
 
-    A note-off from a /note goes out only while its pitch is the one kept, and then nothing is kept: otherwise its
-    note never sounded (its note-on came late and was dropped) or was ended already (by the next note-on, a cut, a
-    change of channel), and a second note-off would end a note of that pitch that came into the track from
-    elsewhere, a clip or a keyboard passing through. So each note-on the device plays gets one note-off.
+    What is kept is the note sounding, not only its pitch: its identity, its pitch and the 16th it begins on
+    (``note_identity``), which its /on and its /note both give. A note-off from a /note goes out only while its
+    note is the one kept, and then nothing is kept. Otherwise its note never sounded (its note-on came late and
+    was dropped) or was ended already (by the next note-on, a cut, a change of channel): a second note-off would end
+    a note of that pitch coming into the track from elsewhere, a clip or a keyboard passing through, or the next
+    note, were it of the same pitch and its note-on to fire a hair before the note-off due with it (the two pipes'
+    delays come from two readings of Live's transport). So each note-on the device plays gets one note-off.
     """
     p.section(8)
     enable = switch(p, onoff("Note Output", "Notes"), (256, 146, 140, 18), "Notes to MIDI port",
@@ -601,22 +606,27 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     in_time = p.obj(f"expr $f1 + {LATE_DROP_BEATS!r} >= 0.")
     on_ms = p.obj("expr max($f1\\, 0.) * 60000. / $f2")
     on_gate = p.obj("gate 1")
-    packed = p.obj(f"expr $i1 * {VELOCITIES} + $i2")
-    split_on = p.obj("t i i")  # pitch, then velocity (right to left), from the packed number
+    on_beat = p.obj("t f f")  # the note's beat, to its identity, then to its timing
+    packed = p.obj(f"expr ({note_identity('$i1', '$f3')}) * {VELOCITIES} + $i2")
+    split_on = p.obj("t i i")  # identity, then velocity (right to left), from the packed number
     # A note-off likewise, by the note's end ($f1 + $f4) and its lead ($f7), the loop from $f8. At once if past: two
     # events due at once fire in the order they came, and a note's /note comes before the next one's /on.
     off_ahead = beats_ahead('$f1 + $f4', '$f2', '$f7', '$f5', '$f8', '$f6')
     off_ms = p.obj(f"expr max({off_ahead}\\, 0.) * 60000. / $f3")
+    off_beat = p.obj("t f f")
+    off_identity = p.obj(f"expr {note_identity('$i1', '$f2')}")
     note_on = p.obj("pipe 0")
     note_off = p.obj("pipe 0")
     played = p.obj("t i i b")
-    held = p.obj(f"i {NO_NOTE}")  # the pitch of the note sounding, or none
+    held = p.obj(f"i {NO_NOTE}")  # the identity of the note sounding, or none
     ending = p.obj("t i i")
-    ours = p.obj(f"== {NO_NOTE}")  # a note-off's pitch against the one kept (the right inlet, set with the store)
+    ours = p.obj(f"== {NO_NOTE}")  # a note-off's identity against the one kept (the right inlet, set with the store)
     off_gate = p.obj("gate 1")
     ended_here = p.obj(f"t i {NO_NOTE}")  # its note-off, then nothing is kept
     end_held = p.obj(f"t {NO_NOTE} b")  # the note kept ends at once, then nothing is kept
-    keep = p.obj("t i i")  # the pitch kept, to the store and to the comparison
+    keep = p.obj("t i i")  # the identity kept, to the store and to the comparison
+    on_pitch = p.obj(f"expr $i1 % {PITCHES}")
+    off_pitch = p.obj(f"expr $i1 % {PITCHES}")
     on_pair = p.obj("pack 0 0")
     off_pair = p.obj("pack 0 0")
     midi = p.obj("midiformat")
@@ -648,7 +658,9 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
 
     begun = arrival(starts, 2, "unpack i i f f")  # /on: pitch, velocity, beat, lead
     p.connect(begun, 3, ahead, 4)
-    p.connect(begun, 2, ahead)
+    p.connect(begun, 2, on_beat)
+    p.connect(on_beat, 1, packed, 2)
+    p.connect(on_beat, 0, ahead)
     p.connect(ahead, 0, on_timing)
     p.connect(on_timing, 1, in_time)
     p.connect(in_time, 0, on_gate)
@@ -660,8 +672,11 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     ended = arrival(notes, 1, "unpack i i f f f")  # /note: pitch, velocity, beat, length, lead
     p.connect(ended, 4, off_ms, 6)
     p.connect(ended, 3, off_ms, 3)
-    p.connect(ended, 2, off_ms)
-    p.connect(ended, 0, note_off)
+    p.connect(ended, 2, off_beat)
+    p.connect(off_beat, 1, off_identity, 1)
+    p.connect(off_beat, 0, off_ms)
+    p.connect(ended, 0, off_identity)
+    p.connect(off_identity, 0, note_off)
     p.connect(on_ms, 0, note_on, 1)
     p.connect(off_ms, 0, note_off, 1)
     p.connect(note_on, 0, split_on)
@@ -671,7 +686,8 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     p.connect(p.boxes[-1], 0, played)
     p.connect(played, 2, held)  # the note before ends first, even if its /note never came (a daemon restarted)
     p.connect(played, 1, keep)
-    p.connect(played, 0, on_pair)
+    p.connect(played, 0, on_pitch)
+    p.connect(on_pitch, 0, on_pair)
     p.connect(keep, 1, held, 1)
     p.connect(keep, 0, ours, 1)
     p.connect(note_off, 0, ending)
@@ -680,9 +696,10 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     p.connect(ending, 0, off_gate, 1)
     p.connect(off_gate, 0, ended_here)
     p.connect(ended_here, 1, keep)
-    p.connect(ended_here, 0, off_pair)
+    p.connect(ended_here, 0, off_pitch)
     p.chain(held, p.obj(f"sel {NO_NOTE}"))
-    p.connect(p.boxes[-1], 1, off_pair)
+    p.connect(p.boxes[-1], 1, off_pitch)
+    p.connect(off_pitch, 0, off_pair)
     p.connect(end_held, 1, held)
     p.connect(end_held, 0, keep)
     p.connect(on_pair, 0, midi)
@@ -715,6 +732,14 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     p.connect(retime, 1, drop_ons)
     p.connect(retime, 0, p.msg("clear"))
     p.connect(p.boxes[-1], 0, note_off)
+
+
+def note_identity(pitch: str, beat: str) -> str:
+    """An ``expr`` term: a note's identity, from its ``pitch`` and its ``beat`` (the song position of its start, which
+    its /on and its /note both give): the 16th it begins on, counted round NOTE_PLACES, times PITCHES, plus its pitch.
+    Two notes a voice plays close together never share it; a pitch is the identity modulo PITCHES."""
+    place = f"(int({beat} * 4. + 0.5) % {NOTE_PLACES} + {NOTE_PLACES}) % {NOTE_PLACES}"
+    return f"{place} * {PITCHES} + {pitch}"
 
 
 def beats_ahead(event: str, now: str, lead: str, on: str, start: str, length: str) -> str:

@@ -422,6 +422,37 @@ def test_replies_come_late_a_note_struck_again_still_sounds():
     assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x90, 60, 90)]
 
 
+def test_a_note_struck_again_sounds_when_its_note_on_fires_before_the_note_off_due_with_it():
+    """A note and the next, of the same pitch, legato: the first's note-off and the second's note-on are due at the
+    same moment, each delay worked out from its own reading of Live's transport, so a hair apart either may fire
+    first. Here the note-on does (its /on handed to its pipe first): it ends the note before, and the note-off that
+    follows is that note's, not the one sounding, so it goes out no more and the new note sounds on."""
+    sim = notes_to_this_track()
+    sim.deliver("/stylevae/1/on", 60, 100, 0.0)
+    sim.deliver("/stylevae/1/on", 60, 90, 0.5)
+    sim.deliver("/stylevae/1/note", 60, 100, 0.0, 0.5)
+    sim.advance(0.3)
+    assert sim.notes() == [(0x90, 60, 100), (0x90, 60, 0), (0x90, 60, 90)]
+    sim.deliver("/stylevae/1/note", 60, 90, 0.5, 0.5)
+    sim.advance(0.3)
+    assert sim.notes()[3:] == [(0x90, 60, 0)]
+
+
+def test_far_into_the_song_a_note_is_still_told_from_the_one_before():
+    """Past 64 bars the 16ths of a note's identity count round again: at beat 1000 a note ends when its /note says,
+    and the /note of the note before it, of the same pitch, come late, ends nothing."""
+    sim = notes_to_this_track()
+    sim.locate(1000.0)
+    sim.deliver("/stylevae/1/on", 72, 100, 1000.25)
+    sim.advance(0.2)
+    sim.deliver("/stylevae/1/note", 72, 100, 1000.0, 0.25)  # due a quarter beat ago: at once
+    sim.advance(0.01)
+    assert sim.notes() == [(0x90, 72, 100)]
+    sim.deliver("/stylevae/1/note", 72, 100, 1000.25, 0.25)
+    sim.advance(0.2)
+    assert sim.notes() == [(0x90, 72, 100), (0x90, 72, 0)]
+
+
 def test_a_past_note_still_gets_its_note_off_after_its_note_on():
     sim = notes_to_this_track()
     sim.advance(0.55)  # beat 1.1
