@@ -4,6 +4,7 @@ view, note output, voice changes, and independence from the orders Max and Live 
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from maxsim import Sim, SimError, SimLive, evaluate_expr
@@ -451,6 +452,59 @@ def test_far_into_the_song_a_note_is_still_told_from_the_one_before():
     sim.deliver("/stylevae/1/note", 72, 100, 1000.25, 0.25)
     sim.advance(0.2)
     assert sim.notes() == [(0x90, 72, 100), (0x90, 72, 0)]
+
+
+def midi_faults(notes: list[tuple[int, int, int]]) -> list[str]:
+    """What a synth would hear wrong in the device's MIDI: a note-off for a note not sounding, a note-on of a note
+    already sounding, two notes at once (a voice plays one), a note still sounding at the end."""
+    sounding, faults = set(), []
+    for status, pitch, velocity in notes:
+        key = (status & 0x0F, pitch)
+        if velocity and key in sounding:
+            faults.append(f"note-on of {key} sounding")
+        elif not velocity and key not in sounding:
+            faults.append(f"note-off of {key} not sounding")
+        (sounding.add if velocity else sounding.discard)(key)
+        if len(sounding) > 1:
+            faults.append(f"{sorted(sounding)} at once")
+    return faults + [f"{key} left sounding" for key in sorted(sounding)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_whatever_the_replies_and_the_performer_do_every_note_ends_once(seed):
+    """Replies in any order and timing (late, early, a /note without its /on, the same pitch again, cuts, changes of
+    tempo told again) and the performer's moves (channel, note output, Live stopped and started): one note at a
+    time, a note-off only for the note sounding, and nothing left sounding once Live stops."""
+    rng = random.Random(seed)
+    sim = notes_to_this_track()
+    for _ in range(120):
+        now = sim.live.position(sim.now)
+        beat = max(0.0, round((now + rng.choice([-0.3, -0.1, 0.0, 0.25, 0.5, 1.0])) * 4) / 4)
+        pitch, action = rng.choice([60, 62, 64]), rng.random()
+        if action < 0.35:
+            sim.deliver("/stylevae/1/on", pitch, rng.randint(1, 127), beat, beat - now)
+        elif action < 0.7:
+            length = rng.choice([0.25, 0.5, 1.0])
+            sim.deliver("/stylevae/1/note", pitch, 100, beat, length, beat + length - now)
+        elif action < 0.75:
+            sim.deliver("/stylevae/1/cut")
+        elif action < 0.8:
+            sim.deliver("/stylevae/1/retime")
+        elif action < 0.84:
+            sim.set("Channel", rng.randint(1, 3))
+        elif action < 0.87:  # off for a moment, and on again
+            sim.set("Note Output", 0)
+            sim.advance(rng.choice([0.0, 0.05]))
+            sim.set("Note Output", 1)
+        elif action < 0.9:  # Live stopped for a moment, and started again where it stood
+            sim.live_set("is_playing", 0)
+            sim.advance(rng.choice([0.0, 0.05]))
+            sim.live_set("is_playing", 1)
+        sim.advance(rng.choice([0.0, 0.01, 0.05, 0.2]))
+    sim.live_set("is_playing", 0)
+    sim.advance(5.0)
+    notes = sim.notes()
+    assert len([n for n in notes if n[2]]) > 3 and midi_faults(notes) == []
 
 
 def test_a_past_note_still_gets_its_note_off_after_its_note_on():
