@@ -7,10 +7,11 @@ and end every one. Before the device took its note-ons from ``/on``, every note 
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
-from maxsim import MidiOut, Sim, SimLive
+from maxsim import MidiOut, Sim, SimLive, midi_faults
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.engine import RETELL_SECONDS
@@ -64,7 +65,7 @@ class Together:
             self.sim.run_until(self.start + self.rig.now.t - 1e-9)
 
     def locate(self, beat: float) -> None:
-        self.rig.clock.follow(beat, True, 120)
+        self.rig.clock.follow(beat, True, self.sim.live.tempo)
         self.sim.locate(beat)
 
     def tempo(self, bpm: float) -> None:
@@ -229,3 +230,38 @@ def test_every_note_the_device_played_is_ended_by_a_stop():
         balance[pitch] = balance.get(pitch, 0) + (1 if velocity else -1)
     assert len(both.track_ons()) > 10 and all(n == 0 for n in balance.values())
     assert both.stray_note_offs() == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_whatever_the_performer_does_the_track_plays_one_note_at_a_time_and_ends_each_once(seed):
+    """Live and the daemon driven at random, the daemon's engine with the shipped model answering: locates, changes
+    of tempo, Live's loop, the voice switched off and on, reseeds, hold, temperature; then Live stops. In the track:
+    one note at a time, a note-off only for the note sounding, nothing left sounding; and the port ends every note."""
+    rng = random.Random(seed)
+    both = Together(lookahead=rng.choice([0.5, 1.0, 2.0]))
+    both.rig.send(cmd.Play(1, True))
+    for _ in range(24):
+        action = rng.random()
+        if action < 0.15:
+            both.locate(rng.choice([0.0, 2.5, 7.75, 16.0, 33.25]))
+        elif action < 0.3:
+            both.tempo(rng.choice([90.0, 120.0, 150.0]))
+        elif action < 0.35 and both._loop is None:
+            both.loop(rng.choice([0.0, 4.0]), rng.choice([1.0, 2.0, 4.0]))
+        elif action < 0.5:
+            both.rig.send(cmd.Play(1, False))
+            both.run(rng.choice([0.0, 0.25]))
+            both.rig.send(cmd.Play(1, True))
+        elif action < 0.6:
+            both.rig.send(cmd.Reseed(1, rng.randint(0, 99)))
+        elif action < 0.7:
+            both.rig.send(cmd.SetParam(1, "hold", rng.randint(0, 1)))
+        else:
+            both.rig.send(cmd.SetParam(1, "temperature", rng.choice([0.5, 1.0, 2.0])))
+        both.run(rng.choice([0.125, 0.5, 1.0]))
+    both.rig.clock.follow(both.rig.clock.beat(), False, both.sim.live.tempo)
+    both.sim.live_set("is_playing", 0)
+    both.run(0.5)
+    track = [(status, pitch, velocity) for _, status, pitch, velocity in both.played]
+    assert len(both.track_ons()) > 10 and midi_faults(track) == []
+    assert all(end < float("inf") for _, end, _ in both.port_notes())

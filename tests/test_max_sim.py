@@ -7,7 +7,7 @@ import json
 import random
 
 import pytest
-from maxsim import Sim, SimError, SimLive, evaluate_expr
+from maxsim import Sim, SimError, SimLive, evaluate_expr, midi_faults
 
 from stylevae.max_patches.build import MAXPAT
 from stylevae.max_patches.device import RESENT_HINT, ROLL_TOP, SCALE_NAMES, START_HINT
@@ -452,22 +452,6 @@ def test_far_into_the_song_a_note_is_still_told_from_the_one_before():
     sim.deliver("/stylevae/1/note", 72, 100, 1000.25, 0.25)
     sim.advance(0.2)
     assert sim.notes() == [(0x90, 72, 100), (0x90, 72, 0)]
-
-
-def midi_faults(notes: list[tuple[int, int, int]]) -> list[str]:
-    """What a synth would hear wrong in the device's MIDI: a note-off for a note not sounding, a note-on of a note
-    already sounding, two notes at once (a voice plays one), a note still sounding at the end."""
-    sounding, faults = set(), []
-    for status, pitch, velocity in notes:
-        key = (status & 0x0F, pitch)
-        if velocity and key in sounding:
-            faults.append(f"note-on of {key} sounding")
-        elif not velocity and key not in sounding:
-            faults.append(f"note-off of {key} not sounding")
-        (sounding.add if velocity else sounding.discard)(key)
-        if len(sounding) > 1:
-            faults.append(f"{sorted(sounding)} at once")
-    return faults + [f"{key} left sounding" for key in sorted(sounding)]
 
 
 @pytest.mark.parametrize("seed", range(40))
