@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from machine_facts import hardware_line, machine, ran  # noqa: E402
+from maxsim import midi_faults  # noqa: E402
 from soak import save  # noqa: E402
 from test_device_note_output import Together  # noqa: E402
 
@@ -79,7 +80,7 @@ def run(seconds: float, maxpat: Path, loop: tuple[float, float] | None = None, l
             "apart_ms_max": max(apart) if apart and len(port) == len(track) else None,
             "apart_over_1ms": sum(ms > 1.0 for ms in apart) if len(port) == len(track) else None,
             "track_note_offs": sum(1 for _, status, _, v in both.played if status & 0xF0 == 0x80 or not v),
-            "stray_note_offs": len(both.stray_note_offs())}
+            "stray_note_offs": sum(fault.startswith("note-off") for fault in midi_faults(both.midi(), ended=False))}
 
 
 def render(r: dict) -> str:

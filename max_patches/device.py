@@ -42,7 +42,7 @@ DEFAULT_LOCK = 0.9  # the daemon's default scale lock (stylevae.bridge.osc_spec.
 LATE_DROP_BEATS = 0.125  # a note-on later than this is dropped, as by the port (BridgeConfig.late_drop_beats)
 VELOCITIES = 128  # a note-on's identity and velocity travel through one pipe as identity * 128 + velocity
 PITCHES = 128  # a note's identity: its place among NOTE_PLACES 16ths * 128 + its pitch, below 2 ** 17 ...
-NOTE_PLACES = 1024  # ... (64 bars; the packed note-on stays below 2 ** 24, exact as a 32-bit float too)
+NOTE_PLACES = 1024  # ... (256 beats; the packed note-on stays below 2 ** 24, exact as a 32-bit float too)
 LOOPS_BEHIND = 64  # loop lengths added before int() takes the nearest count of loops, so that it floors ...
 NEAREST = LOOPS_BEHIND + 0.5  # ... and rounds: a lead and a position further apart than this many loops never come
 
@@ -60,7 +60,7 @@ HELLO = "---hello"
 CONNECTED = "---connected"
 PLAYING = "---playing"
 LOOP = "---loop"  # Live's loop as last sent: on, start, length
-NO_NOTE = -1  # the note output's kept pitch when no note sounds
+NO_NOTE = -1  # the note output's kept note (its identity) when no note sounds
 BEAT_NOW = "---beatnow"
 PLAYHEAD = "---playhead"
 MIX_BANG = "---mixbang"
@@ -569,13 +569,13 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
     for a reply held up across a wrap, as long as its delay and the daemon's lag behind Live stay under half a loop.
     A note-on that comes more than
     LATE_DROP_BEATS after its beat (Live or the daemon stalled) is dropped, as the port drops it, rather than played
-    late. A note-on's velocity goes through the pipe with its pitch, packed in one number, since a pipe of one value
-    would pair it with the velocity of a later /on that came while it waited. The pitch of the note
-    sounding is kept: a voice plays one note at a time, so each note-on ends the one before, whose /note may never
-    come (a daemon restarted), and so does a change of channel (on the note's own channel) or of voice (whose
-    /cut no longer reaches this device). /stylevae/<v>/cut (what the daemon planned is void: Live located, the
-    voice was switched off), stopping Live, switching the option off and losing the daemon drop the pending
-    note-ons, send the pending note-offs at once and end the kept pitch. /stylevae/<v>/retime (the tempo changed,
+    late. A note-on's velocity goes through the pipe with the note's identity, packed in one number, since a pipe
+    of one value would pair it with the velocity of a later /on that came while it waited. The note sounding is
+    kept: a voice plays one note at a time, so each note-on ends the one before, whose /note may never come (a
+    daemon restarted), and so does a change of channel (on the note's own channel) or of voice (whose /cut no
+    longer reaches this device). /stylevae/<v>/cut (what the daemon planned is void: Live located, the voice was
+    switched off), stopping Live, switching the option off and losing the daemon drop the pending note-ons, send
+    the pending note-offs at once and end the kept note. /stylevae/<v>/retime (the tempo changed,
     and a pipe's delay, worked out at the old one, does not follow it) drops the pending note-ons and note-offs
     alike: the daemon sends again each it still holds, and their delays are worked out anew. MIDI coming into the
     device passes through.
@@ -737,7 +737,8 @@ def add_note_output(p: Patch, notes: Box, starts: Box, cuts: Box, retimes: Box) 
 def note_identity(pitch: str, beat: str) -> str:
     """An ``expr`` term: a note's identity, from its ``pitch`` and its ``beat`` (the song position of its start, which
     its /on and its /note both give): the 16th it begins on, counted round NOTE_PLACES, times PITCHES, plus its pitch.
-    Two notes a voice plays close together never share it; a pitch is the identity modulo PITCHES."""
+    Two notes a voice plays close together never share it (Live's song positions are never negative; ``int()``
+    truncates, so below 0 two 16ths would); a pitch is the identity modulo PITCHES."""
     place = f"(int({beat} * 4. + 0.5) % {NOTE_PLACES} + {NOTE_PLACES}) % {NOTE_PLACES}"
     return f"{place} * {PITCHES} + {pitch}"
 

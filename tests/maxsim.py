@@ -1252,17 +1252,18 @@ class Sim:
         return [s for s in self.sent if address is None or s.address == address]
 
 
-def midi_faults(notes: list[tuple[int, int, int]]) -> list[str]:
-    """What a synth would hear wrong in the device's MIDI: a note-off for a note not sounding, a note-on of a note
-    already sounding, two notes at once (a voice plays one), a note still sounding at the end."""
+def midi_faults(notes: list[tuple[int, int, int]], ended: bool = True) -> list[str]:
+    """What a synth would hear wrong in the device's MIDI, (status, pitch, velocity) triples: a note-off for a note
+    not sounding, a note-on of a note already sounding, two notes at once (a voice plays one), and with ``ended`` a
+    note still sounding at the end."""
     sounding, faults = set(), []
     for status, pitch, velocity in notes:
-        key = (status & 0x0F, pitch)
-        if velocity and key in sounding:
+        key, on = (status & 0x0F, pitch), status & 0xF0 == 0x90 and velocity > 0
+        if on and key in sounding:
             faults.append(f"note-on of {key} sounding")
-        elif not velocity and key not in sounding:
+        elif not on and key not in sounding:
             faults.append(f"note-off of {key} not sounding")
-        (sounding.add if velocity else sounding.discard)(key)
+        (sounding.add if on else sounding.discard)(key)
         if len(sounding) > 1:
             faults.append(f"{sorted(sounding)} at once")
-    return faults + [f"{key} left sounding" for key in sorted(sounding)]
+    return faults + ([f"{key} left sounding" for key in sorted(sounding)] if ended else [])

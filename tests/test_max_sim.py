@@ -440,8 +440,9 @@ def test_a_note_struck_again_sounds_when_its_note_on_fires_before_the_note_off_d
 
 
 def test_far_into_the_song_a_note_is_still_told_from_the_one_before():
-    """Past 64 bars the 16ths of a note's identity count round again: at beat 1000 a note ends when its /note says,
-    and the /note of the note before it, of the same pitch, come late, ends nothing."""
+    """Past 256 beats the 16ths of a note's identity count round again (the packing's bound is checked below): at
+    beat 1000 a note ends when its /note says, and the /note of the note before it, of the same pitch, come late,
+    ends nothing."""
     sim = notes_to_this_track()
     sim.locate(1000.0)
     sim.deliver("/stylevae/1/on", 72, 100, 1000.25)
@@ -489,6 +490,23 @@ def test_whatever_the_replies_and_the_performer_do_every_note_ends_once(seed):
     sim.advance(5.0)
     notes = sim.notes()
     assert len([n for n in notes if n[2]]) > 3 and midi_faults(notes) == []
+
+
+def test_a_note_on_packed_with_its_identity_stays_below_2_24_and_unpacks_exactly():
+    """The packed note-on (identity * 128 + velocity) must stay an exact integer in Max, whose float atoms may be 32
+    bits: below 2 ** 24 for every pitch and velocity at any song position, and the velocity, identity and pitch come
+    back from it as the patch takes them apart; the /note side gives the same identity."""
+    texts = [b["box"]["text"] for b in json.loads(MAXPAT.read_text(encoding="utf-8"))["patcher"]["boxes"]
+             if b["box"].get("text", "").startswith("expr") and "% 1024" in b["box"]["text"]]
+    packed, = (t[5:] for t in texts if "$i2" in t)
+    identity, = (t[5:] for t in texts if "$f2" in t)
+    for beat in (0.0, 0.25, 255.75, 256.0, 1000.25, 2.0 ** 21 + 0.25, 1e12):
+        for pitch in (0, 60, 127):
+            for velocity in (0, 1, 127):
+                value = evaluate_expr(packed, [pitch, velocity, beat])
+                assert isinstance(value, int) and 0 <= value < 2 ** 24
+                assert value % 128 == velocity and value // 128 % 128 == pitch
+                assert value // 128 == evaluate_expr(identity, [pitch, beat])
 
 
 def test_a_past_note_still_gets_its_note_off_after_its_note_on():
