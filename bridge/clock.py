@@ -5,7 +5,9 @@ The map is piecewise linear and continuous: a short *glide* segment (the rate nu
 loop filter: each report corrects a share of its error, so report jitter is smoothed), so no step is
 doubled or skipped; an error above ``jump_threshold`` is a locate in Live and re-anchors the
 clock, bumping ``epoch`` so the engine drops what it had planned and re-aligns at the next step.
-Start and stop bump the epoch too. Thread-safe: the OSC thread writes, the engine and sender read.
+Start and stop bump the epoch too; so does a change of Live's loop that moves a wrap the engine may have planned
+past, but it voids only what was planned from that wrap on (``void_since``): the notes before it stand.
+Thread-safe: the OSC thread writes, the engine and sender read.
 
 With Live's arrangement loop known (``set_loop``), the clock's beats are a *timeline*: they run on past the loop's
 end, and ``song`` maps them back to Live's song position, which wraps. So a wrap is planned like any other step:
@@ -39,11 +41,18 @@ class Change(Enum):
     START = "start"
     STOP = "stop"
     LOOP = "loop"
+    REPLAN = "replan"  # Live's loop changed a wrap that may be planned past: what was planned from it on is void
 
 
 # beats a loop point may lie off a step and be taken to it (a loop is planned only on whole steps); Live's loop
 # points are exact multiples of its grid
 GRID_TOLERANCE = 1e-6
+# A loop change that moves a wrap due sooner than this voids everything planned, as a locate does, rather than what
+# was planned from the wrap on: the JACK process may be writing the wrap's events into the period under way (a
+# period of 1024 frames at 48 kHz is 21 ms), and a device may be playing them (the engine tells it the notes it still
+# holds again only when none is due within 15 ms of now, ``RETELL_MARGIN_SECONDS``).
+REPLAN_GUARD_SECONDS = 0.04
+VOIDS_KEPT = 256  # epochs whose voids are remembered; plans made before them are void from the start
 
 class Clock:
     def __init__(
@@ -60,6 +69,7 @@ class Clock:
         self.max_correction = max_correction
         self._running = True
         self._epoch = 0
+        self._voids: dict[int, float] = {}  # epoch -> the first timeline beat it voided of what was planned before it
         self._located = 0  # the epoch of the last start or jump (the others: a stop, or a loop planned again)
         self._rate = bpm / SECONDS_PER_MINUTE  # beats per second, steady
         # Live's loop (start, length) in song beats, when it can be planned; the timeline beat of the next wrap
@@ -94,6 +104,15 @@ class Clock:
         planned): plans made before it are void."""
         return self._epoch
 
+    def void_since(self, epoch: int) -> tuple[float, int]:
+        """(the first timeline beat at which plans made in ``epoch`` are void now, the epoch now): +inf while none is,
+        -inf after a jump, start or stop, and after loop changes alone the first wrap they moved."""
+        with self._lock:
+            if self._epoch - epoch > VOIDS_KEPT:
+                return -math.inf, self._epoch
+            voids = (self._voids.get(e, -math.inf) for e in range(epoch + 1, self._epoch + 1))
+            return min(voids, default=math.inf), self._epoch
+
     def now(self) -> float:
         """The clock's time source (perf_counter; a fake one in tests)."""
         return self._now()
@@ -106,12 +125,15 @@ class Clock:
     def time_of(self, beat: float) -> float:
         """The perf_counter time of ``beat``; +inf while the transport is stopped."""
         with self._lock:
-            if not self._running:
-                return math.inf
-            glide_end_beat = self._b0 + (self._t1 - self._t0) * self._glide_rate
-            if beat <= glide_end_beat:
-                return self._t0 + (beat - self._b0) / self._glide_rate
-            return self._t1 + (beat - glide_end_beat) / self._rate
+            return self._time_of(beat)
+
+    def _time_of(self, beat: float) -> float:
+        if not self._running:
+            return math.inf
+        glide_end_beat = self._b0 + (self._t1 - self._t0) * self._glide_rate
+        if beat <= glide_end_beat:
+            return self._t0 + (beat - self._b0) / self._glide_rate
+        return self._t1 + (beat - glide_end_beat) / self._rate
 
     def song(self, beat: float) -> float:
         """Live's song position at timeline ``beat``: the beat itself, less one loop length for each wrap before it."""
@@ -148,12 +170,12 @@ class Clock:
             if not playing:
                 change = Change.STOP if self._running else change
                 if self._running:
-                    self._epoch += 1
+                    self._bump()
                 self._running = False
                 self._locate(t, beat)
             elif not self._running:
                 self._running = True
-                self._epoch += 1
+                self._bump()
                 self._located = self._epoch
                 self._locate(t, beat)
                 change = Change.START
@@ -161,7 +183,7 @@ class Clock:
                 timeline = self._beat_at(t)
                 error = self._song_error(beat, timeline - self._offset_at(timeline))
                 if abs(error) > self.jump_threshold:
-                    self._epoch += 1
+                    self._bump()
                     self._located = self._epoch
                     self._locate(t, beat)
                     change = Change.JUMP
@@ -172,8 +194,10 @@ class Clock:
 
     def set_loop(self, on: bool, start: float, length: float, t: float | None = None) -> Change:
         """Take Live's arrangement loop: the next wrap is planned when the song position is before the loop's end
-        (as Live wraps only there). A change that moves a wrap into what may already be planned bumps the epoch,
-        so the engine plans again, from the step after the playhead (``located`` stays: it was no locate)."""
+        (as Live wraps only there). A change that moves a wrap into what may already be planned bumps the epoch and
+        voids what was planned from that wrap on (``REPLAN``): the engine plans again from there, and the notes before
+        it stand. Closer than ``REPLAN_GUARD_SECONDS`` it voids everything (``JUMP``), and the engine plans again
+        from the step after the playhead (``located`` stays: it was no locate)."""
         first, steps = _steps(start), _steps(length)
         planned = on and first is not None and steps is not None and steps > 0
         loop = (first / STEPS_PER_BEAT, steps / STEPS_PER_BEAT) if planned else None
@@ -194,11 +218,18 @@ class Clock:
                 if before != after:
                     differs = min(w for w in (before[0], after[0]) if w is not None)
                     if differs <= timeline + self.horizon_beats:
-                        self._epoch += 1
-                        change = Change.JUMP
+                        close = self._time_of(differs) - t < REPLAN_GUARD_SECONDS
+                        self._bump(-math.inf if close else differs)
+                        change = Change.JUMP if close else Change.REPLAN
         return self._notify(change)
 
     # --- internals (lock held) ------------------------------------------------------------------------
+
+    def _bump(self, void: float = -math.inf) -> None:
+        """A new epoch, voiding what was planned from timeline beat ``void`` on (by default all of it)."""
+        self._epoch += 1
+        self._voids[self._epoch] = void
+        self._voids.pop(self._epoch - VOIDS_KEPT, None)
 
     def _anchor(self, t: float, beat: float) -> None:
         self._t0, self._b0 = t, beat

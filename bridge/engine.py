@@ -118,6 +118,9 @@ class Engine:
         self._retell_owed = False
         self._clock_moved = False  # the clock changed since the engine last looked: no waiting before it does
         self._told: dict[int, list[Told]] = {}  # each voice's note replies a device may still hold
+        # voices some of whose replies were taken back (``_replan``): the device is told again what it holds, and the
+        # timeline beat from which what it held is void
+        self._withdrawn: dict[int, float] = {}
         self._thread: threading.Thread | None = None
         clock.add_listener(self._on_clock_change)
 
@@ -300,11 +303,15 @@ class Engine:
             return time.perf_counter() + ERROR_PAUSE_SECONDS
 
     def _generate(self) -> float | None:
-        epoch, running, now_beat = self.clock.snapshot()
+        void, epoch = self.clock.void_since(self._epoch)  # first: a change after it is the next pass's
+        _, running, now_beat = self.clock.snapshot()
         moved = epoch != self._epoch
         # a start or jump since (not only a stop, or Live's loop changed near a wrap): the playhead's step may play
         located = moved and self.clock.located > self._epoch
-        if moved:  # what was planned is void
+        if moved and void != -math.inf:  # Live's loop moved a wrap: what was planned from it on is void
+            self._epoch = epoch
+            self._replan(void)
+        elif moved:  # what was planned is void
             self._epoch = epoch
             self._cancel()
             for voice in self.voices.values():
@@ -315,7 +322,7 @@ class Engine:
             return None
         bpm = self.clock.bpm  # read once: a change made meanwhile is the next pass's
         if bpm != self._bpm:
-            self._bpm, self._retell_owed = bpm, not moved  # a move voided what was told
+            self._bpm, self._retell_owed = bpm, True
         retell_at = self._retell(now_beat) if self._retell_owed else None
         self._keep_passes()
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
@@ -412,17 +419,43 @@ class Engine:
         """Position the voice so ``step`` is its next audible step, taking up the first steps of its phrase that its
         decoder holds and replaying the rest silently; ``wrapped``: Live's loop brought it back (``Voice.seek``)."""
         self._emit(voice, voice.seek(step, epoch, origin, wrapped))
+        self._take_up(voice, step)
+
+    def _take_up(self, voice: Voice, step: int) -> None:
+        """For a voice about to replay its phrase silently up to ``step``: take up the steps its decoder holds."""
         held = self._held(voice)
         if held is not None:
-            steps = min(held, (step - origin) % self.checkpoint.steps)
+            steps = min(held, step - voice.next_step)
             voice.resume(self.decoder.resume(voice.number, self._phrase(voice), steps))
 
+    def _replan(self, beat: float) -> None:
+        """Live's loop moved a wrap the voices may have planned past, to or from timeline ``beat`` (``Change.REPLAN``):
+        the sender withdrew the events planned from there on. Each voice goes back into the phrase it was in before
+        it, its note sounding there going on (``Voice.rewind``), and plans again from there at the next steps; a
+        device is told again the replies it holds from before it (``_retell``)."""
+        step = round(beat * STEPS_PER_BEAT)  # Live's loop points are on the steps (``Clock.set_loop``)
+        for voice in self.voices.values():
+            if voice.next_step is None or voice.next_step <= step:
+                continue
+            if voice.rewind(step):
+                self._take_up(voice, step)
+            else:
+                self._cancel(voice)
+                voice.unposition()
+            told = self._told.get(voice.number, [])
+            if any(reply.due >= beat for reply in told):
+                told[:] = [reply for reply in told if reply.due < beat]
+                self._withdrawn[voice.number] = min(beat, self._withdrawn.get(voice.number, beat))
+                self._retell_owed = True
+
     def _keep_passes(self) -> None:
-        """As many phrases kept, by the voices' lines and the decoder, as Live's loop spans (see ``LOOP_PHRASES``)."""
+        """As many phrases kept, by the voices' lines and the decoder, as Live's loop spans (see ``LOOP_PHRASES``);
+        by the decoder, one at least: a loop switched on can move a wrap to a step the voices planned past, into a
+        phrase they left (``_replan``), which is then taken up rather than decoded again."""
         loop = self.clock.loop
         kept = 0 if loop is None else min(LOOP_PHRASES, math.ceil(loop[1] * STEPS_PER_BEAT / self.checkpoint.steps) + 1)
-        if kept != self.decoder.kept:
-            self.decoder.kept = kept
+        if max(kept, 1) != self.decoder.kept:
+            self.decoder.kept = max(kept, 1)
             for voice in self.voices.values():
                 voice.kept = kept
 
@@ -553,18 +586,26 @@ class Engine:
         """After a change of tempo: a device that plays the notes itself holds each note-on and note-off until a time
         worked out at the tempo it came at. Where that is now off by more than RETELL_SECONDS for some event, it is
         told (``/retime``) to drop what it holds, then each of those again, in the order sent, with its lead now,
-        and works out their times at the new tempo. Which it holds is the daemon's reckoning of the device's times,
-        which is not exact: so not while an event is due within RETELL_MARGIN_SECONDS of now, else one just played
-        could be played again, or one still held dropped. Then the time to try again; else None."""
+        and works out their times at the new tempo. So too where replies it holds were taken back (``_replan``);
+        should the first of those be due within the margin below, it may be playing them: it is told ``/cut``.
+        Which it holds is the daemon's reckoning of the device's times, which is not exact: so not while an event is
+        due within RETELL_MARGIN_SECONDS of now, else one just played could be played again, or one still held
+        dropped. Then the time to try again; else None."""
         at = self.clock.time_of(now)
         margin = min(RETELL_MARGIN_SECONDS, SECONDS_PER_MINUTE / self._bpm / STEPS_PER_BEAT / 4)
         close = [reply.plays for told in self._told.values() for reply in told if abs(reply.plays - at) < margin]
         if close:
             return max(close) + margin + RETELL_MARGIN_SECONDS / 100  # a hair past, whatever the rounding
         self._retell_owed = False
+        withdrawn, self._withdrawn = self._withdrawn, {}
+        for number, void in withdrawn.items():  # the device may be playing what was withdrawn: end it there
+            if number in self._told and self.clock.time_of(void) - at < margin:
+                del self._told[number]
+                self.publish(f"{PREFIX}/{number}/cut", [])
         for number, told in self._told.items():
             held = [reply for reply in told if reply.plays > at]
-            if not any(abs(reply.plays - self.clock.time_of(reply.due)) > RETELL_SECONDS for reply in held):
+            if number not in withdrawn and not any(abs(reply.plays - self.clock.time_of(reply.due)) > RETELL_SECONDS
+                                                   for reply in held):
                 continue
             told[:] = [reply._replace(plays=self.clock.time_of(reply.due)) for reply in held]
             self.publish(f"{PREFIX}/{number}/retime", [])

@@ -7,8 +7,9 @@ event over ``HANDOVER_SECONDS`` ahead of its time, through a pipe, to a process 
 process callback (JACK's real-time thread) and the thread that reads the pipe. The callback puts each
 event at the frame of its ``perf_counter`` time, so the notes are sample-accurate and a late wake-up of
 the sender costs nothing while it stays within the handover. When the daemon's clock changes after an event
-was handed over, the sender moves it (a RETIME record, by the event's ident) or withdraws it. Nothing else in
-that process takes the GIL for long, so the callback does not wait for the decoder.
+was handed over, the sender moves it (a RETIME record, by the event's ident) or withdraws it (DROP: a voice's
+note-ons or all, their note-offs at once; WITHDRAW: that very event, whatever it is). Nothing else in that
+process takes the GIL for long, so the callback does not wait for the decoder.
 
 Nothing is lost: before each write the callback checks the room left in the period's MIDI buffer; what
 does not fit waits for the next period, in order (note-offs come before note-ons at the same time).
@@ -80,7 +81,7 @@ log = logging.getLogger("stylevae.jack")
 # engine pushes less than this ahead (a fast tempo with the shortest lookahead) are handed over at once.
 HANDOVER_SECONDS = 0.1
 RECORD = struct.Struct("<dbB3sq")  # perf_counter time, voice (-1: none), kind, MIDI message, event ident (0: none)
-EVENT, DROP, QUIT, RETIME = 0, 1, 2, 3
+EVENT, DROP, QUIT, RETIME, WITHDRAW = 0, 1, 2, 3, 4
 ALL_VOICES = -1
 START_TIMEOUT = 15.0  # seconds for the process to answer (Python's start-up on a loaded machine)
 RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet) there
@@ -178,6 +179,10 @@ class JackOut:
 
     def retime(self, ident: int, at: float) -> None:
         self._write(RECORD.pack(at, ALL_VOICES, RETIME, b"\0\0\0", ident))
+
+    def withdraw(self, idents: list[int]) -> None:
+        for ident in idents:  # a record a write, as each goes through the pipe whole (or not at all, when it is full)
+            self._write(RECORD.pack(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", ident))
 
     def _write(self, record: bytes) -> None:
         with self._lock:
@@ -326,6 +331,8 @@ class Writer:
             self.drop(voice)
         elif kind == RETIME:
             self.retime(ident, at)
+        elif kind == WITHDRAW:
+            self.withdraw(ident)
         elif kind == QUIT and not self.quitting:
             self.drop(ALL_VOICES)
             self.quitting = 1
@@ -348,6 +355,16 @@ class Writer:
         for i, (old, seq, voice, message, queued) in enumerate(self.queue):
             if queued == ident and old != AT_ONCE:
                 self.queue[i] = (at, seq, voice, message, ident)
+                heapq.heapify(self.queue)
+                return
+
+    def withdraw(self, ident: int) -> None:
+        """A queued event goes unwritten (planned past a wrap of Live's loop that moved). One already written, or
+        sent at once by a drop, stays as it is."""
+        for i, (at, _, _, _, queued) in enumerate(self.queue):
+            if queued == ident and at != AT_ONCE:
+                self.queue[i] = self.queue[-1]
+                self.queue.pop()
                 heapq.heapify(self.queue)
                 return
 

@@ -163,6 +163,9 @@ class NoPort:
     def retime(self, ident: int, at: float) -> None:
         pass
 
+    def withdraw(self, idents: list[int]) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -249,7 +252,10 @@ class MidiOut:
         """Nothing is queued here: every event went out when it was handed over."""
 
     def retime(self, ident: int, at: float) -> None:
-        """Nothing is queued here (and with no lead, nothing is handed over ahead to be moved)."""
+        """Nothing is queued here (and with no lead, nothing is handed over ahead to be moved or withdrawn)."""
+
+    def withdraw(self, idents: list[int]) -> None:
+        """Nothing is queued here (see ``retime``)."""
 
     def close(self) -> None:
         for message in self.books.ending():

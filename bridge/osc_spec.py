@@ -209,7 +209,8 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
     (
         f"{PREFIX}/<v>/cut",
         "",
-        "What the voice planned is void: Live located or stopped, the voice was switched off or removed. A device "
+        "What the voice planned is void: Live located or stopped, the voice was switched off or removed (or Live's "
+        "loop changed within 40 ms of a wrap the voice had planned past). A device "
         "that plays the notes itself drops the note-ons it holds for later and ends the notes it sounds.",
     ),
     (
@@ -218,7 +219,9 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         "The tempo changed: a device that plays the notes itself timed the note-ons and note-offs it holds at the "
         "old one. It drops them (the notes sounding go on); each is sent again right after, /on and /note with its "
         "lead now, in the order first sent. Sent once a held note would sound more than 1 ms off, and not while "
-        "one is due within 15 ms of now (whether the device has played it yet, the daemon cannot see).",
+        "one is due within 15 ms of now (whether the device has played it yet, the daemon cannot see). Sent too "
+        "when Live's loop changed a wrap the voice had planned past: then only those from before the wrap are sent "
+        "again, and the voice's new plan from the wrap on follows.",
     ),
     (f"{PREFIX}/error", "s:address s:reason", "A message was refused; nothing changed."),
 )

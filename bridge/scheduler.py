@@ -5,7 +5,9 @@ tempo change or a clock glide applies to notes already planned. The sender never
 decoder: the engine pushes events ahead of time and goes away. An output that places events itself
 (JACK, at their frame: ``stylevae.bridge.jack_out``) takes them its ``lead`` ahead of their time, so a late
 wake-up of this thread costs nothing while it stays within the lead; what the clock does meanwhile still
-reaches them: a tempo change or a glide moves each (``retime``), a jump, start or stop withdraws them.
+reaches them: a tempo change or a glide moves each (``retime``), a jump, start or stop withdraws them, and a change
+of Live's loop that moves a wrap withdraws those planned from the wrap on (``withdraw``), as it does the events not
+yet handed over, and those the engine pushes later that it planned before it knew.
 Note-ons that come too late (the decoder starved, or were planned before a jump) are dropped rather than
 played as a burst; a note-off is sent only for a note that is sounding, and ``cancel`` ends every sounding
 note at once, then sends All Notes Off (CC 123) on the channels used since the last, as hardware sequencers do.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import math
 import os
 import sys
 import threading
@@ -54,6 +57,10 @@ class NoteSink(Protocol):
     def retime(self, ident: int, at: float) -> None:
         """Move a queued event to perf_counter time ``at`` (a tempo change or a glide after it was handed over)."""
 
+    def withdraw(self, idents: list[int]) -> None:
+        """Forget the queued events ``idents`` names, note-offs too: what was planned from a moved wrap of Live's loop
+        on (the engine plans the notes that then sound again, and their ends)."""
+
 
 @dataclass(order=True, frozen=True)
 class Event:
@@ -84,7 +91,6 @@ def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> E
 
 IDLE_SECONDS = 0.5  # with nothing planned the sender looks again this often (a push wakes it before)
 RETIME_SECONDS = 0.00005  # an event handed over ahead is moved when a tempo change or glide moves it more than this
-VOID = (Change.JUMP, Change.START, Change.STOP)  # clock changes after which what was planned is void
 
 PROFILE_ENV = "STYLEVAE_PROFILE_SENDER"  # set it (to anything) to profile late hand-overs; see LateProfile
 LATE_SECONDS = 0.001  # a hand-over later than this is profiled
@@ -188,6 +194,7 @@ class Scheduler:
         self._heap: list[tuple[Event, float]] = []  # (event, when it was pushed)
         self._ahead: list[tuple[Event, float]] = []  # handed to a sink with a lead, not yet due: (event, its time)
         self._open: Counter[tuple[int, int, int]] = Counter()  # (voice, channel, pitch)
+        self._seen = clock.epoch  # the clock's epoch when this last withdrew what a change voided
         self._channels: dict[int, set[int]] = {}  # voice -> channels it sent note-ons on since its last CC 123
         self._thread: threading.Thread | None = None
         self._stopped = False
@@ -208,11 +215,26 @@ class Scheduler:
     # --- the engine's side ----------------------------------------------------------------------------
 
     def push(self, events: Iterable[Event]) -> None:
+        """Take the engine's events; those it planned past a wrap of Live's loop that has moved since are void."""
         with self._cond:
             now = self._now()
             for event in events:
-                heapq.heappush(self._heap, (event, now))
+                if not self._withdrawn(event):
+                    heapq.heappush(self._heap, (event, now))
             self._wake()
+
+    def _current(self, event: Event) -> bool:
+        """Whether what the clock did since ``event`` was planned leaves it standing."""
+        return event.epoch == self.clock.epoch or event.beat < self.clock.void_since(event.epoch)[0]
+
+    def _withdrawn(self, event: Event) -> bool:
+        """Whether ``event`` was planned past a wrap of Live's loop that moved since, and after no jump, start or
+        stop: the engine plans again from the wrap on, the ends of the notes then sounding too, so such a note-off
+        neither goes out nor leaves the books (after a jump it ends its note at once, ``_send``)."""
+        if event.epoch == self.clock.epoch:
+            return False
+        void = self.clock.void_since(event.epoch)[0]
+        return void != -math.inf and event.beat >= void
 
     def cancel(self, voice: int | None = None) -> None:
         """Forget the planned events of a voice (or all) and end its sounding notes now, then send All Notes
@@ -284,12 +306,13 @@ class Scheduler:
         the sink's lead, or when the engine pushed it, if later: an event pushed late is not the sender's delay;
         ``behind`` counts those pushed after their very time, which no lead can save)."""
         handover = max(due - self.sink.lead, pushed)
-        if pushed > due and event.epoch == self.clock.epoch:  # before a jump, its time says nothing
+        current = self._current(event)
+        if pushed > due and current:  # before a jump, its time says nothing
             self.behind.append(pushed - due)
         key = (event.voice, event.channel, event.pitch)
         if not event.is_on:
             if self._open[key] > 0:
-                if event.epoch == self.clock.epoch:
+                if current:
                     self._hand_over(event, midi_out.note_off(event.channel, event.pitch), due)
                     self._late(now - handover)
                 else:  # planned before a jump, so due long ago or far ahead: it ends its note now
@@ -299,7 +322,7 @@ class Scheduler:
                     del self._open[key]
             return
         late_beats = self.clock.beat(now) - event.beat
-        if event.epoch != self.clock.epoch or late_beats > self.late_drop_beats:
+        if not current or late_beats > self.late_drop_beats:
             self.dropped += 1
             return
         self._hand_over(event, midi_out.note_on(event.channel, event.pitch, event.velocity), due)
@@ -327,19 +350,39 @@ class Scheduler:
 
     def _on_clock_change(self, change: Change) -> None:
         """The events handed over ahead follow the clock: after a jump, start or stop their note-ons are withdrawn
-        and their note-offs go out at once (the engine's ``cancel`` follows, when it gets to it); after a tempo
-        change or a glide each moves to its new time."""
+        and their note-offs go out at once (the engine's ``cancel`` follows, when it gets to it); after a change of
+        Live's loop that moved a wrap, those planned from it on are withdrawn, handed over or not, and the books
+        count their notes as they were before them; after a tempo change or a glide each moves to its new time."""
         with self._cond:
             self._prune_ahead()
-            if change in VOID and self._ahead:
+            void, self._seen = self.clock.void_since(self._seen)
+            if void == -math.inf and self._ahead:
                 self.sink.drop(None)
                 self._ahead = []
+            elif -math.inf < void < math.inf:
+                self._withdraw()
             for i, (event, at) in enumerate(self._ahead):
                 due = self.clock.time_of(event.beat)
                 if abs(due - at) > RETIME_SECONDS:
                     self.sink.retime(event.seq, due)
                     self._ahead[i] = (event, due)
             self._wake()
+
+    def _withdraw(self) -> None:
+        """Forget the events planned past a moved wrap (``_withdrawn``), and withdraw those handed over ahead: their
+        note-ons were counted sounding, their note-offs ended, when they were handed over."""
+        self._heap = [entry for entry in self._heap if not self._withdrawn(entry[0])]
+        heapq.heapify(self._heap)
+        gone = [event for event, _ in self._ahead if self._withdrawn(event)]
+        if not gone:
+            return
+        self._ahead = [entry for entry in self._ahead if not self._withdrawn(entry[0])]
+        self.sink.withdraw([event.seq for event in gone])
+        for event in gone:
+            key = (event.voice, event.channel, event.pitch)
+            self._open[key] += -1 if event.is_on else 1
+            if not self._open[key]:
+                del self._open[key]
 
     def summary(self) -> str:
         """Send lateness so far, for the log at exit."""

@@ -10,6 +10,10 @@ those steps of the phrase (a locate back into it: Live's loop brace), the voice 
 Its key is taken at each phrase start, so a key change moves the melody at a phrase border, never inside
 a phrase.
 
+A change of Live's loop can move a wrap the voice has planned past: it goes back to the phrase it was in before
+that step, as it began it (it keeps the last phrases it began, ``Begun``), and replays it silently up to there,
+the note sounding there going on.
+
 Live's loop, when the daemon knows it, plays what its first pass played: the voice marks its line at each phrase
 it begins, and from the first wrap until the next locate it goes back to those marks, at the wrap and at each
 phrase border after, instead of moving on. A restyle in a pass moves the line on from its phrase, and the rest of
@@ -19,6 +23,7 @@ one.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -87,6 +92,29 @@ class Sounding:
     start: int  # step
 
 
+@dataclass(frozen=True)
+class Begun:
+    """A phrase the voice began: on which timeline step, at which step of its plan (the step it had reached: a seek
+    begins the phrase it lands in, whose start lies before), its first audible step, and its line, its passes of
+    Live's loop and its held phrase then, to go back to (``Voice.rewind``); and the restyled content it took, if any."""
+
+    step: int
+    made: int
+    audible_from: int
+    origin: int
+    mark: tuple
+    marks: dict[int, tuple]
+    looping: bool
+    loop: list[int] | None
+    content: np.ndarray | None
+
+
+# phrases begun, and notes ended, that the voice keeps: more than its plan can hold past a moved wrap of Live's loop
+# (the engine's lookahead is 4 beats at most, 16 steps: a note ended at each, a phrase begun at each wrap of a loop
+# of a 16th)
+BEGUN_KEPT = 32
+
+
 def midi_pitch(model_pitch: int, octave: int) -> int:
     """The model's pitch moved by whole octaves, folded back into MIDI's 0..127 by octaves."""
     pitch = model_pitch + 12 * octave
@@ -132,6 +160,9 @@ class Voice:
     kept: int = 0
     looping: bool = False
     at_mark: bool = False
+    # the phrases it began, latest last, and the notes it ended, as (note, step), for ``rewind``
+    begun: deque[Begun] = field(default_factory=lambda: deque(maxlen=BEGUN_KEPT))
+    ended: deque[tuple[Sounding, int]] = field(default_factory=lambda: deque(maxlen=BEGUN_KEPT))
 
     @staticmethod
     def create(
@@ -174,6 +205,7 @@ class Voice:
         self.z_dirty = True
         self.loop = None
         self.forget_passes()
+        self.begun.clear()  # a line it no longer follows: it cannot go back into them
 
     # --- position -------------------------------------------------------------------------------------
 
@@ -219,6 +251,35 @@ class Voice:
         """Forget the position (its notes were ended by the sender): the engine seeks again."""
         self.next_step = None
         self.sounding = None
+        self.begun.clear()
+        self.ended.clear()
+
+    def rewind(self, step: int) -> bool:
+        """Take back what it planned from ``step`` on (a change of Live's loop moved a wrap there, and the sender
+        withdrew those events): back to the phrase it was in before ``step``, as it began it, to replay silently
+        up to ``step`` (``seek``'s way, whose phrase the engine can take up from the decoder); the note sounding
+        at ``step`` goes on until a step that does not hold it. False when it cannot, because nothing it planned
+        before ``step`` was audible or its line was reseeded since: the engine ends its note and seeks again."""
+        begun = [b for b in self.begun if b.made < step]
+        if not begun or begun[-1].audible_from >= step:
+            return False
+        back = begun[-1]
+        after = list(self.begun)[len(begun):]  # begun in what is taken back
+        if self.sounding is not None and self.sounding.start < step:
+            carried = self.sounding
+        else:
+            carried = next((note for note, end in self.ended if note.start < step <= end), None)
+        if self.next_content is None:  # a restyle taken in what is taken back is taken again
+            self.next_content = next((b.content for b in after if b.content is not None), None)
+        self.begun = deque(begun, maxlen=BEGUN_KEPT)  # and the phrase begun again at its replay, as it was
+        self.ended = deque(((note, end) for note, end in self.ended if end < step), maxlen=BEGUN_KEPT)
+        self.line.back_to(back.mark)
+        self.marks, self.looping, self.loop = dict(back.marks), back.looping, back.loop
+        self.origin, self.next_step, self.audible_from = back.origin, back.step, step
+        self.replaying, self.resumed, self.at_mark = True, None, False
+        self.sounding = carried
+        self.z_dirty = True
+        return True
 
     # --- stepping -------------------------------------------------------------------------------------
 
@@ -230,6 +291,7 @@ class Voice:
         return self.loop is None or not self.settings.hold
 
     def _new_phrase(self) -> None:
+        content = self.next_content
         complete = len(self.phrase) == self.phrase_steps
         if self.settings.hold and self.loop is None and complete and not self.replaying:
             self.loop = list(self.phrase)
@@ -250,6 +312,9 @@ class Voice:
         self.replaying = self.at_mark = False
         self.phrase = []
         self.reset_decoder = True
+        taken = content if content is not None and self.next_content is None else None
+        self.begun.append(Begun(self.next_step, max(self.next_step, self.audible_from), self.audible_from, self.origin,
+                                self.line.mark(), dict(self.marks), self.looping, self.loop, taken))
 
     def _mark(self, song: int, moved: bool) -> None:
         """Mark the line at the phrase it begins on song step ``song``. When the line ``moved`` on to it (not a
@@ -285,6 +350,7 @@ class Voice:
         note, self.sounding = self.sounding, None
         if note is None:
             return [], []
+        self.ended.append((note, step))
         event = scheduler.note_off(step / STEPS_PER_BEAT, self.number, note.channel, note.pitch, epoch)
         length = (step - note.start) / STEPS_PER_BEAT  # reported at Live's song position, past loop wraps too
         report = NoteReport(note.pitch, note.velocity, (note.start - self.origin) / STEPS_PER_BEAT, length,

@@ -13,8 +13,8 @@ class FakeTime:
 
 class RecordingSink:
     """A ``NoteSink`` that records what it is handed: ("on", channel, pitch, at, voice), ("off", channel, pitch,
-    at, voice) and ("cc123", channel, at, voice), the voices it was asked to drop and the events moved, as
-    (ident, at); ``idents`` are those of the events sent, in order."""
+    at, voice) and ("cc123", channel, at, voice), the voices it was asked to drop, the events moved, as
+    (ident, at), and those withdrawn; ``idents`` are those of the events sent, in order."""
 
     lead = 0.0
 
@@ -22,6 +22,7 @@ class RecordingSink:
         self.messages = []
         self.dropped = []
         self.retimed = []
+        self.withdrawn = []
         self.idents = []
 
     def send(self, message, at=0.0, voice=0, ident=0):
@@ -37,3 +38,6 @@ class RecordingSink:
 
     def retime(self, ident, at):
         self.retimed.append((ident, at))
+
+    def withdraw(self, idents):
+        self.withdrawn.extend(idents)

@@ -201,13 +201,39 @@ def test_a_loop_changed_far_from_its_wrap_keeps_what_is_planned(now):
     assert clock.set_loop(True, 4.0, 12.0) is Change.NONE
 
 
-def test_a_loop_changed_near_its_wrap_plans_again(now):
+def test_a_loop_changed_near_its_wrap_plans_again_from_the_wrap(now):
     clock = playing_in_a_loop(now, at=11.5)  # the wrap half a beat away, inside what may be planned
     epoch = clock.epoch
-    assert clock.set_loop(True, 8.0, 4.0) is Change.JUMP  # same end, another start: what follows the wrap moves
+    assert clock.void_since(epoch) == (math.inf, epoch)
+    assert clock.set_loop(True, 8.0, 4.0) is Change.REPLAN  # same end, another start: what follows the wrap moves
     assert clock.epoch == epoch + 1 and clock.song(12.0) == 8.0
-    assert clock.set_loop(False, 8.0, 4.0) is Change.JUMP  # switched off: the song runs on past the end
+    assert clock.void_since(epoch) == (12.0, epoch + 1)  # what was planned before the wrap stands
+    assert clock.set_loop(False, 8.0, 4.0) is Change.REPLAN  # switched off: the song runs on past the end
     assert clock.epoch == epoch + 2 and clock.song(12.0) == 12.0
+    assert clock.void_since(epoch) == (12.0, epoch + 2) and clock.void_since(epoch + 1) == (12.0, epoch + 2)
+    assert clock.set_loop(True, 4.0, 7.75) is Change.REPLAN  # switched on again, ending a 16th earlier
+    assert clock.void_since(epoch) == (11.75, epoch + 3) and clock.void_since(epoch + 2) == (11.75, epoch + 3)
+    assert clock.located == epoch  # no change of the loop was a locate
+
+
+def test_a_loop_changed_at_its_wrap_voids_all_that_was_planned(now):
+    """Closer than the guard, the wrap's events may be on their way out: planned again from the playhead, as after
+    a locate."""
+    clock = playing_in_a_loop(now, at=11.95)  # the wrap 25 ms away
+    epoch = clock.epoch
+    assert clock.set_loop(True, 4.0, 12.0) is Change.JUMP
+    assert clock.void_since(epoch) == (-math.inf, epoch + 1)
+    now.t += 0.5
+    assert clock.follow(4.0, True, 120) is Change.JUMP  # a locate after the replan voids all that was planned too
+    assert clock.void_since(epoch + 1) == (-math.inf, epoch + 2)
+
+
+def test_a_locate_after_a_replan_voids_all_that_was_planned(now):
+    clock = playing_in_a_loop(now, at=11.5)
+    epoch = clock.epoch
+    assert clock.set_loop(False, 4.0, 8.0) is Change.REPLAN
+    assert clock.follow(2.0, True, 120) is Change.JUMP
+    assert clock.void_since(epoch) == (-math.inf, epoch + 2) and clock.void_since(epoch + 1) == (-math.inf, epoch + 2)
 
 
 def test_a_loop_changed_after_many_wraps_keeps_their_count(now):

@@ -830,20 +830,74 @@ def test_a_quantized_change_waits_for_the_next_bar_from_where_a_locate_lands(cra
     assert applied == [0.0] and times[0] - located_at == pytest.approx(3 * 4 * STEP)
 
 
-def test_a_loop_changed_near_its_wrap_ends_the_playheads_note_without_striking_it_again(crafted_checkpoint):
-    """Live's loop end dragged from beat 4 to 8 a moment after the note on beat 3.5 went out: what was planned past
-    the old wrap is void, so the voices re-align, but at the next step: the note already sounding is not struck
-    again as after a locate."""
+def test_a_loop_changed_at_its_wrap_ends_the_playheads_note_without_striking_it_again(crafted_checkpoint):
+    """Live's loop end dragged from beat 4 to 8 a moment before the wrap, after the note on beat 3.75 went out: too
+    close to take back only what was planned past the wrap (``REPLAN_GUARD_SECONDS``), so all of it is void and the
+    voices re-align, but at the next step: the note already sounding is not struck again as after a locate."""
     rig = Rig(crafted_checkpoint)
-    play_a_loop(rig, 0.0, 4.0, 14 * STEP)
+    rig.sink.exact = True
+    play_a_loop(rig, 0.0, 4.0, 15 * STEP)
     rig.engine.generate()
     rig.sender.send_due()  # the note on the playhead's step
-    rig.now.t += 0.004
+    rig.now.t = 16 * STEP - 0.025
     assert rig.clock.set_loop(True, 0.0, 8.0) is Change.JUMP
     rig.run(4 * STEP)
-    ons = [t / STEP for t, _ in rig.sink.ons()]  # the rig now samples time 4 ms after each step
-    assert sum(abs(step - 14) < 0.05 for step in ons) == 1 and rig.engine.playhead_starts == 0
-    assert any(abs(step - 15) < 0.05 for step in ons)  # in again at the next step
+    ons = [t / STEP for t, _ in rig.sink.ons()]
+    assert sum(abs(step - 15) < 1e-6 for step in ons) == 1 and rig.engine.playhead_starts == 0
+    assert any(abs(step - 16) < 1e-6 for step in ons)  # in again at the next step
+
+
+# Live's loop (the first) changed 0.375 beat before the wrap at the beat given, of the first loop or the last (the
+# changes come one after another, as when the loop's start edge is dragged: Live reports the start, then the length),
+# and the loop it might as well have had from the start (the last): the voices play the same from the first note to
+# the last. Inside a phrase (of 8 beats), where the first loop wrapped to the start of a phrase that the last goes on
+# past, and the other way round, and where the first wrapped into a phrase.
+LOOP_CHANGES = {
+    "made longer": ((0.0, 4.0), [(0.0, 6.0)], 4.0),
+    "switched off": ((0.0, 4.0), [None], 4.0),
+    "made shorter": ((0.0, 8.0), [(0.0, 4.0)], 4.0),
+    "switched on": (None, [(0.0, 4.0)], 4.0),
+    "its start moved": ((0.0, 4.0), [(2.0, 2.0)], 4.0),
+    "made longer, past a phrase": ((0.0, 8.0), [(0.0, 12.0)], 8.0),
+    "switched on, a phrase long": (None, [(0.0, 8.0)], 8.0),
+    "made longer, from inside a phrase": ((4.0, 2.0), [(4.0, 4.0)], 6.0),
+    "its start edge dragged": ((4.0, 4.0), [(2.0, 4.0), (2.0, 6.0)], 8.0),
+}
+
+
+def played_with_loops(folder, loops, change_at: float | None, voices=(1, 2, 3), seconds=6.0, lookahead=1.0):
+    """What the port got from ``voices`` with the shipped model, Live's loop the first of ``loops`` from the start
+    and those of the second from ``change_at`` seconds on (always the last, with None); with the replies."""
+    rig = Rig(folder, lookahead)
+    heard = told(rig)
+
+    def set_loop(loop):
+        rig.clock.set_loop(loop is not None, *(loop or (0.0, 4.0)))
+
+    set_loop(loops[0] if change_at is not None else loops[1][-1])
+    rig.send(*(cmd.Play(v, True) for v in voices))
+    if change_at is not None:
+        rig.run(change_at)
+        for loop in loops[1]:
+            set_loop(loop)
+    rig.run(seconds - rig.now.t)
+    return rig, heard
+
+
+@pytest.mark.parametrize("change", LOOP_CHANGES)
+def test_a_loop_changed_near_its_wrap_plays_on_as_if_it_had_been_so_from_the_start(change):
+    """What was planned before the wrap stands, nothing is cut (no All Notes Off), and from the wrap on each voice
+    plays what it would have, had the loop been the new one all along: it goes back into the phrase it left at the
+    old wrap, the note sounding there goes on, and the decoder takes up the steps it holds."""
+    *loops, wrap = LOOP_CHANGES[change]
+    changed, heard = played_with_loops(checkpoint.DEFAULT_CHECKPOINT, loops, (wrap - 0.375) * 4 * STEP)
+    always, _ = played_with_loops(checkpoint.DEFAULT_CHECKPOINT, loops, None)
+    assert not any(kind == "cc123" for _, kind, _, _ in changed.sink.sent)
+    assert not any(address.endswith("/cut") for _, address, _ in heard)
+    assert changed.sink.sent == always.sink.sent and len(always.sink.ons(after=wrap * 4 * STEP)) > 10
+    assert changed.sink.open_notes() == always.sink.open_notes() and changed.sender.dropped == 0
+    # decoded again: the steps planned past the wrap, at most the lookahead's; those before it the decoder held
+    assert len(changed.engine.step_seconds) - len(always.engine.step_seconds) <= 4 * 1.0 + 1
 
 
 def told(rig: Rig) -> list[tuple[float, str, list]]:

@@ -24,6 +24,7 @@ from stylevae.bridge.jack_out import (
     SUMMARY_PLACED,
     SUMMARY_UNCOVERED,
     SUMMARY_WRITTEN,
+    WITHDRAW,
     DirectPort,
     JackOut,
     Writer,
@@ -212,6 +213,20 @@ def test_retime_leaves_a_note_off_that_a_drop_sent_at_once(rig):
                          (1.08, 1, RETIME, b"\0\0\0", 2)])
     run(now, writer)
     assert port.periods[1] == [(0, midi_out.note_off(1, 60))]
+
+
+def test_withdraw_forgets_a_queued_event_whatever_it_is_and_leaves_one_sent_at_once(rig):
+    now, port, writer = rig
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1)])
+    run(now, writer)
+    writer.inbox.extend([(1.05, 1, EVENT, midi_out.note_off(1, 60), 2), (1.05, 1, EVENT, midi_out.note_on(1, 62, 9), 3),
+                         (1.06, 1, EVENT, midi_out.note_off(1, 62), 4), (1.09, 2, EVENT, midi_out.note_on(2, 50, 9), 5),
+                         (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 2), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 3),
+                         (AT_ONCE, 2, DROP, b"\0\0\0", 0), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 5),
+                         (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 99)])  # one the output does not have
+    run(now, writer, 80)
+    assert [m for period in port.periods for _, m in period] == [midi_out.note_on(1, 60, 100)]
+    assert writer.queue == []  # the note-off of 62, which never sounded, the books kept off the wire
 
 
 def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):

@@ -8,7 +8,7 @@ import pytest
 
 from stylevae.bridge import realtime
 from stylevae.bridge import scheduler as sch
-from stylevae.bridge.clock import Clock
+from stylevae.bridge.clock import Change, Clock
 from tests.fakes import FakeTime, RecordingSink
 
 
@@ -158,6 +158,62 @@ def test_a_jump_withdraws_what_was_handed_over_ahead(parts):
     assert sink.dropped == [None]  # the output sends the queued note-off at once
     clock.set_tempo(90)
     assert sink.retimed == []  # nothing of the old plan is ahead any more
+
+
+def looping_to_a_wrap(parts):
+    """Live's loop 0..1 beat (0.5 s) playing, and a voice's note at beat 0.75 (0.375 s) that the engine planned to
+    end past the wrap, at beat 1.25, a note at the wrap (the loop's start again) and one after it."""
+    now, clock, sink, sender = parts
+    clock.set_loop(True, 0.0, 1.0)
+    e = clock.epoch
+    events = [sch.note_on(0.75, 1, 1, 60, 100, e), sch.note_on(1.0, 2, 2, 64, 100, e),
+              sch.note_off(1.25, 1, 1, 60, e), sch.note_off(1.25, 2, 2, 64, e), sch.note_on(1.25, 2, 2, 65, 100, e)]
+    sender.push(events)
+    return events
+
+
+def test_a_loop_change_withdraws_what_was_handed_over_past_the_moved_wrap_and_keeps_the_rest(parts):
+    """The events planned from the wrap on are withdrawn from the output, note-offs too (the engine plans the ends of
+    the notes sounding there again); the books count the notes as they were before those were handed over."""
+    now, clock, sink, sender = parts
+    sink.lead = 0.3
+    events = looping_to_a_wrap(parts)
+    now.t = 0.36
+    sender.send_due()  # all handed over: the note-on before the wrap 15 ms ahead, the rest 140 to 265 ms
+    assert len(sink.messages) == 5 and sender.open_notes() == 1  # voice 2's note ended as handed over
+    assert clock.set_loop(True, 0.0, 2.0) is Change.REPLAN  # made longer: the wrap at beat 1 is gone
+    assert sorted(sink.withdrawn) == sorted(e.seq for e in events[1:])
+    assert sink.dropped == [] and sender.open_notes() == 1 and sender.open_notes(2) == 0
+    sender.push([sch.note_off(1.5, 1, 1, 60, clock.epoch)])  # the engine plans the end again
+    now.t = 0.75
+    sender.send_due()
+    assert sink.sent[5:] == [("off", 1, 60)] and sender.open_notes() == 0
+
+
+def test_a_loop_change_forgets_what_is_still_to_be_handed_over_past_the_wrap(parts):
+    """And of what the engine pushes afterwards, planned before it knew, what lies past the wrap: no note of the
+    old plan sounds, no note-off of the old plan ends a note that now goes on."""
+    now, clock, sink, sender = parts
+    events = looping_to_a_wrap(parts)
+    now.t = 0.375
+    sender.send_due()
+    assert clock.set_loop(False, 0.0, 1.0) is Change.REPLAN  # switched off
+    planned = clock.epoch - 1  # before the change
+    sender.push([sch.note_on(1.5, 1, 1, 67, 100, planned), sch.note_on(0.875, 2, 2, 62, 100, planned)])
+    for now.t in (0.44, 2.0):
+        sender.send_due()
+    assert sink.sent == [("on", 1, 60), ("on", 2, 62)] and sender.open_notes() == 2 and sender.dropped == 0
+    assert [e.seq for e in events] and sink.withdrawn == []  # nothing had been handed over ahead
+
+
+def test_a_loop_change_at_its_wrap_withdraws_all_as_a_jump_does(parts):
+    now, clock, sink, sender = parts
+    sink.lead = 0.3
+    looping_to_a_wrap(parts)
+    now.t = 0.49  # 10 ms before the wrap: its events may be on their way out
+    sender.send_due()
+    assert clock.set_loop(True, 0.0, 2.0) is Change.JUMP
+    assert sink.dropped == [None] and sink.withdrawn == []
 
 
 def test_a_stop_with_nothing_ahead_withdraws_nothing(parts):

@@ -207,6 +207,32 @@ def test_a_row_keeps_as_many_earlier_phrases_as_asked_and_takes_one_up_again(shi
     assert decoder.resumable("a", "p4") is None
 
 
+def test_a_row_taken_back_to_its_phrases_start_can_go_back_to_where_it_was(shipped):
+    """Live's loop wraps a voice back to the start of its phrase, which it decodes again (differently: its rules
+    changed), and a change of the loop takes it back past the wrap: the row resumes where the phrase was before the
+    wrap, all its steps held, and goes on as it would have; the phrase as it was is forgotten once another begins."""
+    z = torch.zeros(1, shipped.model.config.z_size)
+    first = shipped.model.start_token
+    draws = np.random.default_rng(6).random((32, 1))
+    decoder = Decoder(shipped.model, shipped.vocab, trails=True)
+    decoder.kept = 1
+    decoder.start("a", z, first, Rules(temperature=1.5), None, "p")
+    played = [int(decoder.step(["a"], draws[t])[0]) for t in range(32)]
+    for steps in (16, 32):
+        assert decoder.resume("a", "p", 0) == []  # the wrap
+        decoder.change("a", rules=Rules(temperature=0.5))
+        again = [int(decoder.step(["a"], draws[t])[0]) for t in range(2)]
+        assert decoder.resumable("a", "p") == 32
+        assert decoder.resume("a", "p", steps) == played[:steps]  # the change of the loop
+        decoder.change("a", rules=Rules(temperature=1.5))
+        assert [int(decoder.step(["a"], draws[t])[0]) for t in range(steps, 32)] == played[steps:]
+    assert again != played[:2]
+    decoder.start("a", z, first, Rules(), None, "q")
+    assert decoder.resumable("a", "p") == 32
+    decoder.start("a", z, first, Rules(), None, "r")
+    assert decoder.resumable("a", "p") is None  # one phrase kept: "q"
+
+
 def test_turning_a_dial_for_hours_does_not_grow_the_decoder(shipped):
     """Every new temperature is a new rule set: the decoder keeps only the last few rule sets' biases."""
     from stylevae.model.decoding.decoder import BIAS_CACHE

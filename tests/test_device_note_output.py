@@ -17,7 +17,7 @@ from stylevae.bridge import commands as cmd
 from stylevae.bridge.engine import RETELL_SECONDS
 from stylevae.max_patches.build import MAXPAT
 from stylevae.model.network import checkpoint
-from tests.test_bridge_engine import STEP, Rig
+from tests.test_bridge_engine import LOOP_CHANGES, STEP, Rig
 
 TICK = STEP / 4
 
@@ -84,10 +84,22 @@ class Together:
         self._loop = start, length
         self._plan_wrap()
 
+    def loop_off(self) -> None:
+        """Live's loop switched off: the song runs on past its end."""
+        start, length = self._loop
+        self.rig.clock.set_loop(False, start, length)
+        self.sim.live_set("loop", 0)
+        self.sim.cancel(self._wrap)
+        self._loop = self._wrap = None
+
     def _plan_wrap(self) -> None:
+        """Live wraps when its playhead reaches the loop's end from before it; past the end, it plays on."""
         start, length = self._loop
         live = self.sim.live
         self.sim.cancel(self._wrap)
+        self._wrap = None
+        if live.position(self.sim.now) >= start + length:
+            return
         self._wrap = self.sim.schedule(
             self.sim.now + (start + length - live.position(self.sim.now)) * 60.0 / live.tempo, self._wrapped)
 
@@ -214,6 +226,45 @@ def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, chang
         assert pitch == heard and abs(a - live_ahead - c) <= off and (abs(b - live_ahead - d) <= off or b == d)
 
 
+def device_with_loops(loops, change_at: float | None, seed: int, lookahead: float) -> tuple[Together, list[str]]:
+    """Voice 1 in the device and at the port, Live's loop the first of ``loops`` from the start and those of the
+    second from ``change_at`` seconds on (always the last, with None); and the addresses of the replies after."""
+    both = Together(lookahead=lookahead)
+    both.rig.engine.seed = seed
+
+    def set_loop(loop):
+        if loop is not None:
+            both.loop(*loop)
+        elif both._loop is not None:
+            both.loop_off()
+
+    set_loop(loops[0] if change_at is not None else loops[1][-1])
+    both.rig.send(cmd.Play(1, True))
+    addresses: list[str] = []
+    if change_at is not None:
+        both.run(change_at)
+        both.rig.engine.publish = lambda address, values: (addresses.append(address),
+                                                           both.replies.append((address, values)))
+        for loop in loops[1]:
+            set_loop(loop)
+    both.run(8.0 - both.rig.now.t)
+    return both, addresses
+
+
+@pytest.mark.parametrize("seed, lookahead", [(3, 1.0), (6, 1.5), (8, 2.0)])
+@pytest.mark.parametrize("change", LOOP_CHANGES)
+def test_a_loop_changed_near_its_wrap_plays_on_in_the_device_as_at_the_port(change, seed, lookahead):
+    """Live's loop changed 0.375 beat before its wrap: the device is told again what it holds from before the wrap
+    (``/retime``), not cut, its sounding note goes on, and it plays what the port plays, which is what both would
+    have played with the new loop from the start."""
+    *loops, wrap = LOOP_CHANGES[change]
+    changed, addresses = device_with_loops(loops, (wrap - 0.375) * 4 * STEP, seed, lookahead)
+    always, _ = device_with_loops(loops, None, seed, lookahead)
+    assert "/stylevae/1/cut" not in addresses and "/stylevae/1/retime" in addresses
+    assert changed.track_notes() == changed.port_notes() == always.port_notes()
+    assert len(always.port_notes()) > 10 and midi_faults(changed.midi(), ended=False) == []
+
+
 def test_every_note_the_device_played_is_ended_by_a_stop():
     both = Together()
     both.rig.send(cmd.Play(1, True))
@@ -226,8 +277,9 @@ def test_every_note_the_device_played_is_ended_by_a_stop():
 @pytest.mark.parametrize("seed", range(20))
 def test_whatever_the_performer_does_the_track_plays_one_note_at_a_time_and_ends_each_once(seed):
     """Live and the daemon driven at random, the daemon's engine with the shipped model answering: locates, changes
-    of tempo, Live's loop, the voice switched off and on, reseeds, hold, temperature; then Live stops. In the track:
-    one note at a time, a note-off only for the note sounding, nothing left sounding; and the port ends every note."""
+    of tempo, Live's loop switched on, changed and off, the voice switched off and on, reseeds, hold, temperature;
+    then Live stops. In the track: one note at a time, a note-off only for the note sounding, nothing left sounding;
+    and the port ends every note."""
     rng = random.Random(seed)
     both = Together(lookahead=rng.choice([0.5, 1.0, 2.0]))
     both.rig.send(cmd.Play(1, True))
@@ -239,6 +291,11 @@ def test_whatever_the_performer_does_the_track_plays_one_note_at_a_time_and_ends
             both.tempo(rng.choice([90.0, 120.0, 150.0]))
         elif action < 0.35 and both.sim.live.loop == 0:
             both.loop(rng.choice([0.0, 4.0]), rng.choice([1.0, 2.0, 4.0]))
+        elif action < 0.35:  # Live's loop changed or switched off, as likely near its wrap as anywhere
+            if rng.random() < 0.3:
+                both.loop_off()
+            else:
+                both.loop(rng.choice([0.0, 2.0, 4.0]), rng.choice([1.0, 2.0, 3.0, 4.0]))
         elif action < 0.5:
             both.rig.send(cmd.Play(1, False))
             both.run(rng.choice([0.0, 0.25]))

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -304,30 +304,34 @@ class Decoder:
     def resumable(self, row: Hashable, origin: Hashable) -> int | None:
         """How many steps of the phrase ``origin`` names ``row`` holds (0: its start only), its current phrase or one
         it keeps; None when it holds no such phrase (or keeps no ``trails``)."""
-        entry = self._phrase(row, origin)
-        return None if entry is None else len(entry.trail)
+        return max((len(entry.trail) for entry in self._phrases(row, origin)), default=None)
 
-    def _phrase(self, row: Hashable, origin: Hashable) -> _Row | None:
-        entry = self._rows.get(row)
-        if entry is not None and entry.trail is not None and entry.origin == origin:
-            return entry
-        return self._earlier.get(row, {}).get(origin)
+    def _phrases(self, row: Hashable, origin: Hashable) -> list[_Row]:
+        """The row's current phrase, if ``origin`` names it, then the one it keeps of that name: the same phrase as
+        it was before a ``resume`` took the current one back, with the steps it had then."""
+        entry, kept = self._rows.get(row), self._earlier.get(row, {}).get(origin)
+        current = [entry] if entry is not None and entry.trail is not None and entry.origin == origin else []
+        return current + ([kept] if kept is not None else [])
 
     def resume(self, row: Hashable, origin: Hashable, steps: int) -> list[int]:
         """Put ``row`` back where the phrase ``origin`` names was after its first ``steps`` steps (``resumable`` says
         how many it holds), forgetting the steps after; an earlier phrase becomes the current one again, and the
-        current one is kept. Its z and rules stay the ones it had; the caller changes them as it needs. Returns the
-        tokens of those steps, which the row will not decode again. Given the same draws and with nothing changed
-        since, it then decodes what it decoded before; a change since (a new z or rules) acts from there, as it
-        acted then."""
-        entry = self._phrase(row, origin)
-        if entry is None or not 0 <= steps <= len(entry.trail):
+        current one is kept. The phrase as it was, all its steps, is kept too until the row begins another: Live's
+        loop can wrap a voice back to a phrase's start, and a change of the loop then take it back past the wrap, to
+        go on from where it was. Its z and rules stay the ones it had; the caller changes them as it needs. Returns
+        the tokens of those steps, which the row will not decode again. Given the same draws and with nothing
+        changed since, it then decodes what it decoded before; a change since (a new z or rules) acts from there, as
+        it acted then."""
+        entry = next((e for e in self._phrases(row, origin) if 0 <= steps <= len(e.trail)), None)
+        if entry is None:
             raise ValueError(f"row {row!r} cannot resume at step {steps} of its phrase")
         self._leave_batch(row)
         if entry is not self._rows[row]:
             del self._earlier[row][origin]
             self._keep(row)
             self._rows[row] = entry
+        if steps < len(entry.trail) and self.kept > 0:  # kept whole until the row begins another phrase
+            self._earlier[row][origin] = replace(entry, trail=list(entry.trail))
         kept = entry.trail[:steps]
         del entry.trail[steps:]
         tokens = [token for _, _, token in kept]

@@ -247,6 +247,39 @@ def test_a_loop_the_device_sends_wraps_without_a_locate(session, told):
         assert len(beats) > 30 and all(b < 6.0 for b in beats) and all(4.0 <= b < 6.0 for b in late), beats
 
 
+def test_a_loop_made_longer_just_before_its_wrap_cuts_no_note(session):
+    """Live's loop 4..6, made 4..8 a quarter beat before its second wrap, with the voice planned a beat ahead, past
+    that wrap: the daemon withdraws what it planned from the wrap on, from the JACK process too, and plays on into
+    the longer loop; no All Notes Off, no ``/cut``, the device told again what it holds (``/retime``)."""
+    s = session("--lookahead", "1")
+    s.oscsend("/stylevae/loop", "iff", 1, 4.0, 2.0)
+    s.osc.send_message("/stylevae/1/play", [1])
+    s.wait_notes(4)
+    start, end, song, changed_at = 4.0, 6.0, 0.0, None
+    s.osc.send_message("/stylevae/transport", [song, 1, 120.0])
+    last = began = time.perf_counter()
+    while (now := time.perf_counter()) - began < 6.0:  # Live: its song position every 16th, wrapped at the end
+        time.sleep(0.125 - (now - began) % 0.125)
+        now = time.perf_counter()
+        song, last = song + (now - last) * 2.0, now
+        if song >= end:
+            song = start + (song - end)
+        s.osc.send_message("/stylevae/transport", [song, 1, 120.0])
+        if changed_at is None and now - began > 3.0 and song >= end - 0.3:
+            end, changed_at, cuts = 8.0, time.perf_counter(), len(s.dump.messages("/stylevae/1/cut"))
+            s.osc.send_message("/stylevae/loop", [1, 4.0, 4.0])
+    s.oscsend("/stylevae/ping")
+    assert s.dump.wait_for("/stylevae/pong") and changed_at is not None
+    heard = [e for e in s.midi.snapshot() if e.wall > began + 0.5]  # after the locate to beat 0 (its All Notes Off)
+    assert len(heard) > 20 and not any(e.is_all_notes_off for e in heard), s.daemon.log()[-2000:]
+    assert_on_grid([e for e in heard if e.wall > changed_at - 0.5], 0.125)
+    assert s.dump.messages("/stylevae/1/retime") and len(s.dump.messages("/stylevae/1/cut")) == cuts
+    beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")]
+    assert any(6.0 <= b < 8.0 for b in beats) and s.midi.open_notes() <= 1
+    s.osc.send_message("/stylevae/transport", [song, 0, 120.0])
+    assert s.midi.wait_for(lambda _: s.midi.open_notes() == 0, 5)
+
+
 def test_stop_and_sigterm_leave_no_note_open(session):
     s = session()
     for voice, channel in ((1, 3), (2, 4)):
