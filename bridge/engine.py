@@ -305,14 +305,15 @@ class Engine:
     def _generate(self) -> float | None:
         void, epoch = self.clock.void_since(self._epoch)  # first: a change after it is the next pass's
         _, running, now_beat = self.clock.snapshot()
-        moved = epoch != self._epoch
-        # a start or jump since (not only a stop, or Live's loop changed near a wrap): the playhead's step may play
-        located = moved and self.clock.located > self._epoch
-        if moved and void != -math.inf:  # Live's loop moved a wrap: what was planned from it on is void
-            self._epoch = epoch
+        # all that was planned is void (a jump, start or stop, or Live's loop changed at a wrap), or what was planned
+        # from a wrap of Live's loop on (``Clock.void_since``)
+        voided, replanned = epoch != self._epoch and void == -math.inf, math.isfinite(void)
+        # a start or jump since (not only a stop, or Live's loop changed at a wrap): the playhead's step may play
+        located = voided and self.clock.located > self._epoch
+        self._epoch = epoch
+        if replanned:
             self._replan(void)
-        elif moved:  # what was planned is void
-            self._epoch = epoch
+        elif voided:
             self._cancel()
             for voice in self.voices.values():
                 voice.unposition()
@@ -326,7 +327,7 @@ class Engine:
         retell_at = self._retell(now_beat) if self._retell_owed else None
         self._keep_passes()
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
-        if moved:  # quantized changes wait for the next line from where the transport is now, not where it was
+        if voided:  # quantized changes wait for the next line from where the transport is now, not where it was
             grid = GRID_STEPS[self.quantize]
             for number, queue in self.pending.items():
                 self.pending[number] = [(self._grid_line(now_step + 1, grid), command) for _, command in queue]

@@ -359,7 +359,7 @@ class Scheduler:
             if void == -math.inf and self._ahead:
                 self.sink.drop(None)
                 self._ahead = []
-            elif -math.inf < void < math.inf:
+            elif math.isfinite(void):
                 self._withdraw()
             for i, (event, at) in enumerate(self._ahead):
                 due = self.clock.time_of(event.beat)

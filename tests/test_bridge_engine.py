@@ -865,9 +865,11 @@ LOOP_CHANGES = {
 }
 
 
-def played_with_loops(folder, loops, change_at: float | None, voices=(1, 2, 3), seconds=6.0, lookahead=1.0):
+def played_with_loops(folder, loops, change_at: float | None, voices=(1, 2, 3), seconds=6.0, lookahead=1.0,
+                      commands=(), commands_at: float = 0.0):
     """What the port got from ``voices`` with the shipped model, Live's loop the first of ``loops`` from the start
-    and those of the second from ``change_at`` seconds on (always the last, with None); with the replies."""
+    and those of the second from ``change_at`` seconds on (always the last, with None); with the replies. The
+    ``commands`` are sent at ``commands_at`` seconds."""
     rig = Rig(folder, lookahead)
     heard = told(rig)
 
@@ -876,8 +878,10 @@ def played_with_loops(folder, loops, change_at: float | None, voices=(1, 2, 3), 
 
     set_loop(loops[0] if change_at is not None else loops[1][-1])
     rig.send(*(cmd.Play(v, True) for v in voices))
+    rig.run(commands_at)
+    rig.send(*commands)
     if change_at is not None:
-        rig.run(change_at)
+        rig.run(change_at - rig.now.t)
         for loop in loops[1]:
             set_loop(loop)
     rig.run(seconds - rig.now.t)
@@ -898,6 +902,24 @@ def test_a_loop_changed_near_its_wrap_plays_on_as_if_it_had_been_so_from_the_sta
     assert changed.sink.open_notes() == always.sink.open_notes() and changed.sender.dropped == 0
     # decoded again: the steps planned past the wrap, at most the lookahead's; those before it the decoder held
     assert len(changed.engine.step_seconds) - len(always.engine.step_seconds) <= 4 * 1.0 + 1
+
+
+def test_a_change_quantized_to_a_beat_keeps_its_beat_through_a_loop_change():
+    """A change sent half a beat before the wrap with a lookahead of 2 beats waits for the beat line after the steps
+    already planned, 2.5 beats on; a change of the loop then takes back what was planned past the wrap, but the
+    change still comes on its line, as with the new loop all along, not at the wrap."""
+    loops = ((0.0, 8.0), [(0.0, 12.0)])
+    commands = (cmd.Quantize("beat"), cmd.SetParam(1, "octave", 1))
+    beat = 4 * STEP
+    changed, _ = played_with_loops(checkpoint.DEFAULT_CHECKPOINT, loops, 7.625 * beat, (1,), 7.0, 2.0, commands,
+                                   7.5 * beat)
+    always, _ = played_with_loops(checkpoint.DEFAULT_CHECKPOINT, loops, None, (1,), 7.0, 2.0, commands, 7.5 * beat)
+    plain, _ = played_with_loops(checkpoint.DEFAULT_CHECKPOINT, loops, None, (1,), 7.0, 2.0, commands[:1], 7.5 * beat)
+    assert changed.sink.sent == always.sink.sent
+    ons, octave_lower = always.sink.ons(), [(t, p - 12) for t, p in always.sink.ons()]
+    first = next(i for i, (t, p) in enumerate(plain.sink.ons()) if t >= 10 * beat)  # beat 10, step 40
+    assert ons[:first] == plain.sink.ons()[:first] and octave_lower[first:] == plain.sink.ons()[first:]
+    assert any(8 * beat <= t < 10 * beat for t, _ in ons[:first])  # notes between the wrap and the line
 
 
 def told(rig: Rig) -> list[tuple[float, str, list]]:
