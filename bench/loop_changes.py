@@ -11,7 +11,8 @@ plays on under the new loop for a second.
 
 Reported for the changes: those after which a voice was cut (All Notes Off, or ``/cut`` to a device), the note-ons
 pushed after their time and those the sender dropped as late in the second after, and the note-offs sent at once
-(a cut) rather than at their time; the changes within 40 ms of the wrap (``REPLAN_GUARD_SECONDS``) apart. The code
+(a cut) rather than at their time; the changes within 40 ms of the first wrap they move (``REPLAN_GUARD_SECONDS``:
+the old loop's, or the new one's when its end comes first) apart. The code
 under test is whatever ``stylevae`` imports (``PYTHONPATH`` can point it at another worktree to compare). Writes
 bench/results/<name>.{json,md}.
 
@@ -44,7 +45,8 @@ BPM = 120.0
 LOOP = (0.0, 4.0)  # a bar from bar 1: its wrap lies inside the model's 2-bar phrase
 CHANGES = {"longer": (0.0, 6.0), "shorter": (0.0, 3.0), "moved": (1.0, 3.0), "off": None}
 GUARD_SECONDS = 0.04  # as the clock's REPLAN_GUARD_SECONDS (not imported: the code before had none)
-REPORT_SECONDS = 60.0 / BPM / 4  # Live's reports: every 16th
+REPORT_BEATS = 0.25  # Live's reports: every 16th
+REPORT_SECONDS = 60.0 / BPM * REPORT_BEATS
 AFTER_SECONDS = 1.0  # how long Live plays on after a change, and what is counted
 
 
@@ -123,11 +125,13 @@ def run(rounds: int, voices: int, lookahead: float, lead: float) -> dict:
         while change is None or time.perf_counter() - change["at"] < AFTER_SECONDS:
             time.sleep(REPORT_SECONDS - (time.perf_counter() - live.at) % REPORT_SECONDS)
             live.report()
-            if change is None and live.passes == 1 and live.song >= sum(LOOP) - before:
-                # the change comes between two reports, where the playhead stands at ``before``
-                time.sleep(max(0.0, clock.time_of(clock.beat() + sum(LOOP) - before - live.song) - time.perf_counter()))
-                change = {"kind": kind, "before_beats": before, "at": time.perf_counter(), "dropped": sender.dropped,
-                          "behind": len(sender.behind), "wrap_at": clock.time_of(clock.beat() + sum(LOOP) - live.song)}
+            if change is None and live.passes == 1 and live.song + REPORT_BEATS >= sum(LOOP) - before:
+                # the change comes before the next report, when the playhead stands ``before`` the wrap
+                wrap_at = live.at + (sum(LOOP) - live.song) * 60.0 / BPM
+                time.sleep(max(0.0, wrap_at - before * 60.0 / BPM - time.perf_counter()))
+                change = {"kind": kind, "before_beats": before, "at": time.perf_counter(), "wrap_at": wrap_at,
+                          "moved_at": moved_wrap(wrap_at, before, CHANGES[kind]), "dropped": sender.dropped,
+                          "behind": len(sender.behind)}
                 live.set_loop(CHANGES[kind])
         late = list(sender.behind)[change["behind"]:]
         change.update({"dropped": sender.dropped - change["dropped"], "behind": len(late),
@@ -143,15 +147,25 @@ def run(rounds: int, voices: int, lookahead: float, lead: float) -> dict:
         counted = [(kind, due) for t, kind, due in sink.sent if at <= t <= at + AFTER_SECONDS]
         change["cut"] = any(at <= t <= at + AFTER_SECONDS for t in cuts) or ("cc123", AT_ONCE) in counted
         change["offs_at_once"] = counted.count(("off", AT_ONCE))
-        change["in_guard"] = change["wrap_at"] - at < GUARD_SECONDS
+        change["in_guard"] = change["moved_at"] - at < GUARD_SECONDS
     return {"rounds": rounds, "voices": voices, "lookahead": lookahead, "lead": lead, "bpm": BPM,
             "code": str(Path(cmd.__file__).resolve().parents[1]), "changes": changes, "withdrawn": sink.withdrawn}
 
 
+def moved_wrap(wrap_at: float, before: float, loop: tuple[float, float] | None) -> float:
+    """When the first wrap the change moves comes: the old loop's (at ``wrap_at``, ``before`` beats after the change),
+    or the new loop's, where its end lies between the playhead and the old end."""
+    song = sum(LOOP) - before
+    if loop is not None and song < sum(loop) < sum(LOOP):
+        return wrap_at - (sum(LOOP) - sum(loop)) * 60.0 / BPM
+    return wrap_at
+
+
 def render(r: dict) -> str:
     rows = []
-    for label, picked in (("further than 40 ms from the wrap", [c for c in r["changes"] if not c["in_guard"]]),
-                          ("within 40 ms of the wrap", [c for c in r["changes"] if c["in_guard"]])):
+    for label, picked in (("further than 40 ms from the wrap they move",
+                           [c for c in r["changes"] if not c["in_guard"]]),
+                          ("within 40 ms of it", [c for c in r["changes"] if c["in_guard"]])):
         if picked:
             rows.append(f"| {label} | {len(picked)} | {sum(c['cut'] for c in picked)} | "
                         f"{sum(c['offs_at_once'] for c in picked)} | {sum(c['behind'] for c in picked)}, up to "
