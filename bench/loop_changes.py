@@ -6,8 +6,8 @@ clock, the real note sender (its own thread) into a recording output that holds 
 JACK output does, in this process; N voices play. Each round Live plays a loop from its start, reporting its song
 position every 16th as the device does (wrapped at the loop's end), and in the second pass, at a distance before
 the wrap drawn from 0.02 beat to the lookahead and half a beat (the stretch in which the engine may have planned past
-the wrap), the loop changes to another shape: made longer, made shorter, moved, or switched off, by turns; Live
-plays on under the new loop for a second.
+the wrap; spread evenly over it), the loop changes to another shape: made longer, made shorter, moved, or switched
+off, by turns; Live plays on under the new loop for a second.
 
 Reported for the changes: those after which a voice was cut (All Notes Off, or ``/cut`` to a device), the note-ons
 pushed after their time and those the sender dropped as late in the second after, and the note-offs sent at once
@@ -116,9 +116,14 @@ def run(rounds: int, voices: int, lookahead: float, lead: float) -> dict:
     for v in range(1, voices + 1):
         engine.submit(cmd.Play(v, True))
     rng = random.Random(0)  # the same changes in every run, for runs side by side
+    # beats before the wrap, spread evenly over the stretch the engine may have planned past it (one drawn in each
+    # of ``rounds`` equal parts), in random order
+    low, high = 0.02, lookahead + 0.5
+    distances = [low + (high - low) * (k + rng.random()) / rounds for k in range(rounds)]
+    rng.shuffle(distances)
     changes = []
-    for r in range(rounds):
-        kind, before = list(CHANGES)[r % len(CHANGES)], rng.uniform(0.02, lookahead + 0.5)  # beats before the wrap
+    for r, before in enumerate(distances):
+        kind = list(CHANGES)[r % len(CHANGES)]
         live.set_loop(LOOP)
         live.locate(LOOP[0])
         change = None
