@@ -48,9 +48,11 @@ class Change(Enum):
 # points are exact multiples of its grid
 GRID_TOLERANCE = 1e-6
 # A loop change that moves a wrap due sooner than this voids everything planned, as a locate does, rather than what
-# was planned from the wrap on: the JACK process may be writing the wrap's events into the period under way (a
-# period of 1024 frames at 48 kHz is 21 ms), and a device may be playing them (the engine tells it the notes it still
-# holds again only when none is due within 15 ms of now, ``RETELL_MARGIN_SECONDS``).
+# was planned from the wrap on: a device may be playing the wrap's notes by the time it can be told (the engine tells
+# it the notes it still holds again only when none is due within 15 ms of now, ``RETELL_MARGIN_SECONDS``, so up to
+# twice that later), and the engine has to take the voices back and plan the wrap again before it comes. (The JACK
+# process may have written the wrap's first events already, in a long period: it ends a note-on withdrawn after it
+# was written, ``Writer.withdraw``.)
 REPLAN_GUARD_SECONDS = 0.04
 VOIDS_KEPT = 256  # epochs whose voids are remembered; plans made before them are void from the start
 

@@ -26,7 +26,7 @@ from stylevae.bridge.osc_spec import PREFIX
 from stylevae.bridge.realtime import STEP_PRIORITY, RealtimeWhile
 from stylevae.bridge.scheduler import Scheduler, run_queue_seconds
 from stylevae.bridge.stats import Window
-from stylevae.bridge.voice import NoteStart, Reports, Voice
+from stylevae.bridge.voice import NoteStart, Reports, Rewind, Voice
 from stylevae.model.data.keys import Key
 from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from stylevae.model.decoding import playing
@@ -75,6 +75,15 @@ class Told(NamedTuple):
     plays: float
 
 
+class Pending(NamedTuple):
+    """A command quantized to a beat or bar: the step it applies at, the first step not yet planned when it came (from
+    which its line is found again after a change of Live's loop), and the command."""
+
+    at: int
+    since: int
+    command: object
+
+
 class Engine:
     def __init__(
         self,
@@ -97,7 +106,7 @@ class Engine:
         self.decoder = Decoder(checkpoint.model, checkpoint.vocab, trails=True)  # a locate takes a phrase up again
         self.voices: dict[int, Voice] = {}
         self.song_key: Key | None = None
-        self.pending: dict[int, list[tuple[int, object]]] = {}  # voice -> [(apply at step, command)]
+        self.pending: dict[int, list[Pending]] = {}  # voice -> its quantized commands
         # each decoder step: rows, wall seconds, and seconds on the engine thread's CPU (wall minus CPU is waiting:
         # for a core, the GIL, or torch's other threads) and of that, runnable without a core (Linux's count)
         self.step_rows, self.step_seconds, self.step_cpu = Window(20000), Window(20000), Window(20000)
@@ -114,6 +123,8 @@ class Engine:
         self._inbox: list[object] = []
         self._stopped = False
         self._epoch = clock.epoch
+        self._located = False  # a start or jump was followed, and no pass has positioned the voices since
+        self._requantize = False  # all that was planned was voided since the last pass: pending commands move
         self._bpm = clock.bpm  # the tempo at the last pass: a change is told to the devices (see _retell)
         self._retell_owed = False
         self._clock_moved = False  # the clock changed since the engine last looked: no waiting before it does
@@ -184,7 +195,9 @@ class Engine:
             self.publish(f"{PREFIX}/error", [cmd.address_of(command), "internal error (logged by the daemon)"])
 
     def apply(self, command: object) -> None:
-        """Apply a command now, or queue it for the next beat or bar under quantize."""
+        """Apply a command now, or queue it for the next beat or bar under quantize: to the voices as the clock has
+        them now (``_follow_clock``), not as they were before a change of it that the engine has not yet seen."""
+        self._follow_clock()
         if isinstance(command, cmd.Quantize):
             self.quantize = command.grid
             return
@@ -199,8 +212,8 @@ class Engine:
         grid = GRID_STEPS[self.quantize]
         if grid > 1 and not isinstance(command, (cmd.Query, cmd.Remove)):
             reference = voice.next_step if voice.next_step is not None else self._now_step() + 1
-            at = self._grid_line(max(reference, voice.audible_from), grid)
-            self.pending.setdefault(command.voice, []).append((at, command))
+            since = max(reference, voice.audible_from)
+            self.pending.setdefault(command.voice, []).append(Pending(self._grid_line(since, grid), since, command))
             return
         self._apply_now(voice, command)
 
@@ -302,23 +315,35 @@ class Engine:
                 voice.reset_decoder = True
             return time.perf_counter() + ERROR_PAUSE_SECONDS
 
-    def _generate(self) -> float | None:
-        void, epoch = self.clock.void_since(self._epoch)  # first: a change after it is the next pass's
-        _, running, now_beat = self.clock.snapshot()
-        # all that was planned is void (a jump, start or stop, or Live's loop changed at a wrap), or what was planned
-        # from a wrap of Live's loop on (``Clock.void_since``)
-        voided, replanned = epoch != self._epoch and void == -math.inf, math.isfinite(void)
-        # a start or jump since (not only a stop, or Live's loop changed at a wrap): the playhead's step may play
-        located = voided and self.clock.located > self._epoch
-        self._epoch = epoch
-        if replanned:
+    def _follow_clock(self) -> None:
+        """Bring what the voices planned in line with what the clock did since the engine last looked: all of it is
+        void after a jump, start or stop (or Live's loop changed at a wrap), what was planned from a wrap of Live's
+        loop on after a change of the loop (``Clock.void_since``). Before each pass, and before a command is applied:
+        applied to the old plan, one that positions a voice (hold released) would place it where the change does
+        not see it."""
+        void, epoch = self.clock.void_since(self._epoch)
+        if epoch == self._epoch:
+            return
+        if math.isfinite(void):
             self._replan(void)
-        elif voided:
+        else:
+            # a start or jump since (not only a stop, or Live's loop changed at a wrap): the playhead's step may play
+            located = self.clock.located > self._epoch
             self._cancel()
             for voice in self.voices.values():
                 voice.unposition()
                 if located:  # Live went elsewhere: its loop's passes are played again from the next wrap on
                     voice.forget_passes()
+            self._located |= located
+            self._requantize = True
+        self._epoch = epoch
+
+    def _generate(self) -> float | None:
+        self._follow_clock()
+        epoch = self._epoch
+        _, running, now_beat = self.clock.snapshot()  # a change after the epoch is the next pass's
+        located, self._located = self._located, False
+        requantize, self._requantize = self._requantize, False
         if not running:
             return None
         bpm = self.clock.bpm  # read once: a change made meanwhile is the next pass's
@@ -327,10 +352,11 @@ class Engine:
         retell_at = self._retell(now_beat) if self._retell_owed else None
         self._keep_passes()
         now_step = math.floor(now_beat * STEPS_PER_BEAT)
-        if voided:  # quantized changes wait for the next line from where the transport is now, not where it was
+        if requantize:  # quantized changes wait for the next line from where the transport is now, not where it was
             grid = GRID_STEPS[self.quantize]
             for number, queue in self.pending.items():
-                self.pending[number] = [(self._grid_line(now_step + 1, grid), command) for _, command in queue]
+                self.pending[number] = [Pending(self._grid_line(now_step + 1, grid), now_step + 1, waiting.command)
+                                        for waiting in queue]
         # generate every step before the one at (or first after) now + lookahead: a change then reaches a
         # step that plays at most the lookahead after it arrives. The horizon trails now by DECODE_DELAY_SECONDS:
         # with a lookahead of whole steps, a step enters it just as the notes of the step on the playhead are due,
@@ -422,12 +448,13 @@ class Engine:
         self._emit(voice, voice.seek(step, epoch, origin, wrapped))
         self._take_up(voice, step)
 
-    def _take_up(self, voice: Voice, step: int) -> None:
-        """For a voice about to replay its phrase silently up to ``step``: take up the steps its decoder holds."""
+    def _take_up(self, voice: Voice, step: int, as_it_was: bool = False) -> None:
+        """For a voice about to replay its phrase silently up to ``step``: take up the steps its decoder holds (the
+        phrase ``as_it_was`` before it was last taken back to its start, where the decoder keeps it whole)."""
         held = self._held(voice)
         if held is not None:
             steps = min(held, step - voice.next_step)
-            voice.resume(self.decoder.resume(voice.number, self._phrase(voice), steps))
+            voice.resume(self.decoder.resume(voice.number, self._phrase(voice), steps, as_it_was))
 
     def _replan(self, beat: float) -> None:
         """Live's loop moved a wrap the voices may have planned past, to or from timeline ``beat`` (``Change.REPLAN``):
@@ -435,11 +462,20 @@ class Engine:
         it, its note sounding there going on (``Voice.rewind``), and plans again from there at the next steps; a
         device is told again the replies it holds from before it (``_retell``)."""
         step = round(beat * STEPS_PER_BEAT)  # Live's loop points are on the steps (``Clock.set_loop``)
+        grid = GRID_STEPS[self.quantize]
+        for number, queue in self.pending.items():  # lines from the wrap on are the new loop's
+            self.pending[number] = [waiting if waiting.at < step else
+                                    waiting._replace(at=self._grid_line(max(waiting.since, step), grid))
+                                    for waiting in queue]
         for voice in self.voices.values():
             if voice.next_step is None or voice.next_step <= step:
                 continue
-            if voice.rewind(step):
-                self._take_up(voice, step)
+            rewound = voice.rewind(step)
+            if rewound is Rewind.BACK or rewound is Rewind.BACK_PAST_A_START:
+                self._take_up(voice, step, rewound is Rewind.BACK_PAST_A_START)
+                voice.reseed_again()
+            elif rewound is Rewind.UNHEARD:
+                voice.unposition()
             else:
                 self._cancel(voice)
                 voice.unposition()
@@ -471,9 +507,9 @@ class Engine:
         queue = self.pending.get(voice.number)
         if not queue:
             return
-        due = [c for at, c in queue if at <= step]
+        due = [waiting.command for waiting in queue if waiting.at <= step]
         if due:
-            self.pending[voice.number] = [(at, c) for at, c in queue if at > step]
+            self.pending[voice.number] = [waiting for waiting in queue if waiting.at > step]
             for command in due:
                 self._apply_now(voice, command)
 
@@ -528,10 +564,14 @@ class Engine:
             self.decoder.start_batch([v.number for v in starting], z, firsts, rules, borders, origins)
 
     def _phrase(self, voice: Voice) -> tuple:
-        """The phrase the voice's line is at, in the key it would begin in now (taken here), as the decoder's
-        ``origin`` names it: its content, seed, the note it follows, and the key."""
-        key = self.key_of(voice)
-        voice.plan, voice.scale = key_plan(self.checkpoint.model, key), key.intervals
+        """The phrase the voice's line is at, in the key it would begin in now (taken here; a phrase a rewind took it
+        back into, in the key it began in: ``Voice.rewind``), as the decoder's ``origin`` names it: its content,
+        seed, the note it follows, and the key."""
+        if voice.rewound_key is None:
+            key = self.key_of(voice)
+            voice.keyed(key_plan(self.checkpoint.model, key), key.intervals)
+        else:
+            voice.keyed(*voice.rewound_key)
         line = voice.line
         return line.z_content.tobytes(), line.phrase_seed, line.phrase_first, voice.plan, voice.scale
 
@@ -599,17 +639,15 @@ class Engine:
             return max(close) + margin + RETELL_MARGIN_SECONDS / 100  # a hair past, whatever the rounding
         self._retell_owed = False
         withdrawn, self._withdrawn = self._withdrawn, {}
-        for number, void in withdrawn.items():  # the device may be playing what was withdrawn: end it there
-            if number in self._told and self.clock.time_of(void) - at < margin:
-                del self._told[number]
-                self.publish(f"{PREFIX}/{number}/cut", [])
         for number, told in self._told.items():
             held = [reply for reply in told if reply.plays > at]
             if number not in withdrawn and not any(abs(reply.plays - self.clock.time_of(reply.due)) > RETELL_SECONDS
                                                    for reply in held):
                 continue
             told[:] = [reply._replace(plays=self.clock.time_of(reply.due)) for reply in held]
-            self.publish(f"{PREFIX}/{number}/retime", [])
+            # the device may be playing what was withdrawn: it ends what it sounds too
+            cut = number in withdrawn and self.clock.time_of(withdrawn[number]) - at < margin
+            self.publish(f"{PREFIX}/{number}/{'cut' if cut else 'retime'}", [])
             for reply in told:
                 self.publish(reply.address, [*reply.values, reply.due - now])
         return None

@@ -65,7 +65,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
 
 from stylevae.bridge import midi_out
@@ -104,6 +104,7 @@ SUMMARY_UNCOVERED = re.compile(r"(?P<events>\d+) fell due in (?P<stretches>\d+) 
                                r"process covered \((?P<ms>[\d.]+) ms in all; (?P<missed>\d+) periods JACK ran without "
                                r"calling it back\); the rest were placed after their time by p99 (?P<p99>-?[\d.]+) ms, "
                                r"max (?P<max>-?[\d.]+) ms")
+WRITTEN_KEPT = 256  # note-ons whose idents the process keeps once written: more than 8 voices write in any period
 GAP_FRAMES = 2  # a period's start is read to a frame (JACK floors the frames since it began): less is not a gap
 # Set to a file name, the process writes there at exit each stretch no period of it covered, one per line as
 # ``<from> <to> <periods>`` (perf_counter seconds; the periods JACK's frame count moved across it): for the benchmark,
@@ -309,6 +310,8 @@ class Writer:
         self.again: deque[tuple[float, bytes, int]] = deque()  # (when first written, note-off, times) to write again
         self.owed: Counter[tuple[int, int]] = Counter()  # (channel, pitch) -> note-offs due once it is silent
         self.period_written: list[tuple[int, bytes]] = []  # (offset, message) first written by the last callback
+        # the last note-ons written, by ident, for ``withdraw``: what a period can have written ahead of the daemon
+        self.written_ons: OrderedDict[int, bytes] = OrderedDict()
         self._frame = -1  # the frame count the last callback ran for
         self._moved = False  # the frame count changed while the last callback ran
         self.unread_periods = 0  # periods whose messages were written again: they may have gone unread
@@ -359,14 +362,19 @@ class Writer:
                 return
 
     def withdraw(self, ident: int) -> None:
-        """A queued event goes unwritten (planned past a wrap of Live's loop that moved). One already written, or
-        sent at once by a drop, stays as it is."""
+        """A queued event goes unwritten (planned past a wrap of Live's loop that moved); one sent at once by a drop
+        stays as it is. A note-on already written (a period longer than the daemon's guard before a wrap) is ended
+        at once: the daemon's books no longer count it, and no note-off of its own will come."""
         for i, (at, _, _, _, queued) in enumerate(self.queue):
             if queued == ident and at != AT_ONCE:
                 self.queue[i] = self.queue[-1]
                 self.queue.pop()
                 heapq.heapify(self.queue)
                 return
+        message = self.written_ons.pop(ident, None)
+        if message is not None:
+            heapq.heappush(self.queue, (AT_ONCE, next(self._seq), ALL_VOICES, midi_out.note_off(
+                *midi_out.note_key(message)), 0))
 
     def process(self, frames: int) -> None:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
@@ -397,9 +405,13 @@ class Writer:
             if self.port.max_event_size < len(message):
                 self.full_periods += 1
                 break
-            heapq.heappop(queue)
+            _, _, _, _, ident = heapq.heappop(queue)
             if not self.books.admit(message):
                 continue
+            if ident and message[0] & 0xF0 == midi_out.NOTE_ON and message[2] > 0:
+                self.written_ons[ident] = message
+                if len(self.written_ons) > WRITTEN_KEPT:
+                    self.written_ons.popitem(last=False)
             offset = min(frames - 1, max(last, int((at - start) * self.rate)))
             self._put(offset, message)
             last = offset

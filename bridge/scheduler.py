@@ -305,6 +305,8 @@ class Scheduler:
         """Hand one event over; ``lateness`` records how late against when it was to be handed over (its time less
         the sink's lead, or when the engine pushed it, if later: an event pushed late is not the sender's delay;
         ``behind`` counts those pushed after their very time, which no lead can save)."""
+        if self._withdrawn(event):  # the clock moved a wrap, and ``_on_clock_change`` has not yet withdrawn it
+            return
         handover = max(due - self.sink.lead, pushed)
         current = self._current(event)
         if pushed > due and current:  # before a jump, its time says nothing

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field, replace
+from enum import Enum
 
 import numpy as np
 
@@ -102,11 +103,22 @@ class Begun:
     made: int
     audible_from: int
     origin: int
+    reseeds: int
+    key: tuple[KeyPlan, tuple[int, ...]]
     mark: tuple
     marks: dict[int, tuple]
     looping: bool
     loop: list[int] | None
     content: np.ndarray | None
+
+
+class Rewind(Enum):
+    """What ``Voice.rewind`` did."""
+
+    BACK = "back in the phrase it was in, to replay it up to the step"
+    BACK_PAST_A_START = "back, past where it went back to that phrase's start (Live's loop wrapped to it)"
+    UNHEARD = "nothing it planned before the step was audible: it is to be positioned afresh"
+    LOST = "it cannot go back: its note is to be ended, and it positioned afresh"
 
 
 # phrases begun, and notes ended, that the voice keeps: more than its plan can hold past a moved wrap of Live's loop
@@ -163,6 +175,10 @@ class Voice:
     # the phrases it began, latest last, and the notes it ended, as (note, step), for ``rewind``
     begun: deque[Begun] = field(default_factory=lambda: deque(maxlen=BEGUN_KEPT))
     ended: deque[tuple[Sounding, int]] = field(default_factory=lambda: deque(maxlen=BEGUN_KEPT))
+    reseeds: int = 0  # reseeds of its line so far, and the seed of the last: a rewind past one makes it again
+    reseeded: int = 0
+    reseed_owed: bool = False
+    rewound_key: tuple[KeyPlan, tuple[int, ...]] | None = None  # the key of the phrase a rewind took it back into
 
     @staticmethod
     def create(
@@ -198,14 +214,18 @@ class Voice:
             self.loop = None
 
     def reseed(self, seed: int | None) -> None:
+        seed = seed if seed is not None else int(self.line.rng.integers(2**63))
         if not self.started:  # the line is drawn at the first play: from this seed
-            self.line_seed = seed if seed is not None else int(self.line.rng.integers(2**63))
+            self.line_seed = seed
             return
+        self.reseeds, self.reseeded = self.reseeds + 1, seed
+        self._reseed(seed)
+
+    def _reseed(self, seed: int) -> None:
         self.line.reseed(self.continuation, self.style, seed)
         self.z_dirty = True
         self.loop = None
         self.forget_passes()
-        self.begun.clear()  # a line it no longer follows: it cannot go back into them
 
     # --- position -------------------------------------------------------------------------------------
 
@@ -219,13 +239,20 @@ class Voice:
         self.origin = origin
         self.next_step = step - (step - origin) % self.phrase_steps
         self.audible_from = step
-        self.replaying, self.resumed = True, None
+        self.replaying, self.resumed, self.rewound_key = True, None, None
         self.looping |= wrapped
         mark = self.marks.get(self.next_step - origin) if wrapped else None
         if mark is not None:
             self.line.back_to(mark)
             self.z_dirty = self.at_mark = True
         return ended
+
+    def reseed_again(self) -> None:
+        """After a rewind, once its phrase is taken up: a reseed made since the phrase began is made again, acting
+        from the step the rewind went back to, as it acted on what was taken back."""
+        if self.reseed_owed:
+            self.reseed_owed = False
+            self._reseed(self.reseeded)
 
     def forget_passes(self) -> None:
         """A locate or reseed: the line moves on from here, not back to its marks. Taken back to a mark, its draws
@@ -253,33 +280,38 @@ class Voice:
         self.sounding = None
         self.begun.clear()
         self.ended.clear()
+        self.rewound_key = None
 
-    def rewind(self, step: int) -> bool:
+    def rewind(self, step: int) -> Rewind:
         """Take back what it planned from ``step`` on (a change of Live's loop moved a wrap there, and the sender
         withdrew those events): back to the phrase it was in before ``step``, as it began it, to replay silently
         up to ``step`` (``seek``'s way, whose phrase the engine can take up from the decoder); the note sounding
-        at ``step`` goes on until a step that does not hold it. False when it cannot, because nothing it planned
-        before ``step`` was audible or its line was reseeded since: the engine ends its note and seeks again."""
-        begun = [b for b in self.begun if b.made < step]
-        if not begun or begun[-1].audible_from >= step:
-            return False
-        back = begun[-1]
-        after = list(self.begun)[len(begun):]  # begun in what is taken back
+        at ``step`` goes on until a step that does not hold it. A reseed made since is owed (``reseed_again``), a
+        restyle taken in what is taken back is taken again, the phrase keeps the key it began in, and the phrase
+        held by ``hold`` is the one held then, while hold is still on."""
         if self.sounding is not None and self.sounding.start < step:
             carried = self.sounding
         else:
             carried = next((note for note, end in self.ended if note.start < step <= end), None)
-        if self.next_content is None:  # a restyle taken in what is taken back is taken again
+        begun = [b for b in self.begun if b.made < step]
+        if not begun or begun[-1].audible_from >= step:
+            return Rewind.UNHEARD if carried is None else Rewind.LOST
+        back = begun[-1]
+        after = list(self.begun)[len(begun):]  # begun in what is taken back
+        if self.next_content is None:
             self.next_content = next((b.content for b in after if b.content is not None), None)
         self.begun = deque(begun, maxlen=BEGUN_KEPT)  # and the phrase begun again at its replay, as it was
         self.ended = deque(((note, end) for note, end in self.ended if end < step), maxlen=BEGUN_KEPT)
         self.line.back_to(back.mark)
-        self.marks, self.looping, self.loop = dict(back.marks), back.looping, back.loop
+        self.marks, self.looping = dict(back.marks), back.looping
+        self.loop = back.loop if self.settings.hold else None
+        self.reseed_owed = back.reseeds != self.reseeds
+        self.rewound_key = back.key
         self.origin, self.next_step, self.audible_from = back.origin, back.step, step
         self.replaying, self.resumed, self.at_mark = True, None, False
         self.sounding = carried
         self.z_dirty = True
-        return True
+        return Rewind.BACK_PAST_A_START if after else Rewind.BACK
 
     # --- stepping -------------------------------------------------------------------------------------
 
@@ -297,6 +329,8 @@ class Voice:
             self.loop = list(self.phrase)
         song = self.next_step - self.origin
         again = self.replaying
+        if not again:  # a phrase begun anew takes the key of now
+            self.rewound_key = None
         if not again and self.looping and self.next_content is None and song in self.marks:
             self.line.back_to(self.marks[song])  # a pass of Live's loop again: this phrase as it began then
             self.z_dirty = self.at_mark = again = True
@@ -314,7 +348,14 @@ class Voice:
         self.reset_decoder = True
         taken = content if content is not None and self.next_content is None else None
         self.begun.append(Begun(self.next_step, max(self.next_step, self.audible_from), self.audible_from, self.origin,
-                                self.line.mark(), dict(self.marks), self.looping, self.loop, taken))
+                                self.reseeds, (self.plan, self.scale), self.line.mark(), dict(self.marks),
+                                self.looping, self.loop, taken))
+
+    def keyed(self, plan: KeyPlan, scale: tuple[int, ...]) -> None:
+        """The key its phrase plays in (the engine takes it as the phrase begins): kept with the phrase just begun."""
+        self.plan, self.scale = plan, scale
+        if self.begun and self.begun[-1].step == self.next_step:
+            self.begun[-1] = replace(self.begun[-1], key=(plan, scale))
 
     def _mark(self, song: int, moved: bool) -> None:
         """Mark the line at the phrase it begins on song step ``song``. When the line ``moved`` on to it (not a

@@ -23,7 +23,7 @@ from stylevae.bridge.engine import (
 )
 from stylevae.bridge.realtime import STEP_PRIORITY
 from stylevae.bridge.scheduler import AT_ONCE, Scheduler
-from stylevae.bridge.voice import midi_pitch
+from stylevae.bridge.voice import Rewind, Sounding, midi_pitch
 from stylevae.model.data.keys import make_key
 from stylevae.model.decoding import playing
 from stylevae.model.network import checkpoint
@@ -922,6 +922,146 @@ def test_a_change_quantized_to_a_beat_keeps_its_beat_through_a_loop_change():
     assert any(8 * beat <= t < 10 * beat for t, _ in ons[:first])  # notes between the wrap and the line
 
 
+def most_sounding(sent) -> int:
+    """The most notes sounding at once at the port, from its messages (time, kind, channel, pitch)."""
+    sounding, most = Counter(), 0
+    for _, kind, channel, pitch in sent:
+        if kind == "on":
+            sounding[channel, pitch] += 1
+        elif kind == "off" and sounding[channel, pitch]:
+            sounding[channel, pitch] -= 1
+        most = max(most, sum(sounding.values()))
+    return most
+
+
+def test_a_command_after_a_loop_change_is_applied_to_the_voices_as_the_change_left_them(crafted_checkpoint):
+    """Hold released after Live's loop was made longer, before the engine's next pass: the command positions the
+    voice on what the change left (the engine follows the clock first), not on the plan the change took back, whose
+    note-off for the note sounding at the wrap the sender no longer has: one note at a time, none left."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    rig.clock.set_loop(True, 0.0, 4.0)
+    rig.send(cmd.Play(1, True), cmd.SetParam(1, "hold", 1))
+    rig.run(15 * STEP)  # the voice planned past the wrap
+    assert rig.clock.set_loop(True, 0.0, 8.0) is Change.REPLAN
+    rig.send(cmd.SetParam(1, "hold", 0))
+    rig.run(2.0)
+    rig.clock.follow(rig.clock.beat(), False, 120)
+    rig.run(0.1)
+    assert most_sounding(rig.sink.sent) == 1 and rig.sink.open_notes() == 0
+
+
+def test_a_voice_reseeded_since_its_phrase_began_plays_on_through_a_loop_change_as_if_it_had_been_so():
+    """A reseed since the phrase began acts from the rewind's step as it did on what was taken back: the voices play
+    as with the new loop from the start, the same reseed at the same moment; no All Notes Off."""
+    def run(loop_changes: bool):
+        rig = Rig(checkpoint.DEFAULT_CHECKPOINT, lookahead=1.0)
+        rig.clock.set_loop(True, 0.0, 6.0 if loop_changes else 8.0)
+        rig.send(cmd.Play(1, True), cmd.Play(2, True))
+        rig.run(8 * STEP)
+        rig.send(cmd.Reseed(1, 5))
+        rig.run(14 * STEP)
+        if loop_changes:
+            assert rig.clock.set_loop(True, 0.0, 8.0) is Change.REPLAN  # 250 ms before the wrap at step 24
+        rig.run(40 * STEP)
+        return rig.sink.sent
+
+    changed = run(True)
+    assert changed == run(False) and not any(kind == "cc123" for _, kind, _, _ in changed)
+
+
+def test_a_voice_just_started_is_not_cut_by_a_loop_change(crafted_checkpoint):
+    """A voice switched on whose first audible step lies past the moved wrap is positioned afresh, nothing of it
+    having sounded: no All Notes Off, no ``/cut``."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    heard = told(rig)
+    rig.send(cmd.Play(1, True))
+    rig.run(21 * STEP)
+    rig.send(cmd.Play(2, True))
+    rig.engine.generate()
+    start = rig.engine.voices[2].audible_from
+    rig.run(start * STEP - 0.06 - rig.now.t)
+    assert rig.clock.set_loop(True, 0.0, start / 4) is Change.REPLAN  # a wrap moved to its first step
+    rig.run(8 * STEP)
+    assert not any(kind == "cc123" for _, kind, _, _ in rig.sink.sent)
+    assert not any(address.endswith("/cut") for _, address, _ in heard)
+    assert len(rig.sink.ons(after=rig.now.t - 4 * STEP)) >= 3  # and they play on
+
+
+@pytest.mark.parametrize("ends", [None, 1, 0])
+def test_a_rewind_carries_the_note_sounding_at_its_step(crafted_checkpoint, ends):
+    """The note begun before the step a rewind goes back to, and sounding there in what is taken back (still
+    sounding, or ended at the step or after it), goes on: the voice's new plan ends it; one ended before the step
+    is not carried."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    rig.send(cmd.Play(1, True))
+    rig.run(10 * STEP)
+    voice = rig.engine.voices[1]
+    step = voice.next_step - 2
+    note = Sounding(1, 60, 100, step - 3)
+    voice.ended.clear()
+    if ends is None:
+        voice.sounding = note
+    else:
+        voice.sounding = None
+        voice.ended.extend([(Sounding(1, 59, 100, step - 5), step - 3), (note, step + ends)])
+    assert voice.rewind(step) is Rewind.BACK
+    assert voice.sounding is note
+    assert list(voice.ended) == ([] if ends is None else [(Sounding(1, 59, 100, step - 5), step - 3)])
+
+
+def test_a_rewind_brings_back_no_held_phrase_once_hold_is_off(crafted_checkpoint):
+    """Hold released, then a loop change takes the voice back into a phrase begun while hold was on: its held
+    phrase stays forgotten, so hold on later captures the phrase it then plays, not that old one mid-phrase."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    rig.send(cmd.Play(1, True), cmd.SetParam(1, "hold", 1.0))
+    rig.run(40 * STEP)
+    rig.send(cmd.SetParam(1, "hold", 0.0))
+    rig.run(STEP / 4)
+    assert rig.clock.set_loop(True, 0.0, 42 / 4) is Change.REPLAN
+    rig.run(20 * STEP)
+    voice = rig.engine.voices[1]
+    assert voice.loop is None
+    rig.send(cmd.SetParam(1, "hold", 1.0))
+    assert voice.begin_step()  # decodes on, until a whole phrase is held
+
+
+def test_a_rewind_replays_its_phrase_in_the_key_it_began_in():
+    """A voice's key changed after its phrase began (the change is for its next phrase), then Live's loop switched
+    off near the wrap: the phrase it goes back into keeps its key, as with no loop at all."""
+    def run(loop: bool):
+        rig = Rig(checkpoint.DEFAULT_CHECKPOINT, lookahead=1.0)
+        rig.sink.exact = True
+        if loop:
+            rig.clock.set_loop(True, 0.0, 9.0)
+        rig.send(cmd.Play(1, True))
+        rig.run(34 * STEP)
+        rig.send(cmd.VoiceKey(1, make_key(6, "minor")))
+        if loop:
+            assert rig.clock.set_loop(False, 0.0, 9.0) is Change.REPLAN
+        rig.run(32 * STEP)
+        return rig.sink.sent
+
+    assert run(True) == run(False)
+
+
+def test_a_change_quantized_to_a_bar_that_a_loop_change_moves_comes_on_a_bar_line(crafted_checkpoint):
+    """Queued for the loop's start after its wrap (a line there), then the loop switched off: the change waits for
+    the next bar line of the song instead, as with no loop."""
+    def first_low(loop_off: bool) -> int:
+        rig = Rig(crafted_checkpoint, lookahead=1.0)
+        rig.clock.set_loop(True, 0.0, 4.5)
+        rig.send(cmd.Play(1, True))
+        rig.run(13.5 * STEP)
+        rig.send(cmd.Quantize("bar"), cmd.Mix(1, (0.0, 1.0, 0.0)))
+        assert [waiting.at for waiting in rig.engine.pending[1]] == [18]  # the wrap, a line
+        if loop_off:
+            assert rig.clock.set_loop(False, 0.0, 4.5) is Change.REPLAN
+        rig.run(3.0)
+        return next(round(t / STEP) for t, p in rig.sink.ons() if p < 72)  # style 1 plays an octave lower
+
+    assert first_low(False) == 18 and first_low(True) == 32
+
+
 def told(rig: Rig) -> list[tuple[float, str, list]]:
     """Each reply the engine publishes, with the playhead's beat when it did."""
     heard: list[tuple[float, str, list]] = []
@@ -946,6 +1086,20 @@ def voice_one_until(checkpoint, seconds: float, lookahead: float = 0.5) -> tuple
     rig.now.t = seconds
     rig.engine.generate()
     return rig, heard
+
+
+def test_a_device_that_may_be_playing_what_was_taken_back_is_cut_and_told_again_what_it_holds(crafted_checkpoint):
+    """Replies taken back from a beat so near that the device may be playing them by the time it could be told
+    (the engine waited for a reply due at that moment): ``/cut`` instead of ``/retime``, so it ends the note it
+    sounds, and then every reply it held, from before that beat and from the new plan alike."""
+    rig, heard = voice_one_until(crafted_checkpoint, 1.01, lookahead=1.0)
+    since = len(heard)
+    now = rig.clock.beat()
+    held = [(reply.address, reply.values) for reply in rig.engine._told[1] if reply.plays > rig.now.t]
+    rig.engine._withdrawn[1] = now + 0.01  # 5 ms from now
+    rig.engine._retell(now)
+    assert [(address, values[:-1]) for _, address, values in heard[since:]] == [("/stylevae/1/cut", [])] + held
+    assert len(held) >= 3
 
 
 def test_after_a_change_of_tempo_the_device_is_told_again_the_notes_it_still_holds(crafted_checkpoint):

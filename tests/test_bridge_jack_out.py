@@ -215,18 +215,25 @@ def test_retime_leaves_a_note_off_that_a_drop_sent_at_once(rig):
     assert port.periods[1] == [(0, midi_out.note_off(1, 60))]
 
 
-def test_withdraw_forgets_a_queued_event_whatever_it_is_and_leaves_one_sent_at_once(rig):
+def test_withdraw_forgets_a_queued_event_ends_a_written_note_on_and_leaves_one_sent_at_once(rig):
+    """Withdrawn: a queued note-off (its note sounds on, the daemon ends it later) and a queued note-on (never
+    written); a note-on already written (a period longer than the daemon's guard) is ended at once; a note-off a drop
+    sent at once stays sent; an ident the output does not have changes nothing."""
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1)])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1),
+                         (1.001, 3, EVENT, midi_out.note_on(3, 70, 100), 6),
+                         (1.001, 4, EVENT, midi_out.note_on(4, 80, 100), 8)])
     run(now, writer)
     writer.inbox.extend([(1.05, 1, EVENT, midi_out.note_off(1, 60), 2), (1.05, 1, EVENT, midi_out.note_on(1, 62, 9), 3),
-                         (1.06, 1, EVENT, midi_out.note_off(1, 62), 4), (1.09, 2, EVENT, midi_out.note_on(2, 50, 9), 5),
+                         (1.05, 3, EVENT, midi_out.note_off(3, 70), 7),
                          (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 2), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 3),
-                         (AT_ONCE, 2, DROP, b"\0\0\0", 0), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 5),
-                         (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 99)])  # one the output does not have
+                         (AT_ONCE, 3, DROP, b"\0\0\0", 0), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 7),
+                         (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 8), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 99)])
     run(now, writer, 80)
-    assert [m for period in port.periods for _, m in period] == [midi_out.note_on(1, 60, 100)]
-    assert writer.queue == []  # the note-off of 62, which never sounded, the books kept off the wire
+    assert [m for _, m in port.periods[0]] == [midi_out.note_on(1, 60, 100), midi_out.note_on(3, 70, 100),
+                                               midi_out.note_on(4, 80, 100)]
+    assert [m for period in port.periods[1:] for _, m in period] == [midi_out.note_off(3, 70), midi_out.note_off(4, 80)]
+    assert writer.queue == [] and writer.books.count((1, 60)) == 1
 
 
 def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):

@@ -206,6 +206,20 @@ def test_a_loop_change_forgets_what_is_still_to_be_handed_over_past_the_wrap(par
     assert [e.seq for e in events] and sink.withdrawn == []  # nothing had been handed over ahead
 
 
+def test_what_a_loop_change_voided_goes_unsent_even_before_the_sender_hears_of_it(parts):
+    """The sender's thread may send between the clock's change and its own listener: a note-off planned past the
+    moved wrap is not sent then (as if voided by a jump, at once), which would cut the note that now goes on."""
+    now, clock, sink, sender = parts
+    looping_to_a_wrap(parts)
+    now.t = 0.375
+    sender.send_due()
+    clock._listeners.remove(sender._on_clock_change)  # the listener not yet run
+    assert clock.set_loop(True, 0.0, 2.0) is Change.REPLAN
+    now.t = 0.7
+    sender.send_due()
+    assert sink.sent == [("on", 1, 60)] and sender.open_notes() == 1
+
+
 def test_a_loop_change_at_its_wrap_withdraws_all_as_a_jump_does(parts):
     now, clock, sink, sender = parts
     sink.lead = 0.3

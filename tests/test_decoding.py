@@ -227,6 +227,13 @@ def test_a_row_taken_back_to_its_phrases_start_can_go_back_to_where_it_was(shipp
         decoder.change("a", rules=Rules(temperature=1.5))
         assert [int(decoder.step(["a"], draws[t])[0]) for t in range(steps, 32)] == played[steps:]
     assert again != played[:2]
+    assert decoder.resume("a", "p", 0) == []  # the wrap again, its first two steps decoded with other rules
+    decoder.change("a", rules=Rules(temperature=0.5))
+    assert [int(decoder.step(["a"], draws[t])[0]) for t in range(2)] == again
+    assert decoder.resume("a", "p", 2) == again  # taken up: the steps decoded since
+    assert decoder.resume("a", "p", 2, as_it_was=True) == played[:2]  # taken back past the wrap: as it was
+    decoder.change("a", rules=Rules(temperature=1.5))
+    assert [int(decoder.step(["a"], draws[t])[0]) for t in range(2, 32)] == played[2:]
     decoder.start("a", z, first, Rules(), None, "q")
     assert decoder.resumable("a", "p") == 32
     decoder.start("a", z, first, Rules(), None, "r")

@@ -313,16 +313,18 @@ class Decoder:
         current = [entry] if entry is not None and entry.trail is not None and entry.origin == origin else []
         return current + ([kept] if kept is not None else [])
 
-    def resume(self, row: Hashable, origin: Hashable, steps: int) -> list[int]:
+    def resume(self, row: Hashable, origin: Hashable, steps: int, as_it_was: bool = False) -> list[int]:
         """Put ``row`` back where the phrase ``origin`` names was after its first ``steps`` steps (``resumable`` says
         how many it holds), forgetting the steps after; an earlier phrase becomes the current one again, and the
         current one is kept. The phrase as it was, all its steps, is kept too until the row begins another: Live's
         loop can wrap a voice back to a phrase's start, and a change of the loop then take it back past the wrap, to
-        go on from where it was. Its z and rules stay the ones it had; the caller changes them as it needs. Returns
+        go on from where it was (``as_it_was``: the phrase kept so is taken before the current one, whose steps since
+        were decoded again). Its z and rules stay the ones it had; the caller changes them as it needs. Returns
         the tokens of those steps, which the row will not decode again. Given the same draws and with nothing
         changed since, it then decodes what it decoded before; a change since (a new z or rules) acts from there, as
         it acted then."""
-        entry = next((e for e in self._phrases(row, origin) if 0 <= steps <= len(e.trail)), None)
+        found = self._phrases(row, origin)
+        entry = next((e for e in (found[::-1] if as_it_was else found) if 0 <= steps <= len(e.trail)), None)
         if entry is None:
             raise ValueError(f"row {row!r} cannot resume at step {steps} of its phrase")
         self._leave_batch(row)
