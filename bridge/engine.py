@@ -309,11 +309,15 @@ class Engine:
             return self._generate()
         except Exception:
             log.exception("generator failed; all notes off, voices re-align")
-            self._cancel()
-            for voice in self.voices.values():
-                voice.unposition()
-                voice.reset_decoder = True
+            self._recover()
             return time.perf_counter() + ERROR_PAUSE_SECONDS
+
+    def _recover(self) -> None:
+        """After a fault: every note ended, every voice positioned afresh, its decoder row begun again."""
+        self._cancel()
+        for voice in self.voices.values():
+            voice.unposition()
+            voice.reset_decoder = True
 
     def _follow_clock(self) -> None:
         """Bring what the voices planned in line with what the clock did since the engine last looked: all of it is
@@ -325,7 +329,11 @@ class Engine:
         if epoch == self._epoch:
             return
         if math.isfinite(void):
-            self._replan(void)
+            try:
+                self._replan(void)
+            except Exception:  # half taken back, the voices and the device could disagree with the sender
+                log.exception("taking back what was planned past a moved wrap failed; all notes off, voices re-align")
+                self._recover()
         else:
             # a start or jump since (not only a stop, or Live's loop changed at a wrap): the playhead's step may play
             located = self.clock.located > self._epoch
@@ -384,6 +392,9 @@ class Engine:
                 ready = [v for v in playing if v.settings.play and v.next_step is not None and v.next_step <= target]
                 if not ready:
                     break
+                for voice in ready:  # back at the step a rewind went back to: a reseed made since acts again
+                    if voice.reseed_owed and voice.next_step >= voice.audible_from:
+                        voice.reseed_again()
                 looping = ready if self.clock.loop is not None else ()  # no loop, no wrap to look for at each step
                 for voice in looping:  # the first step past the end of Live's loop: the loop's start, planned ahead
                     origin = self._origin(voice.next_step)
@@ -464,16 +475,16 @@ class Engine:
         step = round(beat * STEPS_PER_BEAT)  # Live's loop points are on the steps (``Clock.set_loop``)
         grid = GRID_STEPS[self.quantize]
         for number, queue in self.pending.items():  # lines from the wrap on are the new loop's
+            # (from the step before the wrap when the command came before it: a wrap there is a line of its own)
             self.pending[number] = [waiting if waiting.at < step else
-                                    waiting._replace(at=self._grid_line(max(waiting.since, step), grid))
+                                    waiting._replace(at=self._grid_line(max(waiting.since, step - 1), grid))
                                     for waiting in queue]
         for voice in self.voices.values():
-            if voice.next_step is None or voice.next_step <= step:
+            if not voice.planned_from(step):
                 continue
             rewound = voice.rewind(step)
             if rewound is Rewind.BACK or rewound is Rewind.BACK_PAST_A_START:
                 self._take_up(voice, step, rewound is Rewind.BACK_PAST_A_START)
-                voice.reseed_again()
             elif rewound is Rewind.UNHEARD:
                 voice.unposition()
             else:
@@ -614,7 +625,9 @@ class Engine:
         now = self.clock.beat()
         told = self._told.setdefault(voice.number, [])
         at = self.clock.time_of(now)
-        told[:] = [reply for reply in told if reply.plays > at]  # those the device still holds
+        # those the device may still hold: played by the daemon's reckoning a moment ago, it may yet hold them (see
+        # _retell, which waits while one is due that close)
+        told[:] = [reply for reply in told if reply.plays > at - RETELL_MARGIN_SECONDS]
         for note in reports:
             if isinstance(note, NoteStart):
                 address, values = f"{PREFIX}/{voice.number}/on", [note.pitch, note.velocity, note.beat]

@@ -310,8 +310,10 @@ class Writer:
         self.again: deque[tuple[float, bytes, int]] = deque()  # (when first written, note-off, times) to write again
         self.owed: Counter[tuple[int, int]] = Counter()  # (channel, pitch) -> note-offs due once it is silent
         self.period_written: list[tuple[int, bytes]] = []  # (offset, message) first written by the last callback
-        # the last note-ons written, by ident, for ``withdraw``: what a period can have written ahead of the daemon
+        # the note-ons written and not yet ended, by ident, for ``withdraw`` (what a period can have written ahead of
+        # the daemon), and the ident of each (channel, pitch)'s last
         self.written_ons: OrderedDict[int, bytes] = OrderedDict()
+        self._written_keys: dict[tuple[int, int], int] = {}
         self._frame = -1  # the frame count the last callback ran for
         self._moved = False  # the frame count changed while the last callback ran
         self.unread_periods = 0  # periods whose messages were written again: they may have gone unread
@@ -373,6 +375,7 @@ class Writer:
                 return
         message = self.written_ons.pop(ident, None)
         if message is not None:
+            self._written_keys.pop(midi_out.note_key(message), None)
             heapq.heappush(self.queue, (AT_ONCE, next(self._seq), ALL_VOICES, midi_out.note_off(
                 *midi_out.note_key(message)), 0))
 
@@ -410,8 +413,11 @@ class Writer:
                 continue
             if ident and message[0] & 0xF0 == midi_out.NOTE_ON and message[2] > 0:
                 self.written_ons[ident] = message
+                self._written_keys[midi_out.note_key(message)] = ident
                 if len(self.written_ons) > WRITTEN_KEPT:
                     self.written_ons.popitem(last=False)
+            elif midi_out.is_note_off(message):  # its note ended: a withdrawal of it comes too late to end it again
+                self.written_ons.pop(self._written_keys.pop(midi_out.note_key(message), 0), None)
             offset = min(frames - 1, max(last, int((at - start) * self.rate)))
             self._put(offset, message)
             last = offset

@@ -248,8 +248,8 @@ class Voice:
         return ended
 
     def reseed_again(self) -> None:
-        """After a rewind, once its phrase is taken up: a reseed made since the phrase began is made again, acting
-        from the step the rewind went back to, as it acted on what was taken back."""
+        """After a rewind, at the step it went back to (its phrase replayed or taken up to there): a reseed made since
+        the phrase began is made again, acting from there, as it acted on what was taken back."""
         if self.reseed_owed:
             self.reseed_owed = False
             self._reseed(self.reseeded)
@@ -281,6 +281,12 @@ class Voice:
         self.begun.clear()
         self.ended.clear()
         self.rewound_key = None
+
+    def planned_from(self, step: int) -> bool:
+        """Whether it planned anything from ``step`` on: steps, or the note-off of a seek that lands there (a seek
+        ends its note at the step it lands on, and goes back to the phrase's start to replay up to it)."""
+        return self.next_step is not None and (self.next_step > step or self.audible_from > step
+                                               or any(end >= step for _, end in self.ended))
 
     def rewind(self, step: int) -> Rewind:
         """Take back what it planned from ``step`` on (a change of Live's loop moved a wrap there, and the sender

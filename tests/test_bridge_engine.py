@@ -969,6 +969,66 @@ def test_a_voice_reseeded_since_its_phrase_began_plays_on_through_a_loop_change_
     assert changed == run(False) and not any(kind == "cc123" for _, kind, _, _ in changed)
 
 
+def test_a_loop_change_right_after_hold_is_released_ends_the_note_the_release_ended(crafted_checkpoint):
+    """Hold released (the voice seeks: its note ends on the step it lands on, and it goes back to replay its phrase
+    up to there), then, before the engine's next pass, Live's loop moves the wrap on that very step: the sender
+    withdraws that note-off, and the voice, which planned no step past the wrap yet, still goes back and ends it."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    rig.sink.exact = True
+    rig.clock.set_loop(True, 0.0, 6.0)
+    rig.send(cmd.Play(1, True), cmd.SetParam(1, "hold", 1))
+    voice = rig.engine.voices[1]
+    while voice.next_step is None or voice.next_step < 24:
+        rig.run(STEP / 4)
+    rig.send(cmd.SetParam(1, "hold", 0))
+    assert voice.audible_from == 24 and voice.next_step <= 24  # nothing planned past the wrap but that note-off
+    assert rig.clock.set_loop(True, 0.0, 8.0) is Change.REPLAN  # the wrap at step 24 moves
+    rig.run(3.0)
+    rig.clock.follow(rig.clock.beat(), False, 120)
+    rig.run(0.1)
+    assert most_sounding(rig.sink.sent) == 1 and rig.sink.open_notes() == 0
+
+
+def test_a_fault_while_taking_back_what_was_planned_ends_every_note_and_re_aligns(crafted_checkpoint, caplog):
+    """A fault (a bug, the decoder) while a command first brings the voices in line with a loop change: every note
+    ends and the voices come in again, as after a fault of the generator; the daemon goes on."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    heard = told(rig)
+    rig.clock.set_loop(True, 0.0, 6.0)
+    rig.send(cmd.Play(1, True))
+    rig.run(21.5 * STEP)
+    real = rig.engine.decoder.resume
+
+    def fault(*args, **kwargs):
+        rig.engine.decoder.resume = real
+        raise RuntimeError("decoder fault")
+
+    rig.engine.decoder.resume = fault
+    assert rig.clock.set_loop(True, 0.0, 8.0) is Change.REPLAN
+    rig.engine.handle(cmd.SetParam(1, "temperature", 0.5))
+    assert "taking back what was planned past a moved wrap failed" in caplog.text
+    assert rig.engine._epoch == rig.clock.epoch and ("/stylevae/1/cut" in [a for _, a, _ in heard])
+    assert not any(address.endswith("/error") for _, address, _ in heard)
+    rig.run(8 * STEP)
+    assert len(rig.sink.ons(after=rig.now.t - 4 * STEP)) >= 3  # in again
+
+
+def test_a_wrap_a_loop_change_puts_right_after_a_quantized_change_came_is_its_line(crafted_checkpoint):
+    """A change quantized to a beat, queued for the line after the steps planned; then Live's loop switched on with
+    its wrap on the very next step: the wrap is a line, as it would have been with the loop on from the start."""
+    rig = Rig(crafted_checkpoint, lookahead=1.0)
+    rig.send(cmd.Play(1, True))
+    rig.run(13.5 * STEP)
+    rig.send(cmd.Quantize("beat"), cmd.Mix(1, (0.0, 1.0, 0.0)))
+    waiting = rig.engine.pending[1][0]
+    assert waiting.since < 18 < waiting.at
+    rig.run(STEP)
+    assert rig.clock.set_loop(True, 1.5, 3.0) is Change.REPLAN  # a wrap at beat 4.5, step 18
+    rig.engine.generate()
+    assert [w.at for w in rig.engine.pending.get(1, [])] in ([18], [])
+    assert rig.engine._grid_line(waiting.since, 4) == 18  # as with the loop on from the start
+
+
 def test_a_voice_just_started_is_not_cut_by_a_loop_change(crafted_checkpoint):
     """A voice switched on whose first audible step lies past the moved wrap is positioned afresh, nothing of it
     having sounded: no All Notes Off, no ``/cut``."""
@@ -1092,7 +1152,7 @@ def test_a_device_that_may_be_playing_what_was_taken_back_is_cut_and_told_again_
     """Replies taken back from a beat so near that the device may be playing them by the time it could be told
     (the engine waited for a reply due at that moment): ``/cut`` instead of ``/retime``, so it ends the note it
     sounds, and then every reply it held, from before that beat and from the new plan alike."""
-    rig, heard = voice_one_until(crafted_checkpoint, 1.01, lookahead=1.0)
+    rig, heard = voice_one_until(crafted_checkpoint, 1.06, lookahead=1.0)  # no reply due within 15 ms
     since = len(heard)
     now = rig.clock.beat()
     held = [(reply.address, reply.values) for reply in rig.engine._told[1] if reply.plays > rig.now.t]
@@ -1100,6 +1160,19 @@ def test_a_device_that_may_be_playing_what_was_taken_back_is_cut_and_told_again_
     rig.engine._retell(now)
     assert [(address, values[:-1]) for _, address, values in heard[since:]] == [("/stylevae/1/cut", [])] + held
     assert len(held) >= 3
+
+
+def test_a_reply_due_a_moment_ago_is_kept_so_no_retell_can_drop_it_unplayed(crafted_checkpoint):
+    """The daemon's reckoning of when the device plays a reply is a few milliseconds off either way: a reply due
+    just now may still be held there, so the engine keeps it in mind (and waits with a retell) until it is that far
+    past, whatever else it tells the device meanwhile."""
+    rig, heard = voice_one_until(crafted_checkpoint, 1.0, lookahead=1.0)  # a note due at 1.0 s, on the step
+    rig.now.t = 1.005
+    due_now = [reply for reply in rig.engine._told[1] if abs(reply.plays - 1.0) < 1e-9]
+    rig.engine.generate()  # the next step's replies
+    assert due_now and all(reply in rig.engine._told[1] for reply in due_now)
+    rig.engine._retell_owed = True
+    assert rig.engine._retell(rig.clock.beat()) is not None  # it waits
 
 
 def test_after_a_change_of_tempo_the_device_is_told_again_the_notes_it_still_holds(crafted_checkpoint):

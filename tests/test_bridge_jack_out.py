@@ -236,6 +236,19 @@ def test_withdraw_forgets_a_queued_event_ends_a_written_note_on_and_leaves_one_s
     assert writer.queue == [] and writer.books.count((1, 60)) == 1
 
 
+def test_withdrawing_a_note_on_whose_note_off_was_written_too_ends_nothing(rig):
+    """A short note begun and ended within what the process wrote, then withdrawn: its note is over, and a second
+    note-off could end the same pitch begun again by another voice."""
+    now, port, writer = rig
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1),
+                         (1.002, 1, EVENT, midi_out.note_off(1, 60), 2),
+                         (1.003, 2, EVENT, midi_out.note_on(1, 60, 100), 3)])
+    run(now, writer)
+    writer.inbox.extend([(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 1)])
+    run(now, writer, 5)
+    assert [m for period in port.periods[1:] for _, m in period] == [] and writer.books.count((1, 60)) == 1
+
+
 def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):
     now, port, writer = rig
     writer.inbox.extend([(1.001, 3, EVENT, midi_out.note_on(3, 60, 100), 0),
