@@ -277,9 +277,9 @@ def test_every_note_the_device_played_is_ended_by_a_stop():
 @pytest.mark.parametrize("seed", range(20))
 def test_whatever_the_performer_does_the_track_plays_one_note_at_a_time_and_ends_each_once(seed):
     """Live and the daemon driven at random, the daemon's engine with the shipped model answering: locates, changes
-    of tempo, Live's loop switched on, changed and off, the voice switched off and on, reseeds, hold, temperature;
-    then Live stops. In the track: one note at a time, a note-off only for the note sounding, nothing left sounding;
-    and the port ends every note."""
+    of tempo, Live's loop switched on, changed and off (a command right after, at times), the voice switched off and
+    on, reseeds, hold, temperature; then Live stops. In the track: one note at a time, a note-off only for the note
+    sounding, nothing left sounding; and the port ends every note."""
     rng = random.Random(seed)
     both = Together(lookahead=rng.choice([0.5, 1.0, 2.0]))
     both.rig.send(cmd.Play(1, True))
@@ -296,6 +296,9 @@ def test_whatever_the_performer_does_the_track_plays_one_note_at_a_time_and_ends
                 both.loop_off()
             else:
                 both.loop(rng.choice([0.0, 2.0, 4.0]), rng.choice([1.0, 2.0, 3.0, 4.0]))
+            if rng.random() < 0.5:  # and a command before the engine's next pass
+                both.rig.send(rng.choice([cmd.SetParam(1, "hold", rng.randint(0, 1)), cmd.Reseed(1, rng.randint(0, 99)),
+                                          cmd.SetParam(1, "temperature", rng.choice([0.5, 1.0]))]))
         elif action < 0.5:
             both.rig.send(cmd.Play(1, False))
             both.run(rng.choice([0.0, 0.25]))
