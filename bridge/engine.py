@@ -483,7 +483,7 @@ class Engine:
             if not voice.planned_from(step):
                 continue
             rewound = voice.rewind(step)
-            if rewound is Rewind.BACK or rewound is Rewind.BACK_PAST_A_START:
+            if rewound in (Rewind.BACK, Rewind.BACK_PAST_A_START):
                 self._take_up(voice, step, rewound is Rewind.BACK_PAST_A_START)
             elif rewound is Rewind.UNHEARD:
                 voice.unposition()

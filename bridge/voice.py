@@ -96,12 +96,12 @@ class Sounding:
 @dataclass(frozen=True)
 class Begun:
     """A phrase the voice began: on which timeline step, at which step of its plan (the step it had reached: a seek
-    begins the phrase it lands in, whose start lies before), its first audible step, and its line, its passes of
-    Live's loop and its held phrase then, to go back to (``Voice.rewind``); and the restyled content it took, if any."""
+    begins the phrase it lands in, whose start lies before, and what it plays is audible from there on), and its
+    line, its key, its passes of Live's loop and its held phrase then, to go back to (``Voice.rewind``); and the
+    restyled content it took, if any."""
 
     step: int
     made: int
-    audible_from: int
     origin: int
     reseeds: int
     key: tuple[KeyPlan, tuple[int, ...]]
@@ -300,7 +300,7 @@ class Voice:
         else:
             carried = next((note for note, end in self.ended if note.start < step <= end), None)
         begun = [b for b in self.begun if b.made < step]
-        if not begun or begun[-1].audible_from >= step:
+        if not begun:  # no phrase made before the step: nothing of this positioning was audible before it
             return Rewind.UNHEARD if carried is None else Rewind.LOST
         back = begun[-1]
         after = list(self.begun)[len(begun):]  # begun in what is taken back
@@ -353,9 +353,9 @@ class Voice:
         self.phrase = []
         self.reset_decoder = True
         taken = content if content is not None and self.next_content is None else None
-        self.begun.append(Begun(self.next_step, max(self.next_step, self.audible_from), self.audible_from, self.origin,
-                                self.reseeds, (self.plan, self.scale), self.line.mark(), dict(self.marks),
-                                self.looping, self.loop, taken))
+        self.begun.append(Begun(self.next_step, max(self.next_step, self.audible_from), self.origin, self.reseeds,
+                                (self.plan, self.scale), self.line.mark(), dict(self.marks), self.looping, self.loop,
+                                taken))
 
     def keyed(self, plan: KeyPlan, scale: tuple[int, ...]) -> None:
         """The key its phrase plays in (the engine takes it as the phrase begins): kept with the phrase just begun."""
