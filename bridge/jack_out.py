@@ -375,9 +375,9 @@ class Writer:
                 return
         message = self.written_ons.pop(ident, None)
         if message is not None:
-            self._written_keys.pop(midi_out.note_key(message), None)
-            heapq.heappush(self.queue, (AT_ONCE, next(self._seq), ALL_VOICES, midi_out.note_off(
-                *midi_out.note_key(message)), 0))
+            key = midi_out.note_key(message)
+            self._written_keys.pop(key, None)
+            heapq.heappush(self.queue, (AT_ONCE, next(self._seq), ALL_VOICES, midi_out.note_off(*key), 0))
 
     def process(self, frames: int) -> None:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""

@@ -375,12 +375,14 @@ class Scheduler:
         note-ons were counted sounding, their note-offs ended, when they were handed over."""
         self._heap = [entry for entry in self._heap if not self._withdrawn(entry[0])]
         heapq.heapify(self._heap)
-        gone = [event for event, _ in self._ahead if self._withdrawn(event)]
+        kept, gone = [], []
+        for event, at in self._ahead:
+            (gone if self._withdrawn(event) else kept).append((event, at))
+        self._ahead = kept
         if not gone:
             return
-        self._ahead = [entry for entry in self._ahead if not self._withdrawn(entry[0])]
-        self.sink.withdraw([event.seq for event in gone])
-        for event in gone:
+        self.sink.withdraw([event.seq for event, _ in gone])
+        for event, _ in gone:
             key = (event.voice, event.channel, event.pitch)
             self._open[key] += -1 if event.is_on else 1
             if not self._open[key]:
