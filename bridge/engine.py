@@ -55,6 +55,12 @@ RETELL_SECONDS = 0.001
 # Nor while a note is due this close to now (at most a quarter step): whether the device has played it yet, the
 # daemon cannot see; its clock follows Live's within a few milliseconds, and the reply takes a while on its way.
 RETELL_MARGIN_SECONDS = 0.015
+# And only once such a note is due within this: a device holds up to the lookahead (2 beats, 8 voices: some 260
+# replies), and in a ramp each change moves the notes held far ahead anew, so telling them at every change flooded
+# the device (a ramp of 60 BPM in 2 s, a change every 5 ms, lookahead 4, 8 voices: 33,000 messages a second). A
+# note further ahead is told when it comes this near, at the tempo then; this must leave room for the margin above,
+# which can hold a retell back, and for the replies' way to the device.
+RETELL_AHEAD_SECONDS = 0.1
 ERROR_PAUSE_SECONDS = 0.05  # after a generator exception, so a persistent fault cannot spin a core
 # How ``Engine.summary`` reads, for whatever parses the daemon's exit line (the benchmark does).
 STEP_SUMMARY = re.compile(
@@ -638,32 +644,38 @@ class Engine:
 
     def _retell(self, now: float) -> float | None:
         """After a change of tempo: a device that plays the notes itself holds each note-on and note-off until a time
-        worked out at the tempo it came at. Where that is now off by more than RETELL_SECONDS for some event, it is
-        told (``/retime``) to drop what it holds, then each of those again, in the order sent, with its lead now,
-        and works out their times at the new tempo. So too where replies it holds were taken back (``_replan``);
+        worked out at the tempo it came at. Where that is now off by more than RETELL_SECONDS for some event due
+        within RETELL_AHEAD_SECONDS, it is told (``/retime``) to drop what it holds, then each of those again, in the
+        order sent, with its lead now, and works out their times at the new tempo; one due later is told when it comes
+        that near (a ramp moves it again meanwhile). So too where replies it holds were taken back (``_replan``);
         should the first of those be due within the margin below, it may be playing them: it is told ``/cut``.
         Which it holds is the daemon's reckoning of the device's times, which is not exact: so not while an event is
         due within RETELL_MARGIN_SECONDS of now, else one just played could be played again, or one still held
-        dropped. Then the time to try again; else None."""
+        dropped. The time to look again; else None."""
         at = self.clock.time_of(now)
-        margin = min(RETELL_MARGIN_SECONDS, SECONDS_PER_MINUTE / self._bpm / STEPS_PER_BEAT / 4)
-        close = [reply.plays for told in self._told.values() for reply in told if abs(reply.plays - at) < margin]
-        if close:
-            return max(close) + margin + RETELL_MARGIN_SECONDS / 100  # a hair past, whatever the rounding
-        self._retell_owed = False
-        withdrawn, self._withdrawn = self._withdrawn, {}
+        retell, later = [], []
         for number, told in self._told.items():
             held = [reply for reply in told if reply.plays > at]
-            if number not in withdrawn and not any(abs(reply.plays - self.clock.time_of(reply.due)) > RETELL_SECONDS
-                                                   for reply in held):
-                continue
+            off = [min(reply.plays, new) for reply in held
+                   if abs(reply.plays - (new := self.clock.time_of(reply.due))) > RETELL_SECONDS]
+            if number in self._withdrawn or (off and min(off) - at <= RETELL_AHEAD_SECONDS):
+                retell.append((number, told, held))
+            elif off:
+                later.append(min(off) - RETELL_AHEAD_SECONDS)
+        margin = min(RETELL_MARGIN_SECONDS, SECONDS_PER_MINUTE / self._bpm / STEPS_PER_BEAT / 4)
+        close = [reply.plays for told in self._told.values() for reply in told if abs(reply.plays - at) < margin]
+        if retell and close:
+            return max(close) + margin + RETELL_MARGIN_SECONDS / 100  # a hair past, whatever the rounding
+        withdrawn, self._withdrawn = self._withdrawn, {}
+        for number, told, held in retell:
             told[:] = [reply._replace(plays=self.clock.time_of(reply.due)) for reply in held]
             # the device may be playing what was withdrawn: it ends what it sounds too
             cut = number in withdrawn and self.clock.time_of(withdrawn[number]) - at < margin
             self.publish(f"{PREFIX}/{number}/{'cut' if cut else 'retime'}", [])
             for reply in told:
                 self.publish(reply.address, [*reply.values, reply.due - now])
-        return None
+        self._retell_owed = bool(later)
+        return min(later, default=None)
 
     def _cancel(self, voice: Voice | None = None) -> None:
         """End the notes of a voice (or all) and forget what it planned, at the output and at the clients: a device

@@ -219,8 +219,10 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         "",
         "The tempo changed: a device that plays the notes itself timed the note-ons and note-offs it holds at the "
         "old one. It drops them (the notes sounding go on); each is sent again right after, /on and /note with its "
-        "lead now, in the order first sent. Sent once a held note would sound more than 1 ms off, and not while "
-        "one is due within 15 ms of now (whether the device has played it yet, the daemon cannot see). Sent too "
+        "lead now, in the order first sent. Sent once a held note due within 100 ms would sound more than 1 ms off "
+        "(one further ahead is told when it comes that near: a ramp of tempo would move it again meanwhile), and "
+        "not while one is due within 15 ms of now (whether the device has played it yet, the daemon cannot see). "
+        "Sent too "
         "when Live's loop changed a wrap the voice had planned past: then only those from before the wrap are sent "
         "again, and the voice's new plan from the wrap on follows.",
     ),

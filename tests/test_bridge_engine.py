@@ -15,6 +15,7 @@ from stylevae.bridge.clock import Change, Clock
 from stylevae.bridge.engine import (
     DECODE_DELAY_SECONDS,
     REPLAYS_KEPT,
+    RETELL_AHEAD_SECONDS,
     RETELL_MARGIN_SECONDS,
     START_MARGIN_SECONDS,
     STEP_RUNNABLE,
@@ -1137,6 +1138,13 @@ def note_replies(heard, since=0):
 RETIME = ("/stylevae/1/retime", [])
 
 
+def near_the_next_held_note(rig: Rig) -> None:
+    """On to RETELL_AHEAD_SECONDS before the next event voice 1's device holds (after a change to a slower tempo, at
+    the time the device has for it), or now if it is nearer: where the engine tells it again what it holds."""
+    held = min(reply.plays for reply in rig.engine._told[1] if reply.plays > rig.now.t)
+    rig.now.t = max(rig.now.t, held - RETELL_AHEAD_SECONDS)
+
+
 def voice_one_until(checkpoint, seconds: float, lookahead: float = 0.5) -> tuple[Rig, list[tuple[float, str, list]]]:
     """Voice 1 playing from beat 0 at 120 BPM, planned up to ``seconds``; its replies recorded (``told``)."""
     rig = Rig(checkpoint, lookahead)
@@ -1171,19 +1179,20 @@ def test_a_reply_due_a_moment_ago_is_kept_so_no_retell_can_drop_it_unplayed(craf
     due_now = [reply for reply in rig.engine._told[1] if abs(reply.plays - 1.0) < 1e-9]
     rig.engine.generate()  # the next step's replies
     assert due_now and all(reply in rig.engine._told[1] for reply in due_now)
-    rig.engine._retell_owed = True
+    rig.clock.set_tempo(60.0)  # what it holds ahead is off now, the first within RETELL_AHEAD_SECONDS
     assert rig.engine._retell(rig.clock.beat()) is not None  # it waits
 
 
 def test_after_a_change_of_tempo_the_device_is_told_again_the_notes_it_still_holds(crafted_checkpoint):
-    """A device holds each note-on and note-off for a time worked out at the tempo it came at. A change to half the
-    tempo at beat 2.22 (1.11 s), looked at 20 ms on: the events of beat 2.25 play at 1.125 s at the old tempo, too
-    close to tell whether the device has played them yet, so the engine waits until they are RETELL_MARGIN_SECONDS
-    past. Then it tells ``/retime`` and the rest again, in the order first sent, each with its lead then."""
+    """A device holds each note-on and note-off for a time worked out at the tempo it came at. A change to twice the
+    tempo at beat 2.22 (1.11 s), looked at 20 ms on: the next note it holds, at beat 2.5, sounds at 1.18 s now, not
+    1.25 s, within RETELL_AHEAD_SECONDS; but the events of beat 2.25 play at 1.125 s at the old tempo, too close to
+    tell whether the device has played them yet, so the engine waits until they are RETELL_MARGIN_SECONDS past.
+    Then it tells ``/retime`` and the rest again, in the order first sent, each with its lead then."""
     rig, heard = voice_one_until(crafted_checkpoint, 1.11, lookahead=1.0)
     before = note_replies(heard)
     mark = len(heard)
-    rig.clock.set_tempo(60.0)
+    rig.clock.set_tempo(240.0)
     rig.now.t = 1.13
     again_at = rig.engine.generate()
     assert RETIME not in [h[1:] for h in heard[mark:]]
@@ -1224,7 +1233,8 @@ def test_a_reply_sent_after_a_change_of_tempo_is_held_by_the_device_at_the_new_t
     (t, beat), = changed
     assert rig.clock.beat() < sent_after[2] < beat + (rig.now.t - t) * 2.0  # ahead; at 120 BPM, past
     rig.clock.set_tempo(60.0)
-    rig.engine.generate()
+    while RETIME not in [h[1:] for h in heard[mark:]] and rig.clock.beat() < sent_after[2]:
+        rig.run(STEP / 4)
     assert heard[mark][1:] == RETIME
     assert sent_after in note_replies(heard, mark)
 
@@ -1235,7 +1245,10 @@ def test_what_was_told_again_the_device_holds_to_its_time_at_the_new_tempo_throu
     at a change 0.21 s on, the device still holds it, and it is told again once more."""
     rig, heard = voice_one_until(crafted_checkpoint, 1.09, lookahead=1.0)
     rig.clock.set_tempo(60.0)
+    near_the_next_held_note(rig)  # 1.25 s at 120 BPM: 1.15 s
+    mark = len(heard)
     rig.engine.generate()
+    assert heard[mark][1:] == RETIME and rig.now.t < 1.30
     rig.now.t = 1.30
     mark = len(heard)
     rig.clock.set_tempo(90.0)
@@ -1245,17 +1258,51 @@ def test_what_was_told_again_the_device_holds_to_its_time_at_the_new_tempo_throu
 
 
 def test_small_changes_of_tempo_are_told_again_once_together_they_move_a_note_by_a_millisecond(crafted_checkpoint):
-    """Live's tempo ramps come as many small changes. One of 0.1 % moves a note the device holds a beat ahead (at
-    most, at a lookahead of 1) by 0.5 ms: not told again. Small changes add up, and once a held note would sound
-    more than RETELL_SECONDS off the time the device has for it, they are."""
+    """Live's tempo ramps come as many small changes. One of 1 % moves the next note the device holds, 62.5 ms ahead,
+    by 0.6 ms: not told again; it moves the notes held up to a beat ahead (at a lookahead of 1) by up to 5 ms, but
+    those are told only once they come within RETELL_AHEAD_SECONDS, as a ramp moves them again meanwhile. Small
+    changes add up, and once a held note that near would sound more than RETELL_SECONDS off the time the device has
+    for it, they are."""
     rig, heard = voice_one_until(crafted_checkpoint, 1.0625, lookahead=1.0)  # between two steps: none due near
     retold = []
     for k in range(1, 9):
         mark = len(heard)
-        rig.clock.set_tempo(120.0 + 0.12 * k)
+        rig.clock.set_tempo(120.0 + 1.2 * k)
         rig.engine.generate()
         retold.append(RETIME in [h[1:] for h in heard[mark:]])
     assert not retold[0] and any(retold)
+
+
+def test_a_note_held_far_ahead_is_told_again_once_it_comes_near_not_at_the_change(crafted_checkpoint):
+    """With a lookahead of 2 beats the device holds a second of notes. A change to 90 BPM a moment after a step
+    moves them all, but the next is 120 ms off (at the old tempo): the engine tells nothing yet and wakes when that
+    one is RETELL_AHEAD_SECONDS away; then ``/retime`` and every note held, each with its lead then."""
+    rig, heard = voice_one_until(crafted_checkpoint, 1.005, lookahead=2.0)
+    mark = len(heard)
+    rig.clock.set_tempo(90.0)
+    wake = rig.engine._retell(rig.clock.beat())
+    assert heard[mark:] == [] and wake == pytest.approx(1.125 - RETELL_AHEAD_SECONDS)
+    assert rig.engine.generate() <= wake  # the engine's own wake is no later
+    held = [(r.address, r.values) for r in rig.engine._told[1] if r.plays > wake]
+    rig.now.t = wake
+    mark = len(heard)
+    rig.engine._retell(rig.clock.beat())
+    assert heard[mark][1:] == RETIME and [(a, v[:-1]) for _, a, v in heard[mark + 1:]] == held and len(held) >= 12
+
+
+def test_a_ramp_of_tempo_tells_a_device_again_about_once_a_step_not_at_every_change(crafted_checkpoint):
+    """Live's tempo automation: 120 to 150 BPM in half a second, a change every 5 ms, with the device holding two
+    beats of notes. Telling it again at every change sent it all it holds a hundred times; now each note is told
+    again as it comes near, and those near again once the ramp moved them a millisecond more (at this slope, 20 ms
+    on for a note 100 ms ahead): at most twice a step (a 16th)."""
+    rig, heard = voice_one_until(crafted_checkpoint, 1.0, lookahead=2.0)
+    mark, began = len(heard), rig.clock.beat()
+    for k in range(1, 101):
+        rig.clock.set_tempo(120.0 + 0.3 * k)
+        rig.run(0.005, 0.005)
+    steps = math.ceil((rig.clock.beat() - began) * 4)
+    retimes = [h for h in heard[mark:] if h[1:] == RETIME]
+    assert steps == 5 and 1 <= len(retimes) <= 2 * steps
 
 
 def test_what_a_locate_voided_is_not_told_again_at_a_change_of_tempo(crafted_checkpoint):
@@ -1268,7 +1315,8 @@ def test_what_a_locate_voided_is_not_told_again_at_a_change_of_tempo(crafted_che
     since = note_replies(heard, [h[1] for h in heard].index("/stylevae/1/cut"))
     mark = len(heard)
     rig.clock.set_tempo(60.0)
-    rig.engine.generate()
+    near_the_next_held_note(rig)
+    rig.engine._retell(rig.clock.beat())
     assert heard[mark][1:] == RETIME
     assert note_replies(heard, mark) and all(reply in since for reply in note_replies(heard, mark))
 

@@ -191,6 +191,7 @@ def test_in_a_short_loop_the_device_plays_and_ends_every_note_as_the_port_does(s
 
 STEPS_OF_TEMPO = [(90.0, 2.0), (150.0, 2.0), (120.0, 2.0)]  # (BPM, seconds)
 RAMP = [(120.0 - 3 * k, TICK) for k in range(1, 9)] + [(96.0, 2.0)]  # Live's tempo automation: many small changes
+STEEP_RAMP = [(120.0 + 2 * k, TICK) for k in range(1, 31)] + [(180.0, 2.0)]  # 60 BPM in about a second
 
 
 @pytest.mark.parametrize("lookahead, changes, first, live_ahead, loop", [
@@ -198,6 +199,7 @@ RAMP = [(120.0 - 3 * k, TICK) for k in range(1, 9)] + [(96.0, 2.0)]  # Live's te
     (2.0, RAMP, 3.15625, 0.0, None), (2.0, STEPS_OF_TEMPO, 3.0, 0.0, None), (1.0, STEPS_OF_TEMPO, 3.0, 0.002, None),
     (1.0, STEPS_OF_TEMPO, 3.0, -0.002, None), (0.5, RAMP, 3.0, 0.002, None), (0.5, RAMP, 3.0, -0.002, None),
     (1.5, STEPS_OF_TEMPO, 3.15625, 0.0, (0.0, 2.0)), (0.5, STEPS_OF_TEMPO, 3.0, 0.0, (2.0, 1.0)),
+    (4.0, STEEP_RAMP, 3.15625, 0.0, None), (4.0, STEEP_RAMP, 3.0, 0.002, None),
 ])
 def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, changes, first, live_ahead, loop):
     """Each note-on and note-off waits in the device for a time worked out at the tempo it came at; after a change
