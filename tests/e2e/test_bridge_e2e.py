@@ -74,14 +74,21 @@ def session(jack_server, crafted_checkpoint):
         s.close()
 
 
-def assert_on_grid(events, step, skip=0):
+def assert_on_grid(events, step, s: Session, skip=0):
     """Each interval between the notes heard, after the first ``skip``, is a whole number of steps, within a quarter
-    step; none is doubled. A note the JACK output wrote again at once counts once (``harness.notes_heard``)."""
+    step; none is doubled. A note the JACK output wrote again at once counts once (``harness.notes_heard``). The
+    listener's times are JACK's: when they fail, the daemon is stopped and its JACK output's own account added (the
+    periods JACK ran without calling it back, xruns), as a starved JACK server puts notes off the grid by itself."""
     gaps = np.diff([e.time for e in harness.notes_heard(events, step / 4)][skip:])
     steps = np.round(gaps / step)
-    assert (steps >= 1).all(), f"two notes within one step: {gaps.min():.4f} s"
     worst = np.abs(gaps - steps * step).max()
-    assert worst < step / 4, f"an onset is {worst * 1000:.1f} ms off the grid"
+    if not (steps >= 1).all() or worst >= step / 4:
+        if s.daemon.process.poll() is None:
+            s.daemon.stop()
+        account = next((line for line in reversed(s.daemon.log().splitlines()) if "JACK output:" in line), "")
+        problem = (f"two notes within one step: {gaps.min():.4f} s" if not (steps >= 1).all()
+                   else f"an onset is {worst * 1000:.1f} ms off the grid")
+        pytest.fail(f"{problem}; {account.split(' INFO: ', 1)[-1] or 'no account of the JACK output'}")
 
 
 def test_notes_on_the_16th_grid_at_the_tempo(session):
@@ -91,7 +98,7 @@ def test_notes_on_the_16th_grid_at_the_tempo(session):
     assert "a, b, c" in banner and "cpu" in banner
     s.osc.send_message("/stylevae/1/play", [1])
     s.wait_notes(24)
-    assert_on_grid(s.midi.snapshot(), 60 / 150 / 4)
+    assert_on_grid(s.midi.snapshot(), 60 / 150 / 4, s)
     assert all(e.channel == 1 and 72 <= e.pitch < 84 for e in s.midi.note_ons())
     reports = s.dump.wait_for("/stylevae/1/note", 10)
     beats = [float(r[3]) for r in reports]
@@ -138,13 +145,13 @@ def test_transport_follow_tempo_change_and_jump(session):
     s.oscsend("/stylevae/tempo", "f", 200)
     mark = len(s.midi.snapshot())
     s.wait_notes(20, after=mark)
-    assert_on_grid(s.midi.snapshot()[mark:], 60 / 200 / 4, skip=4)  # past the lookahead
+    assert_on_grid(s.midi.snapshot()[mark:], 60 / 200 / 4, s, skip=4)  # past the lookahead
     # a locate in Live: beat 64
     before_jump = len(s.dump.messages("/stylevae/1/note"))
     mark = len(s.midi.snapshot())
     s.osc.send_message("/stylevae/transport", [64.0, 1, 200.0])
     s.wait_notes(16, after=mark)
-    assert_on_grid(s.midi.snapshot()[mark:], 60 / 200 / 4)  # no burst of catch-up notes
+    assert_on_grid(s.midi.snapshot()[mark:], 60 / 200 / 4, s)  # no burst of catch-up notes
     s.dump.wait_for("/stylevae/1/note", before_jump + 10)
     beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")[before_jump:]]
     assert max(beats) >= 64.0 and all(b >= 64.0 or b < 64.0 - 8 for b in beats)
@@ -163,7 +170,7 @@ def test_transport_follow_tempo_change_and_jump(session):
     time.sleep(0.3)
     heard = s.midi.snapshot()[mark:]
     assert sum(e.is_on for e in heard) >= 30
-    assert_on_grid(heard, 60 / 200 / 4)
+    assert_on_grid(heard, 60 / 200 / 4, s)
     beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")[before_follow:]]
     assert len(beats) >= 30 and np.allclose(np.diff(beats), 0.25), "a step was doubled or skipped while following"
     assert s.midi.open_notes() <= 1
@@ -189,7 +196,7 @@ def test_a_tempo_change_moves_the_notes_the_jack_output_already_has(session):
         # read (``wall``) a few ms after the change reached the daemon, timed by JACK (``time``)
         after = [e for e in heard if at + 0.005 < e.wall < end]
         soon += sum(e.is_on and e.wall < at + 0.1 for e in after)
-        assert_on_grid(after, 60 / bpm / 4)
+        assert_on_grid(after, 60 / bpm / 4, s)
     assert soon >= 3, "too few notes fell in the 100 ms after a change to test them"
 
 
@@ -241,7 +248,7 @@ def test_a_loop_the_device_sends_wraps_without_a_locate(session, told):
     wraps = [e for e in s.midi.snapshot() if e.wall > wrapped_at - 0.5]
     assert sum(e.is_all_notes_off for e in wraps) == (0 if told else 3), s.daemon.log()[-2000:]
     if told:
-        assert_on_grid(wraps, 0.125)
+        assert_on_grid(wraps, 0.125, s)
         beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")]
         late = beats[-12:]  # the notes of the last wraps
         assert len(beats) > 30 and all(b < 6.0 for b in beats) and all(4.0 <= b < 6.0 for b in late), beats
@@ -272,7 +279,7 @@ def test_a_loop_made_longer_just_before_its_wrap_cuts_no_note(session):
     assert s.dump.wait_for("/stylevae/pong") and changed_at is not None
     heard = [e for e in s.midi.snapshot() if e.wall > began + 0.5]  # after the locate to beat 0 (its All Notes Off)
     assert len(heard) > 20 and not any(e.is_all_notes_off for e in heard), s.daemon.log()[-2000:]
-    assert_on_grid([e for e in heard if e.wall > changed_at - 0.5], 0.125)
+    assert_on_grid([e for e in heard if e.wall > changed_at - 0.5], 0.125, s)
     assert s.dump.messages("/stylevae/1/retime") and len(s.dump.messages("/stylevae/1/cut")) == cuts
     beats = [float(r[3]) for r in s.dump.messages("/stylevae/1/note")]
     assert any(6.0 <= b < 8.0 for b in beats) and s.midi.open_notes() <= 1
