@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import harness  # noqa: E402
 from machine_facts import hardware_line, machine, ran  # noqa: E402
 from osc_traffic import message  # noqa: E402
-from soak import save  # noqa: E402
+from soak import Replies, save  # noqa: E402
 
 from stylevae.bridge import commands as cmd  # noqa: E402
 from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
@@ -42,21 +41,12 @@ AFTER_SECONDS = 1.0  # replies still coming after the ramp's last change are its
 WINDOW_SECONDS = 0.1
 
 
-class Heard(threading.Thread):
-    """Every reply's kind (the address's last part) and when it came."""
+class Heard(Replies):
+    """Every reply's address and when it came (on the soak's socket for replies, its buffer past the system's limit)."""
 
     def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:  # a flood of replies must not be lost here: past the system's limit where allowed (root)
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUFFORCE, 1 << 24)
-        except (AttributeError, OSError):
-            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 24)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
+        super().__init__()
         self.replies: list[tuple[float, str]] = []
-        self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():

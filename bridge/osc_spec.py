@@ -222,9 +222,8 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         "lead now, in the order first sent. Sent once a held note due within 100 ms would sound more than 1 ms off "
         "(one further ahead is told when it comes that near: a ramp of tempo would move it again meanwhile), and "
         "not while one is due within 15 ms of now (whether the device has played it yet, the daemon cannot see). "
-        "Sent too "
-        "when Live's loop changed a wrap the voice had planned past: then only those from before the wrap are sent "
-        "again, and the voice's new plan from the wrap on follows.",
+        "Sent too when Live's loop changed a wrap the voice had planned past: then only those from before the wrap "
+        "are sent again, and the voice's new plan from the wrap on follows.",
     ),
     (f"{PREFIX}/error", "s:address s:reason", "A message was refused; nothing changed."),
 )

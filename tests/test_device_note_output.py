@@ -204,8 +204,9 @@ STEEP_RAMP = [(120.0 + 2 * k, TICK) for k in range(1, 31)] + [(180.0, 2.0)]  # 6
 def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, changes, first, live_ahead, loop):
     """Each note-on and note-off waits in the device for a time worked out at the tempo it came at; after a change
     the daemon tells the device again what it holds, so that each still sounds when the port plays it: slower (held
-    at the old tempo, they came early), faster, and back, and through a ramp of changes 31 ms apart, each told again
-    once a note held would sound more than RETELL_SECONDS off. The changes come between two steps (at a beat's
+    at the old tempo, they came early), faster, and back, and through ramps of changes 31 ms apart (down 24 BPM; up
+    60 BPM in a second, the device holding 4 beats), each told again once a note held within RETELL_AHEAD_SECONDS
+    would sound more than RETELL_SECONDS off. The changes come between two steps (at a beat's
     .3125), or on a step, where a note falls due as the tempo changes: whether the device has played it, the daemon
     cannot tell for sure, the less so with its clock 2 ms ahead of Live's or behind. No note may be played twice,
     none dropped, and each off by RETELL_SECONDS at most from the port's, and the clocks' difference. Likewise in
