@@ -93,13 +93,16 @@ class Replies(threading.Thread):
                 data = self.sock.recv(65536)
             except (TimeoutError, OSError):
                 continue
-            address = data.split(b"\0", 1)[0].decode(errors="replace")
-            kind = address.rsplit("/", 1)[-1]
-            self.counts[kind] += 1
-            if kind == "pong":
-                self.pongs.append(time.perf_counter())
-            elif kind == "state":
-                self.states[address] = data
+            self.take(data.split(b"\0", 1)[0].decode(errors="replace"), data)
+
+    def take(self, address: str, data: bytes) -> None:
+        """One reply, as it came."""
+        kind = address.rsplit("/", 1)[-1]
+        self.counts[kind] += 1
+        if kind == "pong":
+            self.pongs.append(time.perf_counter())
+        elif kind == "state":
+            self.states[address] = data
 
 
 class Transport:

@@ -33,12 +33,13 @@ from osc_traffic import message  # noqa: E402
 from soak import Replies, save  # noqa: E402
 
 from stylevae.bridge import commands as cmd  # noqa: E402
-from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
+from stylevae.bridge.osc_spec import PREFIX, lookup  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
 SETTLE_SECONDS = 3.0  # the voices playing before the ramp, so the device holds a lookahead's worth
 AFTER_SECONDS = 1.0  # replies still coming after the ramp's last change are its too
 WINDOW_SECONDS = 0.1
+BPM = lookup(f"{PREFIX}/tempo")[0].args[0]  # the range /tempo takes
 
 
 class Heard(Replies):
@@ -48,13 +49,8 @@ class Heard(Replies):
         super().__init__()
         self.replies: list[tuple[float, str]] = []
 
-    def run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                data = self.sock.recv(65536)
-            except (TimeoutError, OSError):
-                continue
-            self.replies.append((time.perf_counter(), data.split(b"\0", 1)[0].decode(errors="replace")))
+    def take(self, address: str, data: bytes) -> None:
+        self.replies.append((time.perf_counter(), address))
 
 
 def busiest(times: list[float], window: float) -> int:
@@ -97,13 +93,13 @@ def run(voices: int, lookahead: float, ramp: tuple[float, float, float], every: 
         server.stop()
     during = [(t, address) for t, address in heard.replies if began <= t <= ended + AFTER_SECONDS]
     kinds = Counter(address.rsplit("/", 1)[-1] for _, address in during)
-    notes = [t for t, address in during if address.endswith(("/on", "/note", "/retime"))]
+    told = [t for t, address in during if address.endswith(("/on", "/note", "/retime"))]
     summary = next((line for line in reversed(log.splitlines()) if "decoder steps" in line), "")
     return {"voices": voices, "lookahead": lookahead, "ramp": list(ramp), "every": every, "changes": changes,
             "ramp_seconds": ended - began, "code": str(Path(cmd.__file__).resolve().parents[1]),
-            "replies": dict(kinds), "note_replies": len(notes),
-            "per_second": len(notes) / (ended - began + AFTER_SECONDS),
-            "busiest_100ms": busiest(notes, WINDOW_SECONDS), "retimes": kinds.get("retime", 0),
+            "replies": dict(kinds), "note_replies": len(told),
+            "per_second": len(told) / (ended - began + AFTER_SECONDS),
+            "busiest_100ms": busiest(told, WINDOW_SECONDS), "retimes": kinds.get("retime", 0),
             "errors": kinds.get("error", 0), "daemon_summary": summary}
 
 
@@ -131,8 +127,9 @@ def ramp_of(text: str) -> tuple[float, float, float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"a ramp is FROM:TO:SECONDS (BPM, BPM, s), e.g. 120:180:2, not {text!r}") \
             from None
-    if not (20 <= start <= 999 and 20 <= end <= 999 and seconds > 0):
-        raise argparse.ArgumentTypeError(f"a ramp goes between 20 and 999 BPM in more than 0 s, not {text!r}")
+    if not (BPM.low <= start <= BPM.high and BPM.low <= end <= BPM.high and seconds > 0):
+        raise argparse.ArgumentTypeError(f"a ramp goes between {BPM.low:g} and {BPM.high:g} BPM in more than 0 s, "
+                                         f"not {text!r}")
     return start, end, seconds
 
 
