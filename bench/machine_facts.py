@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from stylevae.bridge.awake import idle_driver
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 
@@ -178,12 +180,13 @@ def thread_priorities(pid: int) -> dict:
 
 
 def machine(busy_window: float = 0.0) -> dict:
-    """The machine now: CPU model, cores, load average, a training job, other busy processes, CPU times (for
-    ``steal_share``); with a ``busy_window``, also the busy share of the cores over that many seconds first (the
-    benchmarks' measure of a quiet start)."""
+    """The machine now: CPU model, cores, the cpuidle driver, load average, a training job, other busy processes,
+    CPU times (for ``steal_share``); with a ``busy_window``, also the busy share of the cores over that many seconds
+    first (the benchmarks' measure of a quiet start)."""
     facts = {"busy_share": busy_now(busy_window), "busy_window": busy_window} if busy_window else {}
-    return {"cpu": cpu_model(), "cores": os.cpu_count(), "loadavg": os.getloadavg(), **facts,
-            "training_running": training_running(), "busy_processes": busy_processes(), "cpu_times": cpu_times()}
+    return {"cpu": cpu_model(), "cores": os.cpu_count(), "idle_driver": idle_driver(), "loadavg": os.getloadavg(),
+            **facts, "training_running": training_running(), "busy_processes": busy_processes(),
+            "cpu_times": cpu_times()}
 
 
 def hardware_line(start: dict, end: dict | None = None) -> str:
@@ -197,8 +200,10 @@ def hardware_line(start: dict, end: dict | None = None) -> str:
     cores_busy = start.get("busy_share")
     window = start.get("busy_window", BUSY_WINDOW)  # reports from before it was recorded took the default
     share = "" if cores_busy is None else f" (the cores {cores_busy:.0%} busy in the {window:g} s before)"
-    return (f"Hardware: {start['cpu']}, {start['cores']} cores. Load average at start {load(start)}{share}{at_end}; "
-            f"a training run {'WAS' if training else 'was not'} running.{busy}")
+    # reports from before it was recorded say nothing of it
+    idle = f", cpuidle driver {start['idle_driver']}" if "idle_driver" in start else ""
+    return (f"Hardware: {start['cpu']}, {start['cores']} cores{idle}. Load average at start {load(start)}{share}"
+            f"{at_end}; a training run {'WAS' if training else 'was not'} running.{busy}")
 
 
 def write_report(name: str, result: dict, render: Callable[[dict], str]) -> None:

@@ -2,9 +2,11 @@
 
 A core that goes idle takes time to wake: a deep C-state on a laptop, and on a virtual machine a halt that hands the
 core back to the host until an interrupt brings it back. JACK's thread and the daemon's, woken on such a core, start
-late. On this project's 2-core virtual machine a listener alone on JACK at period 32 found its periods late 7 to 70
-times as often with the cores idle as with both kept busy, and the daemon's onsets p99 1.5–2.0 ms against 0.03 ms
-(docs/bridge.md, "Most of those stretches come from idle cores").
+late. On one of this project's 2-core virtual machines (AMD EPYC family 25, no cpuidle driver) a listener alone on
+JACK at period 32 found its periods late 7 to 70 times as often with the cores idle as with both kept busy, and the
+daemon's onsets p99 1.5–2.0 ms against 0.03 ms (docs/bridge.md, "Most of those stretches come from idle cores"). On
+another (family 26, whose kernel's haltpoll driver polls a while before a core halts) idle cores cost nothing
+measurable, and neither way below gained anything.
 
 One of two ways, as a machine tuned for audio has them:
 
@@ -46,6 +48,15 @@ while True:
 """
 
 
+def idle_driver(path: Path = IDLE_DRIVER) -> str:
+    """The kernel's cpuidle driver; "none" where it has none (an idle CPU halts) or says nothing. It decides what
+    keeps a core awake, and the benchmarks' reports name it: how late an idle core wakes differs with it."""
+    try:
+        return path.read_text().strip() or "none"
+    except OSError:
+        return "none"
+
+
 def spin_command() -> list[str]:
     """The command of one spinner, which dies with the thread that starts it (start it from one that lives as long:
     the main thread)."""
@@ -75,7 +86,7 @@ class KeepAwake:
         if not self._system.startswith("linux"):
             self.how = "no (--keep-awake is for Linux)"
             log.warning("--keep-awake works on Linux only: the cores idle as this system lets them")
-        elif self.idle_driver() == "none":  # a PM QoS request would have no idle state to govern
+        elif idle_driver(self._idle_driver) == "none":  # a PM QoS request would have no idle state to govern
             try:
                 self._spinners.start(spin_command(), self.cores)
                 self.how = f"yes, {self.cores} spinners at SCHED_IDLE (no cpuidle driver: an idle CPU halts)"
@@ -96,19 +107,12 @@ class KeepAwake:
                 log.warning("--keep-awake: cannot write %s (%s): the cores idle as the system lets them; a udev "
                             "rule or root gives access", self._qos_path, exc.strerror or exc)
 
-    def idle_driver(self) -> str:
-        """The kernel's cpuidle driver; "none" where it has none (an idle CPU halts) or says nothing."""
-        try:
-            return self._idle_driver.read_text().strip() or "none"
-        except OSError:
-            return "none"
-
     def advice(self) -> str | None:
         """For the banner when off where it matters most: a virtual machine whose idle cores halt (no cpuidle
         driver). There the daemon's onsets had p99 1.5–5 ms against 0.03 ms with the cores kept awake
         (docs/bridge.md, "Most of those stretches come from idle cores"); on a machine of its own a halted core
         wakes in microseconds, so nothing is said."""
-        if self.on or not self._system.startswith("linux") or self.idle_driver() != "none":
+        if self.on or not self._system.startswith("linux") or idle_driver(self._idle_driver) != "none":
             return None
         try:
             flags = next((line for line in self._cpuinfo.read_text().splitlines() if line.startswith("flags")), "")

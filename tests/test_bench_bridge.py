@@ -95,6 +95,8 @@ def test_a_training_run_or_a_busy_process_seen_at_either_end_marks_the_report():
     measured = {**quiet, "busy_share": 0.034, "busy_window": 5.0}
     assert "Load average at start 0.50 / 0.40 / 0.30 (the cores 3% busy in the 5 s before);" in (
         machine_facts.hardware_line(measured))
+    assert machine_facts.hardware_line({**quiet, "idle_driver": "haltpoll"}).startswith(
+        "Hardware: AMD EPYC, 2 cores, cpuidle driver haltpoll. Load average")
 
 
 def test_the_report_says_what_kept_the_cores_awake_in_the_daemons_own_words():
