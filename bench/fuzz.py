@@ -1,8 +1,9 @@
 """Fuzz: malformed and random OSC packets at `stylevae serve` while its voices play on a real JACK server.
 
 Raw random bytes, valid addresses with wrong types, NaN and infinities, truncated packets, huge bundles,
-nested bundles, bundles whose sizes lie, every address with every type tag (``osc_traffic.Malformed``;
-a packet the daemon's own validation would accept is drawn again). Meanwhile a ping every 50 ms.
+nested bundles, bundles whose sizes lie, every address with every type tag (each pair once, first; then
+at random) (``osc_traffic.Malformed``; a packet the daemon's own validation would accept is drawn again, or
+of the pairs left out). Meanwhile a ping every 50 ms.
 
 It reports: whether the daemon lived, pings and pongs (and the longest wait for one), error replies,
 the refusals the log shows and the lines saying how many it did not (rate-limited), tracebacks, whether
@@ -59,13 +60,19 @@ def grid_errors(times: list[float]) -> dict:
             "max": float(a.max())}
 
 
+def refusals_logged(log: str) -> int:
+    """The refusals the daemon's log names one by one: its lines "…: refused <address> from …", not the lines saying
+    how many it left out, nor a bundle's "(and N more refused messages in this bundle)"."""
+    return log.count(": refused ")
+
+
 def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed: int = 7, say=print,
              daemon_options: Sequence[str] = ()) -> dict:
     loaded = ckpt.load(checkpoint)
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     malformed = Malformed(context, seed)
     say(f"fuzz: drawing {packets} packets ...")
-    batch = [malformed.next() for _ in range(packets)]
+    batch = malformed.batch(packets)
     server = harness.JackServer(period=period)
     replies = Replies()
     replies.start()
@@ -134,7 +141,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
             "daemon_refused": int(received.group(2)) if received else None,
             "daemon_lost": int(received.group(3)) if received and received.group(3) else None,
             "onset_error_before_ms": grid_errors(earlier), "onset_error_during_ms": grid_errors(during),
-            "log_lines": {"tracebacks": log.count("Traceback"), "refused_logged": log.count(" refused "),
+            "log_lines": {"tracebacks": log.count("Traceback"), "refused_logged": refusals_logged(log),
                           "refused_not_logged_lines": log.count("more refused messages not logged"),
                           "internal_errors": log.count("internal error"), "total": log.count("\n")},
         }

@@ -93,7 +93,7 @@ class Malformed:
         return raw_message(r.choice(self.addresses), tags, b"".join(random_value(r, t) for t in tags))
 
     def every_tag(self) -> bytes:
-        """One address with one argument of one tag, cycling through them all."""
+        """One address with one argument of one tag, drawn at random (``every_pair`` gives each pair once)."""
         r = self.rng
         tag = r.choice(TAGS)
         return raw_message(r.choice(self.addresses), tag, random_value(r, tag))
@@ -136,6 +136,19 @@ class Malformed:
             data = getattr(self, kind)()
             if not carries_a_command(data, self.context):
                 return kind, data
+
+    def every_pair(self) -> list[tuple[str, bytes]]:
+        """Every address with one argument of every tag, once each in a random order, but those the daemon would
+        take as a valid command (``/play`` with an int, say): drawn at random, many pairs would never be sent."""
+        pairs = [(address, tag) for address in self.addresses for tag in TAGS]
+        self.rng.shuffle(pairs)
+        packets = (raw_message(address, tag, random_value(self.rng, tag)) for address, tag in pairs)
+        return [("every_tag", data) for data in packets if not carries_a_command(data, self.context)]
+
+    def batch(self, packets: int) -> list[tuple[str, bytes]]:
+        """``packets`` packets: ``every_pair`` first (as many of it as fit), then ``next``'s random draws."""
+        first = self.every_pair()[:packets]
+        return first + [self.next() for _ in range(packets - len(first))]
 
 
 def carries_a_command(data: bytes, context: commands.Context) -> bool:

@@ -61,6 +61,14 @@ class Sink:
         return sum(balance.values())
 
 
+def note_off_then_all_notes_off(sent, channel=1):
+    """Whether ``sent`` (a Sink's record from some moment on) ends a note on ``channel`` and right after sends All
+    Notes Off there, as a hardware sequencer does at a stop: the explicit note-offs first, then the belt and braces
+    for a synth that missed one."""
+    kinds = [kind for _, kind, c, _ in sent if c == channel]
+    return "cc123" in kinds and kinds[:kinds.index("cc123")][-1:] == ["off"]
+
+
 class Rig:
     def __init__(self, folder, lookahead=0.5):
         self.now = FakeTime()
@@ -216,6 +224,7 @@ def test_jump_realigns_without_a_burst(rig):
     rig.run(1.0)
     after = rig.sink.ons(after=jumped_at - 1e-9)
     assert [t for t, kind, *_ in rig.sink.sent if t == pytest.approx(jumped_at) and kind == "off"]
+    assert note_off_then_all_notes_off([m for m in rig.sink.sent if m[0] == pytest.approx(jumped_at)])
     gaps = np.diff([t for t, _ in after])
     assert len(after) >= 6 and gaps.min() >= STEP - 1e-9  # one note per step, no catch-up burst
     assert rig.sink.open_notes() <= 1
@@ -366,8 +375,10 @@ def test_generator_fault_ends_notes_and_recovers(rig, monkeypatch):
     rig.run(1.0)
     real = rig.engine.decoder.step
     monkeypatch.setattr(rig.engine.decoder, "step", lambda voices: (_ for _ in ()).throw(RuntimeError("boom")))
+    before_fault = len(rig.sink.sent)
     rig.run(0.05)
     assert rig.sink.open_notes() == 0
+    assert note_off_then_all_notes_off(rig.sink.sent[before_fault:])
     monkeypatch.setattr(rig.engine.decoder, "step", real)
     before = len(rig.sink.ons())
     rig.run(1.0)
@@ -416,8 +427,10 @@ def test_variation_one_changes_and_hold_loops(random_checkpoint):
 def test_remove_resets_and_reports_state(rig):
     rig.send(cmd.Play(1, True), cmd.SetParam(1, "velocity", 7))
     rig.run(0.5)
+    before_removal = len(rig.sink.sent)
     rig.send(cmd.Remove(1))
     assert rig.sink.open_notes() == 0
+    assert note_off_then_all_notes_off(rig.sink.sent[before_removal:])
     address, values = rig.published[-1]
     assert address == "/stylevae/1/state" and values[0] == 0 and values[7] == 100
 
