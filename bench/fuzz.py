@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
 from machine_facts import BUSY_WINDOW, add_daemon_options, daemon_options_of, hardware_line, machine, ran  # noqa: E402
-from osc_traffic import Malformed, message  # noqa: E402
+from osc_traffic import Malformed, message, refusals_logged  # noqa: E402
 from soak import Replies, save  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -58,12 +58,6 @@ def grid_errors(times: list[float]) -> dict:
     a = np.abs(raw - np.median(raw)) * 1000
     return {"n": int(a.size), "p50": float(np.percentile(a, 50)), "p99": float(np.percentile(a, 99)),
             "max": float(a.max())}
-
-
-def refusals_logged(log: str) -> int:
-    """The refusals the daemon's log names one by one: its lines "…: refused <address> from …", not the lines saying
-    how many it left out, nor a bundle's "(and N more refused messages in this bundle)"."""
-    return log.count(": refused ")
 
 
 def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed: int = 7, say=print,

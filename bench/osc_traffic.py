@@ -151,6 +151,12 @@ class Malformed:
         return first + [self.next() for _ in range(packets - len(first))]
 
 
+def refusals_logged(log: str) -> int:
+    """The refusals the daemon's log names one by one: its lines "…: refused <address> from …", not the lines saying
+    how many it left out, nor a bundle's "(and N more refused messages in this bundle)"."""
+    return log.count(": refused ")
+
+
 def carries_a_command(data: bytes, context: commands.Context) -> bool:
     """Whether the daemon's own validation would accept any message in the packet."""
     if len(data) > MAX_PACKET:

@@ -55,7 +55,7 @@ from machine_facts import (  # noqa: E402
     steal_share,
     write_report,
 )
-from osc_traffic import Controls, Malformed, message  # noqa: E402
+from osc_traffic import Controls, Malformed, message, refusals_logged  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
 from stylevae.bridge.jack_out import SUMMARY_PLACED, SUMMARY_WRITTEN  # noqa: E402
@@ -359,6 +359,8 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         dump.wait_for(lambda events: sum(e.is_on for e in events[mark:]) >= 2 * voices, 10)
         time.sleep(0.3)
         pings_answered = len(replies.pongs)
+        # sent at the stops and the voices switched off, not the output's own at exit
+        all_notes_off_before_sigterm = sum(e.is_all_notes_off for e in dump.snapshot())
         rc = daemon.stop(signal.SIGTERM)
         freezer.__exit__()
         time.sleep(0.5)
@@ -380,13 +382,14 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
             "open_after_final_stop_keys": by_key(open_after_stop),
             "open_after_sigterm": sum(open_after_sigterm.values()),
             "open_after_sigterm_counting_cc123": sum(harness.open_notes(events, all_notes_off=True).values()),
+            "all_notes_off_before_sigterm": all_notes_off_before_sigterm,
             "pings": sent["pings"], "pongs": pings_answered, "longest_pong_gap_s": float(gaps.max()),
             "onset_error_ms": onset_errors(timing.snapshot(), transport.segments),
             "jack_placement_ms": {k: float(jack_summary[k]) for k in ("p50", "p99", "max")} if jack_summary else None,
             "jack_full_buffers": int(jack_summary["full"]) if jack_summary else None,
             "rss_mb": rss, "exit_code": rc,
             "log_lines": {"tracebacks": log.count("Traceback"), "errors": log.count(" ERROR "),
-                          "refused_logged": log.count(" refused "),
+                          "refused_logged": refusals_logged(log),
                           "refused_not_logged_lines": log.count("more refused messages not logged")},
             "dump_other_lines": [line for line in dump.other if line and "Shutting down" not in line][:20],
             "dump_lost_events": dump.lost,
@@ -454,7 +457,8 @@ def render(r: dict) -> str:
         f"| notes open after the final stop (play 0 on every voice, transport stopped) | "
         f"{r['open_after_final_stop']} |",
         f"| notes open after SIGTERM (explicit note-offs only) | {r['open_after_sigterm']} |",
-        f"| All Notes Off (CC 123) messages | {r['all_notes_off']} |",
+        f"| All Notes Off (CC 123) messages (before SIGTERM) | {r['all_notes_off']} "
+        f"({r.get('all_notes_off_before_sigterm', '-')}) |",
         f"| pings / pongs; longest gap between pongs | {r['pings']} / {r['pongs']}; {r['longest_pong_gap_s']:.2f} s |",
         f"| malformed packets / error replies | {r['sent'].get('malformed', 0)} / {r['replies'].get('error', 0)} |",
         f"| refusals logged / \"N more not logged\" lines | {r['log_lines']['refused_logged']} / "

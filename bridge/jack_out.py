@@ -133,6 +133,7 @@ class JackOut:
         self._closed = False
         self.lost = 0  # events handed over while no JACK process could take them
         self.restarts = 0
+        self._server_gone = False  # the last restart came from the server going away, not the process ending
         self._process, self.name = self._spawn(wait=False)
         self._ready = True  # False while a restarted process waits for a server: events then go nowhere
         if existing:  # a restarted process waits for this very port
@@ -238,8 +239,11 @@ class JackOut:
             self.name = text
             with self._lock:
                 self._ready = True
-            log.warning("JACK is back: MIDI out reopened as %s; notes play again", text)
+            log.warning("%sMIDI out reopened as %s; notes play again, and All Notes Off on every channel once it "
+                        "is connected", "JACK is back: " if self._server_gone else "", text)
+            self._server_gone = False
         elif status == "gone":
+            self._server_gone = True
             log.error("the JACK server is gone (%s): notes reach no one; still serving OSC, and the MIDI port "
                       "reopens when a JACK server is back", text)
         elif status == "port-gone":
@@ -651,8 +655,19 @@ def main(argv: list[str] | None = None) -> int:
         connected = follow_target(client, port, target, connected)
     say("ready", target or port.name)
     threading.Thread(target=read_records, args=(sys.stdin.fileno(), writer.inbox), daemon=True).start()
-    while not writer.done.wait(WATCH_SECONDS if target is not None else None):
-        connected = follow_target(client, port, target, connected)
+    # A restart: the process before ended with notes sounding (it crashed, or the server went), and their note-offs
+    # from the daemon find nothing in these books. Once the port reaches someone, All Notes Off on every channel
+    # ends them there (the port's own or a patchbay's connection, or the --midi-port target).
+    silence_owed = args.wait
+    while True:
+        if silence_owed and reaches_someone(client, port):
+            for channel in range(1, 17):
+                writer.inbox.append((AT_ONCE, ALL_VOICES, EVENT, midi_out.all_notes_off(channel), 0))
+            silence_owed = False
+        if writer.done.wait(WATCH_SECONDS if target is not None or silence_owed else None):
+            break
+        if target is not None:
+            connected = follow_target(client, port, target, connected)
     if gone:
         say("gone", gone[0])
         os._exit(GONE_EXIT)  # libjack's state after a server's death is not to be trusted for a clean close
@@ -664,6 +679,14 @@ def main(argv: list[str] | None = None) -> int:
         with open(stretches_file, "w") as out:
             out.writelines(f"{a:.7f} {b:.7f} {n}\n" for a, b, n in writer.stretch_log)
     return 0
+
+
+def reaches_someone(client, port) -> bool:
+    """Whether the port is connected to any input now (a port that goes away while listed: not yet)."""
+    try:
+        return bool(client.get_all_connections(port))
+    except Exception:  # jack.JackError, as in follow_target
+        return False
 
 
 def follow_target(client, port, target: str, connected: bool) -> bool:

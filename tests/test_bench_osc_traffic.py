@@ -7,7 +7,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-import fuzz  # noqa: E402
 import osc_traffic  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
@@ -53,4 +52,4 @@ def test_the_refusals_logged_are_counted_a_line_each():
            "(and 49 more refused messages in this bundle)\n"
            "12:00:00 stylevae.osc WARNING: refused <packet> from 127.0.0.1:5000: not OSC\n"
            "12:00:01 stylevae.osc WARNING: 80 more refused messages not logged\n")
-    assert fuzz.refusals_logged(log) == 2
+    assert osc_traffic.refusals_logged(log) == 2

@@ -4,6 +4,7 @@ tempo change's."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -70,3 +71,11 @@ def test_the_soaks_live_wraps_at_its_loops_end_only_from_before_it():
     assert transport.beat(t0 + 13.0) == 20.0
     transport.set_loop(t0 + 13.0, None)
     assert transport.beat(t0 + 14.0) == 22.0
+
+
+def test_a_committed_report_still_renders_and_a_field_it_lacks_shows_as_a_dash():
+    report = json.loads((ROOT / "bench" / "results" / "soak_p64_600s_20261204.json").read_text())
+    text = soak.render(report)
+    assert f"| notes open after SIGTERM (explicit note-offs only) | {report['open_after_sigterm']} |" in text
+    assert f"| All Notes Off (CC 123) messages (before SIGTERM) | {report['all_notes_off']} (-) |" in text
+    assert "(-)" not in soak.render({**report, "all_notes_off_before_sigterm": 7})

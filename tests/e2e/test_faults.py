@@ -48,7 +48,9 @@ def own_server():
         s.stop()
 
 
-def test_the_jack_server_dies_and_comes_back(crafted_checkpoint, own_server):
+@pytest.mark.parametrize("end", ["killed", "stopped"])
+def test_the_jack_server_dies_and_comes_back(crafted_checkpoint, own_server, end):
+    """Killed (a crash: no goodbye to its clients) or stopped (it tells them it shuts down), then started again."""
     server = own_server[0]
     daemon = harness.Daemon(crafted_checkpoint, server.name)
     dump = harness.MidiDump(daemon.midi_port)
@@ -58,8 +60,8 @@ def test_the_jack_server_dies_and_comes_back(crafted_checkpoint, own_server):
         osc.send_message("/stylevae/hello", [dump_osc.port])
         osc.send_message("/stylevae/1/play", [1])
         assert count_notes(dump, 6)
-        server.process.kill()  # a crash: no goodbye to its clients
-        server.process.wait()
+        server.process.kill() if end == "killed" else server.process.terminate()
+        server.process.wait(10)
         assert wait_until(lambda: "the JACK server is gone" in daemon.log()), daemon.log()[-2000:]
         osc.send_message("/stylevae/ping", [])
         assert dump_osc.wait_for("/stylevae/pong"), "the daemon stopped serving OSC without JACK"
@@ -101,6 +103,46 @@ def test_the_port_sent_to_is_closed_by_its_owner_and_comes_back(crafted_checkpoi
         time.sleep(0.3)
         assert synth.open_notes() == 0
         assert daemon.log().count("was closed by its owner") == 1
+    finally:
+        if daemon.process.poll() is None:
+            daemon.stop()
+        synth.close()
+
+
+@pytest.mark.parametrize("reached", ["own port, connected again", "--midi-port"])
+def test_the_jack_output_process_killed_is_started_again_and_ends_the_notes_it_left(crafted_checkpoint, jack_server,
+                                                                                    reached):
+    """The output process dies with a note sounding: its note-off, when the daemon sends it, finds nothing in the
+    new process's books. The new one sends All Notes Off on every channel once its port reaches someone (connected
+    again by a patchbay, here by hand; or the --midi-port synth it connects to itself)."""
+    synth = harness.MidiDump.receiver()
+    extra = ("--midi-port", synth.input) if reached == "--midi-port" else ()
+    daemon = harness.Daemon(crafted_checkpoint, jack_server.name, *extra)
+    try:
+        if not extra:
+            subprocess.run([harness.require("jack_connect"), daemon.midi_port, synth.input], check=True)
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        osc.send_message("/stylevae/1/play", [1])
+        assert count_notes(synth, 6)
+        output = [c for c in children(daemon.process.pid) if "jack_out" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(output) == 1
+        os.kill(output[0], signal.SIGKILL)
+        killed_at = len(synth.snapshot())
+        assert wait_until(lambda: "the JACK output process ended (exit code -9); starting it again" in daemon.log())
+        assert wait_until(lambda: "MIDI out reopened as" in daemon.log(), 20), daemon.log()[-2000:]
+        assert "JACK is back" not in daemon.log()  # the server never went
+        if not extra:
+            assert wait_until(lambda: subprocess.run([harness.require("jack_connect"), daemon.midi_port,
+                                                      synth.input]).returncode == 0)
+        after = lambda: synth.snapshot()[killed_at:]  # noqa: E731
+        assert wait_until(lambda: {e.channel for e in after() if e.is_all_notes_off} == set(range(1, 17))), \
+            "no All Notes Off after the restart"
+        assert count_notes(synth, killed_at // 2 + 6), "no notes after the restart"
+        # every note the old process began ends there, before the daemon is stopped (its stop sends its own)
+        assert harness.open_notes(synth.snapshot(), all_notes_off=True).total() <= 1  # the one sounding now
+        assert daemon.stop(signal.SIGTERM) == 0
+        time.sleep(0.3)
+        assert "Traceback" not in daemon.log()
     finally:
         if daemon.process.poll() is None:
             daemon.stop()
