@@ -1,9 +1,9 @@
 """Fuzz: malformed and random OSC packets at `stylevae serve` while its voices play on a real JACK server.
 
 Raw random bytes, valid addresses with wrong types, NaN and infinities, truncated packets, huge bundles,
-nested bundles, bundles whose sizes lie, every address with every type tag (each pair once, first; then
-at random) (``osc_traffic.Malformed``; a packet the daemon's own validation would accept is drawn again, or
-of the pairs left out). Meanwhile a ping every 50 ms.
+nested bundles, bundles whose sizes lie, every address with every type tag, each pair once first and then
+at random (``osc_traffic.Malformed``). A packet the daemon's own validation would accept is left out (a
+random one drawn again). Meanwhile a ping every 50 ms.
 
 It reports: whether the daemon lived, pings and pongs (and the longest wait for one), error replies,
 the refusals the log shows and the lines saying how many it did not (rate-limited), tracebacks, whether

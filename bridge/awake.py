@@ -6,7 +6,7 @@ late. On one of this project's 2-core virtual machines (AMD EPYC family 25, no c
 JACK at period 32 found its periods late 7 to 70 times as often with the cores idle as with both kept busy, and the
 daemon's onsets p99 1.5–2.0 ms against 0.03 ms (docs/bridge.md, "Most of those stretches come from idle cores"). On
 another (family 26, whose kernel's haltpoll driver polls a while before a core halts) idle cores cost nothing
-measurable, and neither way below gained anything.
+measurable, and neither the request below nor two processes spinning gained anything.
 
 One of two ways, as a machine tuned for audio has them:
 
