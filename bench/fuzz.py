@@ -2,13 +2,15 @@
 
 Raw random bytes, valid addresses with wrong types, NaN and infinities, truncated packets, huge bundles,
 nested bundles, bundles whose sizes lie, every address with every type tag, each pair once first and then
-at random (``osc_traffic.Malformed``). A packet the daemon's own validation would accept is left out (a
-random one drawn again). Meanwhile a ping every 50 ms.
+at random (``osc_traffic.Malformed``). Of the packets drawn at random, one the daemon's own validation would accept
+is drawn again; those built to be wrong are sent as built. Meanwhile a ping every 50 ms.
 
 It reports: whether the daemon lived, pings and pongs (and the longest wait for one), error replies,
 the refusals the log shows and the lines saying how many it did not (rate-limited), tracebacks, whether
-any voice's settings changed, and the onset error of the notes before and during the fuzz (free-running
-clock, against the 16th grid, read by tests/e2e/jack_listen.py). Writes bench/results/<name>.{json,md}.
+any voice's settings changed, how many of its packets the daemon took (by its own count of datagrams and refusals,
+so a song-wide setting taken shows too, which no reply would), and the onset error of the notes before and during
+the fuzz (free-running clock, against the 16th grid, read by tests/e2e/jack_listen.py). Writes
+bench/results/<name>.{json,md}.
 
 Usage: .venv/bin/python bench/fuzz.py [--packets 100000] [--rate 1000] [--name fuzz]
 """
@@ -76,13 +78,19 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
         dump = harness.FrameListener(daemon.midi_port)
         osc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         target = ("127.0.0.1", daemon.osc_port)
-        osc.sendto(message(f"{PREFIX}/hello", replies.port), target)
+        own = Counter()  # the commands this sends itself (set-up, queries, pings): the daemon takes every one
+
+        def command(address: str, *args: object) -> None:
+            osc.sendto(message(address, *args), target)
+            own["sent"] += 1
+
+        command(f"{PREFIX}/hello", replies.port)
         for v in range(1, VOICES + 1):
-            osc.sendto(message(f"{PREFIX}/{v}/density", 0.6), target)
-            osc.sendto(message(f"{PREFIX}/{v}/play", 1), target)
+            command(f"{PREFIX}/{v}/density", 0.6)
+            command(f"{PREFIX}/{v}/play", 1)
         time.sleep(3.0)
         for v in range(1, VOICES + 1):
-            osc.sendto(message(f"{PREFIX}/{v}/query"), target)
+            command(f"{PREFIX}/{v}/query")
         time.sleep(0.3)
         before = dict(replies.states)
         stop_pings = threading.Event()
@@ -90,7 +98,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
 
         def ping():
             while not stop_pings.wait(PING_SECONDS):
-                osc.sendto(message(f"{PREFIX}/ping"), target)
+                command(f"{PREFIX}/ping")
                 pings["sent"] += 1
 
         pinger = threading.Thread(target=ping, daemon=True)
@@ -109,7 +117,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
         pinger.join()
         time.sleep(0.5)
         for v in range(1, VOICES + 1):
-            osc.sendto(message(f"{PREFIX}/{v}/query"), target)
+            command(f"{PREFIX}/{v}/query")
         time.sleep(0.5)
         alive = daemon.process.poll() is None
         after = dict(replies.states)
@@ -134,6 +142,8 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
             "daemon_received": int(received.group(1)) if received else None,
             "daemon_refused": int(received.group(2)) if received else None,
             "daemon_lost": int(received.group(3)) if received and received.group(3) else None,
+            # datagrams taken whole beyond this one's own commands: fuzz packets the daemon took as commands
+            "malformed_taken": int(received.group(1)) - int(received.group(2)) - own["sent"] if received else None,
             "onset_error_before_ms": grid_errors(earlier), "onset_error_during_ms": grid_errors(during),
             "log_lines": {"tracebacks": log.count("Traceback"), "refused_logged": refusals_logged(log),
                           "refused_not_logged_lines": log.count("more refused messages not logged"),
@@ -167,6 +177,8 @@ def render(r: dict) -> str:
         f"| datagrams the daemon received (all: fuzz, pings, set-up) / refused / lost in its socket before it read "
         f"them (Linux counts) | {r['daemon_received']} / {r['daemon_refused']} / {r.get('daemon_lost', '-')} |",
         f"| error replies (one per refused packet) | {r['error_replies']} |",
+        f"| fuzz packets the daemon took (datagrams it did not refuse, less the set-up, queries and pings) | "
+        f"{r.get('malformed_taken', '-')} |",
         f"| refusals logged / \"N more not logged\" lines / log lines in all | {r['log_lines']['refused_logged']} / "
         f"{r['log_lines']['refused_not_logged_lines']} / {r['log_lines']['total']} |",
         f"| tracebacks / internal errors in the log | {r['log_lines']['tracebacks']} / "

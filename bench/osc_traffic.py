@@ -77,7 +77,10 @@ def addresses() -> list[str]:
 
 
 class Malformed:
-    """Packets the daemon must refuse (checked against its own validation) or drop, of every kind."""
+    """Packets the daemon must refuse, of every kind. Those built to be wrong (NaN, a channel of 99, a bundle whose
+    sizes lie...) are sent as built, so that a validation that wrongly took one shows in the fuzz; those drawn at
+    random are checked against the daemon's own validation, as a random draw can be a valid command (``/play`` with
+    an int)."""
 
     def __init__(self, context: commands.Context, seed: int = 0):
         self.context = context
@@ -126,15 +129,16 @@ class Malformed:
         size = self.rng.choice([-1, 0, len(inner) + 100, 2**31 - 1])
         return osc_string(b"#bundle") + struct.pack(">Q", 1) + struct.pack(">i", size) + inner
 
-    KINDS = ("random_bytes", "wrong_types", "every_tag", "non_finite", "truncated", "huge_bundle", "nested_bundle",
-             "bad_bundle")
+    DRAWN = ("random_bytes", "wrong_types", "every_tag")  # at random: valid by chance now and then
+    BUILT = ("non_finite", "truncated", "huge_bundle", "nested_bundle", "bad_bundle")  # wrong by construction
+    KINDS = DRAWN + BUILT
 
     def next(self) -> tuple[str, bytes]:
-        """A packet that no valid command comes out of (valid ones drawn by chance are drawn again)."""
+        """A packet the daemon must refuse (one drawn at random that would be a valid command is drawn again)."""
         while True:
             kind = self.rng.choice(self.KINDS)
             data = getattr(self, kind)()
-            if not carries_a_command(data, self.context):
+            if kind in self.BUILT or not carries_a_command(data, self.context):
                 return kind, data
 
     def every_pair(self) -> list[tuple[str, bytes]]:

@@ -56,6 +56,8 @@ class Unread(str):
 
 
 LISTENER_MISSED = Unread("its listener missed messages")
+SOCKET_LOST = Unread("the daemon's socket lost datagrams")
+FUZZ_OWN_BESIDES_PINGS = 17  # commands the fuzz sends itself but pings, in reports from before it counted them
 Reading = float | None | Unread  # None: the report does not measure this (a short soak's RSS growth, say)
 
 
@@ -139,6 +141,19 @@ def _fuzz_down(r: dict) -> float:
     return 0 if r["alive_after"] and r["exit_code"] == 0 else 1
 
 
+def _fuzz_taken(r: dict) -> Reading:
+    """Fuzz packets the daemon took as commands: the datagrams it did not refuse, by its own count, less the commands
+    the fuzz sent itself (reports from before it counted them: its pings and its 17 others, a hello, 4 voices'
+    density and play, and two queries of each). Where the daemon's socket lost datagrams, a ping lost and a packet
+    taken cannot be told apart."""
+    if r.get("daemon_received") is None:
+        return None
+    if r.get("daemon_lost"):
+        return SOCKET_LOST
+    taken = r.get("malformed_taken")
+    return r["daemon_received"] - r["daemon_refused"] - r["pings"] - FUZZ_OWN_BESIDES_PINGS if taken is None else taken
+
+
 def _step(voices: int) -> Callable[[dict], float]:
     return lambda r: r[f"decode_{voices}_t{DEFAULT_TORCH_THREADS}"]["p99"]
 
@@ -167,6 +182,7 @@ TARGETS = (
     Target("fuzz_tracebacks", "fuzz", "tracebacks in the daemon's log", lambda r: r["log_lines"]["tracebacks"], 0),
     Target("fuzz_changed", "fuzz", "voices whose settings a refused packet changed (1: some)",
            lambda r: 0 if r["states_unchanged"] else 1, 0),
+    Target("fuzz_taken", "fuzz", "fuzz packets the daemon took as commands", _fuzz_taken, 0),
     Target("fuzz_onset_p99", "fuzz", "onset error during the fuzz, p99 (ms)",
            lambda r: r["onset_error_during_ms"]["p99"], ONSET_P99_MS),
     Target("fuzz_onset_max", "fuzz", "onset error during the fuzz, max (ms)",

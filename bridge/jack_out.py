@@ -67,6 +67,7 @@ import threading
 import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
+from typing import BinaryIO
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.realtime import realtime_priority, realtime_process
@@ -111,10 +112,112 @@ GAP_FRAMES = 2  # a period's start is read to a frame (JACK floors the frames si
 # which tells the notes due in one from the rest (bench/bridge_bench.py).
 STRETCHES_ENV = "STYLEVAE_JACK_STRETCHES"
 STRETCHES_KEPT = 1_000_000  # the most kept: the latest, should a long run leave more
+# Records the pipe could not take yet, kept for it (note-ons aside): a full pipe (64 KB, about 3,000 records) means the
+# process's reader is held up for a second or more; this many more is half an hour of 8 busy voices' note-offs
+KEPT_FOR_THE_PIPE = 100_000
+DRAIN_SECONDS = 0.01  # how often what waits for a full pipe is offered to it again
 SUMMARY_BEGAN = re.compile(r"it began p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs into its period")
 
 
 # --- the daemon's side -------------------------------------------------------------------------------------
+
+
+class Pipe:
+    """The daemon's end of the pipe to one JACK process, written without blocking: a held-up process must not stall
+    the sender.
+
+    When the pipe is full (the process's reader held up for a second or more), a note-on is lost, a missed note; every
+    other record (a note-off, All Notes Off, a drop, a retime, a withdrawal, the quit) waits here, in order, and is
+    offered to the pipe again every ``DRAIN_SECONDS`` until it takes it, so that a process held up still ends the
+    notes it began, even when nothing more is written after them (a stop). Records are far smaller than
+    ``PIPE_BUF``, so each goes through whole or not at all. The log says when the pipe fills and when it takes
+    records again, once each time.
+    """
+
+    def __init__(self, stream: BinaryIO):
+        self._stream = stream  # the file, not its number: once it is closed that number may be another file's
+        self._lock = threading.Lock()  # the writers (sender, engine) and the drain thread
+        self._waiting: deque[bytes] = deque()
+        self._drain: threading.Thread | None = None
+        self._closed = False
+        self._full_since: int | None = None  # ``lost`` when the pipe was found full, while it is
+        self.lost = 0
+
+    def write(self, record: bytes, droppable: bool = False) -> None:
+        """Into the pipe now, or (unless ``droppable``, or too many already wait) as soon as it takes it."""
+        with self._lock:
+            if self._closed:
+                self.lost += 1
+            elif self._flush() and self._put(record):
+                return
+            elif self._closed:
+                self.lost += 1
+                self._give_up()
+            else:
+                self._filled()
+                if droppable or len(self._waiting) >= KEPT_FOR_THE_PIPE:
+                    self.lost += 1
+                    return
+                self._waiting.append(record)
+                if self._drain is None or not self._drain.is_alive():
+                    self._drain = threading.Thread(target=self._drain_waiting, name="jack-pipe", daemon=True)
+                    self._drain.start()
+
+    @property
+    def waiting(self) -> int:
+        """Records the pipe has not taken yet."""
+        return len(self._waiting)
+
+    def close(self) -> None:
+        """No more writes: what still waits is lost (the process it was for has gone, or ends every note itself)."""
+        with self._lock:
+            self._closed = True
+            self._give_up()
+
+    def _give_up(self) -> None:
+        self.lost += len(self._waiting)
+        self._waiting.clear()
+
+    def _filled(self) -> None:
+        if self._full_since is None:
+            self._full_since = self.lost
+            log.warning("the JACK output process is not reading (its pipe is full): new notes are dropped, and "
+                        "note-offs wait for it")
+
+    def _put(self, record: bytes) -> bool:
+        """The record into the pipe; False when it is full, or gone (the process ended, or is being replaced: nothing
+        written to it can arrive, so this end closes)."""
+        try:
+            os.write(self._stream.fileno(), record)
+        except BlockingIOError:
+            return False
+        except (BrokenPipeError, ValueError, OSError):
+            self._closed = True
+            return False
+        if self._full_since is not None and not self._waiting:
+            log.warning("the JACK output process reads again: %d notes were dropped meanwhile",
+                        self.lost - self._full_since)
+            self._full_since = None
+        return True
+
+    def _flush(self) -> bool:
+        """What waits, into the pipe, in order; whether all of it went."""
+        while self._waiting:
+            record = self._waiting.popleft()
+            if not self._put(record):
+                self._waiting.appendleft(record)
+                return False
+        return True
+
+    def _drain_waiting(self) -> None:
+        while True:
+            time.sleep(DRAIN_SECONDS)
+            with self._lock:
+                if self._flush():
+                    return
+                if self._closed:
+                    self._give_up()
+                    return
 
 
 class JackOut:
@@ -131,10 +234,11 @@ class JackOut:
         self._args = [port_name] + (["--existing", existing] if existing else [])
         self._lock = threading.Lock()  # the pipe: the sender thread, cancel (engine thread) and close
         self._closed = False
-        self.lost = 0  # events handed over while no JACK process could take them
+        self._lost = 0  # events handed over while no JACK process could take them, or to processes that ended
         self.restarts = 0
         self._server_gone = False  # the last restart came from the server going away, not the process ending
-        self._process, self.name = self._spawn(wait=False)
+        process, self.name = self._spawn(wait=False)
+        self._process, self._pipe = process, Pipe(process.stdin)
         self._ready = True  # False while a restarted process waits for a server: events then go nowhere
         if existing:  # a restarted process waits for this very port
             self._args = [port_name, "--existing", self.name]
@@ -174,7 +278,7 @@ class JackOut:
     # --- NoteSink ---------------------------------------------------------------------------------------------
 
     def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0) -> None:
-        self._write(RECORD.pack(at, voice, EVENT, message, ident))
+        self._write(RECORD.pack(at, voice, EVENT, message, ident), droppable=midi_out.is_note_on(message))
 
     def drop(self, voice: int | None) -> None:
         self._write(RECORD.pack(AT_ONCE, ALL_VOICES if voice is None else voice, DROP, b"\0\0\0", 0))
@@ -186,15 +290,17 @@ class JackOut:
         for ident in idents:  # a record a write, as each goes through the pipe whole (or not at all, when it is full)
             self._write(RECORD.pack(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", ident))
 
-    def _write(self, record: bytes) -> None:
+    def _write(self, record: bytes, droppable: bool = False) -> None:
         with self._lock:
             if not self._ready:  # not piled up for later: they would all come out at once when JACK is back
-                self.lost += 1
+                self._lost += 1
                 return
-            try:
-                os.write(self._process.stdin.fileno(), record)
-            except (BlockingIOError, BrokenPipeError, ValueError, OSError):  # full, gone, or being replaced
-                self.lost += 1
+            self._pipe.write(record, droppable)
+
+    @property
+    def lost(self) -> int:
+        """Events that reached no JACK process: none was there, the one there ended, or its pipe was full."""
+        return self._lost + self._pipe.lost
 
     # --- faults -----------------------------------------------------------------------------------------------
 
@@ -221,14 +327,17 @@ class JackOut:
                 if self._closed:
                     return False
                 self._ready = False
+                self._pipe.close()  # what waits for the process that ended can reach no one
                 try:
-                    self._process, _ = self._spawn(wait=True)
+                    process, _ = self._spawn(wait=True)
                 except OSError as exc:
                     if not failed:
                         log.error("cannot start the JACK output process again (%s): notes reach no one; trying again "
                                   "every %g s", exc, RETRY_SECONDS)
                     failed = True
                 else:
+                    self._lost += self._pipe.lost
+                    self._process, self._pipe = process, Pipe(process.stdin)
                     self.restarts += 1
                     return True
             time.sleep(RETRY_SECONDS)
@@ -264,6 +373,7 @@ class JackOut:
             process.kill()
         else:
             self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0", 0))
+        self._pipe.close()  # the pipe's end, read by a process held up, ends every note all the same
         try:
             process.stdin.close()
         except OSError:
@@ -351,7 +461,7 @@ class Writer:
         kept = []
         for at, seq, v, message, ident in self.queue:
             if voice in (ALL_VOICES, v):
-                if message[0] & 0xF0 == midi_out.NOTE_ON and message[2] > 0:
+                if midi_out.is_note_on(message):
                     continue
                 at = AT_ONCE
             kept.append((at, seq, v, message, ident))
@@ -415,7 +525,7 @@ class Writer:
             _, _, _, _, ident = heapq.heappop(queue)
             if not self.books.admit(message):
                 continue
-            if ident and message[0] & 0xF0 == midi_out.NOTE_ON and message[2] > 0:
+            if ident and midi_out.is_note_on(message):
                 self.written_ons[ident] = message
                 self._written_keys[midi_out.note_key(message)] = ident
                 if len(self.written_ons) > WRITTEN_KEPT:
@@ -471,7 +581,7 @@ class Writer:
         last = 0
         for offset, message in written:
             last = offset if same_cycle else 0
-            if midi_out.is_note_off(message) or message[0] & 0xF0 != midi_out.NOTE_ON:
+            if not midi_out.is_note_on(message):
                 again = [message]
             elif self.books.count(midi_out.note_key(message)) <= 1:
                 again = [midi_out.note_off(*midi_out.note_key(message)), message]

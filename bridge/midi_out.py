@@ -79,6 +79,11 @@ def note_key(message: bytes) -> tuple[int, int]:
     return (message[0] & 0x0F) + 1, message[1]
 
 
+def is_note_on(message: bytes) -> bool:
+    """A note-on that starts a note (velocity 0 is a note-off)."""
+    return message[0] & 0xF0 == NOTE_ON and message[2] > 0
+
+
 def is_note_off(message: bytes) -> bool:
     kind = message[0] & 0xF0
     return kind == NOTE_OFF or (kind == NOTE_ON and message[2] == 0)
@@ -209,7 +214,7 @@ class MidiOut:
         ``_rtmidi.pyx``) raises ``rtmidi.SystemError`` for Windows' failed ``midiOutShortMsg``, ALSA's "error sending
         MIDI message to port" and CoreMIDI's "error sending MIDI to virtual destinations". The note-offs it refused
         go first then, and no note-on before them, so that no note is left sounding on a synth that got its note-on."""
-        if self._unended and not self._end_unended() and message[0] & 0xF0 == NOTE_ON and message[2] > 0:
+        if self._unended and not self._end_unended() and is_note_on(message):
             self.lost += 1
             return
         self._put(message)

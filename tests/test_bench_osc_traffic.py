@@ -1,5 +1,6 @@
 """The fuzz's packets: every address with every type tag sent, none the daemon would take as a command."""
 
+import random
 import sys
 from pathlib import Path
 
@@ -34,7 +35,14 @@ def test_every_address_is_sent_with_every_tag_but_those_that_make_a_command(cont
     assert len(sent) == len(set(sent)) and set(sent) <= pairs  # each once
     assert len(sent) > 0.9 * len(pairs)
     # what is left out is left out because the daemon would take it: a play or a channel with an int, a query...
-    assert (f"{osc_traffic.PREFIX}/1/play", "i") in valid and all(address.count("/") >= 2 for address, _ in valid)
+    assert (f"{osc_traffic.PREFIX}/1/play", "i") in valid
+    rng = random.Random(0)
+
+    def can_be_a_command(address: str, tag: str) -> bool:
+        values = (osc_traffic.random_value(rng, tag) for _ in range(50))
+        return any(osc_traffic.carries_a_command(osc_traffic.raw_message(address, tag, v), context) for v in values)
+
+    assert all(can_be_a_command(*pair) for pair in valid)
 
 
 def test_a_batch_sends_every_pair_first_then_random_packets_none_of_them_a_command(context):
@@ -53,3 +61,21 @@ def test_the_refusals_logged_are_counted_a_line_each():
            "12:00:00 stylevae.osc WARNING: refused <packet> from 127.0.0.1:5000: not OSC\n"
            "12:00:01 stylevae.osc WARNING: 80 more refused messages not logged\n")
     assert osc_traffic.refusals_logged(log) == 2
+
+
+def test_packets_built_to_be_wrong_are_each_refused_by_the_daemon_and_sent_as_built(context, monkeypatch):
+    """Were they checked against the daemon's validation too, one it wrongly took would never be sent, and the
+    fuzz could not show it."""
+    malformed = osc_traffic.Malformed(context, seed=3)
+    for kind in osc_traffic.Malformed.BUILT:
+        for _ in range(300):
+            assert not osc_traffic.carries_a_command(getattr(malformed, kind)(), context), kind
+    checked = []
+
+    def taken(data, context):  # a validation that takes everything
+        checked.append(data)
+        assert len(checked) < 1000, "every packet is checked against the daemon's validation"
+        return True
+
+    monkeypatch.setattr(osc_traffic, "carries_a_command", taken)
+    assert {malformed.next()[0] for _ in range(200)} == set(osc_traffic.Malformed.BUILT)

@@ -1,10 +1,14 @@
 """The JACK process's writer and the books, driven by hand: frames, a full buffer, drop, quit; no JACK here
 (the end-to-end tests run the real process on a real server)."""
 
+import fcntl
 import logging
+import os
+import select
 import subprocess
 import sys
 import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -489,7 +493,8 @@ def test_closing_while_the_process_waits_for_a_server_ends_it_without_waiting_fo
     """It would read the quit only once it had a server: a stop while JACK is gone waited seconds for nothing."""
     out = JackOut.__new__(JackOut)  # as the watcher leaves it once the server went away
     process = Waiting()
-    out._lock, out._closed, out._process, out._ready, out.lost = threading.Lock(), False, process, False, 0
+    out._lock, out._closed, out._process, out._ready, out._lost = threading.Lock(), False, process, False, 0
+    out._pipe = jo.Pipe(process.stdin)
     out._watcher = threading.Thread(target=process.wait)
     out._watcher.start()
     out.close()
@@ -532,7 +537,7 @@ class Ended:
     """A JACK output process that has ended, or ends the watch when waited for (as a close would)."""
 
     def __init__(self, out=None):
-        self.stdout, self.out = [], out
+        self.stdin, self.stdout, self.out = None, [], out
 
     def wait(self, timeout=None):
         if self.out is not None:
@@ -545,8 +550,9 @@ def test_a_jack_output_process_that_cannot_be_started_again_is_tried_again_not_g
     watcher, or MIDI stays off for the rest of the session."""
     monkeypatch.setattr(jo, "RETRY_SECONDS", 0.0)
     out = JackOut.__new__(JackOut)
-    out._lock, out._closed, out._process, out._ready, out.lost, out.restarts = threading.Lock(), False, Ended(), \
+    out._lock, out._closed, out._process, out._ready, out._lost, out.restarts = threading.Lock(), False, Ended(), \
         True, 0, 0
+    out._pipe = jo.Pipe(None)
     tries = []
 
     def spawn(wait):
@@ -560,3 +566,72 @@ def test_a_jack_output_process_that_cannot_be_started_again_is_tried_again_not_g
         out._watch()  # returns once the new process ends on a close
     assert tries == [True, True, True] and out.restarts == 1
     assert sum("cannot start the JACK output process again" in r.getMessage() for r in caplog.records) == 1
+
+
+PIPE_ROOM = 4096  # the smallest pipe Linux makes (a page): about 195 records
+
+
+def small_pipe():
+    """A real pipe shrunk to a page, its write end as the daemon holds a JACK process's stdin (not blocking)."""
+    read, write = os.pipe()
+    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_ROOM)
+    os.set_blocking(write, False)
+    return read, os.fdopen(write, "wb", buffering=0)
+
+
+def read_all(fd, quiet=0.3):
+    """Every record that reaches the read end until none has come for ``quiet`` seconds."""
+    data = b""
+    while select.select([fd], [], [], quiet)[0]:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        data += chunk
+    return [jo.RECORD.unpack_from(data, k) for k in range(0, len(data), jo.RECORD.size)]
+
+
+def writing_to(stream):
+    """A JackOut as it stands once its process is up, writing to ``stream``."""
+    out = JackOut.__new__(JackOut)
+    out._lock, out._closed, out._ready, out._lost, out._pipe = threading.Lock(), False, True, 0, jo.Pipe(stream)
+    return out
+
+
+def test_a_full_pipe_to_the_jack_process_loses_note_ons_but_every_note_off_reaches_it_in_order(caplog):
+    """A process whose reader is held up fills the pipe; the note-offs written meanwhile used to be lost with the
+    note-ons, leaving notes it had begun sounding until the next stop."""
+    read, stream = small_pipe()
+    out = writing_to(stream)
+    notes = 400  # a note-on and its note-off each: four times what the pipe holds
+    with caplog.at_level(logging.WARNING, "stylevae.jack"):
+        for k in range(notes):
+            out.send(midi_out.note_on(1, 60 + k % 12, 100), 1.0 + k, 0, 2 * k + 1)
+            out.send(midi_out.note_off(1, 60 + k % 12), 1.5 + k, 0, 2 * k + 2)
+        out.drop(0)  # a voice's stop: not a note, so it waits too
+        records = read_all(read)  # the reader takes up again; nothing more is written
+    kinds = [(kind, message[0] & 0xF0) for _, _, kind, message, _ in records]
+    offs = [ident for _, _, kind, message, ident in records if kind == EVENT and midi_out.is_note_off(message)]
+    ons = [ident for _, _, kind, message, ident in records if kind == EVENT and midi_out.is_note_on(message)]
+    assert offs == [2 * k + 2 for k in range(notes)]  # every one, in order
+    assert kinds[-1] == (DROP, 0)
+    assert 0 < len(ons) < notes and out.lost == notes - len(ons)  # the note-ons that found the pipe full
+    assert out._pipe.waiting == 0
+    said = [r.getMessage() for r in caplog.records]
+    assert said == ["the JACK output process is not reading (its pipe is full): new notes are dropped, and note-offs "
+                    "wait for it", f"the JACK output process reads again: {out.lost} notes were dropped meanwhile"]
+
+
+def test_what_waits_for_a_pipe_whose_process_is_gone_is_counted_lost_not_written_elsewhere():
+    read, stream = small_pipe()
+    out = writing_to(stream)
+    for k in range(300):
+        out.send(midi_out.note_off(1, 60), 1.0 + k, 0, k + 1)
+    waiting = out._pipe.waiting
+    assert waiting > 0
+    os.close(read)  # the process ended: the drain thread's next write finds the pipe broken
+    deadline = time.monotonic() + 5
+    while out._pipe.waiting and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert out._pipe.waiting == 0 and out.lost == waiting
+    out.send(midi_out.note_off(1, 60), 400.0, 0, 400)
+    assert out.lost == waiting + 1

@@ -8,6 +8,7 @@ Notes are read by JACK's own jack_midi_dump (harness.MidiDump). The model is the
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import harness
@@ -147,6 +149,50 @@ def test_the_jack_output_process_killed_is_started_again_and_ends_the_notes_it_l
         if daemon.process.poll() is None:
             daemon.stop()
         synth.close()
+
+
+def test_a_jack_output_process_held_up_until_its_pipe_fills_ends_every_note_it_began(crafted_checkpoint, jack_server):
+    """The output process stops reading (frozen here by SIGSTOP) for long enough that the pipe to it fills: the
+    note-offs the daemon writes meanwhile wait for it, and once it reads again every note it began ends, with no stop.
+    They used to be lost with the note-ons, leaving the notes it had begun sounding until the next stop."""
+    listener = None
+    daemon = harness.Daemon(crafted_checkpoint, jack_server.name)
+    try:
+        # jack_listen.py, not jack_midi_dump: the burst of events when the process reads again overflows
+        # jack_midi_dump's buffer now and then (it loses messages, counted as notes left open)
+        listener = harness.FrameListener(daemon.midi_port)
+        output = [c for c in children(daemon.process.pid) if "jack_out" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(output) == 1
+        pipe = os.open(f"/proc/{output[0]}/fd/0", os.O_WRONLY)  # the pipe it reads, shrunk to a page: it fills fast
+        try:
+            fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 4096)
+        finally:
+            os.close(pipe)  # an end left open here would keep it from seeing the daemon's end close
+        osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
+        voices = 4
+        for v in range(1, voices + 1):
+            osc.send_message(f"/stylevae/{v}/play", [1])
+        assert count_notes(listener, 16)
+        os.kill(output[0], signal.SIGSTOP)
+        try:
+            assert wait_until(lambda: "the JACK output process is not reading" in daemon.log(), 20), \
+                daemon.log()[-2000:]
+            time.sleep(1.0)  # note-offs pile up behind the full pipe
+        finally:
+            os.kill(output[0], signal.SIGCONT)
+        assert wait_until(lambda: "the JACK output process reads again" in daemon.log(), 20), daemon.log()[-2000:]
+        time.sleep(1.0)
+        # every note it began has ended, but the one each voice (a channel each) sounds now: no stop has been sent
+        sounding = harness.open_notes(listener.snapshot())
+        assert max(Counter(channel for channel, _ in sounding.elements()).values()) == 1, sounding
+        assert daemon.stop(signal.SIGTERM) == 0
+        time.sleep(0.3)
+        assert listener.open_notes() == 0 and "Traceback" not in daemon.log()
+    finally:
+        if daemon.process.poll() is None:
+            daemon.stop()
+        if listener is not None:
+            listener.close()
 
 
 def test_a_registered_client_goes_away(crafted_checkpoint, jack_server):

@@ -53,6 +53,7 @@ def test_fuzz_while_voices_play(jack_server):
     assert r["alive_after"] and r["exit_code"] == 0
     assert r["log_lines"]["tracebacks"] == 0 and r["log_lines"]["internal_errors"] == 0
     assert r["states_unchanged"], "a refused packet changed a voice"
+    assert r["malformed_taken"] == 0 or r["daemon_lost"], "the daemon took a fuzz packet as a command"
     assert r["pongs"] >= 0.9 * r["pings"] and r["longest_pong_gap_s"] < 1.0, "pings went unanswered"
     # refusals are rate-limited in the log: at most 20 a second and a line saying how many were not
     assert r["log_lines"]["refused_logged"] <= 25 * (r["seconds"] + 3)
