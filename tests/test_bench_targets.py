@@ -266,3 +266,18 @@ def test_the_fresh_30_minute_soak_misses_the_note_off_both_its_listeners_missed(
     assert verdict(reports, "unmatched").values == [1] and verdict(reports, "unmatched").met is False
     assert verdict(reports, "soak_open_term").values == [1]
     assert verdict(reports, "soak_open_stop").values == [targets.LISTENER_MISSED]
+
+
+def test_a_fuzz_packet_the_daemon_took_is_a_miss_read_from_its_own_counts(committed):
+    """A song-wide setting (a tempo, a key) taken from a fuzz packet sends no reply: the daemon's count of datagrams
+    it did not refuse shows it. Reports from before the fuzz counted its own commands give the same reading."""
+    assert verdict(committed, "fuzz_taken").values == [0]
+    taken = copy.deepcopy(committed)
+    taken["fuzz"][0]["daemon_refused"] -= 1
+    assert verdict(taken, "fuzz_taken").values == [1] and verdict(taken, "fuzz_taken").met is False
+    counted = copy.deepcopy(committed)
+    counted["fuzz"][0]["malformed_taken"] = 2
+    assert verdict(counted, "fuzz_taken").values == [2]
+    lost = copy.deepcopy(taken)
+    lost["fuzz"][0]["daemon_lost"] = 3  # a ping lost and a packet taken cannot be told apart
+    assert verdict(lost, "fuzz_taken").values == [targets.SOCKET_LOST] and verdict(lost, "fuzz_taken").met is None
