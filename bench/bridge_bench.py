@@ -84,11 +84,12 @@ from stylevae.bridge.jack_out import (  # noqa: E402
     SUMMARY_BEGAN,
     SUMMARY_CALLBACK,
     SUMMARY_PLACED,
+    SUMMARY_TOO_LATE,
     SUMMARY_UNCOVERED,
     SUMMARY_WRITTEN,
 )
 from stylevae.bridge.realtime import REALTIME_PRIORITY  # noqa: E402
-from stylevae.bridge.scheduler import PROFILE_ENV  # noqa: E402
+from stylevae.bridge.scheduler import PROFILE_ENV, SUMMARY_DROPPED  # noqa: E402
 from stylevae.model.data.keys import SCALES  # noqa: E402
 from stylevae.model.decoding import playing  # noqa: E402
 from stylevae.model.decoding.decoder import Decoder, Rules, draw  # noqa: E402
@@ -443,6 +444,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         written = SUMMARY_WRITTEN.search(daemon.log())
         callback = SUMMARY_CALLBACK.search(daemon.log())  # a callback that overruns delays the listener's period
         uncovered = SUMMARY_UNCOVERED.search(daemon.log())
+        dropped, too_late = SUMMARY_DROPPED.search(daemon.log()), SUMMARY_TOO_LATE.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
                 "kept_awake": next((line.split(KEPT_AWAKE, 1)[1].strip() for line in daemon.banner + daemon.rest
                                     if line.startswith(KEPT_AWAKE)), None),
@@ -456,6 +458,8 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "daemon_steps": {k: float(v) for k, v in steps.groupdict().items()} if steps else None,
                 "daemon_step_runnable_ms": {k: float(v) for k, v in runnable.groupdict().items()} if runnable else None,
                 "jack_placed_ms": {k: float(placed[k]) for k in ("p50", "p99", "max")} if placed else None,
+                "late_dropped": {"sender": int(dropped["notes"]), "jack_output": int(too_late["notes"])}
+                if dropped and too_late else None,
                 "messages_written": int(written["written"]) if written else None,
                 "jack_xruns": int(callback["xruns"]) if callback else None,
                 "jack_callback_us": {k: int(callback[k]) for k in ("p50", "p99", "max")} if callback else None,
@@ -555,6 +559,14 @@ def sender_lateness(daemon: dict) -> str:
     if not late:
         return "not found in the daemon's log"
     return f"p50 {late['p50']:.2f} ms, p99 {late['p99']:.2f} ms, max {late['max']:.2f} ms"
+
+
+def dropped_text(daemon: dict) -> str:
+    dropped = daemon.get("late_dropped")
+    if not dropped:
+        return "not found in the daemon's log"
+    return (f"{dropped['sender']} by the sender (late when it was to hand them over), {dropped['jack_output']} by "
+            "the JACK output (late when their frame came)")
 
 
 def coverage_rows(results: dict) -> list[str]:
@@ -675,6 +687,7 @@ def render(results: dict) -> str:
         f"- The daemon's JACK output, by its own count (the frame it wrote each event at, against the event's "
         f"time): {placed_text(d)}.",
         f"- The latest note-ons, by the listener: {worst_text(d)}.",
+        f"- Note-ons not played because they would have come more than 1/8 beat late: {dropped_text(d)}.",
         f"- Notes left open after SIGTERM: {d['open_notes_after_sigterm']} (exit code {d['exit_code']}); the "
         f"daemon's JACK output wrote {d.get('messages_written')} messages, the listener read "
         f"{d.get('messages_read')} (a listener late for a JACK period misses that period's messages).",

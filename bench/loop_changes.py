@@ -22,6 +22,7 @@ Usage: .venv/bin/python bench/loop_changes.py [--rounds 24] [--voices 8] [--look
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 import time
@@ -59,7 +60,8 @@ class Recorder:
         self.sent: list[tuple[float, str, float]] = []  # (handed over at, "on"/"off"/"cc123", its time)
         self.withdrawn = 0
 
-    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0) -> None:
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0,
+             grace: float = math.inf) -> None:
         kind = {0x90: "on", 0x80: "off", 0xB0: "cc123"}[message[0] & 0xF0]
         self.sent.append((time.perf_counter(), kind, at))
 

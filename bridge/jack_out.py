@@ -32,6 +32,12 @@ the host took its core) or when JACK ran periods without calling this process ba
 Events due in such a stretch go out at the first frame after it, and nothing here can place them earlier; the exit
 line counts them apart from the rest, so a note heard late can be put down to JACK's timing or to this process.
 
+A note-on comes with its grace: how late it may still start, the 1/8 beat the sender allows one that reaches it late
+(at the tempo of the hand-over; a retime keeps it). One whose frame comes later than that after its time (this process
+frozen or starved after the hand-over, or JACK's thread held up that long) is not written: a missed note rather than
+one of a burst of late notes once the process runs again, as the sender does. Its note-off then finds no note to end
+in the books and is not written either.
+
 An overloaded machine makes JACK miss its deadline (an xrun): a client that was late, this one or the one
 reading the port, can lose that period's MIDI, and a lost note-off is a note that drones until the next stop.
 So the note-offs written in the last ``REPAIR_SECONDS`` are kept, and after JACK reports an xrun the next
@@ -58,6 +64,7 @@ import argparse
 import heapq
 import itertools
 import logging
+import math
 import os
 import re
 import struct
@@ -81,7 +88,8 @@ log = logging.getLogger("stylevae.jack")
 # accuracy, since a tempo change or a glide still moves what was handed over (``Writer.retime``). Events the
 # engine pushes less than this ahead (a fast tempo with the shortest lookahead) are handed over at once.
 HANDOVER_SECONDS = 0.1
-RECORD = struct.Struct("<dbB3sq")  # perf_counter time, voice (-1: none), kind, MIDI message, event ident (0: none)
+# perf_counter time, voice (-1: none), kind, MIDI message, event ident (0: none), grace (seconds a note-on may be late)
+RECORD = struct.Struct("<dbB3sqf")
 EVENT, DROP, QUIT, RETIME, WITHDRAW = 0, 1, 2, 3, 4
 ALL_VOICES = -1
 START_TIMEOUT = 15.0  # seconds for the process to answer (Python's start-up on a loaded machine)
@@ -112,11 +120,12 @@ GAP_FRAMES = 2  # a period's start is read to a frame (JACK floors the frames si
 # which tells the notes due in one from the rest (bench/bridge_bench.py).
 STRETCHES_ENV = "STYLEVAE_JACK_STRETCHES"
 STRETCHES_KEPT = 1_000_000  # the most kept: the latest, should a long run leave more
-# Records the pipe could not take yet, kept for it (note-ons aside): a full pipe (64 KB, about 3,000 records) means the
+# Records the pipe could not take yet, kept for it (note-ons aside): a full pipe (64 KB, about 2,600 records) means the
 # process's reader is held up for a second or more; this many more is half an hour of 8 busy voices' note-offs
 KEPT_FOR_THE_PIPE = 100_000
 DRAIN_SECONDS = 0.01  # how often what waits for a full pipe is offered to it again
 SUMMARY_BEGAN = re.compile(r"it began p50 (?P<p50>\d+) µs, p99 (?P<p99>\d+) µs, max (?P<max>\d+) µs into its period")
+SUMMARY_TOO_LATE = re.compile(r"(?P<notes>\d+) note-ons not written, their frame too late for their grace")
 
 
 # --- the daemon's side -------------------------------------------------------------------------------------
@@ -277,18 +286,19 @@ class JackOut:
 
     # --- NoteSink ---------------------------------------------------------------------------------------------
 
-    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0) -> None:
-        self._write(RECORD.pack(at, voice, EVENT, message, ident), droppable=midi_out.is_note_on(message))
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0,
+             grace: float = math.inf) -> None:
+        self._write(RECORD.pack(at, voice, EVENT, message, ident, grace), droppable=midi_out.is_note_on(message))
 
     def drop(self, voice: int | None) -> None:
-        self._write(RECORD.pack(AT_ONCE, ALL_VOICES if voice is None else voice, DROP, b"\0\0\0", 0))
+        self._write(RECORD.pack(AT_ONCE, ALL_VOICES if voice is None else voice, DROP, b"\0\0\0", 0, math.inf))
 
     def retime(self, ident: int, at: float) -> None:
-        self._write(RECORD.pack(at, ALL_VOICES, RETIME, b"\0\0\0", ident))
+        self._write(RECORD.pack(at, ALL_VOICES, RETIME, b"\0\0\0", ident, math.inf))
 
     def withdraw(self, idents: list[int]) -> None:
         for ident in idents:  # a record a write, as each goes through the pipe whole (or not at all, when it is full)
-            self._write(RECORD.pack(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", ident))
+            self._write(RECORD.pack(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", ident, math.inf))
 
     def _write(self, record: bytes, droppable: bool = False) -> None:
         with self._lock:
@@ -372,7 +382,7 @@ class JackOut:
         if waiting:  # for a JACK server: it has no port and no note to end, and reads nothing until it has one
             process.kill()
         else:
-            self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0", 0))
+            self._write(RECORD.pack(AT_ONCE, ALL_VOICES, QUIT, b"\0\0\0", 0, math.inf))
         self._pipe.close()  # the pipe's end, read by a process held up, ends every note all the same
         try:
             process.stdin.close()
@@ -392,7 +402,7 @@ class JackOut:
 
 
 class Writer:
-    """The process callback's state: a time-ordered queue of (time, seq, voice, message, ident) and the books.
+    """The process callback's state: a time-ordered queue of (time, seq, voice, message, ident, grace) and the books.
 
     Records arrive in ``inbox`` (a deque: appends and pops are atomic, so the reader thread and the
     callback share it without a lock); the callback alone touches the queue and the books.
@@ -406,13 +416,14 @@ class Writer:
         self._frame_time = frame_time  # JACK's frame count at the start of the period being processed
         self._now = now
         self.inbox: deque[tuple] = deque()
-        self.queue: list[tuple[float, int, int, bytes, int]] = []
+        self.queue: list[tuple[float, int, int, bytes, int, float]] = []
         self.books = midi_out.Books()
         self._seq = itertools.count()
         self.quitting = 0  # 1: ending queued events, 2: the books' ending queued
         self.done = threading.Event()
         self.written = 0  # every message put on the wire, those written again after xruns included
         self.full_periods = 0  # periods whose MIDI buffer could not take every event due
+        self.too_late = 0  # note-ons not written: their frame came later than their grace after their time
         self.late = Window(100000)  # seconds each timed event went out after its time
         self.busy = Window(100000)  # seconds each callback took
         self.began = Window(100000)  # seconds into its period each callback began (JACK's count of frames)
@@ -443,9 +454,9 @@ class Writer:
                                                                     else None)
 
     def take(self, record: tuple) -> None:
-        at, voice, kind, message, ident = record
+        at, voice, kind, message, ident, grace = record
         if kind == EVENT:
-            heapq.heappush(self.queue, (at, next(self._seq), voice, message, ident))
+            heapq.heappush(self.queue, (at, next(self._seq), voice, message, ident, grace))
         elif kind == DROP:
             self.drop(voice)
         elif kind == RETIME:
@@ -459,21 +470,21 @@ class Writer:
     def drop(self, voice: int) -> None:
         """A voice's queued note-ons go; its queued note-offs and controls go out at once."""
         kept = []
-        for at, seq, v, message, ident in self.queue:
+        for at, seq, v, message, ident, grace in self.queue:
             if voice in (ALL_VOICES, v):
                 if midi_out.is_note_on(message):
                     continue
                 at = AT_ONCE
-            kept.append((at, seq, v, message, ident))
+            kept.append((at, seq, v, message, ident, grace))
         heapq.heapify(kept)
         self.queue = kept
 
     def retime(self, ident: int, at: float) -> None:
         """A queued event to its new time (the daemon's clock changed after handing it over). One already written,
-        or sent at once by a drop, stays as it is."""
-        for i, (old, seq, voice, message, queued) in enumerate(self.queue):
+        or sent at once by a drop, stays as it is. A note-on keeps its grace after its new time."""
+        for i, (old, seq, voice, message, queued, grace) in enumerate(self.queue):
             if queued == ident and old != AT_ONCE:
-                self.queue[i] = (at, seq, voice, message, ident)
+                self.queue[i] = (at, seq, voice, message, ident, grace)
                 heapq.heapify(self.queue)
                 return
 
@@ -481,7 +492,7 @@ class Writer:
         """A queued event goes unwritten (planned past a wrap of Live's loop that moved); one sent at once by a drop
         stays as it is. A note-on already written (a period longer than the daemon's guard before a wrap) is ended
         at once: the daemon's books no longer count it, and no note-off of its own will come."""
-        for i, (at, _, _, _, queued) in enumerate(self.queue):
+        for i, (at, _, _, _, queued, _) in enumerate(self.queue):
             if queued == ident and at != AT_ONCE:
                 self.queue[i] = self.queue[-1]
                 self.queue.pop()
@@ -491,7 +502,7 @@ class Writer:
         if message is not None:
             key = midi_out.note_key(message)
             self._written_keys.pop(key, None)
-            heapq.heappush(self.queue, (AT_ONCE, next(self._seq), ALL_VOICES, midi_out.note_off(*key), 0))
+            heapq.heappush(self.queue, (AT_ONCE, next(self._seq), ALL_VOICES, midi_out.note_off(*key), 0, math.inf))
 
     def process(self, frames: int) -> None:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
@@ -518,11 +529,15 @@ class Writer:
         self._write_again(last)
         queue = self.queue
         while queue and queue[0][0] < end:
-            at, _, _, message, _ = queue[0]
+            at, _, _, message, _, grace = queue[0]
             if self.port.max_event_size < len(message):
                 self.full_periods += 1
                 break
-            _, _, _, _, ident = heapq.heappop(queue)
+            ident = heapq.heappop(queue)[4]
+            offset = min(frames - 1, max(last, int((at - start) * self.rate)))
+            if start + offset / self.rate - at > grace:  # held up past it: a missed note rather than a late one
+                self.too_late += 1
+                continue
             if not self.books.admit(message):
                 continue
             if ident and midi_out.is_note_on(message):
@@ -532,7 +547,6 @@ class Writer:
                     self.written_ons.popitem(last=False)
             elif midi_out.is_note_off(message):  # its note ended: a withdrawal of it comes too late to end it again
                 self.written_ons.pop(self._written_keys.pop(midi_out.note_key(message), 0), None)
-            offset = min(frames - 1, max(last, int((at - start) * self.rate)))
             self._put(offset, message)
             last = offset
             if midi_out.is_note_off(message):
@@ -549,7 +563,7 @@ class Writer:
                     self.late_covered.append(start + offset / self.rate - at)
         if self.quitting == 1 and not queue and not self.again:
             for message in self.books.ending():
-                heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message, 0))
+                heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message, 0, math.inf))
             self.quitting = 2
         self._moved, self._frame, self._end = self._frame_time() != frame, frame, end
         # Done once the last note-offs are past the repair window, so an xrun meanwhile still repairs them
@@ -631,6 +645,7 @@ class Writer:
         took = (f"; the callback took p50 {busy[0]:.0f} µs, p99 {busy[1]:.0f} µs, max {busy[2]:.0f} µs of a "
                 f"{self.period * 1e6:.0f} µs period; it began p50 {into[0]:.0f} µs, p99 {into[1]:.0f} µs, "
                 f"max {into[2]:.0f} µs into its period") if busy else ""
+        took += f"; {self.too_late} note-ons not written, their frame too late for their grace"
         late = quantiles(self.late, 1000)
         repairs = (f"; {self.unread_periods} periods that may have gone unread (their {self.unread_messages} messages "
                    f"written again); {self.xruns} xruns, after which {self.repaired} note-offs were written again")
@@ -685,7 +700,7 @@ def read_records(fd: int, inbox: deque) -> None:
         except OSError:
             chunk = b""
         if not chunk:
-            inbox.append((AT_ONCE, ALL_VOICES, QUIT, b"", 0))
+            inbox.append((AT_ONCE, ALL_VOICES, QUIT, b"", 0, math.inf))
             return
         pending += chunk
         whole = len(pending) // RECORD.size * RECORD.size
@@ -772,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
     while True:
         if silence_owed and reaches_someone(client, port):
             for channel in range(1, 17):
-                writer.inbox.append((AT_ONCE, ALL_VOICES, EVENT, midi_out.all_notes_off(channel), 0))
+                writer.inbox.append((AT_ONCE, ALL_VOICES, EVENT, midi_out.all_notes_off(channel), 0, math.inf))
             silence_owed = False
         if writer.done.wait(WATCH_SECONDS if target is not None or silence_owed else None):
             break

@@ -9,6 +9,7 @@ closing ends each one explicitly, then sends All Notes Off (CC 123) on every cha
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 
 import rtmidi
@@ -159,7 +160,8 @@ class NoPort:
     backend = "notes as OSC replies only"
     lead = 0.0
 
-    def send(self, message: bytes, at: float = 0.0, voice: int = 0, ident: int = 0) -> None:
+    def send(self, message: bytes, at: float = 0.0, voice: int = 0, ident: int = 0,
+             grace: float = math.inf) -> None:
         pass
 
     def drop(self, voice: int | None) -> None:
@@ -207,8 +209,9 @@ class MidiOut:
         self.lost = 0  # messages that did not go out at their time since the port last took one
         self._refusing = False
 
-    def send(self, message: bytes, at: float = 0.0, voice: int = 0, ident: int = 0) -> None:
-        """Send now (``at``, ``voice`` and ``ident`` matter only to outputs that queue). A port that refuses a
+    def send(self, message: bytes, at: float = 0.0, voice: int = 0, ident: int = 0,
+             grace: float = math.inf) -> None:
+        """Send now (``at``, ``voice``, ``ident``, ``grace`` matter only to outputs that queue). A port that refuses a
         message (an existing port its owner closed, loopMIDI's disabled, a driver's error) loses it, said once until
         it takes messages again: python-rtmidi's default error handler (``_default_error_handler`` in its
         ``_rtmidi.pyx``) raises ``rtmidi.SystemError`` for Windows' failed ``midiOutShortMsg``, ALSA's "error sending

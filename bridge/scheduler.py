@@ -22,6 +22,7 @@ import itertools
 import logging
 import math
 import os
+import re
 import sys
 import threading
 import time
@@ -47,9 +48,11 @@ class NoteSink(Protocol):
 
     lead: float
 
-    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0) -> None:
+    def send(self, message: bytes, at: float = AT_ONCE, voice: int = 0, ident: int = 0,
+             grace: float = math.inf) -> None:
         """Send ``message`` (3 bytes) at perf_counter time ``at``; ``voice`` tags it for ``drop``, ``ident`` (> 0)
-        names it for ``retime``."""
+        names it for ``retime``. ``grace``: how late after ``at`` a note-on may still start; an output that queues
+        drops it past that (held up after the hand-over), as the sender drops one that reaches it later."""
 
     def drop(self, voice: int | None) -> None:
         """Forget the queued note-ons of a voice (of all: None) and send its queued note-offs at once."""
@@ -92,6 +95,8 @@ def note_off(beat: float, voice: int, channel: int, pitch: int, epoch: int) -> E
 IDLE_SECONDS = 0.5  # with nothing planned the sender looks again this often (a push wakes it before)
 RETIME_SECONDS = 0.00005  # an event handed over ahead is moved when a tempo change or glide moves it more than this
 
+# The note-ons ``summary`` says were dropped as late, for the benchmarks that read the daemon's log
+SUMMARY_DROPPED = re.compile(r"(?P<notes>\d+) late note-ons dropped")
 PROFILE_ENV = "STYLEVAE_PROFILE_SENDER"  # set it (to anything) to profile late hand-overs; see LateProfile
 LATE_SECONDS = 0.001  # a hand-over later than this is profiled
 
@@ -297,7 +302,8 @@ class Scheduler:
             self.profile.sample(seconds)
 
     def _hand_over(self, event: Event, message: bytes, due: float) -> None:
-        self.sink.send(message, due, event.voice, event.seq)
+        grace = self.late_drop_beats * 60.0 / self.clock.bpm if event.is_on else math.inf
+        self.sink.send(message, due, event.voice, event.seq, grace)
         if self.sink.lead:
             self._ahead.append((event, due))
 

@@ -1,5 +1,7 @@
 """Fakes shared by the bridge's unit tests."""
 
+import math
+
 
 class FakeTime:
     """A stand-in for ``time.perf_counter`` that moves only when a test sets ``t``."""
@@ -24,9 +26,11 @@ class RecordingSink:
         self.retimed = []
         self.withdrawn = []
         self.idents = []
+        self.graces = []
 
-    def send(self, message, at=0.0, voice=0, ident=0):
+    def send(self, message, at=0.0, voice=0, ident=0, grace=math.inf):
         self.idents.append(ident)
+        self.graces.append(grace)
         kind, channel = message[0] & 0xF0, (message[0] & 0x0F) + 1
         if kind == 0xB0:
             self.messages.append(("cc123", channel, at, voice))

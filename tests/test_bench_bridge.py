@@ -12,6 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from stylevae.bridge import scheduler as sch
+from stylevae.bridge.clock import Clock
+from stylevae.bridge.jack_out import SUMMARY_TOO_LATE
+from tests.fakes import FakeTime, RecordingSink
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -183,3 +188,20 @@ def test_thread_priorities_count_a_thread_that_took_a_realtime_policy_and_one_th
         holder.wait(10)
     assert found == {"threads": 3, "realtime": realtime, "raised_nice": nice + main_nice}
     assert machine_facts.thread_priorities(2**22 + 1) == {"threads": 0, "realtime": 0, "raised_nice": 0}
+
+
+def test_the_report_counts_the_note_ons_dropped_as_late_from_the_daemons_own_exit_lines():
+    """A note-on dropped as late is in no onset error; the benchmark reads how many the sender and the JACK output
+    dropped from the lines they write at exit, with the patterns it uses on the daemon's log."""
+    now = FakeTime()
+    sender = sch.Scheduler(Clock(120, now=now), RecordingSink(), now=now)
+    now.t = 1.0
+    sender.push([sch.note_on(1.0, 1, 1, 60, 100, 0), sch.note_on(1.5, 1, 1, 62, 100, 0),
+                 sch.note_on(1.99, 1, 1, 64, 100, 0)])  # at beat 2: a beat and half a beat late, and in time
+    sender.send_due()
+    line = f"{sender.summary()} JACK output: 3 messages written; 4 note-ons not written, their frame too late for " \
+           "their grace"
+    assert sch.SUMMARY_DROPPED.search(line)["notes"] == "2" and SUMMARY_TOO_LATE.search(line)["notes"] == "4"
+    daemon = {"late_dropped": {"sender": 2, "jack_output": 4}}
+    assert bridge_bench.dropped_text(daemon) == ("2 by the sender (late when it was to hand them over), 4 by the JACK "
+                                                 "output (late when their frame came)")

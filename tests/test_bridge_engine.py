@@ -41,7 +41,7 @@ class Sink:
         self.now = now
         self.sent = []  # (time, "on"/"off"/"cc123", channel, pitch or controller)
 
-    def send(self, message, at=AT_ONCE, voice=0, ident=0):
+    def send(self, message, at=AT_ONCE, voice=0, ident=0, grace=math.inf):
         kind = {0x90: "on", 0x80: "off", 0xB0: "cc123"}[message[0] & 0xF0]
         t = at if self.exact and at != AT_ONCE else self.now.t
         self.sent.append((t, kind, (message[0] & 0x0F) + 1, message[1]))

@@ -3,6 +3,7 @@
 
 import fcntl
 import logging
+import math
 import os
 import select
 import subprocess
@@ -26,6 +27,7 @@ from stylevae.bridge.jack_out import (
     SUMMARY_BEGAN,
     SUMMARY_CALLBACK,
     SUMMARY_PLACED,
+    SUMMARY_TOO_LATE,
     SUMMARY_UNCOVERED,
     SUMMARY_WRITTEN,
     WITHDRAW,
@@ -37,6 +39,7 @@ from stylevae.bridge.jack_out import (
 from stylevae.bridge.scheduler import AT_ONCE
 from tests.fakes import FakeTime
 
+INF = math.inf  # a record's grace: none (a note-on's grace is finite)
 RATE = 1000  # frames per second: a frame is a millisecond
 PERIOD = 10
 
@@ -83,9 +86,9 @@ def run(now, writer, periods=1):
 
 def test_each_event_goes_out_at_its_frame(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
-                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0),
-                         (1.0138, 2, EVENT, midi_out.note_on(2, 62, 100), 0)])
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 0, INF),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0, INF),
+                         (1.0138, 2, EVENT, midi_out.note_on(2, 62, 100), 0, INF)])
     run(now, writer, 2)
     assert port.periods == [[(4, midi_out.note_on(1, 60, 100))],
                             [(3, midi_out.note_off(1, 60)), (3, midi_out.note_on(2, 62, 100))]]
@@ -97,8 +100,8 @@ def test_each_event_goes_out_at_its_frame(rig):
 def test_the_benchmarks_read_the_exit_line_the_output_writes(rig):
     """bench/ reads the JACK output's exit line with the patterns beside the code that writes it."""
     now, port, writer = rig
-    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
-                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0)])
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 0, INF),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0, INF)])
     run(now, writer, 2)
     writer.on_xrun()
     line = f"JACK output: {writer.summary()}"
@@ -118,8 +121,8 @@ def test_events_due_while_no_period_of_the_process_ran_are_told_from_those_it_pl
     frame, JACK's lateness; a note handed over after the period that covered it had run is the output's own."""
     now, port, writer = rig
     run(now, writer)  # the period from 1.000 to 1.010
-    writer.inbox.extend([(1.0095, 1, EVENT, midi_out.note_on(1, 60, 100), 0),  # its period has run: late here
-                         (1.015, 2, EVENT, midi_out.note_on(1, 62, 100), 0)])  # due in the periods JACK skipped
+    writer.inbox.extend([(1.0095, 1, EVENT, midi_out.note_on(1, 60, 100), 0, INF),  # its period has run: late here
+                         (1.015, 2, EVENT, midi_out.note_on(1, 62, 100), 0, INF)])  # due in the periods JACK skipped
     now.t += 2 * PERIOD / RATE
     run(now, writer)
     assert port.periods[-1] == [(0, midi_out.note_on(1, 60, 100)), (0, midi_out.note_on(1, 62, 100))]
@@ -129,12 +132,32 @@ def test_events_due_while_no_period_of_the_process_ran_are_told_from_those_it_pl
     assert (found["p99"], found["max"]) == ("20.500", "20.500")  # the note on 60 alone
 
 
+def test_a_note_on_whose_frame_comes_later_than_its_grace_is_not_written_nor_its_note_off(rig):
+    """The process held up (frozen, starved) for longer than a note-on's grace: a missed note, as the sender makes
+    of a note-on that reaches it that late, not one of a burst of late notes once it runs again."""
+    now, port, writer = rig
+    on, off = midi_out.note_on, midi_out.note_off
+    run(now, writer)  # the period from 1.000 to 1.010
+    writer.inbox.extend([(1.012, 1, EVENT, on(1, 60, 100), 1, 0.05), (1.09, 1, EVENT, off(1, 60), 2, INF),
+                         (1.095, 2, EVENT, on(2, 62, 100), 3, 0.05), (1.2, 2, EVENT, off(2, 62), 4, INF),
+                         (1.02, 3, EVENT, on(3, 64, 100), 5, 0.05), (1.098, 3, RETIME, b"\0\0\0", 5, INF),
+                         (1.15, 3, EVENT, off(3, 64), 6, INF)])
+    now.t += 0.09  # held up: the next period begins at 1.100
+    run(now, writer)
+    # 60 would start 88 ms late; 62 starts 5 ms late, 64 (moved by a tempo change) 2 ms, both within their grace
+    assert port.periods[-1] == [(0, on(2, 62, 100)), (0, on(3, 64, 100))]
+    assert writer.too_late == 1 and SUMMARY_TOO_LATE.search(writer.summary())["notes"] == "1"
+    run(now, writer, 11)
+    assert [m for period in port.periods for _, m in period] == [on(2, 62, 100), on(3, 64, 100), off(3, 64),
+                                                                 off(2, 62)]
+
+
 def test_a_period_that_begins_late_leaves_a_stretch_even_when_jack_skipped_none(rig):
     """JACK's own thread late by 4 ms: the frame count moves by one period, but the period begins 4 ms after the
     last one ended; a note due in those 4 ms is JACK's lateness."""
     now, port, writer = rig
     run(now, writer)
-    writer.inbox.append((1.012, 1, EVENT, midi_out.note_on(1, 60, 100), 0))
+    writer.inbox.append((1.012, 1, EVENT, midi_out.note_on(1, 60, 100), 0, INF))
     now.t += 0.004
     run(now, writer)
     assert port.periods[-1] == [(0, midi_out.note_on(1, 60, 100))]
@@ -168,7 +191,7 @@ def test_a_full_buffer_holds_the_rest_for_the_next_period_in_order(rig):
     now, port, writer = rig
     port.room = 3
     events = [midi_out.note_on(c, 60, 100) for c in range(1, 6)]
-    writer.inbox.extend((1.005, c, EVENT, m, 0) for c, m in enumerate(events, 1))
+    writer.inbox.extend((1.005, c, EVENT, m, 0, INF) for c, m in enumerate(events, 1))
     run(now, writer, 2)
     assert [m for _, m in port.periods[0]] == events[:3]
     assert port.periods[1] == [(0, events[3]), (0, events[4])]  # at once, nothing lost
@@ -177,19 +200,19 @@ def test_a_full_buffer_holds_the_rest_for_the_next_period_in_order(rig):
 
 def test_a_note_off_for_a_note_not_sounding_is_not_sent(rig):
     now, port, writer = rig
-    writer.inbox.extend([(AT_ONCE, 1, EVENT, midi_out.note_off(1, 60), 0)])
+    writer.inbox.extend([(AT_ONCE, 1, EVENT, midi_out.note_off(1, 60), 0, INF)])
     run(now, writer)
     assert port.periods == [[]]
 
 
 def test_drop_forgets_a_voices_note_ons_and_sends_its_note_offs_at_once(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
-                         (1.001, 2, EVENT, midi_out.note_on(2, 70, 100), 0)])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 0, INF),
+                         (1.001, 2, EVENT, midi_out.note_on(2, 70, 100), 0, INF)])
     run(now, writer)
-    writer.inbox.extend([(1.0505, 1, EVENT, midi_out.note_off(1, 60), 0),
-                         (1.0505, 1, EVENT, midi_out.note_on(1, 61, 9), 0),
-                         (1.0505, 2, EVENT, midi_out.note_off(2, 70), 0), (AT_ONCE, 1, DROP, b"\0\0\0", 0)])
+    writer.inbox.extend([(1.0505, 1, EVENT, midi_out.note_off(1, 60), 0, INF),
+                         (1.0505, 1, EVENT, midi_out.note_on(1, 61, 9), 0, INF),
+                         (1.0505, 2, EVENT, midi_out.note_off(2, 70), 0, INF), (AT_ONCE, 1, DROP, b"\0\0\0", 0, INF)])
     run(now, writer)
     assert port.periods[1] == [(0, midi_out.note_off(1, 60))]
     run(now, writer, 5)
@@ -199,11 +222,11 @@ def test_drop_forgets_a_voices_note_ons_and_sends_its_note_offs_at_once(rig):
 
 def test_retime_moves_a_queued_event_to_its_new_frame_and_leaves_the_rest(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 7),
-                         (1.0085, 1, EVENT, midi_out.note_on(1, 62, 100), 8),
-                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 9),
-                         (1.0105, 1, RETIME, b"\0\0\0", 7),  # a tempo change: 60 starts 6 ms later
-                         (1.0001, 1, RETIME, b"\0\0\0", 99)])  # one the output does not have: nothing moves
+    writer.inbox.extend([(1.0045, 1, EVENT, midi_out.note_on(1, 60, 100), 7, INF),
+                         (1.0085, 1, EVENT, midi_out.note_on(1, 62, 100), 8, INF),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 9, INF),
+                         (1.0105, 1, RETIME, b"\0\0\0", 7, INF),  # a tempo change: 60 starts 6 ms later
+                         (1.0001, 1, RETIME, b"\0\0\0", 99, INF)])  # one the output does not have: nothing moves
     run(now, writer, 2)
     assert port.periods == [[(8, midi_out.note_on(1, 62, 100))],
                             [(0, midi_out.note_on(1, 60, 100)), (3, midi_out.note_off(1, 60))]]
@@ -211,10 +234,10 @@ def test_retime_moves_a_queued_event_to_its_new_frame_and_leaves_the_rest(rig):
 
 def test_retime_leaves_a_note_off_that_a_drop_sent_at_once(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1)])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1, INF)])
     run(now, writer)
-    writer.inbox.extend([(1.05, 1, EVENT, midi_out.note_off(1, 60), 2), (AT_ONCE, 1, DROP, b"\0\0\0", 0),
-                         (1.08, 1, RETIME, b"\0\0\0", 2)])
+    writer.inbox.extend([(1.05, 1, EVENT, midi_out.note_off(1, 60), 2, INF), (AT_ONCE, 1, DROP, b"\0\0\0", 0, INF),
+                         (1.08, 1, RETIME, b"\0\0\0", 2, INF)])
     run(now, writer)
     assert port.periods[1] == [(0, midi_out.note_off(1, 60))]
 
@@ -224,15 +247,15 @@ def test_withdraw_forgets_a_queued_event_ends_a_written_note_on_and_leaves_one_s
     written); a note-on already written (a period longer than the daemon's guard) is ended at once; a note-off a drop
     sent at once stays sent; an ident the output does not have changes nothing."""
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1),
-                         (1.001, 3, EVENT, midi_out.note_on(3, 70, 100), 6),
-                         (1.001, 4, EVENT, midi_out.note_on(4, 80, 100), 8)])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1, INF),
+                         (1.001, 3, EVENT, midi_out.note_on(3, 70, 100), 6, INF),
+                         (1.001, 4, EVENT, midi_out.note_on(4, 80, 100), 8, INF)])
     run(now, writer)
-    writer.inbox.extend([(1.05, 1, EVENT, midi_out.note_off(1, 60), 2), (1.05, 1, EVENT, midi_out.note_on(1, 62, 9), 3),
-                         (1.05, 3, EVENT, midi_out.note_off(3, 70), 7),
-                         (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 2), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 3),
-                         (AT_ONCE, 3, DROP, b"\0\0\0", 0), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 7),
-                         (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 8), (AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 99)])
+    withdraw = [(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", ident, INF) for ident in (2, 3, 7, 8, 99)]
+    writer.inbox.extend([(1.05, 1, EVENT, midi_out.note_off(1, 60), 2, INF),
+                         (1.05, 1, EVENT, midi_out.note_on(1, 62, 9), 3, INF),
+                         (1.05, 3, EVENT, midi_out.note_off(3, 70), 7, INF), *withdraw[:2],
+                         (AT_ONCE, 3, DROP, b"\0\0\0", 0, INF), *withdraw[2:]])
     run(now, writer, 80)
     assert [m for _, m in port.periods[0]] == [midi_out.note_on(1, 60, 100), midi_out.note_on(3, 70, 100),
                                                midi_out.note_on(4, 80, 100)]
@@ -244,22 +267,22 @@ def test_withdrawing_a_note_on_whose_note_off_was_written_too_ends_nothing(rig):
     """A short note begun and ended within what the process wrote, then withdrawn: its note is over, and a second
     note-off could end the same pitch begun again by another voice."""
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1),
-                         (1.002, 1, EVENT, midi_out.note_off(1, 60), 2),
-                         (1.003, 2, EVENT, midi_out.note_on(1, 60, 100), 3)])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 1, INF),
+                         (1.002, 1, EVENT, midi_out.note_off(1, 60), 2, INF),
+                         (1.003, 2, EVENT, midi_out.note_on(1, 60, 100), 3, INF)])
     run(now, writer)
-    writer.inbox.extend([(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 1)])
+    writer.inbox.extend([(AT_ONCE, ALL_VOICES, WITHDRAW, b"\0\0\0", 1, INF)])
     run(now, writer, 5)
     assert [m for period in port.periods[1:] for _, m in period] == [] and writer.books.count((1, 60)) == 1
 
 
 def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.001, 3, EVENT, midi_out.note_on(3, 60, 100), 0),
-                         (1.002, 4, EVENT, midi_out.note_on(4, 61, 100), 0),
-                         (1.5, 3, EVENT, midi_out.note_on(3, 62, 100), 0)])
+    writer.inbox.extend([(1.001, 3, EVENT, midi_out.note_on(3, 60, 100), 0, INF),
+                         (1.002, 4, EVENT, midi_out.note_on(4, 61, 100), 0, INF),
+                         (1.5, 3, EVENT, midi_out.note_on(3, 62, 100), 0, INF)])
     run(now, writer)
-    writer.inbox.append((AT_ONCE, ALL_VOICES, QUIT, b"", 0))
+    writer.inbox.append((AT_ONCE, ALL_VOICES, QUIT, b"", 0, INF))
     run(now, writer, 3)
     sent = [m for p in port.periods[1:] for _, m in p]
     assert sent == [midi_out.note_off(3, 60), midi_out.note_off(4, 61), midi_out.all_notes_off(3),
@@ -329,10 +352,10 @@ def test_the_direct_port_looks_its_buffer_up_once_a_period_and_says_when_jack_re
 def test_after_an_xrun_the_recent_note_offs_go_out_again_but_not_for_notes_started_since(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0), (1.002, 2, EVENT, on(2, 64, 100), 0),
-                         (1.003, 3, EVENT, on(3, 67, 100), 0),
-                         (1.011, 1, EVENT, off(1, 60), 0), (1.012, 2, EVENT, off(2, 64), 0),
-                         (1.015, 2, EVENT, on(2, 64, 90), 0)])  # 64 starts again after its note-off
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0, INF), (1.002, 2, EVENT, on(2, 64, 100), 0, INF),
+                         (1.003, 3, EVENT, on(3, 67, 100), 0, INF),
+                         (1.011, 1, EVENT, off(1, 60), 0, INF), (1.012, 2, EVENT, off(2, 64), 0, INF),
+                         (1.015, 2, EVENT, on(2, 64, 90), 0, INF)])  # 64 starts again after its note-off
     run(now, writer, 2)
     writer.on_xrun()  # JACK's thread: a period was late, its MIDI may be lost
     run(now, writer)
@@ -355,7 +378,7 @@ def test_xruns_that_keep_coming_repeat_a_note_off_only_a_few_times(rig):
     later, with the JACK server frozen 40 times a second, it made the callback longer than its period)."""
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0), (1.011, 1, EVENT, off(1, 60), 0)])
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0, INF), (1.011, 1, EVENT, off(1, 60), 0, INF)])
     run(now, writer, 2)
     for _ in range(int(REPAIR_SECONDS * RATE / PERIOD)):
         writer.on_xrun()
@@ -367,14 +390,15 @@ def test_xruns_that_keep_coming_repeat_a_note_off_only_a_few_times(rig):
 def test_a_note_off_lost_before_its_pitch_started_again_goes_out_once_the_pitch_is_silent(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 2, EVENT, on(2, 64, 100), 0), (1.012, 2, EVENT, off(2, 64), 0),
-                         (1.015, 2, EVENT, on(2, 64, 90), 0), (1.016, 3, EVENT, on(2, 64, 70), 0)])  # two voices on 64
+    writer.inbox.extend([(1.001, 2, EVENT, on(2, 64, 100), 0, INF), (1.012, 2, EVENT, off(2, 64), 0, INF),
+                         (1.015, 2, EVENT, on(2, 64, 90), 0, INF),
+                         (1.016, 3, EVENT, on(2, 64, 70), 0, INF)])  # two voices on 64
     run(now, writer, 2)
     writer.on_xrun()  # the first note-off may be lost: the receiver may then hold 64 three times
     run(now, writer)
     assert port.periods[-1] == []  # not now: it would cut the notes sounding since 1.015
-    writer.inbox.extend([(1.0355, 2, EVENT, off(2, 64), 0), (1.0455, 3, EVENT, off(2, 64), 0),
-                         (1.0555, 2, EVENT, on(2, 64, 80), 0), (1.0655, 2, EVENT, off(2, 64), 0)])
+    writer.inbox.extend([(1.0355, 2, EVENT, off(2, 64), 0, INF), (1.0455, 3, EVENT, off(2, 64), 0, INF),
+                         (1.0555, 2, EVENT, on(2, 64, 80), 0, INF), (1.0655, 2, EVENT, off(2, 64), 0, INF)])
     run(now, writer, 4)
     assert port.periods[3:7] == [[(5, off(2, 64))],  # voice 3's note still sounds: nothing extra
                                  [(5, off(2, 64)), (5, off(2, 64))],  # 64 silent: the lost one goes out with it
@@ -385,12 +409,12 @@ def test_a_note_off_lost_before_its_pitch_started_again_goes_out_once_the_pitch_
 def test_note_offs_due_again_that_do_not_fit_go_out_first_thing_next_period(rig):
     now, port, writer = rig
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 1, EVENT, on(1, p, 100), 0) for p in (60, 62, 64)]
-                        + [(1.005, 1, EVENT, off(1, p), 0) for p in (60, 62, 64)])
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, p, 100), 0, INF) for p in (60, 62, 64)]
+                        + [(1.005, 1, EVENT, off(1, p), 0, INF) for p in (60, 62, 64)])
     run(now, writer)
     port.room = 2
     writer.on_xrun()
-    writer.inbox.extend([(1.0255, 1, EVENT, on(1, 67, 100), 0)])
+    writer.inbox.extend([(1.0255, 1, EVENT, on(1, 67, 100), 0, INF)])
     run(now, writer, 2)
     assert port.periods[1:3] == [[(0, off(1, 60)), (0, off(1, 62))],
                                  [(0, off(1, 64)), (5, on(1, 67, 100))]]  # before this period's events
@@ -402,8 +426,8 @@ def test_note_offs_older_than_the_repair_window_are_not_repeated(rig):
     now, port, writer = rig
     from stylevae.bridge.jack_out import REPAIR_SECONDS
 
-    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
-                         (1.005, 1, EVENT, midi_out.note_off(1, 60), 0)])
+    writer.inbox.extend([(1.001, 1, EVENT, midi_out.note_on(1, 60, 100), 0, INF),
+                         (1.005, 1, EVENT, midi_out.note_off(1, 60), 0, INF)])
     run(now, writer, int(REPAIR_SECONDS * RATE / PERIOD) + 2)
     writer.on_xrun()
     run(now, writer)
@@ -417,9 +441,10 @@ def test_what_a_period_the_frame_count_moved_on_in_wrote_goes_out_again_first_th
     now, port, reads = FakeTime(1.0), Port(), []
     writer = Writer(port, RATE, lambda: 0, frames(now, reads), now=now)
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0), (1.0125, 1, EVENT, off(1, 60), 0),
-                         (1.0125, 1, EVENT, on(1, 62, 100), 0), (1.0135, 2, EVENT, midi_out.all_notes_off(5), 0),
-                         (1.0255, 1, EVENT, off(1, 62), 0)])
+    writer.inbox.extend([(1.001, 1, EVENT, on(1, 60, 100), 0, INF), (1.0125, 1, EVENT, off(1, 60), 0, INF),
+                         (1.0125, 1, EVENT, on(1, 62, 100), 0, INF),
+                         (1.0135, 2, EVENT, midi_out.all_notes_off(5), 0, INF),
+                         (1.0255, 1, EVENT, off(1, 62), 0, INF)])
     run(now, writer)
     reads.extend([round(now.t * RATE), round(now.t * RATE) + PERIOD])  # on by a period at the callback's end
     run(now, writer, 3)
@@ -436,10 +461,10 @@ def test_a_callback_run_twice_for_one_cycle_writes_the_first_ones_messages_again
     writes them again at their frames, then its own."""
     now, port, writer = rig
     on = midi_out.note_on
-    writer.inbox.extend([(1.0035, 1, EVENT, on(1, 60, 100), 0), (1.0045, 2, EVENT, on(1, 60, 90), 0),
-                         (1.0065, 3, EVENT, on(1, 64, 100), 0)])
+    writer.inbox.extend([(1.0035, 1, EVENT, on(1, 60, 100), 0, INF), (1.0045, 2, EVENT, on(1, 60, 90), 0, INF),
+                         (1.0065, 3, EVENT, on(1, 64, 100), 0, INF)])
     writer.process(PERIOD)
-    writer.inbox.append((1.0075, 4, EVENT, on(1, 67, 100), 0))  # handed over between the two runs
+    writer.inbox.append((1.0075, 4, EVENT, on(1, 67, 100), 0, INF))  # handed over between the two runs
     writer.process(PERIOD)  # the same cycle again: JACK's frame count has not moved
     # 60 sounds twice (two voices): its note-ons are not repeated, where a receiver could end up holding it thrice
     assert port.periods[1] == [(6, midi_out.note_off(1, 64)), (6, on(1, 64, 100)), (7, on(1, 67, 100))]
@@ -448,8 +473,8 @@ def test_a_callback_run_twice_for_one_cycle_writes_the_first_ones_messages_again
 
 def test_a_period_read_in_time_is_not_written_again(rig):
     now, port, writer = rig
-    writer.inbox.extend([(1.0035, 1, EVENT, midi_out.note_on(1, 60, 100), 0),
-                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0)])
+    writer.inbox.extend([(1.0035, 1, EVENT, midi_out.note_on(1, 60, 100), 0, INF),
+                         (1.0135, 1, EVENT, midi_out.note_off(1, 60), 0, INF)])
     run(now, writer, 3)
     assert port.periods == [[(3, midi_out.note_on(1, 60, 100))], [(3, midi_out.note_off(1, 60))], []]
     assert writer.unread_periods == 0
@@ -461,8 +486,8 @@ def test_late_periods_in_a_row_do_not_carry_what_was_written_again_on_to_the_nex
     now, port, reads = FakeTime(1.0), Port(), []
     writer = Writer(port, RATE, lambda: 0, frames(now, reads), now=now)
     on, off = midi_out.note_on, midi_out.note_off
-    writer.inbox.extend([(1.0015, 1, EVENT, on(1, 60, 100), 0), (1.0115, 1, EVENT, off(1, 60), 0),
-                         (1.0215, 1, EVENT, on(1, 62, 100), 0)])
+    writer.inbox.extend([(1.0015, 1, EVENT, on(1, 60, 100), 0, INF), (1.0115, 1, EVENT, off(1, 60), 0, INF),
+                         (1.0215, 1, EVENT, on(1, 62, 100), 0, INF)])
     for _ in range(4):  # every callback late: the frame count a period on by its end
         reads.extend([round(now.t * RATE), round(now.t * RATE) + PERIOD])
         run(now, writer)
@@ -609,9 +634,9 @@ def test_a_full_pipe_to_the_jack_process_loses_note_ons_but_every_note_off_reach
             out.send(midi_out.note_off(1, 60 + k % 12), 1.5 + k, 0, 2 * k + 2)
         out.drop(0)  # a voice's stop: not a note, so it waits too
         records = read_all(read)  # the reader takes up again; nothing more is written
-    kinds = [(kind, message[0] & 0xF0) for _, _, kind, message, _ in records]
-    offs = [ident for _, _, kind, message, ident in records if kind == EVENT and midi_out.is_note_off(message)]
-    ons = [ident for _, _, kind, message, ident in records if kind == EVENT and midi_out.is_note_on(message)]
+    kinds = [(kind, message[0] & 0xF0) for _, _, kind, message, _, _ in records]
+    offs = [ident for _, _, kind, message, ident, _ in records if kind == EVENT and midi_out.is_note_off(message)]
+    ons = [ident for _, _, kind, message, ident, _ in records if kind == EVENT and midi_out.is_note_on(message)]
     assert offs == [2 * k + 2 for k in range(notes)]  # every one, in order
     assert kinds[-1] == (DROP, 0)
     assert 0 < len(ons) < notes and out.lost == notes - len(ons)  # the note-ons that found the pipe full

@@ -2,6 +2,7 @@
 through fake libraries that record the calls) and the note sender's waits on a coarse timer tick."""
 
 import ctypes
+import math
 import sys
 import threading
 
@@ -423,8 +424,8 @@ class TimedSink(RecordingSink):
         super().__init__()
         self.now, self.handed = now, []
 
-    def send(self, message, at=0.0, voice=0, ident=0):
-        super().send(message, at, voice, ident)
+    def send(self, message, at=0.0, voice=0, ident=0, grace=math.inf):
+        super().send(message, at, voice, ident, grace)
         self.handed.append(self.now())
 
 

@@ -1,6 +1,7 @@
 """The note sender, driven by hand with fake time: order, late notes, cancel, All Notes Off, epochs, lead."""
 
 import logging
+import math
 import sys
 import time
 
@@ -122,6 +123,18 @@ def test_an_output_with_a_lead_gets_events_that_far_ahead_with_their_time(parts)
     sender.send_due()
     assert sink.messages == [("on", 1, 60, pytest.approx(0.25), 1)]
     assert sender.lateness.last(1) == [pytest.approx(0.001)]
+
+
+def test_an_output_with_a_lead_is_told_how_late_a_note_on_may_still_start_at_the_tempo_then(parts):
+    """Held up after the hand-over, the output drops a note-on as the sender would have: 1/8 beat late."""
+    now, clock, sink, sender = parts
+    sink.lead = 0.1
+    clock.set_tempo(150)  # a beat is 0.4 s from here
+    sender.push([sch.note_on(0.5, 1, 1, 60, 100, 0), sch.note_off(0.75, 1, 1, 60, 0)])  # due at 0.2 s and 0.3 s
+    now.t = 0.21
+    sender.send_due()
+    assert [m[0] for m in sink.messages] == ["on", "off"]
+    assert sink.graces == [pytest.approx(0.125 * 0.4), math.inf]
 
 
 def test_events_handed_over_ahead_follow_a_tempo_change(parts):
@@ -376,11 +389,11 @@ def test_a_sender_refused_real_time_priority_says_so_in_one_line(parts, monkeypa
 class FailingOnce(RecordingSink):
     """An output whose first hand-over fails as a bug in it would."""
 
-    def send(self, message, at=0.0, voice=0, ident=0):
+    def send(self, message, at=0.0, voice=0, ident=0, grace=math.inf):
         if not hasattr(self, "failed"):
             self.failed = True
             raise RuntimeError("the output's own bug")
-        super().send(message, at, voice, ident)
+        super().send(message, at, voice, ident, grace)
 
 
 def test_a_fault_of_the_output_loses_one_event_not_the_sender(caplog):

@@ -3,6 +3,8 @@ for one cycle, counts once for a reader that read both runs; a doubled step stil
 
 from __future__ import annotations
 
+import math
+
 from harness import MidiEvent, notes_heard
 
 from stylevae.bridge import midi_out
@@ -22,8 +24,8 @@ def test_a_note_written_again_for_a_cycle_run_twice_is_heard_once():
     now = FakeTime(1.0)
     port = Port()
     writer = Writer(port, RATE, lambda: 0, frames(now), now=now)
-    writer.inbox.extend([(1.0035, 1, EVENT, midi_out.note_off(1, 64), 0),
-                         (1.0035, 1, EVENT, midi_out.note_on(1, 64, 90), 0)])
+    writer.inbox.extend([(1.0035, 1, EVENT, midi_out.note_off(1, 64), 0, math.inf),
+                         (1.0035, 1, EVENT, midi_out.note_on(1, 64, 90), 0, 0.0625)])
     writer.books.admit(midi_out.note_on(1, 64, 100))  # the step before, still sounding
     writer.process(PERIOD)
     writer.process(PERIOD)  # the same cycle again: the output writes the note again, as a note-off and the note-on
