@@ -508,6 +508,8 @@ class Writer:
         """JACK's process callback: each event due in this period at its frame, as many as the buffer takes."""
         began, into, frame = self._now(), self._since_start() / self.rate, self._frame_time()
         self.port.clear_buffer()
+        if self.done.is_set():  # every note ended: nothing more to write, and the exit line is read off what is here
+            return
         while self.inbox:
             self.take(self.inbox.popleft())
         start = self._now() - self._since_start() / self.rate  # this period's first frame
@@ -567,11 +569,11 @@ class Writer:
             self.quitting = 2
         self._moved, self._frame, self._end = self._frame_time() != frame, frame, end
         # Done once the last note-offs are past the repair window, so an xrun meanwhile still repairs them
-        if self.quitting == 2 and not queue and not self.again and not self.recent_offs and not self._moved:
-            self.done.set()
         self.busy.append(self._now() - began)
         self.began.append(into)
         self.period = frames / self.rate
+        if self.quitting == 2 and not queue and not self.again and not self.recent_offs and not self._moved:
+            self.done.set()
 
     def _put(self, offset: int, message: bytes, first: bool = True) -> None:
         """Write a message; one written for the ``first`` time is kept to be written again if this period goes unread.
@@ -636,8 +638,9 @@ class Writer:
             self.repaired += 1
 
     def on_xrun(self, delay: float = 0.0) -> None:
-        """JACK's xrun callback (its own thread): the next period repairs."""
-        self.xruns += 1
+        """JACK's xrun callback (its own thread): the next period repairs (none once done: every note has ended)."""
+        if not self.done.is_set():
+            self.xruns += 1
 
     def summary(self) -> str:
         busy = quantiles(self.busy, 1e6)
@@ -797,12 +800,14 @@ def main(argv: list[str] | None = None) -> int:
         say("gone", gone[0])
         os._exit(GONE_EXIT)  # libjack's state after a server's death is not to be trusted for a clean close
     time.sleep(4 * client.blocksize / client.samplerate + 0.01)  # the last period's events reach the readers
-    client.deactivate()
-    client.close()
+    # The exit line before leaving JACK: JACK2 took 2 s to deactivate a client that had been frozen (SIGSTOP) for a
+    # few seconds, once more than the 5 s the daemon waits before it kills this process, and the line was lost
     say("summary", writer.summary())
     if stretches_file:
         with open(stretches_file, "w") as out:
             out.writelines(f"{a:.7f} {b:.7f} {n}\n" for a, b, n in writer.stretch_log)
+    client.deactivate()
+    client.close()
     return 0
 
 

@@ -295,6 +295,22 @@ def test_quit_ends_every_sounding_note_then_all_notes_off_and_is_done(rig):
     assert writer.done.is_set()
 
 
+def test_once_done_a_period_writes_nothing_and_counts_nothing_so_the_exit_line_can_be_read_while_jack_runs(rig):
+    """The exit line is said before the client leaves JACK (which took seconds after a freeze): the callbacks still
+    run meanwhile, and must neither write nor move what the line reads."""
+    now, port, writer = rig
+    writer.inbox.extend([(1.001, 3, EVENT, midi_out.note_on(3, 60, 100), 0, INF),
+                         (AT_ONCE, ALL_VOICES, QUIT, b"", 0, INF)])
+    while not writer.done.is_set():
+        run(now, writer)
+    line, periods = writer.summary(), len(port.periods)
+    writer.inbox.append((now.t, 3, EVENT, midi_out.note_on(3, 64, 100), 0, INF))
+    writer.on_xrun()
+    run(now, writer, 5)
+    assert len(port.periods) == periods + 5 and port.periods[periods:] == [[]] * 5  # each period's buffer cleared
+    assert writer.summary() == line
+
+
 def test_books_match_every_note_on_even_across_all_notes_off():
     books = midi_out.Books()
     assert books.admit(midi_out.note_on(2, 60, 100)) and books.admit(midi_out.note_on(2, 60, 100))

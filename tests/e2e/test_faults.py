@@ -26,7 +26,7 @@ from harness import wait_until
 from pythonosc.udp_client import SimpleUDPClient
 
 from stylevae.bridge.jack import DummyServer, remove_semaphores
-from stylevae.bridge.jack_out import SUMMARY_AGAIN
+from stylevae.bridge.jack_out import SUMMARY_AGAIN, SUMMARY_TOO_LATE
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 sys.path.insert(0, str(harness.ROOT / "bench"))
@@ -193,6 +193,9 @@ def test_a_jack_output_process_held_up_until_its_pipe_fills_ends_every_note_it_b
         assert daemon.stop(signal.SIGTERM) == 0
         time.sleep(0.3)
         assert listener.open_notes() == 0 and "Traceback" not in daemon.log()
+        # the note-ons in the pipe, due while it was frozen: its exit line counts them (said before it leaves JACK,
+        # which then took seconds)
+        assert int(SUMMARY_TOO_LATE.search(daemon.log())["notes"]) > 0, daemon.log()[-2000:]
     finally:
         if daemon.process.poll() is None:
             daemon.stop()
