@@ -444,7 +444,6 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
         written = SUMMARY_WRITTEN.search(daemon.log())
         callback = SUMMARY_CALLBACK.search(daemon.log())  # a callback that overruns delays the listener's period
         uncovered = SUMMARY_UNCOVERED.search(daemon.log())
-        dropped, too_late = SUMMARY_DROPPED.search(daemon.log()), SUMMARY_TOO_LATE.search(daemon.log())
         return {"voices": voices, "torch_threads": threads, "seconds": elapsed, "note_ons": len(ons),
                 "kept_awake": next((line.split(KEPT_AWAKE, 1)[1].strip() for line in daemon.banner + daemon.rest
                                     if line.startswith(KEPT_AWAKE)), None),
@@ -458,8 +457,7 @@ def daemon_run(folder: Path, n_styles: int, seconds: float, period: int, voices:
                 "daemon_steps": {k: float(v) for k, v in steps.groupdict().items()} if steps else None,
                 "daemon_step_runnable_ms": {k: float(v) for k, v in runnable.groupdict().items()} if runnable else None,
                 "jack_placed_ms": {k: float(placed[k]) for k in ("p50", "p99", "max")} if placed else None,
-                "late_dropped": {"sender": int(dropped["notes"]), "jack_output": int(too_late["notes"])}
-                if dropped and too_late else None,
+                "late_dropped": late_dropped(daemon.log()),
                 "messages_written": int(written["written"]) if written else None,
                 "jack_xruns": int(callback["xruns"]) if callback else None,
                 "jack_callback_us": {k: int(callback[k]) for k in ("p50", "p99", "max")} if callback else None,
@@ -559,6 +557,13 @@ def sender_lateness(daemon: dict) -> str:
     if not late:
         return "not found in the daemon's log"
     return f"p50 {late['p50']:.2f} ms, p99 {late['p99']:.2f} ms, max {late['max']:.2f} ms"
+
+
+def late_dropped(log: str) -> dict | None:
+    """The note-ons dropped as late, by the daemon's sender and by its JACK output, from the lines they write at exit
+    (None where either is missing)."""
+    dropped, too_late = SUMMARY_DROPPED.search(log), SUMMARY_TOO_LATE.search(log)
+    return {"sender": int(dropped["notes"]), "jack_output": int(too_late["notes"])} if dropped and too_late else None
 
 
 def dropped_text(daemon: dict) -> str:

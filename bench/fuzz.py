@@ -35,14 +35,14 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT))
 
 import harness  # noqa: E402
+from bridge_bench import late_dropped  # noqa: E402
 from machine_facts import BUSY_WINDOW, add_daemon_options, daemon_options_of, hardware_line, machine, ran  # noqa: E402
 from osc_traffic import Malformed, message, refusals_logged  # noqa: E402
 from soak import Replies, save  # noqa: E402
 
 from stylevae.bridge import commands  # noqa: E402
-from stylevae.bridge.jack_out import SUMMARY_PLACED, SUMMARY_TOO_LATE  # noqa: E402
+from stylevae.bridge.jack_out import SUMMARY_PLACED  # noqa: E402
 from stylevae.bridge.osc_spec import PREFIX  # noqa: E402
-from stylevae.bridge.scheduler import SUMMARY_DROPPED  # noqa: E402
 from stylevae.model.network import checkpoint as ckpt  # noqa: E402
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT  # noqa: E402
 
@@ -138,8 +138,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
             "states_unchanged": before == after and len(before) == VOICES,
             "jack_placement_ms": {k: float(placed[k]) for k in ("p50", "p99", "max")}
             if (placed := SUMMARY_PLACED.search(log)) else None,
-            "late_dropped": {"sender": int(dropped["notes"]), "jack_output": int(too_late["notes"])}
-            if (dropped := SUMMARY_DROPPED.search(log)) and (too_late := SUMMARY_TOO_LATE.search(log)) else None,
+            "late_dropped": late_dropped(log),
             "sender_summary": next((line.split(": ", 1)[-1] for line in log.splitlines() if "decoder steps" in line),
                                    ""),
             "daemon_received": int(received.group(1)) if received else None,

@@ -108,11 +108,14 @@ def _soak_listener(r: dict, dump: float, second: float | None = None, both: floa
     return min(dump, second) if both is None else both
 
 
-def _late_dropped(r: dict) -> float | None:
+def _dropped(dropped: dict | None) -> float | None:
     """A note-on too late to play is dropped, by the sender or the JACK output, so the onset errors never see it:
     counted here, as a note that missed the onset targets (reports from before they were counted do not measure it)."""
-    dropped = r["daemon"].get("late_dropped")
     return dropped["sender"] + dropped["jack_output"] if dropped else None
+
+
+def _late_dropped(r: dict) -> float | None:
+    return _dropped(r["daemon"].get("late_dropped"))
 
 
 def _daemon_steps_p99(r: dict) -> float | None:
@@ -146,11 +149,10 @@ def _rss_growth(r: dict) -> float | None:
 
 
 def _fuzz_dropped(r: dict) -> float | None:
-    """As ``_late_dropped``. Older reports keep the daemon's summary, with the sender's count; the JACK output then
+    """As ``_dropped``. Older reports keep the daemon's summary, with the sender's count; the JACK output then
     dropped none (it played every note-on, however late, and the onset errors count those)."""
-    dropped = r.get("late_dropped")
-    if dropped:
-        return dropped["sender"] + dropped["jack_output"]
+    if r.get("late_dropped"):
+        return _dropped(r["late_dropped"])
     found = SUMMARY_DROPPED.search(r.get("sender_summary", ""))
     return int(found["notes"]) if found else None
 

@@ -531,11 +531,11 @@ class Writer:
         self._write_again(last)
         queue = self.queue
         while queue and queue[0][0] < end:
-            at, _, _, message, _, grace = queue[0]
+            at, _, _, message, ident, grace = queue[0]
             if self.port.max_event_size < len(message):
                 self.full_periods += 1
                 break
-            ident = heapq.heappop(queue)[4]
+            heapq.heappop(queue)
             offset = min(frames - 1, max(last, int((at - start) * self.rate)))
             if start + offset / self.rate - at > grace:  # held up past it: a missed note rather than a late one
                 self.too_late += 1
