@@ -1,11 +1,15 @@
-"""The end-to-end listener's count of the notes heard: a note the JACK output wrote again, because JACK ran it twice
-for one cycle, counts once for a reader that read both runs; a doubled step still counts twice."""
+"""The end-to-end harness: the listener's count of the notes heard (a note the JACK output wrote again, because JACK
+ran it twice for one cycle, counts once for a reader that read both runs; a doubled step still counts twice), and a
+JACK tool that gets no answer is killed, not waited on for ever."""
 
 from __future__ import annotations
 
 import math
+import signal
+import time
 
-from harness import MidiEvent, notes_heard
+import pytest
+from harness import MidiDump, MidiEvent, jack_tool, notes_heard
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.jack_out import EVENT, Writer
@@ -50,3 +54,21 @@ def test_a_note_on_of_the_same_pitch_without_its_note_off_between_counts_again()
     """Two note-ons of one pitch with no note-off between are two notes stacked, not the output's repeat."""
     on = midi_out.note_on
     assert len(notes_heard(heard([[(0, on(1, 64, 90)), (1, on(1, 64, 90))]], 1.0), STEP / 4)) == 2
+
+
+def test_a_tool_that_gets_no_answer_is_killed_and_says_so():
+    """libjack waits for the server's answer with no time-out: a stand-in tool that never ends (``sleep``) must
+    come back, killed, within its bound and not at pytest's time-out."""
+    started = time.monotonic()
+    result = jack_tool("sleep", "30", timeout=0.3)
+    assert time.monotonic() - started < 10
+    assert result.returncode == -signal.SIGKILL
+    assert result.stderr == "killed: no answer in 0.3 s"
+
+
+def test_a_retried_tool_that_never_answers_fails_in_one_line_naming_it(monkeypatch):
+    monkeypatch.setattr("harness.jack_tool", lambda *command: jack_tool("sleep", "30", timeout=0.2))
+    with pytest.raises(RuntimeError) as failed:
+        MidiDump._retry(["jack_connect", "a:out", "b:in"], 0.5, lambda r: r.returncode == 0)
+    said = "killed: no answer in 0.2 s"
+    assert str(failed.value) == f"jack_connect a:out b:in: not done in 0.5 s (its last run said: {said})"

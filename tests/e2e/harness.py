@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -54,6 +55,17 @@ def wait_until(predicate, timeout: float = 15.0, poll: float = 0.05) -> bool:
             return True
         time.sleep(poll)
     return predicate()
+
+
+def jack_tool(tool: str, *args: str, timeout: float = 5.0, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess:
+    """One run of a JACK tool (jack_connect, jack_lsp), killed after ``timeout`` seconds: libjack waits for the
+    server's answer to a request with no time-out of its own, so a tool that got none would otherwise hold the test
+    until pytest's own time-out. A run killed so has return code -9 and says so on its stderr."""
+    try:
+        return subprocess.run([require(tool), *args], capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as expired:
+        return subprocess.CompletedProcess(expired.cmd, -signal.SIGKILL, "", f"killed: no answer in {timeout:g} s")
 
 
 def free_udp_port() -> int:
@@ -433,9 +445,9 @@ class MidiDump(MidiListener):
         self._reader.start()
         try:
             if source is None:  # a receiver: wait until its input port is there for a sender to connect to
-                self._retry([require("jack_lsp"), self.input], timeout, lambda r: self.input in r.stdout)
+                self._retry(["jack_lsp", self.input], timeout, lambda r: self.input in r.stdout)
             else:
-                self._retry([require("jack_connect"), source, self.input], timeout, lambda r: r.returncode == 0)
+                self._retry(["jack_connect", source, self.input], timeout, lambda r: r.returncode == 0)
         except BaseException:  # not connected: it goes now, not whenever its JACK server does
             self.close()
             raise
@@ -448,10 +460,12 @@ class MidiDump(MidiListener):
 
     @staticmethod
     def _retry(command: list[str], timeout: float, done) -> None:
+        """Run the JACK tool ``command`` until ``done`` with its result, each run bounded (``jack_tool``)."""
         deadline = time.monotonic() + timeout
-        while not done(subprocess.run(command, capture_output=True, text=True)):
+        while not done(result := jack_tool(*command)):
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{' '.join(command)}: not done in {timeout:g} s")
+                said = (result.stderr.strip().splitlines() or ["nothing"])[-1]
+                raise RuntimeError(f"{' '.join(command)}: not done in {timeout:g} s (its last run said: {said})")
             time.sleep(0.1)
 
     def _read(self) -> None:
@@ -481,7 +495,7 @@ class FrameListener(MidiListener):
     """``jack_listen.py`` reading a port: each message at the perf_counter time of its frame (see there), for
     onset timing; jack_midi_dump's frames drift from the wall clock on the dummy driver."""
 
-    def __init__(self, source: str | None, timeout: float = 10):  # the rtmidi port is not needed
+    def __init__(self, source: str | None, timeout: float = 20):  # the rtmidi port is not needed
         """With ``source`` None it reads nothing: a client with next to no work, whose stretches show JACK's own."""
         self.name, self.client = source, f"frames{uuid.uuid4().hex[:6]}"
         self.events: list[MidiEvent] = []
@@ -490,9 +504,12 @@ class FrameListener(MidiListener):
         script = Path(__file__).with_name("jack_listen.py")
         self.process = subprocess.Popen([sys.executable, str(script), self.client, *[source] * bool(source)],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        if self.process.stdout.readline().strip() != "ready":
+        # bounded, as the JACK tools are (``jack_tool``): its client's open waits for the server with no time-out
+        answered = select.select([self.process.stdout], [], [], timeout)[0]
+        if not answered or self.process.stdout.readline().strip() != "ready":
             self.process.kill()
-            raise RuntimeError(f"jack_listen.py could not listen to {source}")
+            self.process.wait()
+            raise RuntimeError(f"jack_listen.py could not listen to {source} in {timeout:g} s")
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         STARTED.append(self)

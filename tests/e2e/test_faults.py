@@ -122,7 +122,7 @@ def test_the_jack_output_process_killed_is_started_again_and_ends_the_notes_it_l
     daemon = harness.Daemon(crafted_checkpoint, jack_server.name, *extra)
     try:
         if not extra:
-            subprocess.run([harness.require("jack_connect"), daemon.midi_port, synth.input], check=True)
+            assert harness.jack_tool("jack_connect", daemon.midi_port, synth.input).returncode == 0
         osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
         osc.send_message("/stylevae/1/play", [1])
         assert count_notes(synth, 6)
@@ -134,8 +134,7 @@ def test_the_jack_output_process_killed_is_started_again_and_ends_the_notes_it_l
         assert wait_until(lambda: "MIDI out reopened as" in daemon.log(), 20), daemon.log()[-2000:]
         assert "JACK is back" not in daemon.log()  # the server never went
         if not extra:
-            assert wait_until(lambda: subprocess.run([harness.require("jack_connect"), daemon.midi_port,
-                                                      synth.input]).returncode == 0)
+            assert wait_until(lambda: harness.jack_tool("jack_connect", daemon.midi_port, synth.input).returncode == 0)
         after = lambda: synth.snapshot()[killed_at:]  # noqa: E731
         assert wait_until(lambda: {e.channel for e in after() if e.is_all_notes_off} == set(range(1, 17))), \
             "no All Notes Off after the restart"
@@ -245,8 +244,9 @@ def test_the_osc_port_taken_is_one_line_and_leaves_nothing_behind(crafted_checkp
     assert result.returncode == 2
     errors = [line for line in result.stderr.splitlines() if "error" in line]
     assert len(errors) == 1 and f"cannot listen for OSC on 127.0.0.1:{port}" in errors[0], result.stderr
-    ports = subprocess.run([harness.require("jack_lsp")], capture_output=True, text=True, env=env).stdout
-    assert "takentest" not in ports, "the JACK output process outlived the daemon"
+    listed = harness.jack_tool("jack_lsp", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "takentest" not in listed.stdout, "the JACK output process outlived the daemon"
 
 
 def test_sigkill_of_the_daemon_still_ends_its_notes_on_jack(crafted_checkpoint, jack_server):
