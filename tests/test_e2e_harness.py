@@ -1,15 +1,16 @@
 """The end-to-end harness: the listener's count of the notes heard (a note the JACK output wrote again, because JACK
 ran it twice for one cycle, counts once for a reader that read both runs; a doubled step still counts twice), and a
-JACK tool that gets no answer is killed, not waited on for ever."""
+JACK tool that hangs is killed, not waited on for ever, and tried again."""
 
 from __future__ import annotations
 
 import math
 import signal
+import subprocess
 import time
 
 import pytest
-from harness import MidiDump, MidiEvent, jack_tool, notes_heard
+from harness import MidiDump, MidiEvent, connected, jack_tool, notes_heard
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.jack_out import EVENT, Writer
@@ -72,3 +73,14 @@ def test_a_retried_tool_that_never_answers_fails_in_one_line_naming_it(monkeypat
         MidiDump._retry(["jack_connect", "a:out", "b:in"], 0.5, lambda r: r.returncode == 0)
     said = "killed: no answer in 0.2 s"
     assert str(failed.value) == f"jack_connect a:out b:in: not done in 0.5 s (its last run said: {said})"
+
+
+def test_a_jack_connect_killed_after_connecting_is_done_when_the_next_run_finds_the_connection(monkeypatch):
+    """jack_connect hung in its close once the connection was made (``connected``): killed, its next run fails with
+    "already connected?", which is the connection being there, not a failure to make it."""
+    runs = iter([jack_tool("sleep", "30", timeout=0.2),
+                 subprocess.CompletedProcess([], 1, "", "cannot connect client, already connected?\n")])
+    monkeypatch.setattr("harness.jack_tool", lambda *command: next(runs))
+    MidiDump._retry(["jack_connect", "a:out", "b:in"], 5, connected)
+    assert next(runs, None) is None  # both runs taken, and no failure
+    assert not connected(subprocess.CompletedProcess([], 1, "", "cannot connect client\n"))

@@ -73,7 +73,7 @@ def test_the_jack_server_dies_and_comes_back(crafted_checkpoint, own_server, end
         assert wait_until(lambda: "JACK is back" in daemon.log(), 20), daemon.log()[-2000:]
         dump.close()
         dump = harness.MidiDump(daemon.midi_port)
-        assert count_notes(dump, 6), "no notes after the server came back"
+        assert count_notes(dump, 6), f"no notes after the server came back: {dump.state()}"
         assert daemon.stop(signal.SIGTERM) == 0
         time.sleep(0.3)
         assert dump.open_notes() == 0
@@ -220,7 +220,7 @@ def test_a_registered_client_goes_away(crafted_checkpoint, jack_server):
         assert wait_until(lambda: f"OSC client 127.0.0.1:{leaving.port} is gone" in daemon.log())
         assert daemon.log().count("is gone") == 1
         mark = len(dump.snapshot())
-        assert count_notes(dump, mark // 2 + 4), "notes stopped"
+        assert count_notes(dump, mark // 2 + 4), f"notes stopped: {dump.state()}"
         assert daemon.stop(signal.SIGTERM) == 0
     finally:
         if daemon.process.poll() is None:
