@@ -1,6 +1,6 @@
 """The end-to-end harness: the listener's count of the notes heard (a note the JACK output wrote again, because JACK
 ran it twice for one cycle, counts once for a reader that read both runs; a doubled step still counts twice), and a
-JACK tool that hangs is killed, not waited on for ever, and tried again."""
+JACK tool that hangs is killed, not waited on for ever, and a connection is tried until the server lists it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import subprocess
 import time
 
 import pytest
-from harness import MidiDump, MidiEvent, connected, jack_tool, notes_heard
+from harness import MidiEvent, connect, connections, jack_tool, notes_heard
 
 from stylevae.bridge import midi_out
 from stylevae.bridge.jack_out import EVENT, Writer
@@ -67,20 +67,58 @@ def test_a_tool_that_gets_no_answer_is_killed_and_says_so():
     assert result.stderr == "killed: no answer in 0.3 s"
 
 
-def test_a_retried_tool_that_never_answers_fails_in_one_line_naming_it(monkeypatch):
-    monkeypatch.setattr("harness.jack_tool", lambda *command: jack_tool("sleep", "30", timeout=0.2))
+class Server:
+    """JACK tools' answers, scripted: each run of jack_connect takes the next of ``connects`` (a result, or "hangs":
+    killed by its bound), and connects the two ports when that result is a success or "connects" is set;
+    jack_lsp -c lists what is connected."""
+
+    def __init__(self, connects: list, connects_anyway: bool = False):
+        self.connects, self.connects_anyway = iter(connects), connects_anyway
+        self.made: set[tuple[str, str]] = set()
+        self.runs: list[str] = []
+
+    def __call__(self, tool: str, *args: str) -> subprocess.CompletedProcess:
+        self.runs.append(tool)
+        if tool == "jack_lsp":
+            port = args[-1]
+            lines = [port] + [f"   {a}" for a, b in sorted(self.made) if b == port]
+            return subprocess.CompletedProcess([tool, *args], 0, "\n".join(lines) + "\n", "")
+        answer = next(self.connects)
+        if answer == "hangs":
+            answer = jack_tool("sleep", "30", timeout=0.1)
+        if answer.returncode == 0 or self.connects_anyway:
+            self.made.add((args[0], args[1]))
+        return answer
+
+
+REFUSED = subprocess.CompletedProcess([], 1, "", "cannot connect client, already connected?\n")
+DONE = subprocess.CompletedProcess([], 0, "", "")
+
+
+def test_a_refusal_is_tried_again_though_jack_connect_calls_it_already_connected():
+    """jackd2 refuses a connection to a port of a client not yet active, and jack_connect says "already
+    connected?" for every refusal: that is no connection, and the next run makes it."""
+    server = Server([REFUSED, DONE])
+    connect("a:out", "b:in", 5, server)
+    assert server.made == {("a:out", "b:in")}
+    assert server.runs.count("jack_connect") == 2
+
+
+def test_a_jack_connect_that_hangs_after_connecting_is_done_when_the_server_lists_the_connection():
+    server = Server(["hangs"], connects_anyway=True)  # the connection made, then the hang in its close
+    connect("a:out", "b:in", 5, server)
+    assert server.runs == ["jack_connect", "jack_lsp"]
+
+
+def test_a_connection_never_made_fails_in_one_line_naming_it():
     with pytest.raises(RuntimeError) as failed:
-        MidiDump._retry(["jack_connect", "a:out", "b:in"], 0.5, lambda r: r.returncode == 0)
-    said = "killed: no answer in 0.2 s"
-    assert str(failed.value) == f"jack_connect a:out b:in: not done in 0.5 s (its last run said: {said})"
+        connect("a:out", "b:in", 0.3, Server(["hangs"] * 100))
+    said = "killed: no answer in 0.1 s"
+    assert str(failed.value) == f"jack_connect a:out b:in: not done in 0.3 s (its last run said: {said})"
 
 
-def test_a_jack_connect_killed_after_connecting_is_done_when_the_next_run_finds_the_connection(monkeypatch):
-    """jack_connect hung in its close once the connection was made (``connected``): killed, its next run fails with
-    "already connected?", which is the connection being there, not a failure to make it."""
-    runs = iter([jack_tool("sleep", "30", timeout=0.2),
-                 subprocess.CompletedProcess([], 1, "", "cannot connect client, already connected?\n")])
-    monkeypatch.setattr("harness.jack_tool", lambda *command: next(runs))
-    MidiDump._retry(["jack_connect", "a:out", "b:in"], 5, connected)
-    assert next(runs, None) is None  # both runs taken, and no failure
-    assert not connected(subprocess.CompletedProcess([], 1, "", "cannot connect client\n"))
+def test_connections_reads_jack_lsp():
+    listed = subprocess.CompletedProcess([], 0, "b:in\n   a:out\n   c:out\n", "")
+    assert connections("b:in", lambda *command: listed) == ["a:out", "c:out"]
+    silent = subprocess.CompletedProcess([], -9, "", "killed: no answer in 5 s")
+    assert connections("b:in", lambda *command: silent) == []

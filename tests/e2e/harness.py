@@ -69,12 +69,31 @@ def jack_tool(tool: str, *args: str, timeout: float = 5.0, env: dict[str, str] |
         return subprocess.CompletedProcess(expired.cmd, -signal.SIGKILL, "", f"killed: no answer in {timeout:g} s")
 
 
-def connected(result: subprocess.CompletedProcess) -> bool:
-    """Whether a run of jack_connect left the ports connected. jackd2 1.9.21's jack_connect now and then hangs for
-    good in ``jack_client_close`` once the connection is made (seen with gdb: its main thread waits for a mutex of
-    libjack's while libjack's own thread waits on a condition; the server idle); killed by ``jack_tool``, the next
-    run finds the connection there and says so."""
-    return result.returncode == 0 or "already connected" in result.stderr
+def connections(port: str, run=None) -> list[str]:
+    """The ports ``port`` is connected to, as the JACK server lists them (``jack_lsp -c``: the port, then each of
+    its connections indented); none if jack_lsp got no answer."""
+    listed = (run or jack_tool)("jack_lsp", "-c", port)
+    lines = listed.stdout.splitlines() if listed.returncode == 0 else []
+    return [line.strip() for line in lines[1:] if line[:1].isspace()]
+
+
+def connect(source: str, destination: str, timeout: float, run=None) -> None:
+    """Connect two JACK ports, trying until the server lists the connection. jack_connect's own word is not enough
+    either way: it says "already connected?" for every refusal (a port of a client not yet active among them:
+    jackd2 refuses those), and jackd2 1.9.21's jack_connect now and then hangs for good in ``jack_client_close``
+    once the connection is made (seen with gdb: its main thread waits for a mutex of libjack's while libjack's own
+    thread waits on a condition; the server idle), so that ``jack_tool`` kills it."""
+    run = run or jack_tool
+    deadline = time.monotonic() + timeout
+    while True:
+        result = run("jack_connect", source, destination)
+        if result.returncode == 0 or source in connections(destination, run):
+            return
+        if time.monotonic() > deadline:
+            said = (result.stderr.strip().splitlines() or ["nothing"])[-1]
+            raise RuntimeError(f"jack_connect {source} {destination}: not done in {timeout:g} s "
+                               f"(its last run said: {said})")
+        time.sleep(0.1)
 
 
 def free_udp_port() -> int:
@@ -461,9 +480,10 @@ class MidiDump(MidiListener):
         self._reader.start()
         try:
             if source is None:  # a receiver: wait until its input port is there for a sender to connect to
-                self._retry(["jack_lsp", self.input], timeout, lambda r: self.input in r.stdout)
+                if not wait_until(lambda: self.input in jack_tool("jack_lsp", self.input).stdout, timeout, 0.1):
+                    raise RuntimeError(f"{self.input} not listed by jack_lsp in {timeout:g} s")
             else:
-                self._retry(["jack_connect", source, self.input], timeout, connected)
+                connect(source, self.input, timeout)
         except BaseException:  # not connected: it goes now, not whenever its JACK server does
             self.close()
             raise
@@ -473,16 +493,6 @@ class MidiDump(MidiListener):
     def receiver(cls, client: str | None = None) -> MidiDump:
         """A dump whose input port (``input``) nothing is connected to: a stand-in for a synth's port."""
         return cls(None, client=client)
-
-    @staticmethod
-    def _retry(command: list[str], timeout: float, done) -> None:
-        """Run the JACK tool ``command`` until ``done`` with its result, each run bounded (``jack_tool``)."""
-        deadline = time.monotonic() + timeout
-        while not done(result := jack_tool(*command)):
-            if time.monotonic() > deadline:
-                said = (result.stderr.strip().splitlines() or ["nothing"])[-1]
-                raise RuntimeError(f"{' '.join(command)}: not done in {timeout:g} s (its last run said: {said})")
-            time.sleep(0.1)
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -500,10 +510,9 @@ class MidiDump(MidiListener):
     def state(self) -> str:
         """What the dump saw and said, and the port's connections, for a failed test's message."""
         code = self.process.poll()
-        listed = jack_tool("jack_lsp", "-c", self.input)
         return (f"jack_midi_dump {'running' if code is None else f'exited ({code})'}, {len(self.snapshot())} messages "
                 f"({sum(e.is_on for e in self.snapshot())} note-ons), said {self.other[-3:]}; "
-                f"jack_lsp -c: {' '.join(listed.stdout.split()) or listed.stderr.strip()}")
+                f"its port connected to {connections(self.input) or 'nothing'}")
 
     @property
     def lost(self) -> bool:
