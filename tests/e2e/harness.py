@@ -60,7 +60,7 @@ def wait_until(predicate, timeout: float = 15.0, poll: float = 0.05) -> bool:
 def jack_tool(tool: str, *args: str, timeout: float = 5.0, env: dict[str, str] | None = None
               ) -> subprocess.CompletedProcess:
     """One run of a JACK tool (jack_connect, jack_lsp), killed after ``timeout`` seconds: libjack waits for the
-    server's answer to a request with no time-out of its own, and jack_connect can hang in its close (``connected``),
+    server's answer to a request with no time-out of its own, and jack_connect can hang in its close (``connect``),
     so a tool would otherwise hold the test until pytest's own time-out. A run killed so has return code -9 and says
     so on its stderr."""
     try:

@@ -122,7 +122,7 @@ def test_the_jack_output_process_killed_is_started_again_and_ends_the_notes_it_l
     daemon = harness.Daemon(crafted_checkpoint, jack_server.name, *extra)
     try:
         if not extra:
-            assert harness.jack_tool("jack_connect", daemon.midi_port, synth.input).returncode == 0
+            harness.connect(daemon.midi_port, synth.input, 10)
         osc = SimpleUDPClient("127.0.0.1", daemon.osc_port)
         osc.send_message("/stylevae/1/play", [1])
         assert count_notes(synth, 6)
@@ -134,7 +134,7 @@ def test_the_jack_output_process_killed_is_started_again_and_ends_the_notes_it_l
         assert wait_until(lambda: "MIDI out reopened as" in daemon.log(), 20), daemon.log()[-2000:]
         assert "JACK is back" not in daemon.log()  # the server never went
         if not extra:
-            assert wait_until(lambda: harness.jack_tool("jack_connect", daemon.midi_port, synth.input).returncode == 0)
+            harness.connect(daemon.midi_port, synth.input, 15)
         after = lambda: synth.snapshot()[killed_at:]  # noqa: E731
         assert wait_until(lambda: {e.channel for e in after() if e.is_all_notes_off} == set(range(1, 17))), \
             "no All Notes Off after the restart"
