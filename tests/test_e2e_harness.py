@@ -69,8 +69,8 @@ def test_a_tool_that_gets_no_answer_is_killed_and_says_so():
 
 class Server:
     """JACK tools' answers, scripted: each run of jack_connect takes the next of ``connects`` (a result, or "hangs":
-    killed by its bound), and connects the two ports when that result is a success or "connects" is set;
-    jack_lsp -c lists what is connected."""
+    killed by its bound), and connects the two ports when that result is a success, or whatever it is with
+    ``connects_anyway``; jack_lsp -c lists what is connected."""
 
     def __init__(self, connects: list, connects_anyway: bool = False):
         self.connects, self.connects_anyway = iter(connects), connects_anyway

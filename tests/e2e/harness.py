@@ -509,9 +509,9 @@ class MidiDump(MidiListener):
 
     def state(self) -> str:
         """What the dump saw and said, and the port's connections, for a failed test's message."""
-        code = self.process.poll()
-        return (f"jack_midi_dump {'running' if code is None else f'exited ({code})'}, {len(self.snapshot())} messages "
-                f"({sum(e.is_on for e in self.snapshot())} note-ons), said {self.other[-3:]}; "
+        code, seen = self.process.poll(), self.snapshot()
+        return (f"jack_midi_dump {'running' if code is None else f'exited ({code})'}, {len(seen)} messages "
+                f"({sum(e.is_on for e in seen)} note-ons), said {self.other[-3:]}; "
                 f"its port connected to {connections(self.input) or 'nothing'}")
 
     @property
