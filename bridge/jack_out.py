@@ -568,10 +568,11 @@ class Writer:
                 heapq.heappush(queue, (AT_ONCE, next(self._seq), ALL_VOICES, message, 0, math.inf))
             self.quitting = 2
         self._moved, self._frame, self._end = self._frame_time() != frame, frame, end
-        # Done once the last note-offs are past the repair window, so an xrun meanwhile still repairs them
         self.busy.append(self._now() - began)
         self.began.append(into)
         self.period = frames / self.rate
+        # Done once the last note-offs are past the repair window, so an xrun meanwhile still repairs them; last, so
+        # that the exit line, read once done, counts this period too
         if self.quitting == 2 and not queue and not self.again and not self.recent_offs and not self._moved:
             self.done.set()
 
