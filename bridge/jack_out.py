@@ -93,6 +93,7 @@ RECORD = struct.Struct("<dbB3sqf")
 EVENT, DROP, QUIT, RETIME, WITHDRAW = 0, 1, 2, 3, 4
 ALL_VOICES = -1
 START_TIMEOUT = 15.0  # seconds for the process to answer (Python's start-up on a loaded machine)
+CLOSE_SECONDS = 5.0  # for the process to end once asked, before it is killed
 RETRY_SECONDS = 0.5  # between attempts to reach a JACK server that is not (yet) there
 WATCH_SECONDS = 0.25  # how often the process checks the server, the --midi-port connection and the exit
 SWITCH_INTERVAL = 0.0002  # seconds: how long JACK's thread can wait for the GIL while another thread runs Python
@@ -245,6 +246,7 @@ class JackOut:
         self._closed = False
         self._lost = 0  # events handed over while no JACK process could take them, or to processes that ended
         self.restarts = 0
+        self._summarized = False  # the process sent its exit line: its notes were ended (see close)
         self._server_gone = False  # the last restart came from the server going away, not the process ending
         process, self.name = self._spawn(wait=False)
         self._process, self._pipe = process, Pipe(process.stdin)
@@ -370,6 +372,7 @@ class JackOut:
         elif status == "port-back":
             log.warning("the MIDI port %s is back: connected again", text)
         elif status == "summary":
+            self._summarized = True
             log.info("JACK output: %s", text)
         elif status != "waiting":
             log.warning("JACK output: %s", line)
@@ -389,11 +392,19 @@ class JackOut:
         except OSError:
             pass
         try:
-            process.wait(5)
+            process.wait(CLOSE_SECONDS)
+            killed = False
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        self._watcher.join(2)
+            killed = True
+        self._watcher.join(2)  # it has read the exit line, if there was one, before it ends
+        if killed and self._summarized:  # JACK2 can take seconds to let a client go (seen after a freeze)
+            log.warning("JACK output: its process ended every note but did not leave JACK within %g s; killed",
+                        CLOSE_SECONDS)
+        elif killed:
+            log.error("JACK output: its process did not end within %g s; killed: notes it held may still sound "
+                      "(the synth's panic ends them)", CLOSE_SECONDS)
         if self.lost:
             log.info("JACK output: %d messages went nowhere (no JACK server, or its process not keeping up)", self.lost)
 
@@ -802,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
         os._exit(GONE_EXIT)  # libjack's state after a server's death is not to be trusted for a clean close
     time.sleep(4 * client.blocksize / client.samplerate + 0.01)  # the last period's events reach the readers
     # The exit line before leaving JACK: JACK2 took 2 s to deactivate a client that had been frozen (SIGSTOP) for a
-    # few seconds, once more than the 5 s the daemon waits before it kills this process, and the line was lost
+    # few seconds, once more than the daemon waits before it kills this process (CLOSE_SECONDS), and the line was lost
     say("summary", writer.summary())
     if stretches_file:
         with open(stretches_file, "w") as out:

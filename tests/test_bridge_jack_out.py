@@ -6,6 +6,7 @@ import logging
 import math
 import os
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -540,6 +541,46 @@ def test_closing_while_the_process_waits_for_a_server_ends_it_without_waiting_fo
     out._watcher.start()
     out.close()
     assert process.asked[0] == "kill" and process.returncode is not None
+
+
+class Stuck(subprocess.Popen):
+    """A stand-in for a JACK process that never ends once asked (stuck leaving JACK): it reads nothing."""
+
+    def __init__(self):
+        super().__init__([sys.executable, "-c", "import time; time.sleep(60)"], stdin=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("summarized", [True, False])
+def test_a_process_killed_at_close_is_said_once_with_whether_its_notes_were_ended(summarized, monkeypatch, caplog):
+    """Killed after its time to end, a process that sent its exit line had ended every note; one that had not may
+    leave notes sounding, and the user is told what ends them. Before, the kill said nothing."""
+    monkeypatch.setattr(jo, "CLOSE_SECONDS", 0.2)
+    out = writing_to(None)
+    process = Stuck()
+    out._process, out._pipe, out._summarized = process, jo.Pipe(process.stdin), False
+    out._watcher = threading.Thread(target=process.wait)
+    out._watcher.start()
+    if summarized:
+        out._report("summary 10 messages written at their frame")
+    with caplog.at_level(logging.INFO, "stylevae.jack"):
+        out.close()
+    assert process.returncode == -signal.SIGKILL
+    killed = [r for r in caplog.records if "killed" in r.getMessage()]
+    assert len(killed) == 1
+    assert ("ended every note" in killed[0].getMessage()) is summarized
+    assert ("may still sound" in killed[0].getMessage()) is not summarized
+
+
+def test_a_process_that_ends_when_asked_is_not_said_to_be_killed(caplog):
+    out = writing_to(None)
+    process = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    out._process, out._pipe, out._summarized = process, jo.Pipe(process.stdin), False
+    out._watcher = threading.Thread(target=process.wait)
+    out._watcher.start()
+    with caplog.at_level(logging.INFO, "stylevae.jack"):
+        out.close()
+    assert process.returncode == 0
+    assert not [r for r in caplog.records if "killed" in r.getMessage()]
 
 
 class Ports:
