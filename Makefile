@@ -2,17 +2,22 @@
 # Both build a local virtual environment first. TORCH picks the torch build: the default is the CPU build
 # these machines keep on disk; with a GPU, set TORCH="torch" (or install yours into .venv first).
 VENV ?= .venv
-PYTHON ?= python3
+# The Python that builds .venv: the first of these that pyproject.toml's requires-python admits. A newer one would
+# build python-rtmidi from source (no wheel), which needs a compiler: scripts/python-check.py says what to install.
+ifndef PYTHON
+PYTHON := $(shell ./scripts/python-check.py --pick python3.12 python3.11 python3.10 python3 2>/dev/null || echo python3)
+endif
 TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 
-.PHONY: setup test-setup system-deps serve test demo data train eval
+.PHONY: setup test-setup system-deps serve test test-intel-mac-stack demo data train eval
 # setup: what serving needs; test-setup adds the test tools. System packages: scripts/system-deps.sh decides
 # per platform (bridge/platform.py): serving installs nothing on macOS, nor on Linux with ALSA or JACK.
 setup: $(VENV)/.installed
 test-setup: $(VENV)/.installed-test
 
 $(VENV)/.installed: pyproject.toml
+	@./scripts/python-check.py --check $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q "$(TORCH)"
@@ -37,6 +42,13 @@ demo: setup
 test: test-setup system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# The tests on the torch, NumPy and numba that pip takes on Intel Macs (docs/platforms.json), in a venv of their
+# own: the oldest versions the project admits. On Linux that torch comes from PyPI with its CUDA libraries (3 GB).
+test-intel-mac-stack: test-setup system-deps
+	$(PYTHON) -m venv .venv-intel-mac
+	.venv-intel-mac/bin/pip install -q $$($(BIN)/python scripts/wheels.py --pins x86_64-apple-darwin) -e ".[test]"
+	.venv-intel-mac/bin/pytest -q
 
 data: setup
 	$(BIN)/stylevae data

@@ -11,6 +11,7 @@ from stylevae.bridge import config as bridge_config
 from stylevae.bridge import demo
 from stylevae.model import cli as model_cli
 from stylevae.model.errors import UserError
+from stylevae.model.network import versions
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        versions.check()
         args.run(args)
     except UserError as exc:
         print(f"stylevae {args.command}: error: {exc}", file=sys.stderr)

@@ -2,11 +2,13 @@
 
 import signal
 import sys
+from pathlib import Path
 
 import pytest
 
 from stylevae.bridge import cli, midi_out, platform, serve
 from stylevae.bridge.config import BridgeConfig
+from stylevae.model.network import versions
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +68,18 @@ def test_serve_parser_keeps_the_model_commands():
     parser = cli.build_parser()
     assert parser.parse_args(["serve", "--start-jack"]).start_jack
     assert parser.parse_args(["data", "--report"]).report
+
+
+@pytest.mark.parametrize(("torch_version", "numpy_version", "refused"),
+                         [("2.2.2", "2.1.0", True), ("2.2.2+cu121", "1.26.4", False), ("2.3.0", "2.0.0", False),
+                          ("2.13.0+cpu", "2.4.1", False), ("2.2.0", "2.0.0rc1", True)])
+def test_a_torch_built_for_numpy_1_beside_numpy_2_is_refused_in_one_line(capsys, monkeypatch, torch_version,
+                                                                          numpy_version, refused):
+    """torch before 2.3 cannot turn tensors into NumPy 2 arrays: every command would fail at its first step with
+    "Numpy is not available". Said before any command runs, with what to install."""
+    installed = {"torch": torch_version, "numpy": numpy_version}
+    monkeypatch.setattr(versions.metadata, "version", installed.__getitem__)
+    code, err = run(capsys, "--checkpoint", str(Path("/nonexistent")))
+    assert code == 2 and len(err) == 1
+    assert ('pip install "numpy<2"' in err[0] and torch_version in err[0]) is refused
+    assert ("no such checkpoint folder" in err[0]) is not refused

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import mido
+import numpy
 import pytest
 import torch
 
@@ -52,7 +53,9 @@ def test_the_wheel_runs_from_a_fresh_venv_with_its_shipped_model(tmp_path, jack_
     run([sys.executable, "-m", "venv", str(venv)], tmp_path, env)
     bin_dir = venv / "bin"
     torch_version = torch.__version__.split("+")[0]  # the local build, which pip takes from disk
-    run([str(bin_dir / "pip"), "install", "-q", "--no-compile", f"torch=={torch_version}", str(wheel)], tmp_path, env)
+    # and the NumPy beside it: a torch before 2.3 (the oldest allowed) works only with NumPy 1
+    run([str(bin_dir / "pip"), "install", "-q", "--no-compile", f"torch=={torch_version}",
+         f"numpy=={numpy.__version__}", str(wheel)], tmp_path, env)
 
     where = run([str(bin_dir / "python"), "-c", "import stylevae.bridge as b, stylevae.model.network.checkpoint as c; "
                  "print(b.__file__); print(c.DEFAULT_CHECKPOINT)"], tmp_path, env).split()
