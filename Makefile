@@ -10,7 +10,7 @@ endif
 TORCH ?= torch==2.13.0
 BIN := $(VENV)/bin
 
-.PHONY: setup test-setup system-deps serve test test-intel-mac-stack demo data train eval
+.PHONY: setup test-setup system-deps serve test test-stack demo data train eval
 # setup: what serving needs; test-setup adds the test tools. System packages: scripts/system-deps.sh decides
 # per platform (bridge/platform.py): serving installs nothing on macOS, nor on Linux with ALSA or JACK.
 setup: $(VENV)/.installed
@@ -43,12 +43,15 @@ test: test-setup system-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
-# The tests on the torch, NumPy and numba that pip takes on Intel Macs (docs/platforms.json), in a venv of their
-# own: the oldest versions the project admits. On Linux that torch comes from PyPI with its CUDA libraries (3 GB).
-test-intel-mac-stack: test-setup system-deps
-	$(PYTHON) -m venv .venv-intel-mac
-	.venv-intel-mac/bin/pip install -q $$($(BIN)/python scripts/wheels.py --pins x86_64-apple-darwin) -e ".[test]"
-	.venv-intel-mac/bin/pytest -q
+# The tests on the torch, NumPy, numba and python-rtmidi that pip takes on another system with this Python
+# (docs/platforms.json), in a venv of their own: STACK=x86_64-apple-darwin, Intel Macs, has the oldest versions the
+# project admits, and STACK=x86_64-pc-windows-msvc the newest. Here torch comes from PyPI with its CUDA libraries
+# (3 GB and more).
+STACK ?= x86_64-apple-darwin
+test-stack: test-setup system-deps
+	$(PYTHON) -m venv .venv-$(STACK)
+	.venv-$(STACK)/bin/pip install -q $$($(BIN)/python scripts/wheels.py --pins $(STACK)) -e ".[test]"
+	.venv-$(STACK)/bin/pytest -q
 
 data: setup
 	$(BIN)/stylevae data

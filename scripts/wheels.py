@@ -134,7 +134,7 @@ def unsupported_admitted(report: dict) -> list[str]:
 
 def pins(report: dict, target: str, python: str) -> list[str]:
     """The shown packages' versions a system gets with this Python, as pip requirements: to run the tests on them
-    here (``make test-intel-mac-stack``)."""
+    here (``make test-stack``)."""
     for cell in report["cells"]:
         if (cell["target"], cell["python"]) == (target, python) and not cell["reason"]:
             return [f"{name}=={cell['pins'][name]}" for name in SHOWN if name in cell["pins"]]
