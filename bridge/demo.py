@@ -210,13 +210,14 @@ def start_synth(synth: platform.Synth, timeout: float = 15.0) -> Child | None:
     child = Child(synth.command, stdin=subprocess.PIPE)
     backend = midi_out.choose_backend("auto", existing_port=True)
     deadline = time.monotonic() + timeout
-    while not any(synth.midi_port in name for name in midi_out.list_ports(backend)):
-        if not child.alive():
-            raise UserError(f"FluidSynth stopped: {child.last_line()}")
-        if time.monotonic() > deadline:
-            child.stop()
-            raise UserError(f"FluidSynth's MIDI input {synth.midi_port!r} did not appear on {backend}")
-        time.sleep(0.1)
+    with midi_out.port_lister(backend) as ports:
+        while not any(synth.midi_port in name for name in ports()):
+            if not child.alive():
+                raise UserError(f"FluidSynth stopped: {child.last_line()}")
+            if time.monotonic() > deadline:
+                child.stop()
+                raise UserError(f"FluidSynth's MIDI input {synth.midi_port!r} did not appear on {backend}")
+            time.sleep(0.1)
     return child
 
 

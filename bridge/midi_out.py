@@ -8,9 +8,10 @@ closing ends each one explicitly, then sends All Notes Off (CC 123) on every cha
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import rtmidi
 
@@ -50,6 +51,15 @@ def choose_backend(requested: str, existing_port: bool = False) -> str:
 
 def list_ports(backend: str) -> list[str]:
     """The output ports the backend can see (for --list-ports and --midi-port)."""
+    with port_lister(backend) as ports:
+        return ports()
+
+
+@contextlib.contextmanager
+def port_lister(backend: str) -> Iterator[Callable[[], list[str]]]:
+    """One client of the backend that lists its output ports afresh each time it is asked, closed at the end: what
+    waits for a port to appear asks it over and over, and a client opened and closed for each asking costs a JACK
+    server a graph change each time (libjack's close also hung now and then in JACK's own tools)."""
     if backend == "jack" and not platform.server_running():
         raise MidiError(f"no JACK server is running (JACK_DEFAULT_SERVER={platform.server_name()}); {HELP}")
     try:
@@ -57,7 +67,7 @@ def list_ports(backend: str) -> list[str]:
     except rtmidi.SystemError as exc:
         raise MidiError(f"cannot open the {backend} MIDI backend ({exc}); {HELP}") from None
     try:
-        return list(probe.get_ports())
+        yield lambda: list(probe.get_ports())
     finally:
         probe.delete()
 

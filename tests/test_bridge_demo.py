@@ -1,5 +1,7 @@
 """`stylevae demo`'s tour: what it sends and when, which notes it keeps, and its one-line refusals."""
 
+import sys
+
 import pytest
 
 from stylevae.bridge import cli, demo, platform
@@ -87,3 +89,36 @@ def test_live_without_audio_points_to_wav(capsys, monkeypatch):
     monkeypatch.setattr(platform.Machine, "probe", classmethod(lambda cls: bare))
     code, err = run(capsys, "--soundfont", __file__)
     assert code == 2 and len(err) == 1 and "--wav FILE.wav" in err[0]
+
+
+class Lister:
+    """python-rtmidi's MidiOut as the demo's wait for FluidSynth's port uses it: the port appears at the third
+    listing; every client opened and closed is counted."""
+
+    opened: list = []
+
+    def __init__(self, api, name):
+        self.listings, self.deleted = 0, False
+        Lister.opened.append(self)
+
+    def get_ports(self):
+        self.listings += 1
+        return ["system:playback"] + (["FLUID Synth (stylevae-demo):midi_00"] if self.listings >= 3 else [])
+
+    def delete(self):
+        self.deleted = True
+
+
+def test_waiting_for_the_synths_port_asks_one_client_again_and_again(monkeypatch):
+    """A client opened and closed per look costs a JACK server a graph change each time, and libjack's close has
+    hung now and then in JACK's own tools: one client, listing afresh, closed once the port is there."""
+    monkeypatch.setattr(demo.midi_out, "choose_backend", lambda requested, existing_port: "jack")
+    monkeypatch.setattr(demo.midi_out.platform, "server_running", lambda: True)
+    monkeypatch.setattr(demo.midi_out.rtmidi, "MidiOut", Lister)
+    Lister.opened = []
+    synth = platform.Synth((sys.executable, "-c", "import time; time.sleep(30)"), "stylevae-demo")
+    child = demo.start_synth(synth, timeout=10)
+    try:
+        assert [(c.listings, c.deleted) for c in Lister.opened] == [(3, True)]
+    finally:
+        child.stop(timeout=1)
