@@ -162,10 +162,15 @@ def free_udp_port() -> int:
 class Child:
     """A child process with its output in a temporary log, ended on exit; its last line explains a failure."""
 
-    def __init__(self, command: Sequence[str], stdin: int | None = subprocess.DEVNULL):
+    def __init__(self, command: Sequence[str], stdin: int | None = subprocess.DEVNULL, system: str = os.name):
         self.log = tempfile.TemporaryFile()
+        self.system = system
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(list(command), stdin=stdin, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        # Windows: a group of its own, the one way a process can be sent a signal it handles (Ctrl-Break) rather
+        # than ended outright (terminate), which would leave the daemon's notes sounding on the synth
+        group = subprocess.CREATE_NEW_PROCESS_GROUP if system == "nt" else 0
+        self.process = subprocess.Popen(list(command), stdin=stdin, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                        creationflags=group)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -183,10 +188,13 @@ class Child:
                     self.process.stdin.close()
                 except OSError:
                     pass
-            elif os.name == "posix":
+            elif self.system == "posix":
                 self.process.send_signal(signal.SIGINT)  # the daemon ends every note and closes its port
             else:
-                self.process.terminate()
+                try:
+                    self.process.send_signal(signal.CTRL_BREAK_EVENT)  # as SIGINT: SIGBREAK, handled by serve
+                except OSError:  # no console to send it through (pythonw): ended outright
+                    self.process.terminate()
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:

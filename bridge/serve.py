@@ -88,6 +88,13 @@ def list_ports(config: BridgeConfig, out: TextIO) -> None:
         raise UserError(f"no MIDI backend is available; {midi_out.HELP}")
 
 
+def stop_signals() -> list[int]:
+    """The signals that end serving cleanly, every note ended: SIGINT (Ctrl-C) and SIGTERM, and on Windows SIGBREAK
+    (Ctrl-Break, and what ``stylevae demo`` sends the daemon there), which would otherwise end the process at once
+    with notes sounding."""
+    return [signal.SIGINT, signal.SIGTERM] + ([signal.SIGBREAK] if hasattr(signal, "SIGBREAK") else [])
+
+
 def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     started = time.perf_counter()
     stop, starting = threading.Event(), threading.Event()
@@ -103,7 +110,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
             raise KeyboardInterrupt
 
     with contextlib.ExitStack() as parts:  # each part undone in the reverse order of its start, however serving ends
-        for signum in (signal.SIGINT, signal.SIGTERM):  # the caller's handlers come back: serve may run in-process
+        for signum in stop_signals():  # the caller's handlers come back: serve may run in-process
             parts.callback(signal.signal, signum, signal.signal(signum, on_signal))
         raise_nice()  # before any thread or process starts: they all inherit it
         device = setup_torch(config)

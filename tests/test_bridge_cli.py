@@ -1,5 +1,6 @@
 """`stylevae serve` errors a user can fix: one line, no traceback, exit code 2."""
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -83,3 +84,18 @@ def test_a_torch_built_for_numpy_1_beside_numpy_2_is_refused_in_one_line(capsys,
     assert code == 2 and len(err) == 1
     assert ('pip install "numpy<2"' in err[0] and torch_version in err[0]) is refused
     assert ("no such checkpoint folder" in err[0]) is not refused
+
+
+def test_a_windows_ctrl_break_ends_serving_as_ctrl_c_does(capsys, monkeypatch, tmp_path):
+    """Windows' Ctrl-Break (SIGBREAK, which ``stylevae demo`` sends the daemon there) ended the process outright,
+    notes sounding. Here SIGUSR1 stands in for SIGBREAK, which Linux lacks, sent while serve starts: handled, it
+    abandons the start as Ctrl-C does (exit 130); unhandled, it would reach the test's own handler, and the start go
+    on to the missing checkpoint (exit 2)."""
+    monkeypatch.setattr(signal, "SIGBREAK", signal.SIGUSR1, raising=False)
+    previous = signal.signal(signal.SIGUSR1, lambda *_: None)
+    monkeypatch.setattr(serve, "setup_torch", lambda config: os.kill(os.getpid(), signal.SIGUSR1))
+    try:
+        code, _ = run(capsys, "--checkpoint", str(tmp_path / "nope"))
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert code == 130

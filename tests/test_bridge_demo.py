@@ -122,3 +122,31 @@ def test_waiting_for_the_synths_port_asks_one_client_again_and_again(monkeypatch
         assert [(c.listings, c.deleted) for c in Lister.opened] == [(3, True)]
     finally:
         child.stop(timeout=1)
+
+
+class Process:
+    """subprocess.Popen as Windows runs the demo's children: what they are started with and sent is kept."""
+
+    def __init__(self, command, stdin, stdout, stderr, env, creationflags):
+        self.creationflags, self.stdin, self.sent, self.returncode = creationflags, None, [], None
+
+    def poll(self):
+        return self.returncode
+
+    def send_signal(self, signum):
+        self.sent.append(signum)
+        self.returncode = 0
+
+    def wait(self, timeout=None):
+        return self.returncode
+
+
+def test_on_windows_the_daemon_is_stopped_with_ctrl_break_in_a_group_of_its_own(monkeypatch):
+    """terminate() ends a Windows process outright: the daemon's notes would keep sounding on the synth. Ctrl-Break,
+    which serve handles, reaches only a process started in a group of its own."""
+    monkeypatch.setattr(demo.subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
+    monkeypatch.setattr(demo.signal, "CTRL_BREAK_EVENT", 1, raising=False)
+    monkeypatch.setattr(demo.subprocess, "Popen", Process)
+    child = demo.Child(["stylevae", "serve"], system="nt")
+    child.stop()
+    assert child.process.creationflags == 0x200 and child.process.sent == [1]
