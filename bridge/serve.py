@@ -21,6 +21,7 @@ from stylevae.bridge import commands, jack, jack_out, midi_out, platform
 from stylevae.bridge.awake import KeepAwake
 from stylevae.bridge.clock import Clock
 from stylevae.bridge.config import BridgeConfig
+from stylevae.bridge.console import ConsoleClose
 from stylevae.bridge.engine import Engine
 from stylevae.bridge.osc_server import OscServer
 from stylevae.bridge.realtime import SystemTimer, raise_nice
@@ -112,6 +113,7 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
     with contextlib.ExitStack() as parts:  # each part undone in the reverse order of its start, however serving ends
         for signum in stop_signals():  # the caller's handlers come back: serve may run in-process
             parts.callback(signal.signal, signum, signal.signal(signum, on_signal))
+        parts.enter_context(ConsoleClose())  # Windows' console closing: as Ctrl-C, once every other part is undone
         raise_nice()  # before any thread or process starts: they all inherit it
         device = setup_torch(config)
         parts.callback(sys.setswitchinterval, sys.getswitchinterval())
