@@ -69,22 +69,17 @@ def advice(python: str, version: tuple[int, int] | None, low: tuple[int, int], h
 
 def main(argv: list[str]) -> int:
     low, high = admitted_range(PYPROJECT.read_text())
-    if len(argv) >= 2 and argv[0] == "--pick":
-        for python in argv[1:]:
-            version = version_of(python)
-            if version is not None and low <= version < high:
-                print(python)
-                return 0
-        print(advice(argv[-1], version_of(argv[-1]), low, high), file=sys.stderr)
-        return 1
-    if len(argv) == 2 and argv[0] == "--check":
-        version = version_of(argv[1])
+    if not (len(argv) >= 2 and argv[0] == "--pick" or len(argv) == 2 and argv[0] == "--check"):
+        print("usage: python-check.py --pick PYTHON... | --check PYTHON", file=sys.stderr)
+        return 2
+    for python in argv[1:]:  # --check: the one given
+        version = version_of(python)
         if version is not None and low <= version < high:
+            if argv[0] == "--pick":
+                print(python)
             return 0
-        print(advice(argv[1], version, low, high), file=sys.stderr)
-        return 1
-    print("usage: python-check.py --pick PYTHON... | --check PYTHON", file=sys.stderr)
-    return 2
+    print(advice(argv[-1], version, low, high), file=sys.stderr)  # the last one asked, by either
+    return 1
 
 
 if __name__ == "__main__":
