@@ -66,14 +66,21 @@ def test_a_console_closing_while_serve_starts_ends_it_through_its_clean_up(monke
     monkeypatch.setattr(serve, "raise_nice", lambda: False)
     monkeypatch.setattr(serve, "ConsoleClose", lambda: windows(kernel, console._thread.interrupt_main))
     answer: list[int] = []
-    thread = threading.Thread(target=lambda: answer.append(kernel.calls[0][0](console.CTRL_CLOSE_EVENT)), daemon=True)
+    answered = threading.Event()
+
+    def windows_calls_the_handler():
+        answer.append(kernel.calls[0][0](console.CTRL_CLOSE_EVENT))
+        answered.set()
 
     def close_the_console(config):
-        thread.start()
-        thread.join(2)  # the interrupt lands in this (the main) thread meanwhile
+        threading.Thread(target=windows_calls_the_handler, daemon=True).start()
+        # the interrupt lands in this (the main) thread meanwhile. Not a join of the handler's thread: Python 3.11's
+        # join, broken into by KeyboardInterrupt, marks a thread that is still running as ended (bpo-45274's
+        # clean-up), and a later join would return before the handler had
+        threading.Event().wait(2)
 
     monkeypatch.setattr(serve, "setup_torch", close_the_console)
     code = cli.main(["serve", "--checkpoint", str(tmp_path / "nope")])
-    thread.join(5)
+    answered.wait(5)
     assert code == 130 and answer == [1]
     assert [add for _, add in kernel.calls] == [1, 0]
