@@ -33,14 +33,15 @@ def call_in_a_thread(handler, event: int) -> tuple[threading.Thread, list[int]]:
 
 
 def test_closing_interrupts_and_waits_for_the_clean_up_before_windows_may_end_the_process():
-    kernel, interrupts = Kernel(), []
-    with windows(kernel, lambda: interrupts.append(1)) as closing:
+    kernel, interrupted = Kernel(), threading.Event()
+    with windows(kernel, interrupted.set) as closing:
         (handler, add), = kernel.calls
         assert handler is closing.callback and add == 1
         thread, answer = call_in_a_thread(handler, console.CTRL_CLOSE_EVENT)
-        thread.join(0.3)
-        assert thread.is_alive() and interrupts == [1]  # waits while the clean-up runs
-    thread.join(1)  # at once, not at the end of its wait: Windows ends the process as soon as it returns
+        assert interrupted.wait(console.CLEAN_UP_SECONDS / 2)
+        thread.join(0.2)
+        assert thread.is_alive()  # waits while the clean-up runs
+    thread.join(2)  # at once, not at the end of its wait: Windows ends the process as soon as it returns
     assert not thread.is_alive() and answer == [1] and kernel.calls[-1] == (closing.callback, 0)
 
 
@@ -81,6 +82,6 @@ def test_a_console_closing_while_serve_starts_ends_it_through_its_clean_up(monke
 
     monkeypatch.setattr(serve, "setup_torch", close_the_console)
     code = cli.main(["serve", "--checkpoint", str(tmp_path / "nope")])
-    answered.wait(5)
+    answered.wait(2)  # at once: the clean-up is done (its wait would end only after 4.5 s)
     assert code == 130 and answer == [1]
     assert [add for _, add in kernel.calls] == [1, 0]
