@@ -37,11 +37,14 @@ def test_every_module_imports_under_the_project_name_and_no_bare_name_is_used():
     assert bare == "[]", f"imported by a bare top-level name: {bare}"
 
 
-def test_every_package_folder_is_installed():
+def test_every_folder_is_a_listed_package_of_code_or_of_shipped_data():
+    """Code folders, and data-only ones such as a checkpoint's: setuptools warns at every install of a folder of
+    shipped files that is not listed ("Package would be ignored"), a page of text per folder."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     packages = set(config["packages"])
     for folder, name in FOLDERS.items():
         assert config["package-dir"][name] == folder
-        for init in (ROOT / folder).rglob("__init__.py"):
-            dotted = ".".join((name, *init.parent.relative_to(ROOT / folder).parts))
-            assert dotted in packages, f"{init.parent} is not listed in pyproject.toml's packages"
+        for path in [ROOT / folder, *(ROOT / folder).rglob("*")]:
+            if path.is_dir() and path.name != "__pycache__" and any(p.is_file() for p in path.iterdir()):
+                dotted = ".".join((name, *path.relative_to(ROOT / folder).parts))
+                assert dotted in packages, f"{path} is not listed in pyproject.toml's packages"
