@@ -27,7 +27,7 @@ from pythonosc.parsing import osc_types
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import Clock
-from stylevae.bridge.osc_spec import MAX_PACKET, PREFIX
+from stylevae.bridge.osc_spec import MAX_NESTING, MAX_PACKET, PREFIX
 from stylevae.bridge.stats import Window, quantiles
 
 log = logging.getLogger("stylevae.osc")
@@ -36,7 +36,8 @@ MAX_CLIENTS = 16  # the oldest registration goes first
 RECEIVE_BUFFER = 65536
 ERROR_LOGS_PER_SECOND = 20  # a flood of bad messages must not flood the log
 IP_RECVERR = 11  # Linux's (socket has no name for it): ICMP errors of an unconnected UDP socket are reported
-PARSE_ERRORS = (ParseError, ValueError, IndexError, RecursionError, struct.error, TypeError)  # python-osc's, nested
+PARSE_ERRORS = (ParseError, ValueError, IndexError, struct.error, TypeError)  # python-osc's
+BUNDLE = b"#bundle\0"  # how an OSC bundle begins
 # Linux's SO_TIMESTAMPNS (asm-generic/socket.h; socket has no name for it): the kernel stamps each datagram with
 # the wall-clock time it arrived, given with the datagram as a struct timespec.
 SO_TIMESTAMPNS = 35
@@ -56,6 +57,24 @@ def quiet_python_osc(record: logging.LogRecord) -> bool:
     """python-osc logs a root warning for each odd element it skips: a flood of bad packets would flood the log
     past its rate limit. The daemon refuses such packets with its own line."""
     return "pythonosc" not in record.pathname
+
+
+def nesting(data: bytes, limit: int) -> int:
+    """How deep bundles nest in a packet (0 for a bare message), counted no further than one past ``limit``: read
+    from the bundles' element sizes without parsing them, and without recursion. Sizes that lie are left to the
+    parser to refuse; here they only end the count."""
+    pending, deepest = [(memoryview(data), 1)] if data[:8] == BUNDLE else [], 0
+    while pending and deepest <= limit:
+        bundle, depth = pending.pop()
+        deepest = max(deepest, depth)
+        at = 16  # past "#bundle\0" and the time tag
+        while at + 4 <= len(bundle):
+            size = int.from_bytes(bundle[at:at + 4], "big")
+            element = bundle[at + 4:at + 4 + size]
+            if element[:8] == BUNDLE:
+                pending.append((element, depth + 1))
+            at += 4 + size
+    return deepest
 
 
 def typetags(message: OscMessage) -> str:
@@ -332,11 +351,11 @@ class OscServer:
         if len(data) > MAX_PACKET:
             self.refuse(sender, "", f"packet of {len(data)} bytes is over the {MAX_PACKET}-byte limit")
             return
+        if nesting(data, MAX_NESTING) > MAX_NESTING:
+            self.refuse(sender, "", f"bundles nested more than {MAX_NESTING} deep")
+            return
         try:
             messages = [timed.message for timed in OscPacket(data).messages]
-        except RecursionError:
-            self.refuse(sender, "", "bundles nested too deep")
-            return
         except PARSE_ERRORS as exc:
             self.refuse(sender, "", f"not an OSC packet ({exc})")
             return

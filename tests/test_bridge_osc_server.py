@@ -11,7 +11,8 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import Clock
-from stylevae.bridge.osc_server import SO_TIMESTAMPNS, TIMESPEC, OscServer, dropped_before, waited
+from stylevae.bridge.osc_server import SO_TIMESTAMPNS, TIMESPEC, OscServer, dropped_before, nesting, waited
+from stylevae.bridge.osc_spec import MAX_NESTING
 from stylevae.model.data.tokens import Vocabulary
 
 
@@ -108,20 +109,36 @@ def test_a_bundle_of_bad_messages_gets_one_reply_and_its_good_ones_still_apply(r
     assert engine.commands == [cmd.Play(2, True)]
 
 
-def nested(depth):
-    data = build("/stylevae/1/channel", 99).dgram
+def bundled(*elements: bytes) -> bytes:
+    return b"#bundle\0" + bytes(8) + b"".join(len(e).to_bytes(4, "big") + e for e in elements)
+
+
+def nested(depth, data=None):
+    data = data or build("/stylevae/1/channel", 99).dgram
     for _ in range(depth):
-        data = b"#bundle\0" + bytes(8) + len(data).to_bytes(4, "big") + data
+        data = bundled(data)
     return data
 
 
-@pytest.mark.parametrize("data, says", [(nested(400), "nested too deep"), (b"#bundle\0" + bytes(8), "no OSC message"),
-                                        (b"#bundle\0" + bytes(8) + b"\0\0\0\x04abcd", "no OSC message")])
+@pytest.mark.parametrize("data, says", [
+    (nested(MAX_NESTING + 1), f"nested more than {MAX_NESTING} deep"),
+    (nested(400), f"nested more than {MAX_NESTING} deep"),  # as deep as 8192 bytes go, near: once Python's own bound
+    (b"#bundle\0" + bytes(8), "no OSC message"), (b"#bundle\0" + bytes(8) + b"\0\0\0\x04abcd", "no OSC message"),
+    (nested(MAX_NESTING), "channel 99 is out of range")])  # read, down to the message
 def test_odd_packets_are_refused_in_one_line(rig, data, says):
     server, engine, clock, send, receive = rig
     send(data)
     address, (where, reason) = receive()
     assert address == "/stylevae/error" and says in reason and "\n" not in reason
+
+
+def test_nesting_is_counted_through_siblings_and_past_sizes_that_lie():
+    message = build("/stylevae/ping").dgram
+    assert nesting(message, 16) == 0 and nesting(bundled(message), 16) == 1
+    assert nesting(bundled(message, nested(3, message), nested(5, message), message), 16) == 6
+    assert nesting(nested(40, message), 16) == 17  # counted no further than one past the limit
+    lying = bundled(bundled(message))[:-4] + b"\xff\xff\xff\xff"  # its last element says 4 GB
+    assert nesting(lying, 16) == 2 and nesting(b"#bundle\0", 16) == 1
 
 
 def test_a_client_that_went_away_is_dropped_with_one_line(rig, caplog):

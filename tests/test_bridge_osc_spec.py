@@ -19,6 +19,12 @@ def test_docs_match_the_spec_exactly():
     assert table == osc_spec.render_markdown(), "docs/osc.md is stale: run `python -m stylevae.bridge.osc_spec`"
 
 
+def test_the_docs_state_the_packet_limits_the_dispatcher_keeps():
+    text = " ".join(DOC.read_text().split())  # its lines rewrapped as one
+    assert f"Packets over **{osc_spec.MAX_PACKET} bytes** are refused" in text
+    assert f"Bundles nested more than **{osc_spec.MAX_NESTING}** deep are refused" in text
+
+
 def test_every_address_mentioned_in_the_docs_exists():
     import re
 
