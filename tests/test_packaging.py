@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import tomllib
+from tests.pyproject import PYPROJECT
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = {"model": "stylevae.model", "bridge": "stylevae.bridge", "max_patches": "stylevae.max_patches"}
@@ -40,7 +40,7 @@ def test_every_module_imports_under_the_project_name_and_no_bare_name_is_used():
 def test_every_folder_is_a_listed_package_of_code_or_of_shipped_data():
     """Code folders, and data-only ones such as a checkpoint's: setuptools warns at every install of a folder of
     shipped files that is not listed ("Package would be ignored"), a page of text per folder."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    config = PYPROJECT["tool"]["setuptools"]
     packages = set(config["packages"])
     for folder, name in FOLDERS.items():
         assert config["package-dir"][name] == folder

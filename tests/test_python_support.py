@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
 from packaging.specifiers import SpecifierSet
+
+from tests.pyproject import PYPROJECT
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK = ROOT / "scripts" / "python-check.py"
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import wheels  # noqa: E402
 
-PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+PROJECT = PYPROJECT["project"]
 
 
 def load_check():
@@ -52,7 +53,7 @@ def run_check(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_the_range_read_without_tomllib_is_requires_python():
     low, high = check.admitted_range((ROOT / "pyproject.toml").read_text())
-    spec = SpecifierSet(PYPROJECT["requires-python"])
+    spec = SpecifierSet(PROJECT["requires-python"])
     for minor in range(6, 20):
         assert (low <= (3, minor) < high) == (f"3.{minor}" in spec), f"3.{minor}"
 
@@ -146,10 +147,10 @@ def test_an_admitted_python_without_wheels_on_a_supported_system_is_found():
 
 def test_the_committed_report_is_of_todays_dependencies_and_admits_no_python_without_wheels():
     report = json.loads(wheels.REPORT.read_text())
-    assert report["dependencies"] == PYPROJECT["dependencies"], "dependencies changed: run scripts/wheels.py"
-    assert report["requires_python"] == PYPROJECT["requires-python"], "requires-python changed: run scripts/wheels.py"
+    assert report["dependencies"] == PROJECT["dependencies"], "dependencies changed: run scripts/wheels.py"
+    assert report["requires_python"] == PROJECT["requires-python"], "requires-python changed: run scripts/wheels.py"
     assert wheels.unsupported_admitted(report) == []
-    spec = SpecifierSet(PYPROJECT["requires-python"])
+    spec = SpecifierSet(PROJECT["requires-python"])
     for _, target, supported in wheels.TARGETS:
         if supported:  # every admitted Python was resolved for every supported system
             assert {c["python"] for c in report["cells"] if c["target"] == target} >= {
