@@ -18,7 +18,8 @@ import torch
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-ANYWHERE = shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
+# .venv* : make test-stack's venvs and others beside .venv, gigabytes each, are not source either
+ANYWHERE = shutil.ignore_patterns(".venv*", ".git", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
                                   ".hypothesis")
 AT_THE_TOP = {"build", "dist", "data", "runs", "samples"}  # the working tree's outputs (model/data/ is source)
 
