@@ -32,9 +32,9 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
 from stylevae.bridge import midi_out, platform
-from stylevae.model.cli import UserError
 from stylevae.model.data.midi_io import write_midi
 from stylevae.model.data.tokens import BEATS_PER_BAR, STEPS_PER_BEAT, Note
+from stylevae.model.errors import UserError, output_file
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 VOICE = 1
@@ -316,6 +316,9 @@ def run(args: argparse.Namespace) -> None:
     soundfont = str(args.soundfont) if args.soundfont else platform.find_soundfont(machine)
     if args.soundfont and not args.soundfont.is_file():
         raise UserError(f"--soundfont {args.soundfont}: no such file")
+    for written in (args.wav, args.midi):  # before the tour, which takes a minute
+        if written:
+            output_file(written)
     if args.wav:
         if platform.FLUIDSYNTH.tool not in machine.tools or soundfont is None:
             missing = "a General MIDI soundfont (--soundfont FILE.sf2)" if soundfont is None else "FluidSynth"

@@ -14,7 +14,7 @@ from stylevae.model.data.melody import PhraseRules
 from stylevae.model.data.midi_io import MidiReadError
 from stylevae.model.data.tokens import Vocabulary
 from stylevae.model.decoding import playing
-from stylevae.model.errors import UserError
+from stylevae.model.errors import UserError, output_folder
 
 DEFAULT_DATA = Path("data/default")
 DEFAULT_EVAL_OUT = Path("runs/eval")
@@ -149,6 +149,7 @@ def run_data(args: argparse.Namespace) -> None:
         config = dataset.BuildConfig(Vocabulary(args.low, args.high), PhraseRules(bars=args.bars, hop_bars=args.hop))
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    output_folder(args.out)
     try:
         if args.midi_dir:
             data = dataset.build_midi_dir(args.midi_dir, args.out, config, args.workers)
@@ -209,6 +210,7 @@ def run_eval(args: argparse.Namespace) -> None:
         threads=args.threads,
         classifier=ClassifierConfig(epochs=args.classifier_epochs, epoch_size=args.classifier_epoch_size),
     )
+    output_folder(args.out)
     try:
         metrics = evaluate.evaluate(args.data, models, args.out, config)
     except (dataset.DataError, checkpoint.CheckpointError, evaluate.EvalError) as exc:
@@ -246,6 +248,7 @@ def run_sample(args: argparse.Namespace) -> None:
                                         args.lock, args.phrases, args.variation)
     except (GenerationError, MidiReadError, ScaleError) as exc:
         raise UserError(str(exc)) from None
+    output_folder(args.out)
     stem = sample.file_stem(args.style)
     if args.restyle:
         stem = f"{args.restyle.stem}_as_{stem}"

@@ -1,7 +1,40 @@
 """The error every command of the project raises for a mistake the user can fix: the command line prints it as
 one line, with no traceback. Here, not in a command-line module, so the daemon and the model's commands can
-share it without importing each other's front ends."""
+share it without importing each other's front ends. With it, the checks of where a command will write: made
+before any long work (a data set's build, a training run, the demo's tour), so that a path that cannot be written
+is said at once, not as a traceback after the work is done and lost."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
 
 
 class UserError(Exception):
     """An error the user can fix; printed as one line, no traceback."""
+
+
+def output_folder(path: Path, writing: Path | None = None) -> Path:
+    """``path`` made (with its parents) if it is not there, and writable, or a one-line error saying why not, in
+    the words of what the user asked to write (``writing``, a file in it, or the folder itself)."""
+    asked = writing or path
+    blocking = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UserError(f"cannot write {asked}: {'it' if blocking == asked else blocking} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # no permission, a read-only or full disk
+        raise UserError(f"cannot write {asked}: {exc.strerror} ({exc.filename or path})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write {asked}: the folder {path} is not writable")
+    return path
+
+
+def output_file(path: Path) -> Path:
+    """``path`` a file can be written at: its folder made and writable, and not itself a folder."""
+    if path.is_dir():
+        raise UserError(f"cannot write {path}: it is a folder; give a file name")
+    output_folder(path.parent, path)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"cannot write {path}: the file is not writable")
+    return path

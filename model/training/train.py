@@ -26,6 +26,7 @@ from stylevae.model.data.keys import MODES
 from stylevae.model.data.tokens import tokens_to_notes
 from stylevae.model.decoding import continuation
 from stylevae.model.decoding.generate import generate
+from stylevae.model.errors import output_folder
 from stylevae.model.evaluation import musicality
 from stylevae.model.network import checkpoint
 from stylevae.model.network.vae import Architecture, LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
@@ -153,7 +154,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     rank, world, device = _setup_distributed()
     torch.set_num_threads(config.threads or max(1, (os.cpu_count() or 1) // world))
     torch.manual_seed(config.seed + rank)
-    out = Path(config.out)
+    out = output_folder(Path(config.out))  # now, not at the first epoch's end
     data = dataset.load(Path(config.data))
     train_set, valid_set = data.split("train"), data.split("valid")
     if len(train_set) == 0 or len(valid_set) == 0:

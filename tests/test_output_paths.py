@@ -1,0 +1,84 @@
+"""Where a command writes: a path that cannot be written is one line and exit 2, said before any long work (a data
+set's build, a training run, an evaluation, the demo's tour), never a traceback after it."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+from stylevae.bridge.cli import main
+from stylevae.model import errors
+from stylevae.model.data import dataset
+from stylevae.model.errors import UserError, output_file, output_folder
+from stylevae.model.evaluation import evaluate
+
+
+@pytest.fixture
+def a_file(tmp_path) -> Path:
+    path = tmp_path / "notes.txt"
+    path.write_text("a file where a folder is wanted")
+    return path
+
+
+def test_a_folder_is_made_with_its_parents_and_an_existing_one_is_taken(tmp_path):
+    assert output_folder(tmp_path / "a" / "b") == tmp_path / "a" / "b" and (tmp_path / "a" / "b").is_dir()
+    assert output_folder(tmp_path) == tmp_path
+
+
+def test_a_file_in_the_way_is_named(a_file):
+    with pytest.raises(UserError, match=f"^cannot write {a_file}: it is a file, not a folder$"):
+        output_folder(a_file)
+    with pytest.raises(UserError, match=f"^cannot write {a_file}/x/y: {a_file} is a file, not a folder$"):
+        output_folder(a_file / "x" / "y")
+    with pytest.raises(UserError, match=f"^cannot write {a_file}/tour.wav: {a_file} is a file, not a folder$"):
+        output_file(a_file / "tour.wav")
+
+
+def test_a_folder_given_as_a_file_is_refused(tmp_path):
+    with pytest.raises(UserError, match=f"^cannot write {tmp_path}: it is a folder; give a file name$"):
+        output_file(tmp_path)
+    assert output_file(tmp_path / "new" / "tour.mid") == tmp_path / "new" / "tour.mid"
+    assert (tmp_path / "new").is_dir() and not (tmp_path / "new" / "tour.mid").exists()  # only its folder is made
+
+
+def test_a_folder_that_cannot_be_made_says_why(tmp_path, monkeypatch):
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", full)
+    with pytest.raises(UserError, match=f"^cannot write {tmp_path}/out: No space left on device \\({tmp_path}/out\\)$"):
+        output_folder(tmp_path / "out")
+
+
+def test_a_folder_that_is_not_writable_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(errors.os, "access", lambda path, mode: False)  # root may write anywhere: asked of a stand-in
+    with pytest.raises(UserError, match=f"^cannot write {tmp_path}: the folder {tmp_path} is not writable$"):
+        output_folder(tmp_path)
+
+
+def must_not_start(*args, **kwargs):
+    raise AssertionError("the long work began before the output path was checked")
+
+
+@pytest.mark.parametrize("argv", [
+    ["sample", "--style=a", "--count=1", "--out={file}/samples"],
+    ["data", "--out={file}/data", "--limit-per-style=1"],
+    ["train", "--data={tmp}/data", "--out={file}/run", "--epochs=1"],
+    ["eval", "--data={tmp}/data", "--out={file}/eval"],
+    ["demo", "--midi={file}/tour.mid"],
+    ["demo", "--wav={file}/tour.wav"],
+])
+def test_every_command_says_so_in_one_line_before_its_work(argv, a_file, tmp_path, random_checkpoint, monkeypatch,
+                                                          capsys):
+    monkeypatch.setattr(dataset, "build_music21", must_not_start)
+    monkeypatch.setattr(dataset, "load", must_not_start)
+    monkeypatch.setattr(evaluate, "evaluate", must_not_start)
+    argv = [arg.format(file=a_file, tmp=tmp_path) for arg in argv]
+    if argv[0] == "sample":
+        argv.append(f"--model={random_checkpoint}")
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith(f"stylevae {argv[0]}: error: cannot write {a_file}/") and "is a file, not a folder" in err
