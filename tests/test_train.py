@@ -186,6 +186,12 @@ def test_the_shipped_training_config_and_flags_set_the_network_and_the_run():
     ({"epoch": 3}, "unknown settings ['epoch']"),
     ([1, 2], "not a JSON object of settings (the network's an object under \"model\")"),
     ({"model": 64}, "not a JSON object of settings (the network's an object under \"model\")"),
+    ({"lr": "fast"}, 'lr must be a number, got "fast"'),
+    ({"epochs": 1.5}, "epochs must be a whole number, got 1.5"),
+    ({"epochs": True}, "epochs must be a whole number, got true"),
+    ({"keep_epochs": 1}, "keep_epochs must be true or false, got 1"),
+    ({"model": {"kind": 2}}, "kind must be a string, got 2"),
+    ({"model": {"dec_hidden": None}}, "dec_hidden must be a whole number, got null"),
 ])
 def test_a_wrong_training_config_is_one_line_naming_the_setting(tmp_path, content, says):
     path = tmp_path / "train.json"
@@ -193,6 +199,29 @@ def test_a_wrong_training_config_is_one_line_naming_the_setting(tmp_path, conten
     with pytest.raises(ValueError) as error:
         parsed("--config", str(path))
     assert str(error.value) == f"{path}: {says}"
+
+
+def test_a_whole_number_is_a_number_and_the_config_takes_it(tmp_path):
+    path = tmp_path / "train.json"
+    path.write_text(json.dumps({"lr": 1, "beta_mu": 0, "model": {"key_relative": False}}))
+    assert (parsed("--config", str(path)).lr, parsed("--config", str(path)).beta_mu) == (1, 0)
+
+
+@pytest.mark.parametrize("argv, says", [
+    (["--lr", "nan"], "lr must be more than 0, got nan"),
+    (["--batch-size", "0"], "batch_size must be more than 0, got 0"),
+    (["--grad-clip", "0"], "grad_clip must be more than 0, got 0.0"),  # it would zero every step
+    (["--beta", "-1"], "beta must be 0 or more, got -1.0"),
+    (["--max-minutes", "inf"], "max_minutes must be 0 or more, got inf"),
+    (["--stop-accuracy", "1.5"], "stop_accuracy must be between 0 and 1, got 1.5"),
+    (["--lr-decay", "0"], "lr_decay must be more than 0 and at most 1, got 0.0"),
+    (["--dec-layers", "0"], "dec_layers must be at least 1, got 0"),
+    (["--z-content", "-4"], "z_content must be at least 1, got -4"),
+])
+def test_a_setting_out_of_its_range_is_one_line_naming_it(argv, says):
+    with pytest.raises(ValueError) as error:
+        parsed(*argv)
+    assert str(error.value) == says
 
 
 def test_a_missing_or_broken_training_config_is_one_line(tmp_path):

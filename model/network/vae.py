@@ -56,6 +56,9 @@ class Architecture:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"model kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        for name in ("embed_dim", "enc_hidden", "dec_hidden", "dec_layers", "z_content", "style_dim"):
+            if getattr(self, name) < 1:  # torch's own word for it: "Trying to create tensor with negative dimension"
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
 
 
 @dataclass(frozen=True, kw_only=True)

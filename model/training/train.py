@@ -32,6 +32,12 @@ from stylevae.model.network import checkpoint
 from stylevae.model.network.vae import Architecture, LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
 from stylevae.model.training.batches import augment, balanced_indices, batch_inputs, model_view
 
+# TrainConfig's ranges, by setting (lr_decay's is its own: above 0, at most 1)
+POSITIVE = ("batch_size", "lr", "epochs", "grad_clip", "tau_start", "tau_end")
+NON_NEGATIVE = ("lr_min", "epoch_size", "max_minutes", "threads", "beta", "beta_warmup_steps", "free_bits", "beta_mu",
+                "style_weight", "critic_weight", "sampling_rate", "transpose", "valid_size")
+FRACTIONS = ("stop_accuracy", "max_sample_probability")
+
 
 @dataclass
 class TrainConfig:
@@ -66,6 +72,22 @@ class TrainConfig:
     transpose: int = 0  # augmentation: random shift within ± semitones (keep 0 for a key-relative model)
     keep_epochs: bool = False  # also keep every epoch's checkpoint in OUT/epochs/NN (to compare runs at equal steps)
     valid_size: int = 2048  # validation phrases scored per epoch (a fixed random subset; 0 = all)
+
+    def __post_init__(self) -> None:
+        """A setting out of its range is said at once, in its own name: at the first step it would be a traceback
+        from deep in torch (a learning rate of NaN, a batch of 0), or a run that learns nothing (a gradient clip of
+        0 zeroes every step)."""
+        for names, holds, wanted in (
+            (POSITIVE, lambda v: v > 0, "more than 0"),
+            (NON_NEGATIVE, lambda v: v >= 0, "0 or more"),
+            (FRACTIONS, lambda v: 0 <= v <= 1, "between 0 and 1"),
+        ):
+            for name in names:
+                value = getattr(self, name)
+                if not (math.isfinite(value) and holds(value)):
+                    raise ValueError(f"{name} must be {wanted}, got {value!r}")
+        if not 0 < self.lr_decay <= 1:
+            raise ValueError(f"lr_decay must be more than 0 and at most 1, got {self.lr_decay!r}")
 
     def model_config(self, n_styles: int, vocab_size: int) -> ModelConfig:
         return ModelConfig(**asdict(self.model), n_styles=n_styles, vocab_size=vocab_size,
@@ -353,6 +375,8 @@ def config_from_args(args) -> TrainConfig:
         unknown = set(network) - _names(fields(Architecture))
         if unknown:
             raise ValueError(f'{args.config}: unknown settings under "model" {sorted(unknown)}')
+        _check_types(values, TrainConfig(), args.config)
+        _check_types(network, TrainConfig().model, args.config)
     for f in _run_settings():
         if getattr(args, f.name) is not None:
             values[f.name] = getattr(args, f.name)
@@ -364,6 +388,19 @@ def config_from_args(args) -> TrainConfig:
 
 def _names(settings: list) -> set[str]:
     return {f.name for f in settings}
+
+
+def _check_types(values: dict, defaults: object, source: Path) -> None:
+    """Each JSON value of the kind its setting's default is (a whole number for an int, any number for a float; a
+    JSON true is no number), so that a wrong one is said here, not as a TypeError at the first step."""
+    for name, value in values.items():
+        kind = type(getattr(defaults, name))
+        fits = isinstance(value, (int, float)) if kind is float else isinstance(value, kind)
+        if isinstance(value, bool) is not (kind is bool) or not fits:
+            raise ValueError(f"{source}: {name} must be {KIND_WORDS[kind]}, got {json.dumps(value)}")
+
+
+KIND_WORDS = {int: "a whole number", float: "a number", bool: "true or false", str: "a string"}
 
 
 if __name__ == "__main__":
