@@ -10,7 +10,7 @@ from pathlib import Path
 from stylevae.bridge import config as bridge_config
 from stylevae.bridge import demo
 from stylevae.model import cli as model_cli
-from stylevae.model.errors import UserError
+from stylevae.model.errors import UserError, seed
 from stylevae.model.network import versions
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
@@ -47,7 +47,7 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
                        "of the playhead (default: %(default)s)")
     serve.add_argument("--quantize", choices=bridge_config.QUANTIZE, default=d.quantize,
                        help="when voice changes take effect (default: %(default)s)")
-    serve.add_argument("--seed", type=int, help="seed the voices' phrases, for reproducible runs")
+    serve.add_argument("--seed", type=seed, help="seed the voices' phrases, for reproducible runs")
     serve.add_argument("--torch-threads", type=int, default=d.torch_threads, help="threads for torch, which "
                        "conditions each new phrase; the decoder's step is a compiled kernel on one thread "
                        "(default: %(default)s)")

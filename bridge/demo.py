@@ -34,7 +34,7 @@ from pythonosc.osc_packet import OscPacket, ParseError
 from stylevae.bridge import midi_out, platform
 from stylevae.model.data.midi_io import write_midi
 from stylevae.model.data.tokens import BEATS_PER_BAR, STEPS_PER_BEAT, Note
-from stylevae.model.errors import UserError, output_file
+from stylevae.model.errors import UserError, output_file, seed
 from stylevae.model.network.checkpoint import DEFAULT_CHECKPOINT
 
 VOICE = 1
@@ -400,7 +400,7 @@ def add_command(sub: argparse._SubParsersAction) -> None:
                       "coreaudio on macOS; on Linux pulseaudio with a sound server, else alsa, or jack on JACK)")
     demo.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT, help="checkpoint folder (default: the "
                       "shipped model)")
-    demo.add_argument("--seed", type=int, help="seed the daemon's phrases, for a reproducible tour")
+    demo.add_argument("--seed", type=seed, help="seed the daemon's phrases, for a reproducible tour")
     demo.set_defaults(run=check_and_run)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stylevae.model.errors import MAX_SEED
+
 MAX_VOICES = 16
 MAX_PACKET = 8192  # bytes; bigger datagrams are refused with an error reply
 # Bundles within bundles, at most: deeper packets are refused with an error reply. A bound of the daemon's own, not
@@ -162,7 +164,7 @@ SPEC: tuple[Entry, ...] = (
     _voice("velocity", (Arg("velocity", NUMBER, "int", 1, 127),), "MIDI velocity of the voice's notes.", "100"),
     _voice("hold", (Arg("on", INTEGER, "int", 0, 1),),
            f"Loop the current phrase exactly ({SWITCH}); releasing it resumes generation.", "0"),
-    _voice("reseed", (Arg("seed", NUMBER, "int", 0, 2**31 - 1),),
+    _voice("reseed", (Arg("seed", NUMBER, "int", 0, MAX_SEED),),
            "Draw a fresh z_c (from the given seed, else at random) at the next step not yet generated.",
            optional=True),
     _voice("restyle",

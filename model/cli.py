@@ -14,7 +14,7 @@ from stylevae.model.data.melody import PhraseRules
 from stylevae.model.data.midi_io import MidiReadError
 from stylevae.model.data.tokens import Vocabulary
 from stylevae.model.decoding import playing
-from stylevae.model.errors import UserError, output_folder
+from stylevae.model.errors import UserError, output_folder, seed
 
 DEFAULT_DATA = Path("data/default")
 DEFAULT_EVAL_OUT = Path("runs/eval")
@@ -94,7 +94,7 @@ def add_eval(sub: argparse._SubParsersAction) -> None:
                     "(default: %(default)s)")
     ev.add_argument("--temperature", type=float, default=d.temperature, help="sampling temperature of generated "
                     "phrases (default: %(default)s)")
-    ev.add_argument("--seed", type=int, default=d.seed, help="(default: %(default)s)")
+    ev.add_argument("--seed", type=seed, default=d.seed, help="(default: %(default)s)")
     ev.add_argument("--threads", type=int, default=d.threads, help="torch threads (default: %(default)s; more "
                     "helps only on an otherwise idle machine)")
     ev.add_argument("--classifier-epochs", type=int, default=d.classifier.epochs, help="(default: %(default)s)")
@@ -128,7 +128,7 @@ def add_sample(sub: argparse._SubParsersAction) -> None:
                     "them (default: %(default)s)")
     sa.add_argument("--variation", type=float, default=playing.VARIATION,
                     help="how far the line moves at each phrase border, 0..1 (default: %(default)s)")
-    sa.add_argument("--seed", type=int, help="for reproducible output (default: fresh randomness)")
+    sa.add_argument("--seed", type=seed, help="for reproducible output (default: fresh randomness)")
     sa.add_argument("--bpm", type=float, default=120.0, help="tempo written to the files (default: %(default)s)")
     sa.add_argument("--out", type=Path, default=Path("samples"), help="output folder (default: %(default)s)")
     sa.add_argument("--model", type=Path, help="checkpoint folder (default: the shipped model)")
@@ -143,8 +143,9 @@ def run_data(args: argparse.Namespace) -> None:
             print(f"{args.out} exists (use --force to rebuild); its report:")
         print(data_report.render(data))
         return
-    if args.bars < 1 or args.hop < 1:
-        raise UserError("--bars and --hop must be at least 1")
+    for flag in ("bars", "hop", "limit_per_style", "workers"):  # the last two: not given is "all"
+        if getattr(args, flag) is not None and getattr(args, flag) < 1:
+            raise UserError(f"--{flag.replace('_', '-')} must be at least 1, got {getattr(args, flag)}")
     try:
         config = dataset.BuildConfig(Vocabulary(args.low, args.high), PhraseRules(bars=args.bars, hop_bars=args.hop))
     except ValueError as exc:

@@ -2,12 +2,16 @@
 one line, with no traceback. Here, not in a command-line module, so the daemon and the model's commands can
 share it without importing each other's front ends. With it, the checks of where a command will write: made
 before any long work (a data set's build, a training run, the demo's tour), so that a path that cannot be written
-is said at once, not as a traceback after the work is done and lost."""
+is said at once, not as a traceback after the work is done and lost. And the range of a seed."""
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
+
+# Seeds, from the command line as over OSC: what NumPy's generators take (no negative number) and torch's
+MAX_SEED = 2**31 - 1
 
 
 class UserError(Exception):
@@ -38,3 +42,15 @@ def output_file(path: Path) -> Path:
     if path.exists() and not os.access(path, os.W_OK):
         raise UserError(f"cannot write {path}: the file is not writable")
     return path
+
+
+def seed(text: str) -> int:
+    """argparse's type for ``--seed``: a whole number within 0..MAX_SEED (NumPy refuses a negative one with a
+    traceback, at the first phrase, which in the daemon was its start)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{value} is not within 0..{MAX_SEED}")
+    return value

@@ -217,6 +217,7 @@ def test_a_whole_number_is_a_number_and_the_config_takes_it(tmp_path):
     (["--lr-decay", "0"], "lr_decay must be more than 0 and at most 1, got 0.0"),
     (["--dec-layers", "0"], "dec_layers must be at least 1, got 0"),
     (["--z-content", "-4"], "z_content must be at least 1, got -4"),
+    (["--seed", "-5"], "seed must be within 0..2147483647, got -5"),  # NumPy's generator takes no negative seed
 ])
 def test_a_setting_out_of_its_range_is_one_line_naming_it(argv, says):
     with pytest.raises(ValueError) as error:

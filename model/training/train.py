@@ -26,7 +26,7 @@ from stylevae.model.data.keys import MODES
 from stylevae.model.data.tokens import tokens_to_notes
 from stylevae.model.decoding import continuation
 from stylevae.model.decoding.generate import generate
-from stylevae.model.errors import output_folder
+from stylevae.model.errors import MAX_SEED, output_folder
 from stylevae.model.evaluation import musicality
 from stylevae.model.network import checkpoint
 from stylevae.model.network.vae import Architecture, LossWeights, ModelConfig, StyleVAE, inverse_sigmoid
@@ -88,6 +88,8 @@ class TrainConfig:
                     raise ValueError(f"{name} must be {wanted}, got {value!r}")
         if not 0 < self.lr_decay <= 1:
             raise ValueError(f"lr_decay must be more than 0 and at most 1, got {self.lr_decay!r}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed must be within 0..{MAX_SEED}, got {self.seed}")
 
     def model_config(self, n_styles: int, vocab_size: int) -> ModelConfig:
         return ModelConfig(**asdict(self.model), n_styles=n_styles, vocab_size=vocab_size,

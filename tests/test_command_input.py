@@ -1,5 +1,6 @@
-"""Where a command writes: a path that cannot be written is one line and exit 2, said before any long work (a data
-set's build, a training run, an evaluation, the demo's tour), never a traceback after it."""
+"""What a command is given that it cannot use is one line and exit 2, said before any long work (a data set's build,
+a training run, an evaluation, the demo's tour, the daemon's start), never a traceback: where it writes, a seed, a
+data set's limits."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from stylevae.bridge.cli import main
 from stylevae.model import errors
 from stylevae.model.data import dataset
-from stylevae.model.errors import UserError, output_file, output_folder
+from stylevae.model.errors import MAX_SEED, UserError, output_file, output_folder
 from stylevae.model.evaluation import evaluate
 
 
@@ -82,3 +83,29 @@ def test_every_command_says_so_in_one_line_before_its_work(argv, a_file, tmp_pat
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1, err
     assert err.startswith(f"stylevae {argv[0]}: error: cannot write {a_file}/") and "is a file, not a folder" in err
+
+
+@pytest.mark.parametrize("command", ["sample", "eval", "serve", "demo"])
+@pytest.mark.parametrize("given, says", [("-1", "-1 is not within 0..2147483647"),
+                                         ("2147483648", "2147483648 is not within 0..2147483647"),
+                                         ("1.5", "'1.5' is not a whole number")])
+def test_a_seed_numpy_would_refuse_is_one_line(command, given, says, capsys):
+    """NumPy's generators take no negative seed: the daemon died at its start with a traceback."""
+    with pytest.raises(SystemExit) as exit:
+        main([command, f"--seed={given}"])
+    err = capsys.readouterr().err
+    assert exit.value.code == 2 and err.splitlines()[-1] == f"stylevae {command}: error: argument --seed: {says}"
+
+
+def test_a_seed_at_the_end_of_the_range_is_taken(random_checkpoint, tmp_path, capsys):
+    assert main(["sample", "--style=a", "--count=1", f"--seed={MAX_SEED}", f"--model={random_checkpoint}",
+                 f"--out={tmp_path}"]) == 0
+
+
+@pytest.mark.parametrize("flag", ["--limit-per-style=0", "--limit-per-style=-3", "--workers=0", "--bars=0", "--hop=0"])
+def test_a_data_set_limit_below_one_is_one_line(flag, tmp_path, monkeypatch, capsys):
+    """--limit-per-style 0 built the whole corpus (some 20 minutes), -3 all but each style's last 3 pieces."""
+    monkeypatch.setattr(dataset, "build_music21", must_not_start)
+    code = main(["data", flag, f"--out={tmp_path}"])
+    name, value = flag.split("=")
+    assert code == 2 and capsys.readouterr().err == f"stylevae data: error: {name} must be at least 1, got {value}\n"
