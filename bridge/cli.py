@@ -26,7 +26,8 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT, help="checkpoint folder (default: the "
                        "shipped model)")
-    serve.add_argument("--device", default=d.device, help="torch device: auto (CUDA when present), cpu, cuda")
+    serve.add_argument("--device", default=d.device, help="torch device: auto (CUDA when present), cpu, cuda, "
+                       "cuda:N")
     serve.add_argument("--osc-host", default=d.osc_host, help="address to listen on (default: %(default)s; a LAN "
                        "address exposes the daemon to the network)")
     serve.add_argument("--osc-port", type=int, default=d.osc_port, help="UDP port (default: %(default)s)")
@@ -36,8 +37,8 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--midi-port", metavar="NAME", help="send to this existing output port instead of opening a "
                        "virtual one (e.g. loopMIDI on Windows; see --list-ports), or none: no MIDI output, the notes "
                        "go only to OSC clients (the device's Notes to this track mode)")
-    serve.add_argument("--port-name", default=d.port_name, help="the virtual port's client name (default: "
-                       "%(default)s)")
+    serve.add_argument("--port-name", default=d.port_name, help="the virtual port's client name, up to "
+                       f"{bridge_config.MAX_PORT_NAME_BYTES} bytes, no ':' (default: %(default)s)")
     serve.add_argument("--list-ports", action="store_true", help="list the MIDI output ports and exit")
     serve.add_argument("--start-jack", action="store_true", help="on Linux, start a JACK server with the dummy "
                        "driver if there is neither an ALSA sequencer nor a running JACK server")

@@ -15,6 +15,10 @@ MIN_LOOKAHEAD = 0.5  # beats: the decoder is always between lookahead - 1 step a
 # steps once a 16th, each time on a core that slept, where a second thread saved no time inside the daemon and
 # its wake-up, on an otherwise idle machine, cost 12.4-12.5 ms (p50) a step (docs/bridge.md, bench/results/).
 DEFAULT_TORCH_THREADS = 1
+# The longest name a virtual port's client may have: JACK's (JACK_CLIENT_NAME_SIZE, 64 bytes with the final NUL, in
+# jack2's JackConstants.h) and the ALSA sequencer's (the 64-byte name of snd_seq_client_info). Longer, JACK refused
+# the client and the daemon could only say that no server was reached.
+MAX_PORT_NAME_BYTES = 63
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,6 @@ class BridgeConfig:
             raise ValueError(f"torch threads must be within 1..64, got {self.torch_threads}")
         if not 0 < self.osc_port < 65536:
             raise ValueError(f"OSC port must be within 1..65535, got {self.osc_port}")
+        if not 0 < len(self.port_name.encode()) <= MAX_PORT_NAME_BYTES or ":" in self.port_name:
+            raise ValueError(f"port name {self.port_name!r} must be 1..{MAX_PORT_NAME_BYTES} bytes long, without ':' "
+                             "(JACK's separator of client and port)")

@@ -40,9 +40,18 @@ def setup_torch(config: BridgeConfig) -> torch.device:
     torch.set_num_threads(config.torch_threads)
     if config.device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if config.device.startswith("cuda") and not torch.cuda.is_available():
-        raise UserError("--device cuda: no CUDA device is available (use --device cpu)")
-    return torch.device(config.device)
+    try:
+        device = torch.device(config.device)
+    except RuntimeError:  # torch's own message lists every device type it knows, in one long line
+        device = None
+    if device is None or device.type not in ("cpu", "cuda"):
+        raise UserError(f"--device {config.device}: the daemon runs on auto, cpu, cuda or cuda:N")
+    count = torch.cuda.device_count() if device.type == "cuda" and torch.cuda.is_available() else 0
+    if device.type == "cuda" and count == 0:
+        raise UserError(f"--device {config.device}: no CUDA device is available (use --device cpu)")
+    if device.type == "cuda" and (device.index or 0) >= count:
+        raise UserError(f"--device {config.device}: there are {count} CUDA device(s), cuda:0..cuda:{count - 1}")
+    return device
 
 
 def open_midi(

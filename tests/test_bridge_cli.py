@@ -9,6 +9,7 @@ import pytest
 
 from stylevae.bridge import cli, midi_out, platform, serve
 from stylevae.bridge.config import BridgeConfig
+from stylevae.model.errors import UserError
 from stylevae.model.network import versions
 
 
@@ -46,10 +47,41 @@ def test_serve_gives_the_callers_signal_handlers_and_switch_interval_back(capsys
 
 @pytest.mark.parametrize(("flag", "value", "words"), [("--lookahead", "9", "lookahead"), ("--bpm", "5", "tempo"),
                                                       ("--osc-port", "70000", "OSC port"),
-                                                      ("--torch-threads", "0", "torch threads")])
+                                                      ("--torch-threads", "0", "torch threads"),
+                                                      ("--port-name", "", "must be 1..63 bytes long"),
+                                                      ("--port-name", "a:b", "without ':'"),
+                                                      ("--port-name", "é" * 32, "must be 1..63 bytes long"),
+                                                      ("--device", "nope", "runs on auto, cpu, cuda or cuda:N"),
+                                                      ("--device", "meta", "runs on auto, cpu, cuda or cuda:N")])
 def test_bad_settings_are_one_line(capsys, flag, value, words):
     code, err = run(capsys, flag, value)
     assert code == 2 and len(err) == 1 and words in err[0]
+
+
+def test_a_port_name_of_63_bytes_is_taken():
+    """JACK refused a client name of 64 bytes or more, and the daemon said only that no server was reached."""
+    assert BridgeConfig(port_name="é" * 31 + "e").port_name.encode() == ("é" * 31 + "e").encode()
+
+
+@pytest.mark.parametrize(("device", "cuda_devices", "says"), [
+    ("cuda", 0, "--device cuda: no CUDA device is available (use --device cpu)"),
+    ("cuda:1", 0, "--device cuda:1: no CUDA device is available (use --device cpu)"),
+    ("cuda:2", 2, "--device cuda:2: there are 2 CUDA device(s), cuda:0..cuda:1"),
+])
+def test_a_cuda_device_that_is_not_there_is_one_line(monkeypatch, device, cuda_devices, says):
+    monkeypatch.setattr(serve.torch.cuda, "is_available", lambda: cuda_devices > 0)
+    monkeypatch.setattr(serve.torch.cuda, "device_count", lambda: cuda_devices)
+    monkeypatch.setattr(serve.torch, "set_num_threads", lambda n: None)
+    with pytest.raises(UserError) as error:
+        serve.setup_torch(BridgeConfig(device=device))
+    assert str(error.value) == says
+
+
+def test_a_cuda_device_that_is_there_is_taken(monkeypatch):
+    monkeypatch.setattr(serve.torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(serve.torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(serve.torch, "set_num_threads", lambda n: None)
+    assert serve.setup_torch(BridgeConfig(device="cuda:1")) == serve.torch.device("cuda", 1)
 
 
 def test_no_backend_says_what_to_do(monkeypatch):
