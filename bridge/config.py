@@ -54,6 +54,8 @@ class BridgeConfig:
             raise ValueError(f"torch threads must be within 1..64, got {self.torch_threads}")
         if not 0 < self.osc_port < 65536:
             raise ValueError(f"OSC port must be within 1..65535, got {self.osc_port}")
+        if self.midi_port is not None and not self.midi_port.strip():  # else read as no --midi-port: a virtual port
+            raise ValueError("--midi-port needs a port's name (see --list-ports), or none")
         if not 0 < len(self.port_name.encode()) <= MAX_PORT_NAME_BYTES or ":" in self.port_name:
             raise ValueError(f"port name {self.port_name!r} must be 1..{MAX_PORT_NAME_BYTES} bytes long, without ':' "
                              "(JACK's separator of client and port)")

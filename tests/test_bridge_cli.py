@@ -49,6 +49,7 @@ def test_serve_gives_the_callers_signal_handlers_and_switch_interval_back(capsys
                                                       ("--osc-port", "70000", "OSC port"),
                                                       ("--torch-threads", "0", "torch threads"),
                                                       ("--port-name", "", "must be 1..63 bytes long"),
+                                                      ("--midi-port", " ", "needs a port's name"),
                                                       ("--port-name", "a:b", "without ':'"),
                                                       ("--port-name", "é" * 32, "must be 1..63 bytes long"),
                                                       ("--device", "nope", "runs on auto, cpu, cuda or cuda:N"),
