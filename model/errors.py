@@ -10,7 +10,8 @@ import argparse
 import os
 from pathlib import Path
 
-# Seeds, from the command line as over OSC: what NumPy's generators take (no negative number) and torch's
+# Seeds run 0..MAX_SEED, from the command line as over OSC (an int32 there): NumPy's generators take no negative
+# seed, and torch's take these too
 MAX_SEED = 2**31 - 1
 
 
