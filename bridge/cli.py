@@ -27,7 +27,7 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--checkpoint", type=Path, default=DEFAULT_CHECKPOINT, help="checkpoint folder (default: the "
                        "shipped model)")
     serve.add_argument("--device", default=d.device, help="torch device: auto (CUDA when present), cpu, cuda, "
-                       "cuda:N")
+                       "cuda:N, mps")
     serve.add_argument("--osc-host", default=d.osc_host, help="address to listen on (default: %(default)s; a LAN "
                        "address exposes the daemon to the network)")
     serve.add_argument("--osc-port", type=int, default=d.osc_port, help="UDP port (default: %(default)s)")

@@ -44,8 +44,10 @@ def setup_torch(config: BridgeConfig) -> torch.device:
         device = torch.device(config.device)
     except RuntimeError:  # torch's own message lists every device type it knows, in one long line
         device = None
-    if device is None or device.type not in ("cpu", "cuda"):
-        raise UserError(f"--device {config.device}: the daemon runs on auto, cpu, cuda or cuda:N")
+    if device is None or device.type not in ("cpu", "cuda", "mps"):
+        raise UserError(f"--device {config.device}: the daemon runs on auto, cpu, cuda, cuda:N or mps")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise UserError("--device mps: Apple's Metal (MPS) is not available here (use --device cpu)")
     count = torch.cuda.device_count() if device.type == "cuda" and torch.cuda.is_available() else 0
     if device.type == "cuda" and count == 0:
         raise UserError(f"--device {config.device}: no CUDA device is available (use --device cpu)")

@@ -52,8 +52,9 @@ def test_serve_gives_the_callers_signal_handlers_and_switch_interval_back(capsys
                                                       ("--midi-port", " ", "needs a port's name"),
                                                       ("--port-name", "a:b", "without ':'"),
                                                       ("--port-name", "é" * 32, "must be 1..63 bytes long"),
-                                                      ("--device", "nope", "runs on auto, cpu, cuda or cuda:N"),
-                                                      ("--device", "meta", "runs on auto, cpu, cuda or cuda:N")])
+                                                      ("--device", "nope", "runs on auto, cpu, cuda, cuda:N or mps"),
+                                                      ("--device", "meta", "runs on auto, cpu, cuda, cuda:N or mps"),
+                                                      ("--device", "mps", "Metal (MPS) is not available here")])
 def test_bad_settings_are_one_line(capsys, flag, value, words):
     code, err = run(capsys, flag, value)
     assert code == 2 and len(err) == 1 and words in err[0]
