@@ -20,7 +20,7 @@ MAX_VOICES = 16
 MAX_PACKET = 8192  # bytes; bigger datagrams are refused with an error reply
 # Bundles within bundles, at most: deeper packets are refused with an error reply. A bound of the daemon's own, not
 # the interpreter's: python-osc parses a bundle by recursion, and the depth at which that failed was Python's (331
-# levels on 3.11, 497 on 3.12; an 8192-byte packet holds 409)
+# levels on 3.11, 497 on 3.12; an 8192-byte packet holds some 400: 408 around a one-int message)
 MAX_NESTING = 16
 PREFIX = "/stylevae"
 

@@ -48,11 +48,12 @@ def setup_torch(config: BridgeConfig) -> torch.device:
         raise UserError(f"--device {config.device}: the daemon runs on auto, cpu, cuda, cuda:N or mps")
     if device.type == "mps" and not torch.backends.mps.is_available():
         raise UserError("--device mps: Apple's Metal (MPS) is not available here (use --device cpu)")
-    count = torch.cuda.device_count() if device.type == "cuda" and torch.cuda.is_available() else 0
-    if device.type == "cuda" and count == 0:
-        raise UserError(f"--device {config.device}: no CUDA device is available (use --device cpu)")
-    if device.type == "cuda" and (device.index or 0) >= count:
-        raise UserError(f"--device {config.device}: there are {count} CUDA device(s), cuda:0..cuda:{count - 1}")
+    if device.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            raise UserError(f"--device {config.device}: no CUDA device is available (use --device cpu)")
+        if (device.index or 0) >= count:
+            raise UserError(f"--device {config.device}: there are {count} CUDA device(s), cuda:0..cuda:{count - 1}")
     return device
 
 
