@@ -200,11 +200,14 @@ class MidiOut:
         except rtmidi.SystemError as exc:
             raise MidiError(f"cannot open the {backend} MIDI backend ({exc}); {HELP}") from None
         if existing is None:
+            # ALSA and JACK list a port under its client ("StyleVAE:out"); CoreMIDI lists a virtual source by its own
+            # name alone (in Live's MIDI preferences too), so there it takes the client's name, not "out"
+            port = port_name if backend == "coremidi" else "out"
             try:
-                self._out.open_virtual_port("out")
+                self._out.open_virtual_port(port)
             except (rtmidi.SystemError, NotImplementedError) as exc:
                 raise MidiError(f"cannot open a virtual {backend} port ({exc}); {HELP}") from None
-            self.name = f"{port_name}:out"
+            self.name = port if backend == "coremidi" else f"{port_name}:{port}"
         else:
             ports = list(self._out.get_ports())
             index = match_port(ports, existing, backend)

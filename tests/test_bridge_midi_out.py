@@ -20,10 +20,11 @@ class Port:
     Windows' ``midiOutShortMsg`` failing while ``refusing`` is set."""
 
     def __init__(self, api, name):
-        self.taken, self.refusing, self.closed = [], False, False
+        self.api, self.client = api, name
+        self.taken, self.refusing, self.closed, self.virtual = [], False, False, None
 
     def open_virtual_port(self, name):
-        pass
+        self.virtual = name
 
     def get_ports(self):
         return ["loopMIDI Port 1", "USB MIDI Interface 2"]
@@ -110,3 +111,15 @@ def test_an_existing_port_that_will_not_open_is_one_line_naming_it():
         MidiOut("winmm", existing="USB MIDI", rtmidi_out=Port)
     message = str(refused.value)
     assert "\n" not in message and "'USB MIDI Interface 2'" in message and "another program may hold it" in message
+
+
+@pytest.mark.parametrize(("backend", "listed"), [("alsa", "StyleVAE:out"), ("jack", "StyleVAE:out"),
+                                                  ("coremidi", "StyleVAE")])
+def test_the_virtual_port_is_listed_under_the_daemons_name_on_every_backend(backend, listed):
+    """What Live's MIDI preferences (or another program's port list) show: ALSA and JACK list a port as its client
+    and its own name; CoreMIDI lists a virtual source by its own name alone, which was "out" there."""
+    out = MidiOut(backend, "StyleVAE", rtmidi_out=Port)
+    port = out._out
+    assert (port.api, port.client) == (midi_out.APIS[backend], "StyleVAE")
+    shown = port.virtual if backend == "coremidi" else f"{port.client}:{port.virtual}"
+    assert shown == listed == out.name
