@@ -162,11 +162,17 @@ class Engine:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop generating, then tell the clients that what every voice planned is void (``/cut``): a device that
+        plays the notes itself ends them now, not seconds later when it misses the daemon's pongs, and drops the
+        note-ons it holds. The output's own notes end when the sender stops."""
         with self._cond:
             self._stopped = True
             self._cond.notify()
         if self._thread is not None:
             self._thread.join(5)
+        for voice in list(self.voices.values()):  # a copy: a thread stuck past the join may still add one
+            if voice.started:
+                self.publish(f"{PREFIX}/{voice.number}/cut", [])
 
     def _run(self) -> None:
         torch.set_grad_enabled(False)

@@ -152,7 +152,8 @@ def serve(config: BridgeConfig, out: TextIO = sys.stdout) -> None:
         gc.freeze()  # start-up's objects (torch, the model) leave the collector's view: shorter pauses while playing
         awake = parts.enter_context(KeepAwake(config.keep_awake))  # from the main thread, which its spinners die with
         parts.callback(lambda: log.info("%s; %s; %s", engine.summary(), sender.summary(), osc.summary()))
-        for part in (timer, sender, engine, osc):
+        # stopped in the reverse order: the engine's last word (a /cut for each voice) before the OSC replies close
+        for part in (timer, sender, osc, engine):
             part.start()
             parts.callback(part.stop)
         host, osc_port = osc.address

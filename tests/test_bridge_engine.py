@@ -128,9 +128,10 @@ def test_every_note_is_announced_before_it_sounds_and_ended_by_its_report():
     assert max(late) > STEP and all(((v[2], number, v[0]) in ons) for _, number, v in notes)
 
 
-def test_what_a_voice_planned_is_cut_at_a_locate_a_stop_play_off_and_remove(rig):
+def test_what_a_voice_planned_is_cut_at_a_locate_a_stop_play_off_remove_and_the_daemons_exit(rig):
     """``/cut`` for every voice that played, so a device holding its note-ons drops them: at a locate and a stop
-    for all, at play 0 and remove for that voice; never for a voice that never played."""
+    for all, at play 0 and remove for that voice, and when the daemon stops (else a device playing the notes
+    itself sounded its last note until it missed the daemon's pongs); never for a voice that never played."""
     cuts = []
     rig.engine.publish = lambda address, values: cuts.append(address) if address.endswith("/cut") else None
     rig.send(cmd.Play(1, True), cmd.Play(2, True), cmd.Mix(3, (0.0, 1.0, 0.0)))
@@ -147,6 +148,8 @@ def test_what_a_voice_planned_is_cut_at_a_locate_a_stop_play_off_and_remove(rig)
     rig.clock.follow(rig.clock.beat(), False, 120)
     rig.run(0.1)
     assert cuts[4:] == ["/stylevae/2/cut"]
+    rig.engine.stop()
+    assert cuts[5:] == ["/stylevae/2/cut"]
 
 
 def test_the_step_summary_reads_as_the_benchmark_parses_it(rig):
