@@ -32,6 +32,25 @@ def tied(command: list[str], signum: int = signal.SIGKILL, system: str = sys.pla
     return [sys.executable, "-c", TIE, str(int(signum)), str(os.getpid()), *command]
 
 
+def console_group(system: str = os.name) -> int:
+    """``creationflags`` for a child that ``interrupt`` can end cleanly: on Windows a process group of its own, the
+    one way a process can be sent a signal it handles (Ctrl-Break) rather than ended outright (``terminate``), which
+    would leave the daemon's notes sounding on the synth."""
+    return subprocess.CREATE_NEW_PROCESS_GROUP if system == "nt" else 0
+
+
+def interrupt(process: subprocess.Popen, system: str = os.name) -> None:
+    """End a child as Ctrl-C in its console does (Ctrl-Break on Windows, which ``stylevae serve`` handles the same
+    way: every note ended, the port closed). Start it with ``console_group``'s flags."""
+    if system != "nt":
+        process.send_signal(signal.SIGINT)
+        return
+    try:
+        process.send_signal(signal.CTRL_BREAK_EVENT)
+    except OSError:  # no console to send it through (pythonw): ended outright
+        process.terminate()
+
+
 class Children:
     """Child processes started and ended as one set: the daemon's spinners, and what a benchmark runs beside
     itself. Ending kills them all before waiting for any, so none outlives a slow sibling."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket, ParseError
 
 from stylevae.bridge import midi_out, platform
+from stylevae.bridge.children import console_group, interrupt
 from stylevae.model.data.midi_io import write_midi
 from stylevae.model.data.tokens import BEATS_PER_BAR, STEPS_PER_BEAT, Note
 from stylevae.model.errors import UserError, output_file, seed
@@ -166,11 +166,8 @@ class Child:
         self.log = tempfile.TemporaryFile()
         self.system = system
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        # Windows: a group of its own, the one way a process can be sent a signal it handles (Ctrl-Break) rather
-        # than ended outright (terminate), which would leave the daemon's notes sounding on the synth
-        group = subprocess.CREATE_NEW_PROCESS_GROUP if system == "nt" else 0
         self.process = subprocess.Popen(list(command), stdin=stdin, stdout=self.log, stderr=subprocess.STDOUT, env=env,
-                                        creationflags=group)
+                                        creationflags=console_group(system))
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -188,13 +185,8 @@ class Child:
                     self.process.stdin.close()
                 except OSError:
                     pass
-            elif self.system == "posix":
-                self.process.send_signal(signal.SIGINT)  # the daemon ends every note and closes its port
             else:
-                try:
-                    self.process.send_signal(signal.CTRL_BREAK_EVENT)  # as SIGINT: SIGBREAK, handled by serve
-                except OSError:  # no console to send it through (pythonw): ended outright
-                    self.process.terminate()
+                interrupt(self.process, self.system)  # the daemon ends every note and closes its port
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:

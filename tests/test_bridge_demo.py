@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from stylevae.bridge import cli, demo, platform
+from stylevae.bridge import children, cli, demo, platform
 from tests.fakes import FakeTime
 
 STYLES = ["folk", "dance", "chorale"]
@@ -144,8 +144,8 @@ class Process:
 def test_on_windows_the_daemon_is_stopped_with_ctrl_break_in_a_group_of_its_own(monkeypatch):
     """terminate() ends a Windows process outright: the daemon's notes would keep sounding on the synth. Ctrl-Break,
     which serve handles, reaches only a process started in a group of its own."""
-    monkeypatch.setattr(demo.subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
-    monkeypatch.setattr(demo.signal, "CTRL_BREAK_EVENT", 1, raising=False)
+    monkeypatch.setattr(children.subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200, raising=False)
+    monkeypatch.setattr(children.signal, "CTRL_BREAK_EVENT", 1, raising=False)
     monkeypatch.setattr(demo.subprocess, "Popen", Process)
     child = demo.Child(["stylevae", "serve"], system="nt")
     child.stop()

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -23,8 +24,9 @@ from pathlib import Path
 
 import rtmidi
 import torch
+from pythonosc.osc_packet import OscPacket
 
-from stylevae.bridge.children import tied
+from stylevae.bridge.children import console_group, interrupt, tied
 from stylevae.bridge.jack import REGISTRY, DummyServer
 from stylevae.bridge.realtime import REALTIME_PRIORITY
 from stylevae.model.data.tokens import Vocabulary
@@ -227,20 +229,25 @@ def end_since(count: int) -> None:
 
 
 class Daemon:
-    """``stylevae serve`` as a subprocess on a JACK server; ``ready`` once it printed its banner."""
+    """``stylevae serve`` as a subprocess on a JACK server (``jack_name``), or with None on the system's own MIDI
+    backend, as a user starts it; ``ready`` once it printed its banner."""
 
-    def __init__(self, checkpoint: Path, jack_name: str, *extra: str, port_name: str | None = None,
+    def __init__(self, checkpoint: Path, jack_name: str | None, *extra: str, port_name: str | None = None,
                  osc_port: int | None = None):
         self.osc_port = osc_port or free_udp_port()  # a given port: a daemon restarted where clients know it
         self.port_name = port_name or f"sv{uuid.uuid4().hex[:6]}"
-        env = dict(os.environ, JACK_DEFAULT_SERVER=jack_name, PYTHONUNBUFFERED="1")
-        self.stderr = open(f"/tmp/{self.port_name}.daemon.log", "w+")  # noqa: SIM115 - closed in stop()
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        backend = []
+        if jack_name is not None:
+            env["JACK_DEFAULT_SERVER"], backend = jack_name, ["--midi-backend", "jack"]
+        log = Path(tempfile.gettempdir()) / f"{self.port_name}.daemon.log"
+        self.stderr = open(log, "w+", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         command = [sys.executable, "-m", "stylevae.bridge.cli", "serve", "--checkpoint", str(checkpoint),
-                   "--osc-port", str(self.osc_port), "--port-name", self.port_name, "--midi-backend", "jack",
-                   "--seed", "1", *extra]
-        # tied: a daemon whose test failed before stopping it ends with this process, not after it
+                   "--osc-port", str(self.osc_port), "--port-name", self.port_name, *backend, "--seed", "1", *extra]
+        # tied: a daemon whose test failed before stopping it ends with this process, not after it (Linux)
         self.process = subprocess.Popen(tied(command, signal.SIGTERM), stdout=subprocess.PIPE, stderr=self.stderr,
-                                        text=True, env=env, cwd=ROOT)
+                                        text=True, encoding="utf-8", errors="replace", env=env, cwd=ROOT,
+                                        creationflags=console_group())
         STARTED.append(self)
         # one reader from the start: waiting for the banner stays bounded while the daemon prints nothing
         self.out: list[str] = []  # every line it printed so far
@@ -279,16 +286,21 @@ class Daemon:
     def log(self) -> str:
         if not self.stderr.closed:
             self.stderr.flush()
-        return Path(self.stderr.name).read_text()
+        return Path(self.stderr.name).read_text(encoding="utf-8", errors="replace")
 
     def close(self) -> None:
         """Stop it if it still runs."""
         if self.process.poll() is None:
             self.stop()
 
-    def stop(self, signum: int = signal.SIGTERM, timeout: float = 10) -> int:
+    def stop(self, signum: int | None = signal.SIGTERM, timeout: float = 10) -> int:
+        """End it with ``signum``, or with None as Ctrl-C in its console does (``children.interrupt``); killed if
+        it has not ended in ``timeout`` seconds. Its exit code."""
         if self.process.poll() is None:
-            self.process.send_signal(signum)
+            if signum is None:
+                interrupt(self.process)
+            else:
+                self.process.send_signal(signum)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -371,7 +383,8 @@ def notes_heard(events: list[MidiEvent], within: float) -> list[MidiEvent]:
 
 
 class MidiListener:
-    """A python-rtmidi JACK input connected to a port, recording every message with its timestamp.
+    """A python-rtmidi input (JACK's API, unless ``api`` names another) connected to a port, recording every message
+    with its timestamp.
 
     It polls rtmidi's queue from a thread of its own instead of taking a callback: a Python callback
     runs in JACK's process thread and would stall the whole JACK graph whenever it waits for the GIL.
@@ -382,9 +395,9 @@ class MidiListener:
     POLL_SECONDS = 0.0005
     _closed = False
 
-    def __init__(self, source: str | None, timeout: float = 10):
+    def __init__(self, source: str | None, timeout: float = 10, api: int = rtmidi.API_UNIX_JACK):
         client = f"listen{uuid.uuid4().hex[:6]}"
-        self._in = rtmidi.MidiIn(rtmidi.API_UNIX_JACK, name=client, queue_size_limit=1 << 16)
+        self._in = rtmidi.MidiIn(api, name=client, queue_size_limit=1 << 16)
         self._in.ignore_types(sysex=True, timing=True, active_sense=True)
         self.events: list[MidiEvent] = []
         self._lock = threading.Lock()
@@ -582,6 +595,45 @@ def oscsend(port: int, address: str, types: str = "", *args: object) -> None:
     if types:
         command += [types, *map(str, args)]
     subprocess.run(command, check=True, timeout=10, capture_output=True)
+
+
+class OscReplies:
+    """The daemon's replies read with python-osc, as a client of any system reads them (``OscDump`` needs liblo):
+    each message's address and arguments, in the order they came."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.heard: list[tuple[str, tuple]] = []
+        self._running = True
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while self._running:
+            try:
+                data = self.sock.recv(65536)
+            except (TimeoutError, ConnectionResetError):  # Windows: a send of ours met a closed port
+                continue
+            except OSError:
+                return
+            self.heard.extend((timed.message.address, tuple(timed.message.params))
+                              for timed in OscPacket(data).messages)
+
+    def of(self, address: str) -> list[tuple]:
+        """The arguments of each reply to ``address`` so far."""
+        return [args for a, args in list(self.heard) if a == address]
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10) -> list[tuple]:
+        wait_until(lambda: len(self.of(address)) >= count, timeout, poll=0.02)
+        return self.of(address)
+
+    def stop(self) -> None:
+        self._running = False
+        self._reader.join(2)
+        self.sock.close()
 
 
 class OscDump:
