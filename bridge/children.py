@@ -25,10 +25,12 @@ os.execvp(sys.argv[3], sys.argv[3:])
 """
 
 
-def tied(command: list[str], signum: int = signal.SIGKILL, system: str = sys.platform) -> list[str]:
-    """``command`` run so that it gets ``signum`` when the thread that starts it ends (Linux; elsewhere as given)."""
+def tied(command: list[str], signum: int | None = None, system: str = sys.platform) -> list[str]:
+    """``command`` run so that it gets ``signum`` (SIGKILL unless given) when the thread that starts it ends (Linux;
+    elsewhere as given). The default is looked up only here: Windows has no SIGKILL."""
     if not system.startswith("linux"):
         return command
+    signum = signal.SIGKILL if signum is None else signum
     return [sys.executable, "-c", TIE, str(int(signum)), str(os.getpid()), *command]
 
 

@@ -216,9 +216,9 @@ REPLIES: tuple[tuple[str, str, str], ...] = (
         f"{PREFIX}/<v>/cut",
         "",
         "What the voice planned is void: Live located or stopped, the voice was switched off or removed, the daemon "
-        "is stopping, or Live's loop changed within 40 ms of a wrap the voice had planned past (or too near it for /retime to reach the "
-        "device in time: the replies it held then follow). A device "
-        "that plays the notes itself drops the note-ons it holds for later and ends the notes it sounds.",
+        "is stopping, or Live's loop changed within 40 ms of a wrap the voice had planned past (or too near it for "
+        "/retime to reach the device in time: the replies it held then follow). A device that plays the notes "
+        "itself drops the note-ons it holds for later and ends the notes it sounds.",
     ),
     (
         f"{PREFIX}/<v>/retime",

@@ -1,0 +1,101 @@
+"""Every module of the project imports, and the command line answers, on a Python without what Windows or macOS lack.
+
+A name read when a module is imported (a default argument, a module-level constant, an ``import fcntl``) that the
+system does not have stops ``stylevae`` before it says a word: on Windows the whole command died so, at
+``children.tied``'s default signal, SIGKILL. Each system is stood in for by this Python with those names taken away
+after the project's dependencies are imported (they are not under test here): Windows' signal module has only the
+seven signals below, its os module no user ids, process groups or Linux scheduling, and there is no fcntl,
+resource, termios, pwd or grp; macOS's os has no ``sched_*`` calls. Names used only once a feature runs are the
+unit tests' concern, where each such path is tested with stand-ins.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+from stylevae import bridge, max_patches, model
+
+DEPENDENCIES = ("numpy", "torch", "numba", "mido", "rtmidi", "pythonosc", "safetensors", "music21", "tqdm",
+                "matplotlib", "jack")
+
+STRIP = """
+import importlib, os, signal, socket, sys
+for name in {dependencies!r}:
+    try:
+        importlib.import_module(name)
+    except (ImportError, OSError):  # JACK-Client without libjack: the daemon imports it only to serve on JACK
+        pass
+lacking = {lacking!r}
+keep = lacking.pop("signals kept", None)
+if keep is not None:
+    for name in [n for n in dir(signal) if n.startswith("SIG") and not n.startswith("SIG_") and n not in keep]:
+        delattr(signal, name)
+for gone in lacking.pop("modules", []):
+    sys.modules[gone] = None  # `import gone` now raises ImportError
+for module, names in lacking.items():
+    owner = {{"os": os, "socket": socket}}[module]
+    for name in names:
+        if hasattr(owner, name):
+            delattr(owner, name)
+"""
+
+LINUX_SCHEDULING = ["sched_setscheduler", "sched_getscheduler", "sched_getparam", "sched_param", "sched_setaffinity",
+                    "sched_getaffinity", "SCHED_FIFO", "SCHED_RR", "SCHED_OTHER", "SCHED_IDLE", "SCHED_BATCH", "pipe2"]
+LINUX_SOCKETS = ["SO_RCVBUFFORCE", "MSG_ERRQUEUE", "IP_RECVERR", "SO_TIMESTAMPNS", "SO_RXQ_OVFL"]
+LACKING = {
+    "windows": {
+        "signals kept": ["SIGABRT", "SIGFPE", "SIGILL", "SIGINT", "SIGSEGV", "SIGTERM", "SIGBREAK"],
+        "os": ["getuid", "geteuid", "getgid", "getegid", "getpgid", "killpg", "fork", "nice", "getpriority",
+               "setpriority", "getloadavg", "uname", "sysconf", "O_NONBLOCK", *LINUX_SCHEDULING],
+        "socket": LINUX_SOCKETS,
+        "modules": ["fcntl", "resource", "termios", "pwd", "grp"],
+    },
+    "macos": {"os": LINUX_SCHEDULING, "socket": LINUX_SOCKETS},
+}
+
+
+def modules() -> list[str]:
+    """Every module of the three packages, the command line's included."""
+    found = []
+    for package in (bridge, model, max_patches):
+        found += [info.name for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+    return sorted(found)
+
+
+def on(system: str, code: str) -> subprocess.CompletedProcess:
+    prelude = STRIP.format(dependencies=DEPENDENCIES, lacking=LACKING[system])
+    return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("system", ["windows", "macos"])
+def test_every_module_imports_without_what_the_system_lacks(system):
+    names = modules()
+    assert "stylevae.bridge.cli" in names and "stylevae.model.training.train" in names
+    result = on(system, f"import importlib\nfor name in {names!r}:\n    importlib.import_module(name)\nprint('ok')")
+    assert result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("system", ["windows", "macos"])
+def test_the_command_line_answers_without_what_the_system_lacks(system):
+    code = ("from stylevae.bridge import cli\n"
+            "for args in (['--help'], ['serve', '--help'], ['sample', '--help'], ['demo', '--help']):\n"
+            "    try:\n"
+            "        cli.main(args)\n"
+            "    except SystemExit as done:\n"
+            "        assert done.code == 0, (args, done.code)\n")
+    result = on(system, code)
+    assert result.returncode == 0 and "serve" in result.stdout, result.stderr[-3000:]
+
+
+def test_the_stand_in_for_windows_takes_away_what_windows_lacks():
+    """The stand-in itself, checked: without it the tests above would pass on anything."""
+    code = ("import signal, os\n"
+            "assert not hasattr(signal, 'SIGKILL') and not hasattr(signal, 'SIGUSR1') and hasattr(signal, 'SIGINT')\n"
+            "assert not hasattr(os, 'getuid') and not hasattr(os, 'sched_setscheduler')\n"
+            "try:\n    import fcntl\nexcept ImportError:\n    print('ok')\n")
+    result = on("windows", code)
+    assert result.stdout.strip() == "ok", result.stderr[-3000:]
