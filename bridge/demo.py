@@ -127,7 +127,7 @@ class Client:
         while not self._stop.is_set():
             try:
                 data = self.sock.recv(65536)
-            except TimeoutError:
+            except (TimeoutError, ConnectionResetError):  # Windows: a hello sent before the daemon's port was open
                 continue
             except OSError:
                 return

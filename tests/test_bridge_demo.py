@@ -1,8 +1,11 @@
 """`stylevae demo`'s tour: what it sends and when, which notes it keeps, and its one-line refusals."""
 
+import socket
 import sys
+import time
 
 import pytest
+from pythonosc.osc_message_builder import OscMessageBuilder
 
 from stylevae.bridge import children, cli, demo, platform
 from tests.fakes import FakeTime
@@ -150,3 +153,34 @@ def test_on_windows_the_daemon_is_stopped_with_ctrl_break_in_a_group_of_its_own(
     child = demo.Child(["stylevae", "serve"], system="nt")
     child.stop()
     assert child.process.creationflags == 0x200 and child.process.sent == [1]
+
+
+def test_the_demos_client_keeps_listening_after_windows_says_a_hello_found_no_port(monkeypatch):
+    """On Windows a datagram sent to a port nobody has open yet (the demo's hellos while the daemon starts) comes back
+    as ConnectionResetError from the sender's next receive; the client's reader ended there, and the demo then said
+    the daemon did not answer. A loopback socket stands in for the daemon, the error for Windows' word."""
+    daemon = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    daemon.bind(("127.0.0.1", 0))
+    told = []
+    real = socket.socket.recv
+
+    def recv(sock, size):
+        if not told:
+            told.append(True)
+            raise ConnectionResetError(10054, "An existing connection was forcibly closed by the remote host")
+        return real(sock, size)
+
+    monkeypatch.setattr(socket.socket, "recv", recv)
+    client = demo.Client(daemon.getsockname()[1])
+    try:
+        deadline = time.monotonic() + 2.0
+        while not told and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert told
+        answer = OscMessageBuilder("/stylevae/styles")
+        answer.add_arg("irish_dance")
+        daemon.sendto(answer.build().dgram, client.sock.getsockname())
+        assert client.hello(2.0, lambda: True) == ["irish_dance"]
+    finally:
+        client.close()
+        daemon.close()
