@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import struct
+import subprocess
 
 import matplotlib.image
 import pytest
@@ -37,7 +39,7 @@ def test_the_committed_amxd_reads_back_to_the_committed_patcher():
     assert device.device_type == MIDI_EFFECT
     assert device.meta == bytes(4)
     assert device.extra == []
-    assert device.patcher == json.loads(build.MAXPAT.read_text(encoding="utf-8"))
+    assert device.patcher == json.loads(build.MAXPAT.read_bytes())
 
 
 def test_the_layout_is_the_documented_one():
@@ -55,7 +57,7 @@ def test_check_mode_fails_on_a_stale_file(tmp_path):
     assert build.stale(maxpat, amxd) == []
     amxd.write_bytes(amxd.read_bytes()[:-1] + b" ")
     assert build.stale(maxpat, amxd) == [f"{amxd.name} was not built from the current source"]
-    maxpat.write_text(maxpat.read_text() + " ")
+    maxpat.write_text(maxpat.read_text(encoding="utf-8") + " ")
     assert len(build.stale(maxpat, amxd)) == 2
 
 
@@ -75,7 +77,7 @@ def test_builds_are_byte_for_byte_reproducible(tmp_path):
 def test_the_picture_is_the_device_strip_to_scale(tmp_path):
     build.build(tmp_path / "d.maxpat", tmp_path / "d.amxd", tmp_path / "d.png")
     height, width, _ = matplotlib.image.imread(tmp_path / "d.png").shape
-    patcher = json.loads((tmp_path / "d.maxpat").read_text())
+    patcher = json.loads((tmp_path / "d.maxpat").read_bytes())
     assert (width, height) == (round(patcher["patcher"]["devicewidth"] * 2), round(DEVICE_HEIGHT * 2))
 
 
@@ -108,3 +110,16 @@ def test_the_container_and_the_patcher_must_agree_on_the_device_type():
         encode_device(small_patcher(b"aaaa"), MIDI_EFFECT)
     with pytest.raises(AmxdError):
         encode_device(small_patcher(), b"xxxx")
+
+
+@pytest.mark.skipif(not (build.MAXPAT.parents[1] / ".git").exists() or shutil.which("git") is None,
+                    reason="a git checkout's attributes")
+def test_a_checkout_on_any_system_keeps_the_patcher_the_bytes_the_device_embeds():
+    """Git for Windows checks text out with CRLF unless told otherwise: the .maxpat would then differ from the JSON
+    inside the .amxd, and the builder's --check fail, on a fresh clone."""
+    root = build.MAXPAT.parents[1]
+    told = subprocess.run(["git", "check-attr", "eol", "text", "--", str(build.MAXPAT.relative_to(root)),
+                           str(build.AMXD.relative_to(root))], cwd=root, capture_output=True, text=True, check=True)
+    assert told.stdout.splitlines() == [
+        "max_patches/StyleVAE.maxpat: eol: lf", "max_patches/StyleVAE.maxpat: text: auto",
+        "max_patches/StyleVAE.amxd: eol: lf", "max_patches/StyleVAE.amxd: text: unset"]
