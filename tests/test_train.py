@@ -16,6 +16,7 @@ from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
 from stylevae.model.decoding import continuation
 from stylevae.model.network import checkpoint
 from stylevae.model.network.vae import Architecture
+from stylevae.model.training import train as train_module
 from stylevae.model.training.train import TrainConfig, add_config_arguments, augment, config_from_args, train
 from tests.midi_factory import STYLES, TINY, TINY_NETWORK, make_midi_dir
 
@@ -37,7 +38,7 @@ def test_training_writes_loadable_checkpoints(tiny_data, tmp_path, kind):
     loaded = checkpoint.load(best)
     assert loaded.styles == ["fast", "mid", "slow"] and loaded.model.config.kind == kind
     assert loaded.meta["train"]["model"]["kind"] == kind and loaded.meta["data"]["origin"]["kind"] == "midi_dir"
-    history = json.loads((tmp_path / "history.json").read_text())
+    history = json.loads((tmp_path / "history.json").read_bytes())
     assert [h["epoch"] for h in history] == [1, 2]
     assert all(torch.isfinite(p).all() for p in loaded.model.parameters())
 
@@ -55,7 +56,7 @@ def test_training_with_the_content_critic_keeps_it_in_the_checkpoint(tiny_data, 
     best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=1, critic_weight=3.0, **TINY))
     loaded = checkpoint.load(best)
     assert loaded.model.config.content_critic and loaded.meta["train"]["critic_weight"] == 3.0
-    history = json.loads((tmp_path / "history.json").read_text())
+    history = json.loads((tmp_path / "history.json").read_bytes())
     assert 0 <= history[0]["valid_critic_accuracy"] <= 1 and "valid_leak" in history[0]
 
 
@@ -86,17 +87,33 @@ def test_the_critics_penalty_is_what_it_can_read_and_trains_only_the_encoder():
 def test_resume_continues_where_it_stopped(tiny_data, tmp_path):
     config = TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=1, **TINY)
     train(config)
-    first = json.loads((tmp_path / "last" / "progress.json").read_text())
+    first = json.loads((tmp_path / "last" / "progress.json").read_bytes())
     train(TrainConfig(**{**config.__dict__, "epochs": 2}), resume=True)
-    second = json.loads((tmp_path / "last" / "progress.json").read_text())
+    second = json.loads((tmp_path / "last" / "progress.json").read_bytes())
     assert first["epoch"] == 1 and second["epoch"] == 2
     assert second["step"] == 2 * first["step"]
     assert [h["epoch"] for h in second["history"]] == [1, 2]
 
 
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the process's mappings from /proc")
+def test_resumed_optimizer_state_holds_no_view_of_the_file_the_next_save_rewrites(tmp_path):
+    """safetensors' load_file maps the file into memory and its tensors are views of it: kept as the optimizer's
+    state, the file stayed mapped, and the next save rewrote it under them (Windows refuses that outright)."""
+    model = torch.nn.Linear(64, 64)
+    optimizer = torch.optim.Adam(model.parameters())
+    model(torch.ones(2, 64)).sum().backward()
+    optimizer.step()
+    train_module._save_progress(tmp_path, model, optimizer, {"epoch": 1})
+    resumed = torch.optim.Adam(model.parameters())
+    assert train_module._load_progress(tmp_path, model, resumed) == {"epoch": 1}
+    assert str(tmp_path / "optimizer.safetensors") not in Path("/proc/self/maps").read_text(encoding="utf-8")
+    state = resumed.state[model.weight]
+    assert torch.equal(state["exp_avg"], optimizer.state[model.weight]["exp_avg"])
+
+
 def test_loss_goes_down(tiny_data, tmp_path):
     train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=6, lr=3e-3, **TINY))
-    history = json.loads((tmp_path / "history.json").read_text())
+    history = json.loads((tmp_path / "history.json").read_bytes())
     assert history[-1]["valid_recon"] < history[0]["valid_recon"]
 
 
@@ -105,11 +122,11 @@ def test_training_stops_once_validation_accuracy_reaches_the_goal(tiny_data, tmp
     run must then go past every earlier epoch (all below the goal) and stop at the first that reaches it."""
     free = TrainConfig(data=str(tiny_data), out=str(tmp_path / "free"), epochs=5, lr=3e-3, **TINY)
     train(free)
-    accuracies = [h["valid_accuracy"] for h in json.loads((tmp_path / "free" / "history.json").read_text())]
+    accuracies = [h["valid_accuracy"] for h in json.loads((tmp_path / "free" / "history.json").read_bytes())]
     first = next(i for i, a in enumerate(accuracies) if i > 0 and a > max(accuracies[:i]))
     goal = (accuracies[first] + max(accuracies[:first])) / 2
     train(TrainConfig(**{**vars(free), "out": str(tmp_path / "stop"), "stop_accuracy": goal, "epochs": 6}))
-    history = json.loads((tmp_path / "stop" / "history.json").read_text())
+    history = json.loads((tmp_path / "stop" / "history.json").read_bytes())
     assert len(history) == first + 1 >= 2
     assert_stopped_at_the_goal(history, goal=goal, epochs=6)
 
@@ -156,9 +173,9 @@ def test_data_parallel_training_with_torchrun(tiny_data, tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    progress = json.loads((tmp_path / "last" / "progress.json").read_text())
+    progress = json.loads((tmp_path / "last" / "progress.json").read_bytes())
     single = len(dataset.load(tiny_data).split("train")) // (TINY["batch_size"] * 2)
-    assert_stopped_at_the_goal(json.loads((tmp_path / "history.json").read_text()), goal=0.0001, epochs=4)
+    assert_stopped_at_the_goal(json.loads((tmp_path / "history.json").read_bytes()), goal=0.0001, epochs=4)
     assert progress["step"] == progress["epoch"] * single  # two ranks share each epoch
     checkpoint.load(tmp_path / "best")
 
@@ -195,7 +212,7 @@ def test_the_shipped_training_config_and_flags_set_the_network_and_the_run():
 ])
 def test_a_wrong_training_config_is_one_line_naming_the_setting(tmp_path, content, says):
     path = tmp_path / "train.json"
-    path.write_text(json.dumps(content))
+    path.write_text(json.dumps(content), encoding="utf-8")
     with pytest.raises(ValueError) as error:
         parsed("--config", str(path))
     assert str(error.value) == f"{path}: {says}"
@@ -203,7 +220,7 @@ def test_a_wrong_training_config_is_one_line_naming_the_setting(tmp_path, conten
 
 def test_a_whole_number_is_a_number_and_the_config_takes_it(tmp_path):
     path = tmp_path / "train.json"
-    path.write_text(json.dumps({"lr": 1, "beta_mu": 0, "model": {"key_relative": False}}))
+    path.write_text(json.dumps({"lr": 1, "beta_mu": 0, "model": {"key_relative": False}}), encoding="utf-8")
     assert (parsed("--config", str(path)).lr, parsed("--config", str(path)).beta_mu) == (1, 0)
 
 
@@ -229,7 +246,7 @@ def test_a_missing_or_broken_training_config_is_one_line(tmp_path):
     with pytest.raises(ValueError) as error:
         parsed("--config", str(tmp_path / "none.json"))
     assert str(error.value) == f"{tmp_path / 'none.json'}: cannot read it (No such file or directory)"
-    (tmp_path / "broken.json").write_text('{"epochs": 3,')
+    (tmp_path / "broken.json").write_text('{"epochs": 3,', encoding="utf-8")
     with pytest.raises(ValueError) as error:
         parsed("--config", str(tmp_path / "broken.json"))
     assert str(error.value).startswith(f"{tmp_path / 'broken.json'}: not valid JSON (") and "\n" not in str(error.value)

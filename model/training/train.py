@@ -161,7 +161,7 @@ def _save_progress(folder: Path, model: StyleVAE, optimizer: torch.optim.Optimiz
                 if torch.is_tensor(value):
                     tensors[f"{names[id(param)]}::{key}"] = value.detach().cpu().contiguous().reshape(value.shape)
     save_file(tensors, str(folder / "optimizer.safetensors"))
-    (folder / "progress.json").write_text(json.dumps(progress, indent=1))
+    (folder / "progress.json").write_text(json.dumps(progress, indent=1), encoding="utf-8")
 
 
 def _load_progress(folder: Path, model: StyleVAE, optimizer: torch.optim.Optimizer) -> dict:
@@ -169,8 +169,10 @@ def _load_progress(folder: Path, model: StyleVAE, optimizer: torch.optim.Optimiz
     params = dict(model.named_parameters())
     for key, value in tensors.items():
         name, field_name = key.split("::")
-        optimizer.state[params[name]][field_name] = value.to(params[name].device)
-    return json.loads((folder / "progress.json").read_text())
+        # copies: load_file's tensors are views of the file mapped into memory, and the next save rewrites that
+        # file (Windows refuses to while it is mapped)
+        optimizer.state[params[name]][field_name] = value.to(params[name].device, copy=True)
+    return json.loads((folder / "progress.json").read_bytes())
 
 
 def train(config: TrainConfig, resume: bool = False) -> Path:
@@ -269,7 +271,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             if config.keep_epochs:
                 checkpoint.save(ckpt, out / "epochs" / f"{epoch + 1:02d}")
             _save_progress(out / "last", model, optimizer, progress)
-            (out / "history.json").write_text(json.dumps(progress["history"], indent=1))
+            (out / "history.json").write_text(json.dumps(progress["history"], indent=1), encoding="utf-8")
         if world > 1:  # rank 0 decides (only it validates), the others follow
             decision = torch.tensor([int(stop)], device=device)
             dist.broadcast(decision, src=0)
@@ -362,10 +364,10 @@ def config_from_args(args) -> TrainConfig:
     values, network = {}, {}
     if args.config:
         try:
-            values = json.loads(Path(args.config).read_text())
+            values = json.loads(Path(args.config).read_bytes())
         except OSError as exc:
             raise ValueError(f"{args.config}: cannot read it ({exc.strerror})") from None
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{args.config}: not valid JSON ({exc})") from None
         if not isinstance(values, dict) or not isinstance(values.get("model", {}), dict):
             raise ValueError(f'{args.config}: not a JSON object of settings (the network\'s an object under "model")')
