@@ -378,7 +378,7 @@ def read_stretches(path: Path) -> list[tuple[float, float, int]]:
     no file."""
     if not path.is_file():
         return []
-    rows = [line.split() for line in path.read_text().splitlines()]
+    rows = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
     path.unlink()
     return [(float(a), float(b), int(n)) for a, b, n in rows]
 
@@ -741,8 +741,8 @@ def main() -> None:
     results["load_end"] = machine()
     results["steal_share"] = steal_share(results["load_start"]["cpu_times"], results["load_end"]["cpu_times"])
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=1))
-    (args.out / f"{args.name}.md").write_text(render(results))
+    (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    (args.out / f"{args.name}.md").write_text(render(results), encoding="utf-8")
     print(render(results))
 
 

@@ -34,7 +34,7 @@ def main() -> None:
                                      bridge_bench.DEFAULT_TORCH_THREADS, *daemon_options_of(args))
     result.update(cpu=cpu_model(), commit=commit(), steal=steal_share(start["cpu_times"], machine()["cpu_times"]),
                   daemon_options=daemon_options_of(args))
-    args.out.write_text(json.dumps(result, indent=1, default=str))
+    args.out.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
     both, onset = result["coverage_both"], result["onset_error_ms"]
     print(f"{args.out.name}: steal {result['steal']:.1%}, onset p99 {onset['p99']:.3f} max {onset['max']:.3f} ms, "
           f"{both['in_jack_late'] + both['in_missed']} note-ons in a stretch, the output's callback took "

@@ -71,7 +71,7 @@ def main() -> None:
                          "late_per_min": r["jack_late_per_min"], "missed_per_min": r["missed_periods_per_min"],
                          "stretch_ms_per_min": r["stretch_ms_per_min"]})
             print(json.dumps(rows[-1]), flush=True)
-            out.write_text(json.dumps(rows, indent=1))
+            out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -212,6 +212,6 @@ def write_report(name: str, result: dict, render: Callable[[dict], str]) -> None
     result.update({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                    "command": f"python bench/{Path(sys.argv[0]).name} " + " ".join(sys.argv[1:]), "commit": commit()})
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1))
-    (RESULTS / f"{name}.md").write_text(render(result))
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(render(result), encoding="utf-8")
     print(render(result))

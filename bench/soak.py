@@ -159,7 +159,7 @@ class Transport:
 
 def rss_mb(pid: int) -> float:
     try:
-        text = Path(f"/proc/{pid}/status").read_text()
+        text = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
     except OSError:
         return float("nan")
     return int(re.search(r"VmRSS:\s+(\d+)", text).group(1)) / 1024
@@ -167,7 +167,7 @@ def rss_mb(pid: int) -> float:
 
 def children(pid: int) -> list[int]:
     try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8").split()]
     except OSError:
         return []
 
@@ -534,8 +534,8 @@ def main() -> None:
     if result["unmatched_note_ons"] or result["open_after_sigterm"] or any(result["open_after_each_transport_stop"]):
         # keep what shows how, for a look
         (RESULTS / f"{name}.events.txt").write_text("".join(f"{e.time:.6f} {e.status:02x} {e.pitch} {e.velocity}\n"
-                                                            for e in events))
-        (RESULTS / f"{name}.daemon.log").write_text(log)
+                                                            for e in events), encoding="utf-8")
+        (RESULTS / f"{name}.daemon.log").write_text(log, encoding="utf-8")
     save(name, result, start, render)
 
 

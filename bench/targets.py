@@ -438,10 +438,10 @@ def main() -> None:
     missing = [n for ns in names.values() for n in ns if not (RESULTS / f"{n}.json").is_file()]
     if missing:
         sys.exit(f"no report {', '.join(missing)} in {RESULTS}")
-    reports = {part: [json.loads((RESULTS / f"{n}.json").read_text()) for n in ns] for part, ns in names.items()}
+    reports = {part: [json.loads((RESULTS / f"{n}.json").read_bytes()) for n in ns] for part, ns in names.items()}
     text = render(reports, names, "python bench/targets.py " + " ".join(sys.argv[1:]),
                   time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
-    (RESULTS / f"{args.name}.md").write_text(text)
+    (RESULTS / f"{args.name}.md").write_text(text, encoding="utf-8")
     print(text)
 
 

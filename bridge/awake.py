@@ -52,7 +52,7 @@ def idle_driver(path: Path = IDLE_DRIVER) -> str:
     """The kernel's cpuidle driver; "none" where it has none (an idle CPU halts) or says nothing. It decides what
     keeps a core awake, and the benchmarks' reports name it: how late an idle core wakes differs with it."""
     try:
-        return path.read_text().strip() or "none"
+        return path.read_text(encoding="utf-8").strip() or "none"
     except OSError:
         return "none"
 

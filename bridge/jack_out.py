@@ -816,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
     # few seconds, once more than the daemon waits before it kills this process (CLOSE_SECONDS), and the line was lost
     say("summary", writer.summary())
     if stretches_file:
-        with open(stretches_file, "w") as out:
+        with open(stretches_file, "w", encoding="utf-8") as out:
             out.writelines(f"{a:.7f} {b:.7f} {n}\n" for a, b, n in writer.stretch_log)
     client.deactivate()
     client.close()

@@ -68,7 +68,7 @@ def advice(python: str, version: tuple[int, int] | None, low: tuple[int, int], h
 
 
 def main(argv: list[str]) -> int:
-    low, high = admitted_range(PYPROJECT.read_text())
+    low, high = admitted_range(PYPROJECT.read_text(encoding="utf-8"))
     if not (len(argv) >= 2 and argv[0] == "--pick" or len(argv) == 2 and argv[0] == "--check"):
         print("usage: python-check.py --pick PYTHON... | --check PYTHON", file=sys.stderr)
         return 2

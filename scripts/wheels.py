@@ -73,7 +73,7 @@ class Cell:
 
 
 def project() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 
 
 def parse(target: str, python: str, returncode: int, output: str) -> Cell:
@@ -89,7 +89,7 @@ def parse(target: str, python: str, returncode: int, output: str) -> Cell:
 def resolve(uv: str, dependencies: list[str], target: str, python: str) -> Cell:
     with tempfile.TemporaryDirectory() as folder:
         wanted = Path(folder) / "requirements.in"
-        wanted.write_text("\n".join(dependencies) + "\n")
+        wanted.write_text("\n".join(dependencies) + "\n", encoding="utf-8")
         # never fetch an interpreter: a resolution for another system needs none
         env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
         result = subprocess.run([uv, "pip", "compile", str(wanted), "--python-platform", target, "--python-version",
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.pins:
         python = "{}.{}".format(*sys.version_info[:2])
-        print(" ".join(pins(json.loads(REPORT.read_text()), args.pins, python)))
+        print(" ".join(pins(json.loads(REPORT.read_bytes()), args.pins, python)))
         return 0
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     if not Path(uv).exists():
@@ -163,9 +163,9 @@ def main(argv: list[str] | None = None) -> int:
              for _, target, _ in TARGETS for python in args.pythons.split(",")]
     report = {"day": datetime.date.today().isoformat(), "requires_python": meta["requires-python"],
               "dependencies": meta["dependencies"], "cells": [asdict(c) for c in cells]}
-    REPORT.write_text(json.dumps(report, indent=1) + "\n")
-    TABLE.write_text(table(cells, meta["requires-python"], meta["dependencies"], report["day"]))
-    print(TABLE.read_text())
+    REPORT.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    TABLE.write_text(table(cells, meta["requires-python"], meta["dependencies"], report["day"]), encoding="utf-8")
+    print(TABLE.read_text(encoding="utf-8"))
     for problem in unsupported_admitted(report):
         print(f"admitted but no wheels: {problem}", file=sys.stderr)
     return 0

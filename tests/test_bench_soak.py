@@ -74,7 +74,7 @@ def test_the_soaks_live_wraps_at_its_loops_end_only_from_before_it():
 
 
 def test_a_committed_report_still_renders_and_a_field_it_lacks_shows_as_a_dash():
-    report = json.loads((ROOT / "bench" / "results" / "soak_p64_600s_20261204.json").read_text())
+    report = json.loads((ROOT / "bench" / "results" / "soak_p64_600s_20261204.json").read_bytes())
     text = soak.render(report)
     assert f"| notes open after SIGTERM (explicit note-offs only) | {report['open_after_sigterm']} |" in text
     assert f"| All Notes Off (CC 123) messages (before SIGTERM) | {report['all_notes_off']} (-) |" in text

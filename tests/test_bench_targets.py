@@ -28,7 +28,7 @@ NAMES = {
 
 @pytest.fixture(scope="module")
 def committed() -> dict[str, list[dict]]:
-    return {part: [json.loads((RESULTS / f"{n}.json").read_text()) for n in names] for part, names in NAMES.items()}
+    return {part: [json.loads((RESULTS / f"{n}.json").read_bytes()) for n in names] for part, names in NAMES.items()}
 
 
 def verdict(reports: dict, key: str) -> targets.Verdict:
@@ -231,7 +231,7 @@ def test_a_malformed_soak_list_is_one_line():
 def test_a_count_from_a_listener_that_missed_messages_is_unread_not_met_or_missed(committed):
     """The first five-run set of this day: in its run 3 the listener read 5119 of 5208 messages and so counted
     one note open after SIGTERM; that is no measure of the daemon either way."""
-    first = [json.loads((RESULTS / f"targets_amd_20261130a_bench{i}.json").read_text()) for i in range(1, 6)]
+    first = [json.loads((RESULTS / f"targets_amd_20261130a_bench{i}.json").read_bytes()) for i in range(1, 6)]
     reports = {**committed, "bench": first}
     values = verdict(reports, "bench_open").values
     assert values[:2] + values[3:] == [0, 0, 0, 0] and values[2] == targets.LISTENER_MISSED
@@ -275,7 +275,7 @@ def test_a_stop_the_dump_counted_open_in_its_xruns_is_read_from_the_second_liste
 def test_a_key_each_listener_counted_open_where_the_other_read_its_note_off_is_not_open():
     """A 10-minute soak at period 32: both listeners missed messages; the second kept one key open over stops 3–6
     and the dump another over stops 18–19, each where the other had read the note-off."""
-    soak = json.loads((RESULTS / "targets_amd_20261202_full_soak_p32_600s.json").read_text())
+    soak = json.loads((RESULTS / "targets_amd_20261202_full_soak_p32_600s.json").read_bytes())
     second = soak["second_listener"]
     assert max(soak["open_after_each_transport_stop"]) == 1 == max(second["open_after_each_transport_stop"])
     assert verdict({"soak": [soak]}, "soak_open_stop").values == [0]
@@ -287,7 +287,7 @@ def test_a_key_each_listener_counted_open_where_the_other_read_its_note_off_is_n
 
 def test_the_fresh_30_minute_soak_misses_the_note_off_both_its_listeners_missed():
     """Both listeners missed messages in xruns, and both count the same note-on without its note-off."""
-    soak = json.loads((RESULTS / "targets_amd_20261130_soak_p64_1800s.json").read_text())
+    soak = json.loads((RESULTS / "targets_amd_20261130_soak_p64_1800s.json").read_bytes())
     reports = {"soak": [soak]}
     assert verdict(reports, "unmatched").values == [1] and verdict(reports, "unmatched").met is False
     assert verdict(reports, "soak_open_term").values == [1]

@@ -21,7 +21,7 @@ from stylevae.bridge.children import Children
 
 def driver(tmp_path: Path, name: str) -> Path:
     path = tmp_path / "current_driver"
-    path.write_text(name + "\n")
+    path.write_text(name + "\n", encoding="utf-8")
     return path
 
 
@@ -159,7 +159,8 @@ def test_the_spinners_die_with_a_daemon_killed_outright(tmp_path):
 
 def cpuinfo(tmp_path: Path, flags: str) -> Path:
     path = tmp_path / "cpuinfo"
-    path.write_text(f"processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu vme {flags} sse2\n\nprocessor\t: 1\n")
+    path.write_text(f"processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu vme {flags} sse2\n\nprocessor\t: 1\n",
+                    encoding="utf-8")
     return path
 
 

@@ -22,7 +22,7 @@ def stand_in(tmp_path: Path, monkeypatch, errors: str) -> None:
     server."""
     script = tmp_path / "jackd"
     script.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write('{errors}')\nsys.stderr.flush()\n"
-                      f"sys.stdout.write('{BANNER}')\nsys.exit(255)\n")
+                      f"sys.stdout.write('{BANNER}')\nsys.exit(255)\n", encoding="utf-8")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
 

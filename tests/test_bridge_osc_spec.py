@@ -12,7 +12,7 @@ CONTEXT = commands.Context(("a", "b", "c"), Vocabulary(), 32)
 
 
 def test_docs_match_the_spec_exactly():
-    text = DOC.read_text()
+    text = DOC.read_text(encoding="utf-8")
     begin, end = "<!-- spec:begin -->\n", "<!-- spec:end -->"
     assert begin in text and end in text, "docs/osc.md lost its spec markers"
     table = text[text.index(begin) + len(begin) : text.index(end)]
@@ -20,7 +20,7 @@ def test_docs_match_the_spec_exactly():
 
 
 def test_the_docs_state_the_packet_limits_the_dispatcher_keeps():
-    text = " ".join(DOC.read_text().split())  # its lines rewrapped as one
+    text = " ".join(DOC.read_text(encoding="utf-8").split())  # its lines rewrapped as one
     assert f"Packets over **{osc_spec.MAX_PACKET} bytes** are refused" in text
     assert f"Bundles nested more than **{osc_spec.MAX_NESTING}** deep are refused" in text
 
@@ -28,7 +28,7 @@ def test_the_docs_state_the_packet_limits_the_dispatcher_keeps():
 def test_every_address_mentioned_in_the_docs_exists():
     import re
 
-    mentioned = set(re.findall(r"`(/stylevae/[^` ]+)", DOC.read_text()))
+    mentioned = set(re.findall(r"`(/stylevae/[^` ]+)", DOC.read_text(encoding="utf-8")))
     known = {e.address for e in osc_spec.SPEC} | {r[0] for r in osc_spec.REPLIES}
     unknown = {a for a in mentioned if a not in known and osc_spec.lookup(a) is None}
     assert not unknown

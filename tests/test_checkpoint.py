@@ -66,9 +66,9 @@ def test_pickle_is_never_read(tmp_path):
 
 def test_mismatched_config_and_weights(tmp_path):
     _save(tmp_path)
-    config = json.loads((tmp_path / "config.json").read_text())
+    config = json.loads((tmp_path / "config.json").read_bytes())
     config["model"]["dec_hidden"] = 16
-    (tmp_path / "config.json").write_text(json.dumps(config))
+    (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(checkpoint.CheckpointError) as exc:
         checkpoint.load(tmp_path)
     _one_line(exc, "has shape", "the config needs")
@@ -79,9 +79,9 @@ def test_other_vocabulary(tmp_path):
     with pytest.raises(checkpoint.CheckpointError) as exc:
         checkpoint.load(tmp_path, expect_vocab=Vocabulary())
     _one_line(exc, "36..96", "21..108")
-    config = json.loads((tmp_path / "config.json").read_text())
+    config = json.loads((tmp_path / "config.json").read_bytes())
     config["vocab"] = {"low": 21, "high": 108}
-    (tmp_path / "config.json").write_text(json.dumps(config))
+    (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(checkpoint.CheckpointError) as exc:
         checkpoint.load(tmp_path)
     _one_line(exc, "vocabulary size")
@@ -89,21 +89,21 @@ def test_other_vocabulary(tmp_path):
 
 def test_style_names_must_match_the_model(tmp_path):
     _save(tmp_path)
-    config = json.loads((tmp_path / "config.json").read_text())
+    config = json.loads((tmp_path / "config.json").read_bytes())
     config["styles"] = ["a", "b"]
-    (tmp_path / "config.json").write_text(json.dumps(config))
+    (tmp_path / "config.json").write_text(json.dumps(config), encoding="utf-8")
     with pytest.raises(checkpoint.CheckpointError) as exc:
         checkpoint.load(tmp_path)
     _one_line(exc, "2 style names", "3 styles")
 
 
 def test_not_a_checkpoint(tmp_path):
-    (tmp_path / "config.json").write_text("{not json")
+    (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
     (tmp_path / "weights.safetensors").write_bytes(b"")
     with pytest.raises(checkpoint.CheckpointError) as exc:
         checkpoint.load(tmp_path)
     _one_line(exc, "not valid JSON")
-    (tmp_path / "config.json").write_text('{"format": "something else"}')
+    (tmp_path / "config.json").write_text('{"format": "something else"}', encoding="utf-8")
     with pytest.raises(checkpoint.CheckpointError) as exc:
         checkpoint.load(tmp_path)
     _one_line(exc, "not a StyleVAE checkpoint")

@@ -19,7 +19,7 @@ from stylevae.model.evaluation import evaluate
 @pytest.fixture
 def a_file(tmp_path) -> Path:
     path = tmp_path / "notes.txt"
-    path.write_text("a file where a folder is wanted")
+    path.write_text("a file where a folder is wanted", encoding="utf-8")
     return path
 
 

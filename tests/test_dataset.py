@@ -17,7 +17,7 @@ def midi_dir(tmp_path):
     root = make_midi_dir(tmp_path / "midi", STYLES)
     (root / "fast" / "corrupt.mid").write_bytes(b"MThd\x00\x00\x00\x06garbage")
     (root / "slow" / "empty.mid").write_bytes(b"")
-    (root / "slow" / "notes.txt").write_text("not MIDI, ignored by suffix")
+    (root / "slow" / "notes.txt").write_text("not MIDI, ignored by suffix", encoding="utf-8")
     return root
 
 

@@ -43,7 +43,7 @@ def test_the_classifier_learns_the_tiny_styles(tiny, tmp_path):
     test = data.split("test")
     scores = classifier.accuracies(classifier.predict(judge.model, test.tokens), test.style, len(data.styles))
     assert scores["balanced_accuracy"] >= 0.9, scores
-    assert (tmp_path / classifier.WEIGHTS).is_file() and json.loads((tmp_path / classifier.CONFIG).read_text())
+    assert (tmp_path / classifier.WEIGHTS).is_file() and json.loads((tmp_path / classifier.CONFIG).read_bytes())
     again = classifier.load_or_train(data, tmp_path, QUICK_CLASSIFIER)
     assert again.info.get("reused") and np.allclose(
         classifier.predict(again.model, test.tokens), classifier.predict(judge.model, test.tokens), atol=1e-6
@@ -85,7 +85,7 @@ def test_eval_end_to_end(tiny, tmp_path, capsys):
     argv = ["eval", f"--data={tiny / 'data'}", f"--model={tiny / 'stylevae/best'}",
             f"--baseline={tiny / 'baseline/best'}", f"--no-mu={tiny / 'no_mu/best'}", f"--out={out}", *QUICK_EVAL]
     assert main(argv) == 0, capsys.readouterr().err
-    metrics = json.loads((out / "metrics.json").read_text(), parse_constant=pytest.fail)  # strict JSON: no NaN
+    metrics = json.loads((out / "metrics.json").read_bytes(), parse_constant=pytest.fail)  # strict JSON: no NaN
     assert set(metrics["models"]) == {"stylevae", "baseline", "no_mu"}
     for name, entry in metrics["models"].items():
         recon = entry["reconstruction"]
@@ -117,7 +117,7 @@ def test_eval_end_to_end(tiny, tmp_path, capsys):
     assert {"training_curves.png", "latent_space.png", "blending.png", "features_stylevae.png"} <= set(
         metrics["plots"]
     )
-    report = (out / "report.md").read_text()
+    report = (out / "report.md").read_text(encoding="utf-8")
     assert "## Summary" in report and "| teacher-forced token accuracy |" in report and "no_mu" in report
     assert "Hardware:" in report and "Blending fast → slow" in report
     assert "Targets for `stylevae`" in report and "| whole test split |" in report
@@ -131,11 +131,11 @@ def test_eval_alone_takes_the_shipped_model_and_its_companions(tiny, tmp_path, m
     monkeypatch.setattr(checkpoint, "DEFAULT_CHECKPOINT", shipped / "default")
     out = tmp_path / "report"
     assert main(["eval", f"--data={tiny / 'data'}", f"--out={out}", *QUICK_EVAL]) == 0, capsys.readouterr().err
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = json.loads((out / "metrics.json").read_bytes())
     assert {n: m["facts"]["path"] for n, m in metrics["models"].items()} == {
         "stylevae": str(shipped / "default"), "baseline": str(shipped / "baseline")
     }
-    assert "Only `stylevae` was evaluated" not in (out / "report.md").read_text()
+    assert "Only `stylevae` was evaluated" not in (out / "report.md").read_text(encoding="utf-8")
 
 
 def test_eval_refuses_a_model_of_other_styles(tiny, random_checkpoint, tmp_path, capsys):

@@ -96,12 +96,12 @@ def test_the_count_rules_agree_with_every_real_example():
 
 
 def test_every_box_matches_real_saved_examples():
-    check_boxes(json.loads(build.MAXPAT.read_text(encoding="utf-8")))
+    check_boxes(json.loads(build.MAXPAT.read_bytes()))
 
 
 def test_the_box_check_catches_the_earlier_patch():
     with pytest.raises(AssertionError) as caught:
-        check_boxes(json.loads(BEFORE.read_text(encoding="utf-8")))
+        check_boxes(json.loads(BEFORE.read_bytes()))
     found = str(caught.value)
     assert "midiformat has counts (7, ['int']); Max saves (7, ['int', ''])" in found
     assert "maximum 0. has counts (2, ['float']); Max saves (2, ['float', 'int'])" in found
@@ -109,12 +109,12 @@ def test_the_box_check_catches_the_earlier_patch():
 
 
 def test_the_registry_and_open_rectangle_are_as_max_writes_them():
-    check_registry(json.loads(build.MAXPAT.read_text(encoding="utf-8")))
+    check_registry(json.loads(build.MAXPAT.read_bytes()))
 
 
 def test_the_registry_check_catches_the_earlier_patch():
     with pytest.raises(AssertionError, match="no patcher.parameters registry"):
-        check_registry(json.loads(BEFORE.read_text(encoding="utf-8")))
+        check_registry(json.loads(BEFORE.read_bytes()))
 
 
 def test_real_devices_with_parameters_all_have_a_registry():
@@ -128,7 +128,7 @@ def test_real_devices_with_parameters_all_have_a_registry():
 def test_int_parameters_stay_within_256_values_as_in_every_real_device():
     real = [p for p in EVIDENCE["parameters"] if p.get("type") == 1 and "mmax" in p]
     assert real and max(p["mmax"] - p.get("mmin", 0) + 1 for p in real) <= 256
-    mine = [valueof(b) for b in boxes(json.loads(build.MAXPAT.read_text(encoding="utf-8")))]
+    mine = [valueof(b) for b in boxes(json.loads(build.MAXPAT.read_bytes()))]
     for v in filter(None, mine):
         if v.get("parameter_type") == 1:
             assert v["parameter_mmax"] - v["parameter_mmin"] + 1 <= 256, v["parameter_longname"]
@@ -138,7 +138,7 @@ def test_port_boxes_are_float_parameters_shown_as_integers_like_real_ones():
     real = [p for p in EVIDENCE["parameters"] if p["class"] == "live.numbox" and p.get("type") == 0
             and p.get("unitstyle") == 0 and p.get("mmax", 0) >= 2000]
     assert real, "no real wide-range integer box to follow"
-    mine = {v["parameter_longname"]: v for v in map(valueof, boxes(json.loads(build.MAXPAT.read_text()))) if v}
+    mine = {v["parameter_longname"]: v for v in map(valueof, boxes(json.loads(build.MAXPAT.read_bytes()))) if v}
     for name in ("Daemon Port", "Reply Port"):
         assert (mine[name]["parameter_type"], mine[name]["parameter_unitstyle"]) == (0, 0), name
 
@@ -146,7 +146,7 @@ def test_port_boxes_are_float_parameters_shown_as_integers_like_real_ones():
 def test_enum_parameters_list_their_items_like_real_ones():
     real = [p for p in EVIDENCE["parameters"] if p.get("type") == 2]
     assert real and all(p.get("enum") for p in real)
-    for v in map(valueof, boxes(json.loads(build.MAXPAT.read_text()))):
+    for v in map(valueof, boxes(json.loads(build.MAXPAT.read_bytes()))):
         if v.get("parameter_type") == 2:
             assert len(v["parameter_enum"]) == v["parameter_mmax"] - v["parameter_mmin"] + 1, v
 

@@ -42,7 +42,7 @@ def fake_pythons(folder: Path, versions: dict[str, str]) -> dict[str, str]:
     """Commands named like interpreters that answer the version question as one would; PATH with them first."""
     for name, version in versions.items():
         path = folder / name
-        path.write_text(f"#!/bin/sh\necho {version.replace('.', ' ')}\n")
+        path.write_text(f"#!/bin/sh\necho {version.replace('.', ' ')}\n", encoding="utf-8")
         path.chmod(0o755)
     return dict(os.environ, PATH=f"{folder}{os.pathsep}{os.environ['PATH']}")
 
@@ -52,7 +52,7 @@ def run_check(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_the_range_read_without_tomllib_is_requires_python():
-    low, high = check.admitted_range((ROOT / "pyproject.toml").read_text())
+    low, high = check.admitted_range((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     spec = SpecifierSet(PROJECT["requires-python"])
     for minor in range(6, 20):
         assert (low <= (3, minor) < high) == (f"3.{minor}" in spec), f"3.{minor}"
@@ -90,7 +90,7 @@ def test_a_python_that_fits_passes_silently(tmp_path):
                                              ("win32", "Python 3.12 from python.org"),
                                              ("linux", "python3.12")])
 def test_the_advice_names_each_systems_way_to_install(system, install):
-    low, high = check.admitted_range((ROOT / "pyproject.toml").read_text())
+    low, high = check.admitted_range((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     line = check.advice("python3", (3, 13), low, high, system=system)
     assert install in line and "\n" not in line
 
@@ -146,7 +146,7 @@ def test_an_admitted_python_without_wheels_on_a_supported_system_is_found():
 
 
 def test_the_committed_report_is_of_todays_dependencies_and_admits_no_python_without_wheels():
-    report = json.loads(wheels.REPORT.read_text())
+    report = json.loads(wheels.REPORT.read_bytes())
     assert report["dependencies"] == PROJECT["dependencies"], "dependencies changed: run scripts/wheels.py"
     assert report["requires_python"] == PROJECT["requires-python"], "requires-python changed: run scripts/wheels.py"
     assert wheels.unsupported_admitted(report) == []
@@ -155,7 +155,7 @@ def test_the_committed_report_is_of_todays_dependencies_and_admits_no_python_wit
         if supported:  # every admitted Python was resolved for every supported system
             assert {c["python"] for c in report["cells"] if c["target"] == target} >= {
                 p for p in wheels.PYTHONS if p in spec}, target
-    assert wheels.TABLE.read_text() == wheels.table([wheels.Cell(**c) for c in report["cells"]],
+    assert wheels.TABLE.read_text(encoding="utf-8") == wheels.table([wheels.Cell(**c) for c in report["cells"]],
                                                      report["requires_python"], report["dependencies"], report["day"])
 
 

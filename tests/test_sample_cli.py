@@ -110,7 +110,7 @@ def test_missing_midi_file(random_checkpoint, tmp_path, capsys):
 
 
 def test_a_bad_checkpoint(tmp_path, capsys):
-    (tmp_path / "config.json").write_text("{not json")
+    (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
     (tmp_path / "weights.safetensors").write_bytes(b"")
     code, _, err = run(capsys, f"--model={tmp_path}", "--style=a")
     assert code == 2 and "not valid JSON" in err and err.count("\n") == 1

@@ -77,7 +77,7 @@ def piece_sources(styles: tuple[StyleSource, ...], root: Path, limit_per_style: 
         pieces: list[PieceSource] = []
         for pattern in style.patterns:
             for path in sorted(root.glob(pattern)):
-                rel = str(path.relative_to(root))
+                rel = path.relative_to(root).as_posix()  # the same in every manifest, Windows too
                 if path.suffix == ".abc":
                     text = path.read_text(encoding="latin-1")
                     pieces.extend(PieceSource(style.name, rel, x, tune) for x, tune in split_abc(text))

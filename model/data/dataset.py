@@ -176,7 +176,7 @@ def build_midi_dir(
     for style_dir in style_dirs:
         for path in sorted(style_dir.rglob("*")):
             if path.is_file() and path.suffix.lower() in MIDI_SUFFIXES:
-                jobs.append((style_dir.name, str(path), str(path.relative_to(midi_dir)), config))
+                jobs.append((style_dir.name, str(path), path.relative_to(midi_dir).as_posix(), config))
     started = time.perf_counter()
     results = _run_parallel(_parse_midi, jobs, workers or os.cpu_count() or 1, "MIDI files")
     origin = {"kind": "midi_dir", "path": str(midi_dir.resolve())}
@@ -318,7 +318,7 @@ def style_keys(data: PhraseSet) -> dict[str, dict]:
 def save(data: PhraseSet, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "phrases.npz", **{name: getattr(data, name) for name in ARRAYS})
-    (out / "manifest.json").write_text(json.dumps(data.manifest, indent=1))
+    (out / "manifest.json").write_text(json.dumps(data.manifest, indent=1), encoding="utf-8")
 
 
 def load(folder: Path) -> PhraseSet:
@@ -327,7 +327,7 @@ def load(folder: Path) -> PhraseSet:
         if not path.is_file():
             raise DataError(f"{path} is missing: build the data set first (stylevae data)")
     try:
-        manifest = json.loads(manifest_path.read_text())
+        manifest = json.loads(manifest_path.read_bytes())
         with np.load(arrays_path, allow_pickle=False) as arrays:
             if manifest.get("version") != CACHE_VERSION:
                 raise DataError(

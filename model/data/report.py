@@ -97,6 +97,6 @@ def render(data: PhraseSet) -> str:
 
 def write(data: PhraseSet, folder: Path) -> Path:
     path = folder / "report.md"
-    path.write_text(render(data))
-    (folder / "report.json").write_text(json.dumps(style_stats(data), indent=1))
+    path.write_text(render(data), encoding="utf-8")
+    (folder / "report.json").write_text(json.dumps(style_stats(data), indent=1), encoding="utf-8")
     return path

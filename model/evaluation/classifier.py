@@ -142,11 +142,12 @@ def train_classifier(data: PhraseSet, config: ClassifierConfig = ClassifierConfi
 def save(classifier: TrainedClassifier, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     save_file({k: v.contiguous() for k, v in classifier.model.state_dict().items()}, str(folder / WEIGHTS))
-    (folder / CONFIG).write_text(json.dumps({"styles": classifier.styles, **classifier.info}, indent=1))
+    info = {"styles": classifier.styles, **classifier.info}
+    (folder / CONFIG).write_text(json.dumps(info, indent=1), encoding="utf-8")
 
 
 def load(folder: Path) -> TrainedClassifier:
-    info = json.loads((folder / CONFIG).read_text())
+    info = json.loads((folder / CONFIG).read_bytes())
     styles = info.pop("styles")
     model = StyleClassifier(info["vocab_size"], len(styles), ClassifierConfig(**info["config"]))
     model.load_state_dict(load_file(str(folder / WEIGHTS)))

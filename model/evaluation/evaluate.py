@@ -386,7 +386,7 @@ def history_of(model_path: Path) -> list[dict] | None:
     None if there is none."""
     for folder in (Path(model_path), Path(model_path).parent, Path(model_path).parent.parent):
         try:
-            return json.loads((folder / "history.json").read_text())
+            return json.loads((folder / "history.json").read_bytes())
         except (OSError, ValueError):
             continue
     return None
@@ -516,8 +516,8 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
     metrics["plots"] = [str(p.relative_to(out)) for p in plots]
     metrics["seconds"]["total_with_plots"] = round(time.perf_counter() - started, 1)
     metrics = json.loads(json.dumps(metrics, default=_json_default), parse_constant=lambda _: None)
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
-    (out / "report.md").write_text(eval_report.render(metrics))
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+    (out / "report.md").write_text(eval_report.render(metrics), encoding="utf-8")
     return metrics
 
 

@@ -72,7 +72,7 @@ def save(checkpoint: Checkpoint, folder: Path) -> None:
         "styles": checkpoint.styles,
         **checkpoint.meta,
     }
-    (folder / CONFIG).write_text(json.dumps(config, indent=1))
+    (folder / CONFIG).write_text(json.dumps(config, indent=1), encoding="utf-8")
 
 
 def load(
@@ -87,7 +87,7 @@ def load(
         if not path.is_file():
             raise CheckpointError(f"{path}: missing (a checkpoint is {WEIGHTS} + {CONFIG})")
     try:
-        config = json.loads(config_path.read_text())
+        config = json.loads(config_path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
         raise CheckpointError(f"{config_path}: not valid JSON ({exc})") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:

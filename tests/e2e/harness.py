@@ -165,7 +165,7 @@ def clear_stale_jack_registry() -> bool:
     names = []
     for comm in Path("/proc").glob("[0-9]*/comm"):
         try:
-            names.append(comm.read_text().strip())
+            names.append(comm.read_text(encoding="utf-8").strip())
         except OSError:
             continue  # ended meanwhile
     if any(name in ("jackd", "jackdbus") for name in names):
@@ -209,7 +209,7 @@ class JackServer(DummyServer):
 def running(pid: int) -> bool:
     """Whether a process runs: there, and not a zombie waiting for whoever adopted it to reap it."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        return Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
 

@@ -71,7 +71,7 @@ class Device:
     def __init__(self, network: Network, daemon_port: int) -> None:
         self.network = network
         self.live = SimLive(tempo=120.0, root_note=2, scale_intervals=DORIAN)
-        self.sim = Sim(json.loads(MAXPAT.read_text(encoding="utf-8")), self.live, sink=network.send)
+        self.sim = Sim(json.loads(MAXPAT.read_bytes()), self.live, sink=network.send)
         self.start = time.perf_counter()
         self.sim.load(stored={"Daemon Port": daemon_port, "Reply Port": network.port})
 
@@ -99,7 +99,7 @@ def state(network: Network, since: float = 0.0) -> tuple:
 
 @pytest.fixture(scope="module")
 def styles() -> list[str]:
-    return json.loads((SHIPPED / "config.json").read_text())["styles"]
+    return json.loads((SHIPPED / "config.json").read_bytes())["styles"]
 
 
 def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):

@@ -451,7 +451,7 @@ def test_keep_awake_spins_a_core_each_at_the_lowest_priority_while_serving_and_n
     try:
         assert wait_until(lambda: any("cores    : kept awake: yes" in line for line in daemon.rest), 5), daemon.rest
         spinners = [pid for pid in children(daemon.process.pid)
-                    if "a core kept awake" in Path(f"/proc/{pid}/cmdline").read_text()]
+                    if "a core kept awake" in Path(f"/proc/{pid}/cmdline").read_text(encoding="utf-8")]
         assert len(spinners) == os.cpu_count()
         assert wait_until(lambda: all(os.sched_getscheduler(pid) == os.SCHED_IDLE for pid in spinners), 5)
         SimpleUDPClient("127.0.0.1", daemon.osc_port).send_message("/stylevae/1/play", [1])
