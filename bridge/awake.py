@@ -115,7 +115,8 @@ class KeepAwake:
         if self.on or not self._system.startswith("linux") or idle_driver(self._idle_driver) != "none":
             return None
         try:
-            flags = next((line for line in self._cpuinfo.read_text().splitlines() if line.startswith("flags")), "")
+            lines = self._cpuinfo.read_text(encoding="utf-8").splitlines()
+            flags = next((line for line in lines if line.startswith("flags")), "")
         except OSError:
             return None
         return ADVICE if "hypervisor" in flags.split() else None

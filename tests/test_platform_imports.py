@@ -11,9 +11,11 @@ unit tests' concern, where each such path is tested with stand-ins.
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +101,22 @@ def test_the_stand_in_for_windows_takes_away_what_windows_lacks():
             "try:\n    import fcntl\nexcept ImportError:\n    print('ok')\n")
     result = on("windows", code)
     assert result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+def test_every_text_file_the_project_reads_or_writes_names_its_encoding():
+    """Without one, Python takes the system's: cp1252 on Windows, which cannot write the eval report's arrows and
+    Greek letters and misreads the UTF-8 docs and configs (``stylevae eval`` failed so at its very end)."""
+    root = Path(__file__).resolve().parents[1]
+    unnamed = []
+    for folder in ("bridge", "model", "max_patches", "scripts"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call) or any(k.arg == "encoding" for k in node.keywords):
+                    continue
+                function = node.func
+                name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+                text_open = name == "open" and isinstance(function, ast.Name) and not any(
+                    isinstance(a, ast.Constant) and "b" in str(a.value) for a in node.args[1:2])
+                if name in ("read_text", "write_text") or text_open:
+                    unnamed.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not unnamed, unnamed
