@@ -104,7 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerant_output() -> None:
+    """A character the output's encoding lacks (the help's μ, the report's ≥) is written as '?' instead of ending the
+    command: Windows writes to a pipe or file in its ANSI code page (cp1252 and the like), so `stylevae --help >
+    help.txt` or a log redirected there died with UnicodeEncodeError. A console takes every character anyway."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    tolerant_output()
     args = build_parser().parse_args(argv)
     try:
         versions.check()

@@ -12,6 +12,7 @@ unit tests' concern, where each such path is tested with stand-ins.
 from __future__ import annotations
 
 import ast
+import os
 import pkgutil
 import subprocess
 import sys
@@ -120,3 +121,15 @@ def test_every_text_file_the_project_reads_or_writes_names_its_encoding():
                 if name in ("read_text", "write_text") or text_open:
                     unnamed.append(f"{path.relative_to(root)}:{node.lineno}")
     assert not unnamed, unnamed
+
+
+@pytest.mark.parametrize("command", [["--help"], ["eval", "--help"]])
+def test_help_written_to_a_file_in_windows_code_page_is_whole(command, tmp_path):
+    """Windows writes a redirected output in its ANSI code page, which has no μ (the eval command's help): the
+    command died there with UnicodeEncodeError. PYTHONIOENCODING stands in for that code page."""
+    out = tmp_path / "help.txt"
+    with out.open("wb") as file:
+        done = subprocess.run([sys.executable, "-m", "stylevae.bridge.cli", *command], stdout=file,
+                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "cp1252"}, timeout=120)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")[-2000:]
+    assert b"?-forcing" in out.read_bytes()
