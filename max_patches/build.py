@@ -33,7 +33,7 @@ def stale(maxpat: Path = MAXPAT, amxd: Path = AMXD) -> list[str]:
     """Why the committed files differ from a fresh build (empty when they are current)."""
     problems = []
     text = maxpat_text()
-    if not maxpat.exists() or maxpat.read_text(encoding="utf-8") != text:
+    if not maxpat.exists() or maxpat.read_bytes() != text.encode("utf-8"):  # the bytes the .amxd embeds
         problems.append(f"{maxpat.name} does not match max_patches/device.py")
     if not amxd.exists() or amxd.read_bytes() != encode_device(text):
         problems.append(f"{amxd.name} was not built from the current source")
@@ -42,7 +42,7 @@ def stale(maxpat: Path = MAXPAT, amxd: Path = AMXD) -> list[str]:
 
 def build(maxpat: Path = MAXPAT, amxd: Path = AMXD, picture: Path = PICTURE) -> None:
     text = maxpat_text()
-    maxpat.write_text(text, encoding="utf-8")
+    maxpat.write_bytes(text.encode("utf-8"))  # LF on every system: text mode writes CRLF on Windows
     amxd.write_bytes(encode_device(text))
     picture.parent.mkdir(parents=True, exist_ok=True)
     draw(patcher(build_device()), picture)

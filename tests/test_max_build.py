@@ -57,8 +57,19 @@ def test_check_mode_fails_on_a_stale_file(tmp_path):
     assert build.stale(maxpat, amxd) == []
     amxd.write_bytes(amxd.read_bytes()[:-1] + b" ")
     assert build.stale(maxpat, amxd) == [f"{amxd.name} was not built from the current source"]
-    maxpat.write_text(maxpat.read_text(encoding="utf-8") + " ")
+    maxpat.write_text(maxpat.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert len(build.stale(maxpat, amxd)) == 2
+
+
+def test_the_patcher_is_written_with_lf_and_one_with_crlf_is_stale(tmp_path):
+    """Written in text mode, Windows put CRLF in the .maxpat, then no longer the bytes the .amxd embeds; the check,
+    reading text, did not see it."""
+    maxpat, amxd = tmp_path / "StyleVAE.maxpat", tmp_path / "StyleVAE.amxd"
+    build.build(maxpat, amxd, tmp_path / "device.png")
+    written = maxpat.read_bytes()
+    assert b"\r\n" not in written and amxd.read_bytes()[32:-1] == written
+    maxpat.write_bytes(written.replace(b"\n", b"\r\n"))
+    assert build.stale(maxpat, amxd) == [f"{maxpat.name} does not match max_patches/device.py"]
 
 
 def test_main_check_returns_zero_on_the_committed_files():
