@@ -117,6 +117,7 @@ def test_the_report_says_what_kept_the_cores_awake_in_the_daemons_own_words():
                                                                             "at SCHED_IDLE")
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="GNU ps's --sort")
 def test_busy_processes_are_others_and_the_busy_load_is_one_of_them():
     with BusyLoad(1) as load:
         deadline = time.monotonic() + 10
@@ -137,6 +138,7 @@ def test_the_busy_load_refuses_a_negative_count_and_says_none_for_zero():
     assert load_text(BusyLoad(2).describe()).startswith("2 busy processes at normal priority, each streaming")
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's SCHED_IDLE")
 def test_cores_are_kept_awake_by_one_spinner_each_at_the_lowest_priority_and_not_counted_as_others():
     with Spinners(True, cores=2) as awake:
         deadline = time.monotonic() + 10
@@ -176,6 +178,7 @@ sys.stdin.read()
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's per-thread scheduling and /proc")
 def test_thread_priorities_count_a_thread_that_took_a_realtime_policy_and_one_that_raised_its_nice_level():
     """In a process of its own: this one's other threads (JACK clients of earlier tests) can end meanwhile."""
     holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

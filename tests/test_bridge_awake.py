@@ -41,6 +41,7 @@ def test_off_does_nothing(tmp_path):
         assert awake.pids() == [] and not qos.exists() and awake.how == "no"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's SCHED_IDLE")
 def test_without_a_cpuidle_driver_one_spinner_a_core_runs_at_the_lowest_priority_until_the_end(tmp_path):
     qos = tmp_path / "qos"
     with KeepAwake(True, cores=2, qos=qos, idle_driver=driver(tmp_path, "none")) as awake:
@@ -57,7 +58,7 @@ def test_without_a_cpuidle_driver_one_spinner_a_core_runs_at_the_lowest_priority
 def test_with_a_cpuidle_driver_a_zero_latency_request_is_held_until_the_end(tmp_path):
     qos = tmp_path / "qos"
     qos.touch()
-    awake = KeepAwake(True, qos=qos, idle_driver=driver(tmp_path, "intel_idle"))
+    awake = KeepAwake(True, qos=qos, idle_driver=driver(tmp_path, "intel_idle"), system="linux")
     awake.start()
     assert qos.read_bytes() == b"\x00\x00\x00\x00" and awake._qos is not None and not awake._qos.closed
     assert awake.pids() == [] and "PM QoS" in awake.how
@@ -68,7 +69,8 @@ def test_with_a_cpuidle_driver_a_zero_latency_request_is_held_until_the_end(tmp_
 
 def test_a_request_it_may_not_make_is_one_line_and_nothing_else_changes(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, "stylevae.awake"):
-        awake = KeepAwake(True, qos=tmp_path / "missing" / "qos", idle_driver=driver(tmp_path, "acpi_idle"))
+        awake = KeepAwake(True, qos=tmp_path / "missing" / "qos", idle_driver=driver(tmp_path, "acpi_idle"),
+                          system="linux")
         awake.start()
         awake.stop()
     assert awake.how.startswith("no") and awake.pids() == []
@@ -86,7 +88,7 @@ def test_a_request_refused_after_the_file_opened_closes_the_file(tmp_path, caplo
 
     monkeypatch.setattr(awake_module, "open", keeping_open, raising=False)
     with caplog.at_level(logging.WARNING, "stylevae.awake"):
-        awake = KeepAwake(True, qos=Path("/dev/full"), idle_driver=driver(tmp_path, "acpi_idle"))
+        awake = KeepAwake(True, qos=Path("/dev/full"), idle_driver=driver(tmp_path, "acpi_idle"), system="linux")
         awake.start()  # /dev/full opens for writing, then refuses every write (ENOSPC)
         assert awake.how.startswith("no") and len(opened) == 1 and opened[0].closed
         awake.stop()
@@ -117,7 +119,7 @@ def test_a_set_that_cannot_start_whole_ends_the_processes_it_started():
 def test_spinners_that_cannot_start_are_one_line_and_the_daemon_serves_on(tmp_path, caplog):
     spawn, started = failing_after(1)
     with caplog.at_level(logging.WARNING, "stylevae.awake"):
-        with KeepAwake(True, cores=2, idle_driver=driver(tmp_path, "none"), spawn=spawn) as awake:
+        with KeepAwake(True, cores=2, idle_driver=driver(tmp_path, "none"), system="linux", spawn=spawn) as awake:
             assert awake.how.startswith("no") and awake.pids() == []
             assert all(process.poll() is not None for process in started)
     assert len(caplog.records) == 1 and "\n" not in caplog.text.strip()
@@ -143,6 +145,7 @@ time.sleep(60)
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's parent-death signal")
 def test_the_spinners_die_with_a_daemon_killed_outright(tmp_path):
     parent = subprocess.Popen([sys.executable, "-c", PARENT, str(driver(tmp_path, "none"))], stdout=subprocess.PIPE,
                               text=True)

@@ -1,7 +1,6 @@
 """The JACK process's writer and the books, driven by hand: frames, a full buffer, drop, quit; no JACK here
 (the end-to-end tests run the real process on a real server)."""
 
-import fcntl
 import logging
 import math
 import os
@@ -39,6 +38,9 @@ from stylevae.bridge.jack_out import (
 )
 from stylevae.bridge.scheduler import AT_ONCE
 from tests.fakes import FakeTime
+
+if sys.platform != "win32":
+    import fcntl  # only to shrink a pipe (small_pipe); Windows has none, and tests/test_e2e_harness.py imports this
 
 INF = math.inf  # a record's grace: none (a note-on's grace is finite)
 RATE = 1000  # frames per second: a frame is a millisecond
@@ -543,6 +545,10 @@ def test_closing_while_the_process_waits_for_a_server_ends_it_without_waiting_fo
     assert process.asked[0] == "kill" and process.returncode is not None
 
 
+# What Popen.kill leaves as the return code: SIGKILL's on POSIX; on Windows it is TerminateProcess, with exit code 1
+KILLED = 1 if sys.platform == "win32" else -signal.SIGKILL
+
+
 class Stuck(subprocess.Popen):
     """A stand-in for a JACK process that never ends once asked (stuck leaving JACK): it reads nothing."""
 
@@ -564,7 +570,7 @@ def test_a_process_killed_at_close_is_said_once_with_whether_its_notes_were_ende
         out._report("summary 10 messages written at their frame")
     with caplog.at_level(logging.INFO, "stylevae.jack"):
         out.close()
-    assert process.returncode == -signal.SIGKILL
+    assert process.returncode == KILLED
     killed = [r for r in caplog.records if "killed" in r.getMessage()]
     assert len(killed) == 1
     assert ("ended every note" in killed[0].getMessage()) is summarized
@@ -651,6 +657,7 @@ def test_a_jack_output_process_that_cannot_be_started_again_is_tried_again_not_g
 
 
 PIPE_ROOM = 4096  # the smallest pipe Linux makes (a page): about 195 records
+SHRINKS_PIPES = sys.platform != "win32" and hasattr(fcntl, "F_SETPIPE_SZ")  # Linux alone resizes a pipe
 
 
 def small_pipe():
@@ -679,6 +686,7 @@ def writing_to(stream):
     return out
 
 
+@pytest.mark.skipif(not SHRINKS_PIPES, reason="Linux's F_SETPIPE_SZ")
 def test_a_full_pipe_to_the_jack_process_loses_note_ons_but_every_note_off_reaches_it_in_order(caplog):
     """A process whose reader is held up fills the pipe; the note-offs written meanwhile used to be lost with the
     note-ons, leaving notes it had begun sounding until the next stop."""
@@ -703,6 +711,7 @@ def test_a_full_pipe_to_the_jack_process_loses_note_ons_but_every_note_off_reach
                     "wait for it", f"the JACK output process reads again: {out.lost} notes were dropped meanwhile"]
 
 
+@pytest.mark.skipif(not SHRINKS_PIPES, reason="Linux's F_SETPIPE_SZ")
 def test_what_waits_for_a_pipe_whose_process_is_gone_is_counted_lost_not_written_elsewhere():
     read, stream = small_pipe()
     out = writing_to(stream)

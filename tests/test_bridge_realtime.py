@@ -33,6 +33,7 @@ print(json.dumps([raised, sorted(set(levels)), later[0]]))
 """
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's per-thread nice levels, listed in /proc")
 def test_raise_nice_reaches_the_threads_started_before_and_after_it_or_says_it_could_not():
     """In a process of its own: it changes every thread of the process it runs in."""
     import json
@@ -160,7 +161,11 @@ def test_realtime_while_refused_once_is_not_asked_again(monkeypatch):
         asked.append(args)
         raise PermissionError(1, "Operation not permitted")
 
+    # every name it asks for before the refusal, stood in for: macOS and Windows have none of them
     monkeypatch.setattr(rt.os, "sched_getscheduler", lambda pid: 0, raising=False)
+    monkeypatch.setattr(rt.os, "sched_getparam", lambda pid: 0, raising=False)
+    monkeypatch.setattr(rt.os, "sched_param", lambda priority: priority, raising=False)
+    monkeypatch.setattr(rt.os, "SCHED_FIFO", 1, raising=False)
     monkeypatch.setattr(rt.os, "sched_setscheduler", refuse, raising=False)
     raised = rt.RealtimeWhile(1)
     for _ in range(3):

@@ -38,6 +38,10 @@ def load_check():
 check = load_check()
 
 
+# The fake interpreters are #!/bin/sh scripts, and the Makefile is POSIX make's (on Windows, pip is the way in)
+POSIX_SHELL = pytest.mark.skipif(sys.platform == "win32", reason="#!/bin/sh scripts and make")
+
+
 def fake_pythons(folder: Path, versions: dict[str, str]) -> dict[str, str]:
     """Commands named like interpreters that answer the version question as one would; PATH with them first."""
     for name, version in versions.items():
@@ -58,18 +62,21 @@ def test_the_range_read_without_tomllib_is_requires_python():
         assert (low <= (3, minor) < high) == (f"3.{minor}" in spec), f"3.{minor}"
 
 
+@POSIX_SHELL
 def test_pick_takes_the_first_python_that_fits(tmp_path):
     env = fake_pythons(tmp_path, {"python3": "3.14", "python3.12": "3.12", "python3.11": "3.11"})
     result = run_check("--pick", "python3.13", "python3.12", "python3.11", "python3", env=env)
     assert (result.returncode, result.stdout.strip()) == (0, "python3.12")
 
 
+@POSIX_SHELL
 def test_pick_passes_over_a_python_too_new(tmp_path):
     env = fake_pythons(tmp_path, {"python3": "3.14", "python3.11": "3.11"})
     result = run_check("--pick", "python3", "python3.11", env=env)
     assert (result.returncode, result.stdout.strip()) == (0, "python3.11")
 
 
+@POSIX_SHELL
 def test_a_python_too_new_is_refused_in_one_line_that_says_what_to_install(tmp_path):
     env = fake_pythons(tmp_path, {"python3": "3.13"})  # the first refused
     result = run_check("--check", "python3", env=env)
@@ -80,6 +87,7 @@ def test_a_python_too_new_is_refused_in_one_line_that_says_what_to_install(tmp_p
     assert run_check("--pick", "python3", env=env).returncode == 1
 
 
+@POSIX_SHELL
 def test_a_python_that_fits_passes_silently(tmp_path):
     env = fake_pythons(tmp_path, {"python3": "3.11"})
     result = run_check("--check", "python3", env=env)
@@ -95,6 +103,7 @@ def test_the_advice_names_each_systems_way_to_install(system, install):
     assert install in line and "\n" not in line
 
 
+@POSIX_SHELL
 def test_the_makefile_builds_the_environment_with_the_python_that_fits(tmp_path):
     # make -n prints the recipe; PYTHON's default comes from --pick, which runs even then
     env = fake_pythons(tmp_path, {"python3.12": "3.12"})
