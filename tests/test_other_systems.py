@@ -1,12 +1,13 @@
-"""Every module of the project imports, and the command line answers, on a Python without what Windows or macOS lack.
+"""What Windows and macOS lack, stood in for on Linux: the project must not depend on it where nothing says so.
 
-A name read when a module is imported (a default argument, a module-level constant, an ``import fcntl``) that the
-system does not have stops ``stylevae`` before it says a word: on Windows the whole command died so, at
-``children.tied``'s default signal, SIGKILL. Each system is stood in for by this Python with those names taken away
-after the project's dependencies are imported (they are not under test here): Windows' signal module has only the
-seven signals below, its os module no user ids, process groups or Linux scheduling, and there is no fcntl,
-resource, termios, pwd or grp; macOS's os has no ``sched_*`` calls. Names used only once a feature runs are the
-unit tests' concern, where each such path is tested with stand-ins.
+- Imports: a name read when a module is imported (a default argument, a module-level constant, an ``import fcntl``)
+  that the system does not have stops ``stylevae`` before it says a word: on Windows the whole command died so, at
+  ``children.tied``'s default signal, SIGKILL. Each system is stood in for by this Python with those names taken
+  away after the project's dependencies are imported (they are not under test here): Windows' signal module has
+  only seven signals, its os module no user ids, process groups or Linux scheduling, and there is no fcntl,
+  resource, termios, pwd or grp; macOS's os has no ``sched_*`` calls. Names used only once a feature runs are the
+  unit tests' concern, where each such path is tested with stand-ins.
+- Text: Windows reads and writes files, pipes and redirected output in its ANSI code page unless told otherwise.
 """
 
 from __future__ import annotations
