@@ -106,13 +106,16 @@ class _Schedstat:
     cost some 18 µs against 2 µs for a read alone (AMD EPYC). Kept in a ``threading.local``, so it is closed when
     its thread ends."""
 
-    fd: int | None = None  # stays None where the file is not there (not Linux): nothing to close
+    fd: int | None = None  # stays None where the file is not there (not Linux): nothing to read, nothing to close
 
     def __init__(self) -> None:
-        self.fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY)  # the opening thread's, while it is open
+        try:
+            self.fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY)  # the opening thread's, while it is open
+        except OSError:  # tried once a thread: on macOS and Windows the engine would try twice a decoder step
+            pass
 
     def read(self) -> bytes:
-        return os.pread(self.fd, 64, 0)
+        return b"" if self.fd is None else os.pread(self.fd, 64, 0)
 
     def __del__(self) -> None:
         if self.fd is not None:

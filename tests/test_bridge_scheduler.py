@@ -357,10 +357,14 @@ def test_each_thread_reads_its_own_run_queue_and_its_file_goes_with_it():
 
 
 def test_without_a_schedstat_file_the_run_queue_is_unknown_and_nothing_is_left_to_close(monkeypatch):
-    """As on macOS and Windows: every read says None, and the attempts leave no error behind for the collector."""
+    """As on macOS and Windows: every read says None, the file is looked for once a thread, and nothing is left
+    behind for the collector."""
     import gc
 
+    tries = []
+
     def missing(*args, **kwargs):
+        tries.append(args)
         raise FileNotFoundError(2, "No such file or directory")
 
     raised = []
@@ -368,6 +372,8 @@ def test_without_a_schedstat_file_the_run_queue_is_unknown_and_nothing_is_left_t
     monkeypatch.setattr(sch.os, "open", missing)
     monkeypatch.setattr(sch, "_THREAD", type(sch._THREAD)())  # a thread that has not read it yet
     assert [sch.run_queue_seconds() for _ in range(3)] == [None] * 3
+    assert len(tries) == 1  # looked for once: the engine asks twice a decoder step
+    monkeypatch.setattr(sch, "_THREAD", type(sch._THREAD)())
     gc.collect()
     assert raised == []
 
