@@ -23,11 +23,15 @@ RESULTS = ROOT / "bench" / "results"
 
 def cpu_model() -> str:
     """lscpu's model name ("?" where lscpu has none) with the CPU's family and model: a virtual machine's name is
-    often only the maker's line ("AMD EPYC"), which hides which generation ran. Without lscpu (macOS, Windows),
-    what ``platform`` knows."""
+    often only the maker's line ("AMD EPYC"), which hides which generation ran. On macOS, sysctl's brand string
+    ("Apple M1 (Virtual)", an Intel model); on Windows, what ``platform`` knows (family, model, maker)."""
     try:
         lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     except FileNotFoundError:
+        if sys.platform == "darwin":
+            brand = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True, text=True)
+            if brand.stdout.strip():
+                return brand.stdout.strip()
         return platform.processor() or "?"
     return cpu_model_of(lscpu)
 
