@@ -17,11 +17,12 @@ import os
 import pkgutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
 from stylevae import bridge, max_patches, model
+from stylevae.model.data import corpus, dataset
 
 DEPENDENCIES = ("numpy", "torch", "numba", "mido", "rtmidi", "pythonosc", "safetensors", "music21", "tqdm",
                 "matplotlib", "jack")
@@ -134,3 +135,37 @@ def test_help_written_to_a_file_in_windows_code_page_is_whole(command, tmp_path)
                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONIOENCODING": "cp1252"}, timeout=120)
     assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")[-2000:]
     assert b"?-forcing" in out.read_bytes()
+
+
+def test_pieces_sort_in_linuxs_order_on_windows_too():
+    """Windows compares paths without case: the corpus's pieces came in another order there and, through the seeded
+    shuffle, fell into other splits than the shipped model's (trained on Linux's)."""
+    linux = [PurePosixPath(p) for p in ("Bach/b.mid", "Bach/a.mid", "abc/x.mid", "Zed/c.abc")]
+    windows = [PureWindowsPath(p) for p in ("Bach/b.mid", "Bach/a.mid", "abc/x.mid", "Zed/c.abc")]
+    assert sorted(windows) != [PureWindowsPath(p) for p in sorted(linux)]  # what the stand-in stands for
+    assert [p.as_posix() for p in sorted(windows, key=corpus.by_name)] == [p.as_posix() for p in sorted(linux)]
+
+
+def test_a_data_build_on_windows_asks_for_at_most_61_workers(monkeypatch):
+    """ProcessPoolExecutor refuses more than 61 workers on Windows: on a 64-thread machine `stylevae data` died."""
+    asked = []
+
+    class Pool:
+        def __init__(self, workers, mp_context=None):
+            asked.append(workers)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, worker, jobs, chunksize=1):
+            return map(worker, jobs)
+
+    monkeypatch.setattr(dataset, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(dataset.sys, "platform", "win32")
+    assert dataset._run_parallel(abs, list(range(-8, 0)), 64, "jobs") == list(range(8, 0, -1))
+    monkeypatch.setattr(dataset.sys, "platform", "linux")
+    dataset._run_parallel(abs, list(range(-8, 0)), 64, "jobs")
+    assert asked == [61, 64]

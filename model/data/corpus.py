@@ -71,12 +71,19 @@ def split_abc(text: str) -> Iterator[tuple[int, str]]:
             yield int(match.group(1)), header + chunk
 
 
+def by_name(path: Path) -> tuple[str, ...]:
+    """Paths in the same order on every system, as Linux sorts them: Windows compares paths without case, which put
+    the pieces in another order there, and so, through the seeded shuffle, into other splits (a model trained on
+    Linux's split, evaluated on Windows', met some of its training pieces in the test split)."""
+    return path.parts
+
+
 def piece_sources(styles: tuple[StyleSource, ...], root: Path, limit_per_style: int | None = None) -> list[PieceSource]:
     found: list[PieceSource] = []
     for style in styles:
         pieces: list[PieceSource] = []
         for pattern in style.patterns:
-            for path in sorted(root.glob(pattern)):
+            for path in sorted(root.glob(pattern), key=by_name):
                 rel = path.relative_to(root).as_posix()  # the same in every manifest, Windows too
                 if path.suffix == ".abc":
                     text = path.read_text(encoding="latin-1")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,7 +29,15 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from stylevae.model.data.corpus import DEFAULT_STYLES, PieceSource, StyleSource, corpus_root, parse_piece, piece_sources
+from stylevae.model.data.corpus import (
+    DEFAULT_STYLES,
+    PieceSource,
+    StyleSource,
+    by_name,
+    corpus_root,
+    parse_piece,
+    piece_sources,
+)
 from stylevae.model.data.keys import MODES, PieceKey, piece_key, relative_shift
 from stylevae.model.data.melody import Phrase, PhraseRules, Skipped, piece_phrases
 from stylevae.model.data.midi_io import MidiReadError, read_midi
@@ -37,6 +46,7 @@ from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
 SPLITS = ("train", "valid", "test")
 CACHE_VERSION = 2
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar")
+WINDOWS_MAX_WORKERS = 61  # ProcessPoolExecutor refuses more there (a wait on at most 64 handles, less its own)
 
 
 ARRAYS = ("tokens", "style", "piece", "bar", "tonic", "mode", "before")  # PhraseSet's arrays, in field order
@@ -135,6 +145,7 @@ def _run_parallel(worker: Callable, jobs: Sequence, workers: int, desc: str) -> 
     with an error rather than a wait for its pieces that never ends."""
     if workers <= 1 or len(jobs) < 8:
         return [worker(job) for job in tqdm(jobs, desc=desc, unit="piece")]
+    workers = min(workers, WINDOWS_MAX_WORKERS) if sys.platform == "win32" else workers
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         try:
             return list(tqdm(pool.map(worker, jobs, chunksize=8), total=len(jobs), desc=desc, unit="piece"))
@@ -171,10 +182,10 @@ def build_midi_dir(
 ) -> PhraseSet:
     if not midi_dir.is_dir():
         raise DataError(f"{midi_dir} is not a folder (expected one subfolder of MIDI files per style)")
-    style_dirs = sorted(d for d in midi_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
+    style_dirs = sorted((d for d in midi_dir.iterdir() if d.is_dir() and not d.name.startswith(".")), key=by_name)
     jobs = []
     for style_dir in style_dirs:
-        for path in sorted(style_dir.rglob("*")):
+        for path in sorted(style_dir.rglob("*"), key=by_name):
             if path.is_file() and path.suffix.lower() in MIDI_SUFFIXES:
                 jobs.append((style_dir.name, str(path), path.relative_to(midi_dir).as_posix(), config))
     started = time.perf_counter()
