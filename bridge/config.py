@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,3 +60,7 @@ class BridgeConfig:
         if not 0 < len(self.port_name.encode()) <= MAX_PORT_NAME_BYTES or ":" in self.port_name:
             raise ValueError(f"port name {self.port_name!r} must be 1..{MAX_PORT_NAME_BYTES} bytes long, without ':' "
                              "(JACK's separator of client and port)")
+        # rtmidi hands CoreMIDI its names as ASCII: another name there is no string, which CoreFoundation's release
+        # of it ends the process on, before any Python error
+        if sys.platform == "darwin" and not self.port_name.isascii():
+            raise ValueError(f"port name {self.port_name!r}: on macOS use ASCII letters, digits and signs only")

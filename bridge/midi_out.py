@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import sys
 from collections.abc import Callable, Iterator
 
 import rtmidi
@@ -67,9 +68,23 @@ def port_lister(backend: str) -> Iterator[Callable[[], list[str]]]:
     except rtmidi.SystemError as exc:
         raise MidiError(f"cannot open the {backend} MIDI backend ({exc}); {HELP}") from None
     try:
-        yield lambda: list(probe.get_ports())
+        yield lambda: port_names(probe)
     finally:
         probe.delete()
+
+
+def port_names(rt: rtmidi.MidiOut) -> list[str]:
+    """The ports' names as their system gives them. RtMidi hands them over as UTF-8 (CoreMIDI's and Windows' too),
+    but python-rtmidi's own decoding reads them as Mac Roman on macOS and Latin-1 on Windows: a device named
+    "Périphérique" was listed garbled, and --midi-port with its real name found nothing. Bytes that are not UTF-8
+    are read as python-rtmidi would."""
+    names = []
+    for raw in rt.get_ports(encoding=None):
+        try:
+            names.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            names.append(raw.decode("mac_roman" if sys.platform == "darwin" else "latin-1"))
+    return names
 
 
 def note_on(channel: int, pitch: int, velocity: int) -> bytes:
@@ -209,7 +224,7 @@ class MidiOut:
                 raise MidiError(f"cannot open a virtual {backend} port ({exc}); {HELP}") from None
             self.name = port if backend == "coremidi" else f"{port_name}:{port}"
         else:
-            ports = list(self._out.get_ports())
+            ports = port_names(self._out)
             index = match_port(ports, existing, backend)
             try:
                 self._out.open_port(index)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stylevae.bridge import cli, midi_out, platform, serve
+from stylevae.bridge import cli, config, midi_out, platform, serve
 from stylevae.bridge.config import MAX_PORT_NAME_BYTES, BridgeConfig
 from stylevae.model.errors import UserError
 from stylevae.model.network import versions
@@ -62,10 +62,20 @@ def test_bad_settings_are_one_line(capsys, monkeypatch, flag, value, words):
     assert code == 2 and len(err) == 1 and words in err[0]
 
 
-def test_a_port_name_of_63_bytes_is_taken():
+def test_a_port_name_of_63_bytes_is_taken(monkeypatch):
     """JACK refused a client name of 64 bytes or more, and the daemon said only that no server was reached."""
+    monkeypatch.setattr(config.sys, "platform", "linux")  # where a name need not be ASCII
     name = "é" * 31 + "e"
     assert len(name.encode()) == MAX_PORT_NAME_BYTES and BridgeConfig(port_name=name).port_name == name
+
+
+def test_on_macos_a_port_name_is_ascii(monkeypatch):
+    """rtmidi gives CoreMIDI its port names as ASCII: "Stylé" there was no name at all, and CoreFoundation ended the
+    process when rtmidi released it."""
+    monkeypatch.setattr(config.sys, "platform", "darwin")
+    with pytest.raises(ValueError, match="on macOS use ASCII") as refused:
+        BridgeConfig(port_name="Stylé")
+    assert "\n" not in str(refused.value) and BridgeConfig(port_name="StyleVAE 2").port_name == "StyleVAE 2"
 
 
 @pytest.mark.parametrize(("device", "cuda_devices", "says"), [

@@ -104,9 +104,10 @@ class Lister:
         self.listings, self.deleted = 0, False
         Lister.opened.append(self)
 
-    def get_ports(self):
+    def get_ports(self, encoding="auto"):
         self.listings += 1
-        return ["system:playback"] + (["FLUID Synth (stylevae-demo):midi_00"] if self.listings >= 3 else [])
+        names = ["system:playback"] + (["FLUID Synth (stylevae-demo):midi_00"] if self.listings >= 3 else [])
+        return [name.encode() for name in names] if encoding is None else names
 
     def delete(self):
         self.deleted = True

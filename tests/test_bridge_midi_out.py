@@ -26,8 +26,12 @@ class Port:
     def open_virtual_port(self, name):
         self.virtual = name
 
-    def get_ports(self):
-        return ["loopMIDI Port 1", "USB MIDI Interface 2"]
+    names = ["loopMIDI Port 1", "USB MIDI Interface 2"]
+
+    def get_ports(self, encoding="auto"):
+        """As python-rtmidi: bytes for encoding None (RtMidi's UTF-8), else decoded as "auto" does on Windows."""
+        raw = [name.encode("utf-8") for name in self.names]
+        return raw if encoding is None else [name.decode("latin-1") for name in raw]
 
     def open_port(self, index):
         if index == 1:  # WinMM opens a device port for one program at a time
@@ -123,3 +127,17 @@ def test_the_virtual_port_is_listed_under_the_daemons_name_on_every_backend(back
     assert (port.api, port.client) == (midi_out.APIS[backend], "StyleVAE")
     shown = port.virtual if backend == "coremidi" else f"{port.client}:{port.virtual}"
     assert shown == listed == out.name
+
+
+def test_a_port_name_beyond_ascii_is_listed_and_found_as_its_system_names_it(monkeypatch):
+    """python-rtmidi decodes RtMidi's UTF-8 names as Latin-1 on Windows (Mac Roman on macOS): "Périphérique" came
+    out garbled, and --midi-port "Périphérique" found nothing. A name that is not UTF-8 is still listed."""
+    monkeypatch.setattr(Port, "names", ["Périphérique MIDI 1", "loopMIDI Port 2"])
+    out = MidiOut("winmm", existing="Périphérique", rtmidi_out=Port)
+    assert out.name == "Périphérique MIDI 1"
+
+    class Legacy(Port):
+        def get_ports(self, encoding="auto"):
+            return [b"caf\xe9 1"] if encoding is None else ["caf\xe9 1"]
+
+    assert midi_out.port_names(Legacy(None, None)) == ["café 1"]
