@@ -35,6 +35,10 @@ log = logging.getLogger("stylevae.osc")
 MAX_CLIENTS = 16  # the oldest registration goes first
 RECEIVE_BUFFER = 65536
 ERROR_LOGS_PER_SECOND = 20  # a flood of bad messages must not flood the log
+# Characters of a refused message's address and of the reason that a refusal sends back (and logs): a reason quotes
+# the value refused, and a value of 8 KB, quoted, made replies of up to 33 KB, over macOS's 9,216-byte limit on a
+# datagram (not sent there at all).
+MAX_REFUSAL_TEXT = 500
 IP_RECVERR = 11  # Linux's (socket has no name for it): ICMP errors of an unconnected UDP socket are reported
 PARSE_ERRORS = (ParseError, ValueError, IndexError, struct.error, TypeError)  # python-osc's
 BUNDLE = b"#bundle\0"  # how an OSC bundle begins
@@ -343,6 +347,8 @@ class OscServer:
 
     def refuse(self, sender: tuple[str, int], address: str, reason: str) -> None:
         self.refused += 1
+        address, reason = (text if len(text) <= MAX_REFUSAL_TEXT else text[:MAX_REFUSAL_TEXT - 1] + "…"
+                           for text in (address, reason))
         self._log_error(sender, address, reason)
         self.replies.send(f"{PREFIX}/error", [address, reason])
 

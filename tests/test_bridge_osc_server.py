@@ -11,7 +11,15 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 
 from stylevae.bridge import commands as cmd
 from stylevae.bridge.clock import Clock
-from stylevae.bridge.osc_server import SO_TIMESTAMPNS, TIMESPEC, OscServer, dropped_before, nesting, waited
+from stylevae.bridge.osc_server import (
+    MAX_REFUSAL_TEXT,
+    SO_TIMESTAMPNS,
+    TIMESPEC,
+    OscServer,
+    dropped_before,
+    nesting,
+    waited,
+)
 from stylevae.bridge.osc_spec import MAX_NESTING
 from stylevae.model.data.tokens import Vocabulary
 
@@ -81,6 +89,17 @@ def test_refusals_reply_and_change_nothing(rig):
     address, (where, reason) = receive()
     assert "8192" in reason
     assert engine.commands == [] and server.refused == 3
+
+
+def test_a_refusal_quoting_a_huge_value_stays_a_small_reply(rig):
+    """A reason quotes the value refused: 8 KB of control characters, quoted, made a reply of 33 KB, which macOS
+    does not send at all (its datagrams stop at 9,216 bytes by default): the client got no error."""
+    server, engine, clock, send, receive = rig
+    send(build("/stylevae/1/style", "\x01" * 8000))
+    address, (where, reason) = receive()
+    assert address == "/stylevae/error" and where == "/stylevae/1/style"
+    assert len(reason) == MAX_REFUSAL_TEXT and reason.endswith("…") and "\\x01" in reason
+    assert len(build(address, where, reason).dgram) < 9216 and engine.commands == []
 
 
 def test_bundles_and_transport_reach_the_clock(rig):
