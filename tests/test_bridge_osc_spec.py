@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from stylevae.bridge import commands, osc_spec
+from stylevae.bridge import commands, osc_server, osc_spec
 from stylevae.model.data.tokens import Vocabulary
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "osc.md"
@@ -23,6 +23,7 @@ def test_the_docs_state_the_packet_limits_the_dispatcher_keeps():
     text = " ".join(DOC.read_text(encoding="utf-8").split())  # its lines rewrapped as one
     assert f"Packets over **{osc_spec.MAX_PACKET} bytes** are refused" in text
     assert f"Bundles nested more than **{osc_spec.MAX_NESTING}** deep are refused" in text
+    assert f"An error's address and reason are cut to {osc_server.MAX_REFUSAL_TEXT} characters each" in text
 
 
 def test_every_address_mentioned_in_the_docs_exists():
