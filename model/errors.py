@@ -7,7 +7,7 @@ is said at once, not as a traceback after the work is done and lost. And the ran
 from __future__ import annotations
 
 import argparse
-import os
+import tempfile
 from pathlib import Path
 
 # Seeds run 0..MAX_SEED, from the command line as over OSC (an int32 there): NumPy's generators take no negative
@@ -30,18 +30,27 @@ def output_folder(path: Path, writing: Path | None = None) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # no permission, a read-only or full disk
         raise UserError(f"cannot write {asked}: {exc.strerror} ({exc.filename or path})") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write {asked}: the folder {path} is not writable")
+    try:  # tried, not asked of os.access: on Windows that reads only the read-only flag, and says yes for a folder
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise UserError(f"cannot write {asked}: the folder {path} is not writable ({exc.strerror})") from None
     return path
 
 
 def output_file(path: Path) -> Path:
-    """``path`` a file can be written at: its folder made and writable, and not itself a folder."""
+    """``path`` a file can be written at: its folder made and writable, not itself a folder, and, if it is there,
+    open to writing: opened for appending and closed again, unchanged (on Windows a file another program holds,
+    a player playing the last tour, refuses that)."""
     if path.is_dir():
         raise UserError(f"cannot write {path}: it is a folder; give a file name")
     output_folder(path.parent, path)
-    if path.exists() and not os.access(path, os.W_OK):
-        raise UserError(f"cannot write {path}: the file is not writable")
+    if path.exists():
+        try:
+            with open(path, "ab"):
+                pass
+        except OSError as exc:
+            raise UserError(f"cannot write {path}: {exc.strerror} (another program may hold it)") from None
     return path
 
 

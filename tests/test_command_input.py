@@ -63,10 +63,32 @@ def test_a_folder_that_cannot_be_made_says_why(tmp_path, monkeypatch):
 
 
 def test_a_folder_that_is_not_writable_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(errors.os, "access", lambda path, mode: False)  # root may write anywhere: asked of a stand-in
+    """Tried by making a file there: asked of os.access, Windows answers from the read-only flag alone, and for a
+    folder always yes. Root may write anywhere, so the refusal is a stand-in's."""
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(errors.tempfile, "TemporaryFile", refused)
     where = said(tmp_path)
-    with pytest.raises(UserError, match=f"^cannot write {where}: the folder {where} is not writable$"):
+    with pytest.raises(UserError, match=f"^cannot write {where}: the folder {where} is not writable "
+                                        "\\(Permission denied\\)$"):
         output_folder(tmp_path)
+
+
+def test_a_file_another_program_holds_is_said_before_the_work(tmp_path, monkeypatch):
+    """Windows refuses to open a file another program holds (a player playing the last tour.wav): the demo passed
+    its check, played its tour, then died writing it. The file is left as it was."""
+    held = tmp_path / "tour.wav"
+    held.write_bytes(b"RIFF")
+
+    def sharing_violation(path, mode="r", *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(errors, "open", sharing_violation, raising=False)
+    with pytest.raises(UserError, match=f"^cannot write {said(held)}: Permission denied \\(another program may "):
+        output_file(held)
+    monkeypatch.undo()
+    assert output_file(held) == held and held.read_bytes() == b"RIFF"
 
 
 def must_not_start(*args, **kwargs):
