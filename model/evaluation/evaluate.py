@@ -514,7 +514,7 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
 
     plots = eval_plots.draw_all(out, metrics, histories, latents, recon_labels, generated_samples, real_samples)
     plots += eval_plots.listening(out / "listen", listening, data.styles, data.vocab, steps, config.listen_per_style)
-    metrics["plots"] = [str(p.relative_to(out)) for p in plots]
+    metrics["plots"] = [p.relative_to(out).as_posix() for p in plots]  # the report's links: '/' on Windows too
     metrics["seconds"]["total_with_plots"] = round(time.perf_counter() - started, 1)
     metrics = json.loads(json.dumps(metrics, default=_json_default), parse_constant=lambda _: None)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
