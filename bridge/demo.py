@@ -165,7 +165,7 @@ class Child:
     def __init__(self, command: Sequence[str], stdin: int | None = subprocess.DEVNULL, system: str = os.name):
         self.log = tempfile.TemporaryFile()
         self.system = system
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")  # what last_line decodes, Windows too
         self.process = subprocess.Popen(list(command), stdin=stdin, stdout=self.log, stderr=subprocess.STDOUT, env=env,
                                         creationflags=console_group(system))
 

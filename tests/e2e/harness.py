@@ -236,7 +236,7 @@ class Daemon:
                  osc_port: int | None = None):
         self.osc_port = osc_port or free_udp_port()  # a given port: a daemon restarted where clients know it
         self.port_name = port_name or f"sv{uuid.uuid4().hex[:6]}"
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")  # what is read back, Windows too
         backend = []
         if jack_name is not None:
             env["JACK_DEFAULT_SERVER"], backend = jack_name, ["--midi-backend", "jack"]
