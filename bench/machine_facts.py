@@ -62,7 +62,7 @@ def commit() -> str:
 def cpu_times() -> list[int]:
     """The machine's CPU time so far by kind, in clock ticks: /proc/stat's first line ([] where there is none)."""
     try:
-        with open("/proc/stat") as stat:
+        with open("/proc/stat", encoding="utf-8") as stat:
             return [int(x) for x in stat.readline().split()[1:]]
     except (OSError, ValueError):
         return []
@@ -173,7 +173,8 @@ def thread_priorities(pid: int) -> dict:
     counts = {"threads": 0, "realtime": 0, "raised_nice": 0}
     for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()  # after the command name: field 3 onwards
+            text = stat.read_text(encoding="utf-8")
+            fields = text.rsplit(")", 1)[1].split()  # after the command name: field 3 onwards
         except OSError:  # the thread ended meanwhile
             continue
         realtime = int(fields[41 - 3]) in REALTIME_POLICIES

@@ -37,8 +37,9 @@ def add_serve(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--midi-port", metavar="NAME", help="send to this existing output port instead of opening a "
                        "virtual one (e.g. loopMIDI on Windows; see --list-ports), or none: no MIDI output, the notes "
                        "go only to OSC clients (the device's Notes to this track mode)")
-    serve.add_argument("--port-name", default=d.port_name, help="the virtual port's client name, up to "
-                       f"{bridge_config.MAX_PORT_NAME_BYTES} bytes, no ':' (default: %(default)s)")
+    serve.add_argument("--port-name", default=d.port_name, help="the virtual port's client name (on macOS the "
+                       f"port's own name, ASCII only), up to {bridge_config.MAX_PORT_NAME_BYTES} bytes, no ':' "
+                       "(default: %(default)s)")
     serve.add_argument("--list-ports", action="store_true", help="list the MIDI output ports and exit")
     serve.add_argument("--start-jack", action="store_true", help="on Linux, start a JACK server with the dummy "
                        "driver if there is neither an ALSA sequencer nor a running JACK server")

@@ -270,7 +270,7 @@ def render_wav(midi: Path, soundfont: str, out: Path, seconds: float) -> None:
         raw = Path(folder) / "render.wav"
         command = ["fluidsynth", "-ni", "-g", "0.5", "-r", str(SAMPLE_RATE), "-O", "s16", "-T", "wav", "-F", str(raw),
                    soundfont, str(midi)]
-        result = subprocess.run(command, capture_output=True, text=True)
+        result = subprocess.run(command, capture_output=True, text=True, errors="replace")  # any code page
         if result.returncode != 0 or not raw.exists():
             lines = (result.stderr or result.stdout).strip().splitlines()
             raise UserError(f"FluidSynth could not render the tour: {lines[-1] if lines else 'no output'}")

@@ -162,17 +162,15 @@ class Engine:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop generating, then tell the clients that what every voice planned is void (``/cut``): a device that
-        plays the notes itself ends them now, not seconds later when it misses the daemon's pongs, and drops the
-        note-ons it holds. The output's own notes end when the sender stops."""
+        """Stop generating, then void what every voice planned (``_cancel``), at the output and at the clients: a
+        device that plays the notes itself ends them now, not seconds later when it misses the daemon's pongs, and
+        drops the note-ons it holds."""
         with self._cond:
             self._stopped = True
             self._cond.notify()
         if self._thread is not None:
             self._thread.join(5)
-        for voice in list(self.voices.values()):  # a copy: a thread stuck past the join may still add one
-            if voice.started:
-                self.publish(f"{PREFIX}/{voice.number}/cut", [])
+        self._cancel()
 
     def _run(self) -> None:
         torch.set_grad_enabled(False)
@@ -689,7 +687,7 @@ class Engine:
         """End the notes of a voice (or all) and forget what it planned, at the output and at the clients: a device
         that plays the notes itself (``/on``) drops those it holds and ends those it sounds."""
         self.sender.cancel(None if voice is None else voice.number)
-        for cut in [voice] if voice is not None else self.voices.values():
+        for cut in [voice] if voice is not None else list(self.voices.values()):  # a copy: stop may be late to join
             self._told.pop(cut.number, None)
             if cut.started:
                 self.publish(f"{PREFIX}/{cut.number}/cut", [])

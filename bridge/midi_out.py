@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import sys
 from collections.abc import Callable, Iterator
 
 import rtmidi
@@ -68,22 +67,30 @@ def port_lister(backend: str) -> Iterator[Callable[[], list[str]]]:
     except rtmidi.SystemError as exc:
         raise MidiError(f"cannot open the {backend} MIDI backend ({exc}); {HELP}") from None
     try:
-        yield lambda: port_names(probe)
+        yield lambda: port_names(probe, backend)
     finally:
         probe.delete()
 
 
-def port_names(rt: rtmidi.MidiOut) -> list[str]:
+# How python-rtmidi's "auto" decodes a port's name, by API (else UTF-8, what it cannot read left out)
+LEGACY_ENCODINGS = {"coremidi": "mac_roman", "winmm": "latin-1"}
+
+
+def port_names(rt: rtmidi.MidiOut, backend: str) -> list[str]:
     """The ports' names as their system gives them. RtMidi hands them over as UTF-8 (CoreMIDI's and Windows' too),
-    but python-rtmidi's own decoding reads them as Mac Roman on macOS and Latin-1 on Windows: a device named
+    but python-rtmidi's own decoding reads them as Mac Roman on CoreMIDI and Latin-1 on Windows: a device named
     "Périphérique" was listed garbled, and --midi-port with its real name found nothing. Bytes that are not UTF-8
-    are read as python-rtmidi would."""
+    are read as python-rtmidi reads them; a port without a name is listed as ""."""
     names = []
     for raw in rt.get_ports(encoding=None):
+        if raw is None:
+            names.append("")
+            continue
         try:
             names.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            names.append(raw.decode("mac_roman" if sys.platform == "darwin" else "latin-1"))
+            legacy = LEGACY_ENCODINGS.get(backend)
+            names.append(raw.decode(legacy) if legacy else raw.decode("utf-8", "ignore"))
     return names
 
 
@@ -224,7 +231,7 @@ class MidiOut:
                 raise MidiError(f"cannot open a virtual {backend} port ({exc}); {HELP}") from None
             self.name = port if backend == "coremidi" else f"{port_name}:{port}"
         else:
-            ports = port_names(self._out)
+            ports = port_names(self._out, backend)
             index = match_port(ports, existing, backend)
             try:
                 self._out.open_port(index)

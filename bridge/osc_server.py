@@ -345,10 +345,12 @@ class OscServer:
                 log.exception("unexpected error handling a datagram from %s:%d", *sender)
                 self.refuse(sender, "", "internal error (logged by the daemon)")
 
-    def refuse(self, sender: tuple[str, int], address: str, reason: str) -> None:
+    def refuse(self, sender: tuple[str, int], address: str, reason: str, more: str = "") -> None:
+        """Reply and log that a message was refused; ``more`` (how many others a bundle had) follows the cut."""
         self.refused += 1
         address, reason = (text if len(text) <= MAX_REFUSAL_TEXT else text[:MAX_REFUSAL_TEXT - 1] + "…"
                            for text in (address, reason))
+        reason += more
         self._log_error(sender, address, reason)
         self.replies.send(f"{PREFIX}/error", [address, reason])
 
@@ -379,7 +381,7 @@ class OscServer:
         if refused:  # one reply per packet: a bundle of a thousand bad messages must not send a thousand replies
             address, reason = refused[0]
             more = f" (and {len(refused) - 1} more refused messages in this bundle)" if len(refused) > 1 else ""
-            self.refuse(sender, address, reason + more)
+            self.refuse(sender, address, reason, more)
 
     def dispatch(self, command: object, received: float) -> None:
         if isinstance(command, cmd.Hello):

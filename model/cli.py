@@ -48,8 +48,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         description="Train on DATA (see `stylevae data`), writing OUT/best (the best checkpoint), OUT/last "
         "(for --resume) and OUT/history.json. Settings come from TrainConfig defaults, then --config FILE, "
         "then flags. For data-parallel training run "
-        "`torchrun --nproc-per-node N -m stylevae.model.training.train ...` (on Windows set USE_LIBUV=0 first: "
-        "PyPI's torch there is built without libuv, which torchrun's rendezvous asks for by default).",
+        "`torchrun --nproc-per-node N -m stylevae.model.training.train ...` (on Windows set the environment "
+        "variable USE_LIBUV to 0 first: PyPI's torch there is built without libuv, which torchrun's rendezvous asks "
+        "for by default).",
     )
     add_config_arguments(train)
     train.set_defaults(run=run_train)

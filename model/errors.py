@@ -7,6 +7,7 @@ is said at once, not as a traceback after the work is done and lost. And the ran
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -46,11 +47,12 @@ def output_file(path: Path) -> Path:
         raise UserError(f"cannot write {path}: it is a folder; give a file name")
     output_folder(path.parent, path)
     if path.exists():
-        try:
-            with open(path, "ab"):
-                pass
+        try:  # no O_CREAT: a file gone meanwhile is not made here
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+        except FileNotFoundError:
+            pass
         except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror} (another program may hold it)") from None
+            raise UserError(f"cannot write {path}: {exc.strerror} (read-only, or held by another program)") from None
     return path
 
 

@@ -163,16 +163,19 @@ def test_the_demos_client_keeps_listening_after_windows_says_a_hello_found_no_po
     daemon = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     daemon.bind(("127.0.0.1", 0))
     told = []
-    real = socket.socket.recv
 
-    def recv(sock, size):
-        if not told:
-            told.append(True)
-            raise ConnectionResetError(10054, "An existing connection was forcibly closed by the remote host")
-        return real(sock, size)
+    class Windows(socket.socket):
+        """The client's socket alone: its first receive says what Windows says."""
 
-    monkeypatch.setattr(socket.socket, "recv", recv)
+        def recv(self, size, *args):
+            if not told:
+                told.append(True)
+                raise ConnectionResetError(10054, "An existing connection was forcibly closed by the remote host")
+            return super().recv(size, *args)
+
+    monkeypatch.setattr(demo.socket, "socket", Windows)
     client = demo.Client(daemon.getsockname()[1])
+    monkeypatch.undo()
     try:
         deadline = time.monotonic() + 2.0
         while not told and time.monotonic() < deadline:

@@ -138,6 +138,8 @@ def test_a_port_name_beyond_ascii_is_listed_and_found_as_its_system_names_it(mon
 
     class Legacy(Port):
         def get_ports(self, encoding="auto"):
-            return [b"caf\xe9 1"] if encoding is None else ["caf\xe9 1"]
+            return [b"caf\xe9 1", None] if encoding is None else ["caf\xe9 1", None]
 
-    assert midi_out.port_names(Legacy(None, None)) == ["café 1"]
+    assert midi_out.port_names(Legacy(None, None), "winmm") == ["café 1", ""]  # Latin-1, as python-rtmidi reads it
+    assert midi_out.port_names(Legacy(None, None), "coremidi") == ["cafÈ 1", ""]  # Mac Roman
+    assert midi_out.port_names(Legacy(None, None), "alsa") == ["caf 1", ""]  # UTF-8, what it cannot read left out

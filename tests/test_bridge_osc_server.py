@@ -100,6 +100,12 @@ def test_a_refusal_quoting_a_huge_value_stays_a_small_reply(rig):
     assert address == "/stylevae/error" and where == "/stylevae/1/style"
     assert len(reason) == MAX_REFUSAL_TEXT and reason.endswith("…") and "\\x01" in reason
     assert len(build(address, where, reason).dgram) < 9216 and engine.commands == []
+    bundle = OscBundleBuilder(IMMEDIATELY)  # the bundle's count of other refusals comes after the cut
+    bundle.add_content(build("/stylevae/1/style", "\x01" * 4000))
+    bundle.add_content(build("/stylevae/1/style", "\x02"))
+    send(bundle.build().dgram)
+    address, (where, reason) = receive()
+    assert reason.endswith("… (and 1 more refused messages in this bundle)")
 
 
 def test_bundles_and_transport_reach_the_clock(rig):

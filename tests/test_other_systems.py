@@ -111,7 +111,7 @@ def test_every_text_file_the_project_reads_or_writes_names_its_encoding():
     Greek letters and misreads the UTF-8 docs and configs (``stylevae eval`` failed so at its very end)."""
     root = Path(__file__).resolve().parents[1]
     unnamed = []
-    for folder in ("bridge", "model", "max_patches", "scripts"):
+    for folder in ("bridge", "model", "max_patches", "scripts", "bench"):
         for path in sorted((root / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if not isinstance(node, ast.Call) or any(k.arg == "encoding" for k in node.keywords):
