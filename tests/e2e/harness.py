@@ -281,6 +281,7 @@ class Daemon:
 
     @property
     def midi_port(self) -> str:
+        """Its virtual port as JACK and ALSA name it (CoreMIDI names it ``port_name`` alone: the banner says which)."""
         return f"{self.port_name}:out"
 
     def log(self) -> str:
