@@ -54,8 +54,9 @@ LOOP_PHRASES = 16
 RETELL_SECONDS = 0.001
 # Not while a note is due this close to now (at most a quarter step): whether the device has played it yet, the
 # daemon cannot see; its clock follows Live's within a few milliseconds, and the reply takes a while on its way.
-# (Meanwhile a ramp moves a note on a little: up to 1.15 ms off, seen in 60 random ramps at 2 voices.)
 RETELL_MARGIN_SECONDS = 0.015
+# Meanwhile a ramp moves a note on a little: up to this far off, seen in 60 random ramps at 2 voices.
+RAMP_DRIFT_SECONDS = 0.00115
 # Not at each change, then: a device holds up to the lookahead (4 beats, 8 voices: some 500 replies), and Live's
 # tempo automation comes as a change every few milliseconds, each moving the notes held far ahead anew; told all at
 # every change, a device got 10,000 replies a second (``bench/tempo_ramp.py``). A note further ahead is told when it

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stylevae.model.decoding import playing
 from stylevae.model.errors import MAX_SEED
 
 MAX_VOICES = 16
@@ -154,8 +155,9 @@ SPEC: tuple[Entry, ...] = (
            "through the style codebook).", "one-hot style 0", repeat=1),
     _voice("temperature", (Arg("temperature", NUMBER, "float", 0.05, 5),), "Sampling temperature.", "1.0"),
     _voice("variation", (Arg("variation", NUMBER, "float", 0, 1),),
-           "How far z_c moves at each phrase boundary: 0 repeats the phrase, 1 draws a fresh phrase, in "
-           "between is a random walk in latent space.", "0.3"),
+           "How far the next phrase may be from this one, at each phrase boundary: 0 repeats the phrase, 1 goes "
+           "on to any real next phrase of the 32 real phrases nearest this one, in between to those nearest it.",
+           f"{playing.VARIATION:g}"),
     _voice("density", (Arg("density", NUMBER, "float", -1, 1),),
            "Bias between rests and notes: -1 sparse, 0 the model as trained, 1 dense.", "0"),
     _voice("channel", (Arg("channel", NUMBER, "int", 1, 16),), "MIDI channel of the voice's notes.",

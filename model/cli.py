@@ -1,4 +1,4 @@
-"""The model's subcommands of ``stylevae``: data, train, eval, sample."""
+"""The model's subcommands of ``stylevae``: data, train, latents, eval, sample."""
 
 from __future__ import annotations
 
@@ -54,6 +54,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     add_config_arguments(train)
     train.set_defaults(run=run_train)
+    latents = sub.add_parser(
+        "latents",
+        help="fit a checkpoint's phrase continuation anew on the data it was trained on",
+        description="Fit the phrase-to-phrase latents beside a checkpoint (latents.safetensors: the pairs of real "
+        "phrases a line goes on along, how often phrases come back, and the border ratio) on the training split "
+        "of DATA, the data set the checkpoint was trained on. Training does this when it ends; this is for a "
+        "checkpoint whose latents an older version fitted (it then starts its lines from N(0, I) and walks at "
+        "random, and says so when loaded). A few minutes on 2 cores for the default corpus.",
+    )
+    latents.add_argument("--model", type=Path, help="the checkpoint folder (default: the shipped model)")
+    latents.add_argument("--data", type=Path, default=DEFAULT_DATA, help="built data set (default: %(default)s)")
+    latents.set_defaults(run=run_latents)
     add_eval(sub)
     add_sample(sub)
 
@@ -176,6 +188,25 @@ def run_train(args: argparse.Namespace) -> None:
     except (ValueError, dataset.DataError, checkpoint.CheckpointError) as exc:
         raise UserError(str(exc)) from None
     print(f"best checkpoint: {best} (training took {(time.perf_counter() - started) / 60:.0f} min)")
+
+
+def run_latents(args: argparse.Namespace) -> None:
+    from stylevae.model.decoding.continuation import LATENTS
+    from stylevae.model.network import checkpoint
+    from stylevae.model.training.batches import model_view
+    from stylevae.model.training.train import fit_continuation
+
+    folder = args.model or checkpoint.DEFAULT_CHECKPOINT
+    try:
+        ckpt = checkpoint.load(folder, warn=False)
+    except checkpoint.CheckpointError as exc:
+        raise UserError(str(exc)) from None
+    data = _load(args.data)
+    if data.styles != ckpt.styles or data.vocab != ckpt.vocab or data.tokens.shape[1] != ckpt.steps:
+        raise UserError(f"{args.data} is not the data {folder} was trained on: its styles, pitch range or phrase "
+                        f"length differ ({', '.join(data.styles)} against {', '.join(ckpt.styles)})")
+    output_folder(folder, folder / LATENTS)
+    fit_continuation(folder, model_view(ckpt.model, data.split("train")), data.manifest["rules"]["bars"])
 
 
 def run_eval(args: argparse.Namespace) -> None:

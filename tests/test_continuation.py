@@ -1,7 +1,10 @@
-"""Phrase-to-phrase latents: the bank, the learned step, the repeat rates, and a line that brings phrases back."""
+"""Phrase-to-phrase latents: the pairs of real phrases a line goes on along, the repeat rates, the border, and a line
+that brings phrases back."""
 
 import numpy as np
+from safetensors.numpy import save_file
 
+from stylevae.model.data.dataset import PhraseSet
 from stylevae.model.data.tokens import Note, Vocabulary, notes_to_tokens
 from stylevae.model.decoding import continuation
 from stylevae.model.decoding.decoder import Line
@@ -9,22 +12,103 @@ from stylevae.model.decoding.decoder import Line
 VOCAB = Vocabulary()
 
 
-def test_the_fit_learns_how_the_next_phrase_follows():
-    """Synthetic pieces whose next phrase's μ is 0.8·μ + 1 (plus a little noise): the fit finds it per style."""
+def phrase_set(rows: list[tuple[list[Note], int, int, int, int]]) -> PhraseSet:
+    """A PhraseSet of (notes, style, piece, bar, mode) rows, two styles, no note before any phrase."""
+    tokens = np.stack([notes_to_tokens(notes, 32, VOCAB) for notes, *_ in rows]).astype(np.uint8)
+    style, piece, bar, mode = (np.array([row[k] for row in rows], np.int64) for k in range(1, 5))
+    manifest = {"styles": ["a", "b"], "vocab": {"low": VOCAB.low, "high": VOCAB.high}}
+    return PhraseSet(tokens, style, piece, bar, np.zeros(len(rows), np.int64), mode, np.full(len(rows), -1), manifest)
+
+
+def test_the_fit_keeps_real_next_phrases_that_stay_in_their_tunes_key():
+    """Pieces of three phrases, bars 0, 2 and 4, in style a; the third phrase of every other piece leaves C major
+    (an F sharp held all through). The pairs are the consecutive phrases of a piece whose next phrase keeps to the
+    key, with that phrase's μ and first pitch; style b, whose pieces have one phrase each, goes on from a phrase to
+    itself."""
+    in_key, f_sharp = [Note(64, 0, 8), Note(67, 8, 16)], [Note(66, 0, 32)]
+    rows = []
+    for piece in range(6):
+        third = f_sharp if piece % 2 else [Note(72, 4, 32)]
+        rows += [([Note(60, 0, 16)], 0, piece, 0, 0), (in_key, 0, piece, 2, 0), (third, 0, piece, 4, 0)]
+    rows += [([Note(62, 0, 32)], 1, 6 + piece, 0, 0) for piece in range(3)]
+    phrases = phrase_set(rows)
+    mu = np.arange(len(rows), dtype=np.float32)[:, None] * np.ones((1, 3), np.float32)  # row i's μ: (i, i, i)
+    fitted = continuation.fit(mu, phrases, 2)
+    a = fitted.pair_style == 0
+    pairs = sorted(zip(fitted.before[a, 0].astype(int), fitted.after[a, 0].astype(int)))
+    expected = sorted([(3 * p, 3 * p + 1) for p in range(6)] + [(3 * p + 1, 3 * p + 2) for p in range(0, 6, 2)])
+    assert pairs == expected
+    assert sorted(fitted.after_first[a].tolist()) == sorted([64] * 6 + [72] * 3)
+    b = fitted.pair_style == 1
+    assert np.array_equal(fitted.before[b], fitted.after[b]) and b.sum() == 3
+    assert continuation.outside_home(phrases.tokens[:3], phrases.mode[:3], VOCAB).tolist() == [0.0, 0.0, 0.0]
+    assert continuation.outside_home(phrases.tokens[5:6], phrases.mode[5:6], VOCAB).tolist() == [1.0]
+
+
+def pairs_around(centres: list[float], per: int = 40) -> continuation.Continuation:
+    """Style 0's pairs: ``per`` phrases near each centre (on the first axis of a 2-d z_c), each followed by a phrase
+    at the centre + 100, whose first pitch is 60 + its index within the centre's group."""
+    before = np.concatenate([[[c + 0.01 * k, 0.0] for k in range(per)] for c in centres]).astype(np.float32)
+    after = before + np.float32([100.0, 0.0])
+    first = np.concatenate([60 + np.arange(per) for _ in centres])
+    return continuation.Continuation(2, before, after, np.zeros(len(before), np.int64), first.astype(np.int64))
+
+
+def test_a_line_goes_on_to_the_next_phrase_of_a_real_phrase_near_it():
+    """z_c near one group of real phrases: the next z_c is the next phrase of one of them, a real μ, never a
+    point between (where the decoder leaps more); variation 0 stays."""
+    fitted = pairs_around([0.0, 50.0])
     rng = np.random.default_rng(0)
-    mus, styles, pieces, bars = [], [], [], []
-    for piece in range(400):
-        z = rng.standard_normal(4)
-        for k in range(6):
-            mus.append(z.copy()), styles.append(piece % 2), pieces.append(piece), bars.append(2 * k)
-            z = 0.8 * z + 1.0 + 0.05 * rng.standard_normal(4)
-    fitted = continuation.fit(np.array(mus, np.float32), np.array(styles), np.array(pieces), np.array(bars), 2, 2)
-    assert np.allclose(fitted.transition[0], 0.8 * np.eye(4), atol=0.05)
-    assert np.allclose(fitted.bias[0], 1.0, atol=0.1) and (fitted.scale[0] < 0.1).all()
-    z = np.zeros(4, np.float32)
-    assert np.allclose(fitted.step(z, 1.0, rng, 0), 1.0, atol=0.4)  # the learned step, its small noise included
-    assert fitted.step(z, 0.0, rng, 0) is z  # variation 0 stays
-    assert (fitted.bank_style == 0).sum() == continuation.BANK_PER_STYLE
+    for _ in range(50):
+        found = fitted.step(np.float32([49.5, 0.0]), 0.5, rng, 0)
+        assert any(np.array_equal(found, row) for row in fitted.after[40:])
+    z = np.float32([0.0, 0.0])
+    assert fitted.step(z, 0.0, rng, 0) is z
+
+
+def test_the_next_phrase_begins_near_the_note_the_line_ended_on():
+    """Real tunes of the style never leap at a border (all their border intervals 0): of the neighbours' next
+    phrases, one beginning on the line's last note is drawn far more often than the rest together."""
+    fitted = pairs_around([0.0])
+    shares = np.full(2 * continuation.BORDER_SPAN + 1, 1e-4, np.float32)
+    shares[continuation.BORDER_SPAN] = 1.0
+    fitted.border_real = (shares / shares.sum())[None]
+    rng = np.random.default_rng(1)
+    firsts = [int(fitted.after_first[np.flatnonzero((fitted.after == fitted.step(np.float32([0.2, 0]), 1.0, rng, 0,
+                                                                                  last_pitch=70)).all(1))[0]])
+              for _ in range(200)]
+    assert firsts.count(70) > 150
+    unjoined = [fitted.step(np.float32([0.2, 0]), 1.0, rng, 0) for _ in range(200)]  # no last note: any
+    assert len({row.tobytes() for row in unjoined}) > 10
+
+
+def test_a_small_variation_keeps_to_the_next_phrases_nearest_the_line():
+    """Two groups of real phrases equally near z_c, one followed by phrases near it and one by phrases far off:
+    at variation 0.05 the line goes on near; at 1, either."""
+    half = continuation.NEIGHBOURS // 2
+    before = np.float32([[1.0, 0.0]] * half + [[-1.0, 0.0]] * half)
+    after = np.float32([[1.5, 0.0]] * half + [[40.0, 0.0]] * half)
+    fitted = continuation.Continuation(2, before, after, np.zeros(2 * half, np.int64), np.full(2 * half, 60))
+    rng = np.random.default_rng(2)
+    near_share = np.mean([fitted.step(np.float32([0, 0]), 0.05, rng, 0)[0] == 1.5 for _ in range(200)])
+    free_share = np.mean([fitted.step(np.float32([0, 0]), 1.0, rng, 0)[0] == 1.5 for _ in range(200)])
+    assert near_share == 1.0 and 0.3 < free_share < 0.7
+
+
+def test_latents_survive_saving_and_an_older_fit_loads_as_none(tmp_path):
+    """Saved in half precision and read back as float32; a file of the linear step an older version fitted reads
+    as no fit (its checkpoint then says so, and ``stylevae latents`` fits it anew)."""
+    fitted = pairs_around([0.0, 50.0])
+    fitted.save(tmp_path)
+    again = continuation.load(tmp_path, 2)
+    assert again.learned and again.after.dtype == np.float32
+    assert np.allclose(again.after, fitted.after, rtol=1e-3, atol=0)
+    assert np.array_equal(again.after_first, fitted.after_first) and np.array_equal(again.pair_style, fitted.pair_style)
+    older = {"bank": np.zeros((1, 2), np.float32), "bank_style": np.zeros(1, np.int64),
+             "transition": np.eye(2, dtype=np.float32)[None], "bias": np.zeros((1, 2), np.float32),
+             "scale": np.ones((1, 2), np.float32)}
+    save_file(older, str(tmp_path / continuation.LATENTS))
+    assert not continuation.load(tmp_path, 2).learned
 
 
 def test_repeat_rates_count_the_nearest_earlier_repeat():
@@ -82,9 +166,8 @@ def test_real_border_intervals_run_from_the_note_before_to_the_first_note():
 def test_border_weights_put_the_ratio_on_each_pitch_by_its_interval_and_survive_saving(tmp_path):
     border = np.ones((1, 2 * continuation.BORDER_SPAN + 1), np.float32)
     border[0, continuation.BORDER_SPAN + 2] = 4.0  # a whole tone up
-    fitted = continuation.Continuation(4, np.zeros((1, 4), np.float32), np.zeros(1, np.int64),
-                                       np.eye(4, dtype=np.float32)[None], np.zeros((1, 4), np.float32),
-                                       np.ones((1, 4), np.float32), None, border)
+    fitted = continuation.Continuation(4, np.zeros((1, 4), np.float32), np.zeros((1, 4), np.float32),
+                                       np.zeros(1, np.int64), np.full(1, 60), border=border)
     weights = fitted.border_weights(0, 60, VOCAB)
     assert weights[VOCAB.note_on(62)] == 4.0 and weights[VOCAB.note_on(61)] == 1.0 and weights[0] == 1.0
     assert fitted.border_weights(0, None, VOCAB) is None

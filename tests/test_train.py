@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -50,6 +51,37 @@ def test_a_key_relative_model_ships_with_its_phrase_continuation_and_border_rati
     assert found.learned and found.repeat is not None
     assert found.border.shape == (3, 2 * continuation.BORDER_SPAN + 1)
     assert (found.border != 1).any()  # fitted from what the model played, not left at its neutral value
+
+
+def test_stylevae_latents_fits_a_checkpoints_continuation_anew_and_refuses_other_data(tiny_data, tmp_path, capsys):
+    """A checkpoint whose latents an older version fitted (the linear step's) loads without a fit; ``stylevae
+    latents`` on the data it was trained on fits the phrase pairs again. Data of other styles: one line, nothing
+    written."""
+    import shutil
+
+    from safetensors.numpy import save_file
+
+    from stylevae.bridge.cli import main
+
+    network = replace(TINY_NETWORK, key_relative=True)
+    best = train(TrainConfig(data=str(tiny_data), out=str(tmp_path / "run"), epochs=1, **{**TINY, "model": network}))
+    older = {"bank": np.zeros((1, network.z_content), np.float32), "bank_style": np.zeros(1, np.int64),
+             "transition": np.eye(network.z_content, dtype=np.float32)[None]}
+    save_file(older, str(best / continuation.LATENTS))
+    assert not checkpoint.load(best).continuation.learned
+    assert main(["latents", "--model", str(best), "--data", str(tiny_data)]) == 0
+    found = checkpoint.load(best).continuation
+    assert found.learned and set(found.pair_style.tolist()) == {0, 1, 2} and found.border is not None
+    other = tmp_path / "other"
+    shutil.copytree(tiny_data, other)
+    manifest = json.loads((other / "manifest.json").read_bytes())
+    manifest["styles"] = ["x", "y", "z"]
+    (other / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    before = (best / continuation.LATENTS).read_bytes()
+    assert main(["latents", "--model", str(best), "--data", str(other)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "is not the data" in err and "Traceback" not in err
+    assert (best / continuation.LATENTS).read_bytes() == before
 
 
 def test_training_with_the_content_critic_keeps_it_in_the_checkpoint(tiny_data, tmp_path):

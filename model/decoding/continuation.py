@@ -1,32 +1,40 @@
 """How a melodic line moves from phrase to phrase in content space, learned from real tunes.
 
-Two things the decoder alone does not know, fitted after training from the training split's posterior means
+Three things the decoder alone does not know, fitted after training from the training split's posterior means
 μ (the encoder's z_c) and kept beside the checkpoint in ``latents.safetensors``:
 
-* **where to start** — a bank of μ of real phrases per style. A z_c drawn from N(0, I) lands where the
-  decoder has seen little (the aggregate posterior is far from the prior in a model trained with a small
-  β), so a line starts from a real phrase's content instead.
+* **how to go on** — per style, ``PAIRS_PER_STYLE`` pairs of consecutive, non-overlapping phrases of the same
+  piece (bar b and b + phrase length): the μ of the first (``before``), the μ of the next (``after``) and the
+  next one's first pitch. At a phrase border a line looks up the ``NEIGHBOURS`` real phrases whose μ lies
+  nearest its own z_c and goes on to the next phrase of one of them, drawn by how well that phrase's first note
+  follows the note the line ended on (the style's real border intervals, ``border_real``). The line's z_c is
+  then always a real phrase's μ, where the decoder was trained. A fitted linear-Gaussian step
+  (``μ' = A μ + b + s ⊙ ε``, ridge regression on the same pairs) did the same job until it was measured against
+  this: its targets, and more so the line's ``z + v · (μ' − z)`` at variation 0.5, left the region of real μ
+  (German folk: the length of z_c fell from 5.7 to 3.8 within four phrases), and the decoder leaps more inside
+  such phrases (2.36 semitones on average in a German folk line's first phrase, 2.74–2.96 in its fifth to
+  eighth); slerp instead of the straight line kept the length and did not help as a whole, nor did the
+  residual's full covariance, so it was where the points lay, not how far they went.
+  A line's ``variation`` v says how far the next phrase may be from this one: 1 takes any of the neighbours'
+  next phrases, less favours those nearest the line's own z_c (``exp(−(1/v − 1) · d / median d)`` on the
+  squared distances d), and 0 repeats the phrase. A line starts from the μ of a real phrase of its style.
 * **what comes back** — per style, how often a real tune's phrase nearly repeats the one 1 to 4 phrases
   before it (AABA, AABB: ``musicality``'s near-repeat, onsets overlapping by 60 %; 4 back is an 8-bar
   section coming back, the commonest repeat of Irish and Scottish tunes after 2 back). A line repeats an
   earlier phrase of its own with those probabilities — the same content, seed and first note, so the same
   phrase — and otherwise moves on.
-* **how to go on** — per style, a linear-Gaussian model of the next phrase's μ given this one's,
-  ``μ' = A μ + b + s ⊙ ε``, fitted by ridge regression on consecutive, non-overlapping phrases of the same
-  piece (bar b and b + phrase length). This is the spirit of MusicVAE's hierarchical conductor, at the cost
-  of a least-squares fit: phrases that follow each other in real tunes (same key, motifs that come back)
-  are near each other in z_c, and the fit learns that nearness instead of a blind random walk.
-  A line's ``variation`` v moves it ``z + v · (μ' − z)``: 0 repeats the phrase, 1 takes the learned step.
 * **how to cross the border** — per style, how far the first note of a phrase moves from the note before
   it. The decoder was trained with the posterior z_c of each real phrase, which already knows its first
-  note; a z_c stepped to by the line does not know the note the line actually ended on, so left alone the
-  decoder leaps at phrase borders more than real tunes do (even given the real tunes' own z_c). The fix is a
-  density ratio per signed interval: real tunes' border intervals (a training phrase's first note against
-  ``before``) over those of the line played without it, applied to the first note-on of each phrase
-  (``border_weights``; the note-on mass itself is kept, so rhythm is untouched).
+  note; the phrase a line goes on to was preceded by another note in its own tune, so left alone the
+  decoder leaps at phrase borders more than real tunes do. The choice of the next phrase favours those that
+  begin where the line is; what is left is a density ratio per signed interval: real tunes' border intervals
+  (a training phrase's first note against ``before``) over those of the line played without it, applied to
+  the first note-on of each phrase (``border_weights``; the note-on mass itself is kept, so rhythm is
+  untouched). Since the choice of the next phrase, the ratio finds little left to mend (it moves the mean
+  border leap by under 0.1 semitone in every style of the shipped model).
 
-A checkpoint without the file (trained before this existed) starts from N(0, I) and walks at random, as it
-did; ``load`` says so in one line.
+A checkpoint without the file (trained before this existed), or with latents of the linear step, starts from
+N(0, I) and walks at random; ``load`` says so in one line, and ``stylevae latents`` fits them anew.
 """
 
 from __future__ import annotations
@@ -34,55 +42,86 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
-from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary, tokens_to_notes
-from stylevae.model.evaluation.musicality import near
+from stylevae.model.data.keys import MODES, SCALES, scale_mask
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, Vocabulary, tokens_to_notes
+from stylevae.model.evaluation.musicality import OUT_OF_KEY, near
+
+if TYPE_CHECKING:  # the data module reads scores (music21): the daemon that imports this needs none of it
+    from stylevae.model.data.dataset import PhraseSet
 
 LATENTS = "latents.safetensors"
-BANK_PER_STYLE = 256
+PAIRS_PER_STYLE = 512  # pairs of real phrases a style keeps: 3.7 MB for seven styles, stored in half precision
+NEIGHBOURS = 32  # real phrases nearest a line's z_c, whose next phrases the line may go on to
 REPEAT_LAGS = 4  # a phrase may come back 1 to 4 phrases later (two-bar phrases: up to an 8-bar section)
-RIDGE = 0.01  # ridge penalty per pair: a light hold on 256 × 256 weights fitted from tens of thousands of pairs
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
+NO_NOTE = -1  # ``after_first`` of a next phrase without a note-on
+# The scale of a tune's own key, on C as the model sees it: a minor tune's sixth and seventh go either way
+HOME_SCALES = {"major": SCALES["major"],
+               "minor": tuple(sorted({*SCALES["minor"], *SCALES["harmonic_minor"], *SCALES["melodic_minor"]}))}
 
 
 @dataclass
 class Continuation:
     z_content: int
-    bank: np.ndarray | None = None  # (N, z_content) float32
-    bank_style: np.ndarray | None = None  # (N,) int64
-    transition: np.ndarray | None = None  # (S, z_content, z_content): μ' ≈ μ @ transition[s] + bias[s]
-    bias: np.ndarray | None = None  # (S, z_content)
-    scale: np.ndarray | None = None  # (S, z_content): the residual's standard deviation
+    before: np.ndarray | None = None  # (N, z_content) float32: μ of real phrases that a next phrase follows
+    after: np.ndarray | None = None  # (N, z_content) float32: μ of that next phrase
+    pair_style: np.ndarray | None = None  # (N,) int64
+    after_first: np.ndarray | None = None  # (N,) int64: the next phrase's first pitch (decoder space), or NO_NOTE
+    border_real: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real tunes' border intervals, as shares
     repeat: np.ndarray | None = None  # (S, REPEAT_LAGS): P(a phrase repeats the one `lag` phrases back)
     border: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real / played border intervals, by signed interval
 
     @property
     def learned(self) -> bool:
-        return self.transition is not None and self.bank is not None
+        return self.after is not None
+
+    def _pairs(self, style: int) -> np.ndarray:
+        return np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
 
     def initial(self, style: int, rng: np.random.Generator) -> np.ndarray:
         """A line's first z_c: a real phrase's μ of the style, else a draw from N(0, I)."""
-        if self.bank is not None:
-            rows = np.flatnonzero(self.bank_style == style)
-            if len(rows):
-                return self.bank[rows[rng.integers(len(rows))]].copy()
+        rows = self._pairs(style)
+        if len(rows):
+            return self.after[rows[rng.integers(len(rows))]].copy()
         return rng.standard_normal(self.z_content).astype(np.float32)
 
-    def step(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int) -> np.ndarray:
-        """The next phrase's z_c (see the module docstring); without a fit, the old prior-keeping random walk."""
+    def step(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int,
+             last_pitch: int | None = None) -> np.ndarray:
+        """The next phrase's z_c (see the module docstring) for a line at ``z`` whose last note was
+        ``last_pitch``; without a fit, the old prior-keeping random walk. One uniform draw when fitted."""
         if variation <= 0:
             return z
-        noise = rng.standard_normal(z.shape).astype(np.float32)
-        if self.transition is None:
+        rows = self._pairs(style)
+        if not len(rows):
+            noise = rng.standard_normal(z.shape).astype(np.float32)
             return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32)
-        target = z @ self.transition[style] + self.bias[style] + self.scale[style] * noise
-        return (z + variation * (target - z)).astype(np.float32)
+        distance = ((self.before[rows] - z) ** 2).sum(1)
+        near_rows = rows[np.argsort(distance, kind="stable")[:NEIGHBOURS]]
+        log_weight = np.log(self._joins(style, near_rows, last_pitch))
+        if variation < 1:
+            apart = ((self.after[near_rows] - z) ** 2).sum(1)
+            log_weight -= (1.0 / variation - 1.0) * apart / max(float(np.median(apart)), 1e-12)
+        weight = np.exp(log_weight - log_weight.max())
+        cumulative = np.cumsum(weight)
+        chosen = min(int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")), len(weight) - 1)
+        return self.after[near_rows[chosen]].copy()
+
+    def _joins(self, style: int, rows: np.ndarray, last_pitch: int | None) -> np.ndarray:
+        """How often real tunes of ``style`` cross a border as each row's next phrase would after
+        ``last_pitch`` (1 for all without a pitch or a fit; a next phrase without a note gets the mean share)."""
+        if last_pitch is None or self.border_real is None:
+            return np.ones(len(rows))
+        first = self.after_first[rows]
+        shares = self.border_real[style][border_bins(first - last_pitch)].astype(np.float64)
+        return np.where(first == NO_NOTE, 1.0 / self.border_real.shape[1], shares)
 
     def repeat_lag(self, style: int, rng: np.random.Generator, available: int) -> int:
         """How many phrases back the next phrase repeats (0: it does not), drawn with the style's rates; only
@@ -108,29 +147,39 @@ class Continuation:
         return weights
 
     def save(self, folder: Path) -> None:
+        """The fit as safetensors; the μ in half precision (a thousandth of their scale, far inside the spread of
+        a posterior, and half the file)."""
         if not self.learned:
             return
-        tensors = {"bank": self.bank, "bank_style": self.bank_style, "transition": self.transition,
-                   "bias": self.bias, "scale": self.scale}
-        for name in ("repeat", "border"):
+        tensors = {"before": self.before.astype(np.float16), "after": self.after.astype(np.float16),
+                   "pair_style": self.pair_style, "after_first": self.after_first}
+        for name in ("border_real", "repeat", "border"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
 
 
 def load(folder: Path | None, z_content: int) -> Continuation:
-    """The latents beside a checkpoint; without the file, a Continuation that is not ``learned``."""
+    """The latents beside a checkpoint; without the file, or with the linear step's latents of an older fit, a
+    Continuation that is not ``learned``."""
     path = None if folder is None else Path(folder) / LATENTS
     if path is None or not path.is_file():
         return Continuation(z_content)
     try:
         t = load_file(str(path))
-        found = Continuation(z_content, t["bank"], t["bank_style"].astype(np.int64), t["transition"], t["bias"],
-                             t["scale"], t.get("repeat"), t.get("border"))
+        if "after" not in t and "transition" in t:  # fitted before the next phrase was a real one
+            return Continuation(z_content)
+        found = Continuation(z_content, t["before"].astype(np.float32), t["after"].astype(np.float32),
+                             t["pair_style"].astype(np.int64), t["after_first"].astype(np.int64), t.get("border_real"),
+                             t.get("repeat"), t.get("border"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
-    if found.bank.shape[1] != z_content or found.transition.shape[1:] != (z_content, z_content):
-        raise ValueError(f"{path}: latents of width {found.bank.shape[1]} for a model whose z_c has {z_content}")
+    pairs = len(found.after)
+    if found.before.shape != found.after.shape or found.pair_style.shape != (pairs,) or \
+            found.after_first.shape != (pairs,):
+        raise ValueError(f"{path}: phrase-continuation latents whose pairs do not match")
+    if found.after.shape[1] != z_content:
+        raise ValueError(f"{path}: latents of width {found.after.shape[1]} for a model whose z_c has {z_content}")
     return found
 
 
@@ -138,13 +187,16 @@ def border_bins(intervals: np.ndarray) -> np.ndarray:
     return np.clip(intervals, -BORDER_SPAN, BORDER_SPAN) + BORDER_SPAN
 
 
+def interval_shares(intervals: np.ndarray) -> np.ndarray:
+    """(2·BORDER_SPAN + 1,): the share of each signed border interval, from counts with one added to every bin."""
+    counts = np.bincount(border_bins(np.asarray(intervals, dtype=np.int64)), minlength=2 * BORDER_SPAN + 1) + 1.0
+    return counts / counts.sum()
+
+
 def border_ratio(real: np.ndarray, played: np.ndarray) -> np.ndarray:
     """(2·BORDER_SPAN + 1,): how much likelier each signed border interval is in real tunes than in the played
-    line, from counts with one added to every bin (so a bin neither saw is left at 1), clipped."""
-    size = 2 * BORDER_SPAN + 1
-    p_real = np.bincount(border_bins(np.asarray(real, dtype=np.int64)), minlength=size) + 1.0
-    p_played = np.bincount(border_bins(np.asarray(played, dtype=np.int64)), minlength=size) + 1.0
-    ratio = (p_real / p_real.sum()) / (p_played / p_played.sum())
+    line (``interval_shares``, so a bin neither saw is left at 1), clipped."""
+    ratio = interval_shares(real) / interval_shares(played)
     return np.clip(ratio, 1 / BORDER_CLIP, BORDER_CLIP).astype(np.float32)
 
 
@@ -187,37 +239,61 @@ def repeat_rates(tokens: np.ndarray, style: np.ndarray, piece: np.ndarray, bar: 
     return (counts / np.maximum(totals, 1)[:, None]).astype(np.float32)
 
 
-def fit(mu: np.ndarray, style: np.ndarray, piece: np.ndarray, bar: np.ndarray, n_styles: int, gap: int,
-        seed: int = 0, tokens: np.ndarray | None = None, vocab: Vocabulary | None = None) -> Continuation:
-    """Bank and per-style transition from posterior means ``mu`` (n, z_content) of a training split; with its
-    ``tokens``, the repeat rates too."""
+def first_pitches(tokens: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+    """(n,): each phrase's first note-on pitch, NO_NOTE for a phrase without one."""
+    pitched = tokens >= FIRST_PITCH_TOKEN
+    first = tokens[np.arange(len(tokens)), pitched.argmax(1)].astype(np.int64) - FIRST_PITCH_TOKEN + vocab.low
+    return np.where(pitched.any(1), first, NO_NOTE)
+
+
+def outside_home(tokens: np.ndarray, modes: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+    """(n,): each phrase's share of its note time outside its tune's own scale (``HOME_SCALES`` on C: phrases as
+    a key-relative model sees them; ``modes`` index keys.MODES). A phrase without notes has none outside."""
+    home = np.stack([scale_mask(HOME_SCALES[mode]) for mode in MODES])
+    sounding = np.full(len(tokens), -1)
+    inside, outside = np.zeros(len(tokens)), np.zeros(len(tokens))
+    for column in tokens.T:
+        started = column.astype(np.int64) - FIRST_PITCH_TOKEN + vocab.low
+        sounding = np.where(column >= FIRST_PITCH_TOKEN, started, np.where(column == HOLD, sounding, -1))
+        playing = sounding >= 0
+        in_scale = home[modes, sounding % 12]
+        inside += playing & in_scale
+        outside += playing & ~in_scale
+    return outside / np.maximum(inside + outside, 1)
+
+
+def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continuation:
+    """The pairs, the border intervals and the repeat rates of a training split's ``phrases`` (as the model sees
+    them), whose posterior means are ``mu`` (n, z_content). Only next phrases that keep to their tune's key
+    (``outside_home`` at most musicality's OUT_OF_KEY) are gone on to: a tune that modulates comes back home,
+    which a line, drawing each phrase anew, would not know to do; its key is the song's. A style whose pieces
+    have no such pairs keeps its other pairs, and one without pairs keeps single phrases as their own next
+    ones: its lines move among real phrases near them."""
     rng = np.random.default_rng(seed)
-    z = mu.shape[1]
-    bank, bank_style = [], []
-    transition = np.zeros((n_styles, z, z), dtype=np.float32)
-    bias = np.zeros((n_styles, z), dtype=np.float32)
-    scale = np.ones((n_styles, z), dtype=np.float32)
-    first, second = next_pairs(piece, bar, gap)
+    n_styles = len(phrases.styles)
+    first, second = next_pairs(phrases.piece, phrases.bar, gap)
+    in_key = outside_home(phrases.tokens, phrases.mode, phrases.vocab) <= OUT_OF_KEY
+    chosen_first, chosen_second = [], []
     for s in range(n_styles):
-        rows = np.flatnonzero(style == s)
-        chosen = rng.choice(rows, size=min(BANK_PER_STYLE, len(rows)), replace=False)
-        bank.append(mu[chosen])
-        bank_style.append(np.full(len(chosen), s))
-        mine = style[first] == s
-        x, y = mu[first[mine]].astype(np.float64), mu[second[mine]].astype(np.float64)
-        if len(x) < 2 * z:  # too few pairs for a fit of this width: stay put, with the style's spread as noise
-            transition[s] = np.eye(z)
-            scale[s] = mu[rows].std(0) if len(rows) > 1 else 1.0
-            continue
-        design = np.hstack([x, np.ones((len(x), 1))])
-        penalty = RIDGE * len(x) * np.eye(z + 1)
-        penalty[-1, -1] = 0.0  # the bias is not shrunk
-        weights = np.linalg.solve(design.T @ design + penalty, design.T @ y)
-        transition[s], bias[s] = weights[:-1], weights[-1]
-        scale[s] = (y - design @ weights).std(0)
-    repeat = None if tokens is None else repeat_rates(tokens, style, piece, bar, n_styles, gap, vocab)
-    return Continuation(z, np.concatenate(bank).astype(np.float32), np.concatenate(bank_style).astype(np.int64),
-                        transition, bias, scale, repeat)
+        options = (np.flatnonzero((phrases.style[first] == s) & in_key[second]),
+                   np.flatnonzero(phrases.style[first] == s))
+        mine = options[0] if len(options[0]) else options[1]
+        if len(mine):
+            rows = rng.choice(mine, size=min(PAIRS_PER_STYLE, len(mine)), replace=False)
+            chosen_first.append(first[rows]), chosen_second.append(second[rows])
+        else:
+            alone = np.flatnonzero(phrases.style == s)
+            rows = rng.choice(alone, size=min(PAIRS_PER_STYLE, len(alone)), replace=False)
+            chosen_first.append(rows), chosen_second.append(rows)
+    i, j = np.concatenate(chosen_first).astype(np.int64), np.concatenate(chosen_second).astype(np.int64)
+    border_real = np.stack([
+        interval_shares(real_border_intervals(phrases.tokens[phrases.style == s], phrases.before[phrases.style == s],
+                                              phrases.vocab))
+        for s in range(n_styles)]).astype(np.float32)
+    repeat = repeat_rates(phrases.tokens, phrases.style, phrases.piece, phrases.bar, n_styles, gap, phrases.vocab)
+    return Continuation(mu.shape[1], mu[i].astype(np.float32), mu[j].astype(np.float32),
+                        phrases.style[i].astype(np.int64), first_pitches(phrases.tokens[j], phrases.vocab),
+                        border_real, repeat)
 
 
 @torch.no_grad()

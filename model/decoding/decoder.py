@@ -434,10 +434,10 @@ class Line:
     """A melodic line's state from phrase to phrase — a daemon voice's, or a stream eval generates.
 
     At each phrase boundary an earlier phrase may come back, as often as it does in real tunes of the style
-    (``Continuation.repeat_lag``); otherwise the content latent takes a step of the learned phrase-to-phrase
-    motion (``variation`` scales it), the phrase gets a fresh sampling seed, and the decoder's first input is the
-    line's last note, so that a phrase continues the one before it. Replaying a phrase (the daemon
-    re-positioning mid-phrase) keeps all of it.
+    (``Continuation.repeat_lag``); otherwise the content latent goes on to a real next phrase near it
+    (``Continuation.step``; ``variation`` says how near), the phrase gets a fresh sampling seed, and the
+    decoder's first input is the line's last note, so that a phrase continues the one before it. Replaying a
+    phrase (the daemon re-positioning mid-phrase) keeps all of it.
     """
 
     z_content: np.ndarray
@@ -464,8 +464,8 @@ class Line:
     def advance(
         self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None
     ) -> None:
-        """Move on to a new phrase: ``content`` if given (a restyled phrase), else a step of the learned motion
-        (``style``'s, the heaviest in the line's mix)."""
+        """Move on to a new phrase: ``content`` if given (a restyled phrase), else a real next phrase of
+        ``style`` (the heaviest in the line's mix) that follows the line's last note."""
         self.repeating = None
         lag = continuation.repeat_lag(style, self.rng, len(self.history)) if variation > 0 else 0
         if content is not None:
@@ -475,7 +475,7 @@ class Line:
             self.z_content, self.phrase_seed = self.repeating[:2]
             return
         else:
-            self.z_content = continuation.step(self.z_content, variation, self.rng, style)
+            self.z_content = continuation.step(self.z_content, variation, self.rng, style, self.last_pitch)
         if variation > 0:
             self.phrase_seed = int(self.rng.integers(2**63))
 

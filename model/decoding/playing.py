@@ -6,5 +6,5 @@ TEMPERATURE = 1.0
 DENSITY = 0.0
 LOCK = 0.9  # out-of-scale note-ons at a tenth of the model's probability: in key, with a rare chromatic touch
 TOP_P = 1.0
-VARIATION = 0.5  # how far a line moves along the learned phrase-to-phrase step at each phrase boundary
+VARIATION = 0.3  # how far from this phrase the next may be: 0 repeats it, 1 any real next phrase of those near it
 RESTYLE_TEMPERATURE = 0.5  # lower: a restyled tune should stay close to its source

@@ -182,7 +182,7 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "",
         f"Per style, {cfg.get('streams_per_style')} streams of {cfg.get('stream_phrases')} chained phrases decoded "
         "exactly as a daemon voice at default settings plays them (the one decoding path, `model/decoding/decoder.py`: "
-        "the style's most common key, the default scale lock, variation along the learned phrase-to-phrase step), "
+        "the style's most common key, the default scale lock, each next phrase a real one near the last), "
         "beside excerpts of the same length from the real test pieces (consecutive, non-overlapping phrases of "
         "one piece). Measures (`model/evaluation/musicality.py`): the share of 8-bar windows with more than 5 % "
         "of their note time outside their best major or harmonic-minor scale; the share of consecutive 2-bar "

@@ -140,8 +140,8 @@ def load(
         raise CheckpointError(str(exc)) from None
     lacks = [what for what, missing in (
         ("keys (it plays in absolute pitch; a key only sets its scale lock)", not model_config.key_relative),
-        (f"phrase continuation (no {continuation.LATENTS}: lines start from N(0, I) and walk at random)",
-         not latents.learned),
+        (f"phrase continuation (no {continuation.LATENTS} of this version: lines start from N(0, I) and walk at "
+         "random; `stylevae latents` fits it)", not latents.learned),
     ) if missing]
     if lacks and warn:
         log.warning("%s: a checkpoint from before %s", folder, " and ".join(lacks))

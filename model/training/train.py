@@ -296,8 +296,7 @@ def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int,
     started = time.perf_counter()
     ckpt = checkpoint.load(folder, warn=False)
     mu = continuation.posterior_means(ckpt.model, phrases.tokens)
-    fitted = continuation.fit(mu, phrases.style, phrases.piece, phrases.bar, len(ckpt.styles), phrase_bars,
-                              tokens=phrases.tokens, vocab=phrases.vocab)
+    fitted = continuation.fit(mu, phrases, phrase_bars)
     ckpt.continuation = fitted
     if ckpt.model.config.key_relative:  # a model that continues the note before a phrase
         fitted.border = border_fit(ckpt, phrases, seed)
