@@ -1,5 +1,6 @@
 """Ear-like measures of a melody stream: is it in key, does it keep its key from phrase to phrase, how far does it
-leap at phrase borders against inside phrases, how dense is it, does it come back to what it played.
+leap at phrase borders against inside phrases, how dense is it, does it come back to what it played, how wide
+is its register and does it stay in it.
 
 ``stylevae eval`` applies them to 16-bar streams decoded exactly as the daemon plays a voice and to 16-bar
 excerpts of the real test pieces, so the two are read against each other (a number alone says little: real
@@ -22,6 +23,7 @@ from stylevae.model.data.tokens import STEPS_PER_BAR, Note, Vocabulary, tokens_t
 OUT_OF_KEY = 0.05  # a window is "out of key" with more than this share of its note time outside its best scale
 WINDOW_BARS = 8
 NEAR_REPEAT = 0.6  # two phrases "recur" when their onsets overlap this much (intersection over union)
+REGISTER_BARS = 4  # the stretches at a stream's start and end whose mean pitches ``register_drift`` compares
 
 # 24 candidate scales, (12,) masks: major on every tonic, then harmonic minor on every tonic
 CANDIDATES = np.array([scale_mask(SCALES["major"], t) for t in range(12)]
@@ -92,6 +94,18 @@ def near(a: set, b: set) -> bool:
     return bool(a | b) and len(a & b) / len(a | b) >= NEAR_REPEAT
 
 
+def register_drift(notes: Sequence[Note], length: int) -> float | None:
+    """How far a stream's register moved: |the mean pitch of the notes beginning in its last REGISTER_BARS bars −
+    that of its first|. A tune comes back to the register it began in; a line that draws each phrase anew may
+    wander off. None for a stream shorter than twice that, or without notes at either end."""
+    steps = REGISTER_BARS * STEPS_PER_BAR
+    first = [n.pitch for n in notes if n.start < steps]
+    last = [n.pitch for n in notes if n.start >= length - steps]
+    if length < 2 * steps or not first or not last:
+        return None
+    return float(abs(np.mean(last) - np.mean(first)))
+
+
 def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) -> dict[str, float | None]:
     """All the measures of one stream of tokens (L,)."""
     notes = tokens_to_notes(tokens, vocab)
@@ -104,6 +118,8 @@ def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) ->
         "inner_leap": float(np.mean(inside)) if len(inside) else None,
         "notes_per_bar": len(notes) / (len(tokens) / STEPS_PER_BAR),
         "repetition": repetition(notes, len(tokens), phrase_steps),
+        "pitch_span": float(max(n.pitch for n in notes) - min(n.pitch for n in notes)) if notes else None,
+        "register_drift": register_drift(notes, len(tokens)),
     }
 
 

@@ -112,6 +112,8 @@ STREAM_MEASURES = (
     ("inner_leap", "mean leap inside phrases (semitones)"),
     ("notes_per_bar", "notes per bar"),
     ("repetition", "phrases that nearly repeat an earlier one"),
+    ("pitch_span", "pitch span (semitones from the lowest note to the highest)"),
+    ("register_drift", "register drift (semitones between the mean pitches of the first and the last 4 bars)"),
 )
 
 
@@ -187,8 +189,9 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "one piece). Measures (`model/evaluation/musicality.py`): the share of 8-bar windows with more than 5 % "
         "of their note time outside their best major or harmonic-minor scale; the share of consecutive 2-bar "
         "phrases whose best scale is the same, and of those that fit one scale together; the mean |interval| "
-        "between consecutive notes across a phrase border and inside phrases; notes per bar; and the share of "
-        "phrases whose onsets (step, pitch) overlap an earlier phrase's by 60 % or more.",
+        "between consecutive notes across a phrase border and inside phrases; notes per bar; the share of "
+        "phrases whose onsets (step, pitch) overlap an earlier phrase's by 60 % or more; the span from the lowest "
+        "note to the highest; and how far the mean pitch of the last 4 bars lies from that of the first 4.",
         "",
         "Listening aid: `listen/` holds two streams per style and model as MIDI files and a piano roll per model.",
         "",
