@@ -40,7 +40,7 @@ N(0, I) and walks at random; ``load`` says so in one line, and ``stylevae latent
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,17 +78,24 @@ class Continuation:
     border_real: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real tunes' border intervals, as shares
     repeat: np.ndarray | None = None  # (S, REPEAT_LAGS): P(a phrase repeats the one `lag` phrases back)
     border: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real / played border intervals, by signed interval
+    # per style, (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once, as a voice's
+    # phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
+    _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def learned(self) -> bool:
         return self.after is not None
 
-    def _pairs(self, style: int) -> np.ndarray:
-        return np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
+    def _pairs(self, style: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if style not in self._by_style:
+            rows = np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
+            before = np.ascontiguousarray(self.before[rows]) if len(rows) else np.zeros((0, self.z_content), np.float32)
+            self._by_style[style] = rows, before, (before.astype(np.float64) ** 2).sum(1)
+        return self._by_style[style]
 
     def initial(self, style: int, rng: np.random.Generator) -> np.ndarray:
         """A line's first z_c: a real phrase's μ of the style, else a draw from N(0, I)."""
-        rows = self._pairs(style)
+        rows = self._pairs(style)[0]
         if len(rows):
             return self.after[rows[rng.integers(len(rows))]].copy()
         return rng.standard_normal(self.z_content).astype(np.float32)
@@ -99,11 +106,11 @@ class Continuation:
         ``last_pitch``; without a fit, the old prior-keeping random walk. One uniform draw when fitted."""
         if variation <= 0:
             return z
-        rows = self._pairs(style)
+        rows, before, lengths = self._pairs(style)
         if not len(rows):
             noise = rng.standard_normal(z.shape).astype(np.float32)
             return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32)
-        distance = ((self.before[rows] - z) ** 2).sum(1)
+        distance = lengths - 2.0 * (before @ z.astype(np.float32)).astype(np.float64)  # |b − z|² less |z|²: same order
         near_rows = rows[np.argsort(distance, kind="stable")[:NEIGHBOURS]]
         log_weight = np.log(self._joins(style, near_rows, last_pitch))
         if variation < 1:
