@@ -199,7 +199,7 @@ class Voice:
 
     @property
     def style(self) -> int:
-        """The heaviest style of the mix: the one whose phrase-to-phrase motion and start bank the line uses."""
+        """The heaviest style of the mix: the one whose real phrase pairs the line starts from and goes on along."""
         weights = self.settings.weights  # a tuple: plain Python, not NumPy's slow path on the engine's thread
         return max(range(len(weights)), key=weights.__getitem__)
 
