@@ -156,7 +156,8 @@ SPEC: tuple[Entry, ...] = (
     _voice("temperature", (Arg("temperature", NUMBER, "float", 0.05, 5),), "Sampling temperature.", "1.0"),
     _voice("variation", (Arg("variation", NUMBER, "float", 0, 1),),
            "How far the next phrase may be from this one, at each phrase boundary: 0 repeats the phrase, 1 goes "
-           "on to any real next phrase of the 32 real phrases nearest this one, in between to those nearest it.",
+           f"on to any real next phrase of the {playing.NEIGHBOURS} real phrases nearest this one, in between to those "
+           "nearest it.",
            f"{playing.VARIATION:g}"),
     _voice("density", (Arg("density", NUMBER, "float", -1, 1),),
            "Bias between rests and notes: -1 sparse, 0 the model as trained, 1 dense.", "0"),

@@ -51,6 +51,7 @@ from safetensors.numpy import load_file, save_file
 
 from stylevae.model.data.keys import MODES, SCALES, scale_mask
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, Vocabulary, tokens_to_notes
+from stylevae.model.decoding.playing import NEIGHBOURS
 from stylevae.model.evaluation.musicality import OUT_OF_KEY, near
 
 if TYPE_CHECKING:  # the data module reads scores (music21): the daemon that imports this needs none of it
@@ -58,7 +59,6 @@ if TYPE_CHECKING:  # the data module reads scores (music21): the daemon that imp
 
 LATENTS = "latents.safetensors"
 PAIRS_PER_STYLE = 512  # pairs of real phrases a style keeps: 3.7 MB for seven styles, stored in half precision
-NEIGHBOURS = 32  # real phrases nearest a line's z_c, whose next phrases the line may go on to
 REPEAT_LAGS = 4  # a phrase may come back 1 to 4 phrases later (two-bar phrases: up to an 8-bar section)
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
@@ -209,12 +209,9 @@ def border_ratio(real: np.ndarray, played: np.ndarray) -> np.ndarray:
 
 def real_border_intervals(tokens: np.ndarray, before: np.ndarray, vocab: Vocabulary) -> np.ndarray:
     """Signed intervals from the note before each phrase to its first note (phrases with both)."""
-    found = []
-    for row, pitch in zip(tokens, before):
-        onsets = np.flatnonzero(row >= FIRST_PITCH_TOKEN)
-        if pitch >= 0 and len(onsets):
-            found.append(vocab.pitch(int(row[onsets[0]])) - int(pitch))
-    return np.array(found, dtype=np.int64)
+    first = first_pitches(tokens, vocab)
+    both = (np.asarray(before) >= 0) & (first != NO_NOTE)
+    return (first - np.asarray(before, dtype=np.int64))[both]
 
 
 def next_pairs(piece: np.ndarray, bar: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
