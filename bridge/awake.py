@@ -6,7 +6,10 @@ late. On one of this project's 2-core virtual machines (AMD EPYC family 25, no c
 JACK at period 32 found its periods late 7 to 70 times as often with the cores idle as with both kept busy, and the
 daemon's onsets p99 1.5–2.0 ms against 0.03 ms (docs/bridge.md, "Most of those stretches come from idle cores"). On
 another (family 26, whose kernel's haltpoll driver polls a while before a core halts) idle cores cost nothing
-measurable, and neither the request below nor two processes spinning gained anything.
+measurable, and neither the request below nor two processes spinning gained anything; but on an Intel Xeon (family 6,
+model 167) with the same driver, five benchmarks as the daemon starts had onsets p99 0.03–5.6 ms, max 2.7–6.9 ms
+(note-ons due while JACK ran no period of the output or the listener), and five with the request 0.02–0.03 ms and
+0.03–1.1 ms (bench/results/README.md). A virtual machine's idle cores, driver or not, are worth keeping awake.
 
 One of two ways, as a machine tuned for audio has them:
 
@@ -39,6 +42,8 @@ IDLE_DRIVER = Path("/sys/devices/system/cpu/cpuidle/current_driver")
 CPUINFO = Path("/proc/cpuinfo")
 ADVICE = ("left to idle, and on this virtual machine an idle core halts to the host (no cpuidle driver): notes can "
           "come milliseconds late; --keep-awake keeps the cores busy, at the cost of their CPU time")
+ADVICE_DRIVER = ("left to idle, and on this virtual machine an idle core can wake late (cpuidle driver {}): notes "
+                 "can come milliseconds late; --keep-awake holds the cores out of idle, at the cost of power")
 # The first line marks the process as the bridge's own for the benchmarks' count of other busy processes.
 SPIN = """# stylevae.bridge: a core kept awake
 import os
@@ -108,18 +113,21 @@ class KeepAwake:
                             "rule or root gives access", self._qos_path, exc.strerror or exc)
 
     def advice(self) -> str | None:
-        """For the banner when off where it matters most: a virtual machine whose idle cores halt (no cpuidle
-        driver). There the daemon's onsets had p99 1.5–5 ms against 0.03 ms with the cores kept awake
-        (docs/bridge.md, "Most of those stretches come from idle cores"); on a machine of its own a halted core
-        wakes in microseconds, so nothing is said."""
-        if self.on or not self._system.startswith("linux") or idle_driver(self._idle_driver) != "none":
+        """For the banner when off where it matters: a virtual machine. Where its idle cores halt (no cpuidle
+        driver) the daemon's onsets had p99 1.5–5 ms against 0.03 ms with the cores kept awake; with a driver, on
+        one machine nothing changed and on another p99 up to 5.6 ms against 0.03 ms (the module's docstring). On a
+        machine of its own a halted core wakes in microseconds, so nothing is said."""
+        if self.on or not self._system.startswith("linux"):
             return None
         try:
             lines = self._cpuinfo.read_text(encoding="utf-8").splitlines()
             flags = next((line for line in lines if line.startswith("flags")), "")
         except OSError:
             return None
-        return ADVICE if "hypervisor" in flags.split() else None
+        if "hypervisor" not in flags.split():
+            return None
+        found = idle_driver(self._idle_driver)
+        return ADVICE if found == "none" else ADVICE_DRIVER.format(found)
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -404,8 +404,8 @@ def test_start_jack_brings_up_its_own_server(crafted_checkpoint, jack_server):
     assert not harness.jack_socket(name).exists(), "the daemon left its JACK server running"
 
 
-def test_the_banner_advises_keep_awake_where_idle_cores_halt(crafted_checkpoint, jack_server):
-    """On a virtual machine whose idle cores halt, the banner names --keep-awake; elsewhere it says nothing of cores."""
+def test_the_banner_advises_keep_awake_on_a_virtual_machine(crafted_checkpoint, jack_server):
+    """On a virtual machine the banner names --keep-awake; elsewhere it says nothing of cores."""
     advice = KeepAwake(False).advice()  # this machine's facts, read as the daemon reads them
     daemon = harness.Daemon(crafted_checkpoint, jack_server.name)
     try:
