@@ -27,7 +27,7 @@ from stylevae.bridge.realtime import STEP_PRIORITY, RealtimeWhile
 from stylevae.bridge.scheduler import Scheduler, run_queue_seconds
 from stylevae.bridge.stats import Window
 from stylevae.bridge.voice import NoteStart, Reports, Rewind, Voice
-from stylevae.model.data.keys import Key
+from stylevae.model.data.keys import MODES, Key
 from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from stylevae.model.decoding import playing
 from stylevae.model.decoding.decoder import Decoder, Rules, key_plan, opening
@@ -217,6 +217,7 @@ class Engine:
         if isinstance(command, cmd.SongKey):
             self.song_key = command.key
             for voice in self.voices.values():
+                self._follow_key(voice)
                 self.publish_state(voice)
             return
         if not isinstance(command, cmd.VoiceCommand):
@@ -237,6 +238,7 @@ class Engine:
         if isinstance(command, cmd.Play):
             if command.on and not voice.started:
                 voice.style_key = self.checkpoint.style_key(voice.style)
+                self._follow_key(voice)
                 voice.start_line()
             if not command.on and voice.settings.play:
                 self._cancel(voice)
@@ -256,6 +258,7 @@ class Engine:
             voice.update(**{command.name: value})
         elif isinstance(command, cmd.VoiceKey):
             voice.update(key=command.key)
+            self._follow_key(voice)
         elif isinstance(command, cmd.Reseed):
             voice.reseed(command.seed)
         elif isinstance(command, cmd.Restyle):
@@ -286,6 +289,11 @@ class Engine:
         if self.song_key is not None:
             return self.song_key
         return voice.style_key or self.checkpoint.style_key(voice.style)
+
+    def _follow_key(self, voice: Voice) -> None:
+        """Keep the voice's line to tunes of its key's mode family. Set whenever the key may change, not when a phrase
+        begins: the engine takes a phrase's key (``_phrase``) after the voice's line has moved on to it."""
+        voice.mode = MODES.index(self.key_of(voice).mode)
 
     def summary(self) -> str:
         """Decoder step times so far, for the log at exit; the percentiles are of the steps at the largest

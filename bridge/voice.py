@@ -157,6 +157,7 @@ class Voice:
     plan: KeyPlan = KeyPlan(0, 0, 0)  # the key of the current phrase, as the decoder plays it (set by the engine)
     scale: tuple[int, ...] = SCALES["chromatic"]  # that key's scale, for the lock
     style_key: Key | None = None  # the key of the style it first played, its key without an own or song key
+    mode: int = 0  # its key's mode family now (keys.MODES), whose tunes its line keeps to (set by the engine)
     line_seed: int | list[int] | None = None  # the seed its line is drawn from at the first play
     started: bool = False  # it has played: its line is its own
     rules: Rules | None = None  # the engine's sampling rules for it, and what they were made from
@@ -193,7 +194,7 @@ class Voice:
     def start_line(self) -> None:
         """At the voice's first play: its line starts from the style it plays then (a real phrase of that style,
         drawn as ``decoding.stream`` draws it for the same seed), not from style 0's."""
-        self.line = Line.create(self.continuation, self.style, self.line_seed)
+        self.line = Line.create(self.continuation, self.style, self.line_seed, self.mode)
         self.started = True
         self.z_dirty = True
 
@@ -222,7 +223,7 @@ class Voice:
         self._reseed(seed)
 
     def _reseed(self, seed: int) -> None:
-        self.line.reseed(self.continuation, self.style, seed)
+        self.line.reseed(self.continuation, self.style, seed, self.mode)
         self.z_dirty = True
         self.loop = None
         self.forget_passes()
@@ -343,7 +344,7 @@ class Voice:
         elif not again:
             if self.next_content is not None:
                 self.loop = None
-            self.line.advance(self.continuation, self.settings.variation, self.style, self.next_content)
+            self.line.advance(self.continuation, self.settings.variation, self.style, self.next_content, self.mode)
             self.next_content = None
             self.z_dirty = True
         self.line.begin_phrase(again)

@@ -25,7 +25,7 @@ from stylevae.bridge.engine import (
 from stylevae.bridge.realtime import STEP_PRIORITY
 from stylevae.bridge.scheduler import AT_ONCE, Scheduler
 from stylevae.bridge.voice import Rewind, Sounding, midi_pitch
-from stylevae.model.data.keys import make_key
+from stylevae.model.data.keys import MODES, make_key
 from stylevae.model.decoding import playing
 from stylevae.model.network import checkpoint
 from tests.fakes import FakeTime
@@ -524,15 +524,17 @@ def test_a_failing_command_is_answered_and_the_engine_goes_on(rig, monkeypatch):
     assert len(rig.sink.ons()) > before
 
 
-def test_the_daemon_plays_what_eval_measures():
+@pytest.mark.parametrize("style", [2, 6])
+def test_the_daemon_plays_what_eval_measures(style):
     """A voice at default settings, run by the engine in fake time, plays exactly the notes ``decoding.stream``
-    (what ``stylevae eval`` and ``stylevae sample`` decode) gives for the same line: same seed, style and key."""
+    (what ``stylevae eval`` and ``stylevae sample`` decode) gives for the same line: same seed, style and key. Not
+    the default style: the line must start from the style it first plays; style 6's key is minor, so the line must
+    keep to that style's minor tunes from its first phrase on."""
     from stylevae.model.data.tokens import tokens_to_notes
     from stylevae.model.decoding.decoder import Rules, key_plan, stream
 
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     loaded = rig.engine.checkpoint
-    style = 2  # not the default style: the line must start from the style it first plays
     weights = np.eye(len(loaded.styles), dtype=np.float32)[style : style + 1]
     rig.send(cmd.Mix(1, tuple(float(w) for w in weights[0])), cmd.Play(1, True))
     rig.run(3 * 32 * STEP + 0.5)
@@ -559,14 +561,17 @@ def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():
     voice = rig.engine.voices[1]
     rig.send(cmd.Mix(1, tuple(1.0 if s == other else 0.0 for s in range(len(keys)))))
     assert rig.engine.key_of(voice) == keys[0]
+    assert keys[0].mode == "major" and voice.mode == 0  # the line keeps to tunes of its key's mode family
     song = make_key(3, "dorian")
     rig.engine.apply(cmd.SongKey(song))
     assert rig.engine.key_of(voice) == song and rig.published[-1][1][9:13] == [3, "dorian", playing.LOCK, 0]
+    assert voice.mode == MODES.index("minor")
     own = make_key(5, [0, 2, 4, 7, 9])
     rig.send(cmd.VoiceKey(1, own))
     assert rig.engine.key_of(voice) == own and rig.published[-1][1][9:13] == [5, "major_pentatonic", playing.LOCK, 1]
+    assert voice.mode == MODES.index("major")
     rig.send(cmd.VoiceKey(1, None))
-    assert rig.engine.key_of(voice) == song
+    assert rig.engine.key_of(voice) == song and voice.mode == MODES.index("minor")
 
 
 def play_a_loop(rig: Rig, start: float, length: float, seconds: float, planned: bool = True, voices=(1,)):

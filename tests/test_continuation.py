@@ -174,3 +174,100 @@ def test_border_weights_put_the_ratio_on_each_pitch_by_its_interval_and_survive_
     fitted.save(tmp_path)
     again = continuation.load(tmp_path, 4)
     assert np.array_equal(again.border, border)
+
+
+def pairs_in_two_modes() -> continuation.Continuation:
+    """Style 0's pairs from tunes of both mode families, all beginning near the origin; a major tune's next phrase
+    lies at +100 on the first axis, a minor tune's at −100. Style 1 has major tunes only."""
+    before = np.float32([[0.01 * k, 0.0] for k in range(40)] * 2)
+    style = np.array([0] * 60 + [1] * 20, np.int64)
+    mode = np.array([0] * 40 + [1] * 20 + [0] * 20, np.int64)
+    after = before + np.where(mode == 0, 100.0, -100.0).astype(np.float32)[:, None] * np.float32([1.0, 0.0])
+    return continuation.Continuation(2, before, after, style, np.full(80, 60), pair_mode=mode)
+
+
+def test_a_line_keeps_to_next_phrases_of_its_keys_mode_family():
+    """A line in a minor key goes on only to next phrases of minor tunes, and starts from one; in major, of major
+    ones; told no mode, of either. A style with no tune of the line's mode goes on along the tunes it has."""
+    fitted = pairs_in_two_modes()
+    rng = np.random.default_rng(3)
+    z = np.float32([0.2, 0.0])
+    assert all(fitted.step(z, 1.0, rng, 0, mode=1)[0] < -90 for _ in range(100))
+    assert all(fitted.step(z, 1.0, rng, 0, mode=0)[0] > 90 for _ in range(100))
+    either = [fitted.step(z, 1.0, rng, 0)[0] > 0 for _ in range(200)]
+    assert 0 < sum(either) < 200
+    assert all(fitted.initial(0, rng, mode=1)[0] < -90 for _ in range(50))
+    assert all(fitted.step(z, 1.0, rng, 1, mode=1)[0] > 90 for _ in range(50))
+    line = Line.create(fitted, 0, 4, mode=1)
+    for _ in range(10):
+        line.advance(fitted, 0.5, 0, mode=1)
+        assert line.z_content[0] < -90
+
+
+def test_the_fit_keeps_pairs_of_each_mode_with_their_modes_and_registers(tmp_path, monkeypatch):
+    """Many more major tunes than minor ones: the fit keeps up to PAIRS_PER_MODE of each, so a minor line has as
+    many to go on along as the minor tunes give; each pair knows its tune's mode and its next phrase's register,
+    and each style how far its phrases' registers lie from their tune's; all of it saved and loaded."""
+    monkeypatch.setattr(continuation, "PAIRS_PER_MODE", 3)
+    rows = []
+    for piece in range(8):
+        mode = 1 if piece < 2 else 0
+        rows += [([Note(60, 0, 16)], 0, piece, 0, mode), ([Note(67, 0, 16)], 0, piece, 2, mode)]
+    phrases = phrase_set(rows)
+    mu = np.arange(len(rows), dtype=np.float32)[:, None] * np.ones((1, 2), np.float32)
+    fitted = continuation.fit(mu, phrases, 2)
+    assert sorted(fitted.pair_mode.tolist()) == [0, 0, 0, 1, 1]
+    minor_tunes_before = {0.0, 2.0}  # the first phrases of pieces 0 and 1
+    assert set(fitted.before[fitted.pair_mode == 1, 0].tolist()) == minor_tunes_before
+    assert not set(fitted.before[fitted.pair_mode == 0, 0].tolist()) & minor_tunes_before
+    assert fitted.after_register.tolist() == [67.0] * 5  # each next phrase's register: its mean pitch
+    assert np.allclose(fitted.register_spread, [3.5, 1.0])  # C and G about their tune's 63.5; style b has no phrase
+    fitted.save(tmp_path)
+    again = continuation.load(tmp_path, 2)
+    assert np.array_equal(again.pair_mode, fitted.pair_mode) and np.array_equal(again.after_register, [67.0] * 5)
+    assert np.array_equal(again.register_spread, fitted.register_spread)
+
+
+def test_a_line_goes_on_to_next_phrases_near_its_own_register(monkeypatch):
+    """The neighbours' next phrases lie in registers 50 to 89; a line whose notes lie about 60 goes on to those
+    near 60 (about as far as the style's spread, 2 semitones, times REGISTER_PULL), one about 80 to those near 80;
+    with no notes yet, to any."""
+    fitted = pairs_around([0.0])
+    fitted.after_register = np.linspace(50, 89, 40).astype(np.float32)
+    fitted.register_spread = np.float32([2.0])
+    monkeypatch.setattr(continuation, "REGISTER_PULL", 1.0)  # a Gaussian of 2 semitones about the line's register
+    rng = np.random.default_rng(5)
+
+    def registers(home):
+        chosen = [fitted.step(np.float32([0.2, 0]), 1.0, rng, 0, home=home) for _ in range(200)]
+        return np.array([fitted.after_register[(fitted.after == row).all(1)][0] for row in chosen])
+
+    for home in (60.0, 80.0):
+        found = registers(home)
+        assert abs(np.mean(found) - home) < 1.0 and np.std(found) < 2.4
+    assert np.ptp(registers(None)) > 25 and np.std(registers(None)) > 8
+
+
+def test_a_lines_register_follows_its_notes_and_a_replay_takes_them_again():
+    """``home`` is the mean of the line's note-ons, the recent ones weighing most; a phrase replayed takes its
+    notes again from where they stood when it began, not on top of the first pass's; a mark keeps them."""
+    line = Line.create(continuation.Continuation(2), 0, 1)
+    assert line.home is None
+    line.begin_phrase(False)
+    for pitch in (60, None, 64):
+        line.took(pitch)
+    assert 62 < line.home < 62.1
+    line.begin_phrase(False)
+    mark = line.mark()
+    for _ in range(200):
+        line.took(80)
+    assert line.home > 79
+    line.begin_phrase(True)
+    assert 62 < line.home < 62.1
+    line.took(90)
+    line.back_to(mark)
+    assert 62 < line.home < 62.1
+    fitted = continuation.Continuation(2, np.zeros((1, 2), np.float32), np.zeros((1, 2), np.float32),
+                                       np.zeros(1, np.int64), np.full(1, 60))
+    line.reseed(fitted, 0, 7)
+    assert line.home is None

@@ -3,12 +3,18 @@
 Three things the decoder alone does not know, fitted after training from the training split's posterior means
 μ (the encoder's z_c) and kept beside the checkpoint in ``latents.safetensors``:
 
-* **how to go on** — per style, ``PAIRS_PER_STYLE`` pairs of consecutive, non-overlapping phrases of the same
-  piece (bar b and b + phrase length): the μ of the first (``before``), the μ of the next (``after``) and the
-  next one's first pitch. At a phrase border a line looks up the ``NEIGHBOURS`` real phrases whose μ lies
-  nearest its own z_c and goes on to the next phrase of one of them, drawn by how well that phrase's first note
-  follows the note the line ended on (the style's real border intervals, ``border_real``). The line's z_c is
-  then always a real phrase's μ, where the decoder was trained. A fitted linear-Gaussian step
+* **how to go on** — per style and mode family, up to ``PAIRS_PER_MODE`` pairs of consecutive, non-overlapping
+  phrases of the same piece (bar b and b + phrase length): the μ of the first (``before``), the μ of the next
+  (``after``), the next one's first pitch and its tune's mode. At a phrase border a line looks up the
+  ``NEIGHBOURS`` real phrases of its own mode family whose μ lies nearest its own z_c (a line plays in major or
+  minor as its key says; phrases of the other family, 9–35 % of the choices in a style when mixed, brought their
+  sixths and sevenths into its key) and goes on to the next phrase of one of them, drawn by how well that
+  phrase's first note follows the note the line ended on (the style's real border intervals, ``border_real``)
+  and by how near its register (``after_register``, its mean pitch) lies to the line's own (``Line.home``):
+  a Gaussian REGISTER_PULL times as wide as the style's spread of phrase registers about their tune's. Without
+  that pull the line's register walked off (16 bars drifted 2.6–6.3 semitones against real tunes' 1.9–4.9),
+  as next phrases near its z_c say nothing of where in pitch the line has been. The line's z_c is then always
+  a real phrase's μ, where the decoder was trained. A fitted linear-Gaussian step
   (``μ' = A μ + b + s ⊙ ε``, ridge regression on the same pairs) did the same job until it was measured against
   this: its targets, and more so the line's ``z + v · (μ' − z)`` at variation 0.5, left the region of real μ
   (German folk: the length of z_c fell from 5.7 to 3.8 within four phrases), and the decoder leaps more inside
@@ -58,11 +64,12 @@ if TYPE_CHECKING:  # the data module reads scores (music21): the daemon that imp
     from stylevae.model.data.dataset import PhraseSet
 
 LATENTS = "latents.safetensors"
-PAIRS_PER_STYLE = 512  # pairs of real phrases a style keeps: 3.7 MB for seven styles, stored in half precision
+PAIRS_PER_MODE = 512  # pairs of real phrases a style keeps of each mode family's tunes, stored in half precision
 REPEAT_LAGS = 4  # a phrase may come back 1 to 4 phrases later (two-bar phrases: up to an 8-bar section)
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
 NO_NOTE = -1  # ``after_first`` of a next phrase without a note-on
+REGISTER_PULL = 2.5  # a next phrase's register is drawn about the line's own within this many of the style's spreads
 # The scale of a tune's own key, on C as the model sees it: a minor tune's sixth and seventh go either way
 HOME_SCALES = {"major": SCALES["major"],
                "minor": tuple(sorted({*SCALES["minor"], *SCALES["harmonic_minor"], *SCALES["melodic_minor"]}))}
@@ -78,35 +85,43 @@ class Continuation:
     border_real: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real tunes' border intervals, as shares
     repeat: np.ndarray | None = None  # (S, REPEAT_LAGS): P(a phrase repeats the one `lag` phrases back)
     border: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real / played border intervals, by signed interval
-    # per style, (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once, as a voice's
-    # phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
+    pair_mode: np.ndarray | None = None  # (N,) int64: the mode family (keys.MODES) of the pair's tune; None: any
+    after_register: np.ndarray | None = None  # (N,) float32: the next phrase's mean note-on pitch (NaN: no note)
+    register_spread: np.ndarray | None = None  # (S,): how far real phrases' registers lie from their tune's, RMS
+    # per (style, mode), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once, as a
+    # voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def learned(self) -> bool:
         return self.after is not None
 
-    def _pairs(self, style: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if style not in self._by_style:
+    def _pairs(self, style: int, mode: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The style's pairs from tunes of ``mode`` (an index into keys.MODES); all of the style's when ``mode`` is
+        None, the fit knows no modes, or the style has no tune in that mode."""
+        if (style, mode) not in self._by_style:
             rows = np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
+            if mode is not None and self.pair_mode is not None and (self.pair_mode[rows] == mode).any():
+                rows = rows[self.pair_mode[rows] == mode]
             before = np.ascontiguousarray(self.before[rows]) if len(rows) else np.zeros((0, self.z_content), np.float32)
-            self._by_style[style] = rows, before, (before.astype(np.float64) ** 2).sum(1)
-        return self._by_style[style]
+            self._by_style[style, mode] = rows, before, (before.astype(np.float64) ** 2).sum(1)
+        return self._by_style[style, mode]
 
-    def initial(self, style: int, rng: np.random.Generator) -> np.ndarray:
-        """A line's first z_c: a real phrase's μ of the style, else a draw from N(0, I)."""
-        rows = self._pairs(style)[0]
+    def initial(self, style: int, rng: np.random.Generator, mode: int | None = None) -> np.ndarray:
+        """A line's first z_c: a real phrase's μ of the style (of a tune in ``mode``), else a draw from N(0, I)."""
+        rows = self._pairs(style, mode)[0]
         if len(rows):
             return self.after[rows[rng.integers(len(rows))]].copy()
         return rng.standard_normal(self.z_content).astype(np.float32)
 
     def step(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int,
-             last_pitch: int | None = None) -> np.ndarray:
-        """The next phrase's z_c (see the module docstring) for a line at ``z`` whose last note was
-        ``last_pitch``; without a fit, the old prior-keeping random walk. One uniform draw when fitted."""
+             last_pitch: int | None = None, mode: int | None = None, home: float | None = None) -> np.ndarray:
+        """The next phrase's z_c (see the module docstring) for a line at ``z`` in ``mode`` whose last note was
+        ``last_pitch`` and whose notes lie about ``home``; without a fit, the old prior-keeping random walk. One
+        uniform draw when fitted."""
         if variation <= 0:
             return z
-        rows, before, lengths = self._pairs(style)
+        rows, before, lengths = self._pairs(style, mode)
         if not len(rows):
             noise = rng.standard_normal(z.shape).astype(np.float32)
             return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32)
@@ -116,6 +131,9 @@ class Continuation:
         if variation < 1:
             apart = ((self.after[near_rows] - z) ** 2).sum(1)
             log_weight -= (1.0 / variation - 1.0) * apart / max(float(np.median(apart)), 1e-12)
+        if home is not None and self.register_spread is not None:
+            away = (self.after_register[near_rows] - home) / (REGISTER_PULL * float(self.register_spread[style]))
+            log_weight -= 0.5 * np.nan_to_num(away) ** 2
         weight = np.exp(log_weight - log_weight.max())
         cumulative = np.cumsum(weight)
         chosen = min(int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")), len(weight) - 1)
@@ -160,7 +178,7 @@ class Continuation:
             return
         tensors = {"before": self.before.astype(np.float16), "after": self.after.astype(np.float16),
                    "pair_style": self.pair_style, "after_first": self.after_first}
-        for name in ("border_real", "repeat", "border"):
+        for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
@@ -178,12 +196,14 @@ def load(folder: Path | None, z_content: int) -> Continuation:
             return Continuation(z_content)
         found = Continuation(z_content, t["before"].astype(np.float32), t["after"].astype(np.float32),
                              t["pair_style"].astype(np.int64), t["after_first"].astype(np.int64), t.get("border_real"),
-                             t.get("repeat"), t.get("border"))
+                             t.get("repeat"), t.get("border"), t.get("pair_mode"), t.get("after_register"),
+                             t.get("register_spread"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     pairs = len(found.after)
     if found.before.shape != found.after.shape or found.pair_style.shape != (pairs,) or \
-            found.after_first.shape != (pairs,):
+            any(a is not None and a.shape != (pairs,) for a in (found.after_first, found.pair_mode,
+                                                                 found.after_register)):
         raise ValueError(f"{path}: phrase-continuation latents whose pairs do not match")
     if found.after.shape[1] != z_content:
         raise ValueError(f"{path}: latents of width {found.after.shape[1]} for a model whose z_c has {z_content}")
@@ -250,6 +270,26 @@ def first_pitches(tokens: np.ndarray, vocab: Vocabulary) -> np.ndarray:
     return np.where(pitched.any(1), first, NO_NOTE)
 
 
+def mean_pitches(tokens: np.ndarray, vocab: Vocabulary) -> np.ndarray:
+    """(n,) float32: each phrase's mean note-on pitch, its register; NaN for a phrase without a note-on."""
+    pitched = tokens >= FIRST_PITCH_TOKEN
+    total = np.where(pitched, tokens.astype(np.float64) - FIRST_PITCH_TOKEN + vocab.low, 0.0).sum(1)
+    count = pitched.sum(1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan).astype(np.float32)
+
+
+def register_spread(register: np.ndarray, style: np.ndarray, piece: np.ndarray, n_styles: int) -> np.ndarray:
+    """(S,) float32: per style, the root mean square distance of a phrase's register from the mean register of
+    its tune's phrases (phrases with notes; 1 semitone for a style without any)."""
+    noted = ~np.isnan(register)
+    pieces, index = np.unique(piece[noted], return_inverse=True)
+    centre = np.bincount(index, weights=register[noted]) / np.bincount(index)
+    away = (register[noted] - centre[index]) ** 2
+    sums = np.bincount(style[noted], weights=away, minlength=n_styles)
+    counts = np.bincount(style[noted], minlength=n_styles)
+    return np.where(counts > 0, np.sqrt(sums / np.maximum(counts, 1)), 1.0).astype(np.float32)
+
+
 def outside_home(tokens: np.ndarray, modes: np.ndarray, vocab: Vocabulary) -> np.ndarray:
     """(n,): each phrase's share of its note time outside its tune's own scale (``HOME_SCALES`` on C: phrases as
     a key-relative model sees them; ``modes`` index keys.MODES). A phrase without notes has none outside."""
@@ -268,26 +308,28 @@ def outside_home(tokens: np.ndarray, modes: np.ndarray, vocab: Vocabulary) -> np
 
 def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continuation:
     """The pairs, the border intervals and the repeat rates of a training split's ``phrases`` (as the model sees
-    them), whose posterior means are ``mu`` (n, z_content). Only next phrases that keep to their tune's key
-    (``outside_home`` at most musicality's OUT_OF_KEY) are gone on to: a tune that modulates comes back home,
-    which a line, drawing each phrase anew, would not know to do; its key is the song's. A style whose pieces
-    have no such pairs keeps its other pairs, and one without pairs keeps single phrases as their own next
-    ones: its lines move among real phrases near them."""
+    them), whose posterior means are ``mu`` (n, z_content), for each style from its tunes of each mode family.
+    Only next phrases that keep to their tune's key (``outside_home`` at most musicality's OUT_OF_KEY) are gone
+    on to: a tune that modulates comes back home, which a line, drawing each phrase anew, would not know to do;
+    its key is the song's. A style whose tunes of a mode have no such pairs keeps their other pairs, and one
+    without pairs keeps single phrases as their own next ones: its lines move among real phrases near them."""
     rng = np.random.default_rng(seed)
     n_styles = len(phrases.styles)
     first, second = next_pairs(phrases.piece, phrases.bar, gap)
     in_key = outside_home(phrases.tokens, phrases.mode, phrases.vocab) <= OUT_OF_KEY
     chosen_first, chosen_second = [], []
     for s in range(n_styles):
-        options = (np.flatnonzero((phrases.style[first] == s) & in_key[second]),
-                   np.flatnonzero(phrases.style[first] == s))
-        mine = options[0] if len(options[0]) else options[1]
-        if len(mine):
-            rows = rng.choice(mine, size=min(PAIRS_PER_STYLE, len(mine)), replace=False)
+        found = 0
+        for m in range(len(MODES)):
+            mine = (phrases.style[first] == s) & (phrases.mode[second] == m)
+            options = np.flatnonzero(mine & in_key[second])
+            options = options if len(options) else np.flatnonzero(mine)
+            rows = rng.choice(options, size=min(PAIRS_PER_MODE, len(options)), replace=False)
             chosen_first.append(first[rows]), chosen_second.append(second[rows])
-        else:
+            found += len(rows)
+        if not found:
             alone = np.flatnonzero(phrases.style == s)
-            rows = rng.choice(alone, size=min(PAIRS_PER_STYLE, len(alone)), replace=False)
+            rows = rng.choice(alone, size=min(PAIRS_PER_MODE, len(alone)), replace=False)
             chosen_first.append(rows), chosen_second.append(rows)
     i, j = np.concatenate(chosen_first).astype(np.int64), np.concatenate(chosen_second).astype(np.int64)
     border_real = np.stack([
@@ -295,9 +337,11 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
                                               phrases.vocab))
         for s in range(n_styles)]).astype(np.float32)
     repeat = repeat_rates(phrases.tokens, phrases.style, phrases.piece, phrases.bar, n_styles, gap, phrases.vocab)
+    register = mean_pitches(phrases.tokens, phrases.vocab)
     return Continuation(mu.shape[1], mu[i].astype(np.float32), mu[j].astype(np.float32),
                         phrases.style[i].astype(np.int64), first_pitches(phrases.tokens[j], phrases.vocab),
-                        border_real, repeat)
+                        border_real, repeat, pair_mode=phrases.mode[j].astype(np.int64), after_register=register[j],
+                        register_spread=register_spread(register, phrases.style, phrases.piece, n_styles))
 
 
 @torch.no_grad()

@@ -37,6 +37,7 @@ from stylevae.model.decoding.continuation import REPEAT_LAGS, Continuation
 from stylevae.model.network.stepper import Stepper, StepState, network_step
 from stylevae.model.network.vae import StyleVAE
 
+HOME_DECAY = 1 - 1 / 64  # a line's register (``Line.home``) forgets a note's weight by 1/e in some 64 notes
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
 # Compiled once and cached on disk, like the network's kernel (model/network/stepper.py), but with exact float
 # semantics: the rules put -inf on the tokens a full scale lock forbids.
@@ -434,10 +435,11 @@ class Line:
     """A melodic line's state from phrase to phrase — a daemon voice's, or a stream eval generates.
 
     At each phrase boundary an earlier phrase may come back, as often as it does in real tunes of the style
-    (``Continuation.repeat_lag``); otherwise the content latent goes on to a real next phrase near it
-    (``Continuation.step``; ``variation`` says how near), the phrase gets a fresh sampling seed, and the
-    decoder's first input is the line's last note, so that a phrase continues the one before it. Replaying a
-    phrase (the daemon re-positioning mid-phrase) keeps all of it.
+    (``Continuation.repeat_lag``); otherwise the content latent goes on to a real next phrase near it, from a tune
+    of the line's mode family and near the line's register (``Continuation.step``; ``variation`` says how near in
+    content), the phrase gets a fresh sampling seed, and the decoder's first input is the line's last note, so
+    that a phrase continues the one before it. Replaying a phrase (the daemon re-positioning mid-phrase) keeps all
+    of it.
     """
 
     z_content: np.ndarray
@@ -448,24 +450,39 @@ class Line:
     repeating: tuple[np.ndarray, int, int | None] | None = None  # the earlier phrase the next one repeats
     history: list[tuple[np.ndarray, int, int | None]] = field(default_factory=list)  # recent phrases' (z, seed, first)
     sampler: np.random.Generator = field(default_factory=np.random.default_rng)
+    # the line's register: its note-ons' pitches summed and counted, each weighing HOME_DECAY times the one after
+    # it (``home``); as they were when the current phrase began, for a replay to take its notes again from there
+    notes: tuple[float, float] = (0.0, 0.0)
+    notes_before: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def home(self) -> float | None:
+        """The register the line's notes lie about: their mean pitch, the latest some 64 notes the most (real
+        tunes come back to their register; next phrases drawn near the line alone let it walk off)."""
+        total, weight = self.notes
+        return total / weight if weight else None
 
     @staticmethod
-    def create(continuation: Continuation, style: int, seed: int | Sequence[int] | None) -> Line:
+    def create(continuation: Continuation, style: int, seed: int | Sequence[int] | None,
+               mode: int | None = None) -> Line:
         rng = np.random.default_rng(seed)
-        line = Line(continuation.initial(style, rng), rng)
+        line = Line(continuation.initial(style, rng, mode), rng)
         line.phrase_seed = int(rng.integers(2**63))
         return line
 
-    def reseed(self, continuation: Continuation, style: int, seed: int | None) -> None:
+    def reseed(self, continuation: Continuation, style: int, seed: int | None, mode: int | None = None) -> None:
         rng = np.random.default_rng(seed) if seed is not None else self.rng
-        self.z_content = continuation.initial(style, rng)
+        self.z_content = continuation.initial(style, rng, mode)
         self.phrase_seed = int(rng.integers(2**63))
+        self.notes = self.notes_before = (0.0, 0.0)
 
     def advance(
-        self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None
+        self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None,
+        mode: int | None = None,
     ) -> None:
         """Move on to a new phrase: ``content`` if given (a restyled phrase), else a real next phrase of
-        ``style`` (the heaviest in the line's mix) that follows the line's last note."""
+        ``style`` (the heaviest in the line's mix), from a tune of ``mode`` (the mode family of the key the line
+        plays in, an index into keys.MODES), that follows the line's last note."""
         self.repeating = None
         lag = continuation.repeat_lag(style, self.rng, len(self.history)) if variation > 0 else 0
         if content is not None:
@@ -475,7 +492,8 @@ class Line:
             self.z_content, self.phrase_seed = self.repeating[:2]
             return
         else:
-            self.z_content = continuation.step(self.z_content, variation, self.rng, style, self.last_pitch)
+            self.z_content = continuation.step(self.z_content, variation, self.rng, style, self.last_pitch, mode,
+                                               self.home)
         if variation > 0:
             self.phrase_seed = int(self.rng.integers(2**63))
 
@@ -483,12 +501,13 @@ class Line:
         """Where the line is, to come back to with ``back_to`` (the daemon marks it at each phrase of a pass of Live's
         loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
         return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
-                self.repeating, tuple(self.history))
+                self.repeating, tuple(self.history), self.notes, self.notes_before)
 
     def back_to(self, mark: tuple) -> None:
         """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
         phrase's own draws again."""
-        self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history = mark
+        (self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history,
+         self.notes, self.notes_before) = mark
         self.rng.bit_generator.state = state
         self.history = list(history)
 
@@ -503,11 +522,16 @@ class Line:
             self.phrase_first = self.last_pitch if self.repeating is None else self.repeating[2]
             self.history.append((self.z_content, self.phrase_seed, self.phrase_first))
             del self.history[:-REPEAT_LAGS]
+            self.notes_before = self.notes
+        else:
+            self.notes = self.notes_before
         self.sampler = np.random.default_rng(self.phrase_seed)
 
     def took(self, pitch: int | None) -> None:
         if pitch is not None:
             self.last_pitch = pitch
+            total, weight = self.notes
+            self.notes = (HOME_DECAY * total + pitch, HOME_DECAY * weight + 1.0)
 
 
 def stream(
@@ -529,15 +553,16 @@ def stream(
     ``weights`` (B, S); ``keys`` and ``rules`` per row (the rules' scale and tonic are set from the key);
     ``contents`` (B, z_content) replaces the first phrase's z_c (restyle), else it is drawn per style."""
     decoder = Decoder(model, vocab)
-    lines = [Line.create(continuation, int(np.argmax(w)), seed) for w, seed in zip(weights, seeds)]
     plans = [key_plan(model, key) for key in keys]
+    lines = [Line.create(continuation, int(np.argmax(w)), seed, plan.mode)
+             for w, seed, plan in zip(weights, seeds, plans)]
     rules = [keyed_rules(r, key, plan) for r, key, plan in zip(rules, keys, plans)]
     out = np.zeros((len(lines), phrases * steps), dtype=np.int64)
     rows = range(len(lines))
     for p in range(phrases):
-        for row, (line, w) in enumerate(zip(lines, weights)):
+        for row, (line, w, plan) in enumerate(zip(lines, weights, plans)):
             if p > 0:
-                line.advance(continuation, variation, int(np.argmax(w)))
+                line.advance(continuation, variation, int(np.argmax(w)), mode=plan.mode)
             elif contents is not None:
                 line.z_content = contents[row]
             line.begin_phrase(replay=False)
