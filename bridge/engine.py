@@ -292,7 +292,8 @@ class Engine:
 
     def _follow_key(self, voice: Voice) -> None:
         """Keep the voice's line to tunes of its key's mode family. Set whenever the key may change, not when a phrase
-        begins: the engine takes a phrase's key (``_phrase``) after the voice's line has moved on to it."""
+        begins: the engine takes a phrase's key (``_phrase``) after the voice's line has moved on to it. Phrases it
+        plays again (a pass of Live's loop, a held phrase) keep the content they began with, in the new key."""
         voice.mode = MODES.index(self.key_of(voice).mode)
 
     def summary(self) -> str:

@@ -2,6 +2,7 @@
 that brings phrases back."""
 
 import numpy as np
+import pytest
 from safetensors.numpy import save_file
 
 from stylevae.model.data.dataset import PhraseSet
@@ -271,3 +272,27 @@ def test_a_lines_register_follows_its_notes_and_a_replay_takes_them_again():
                                        np.zeros(1, np.int64), np.full(1, 60))
     line.reseed(fitted, 0, 7)
     assert line.home is None
+
+
+def test_a_next_phrase_without_notes_is_neither_pulled_nor_pushed_and_the_pull_is_never_zero_wide(tmp_path):
+    """A next phrase without a note (no register) weighs as the mean of the others' pull, not as one right in the
+    line's register; a style whose tunes are single phrases (no spread to measure) gets MIN_SPREAD, not a width of
+    0; latents with one of the register arrays but not the other, or a spread short of the styles, are refused."""
+    fitted = pairs_around([0.0])
+    fitted.after_register = np.float32([60.0] * 10 + [66.0] * 10 + [np.nan] * 20)
+    fitted.register_spread = np.float32([3.0 / continuation.REGISTER_PULL])  # a pull 3 semitones wide
+    rng = np.random.default_rng(6)
+    chosen = [fitted.step(np.float32([0.2, 0]), 1.0, rng, 0, home=60.0) for _ in range(300)]
+    silent = np.mean([np.isnan(fitted.after_register[(fitted.after == row).all(1)][0]) for row in chosen])
+    assert 0.05 < silent < 0.35  # 0.17 expected; 0.66 were they taken as in the line's register
+    spread = continuation.register_spread(np.float32([60.0, 64.0, np.nan]), np.array([0, 0, 1]), np.array([0, 1, 2]), 2)
+    assert spread.tolist() == [continuation.MIN_SPREAD] * 2
+    fitted.save(tmp_path)
+    assert continuation.load(tmp_path, 2).register_spread is not None
+    for broken in ({"register_spread": None}, {"register_spread": np.float32([])}):
+        half = continuation.Continuation(**{**{f: getattr(fitted, f) for f in (
+            "z_content", "before", "after", "pair_style", "after_first", "after_register", "register_spread")},
+            **broken})
+        half.save(tmp_path)
+        with pytest.raises(ValueError, match="registers do not match"):
+            continuation.load(tmp_path, 2)

@@ -69,6 +69,7 @@ REPEAT_LAGS = 4  # a phrase may come back 1 to 4 phrases later (two-bar phrases:
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
 NO_NOTE = -1  # ``after_first`` of a next phrase without a note-on
+MIN_SPREAD = 1.0  # semitones: the least register spread a style is given
 REGISTER_PULL = 2.5  # a next phrase's register is drawn about the line's own within this many of the style's spreads
 # The scale of a tune's own key, on C as the model sees it: a minor tune's sixth and seventh go either way
 HOME_SCALES = {"major": SCALES["major"],
@@ -87,7 +88,7 @@ class Continuation:
     border: np.ndarray | None = None  # (S, 2·BORDER_SPAN + 1): real / played border intervals, by signed interval
     pair_mode: np.ndarray | None = None  # (N,) int64: the mode family (keys.MODES) of the pair's tune; None: any
     after_register: np.ndarray | None = None  # (N,) float32: the next phrase's mean note-on pitch (NaN: no note)
-    register_spread: np.ndarray | None = None  # (S,): how far real phrases' registers lie from their tune's, RMS
+    register_spread: np.ndarray | None = None  # (S,): how far real phrases' registers lie from their tune's (RMS, > 0)
     # per (style, mode), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once, as a
     # voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -132,8 +133,9 @@ class Continuation:
             apart = ((self.after[near_rows] - z) ** 2).sum(1)
             log_weight -= (1.0 / variation - 1.0) * apart / max(float(np.median(apart)), 1e-12)
         if home is not None and self.register_spread is not None:
-            away = (self.after_register[near_rows] - home) / (REGISTER_PULL * float(self.register_spread[style]))
-            log_weight -= 0.5 * np.nan_to_num(away) ** 2
+            away = ((self.after_register[near_rows] - home) / (REGISTER_PULL * float(self.register_spread[style]))) ** 2
+            noted = ~np.isnan(away)  # a next phrase without a note gets the others' mean: neither pulled nor pushed
+            log_weight -= 0.5 * np.where(noted, away, away[noted].mean() if noted.any() else 0.0)
         weight = np.exp(log_weight - log_weight.max())
         cumulative = np.cumsum(weight)
         chosen = min(int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")), len(weight) - 1)
@@ -205,6 +207,10 @@ def load(folder: Path | None, z_content: int) -> Continuation:
             any(a is not None and a.shape != (pairs,) for a in (found.after_first, found.pair_mode,
                                                                  found.after_register)):
         raise ValueError(f"{path}: phrase-continuation latents whose pairs do not match")
+    if (found.after_register is None) != (found.register_spread is None) or found.register_spread is not None and (
+            found.register_spread.ndim != 1 or len(found.register_spread) <= int(found.pair_style.max(initial=0))
+            or not (found.register_spread > 0).all()):
+        raise ValueError(f"{path}: phrase-continuation latents whose registers do not match their pairs")
     if found.after.shape[1] != z_content:
         raise ValueError(f"{path}: latents of width {found.after.shape[1]} for a model whose z_c has {z_content}")
     return found
@@ -280,14 +286,15 @@ def mean_pitches(tokens: np.ndarray, vocab: Vocabulary) -> np.ndarray:
 
 def register_spread(register: np.ndarray, style: np.ndarray, piece: np.ndarray, n_styles: int) -> np.ndarray:
     """(S,) float32: per style, the root mean square distance of a phrase's register from the mean register of
-    its tune's phrases (phrases with notes; 1 semitone for a style without any)."""
+    its tune's phrases (phrases with notes; at least MIN_SPREAD, which a style without any, or whose tunes are
+    single phrases, gets: the pull's width is never 0)."""
     noted = ~np.isnan(register)
     pieces, index = np.unique(piece[noted], return_inverse=True)
     centre = np.bincount(index, weights=register[noted]) / np.bincount(index)
     away = (register[noted] - centre[index]) ** 2
     sums = np.bincount(style[noted], weights=away, minlength=n_styles)
     counts = np.bincount(style[noted], minlength=n_styles)
-    return np.where(counts > 0, np.sqrt(sums / np.maximum(counts, 1)), 1.0).astype(np.float32)
+    return np.maximum(np.sqrt(sums / np.maximum(counts, 1)), MIN_SPREAD).astype(np.float32)
 
 
 def outside_home(tokens: np.ndarray, modes: np.ndarray, vocab: Vocabulary) -> np.ndarray:

@@ -454,6 +454,9 @@ class Line:
     # it (``home``); as they were when the current phrase began, for a replay to take its notes again from there
     notes: tuple[float, float] = (0.0, 0.0)
     notes_before: tuple[float, float] = (0.0, 0.0)
+    # the current phrase has begun: a replay of one that never began (a voice's first phrase, which its first play
+    # reaches by a seek) begins it, so that it counts among the phrases that can come back, as ``stream`` counts it
+    begun: bool = False
 
     @property
     def home(self) -> float | None:
@@ -475,6 +478,7 @@ class Line:
         self.z_content = continuation.initial(style, rng, mode)
         self.phrase_seed = int(rng.integers(2**63))
         self.notes = self.notes_before = (0.0, 0.0)
+        self.begun = False
 
     def advance(
         self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None,
@@ -483,7 +487,7 @@ class Line:
         """Move on to a new phrase: ``content`` if given (a restyled phrase), else a real next phrase of
         ``style`` (the heaviest in the line's mix), from a tune of ``mode`` (the mode family of the key the line
         plays in, an index into keys.MODES), that follows the line's last note."""
-        self.repeating = None
+        self.repeating, self.begun = None, False
         lag = continuation.repeat_lag(style, self.rng, len(self.history)) if variation > 0 else 0
         if content is not None:
             self.z_content = content
@@ -501,13 +505,13 @@ class Line:
         """Where the line is, to come back to with ``back_to`` (the daemon marks it at each phrase of a pass of Live's
         loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
         return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
-                self.repeating, tuple(self.history), self.notes, self.notes_before)
+                self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun)
 
     def back_to(self, mark: tuple) -> None:
         """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
         phrase's own draws again."""
         (self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history,
-         self.notes, self.notes_before) = mark
+         self.notes, self.notes_before, self.begun) = mark
         self.rng.bit_generator.state = state
         self.history = list(history)
 
@@ -517,14 +521,15 @@ class Line:
         self.rng = np.random.default_rng(int(self.rng.integers(2**63)))
 
     def begin_phrase(self, replay: bool) -> None:
-        """Start the current phrase's draws (again, when replaying)."""
-        if not replay:
+        """Start the current phrase's draws (again, when replaying one that began)."""
+        if not replay or not self.begun:
             self.phrase_first = self.last_pitch if self.repeating is None else self.repeating[2]
             self.history.append((self.z_content, self.phrase_seed, self.phrase_first))
             del self.history[:-REPEAT_LAGS]
             self.notes_before = self.notes
         else:
             self.notes = self.notes_before
+        self.begun = True
         self.sampler = np.random.default_rng(self.phrase_seed)
 
     def took(self, pitch: int | None) -> None:

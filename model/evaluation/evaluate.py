@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from stylevae.model.data import dataset
-from stylevae.model.data.keys import make_key
+from stylevae.model.data.keys import MODES, make_key
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN
 from stylevae.model.decoding import playing
 from stylevae.model.decoding.decoder import Rules, free_running
@@ -354,12 +354,13 @@ def blend_eval(
     temperature: float,
     seed: int,
 ) -> dict:
-    """Phrases decoded from (1 − w)·A + w·B for w in BLEND_WEIGHTS, the same z_c (half from each style's bank) and
-    key (A's) at every w;
-    the classifier's mean probabilities of A and B, and how often it picks each."""
+    """Phrases decoded from (1 − w)·A + w·B for w in BLEND_WEIGHTS, the same z_c (half from each style's real
+    phrases, of tunes in the key's mode) and key (A's) at every w; the classifier's mean probabilities of A and B,
+    and how often it picks each."""
     n_styles = len(ckpt.styles)
     rng = np.random.default_rng(seed)
-    z_c = np.stack([ckpt.continuation.initial(pair[i % 2], rng) for i in range(count)])  # half from each style
+    mode = MODES.index(ckpt.style_key(pair[0]).mode)
+    z_c = np.stack([ckpt.continuation.initial(pair[i % 2], rng, mode) for i in range(count)])  # half from each style
     rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
     rows = []
     for w in BLEND_WEIGHTS:
