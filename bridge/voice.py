@@ -344,7 +344,8 @@ class Voice:
         elif not again:
             if self.next_content is not None:
                 self.loop = None
-            self.line.advance(self.continuation, self.settings.variation, self.style, self.next_content, self.mode)
+            self.line.advance(self.continuation, self.settings.variation, self.style, self.next_content, self.mode,
+                              position=song // self.phrase_steps)
             self.next_content = None
             self.z_dirty = True
         self.line.begin_phrase(again)

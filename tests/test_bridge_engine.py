@@ -556,6 +556,26 @@ def test_the_daemon_plays_what_eval_measures(style, seed):
         s: p for s, p in expected.items() if s in after_the_first}
 
 
+@pytest.mark.parametrize("place, comes_back", [(6, True), (2, False)])
+def test_a_voice_brings_phrases_back_by_their_place_in_the_songs_strain(place, comes_back):
+    """Where in a 16-bar strain a phrase lies says how likely an earlier one comes back there, counted on the song's
+    phrase grid: a voice that first plays at bar 9 (the song's fifth phrase) plays the song's seventh phrase as
+    its sixth again when the seventh place always brings back the phrase before, and not when the third place does
+    (its own third phrase, which a voice counting its phrases from its first play would take for the third)."""
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    rates = np.zeros((len(rig.engine.checkpoint.styles), 8, 4), np.float32)
+    rates[:, place, 0] = 1.0
+    rig.engine.checkpoint.continuation.repeat = rates
+    rig.clock.follow(32.0, True, 120)  # bar 9: the song's phrase 4 of 0, 1, 2, …
+    rig.send(cmd.Play(1, True))
+    rig.run(3 * 32 * STEP + 0.1)
+    by_phrase = {}
+    for t, pitch in rig.sink.ons():
+        step = round(t / STEP)
+        by_phrase.setdefault(step // 32, set()).add((step % 32, pitch))
+    assert by_phrase[1] and (by_phrase[2] == by_phrase[1]) == comes_back
+
+
 def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     loaded = rig.engine.checkpoint

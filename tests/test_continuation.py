@@ -112,37 +112,117 @@ def test_latents_survive_saving_and_an_older_fit_loads_as_none(tmp_path):
     assert not continuation.load(tmp_path, 2).learned
 
 
-def test_repeat_rates_count_the_nearest_earlier_repeat():
+def test_repeat_rates_count_the_nearest_earlier_repeat_by_place_in_the_strain():
     a = notes_to_tokens([Note(60, 0, 4), Note(62, 4, 8), Note(64, 8, 16)], 32, VOCAB)
     b = notes_to_tokens([Note(67, 0, 8), Note(65, 8, 16)], 32, VOCAB)
     c = notes_to_tokens([Note(72, 0, 16), Note(71, 16, 32)], 32, VOCAB)
     d = notes_to_tokens([Note(55, 0, 32)], 32, VOCAB)
-    assert continuation.REPEAT_LAGS == 4
+    assert continuation.REPEAT_LAGS == 4 and continuation.REPEAT_PLACES == 8
 
-    def rates(*phrases):  # one piece, its phrases at bars 0, 2, 4, …
+    def rates(*phrases, prior=0.0):  # one piece, its phrases at bars 0, 2, 4, …
         n = len(phrases)
         return continuation.repeat_rates(np.stack(phrases), np.zeros(n, int), np.zeros(n, int),
-                                         np.arange(0, 2 * n, 2), 1, 2, VOCAB)[0]
+                                         np.arange(0, 2 * n, 2), 1, 2, VOCAB, prior)[0]
 
-    # A B A B C A: the phrases with four before them are C (no repeat) and A (3 back, the A of phrase 2)
-    assert np.allclose(rates(a, b, a, b, c, a), [0.0, 0.0, 0.5, 0.0])
+    # A B A B C A: the third phrase repeats the first (2 back), the fourth the second, the last the A 3 back;
+    # each share is of the phrases at that place with that many before them
+    found = rates(a, b, a, b, c, a)
+    expected = np.zeros((8, 4))
+    expected[2, 1] = expected[3, 1] = expected[5, 2] = 1.0
+    assert np.allclose(found, expected)
     # an 8-bar section that comes back whole: A B C D A B, each of the last two 4 back
-    assert np.allclose(rates(a, b, c, d, a, b), [0.0, 0.0, 0.0, 1.0])
+    expected = np.zeros((8, 4))
+    expected[4, 3] = expected[5, 3] = 1.0
+    assert np.allclose(rates(a, b, c, d, a, b), expected)
+    # the tenth phrase is at the second's place: it repeats the one before, the second did not
+    others = [notes_to_tokens([Note(40 + 3 * k, 0, 32)], 32, VOCAB) for k in range(9)]
+    assert np.isclose(rates(*others, others[-1])[1, 0], 0.5)
+    # with a prior, a place of few phrases is drawn toward the style's rates over all places
+    # (A B A B C A: four phrases have two before them, two of them repeat two back)
+    drawn = rates(a, b, a, b, c, a, prior=4.0)
+    assert np.isclose(drawn[2, 1], (1 + 4 * 0.5) / (1 + 4)) and np.isclose(drawn[4, 1], (0 + 4 * 0.5) / (1 + 4))
+    assert np.isclose(drawn[6, 1], 0.5) and np.isclose(drawn[1, 0], 0.0)
+
+
+def test_a_line_repeats_with_the_rates_of_its_phrases_place():
+    """Place 2 always repeats two back, place 3 never: what comes back follows the phrase's place in the song,
+    whichever strain it is in."""
+    rates = np.zeros((1, 8, 4), np.float32)
+    rates[0, 2, 1] = 1.0
+    fitted = continuation.Continuation(4, repeat=rates)
+    rng = np.random.default_rng(0)
+    assert all(fitted.repeat_lag(0, rng, 4, position) == 2 for position in (2, 10, 18))
+    assert not any(fitted.repeat_lag(0, rng, 4, position) for position in (1, 3, 4, 9, 11) for _ in range(20))
+    assert fitted.repeat_lag(0, rng, 1, 2) == 0  # but only with two phrases behind
+
+
+def test_repeat_rates_fitted_before_places_load_as_one_place(tmp_path):
+    older = pairs_around([0.0, 50.0])
+    older.repeat = np.array([[0.0, 1.0, 0.0, 0.0]], np.float32)
+    older.save(tmp_path)
+    loaded = continuation.load(tmp_path, 2)
+    assert loaded.repeat.shape == (1, 1, 4)
+    assert all(loaded.repeat_lag(0, np.random.default_rng(k), 4, k) == 2 for k in range(10))
 
 
 def test_a_line_brings_an_earlier_phrase_back_note_for_note():
-    always_two_back = continuation.Continuation(4, repeat=np.array([[0.0, 1.0, 0.0]], np.float32))
+    always_two_back = continuation.Continuation(4, repeat=np.array([[[0.0, 1.0, 0.0]]], np.float32))
     line = Line(np.ones(4, np.float32), np.random.default_rng(0), phrase_seed=11)
     line.begin_phrase(replay=False)  # phrase 1
     line.took(60)
-    line.advance(always_two_back, 0.5, 0)  # only one phrase behind: no lag-2 repeat yet, a walk step
+    line.advance(always_two_back, 0.5, 0, position=1)  # only one phrase behind: no lag-2 repeat yet, a walk step
     line.begin_phrase(replay=False)  # phrase 2
     second = (line.z_content.copy(), line.phrase_seed, line.phrase_first)
     assert second[2] == 60 and not np.allclose(second[0], 1.0)
     line.took(67)
-    line.advance(always_two_back, 0.5, 0)  # phrase 3 = phrase 1 again
+    line.advance(always_two_back, 0.5, 0, position=2)  # phrase 3 = phrase 1 again
     line.begin_phrase(replay=False)
     assert np.allclose(line.z_content, 1.0) and line.phrase_seed == 11 and line.phrase_first is None
+
+
+@pytest.mark.parametrize("lag", [1, 2])
+def test_a_return_is_drawn_a_phrase_ahead_and_the_phrase_before_it_leads_into_it(lag):
+    """The third phrase brings back an earlier one (the first, 2 back; or the second, 1 back), drawn as the second
+    is chosen: of the neighbours' next phrases, which all begin on C, half end on D and half on A, and real
+    tunes cross a border by a step down far more often than by a sixth or more, so the second is one ending on
+    D, which leads into the C that comes back. With no return planned, either. The line then plays the return
+    note for note."""
+    fitted = pairs_around([0.0])
+    fitted.after_first = np.full(40, 60)
+    fitted.after_last = np.array([62, 71] * 20)
+    fitted.border_real = np.full((1, 2 * continuation.BORDER_SPAN + 1), 0.01, np.float32)
+    fitted.border_real[0, continuation.BORDER_SPAN - 2] = 0.75
+    rates = np.zeros((1, 8, 4), np.float32)
+    rates[0, 2, lag - 1] = 1.0
+
+    def second_phrases(repeat):
+        fitted.repeat = repeat
+        ends, returns = [], []
+        for seed in range(60):
+            line = Line.create(fitted, 0, seed)
+            first = line.z_content
+            line.begin_phrase(False)
+            line.took(60)
+            line.took(64)
+            line.advance(fitted, 1.0, 0, position=1)
+            ends.append(int(fitted.after_last[(fitted.after == line.z_content).all(1)][0]))
+            second = line.z_content
+            line.begin_phrase(False)
+            line.took(60)
+            line.advance(fitted, 1.0, 0, position=2)
+            returns.append(line.repeating is not None and np.array_equal(line.z_content, first if lag == 2 else second))
+        return np.array(ends), returns
+
+    ends, returns = second_phrases(rates)
+    assert np.mean(ends == 62) > 0.9 and all(returns)
+    ends, returns = second_phrases(np.zeros((1, 8, 4), np.float32))
+    assert 0.25 < np.mean(ends == 62) < 0.75 and not any(returns)
+
+
+def test_last_pitches_are_each_phrases_last_note_on():
+    held = notes_to_tokens([Note(60, 0, 4), Note(67, 4, 32)], 32, VOCAB)  # G held to the end
+    silent = notes_to_tokens([], 32, VOCAB)
+    assert continuation.last_pitches(np.stack([held, silent]), VOCAB).tolist() == [67, continuation.NO_NOTE]
 
 
 def test_border_ratio_favours_what_real_tunes_do_more_often_and_stays_clipped():
@@ -200,8 +280,8 @@ def test_a_line_keeps_to_next_phrases_of_its_keys_mode_family():
     assert all(fitted.initial(0, rng, mode=1)[0] < -90 for _ in range(50))
     assert all(fitted.step(z, 1.0, rng, 1, mode=1)[0] > 90 for _ in range(50))
     line = Line.create(fitted, 0, 4, mode=1)
-    for _ in range(10):
-        line.advance(fitted, 0.5, 0, mode=1)
+    for k in range(10):
+        line.advance(fitted, 0.5, 0, mode=1, position=k + 1)
         assert line.z_content[0] < -90
 
 
@@ -222,11 +302,13 @@ def test_the_fit_keeps_pairs_of_each_mode_with_their_modes_and_registers(tmp_pat
     assert set(fitted.before[fitted.pair_mode == 1, 0].tolist()) == minor_tunes_before
     assert not set(fitted.before[fitted.pair_mode == 0, 0].tolist()) & minor_tunes_before
     assert fitted.after_register.tolist() == [67.0] * 5  # each next phrase's register: its mean pitch
+    assert fitted.after_last.tolist() == [67] * 5  # and its last note
     assert np.allclose(fitted.register_spread, [3.5, 1.0])  # C and G about their tune's 63.5; style b has no phrase
     fitted.save(tmp_path)
     again = continuation.load(tmp_path, 2)
     assert np.array_equal(again.pair_mode, fitted.pair_mode) and np.array_equal(again.after_register, [67.0] * 5)
     assert np.array_equal(again.register_spread, fitted.register_spread)
+    assert np.array_equal(again.after_last, fitted.after_last)
 
 
 def test_a_line_goes_on_to_next_phrases_near_its_own_register(monkeypatch):

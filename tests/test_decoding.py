@@ -357,7 +357,7 @@ def test_every_phrase_of_a_shipped_line_has_a_real_phrases_content(shipped, mode
             assert lengths.min() <= np.linalg.norm(line.z_content) <= lengths.max()
             line.begin_phrase(False)
             line.took(60 + 2 * (k % 4))
-            line.advance(fitted, playing.VARIATION, style, mode=mode)
+            line.advance(fitted, playing.VARIATION, style, mode=mode, position=k + 1)
 
 
 def test_a_line_taken_back_to_its_mark_moves_on_as_it_did_from_there(shipped):
@@ -367,8 +367,8 @@ def test_a_line_taken_back_to_its_mark_moves_on_as_it_did_from_there(shipped):
     from stylevae.model.decoding.decoder import Line
 
     line = Line.create(shipped.continuation, 2, 9)
-    for pitch in (60, 62):
-        line.advance(shipped.continuation, 0.7, 2)
+    for position, pitch in enumerate((60, 62), start=1):
+        line.advance(shipped.continuation, 0.7, 2, position=position)
         line.begin_phrase(False)
         line.took(pitch)
     mark = line.mark()
@@ -376,7 +376,7 @@ def test_a_line_taken_back_to_its_mark_moves_on_as_it_did_from_there(shipped):
     def five() -> list:
         phrases = []
         for k in range(5):
-            line.advance(shipped.continuation, 0.7, 2)
+            line.advance(shipped.continuation, 0.7, 2, position=3 + k)
             line.begin_phrase(False)
             phrases.append((line.z_content.tobytes(), line.phrase_seed, line.phrase_first, line.sampler.random()))
             line.took(64 + k)

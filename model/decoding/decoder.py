@@ -33,7 +33,7 @@ from torch import Tensor
 
 from stylevae.model.data.keys import MODES, SCALES, Key, relative_shift, scale_mask
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
-from stylevae.model.decoding.continuation import REPEAT_LAGS, Continuation
+from stylevae.model.decoding.continuation import AGAIN, REPEAT_LAGS, Continuation
 from stylevae.model.network.stepper import Stepper, StepState, network_step
 from stylevae.model.network.vae import StyleVAE
 
@@ -434,8 +434,9 @@ class Decoder:
 class Line:
     """A melodic line's state from phrase to phrase — a daemon voice's, or a stream eval generates.
 
-    At each phrase boundary an earlier phrase may come back, as often as it does in real tunes of the style
-    (``Continuation.repeat_lag``); otherwise the content latent goes on to a real next phrase near it, from a tune
+    At each phrase boundary an earlier phrase may come back, as often as it does at that place in real tunes of
+    the style (``Continuation.repeat_lag``), drawn a phrase ahead so that the phrase before it can be one that
+    leads into it, as in real tunes; otherwise the content latent goes on to a real next phrase near it, from a tune
     of the line's mode family and near the line's register (``Continuation.step``; ``variation`` says how near in
     content), the phrase gets a fresh sampling seed, and the decoder's first input is the line's last note, so
     that a phrase continues the one before it. Replaying a phrase (the daemon re-positioning mid-phrase) keeps all
@@ -447,8 +448,10 @@ class Line:
     phrase_seed: int = 0
     last_pitch: int | None = None  # the line's last note-on, in the decoder's pitch space
     phrase_first: int | None = None  # the pitch before the current phrase (its first input)
-    repeating: tuple[np.ndarray, int, int | None] | None = None  # the earlier phrase the next one repeats
-    history: list[tuple[np.ndarray, int, int | None]] = field(default_factory=list)  # recent phrases' (z, seed, first)
+    # recent phrases' (z, seed, first input, first note-on pitch once played), and the one the current repeats
+    repeating: tuple[np.ndarray, int, int | None, int | None] | None = None
+    history: list[tuple[np.ndarray, int, int | None, int | None]] = field(default_factory=list)
+    planned: int | None = None  # how many phrases back the next phrase repeats (0: none); None: not drawn yet
     sampler: np.random.Generator = field(default_factory=np.random.default_rng)
     # the line's register: its note-ons' pitches summed and counted, each weighing HOME_DECAY times the one after
     # it (``home``); as they were when the current phrase began, for a replay to take its notes again from there
@@ -478,40 +481,52 @@ class Line:
         self.z_content = continuation.initial(style, rng, mode)
         self.phrase_seed = int(rng.integers(2**63))
         self.notes = self.notes_before = (0.0, 0.0)
-        self.begun = False
+        self.begun, self.planned = False, None
 
     def advance(
         self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None,
-        mode: int | None = None,
+        mode: int | None = None, *, position: int,
     ) -> None:
-        """Move on to a new phrase: ``content`` if given (a restyled phrase), else a real next phrase of
-        ``style`` (the heaviest in the line's mix), from a tune of ``mode`` (the mode family of the key the line
-        plays in, an index into keys.MODES), that follows the line's last note."""
+        """Move on to a new phrase, the ``position``-th of the song (it says where in a strain the phrase lies,
+        and so how likely an earlier one comes back there): ``content`` if given (a restyled phrase), else a real
+        next phrase of ``style`` (the heaviest in the line's mix), from a tune of ``mode`` (the mode family of the
+        key the line plays in, an index into keys.MODES), that follows the line's last note."""
         self.repeating, self.begun = None, False
-        lag = continuation.repeat_lag(style, self.rng, len(self.history)) if variation > 0 else 0
+        lag = 0
+        if variation > 0:  # this phrase's return, drawn at the border before (at a line's first, now); the next's
+            lag = self.planned if self.planned is not None else continuation.repeat_lag(
+                style, self.rng, len(self.history), position)
+            self.planned = continuation.repeat_lag(style, self.rng, len(self.history) + 1, position + 1)
         if content is not None:
             self.z_content = content
-        elif lag:  # an earlier phrase comes back, note for note
+        elif 0 < lag <= len(self.history):  # an earlier phrase comes back, note for note
             self.repeating = self.history[-lag]
             self.z_content, self.phrase_seed = self.repeating[:2]
             return
         else:
             self.z_content = continuation.step(self.z_content, variation, self.rng, style, self.last_pitch, mode,
-                                               self.home)
+                                               self.home, self._then())
         if variation > 0:
             self.phrase_seed = int(self.rng.integers(2**63))
+
+    def _then(self) -> int | None:
+        """The first note of the phrase the next one will repeat (``AGAIN``: the one chosen now), for the choice
+        of the one in between; None when none comes back, or it has no note."""
+        if not self.planned:
+            return None
+        return AGAIN if self.planned == 1 else self.history[1 - self.planned][3]
 
     def mark(self) -> tuple:
         """Where the line is, to come back to with ``back_to`` (the daemon marks it at each phrase of a pass of Live's
         loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
         return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
-                self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun)
+                self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun, self.planned)
 
     def back_to(self, mark: tuple) -> None:
         """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
         phrase's own draws again."""
         (self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history,
-         self.notes, self.notes_before, self.begun) = mark
+         self.notes, self.notes_before, self.begun, self.planned) = mark
         self.rng.bit_generator.state = state
         self.history = list(history)
 
@@ -524,7 +539,7 @@ class Line:
         """Start the current phrase's draws (again, when replaying one that began)."""
         if not replay or not self.begun:
             self.phrase_first = self.last_pitch if self.repeating is None else self.repeating[2]
-            self.history.append((self.z_content, self.phrase_seed, self.phrase_first))
+            self.history.append((self.z_content, self.phrase_seed, self.phrase_first, None))
             del self.history[:-REPEAT_LAGS]
             self.notes_before = self.notes
         else:
@@ -534,6 +549,8 @@ class Line:
 
     def took(self, pitch: int | None) -> None:
         if pitch is not None:
+            if self.history and self.history[-1][3] is None:  # the phrase's first note: where its return begins
+                self.history[-1] = (*self.history[-1][:3], pitch)
             self.last_pitch = pitch
             total, weight = self.notes
             self.notes = (HOME_DECAY * total + pitch, HOME_DECAY * weight + 1.0)
@@ -567,7 +584,7 @@ def stream(
     for p in range(phrases):
         for row, (line, w, plan) in enumerate(zip(lines, weights, plans)):
             if p > 0:
-                line.advance(continuation, variation, int(np.argmax(w)), mode=plan.mode)
+                line.advance(continuation, variation, int(np.argmax(w)), mode=plan.mode, position=p)
             elif contents is not None:
                 line.z_content = contents[row]
             line.begin_phrase(replay=False)
