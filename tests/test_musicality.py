@@ -26,3 +26,18 @@ def test_register_drift_needs_notes_at_both_ends_of_a_long_enough_stream():
     assert musicality.register_drift(notes + [Note(67, 4 * BAR, 5 * BAR)], 6 * BAR) is None  # too short to compare
     silent = musicality.stream_measures(np.zeros(16 * BAR, np.int64), VOCAB, 2 * BAR)
     assert silent["pitch_span"] is None and silent["register_drift"] is None
+
+
+def test_consecutive_pairs_are_every_two_phrases_in_a_row_on_each_pieces_grid():
+    """Phrases of two pieces, one at every bar (phrases of two bars overlap): the pairs are those on the piece's
+    own two-bar grid, every one of them (the border between bars 4 and 6 as well as 2 and 4), never across pieces
+    or a gap."""
+    rows = [(0, b) for b in range(7)] + [(1, 0), (1, 4), (1, 6)]
+    tokens = np.array([notes_to_tokens([Note(40 + k, 0, 4)], 32, VOCAB) for k in range(len(rows))])
+    piece, bar = np.array([p for p, _ in rows]), np.array([b for _, b in rows])
+    pairs = musicality.consecutive_pairs(tokens, piece, bar, 2)
+    first_pitches = sorted((int(row[0]), int(row[32])) for row in pairs)
+    at = {row: tokens[k][0] for k, row in enumerate(rows)}
+    expected = sorted((int(at[p, b]), int(at[p, b + 2])) for p, b in [(0, 0), (0, 2), (0, 4), (1, 4)])
+    assert first_pitches == expected and pairs.shape == (4, 64)
+    assert musicality.consecutive_pairs(tokens[:1], piece[:1], bar[:1], 2).shape == (0, 64)

@@ -528,7 +528,8 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
 
 def stream_eval(ckpt: checkpoint.Checkpoint, test: dataset.PhraseSet, config: EvalConfig) -> dict:
     """Per style, daemon-like streams (default settings, ``stream_phrases`` chained phrases, the style's most
-    common key) against excerpts of the same length from the real test pieces, by ``musicality`` measures."""
+    common key) against excerpts of the same length from the real test pieces, by ``musicality`` measures; the
+    measures of a phrase and the next against every two consecutive phrases of those pieces."""
     n_styles, steps = len(ckpt.styles), ckpt.steps
     bars = test.manifest["rules"]["bars"]
     per_style, streams = [], {}
@@ -538,9 +539,13 @@ def stream_eval(ckpt: checkpoint.Checkpoint, test: dataset.PhraseSet, config: Ev
         mine = test.style == s
         real = musicality.real_excerpts(test.tokens[mine], test.piece[mine], test.bar[mine], config.stream_phrases,
                                         bars)
+        pairs = musicality.consecutive_pairs(test.tokens[mine], test.piece[mine], test.bar[mine], bars)
+        reference = musicality.summarise(real, test.vocab, steps)
+        from_pairs = musicality.summarise(pairs, test.vocab, steps)
+        reference.update({name: from_pairs[name] for name in musicality.PAIR_MEASURES if name in from_pairs},
+                         pairs=len(pairs))
         streams[s] = tokens
-        per_style.append({"generated": musicality.summarise(tokens, ckpt.vocab, steps),
-                          "real": musicality.summarise(real, test.vocab, steps)})
+        per_style.append({"generated": musicality.summarise(tokens, ckpt.vocab, steps), "real": reference})
     return {"per_style": per_style, "streams": streams}
 
 

@@ -24,6 +24,8 @@ OUT_OF_KEY = 0.05  # a window is "out of key" with more than this share of its n
 WINDOW_BARS = 8
 NEAR_REPEAT = 0.6  # two phrases "recur" when their onsets overlap this much (intersection over union)
 REGISTER_BARS = 4  # the stretches at a stream's start and end whose mean pitches ``register_drift`` compares
+# the measures of a phrase and the one after it: any two consecutive phrases of a real tune give them
+PAIR_MEASURES = ("same_scale", "joint_fit", "border_leap", "inner_leap", "notes_per_bar")
 
 # 24 candidate scales, (12,) masks: major on every tonic, then harmonic minor on every tonic
 CANDIDATES = np.array([scale_mask(SCALES["major"], t) for t in range(12)]
@@ -151,3 +153,18 @@ def real_excerpts(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrase
             else:
                 start += 1
     return np.stack(found) if found else np.zeros((0, phrases * tokens.shape[1]), dtype=tokens.dtype)
+
+
+def consecutive_pairs(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrase_bars: int) -> np.ndarray:
+    """Every two consecutive phrases of a piece on its phrase grid (from its first bar), joined: (n, 2 · T). The
+    real reference for ``PAIR_MEASURES``: only the longer pieces give 16-bar excerpts (American fiddle: 10 from
+    70 test pieces, their notes per bar 7.5 against 10.2 over all its tunes' pairs), and non-overlapping pairs
+    would cross only borders in the middle of a 4-bar span, smoother than those between spans (Irish dance:
+    2.25 semitones against 2.69 over every pair)."""
+    index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
+    rows = [(i, index[p, b + phrase_bars]) for (p, b), i in index.items()
+            if b % phrase_bars == 0 and (p, b + phrase_bars) in index]
+    if not rows:
+        return np.zeros((0, 2 * tokens.shape[1]), dtype=tokens.dtype)
+    first, second = np.array(rows).T
+    return np.concatenate([tokens[first], tokens[second]], axis=1)

@@ -186,7 +186,10 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "exactly as a daemon voice at default settings plays them (the one decoding path, `model/decoding/decoder.py`: "
         "the style's most common key, the default scale lock, each next phrase a real one near the last), "
         "beside excerpts of the same length from the real test pieces (consecutive, non-overlapping phrases of "
-        "one piece). Measures (`model/evaluation/musicality.py`): the share of 8-bar windows with more than 5 % "
+        "one piece), and for the measures of a phrase and the one after it (the same scale, one scale together, "
+        "the leaps, notes per bar) beside every two consecutive phrases of the real test pieces: only the longer "
+        "pieces give 16-bar excerpts. Measures (`model/evaluation/musicality.py`): the share of 8-bar windows "
+        "with more than 5 % "
         "of their note time outside their best major or harmonic-minor scale; the share of consecutive 2-bar "
         "phrases whose best scale is the same, and of those that fit one scale together; the mean |interval| "
         "between consecutive notes across a phrase border and inside phrases; notes per bar; the share of "
@@ -195,6 +198,9 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "",
         "Listening aid: `listen/` holds two streams per style and model as MIDI files and a piano roll per model.",
         "",
+        *table(["style", "real 16-bar excerpts", "real pairs of phrases"],
+               [[style, models[names[0]]["streams"][i]["real"].get("streams"),
+                 models[names[0]]["streams"][i]["real"].get("pairs")] for i, style in enumerate(styles)]),
     ]
     for key, text in STREAM_MEASURES:
         rows = [[style, models[names[0]]["streams"][i]["real"].get(key),
