@@ -180,43 +180,71 @@ def test_a_line_brings_an_earlier_phrase_back_note_for_note():
     assert np.allclose(line.z_content, 1.0) and line.phrase_seed == 11 and line.phrase_first is None
 
 
-@pytest.mark.parametrize("lag", [1, 2])
-def test_a_return_is_drawn_a_phrase_ahead_and_the_phrase_before_it_leads_into_it(lag):
-    """The third phrase brings back an earlier one (the first, 2 back; or the second, 1 back), drawn as the second
-    is chosen: of the neighbours' next phrases, which all begin on C, half end on D and half on A, and real
-    tunes cross a border by a step down far more often than by a sixth or more, so the second is one ending on
-    D, which leads into the C that comes back. With no return planned, either. The line then plays the return
-    note for note."""
+def returning_pairs() -> continuation.Continuation:
+    """Style 0's neighbours' next phrases all begin on C; half end on D, half on A; real tunes cross a border by a
+    step down far more often than by a sixth or more."""
     fitted = pairs_around([0.0])
     fitted.after_first = np.full(40, 60)
     fitted.after_last = np.array([62, 71] * 20)
     fitted.border_real = np.full((1, 2 * continuation.BORDER_SPAN + 1), 0.01, np.float32)
     fitted.border_real[0, continuation.BORDER_SPAN - 2] = 0.75
-    rates = np.zeros((1, 8, 4), np.float32)
-    rates[0, 2, lag - 1] = 1.0
+    return fitted
 
-    def second_phrases(repeat):
+
+@pytest.mark.parametrize("lag", [1, 2, 3, 4])
+def test_a_return_is_drawn_a_phrase_ahead_and_the_phrase_before_it_leads_into_it(lag):
+    """A phrase brings back the first, ``lag`` back (the first begins on C, the others on E), or with lag 1 the one
+    just before it; that is drawn as the phrase before the return is chosen, so that phrase is one ending on D,
+    which leads into the C that comes back. With no return planned, either. The line then plays the return note
+    for note."""
+    fitted = returning_pairs()
+    at = max(lag, 2)  # the return's place
+    rates = np.zeros((1, 8, 4), np.float32)
+    rates[0, at, lag - 1] = 1.0
+
+    def before_returns(repeat):
         fitted.repeat = repeat
         ends, returns = [], []
         for seed in range(60):
             line = Line.create(fitted, 0, seed)
-            first = line.z_content
+            played = [line.z_content]
             line.begin_phrase(False)
             line.took(60)
-            line.took(64)
-            line.advance(fitted, 1.0, 0, position=1)
-            ends.append(int(fitted.after_last[(fitted.after == line.z_content).all(1)][0]))
-            second = line.z_content
-            line.begin_phrase(False)
-            line.took(60)
-            line.advance(fitted, 1.0, 0, position=2)
-            returns.append(line.repeating is not None and np.array_equal(line.z_content, first if lag == 2 else second))
+            for position in range(1, at):
+                line.advance(fitted, 1.0, 0, position=position)
+                played.append(line.z_content)
+                line.begin_phrase(False)
+                line.took(64)
+            ends.append(int(fitted.after_last[(fitted.after == played[-1]).all(1)][0]))
+            line.advance(fitted, 1.0, 0, position=at)
+            returns.append(line.repeating is not None and np.array_equal(line.z_content, played[at - lag]))
         return np.array(ends), returns
 
-    ends, returns = second_phrases(rates)
+    ends, returns = before_returns(rates)
     assert np.mean(ends == 62) > 0.9 and all(returns)
-    ends, returns = second_phrases(np.zeros((1, 8, 4), np.float32))
+    ends, returns = before_returns(np.zeros((1, 8, 4), np.float32))
     assert 0.25 < np.mean(ends == 62) < 0.75 and not any(returns)
+
+
+def test_a_return_drawn_for_one_place_is_not_taken_at_another():
+    """The sixth place always brings back the phrase before, the fourth never: a line at the fifth draws the return
+    for the sixth; the song then jumps back, and the phrase at the fourth is no return. A line at variation 0 (it
+    repeats its phrase, drawing nothing) holds no return drawn ahead."""
+    fitted = returning_pairs()
+    fitted.repeat = np.zeros((1, 8, 4), np.float32)
+    fitted.repeat[0, 5, 0] = 1.0
+    line = Line.create(fitted, 0, 1)
+    line.begin_phrase(False)
+    line.took(60)
+    line.advance(fitted, 1.0, 0, position=4)
+    line.begin_phrase(False)
+    assert line.planned == (5, 1)
+    line.advance(fitted, 1.0, 0, position=3)
+    assert line.repeating is None
+    line.begin_phrase(False)
+    line.advance(fitted, 1.0, 0, position=4)
+    line.advance(fitted, 0.0, 0, position=5)
+    assert line.planned is None
 
 
 def test_last_pitches_are_each_phrases_last_note_on():

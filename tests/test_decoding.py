@@ -366,12 +366,13 @@ def test_a_line_taken_back_to_its_mark_moves_on_as_it_did_from_there(shipped):
     notes. What it did after the mark changes nothing in the mark."""
     from stylevae.model.decoding.decoder import Line
 
-    line = Line.create(shipped.continuation, 2, 9)
+    line = Line.create(shipped.continuation, 2, 7)
     for position, pitch in enumerate((60, 62), start=1):
         line.advance(shipped.continuation, 0.7, 2, position=position)
         line.begin_phrase(False)
         line.took(pitch)
     mark = line.mark()
+    assert line.planned[1]  # a return drawn ahead: the mark must keep it
 
     def five() -> list:
         phrases = []

@@ -451,7 +451,8 @@ class Line:
     # recent phrases' (z, seed, first input, first note-on pitch once played), and the one the current repeats
     repeating: tuple[np.ndarray, int, int | None, int | None] | None = None
     history: list[tuple[np.ndarray, int, int | None, int | None]] = field(default_factory=list)
-    planned: int | None = None  # how many phrases back the next phrase repeats (0: none); None: not drawn yet
+    # the phrase after the current one: (its position in the song, how many phrases back it repeats, 0: none)
+    planned: tuple[int, int] | None = None
     sampler: np.random.Generator = field(default_factory=np.random.default_rng)
     # the line's register: its note-ons' pitches summed and counted, each weighing HOME_DECAY times the one after
     # it (``home``); as they were when the current phrase began, for a replay to take its notes again from there
@@ -493,10 +494,14 @@ class Line:
         key the line plays in, an index into keys.MODES), that follows the line's last note."""
         self.repeating, self.begun = None, False
         lag = 0
-        if variation > 0:  # this phrase's return, drawn at the border before (at a line's first, now); the next's
-            lag = self.planned if self.planned is not None else continuation.repeat_lag(
+        if variation > 0:  # whether this phrase is a return was drawn at the border before, for its place: drawn now
+            # at a line's first border, or when the song went elsewhere since; then whether the next phrase is one
+            ahead = self.planned
+            lag = ahead[1] if ahead is not None and ahead[0] == position else continuation.repeat_lag(
                 style, self.rng, len(self.history), position)
-            self.planned = continuation.repeat_lag(style, self.rng, len(self.history) + 1, position + 1)
+            self.planned = (position + 1, continuation.repeat_lag(style, self.rng, len(self.history) + 1, position + 1))
+        else:
+            self.planned = None
         if content is not None:
             self.z_content = content
         elif 0 < lag <= len(self.history):  # an earlier phrase comes back, note for note
@@ -512,9 +517,10 @@ class Line:
     def _then(self) -> int | None:
         """The first note of the phrase the next one will repeat (``AGAIN``: the one chosen now), for the choice
         of the one in between; None when none comes back, or it has no note."""
-        if not self.planned:
+        lag = self.planned[1] if self.planned is not None else 0
+        if not lag:
             return None
-        return AGAIN if self.planned == 1 else self.history[1 - self.planned][3]
+        return AGAIN if lag == 1 else self.history[1 - lag][3]
 
     def mark(self) -> tuple:
         """Where the line is, to come back to with ``back_to`` (the daemon marks it at each phrase of a pass of Live's

@@ -542,8 +542,7 @@ def stream_eval(ckpt: checkpoint.Checkpoint, test: dataset.PhraseSet, config: Ev
         pairs = musicality.consecutive_pairs(test.tokens[mine], test.piece[mine], test.bar[mine], bars)
         reference = musicality.summarise(real, test.vocab, steps)
         from_pairs = musicality.summarise(pairs, test.vocab, steps)
-        reference.update({name: from_pairs[name] for name in musicality.PAIR_MEASURES if name in from_pairs},
-                         pairs=len(pairs))
+        reference.update({name: from_pairs.get(name) for name in musicality.PAIR_MEASURES}, pairs=len(pairs))
         streams[s] = tokens
         per_style.append({"generated": musicality.summarise(tokens, ckpt.vocab, steps), "real": reference})
     return {"per_style": per_style, "streams": streams}
