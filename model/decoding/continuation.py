@@ -66,7 +66,7 @@ from safetensors.numpy import load_file, save_file
 from stylevae.model.data.keys import MODES, SCALES, scale_mask
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, Vocabulary, tokens_to_notes
 from stylevae.model.decoding.playing import NEIGHBOURS
-from stylevae.model.evaluation.musicality import OUT_OF_KEY, near
+from stylevae.model.evaluation.musicality import OUT_OF_KEY, near, next_pairs
 
 if TYPE_CHECKING:  # the data module reads scores (music21): the daemon that imports this needs none of it
     from stylevae.model.data.dataset import PhraseSet
@@ -268,16 +268,6 @@ def real_border_intervals(tokens: np.ndarray, before: np.ndarray, vocab: Vocabul
     first = first_pitches(tokens, vocab)
     both = (np.asarray(before) >= 0) & (first != NO_NOTE)
     return (first - np.asarray(before, dtype=np.int64))[both]
-
-
-def next_pairs(piece: np.ndarray, bar: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (i, j) of phrase pairs of the same piece where j starts ``gap`` bars after i."""
-    index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
-    pairs = [(i, index[p, b + gap]) for (p, b), i in index.items() if (p, b + gap) in index]
-    if not pairs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    first, second = np.array(pairs).T
-    return first, second
 
 
 def repeat_rates(tokens: np.ndarray, style: np.ndarray, piece: np.ndarray, bar: np.ndarray, n_styles: int,

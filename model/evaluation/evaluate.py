@@ -526,16 +526,18 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
     return metrics
 
 
-def stream_eval(ckpt: checkpoint.Checkpoint, test: dataset.PhraseSet, config: EvalConfig) -> dict:
+def stream_eval(ckpt: checkpoint.Checkpoint, test: dataset.PhraseSet, config: EvalConfig,
+                rules: Rules | None = None) -> dict:
     """Per style, daemon-like streams (default settings, ``stream_phrases`` chained phrases, the style's most
     common key) against excerpts of the same length from the real test pieces, by ``musicality`` measures; the
-    measures of a phrase and the next against every two consecutive phrases of those pieces."""
+    measures of a phrase and the next against every two consecutive phrases of those pieces. ``rules``: other
+    sampling rules than the defaults (bench/sampling_rules.py compares them)."""
     n_styles, steps = len(ckpt.styles), ckpt.steps
     bars = test.manifest["rules"]["bars"]
     per_style, streams = [], {}
     for s in range(n_styles):
         weights = one_hot(np.full(config.streams_per_style, s), n_styles).numpy()
-        tokens = generate(ckpt, weights, config.stream_phrases, seed=config.seed + s)
+        tokens = generate(ckpt, weights, config.stream_phrases, rules=rules, seed=config.seed + s)
         mine = test.style == s
         real = musicality.real_excerpts(test.tokens[mine], test.piece[mine], test.bar[mine], config.stream_phrases,
                                         bars)
