@@ -27,7 +27,7 @@ from stylevae.bridge.realtime import STEP_PRIORITY, RealtimeWhile
 from stylevae.bridge.scheduler import Scheduler, run_queue_seconds
 from stylevae.bridge.stats import Window
 from stylevae.bridge.voice import NoteStart, Reports, Rewind, Voice
-from stylevae.model.data.keys import MODES, Key
+from stylevae.model.data.keys import Key
 from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from stylevae.model.decoding import playing
 from stylevae.model.decoding.decoder import Decoder, Rules, key_plan, opening
@@ -294,7 +294,7 @@ class Engine:
         """Keep the voice's line to tunes of its key's mode family. Set whenever the key may change, not when a phrase
         begins: the engine takes a phrase's key (``_phrase``) after the voice's line has moved on to it. Phrases it
         plays again (a pass of Live's loop, a held phrase) keep the content they began with, in the new key."""
-        voice.mode = MODES.index(self.key_of(voice).mode)
+        voice.mode = key_plan(self.checkpoint.model, self.key_of(voice)).mode
 
     def summary(self) -> str:
         """Decoder step times so far, for the log at exit; the percentiles are of the steps at the largest

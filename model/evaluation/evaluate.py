@@ -21,10 +21,10 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from stylevae.model.data import dataset
-from stylevae.model.data.keys import MODES, make_key
+from stylevae.model.data.keys import make_key
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN
 from stylevae.model.decoding import playing
-from stylevae.model.decoding.decoder import Rules, free_running
+from stylevae.model.decoding.decoder import Rules, free_running, key_plan
 from stylevae.model.decoding.generate import generate, output_tokens
 from stylevae.model.evaluation import classifier, features, musicality
 from stylevae.model.evaluation import report as eval_report
@@ -362,7 +362,7 @@ def blend_eval(
     and how often it picks each."""
     n_styles = len(ckpt.styles)
     rng = np.random.default_rng(seed)
-    mode = MODES.index(ckpt.style_key(pair[0]).mode)
+    mode = key_plan(ckpt.model, ckpt.style_key(pair[0])).mode
     z_c = np.stack([ckpt.continuation.initial(pair[i % 2], rng, mode) for i in range(count)])  # half from each style
     rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=playing.TOP_P)
     rows = []
