@@ -1,12 +1,14 @@
 """Sampling rules side by side: the shipped model's 16-bar streams, decoded as the daemon plays a voice, under
-several temperatures and top-p values, each against real tunes by ``stylevae eval``'s ear-like measures.
+several temperatures and top-p values, each against real tunes by ``stylevae eval``'s ear-like measures; a rule
+marked ``unbalanced`` draws each next phrase of a line without the weights that spread a line's visits evenly over
+real phrases (``continuation.balance``; the rest of the shipped fit, its border ratio included, unchanged).
 
 The stream measures move from one seed set to another (a style's register drift by up to 0.8 semitones at 96
 streams), so each rule runs on the same few seed sets and the report gives their mean: the same streams but for
 the rule. For each rule it also gives the streams' mean distance to real tunes, each measure's |generated − real|
 over real averaged over styles, on the six measures of a phrase and its neighbours and with span and drift.
 
-Usage: .venv/bin/python bench/sampling_rules.py [--rules 1:1 1:0.95 ...] [--seeds 1234 1] [--streams 96]
+Usage: .venv/bin/python bench/sampling_rules.py [--rules 1:1 1:0.95 1:0.95:unbalanced ...] [--seeds 1234 1] [--streams 96]
                                                 [--data data/default] [--name sampling_rules]
 Needs the built data set (``stylevae data``). About 45 s per rule and seed set on 2 cores.
 """
@@ -29,13 +31,16 @@ EIGHT = (*SIX, "pitch_span", "register_drift")
 SHOWN = ("out_of_key", "border_leap", "inner_leap", "notes_per_bar", "repetition", "pitch_span", "register_drift")
 
 
-def rule(text: str) -> tuple[float, float]:
-    """``TEMPERATURE:TOP_P``."""
+def rule(text: str) -> tuple[float, float, bool]:
+    """``TEMPERATURE:TOP_P``, or ``TEMPERATURE:TOP_P:unbalanced``."""
+    parts = text.split(":")
     try:
-        temperature, top_p = (float(x) for x in text.split(":"))
+        if len(parts) not in (2, 3) or parts[2:] not in ([], ["unbalanced"]):
+            raise ValueError
+        temperature, top_p = (float(x) for x in parts[:2])
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a rule is TEMPERATURE:TOP_P, got {text!r}") from None
-    return temperature, top_p
+        raise argparse.ArgumentTypeError(f"a rule is TEMPERATURE:TOP_P[:unbalanced], got {text!r}") from None
+    return temperature, top_p, len(parts) == 3
 
 
 def distance(per_style: list[dict], measures: tuple[str, ...]) -> float:
@@ -62,7 +67,7 @@ def render(result: dict) -> str:
         f"each rule on the same seeds; the generated values are means over the seed sets.",
         hardware_line(result["machine_start"], result["machine_end"]),
         "",
-        "| rule (temperature / top-p) | distance, six measures (per seed set) | distance, eight (per seed set) |",
+        "| rule (temperature / top-p, lines) | distance, six measures (per seed set) | distance, eight (per seed set) |",
         "| --- | --- | --- |",
     ]
     for name in names:
@@ -106,18 +111,21 @@ def main() -> None:
     ckpt = checkpoint.load(checkpoint.DEFAULT_CHECKPOINT, warn=False)
     test = model_view(ckpt.model, dataset.load(args.data).split("test"))
     result: dict = {"streams": args.streams, "seeds": args.seeds, "styles": ckpt.styles, "rules": {}}
-    for temperature, top_p in args.rules:
+    balanced = ckpt.continuation.after_weight
+    for temperature, top_p, unbalanced in args.rules:
         rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=top_p)
+        ckpt.continuation.after_weight = None if unbalanced else balanced
         runs = [evaluate.stream_eval(ckpt, test, evaluate.EvalConfig(streams_per_style=args.streams, seed=seed),
                                      rules)["per_style"] for seed in args.seeds]
-        result["rules"][f"{temperature:g} / {top_p:g}"] = {
+        name = f"{temperature:g} / {top_p:g}" + (", unbalanced" if unbalanced else "")
+        result["rules"][name] = {
             "per_style": mean_over_seeds(runs),
             "distance_six_each": [distance(run, SIX) for run in runs],
             "distance_eight_each": [distance(run, EIGHT) for run in runs],
             "distance_six": float(np.mean([distance(run, SIX) for run in runs])),
             "distance_eight": float(np.mean([distance(run, EIGHT) for run in runs])),
         }
-        print(f"{temperature:g} / {top_p:g}: done", flush=True)
+        print(f"{name}: done", flush=True)
     save(args.name, result, start, render)
 
 

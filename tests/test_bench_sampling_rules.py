@@ -37,10 +37,12 @@ def test_the_generated_values_are_averaged_over_seed_sets_and_a_missing_one_leav
     assert found == [style({"inner_leap": 2.5}, real)]
 
 
-def test_a_rule_is_temperature_and_top_p_and_anything_else_is_refused_in_one_line():
-    assert sampling_rules.rule("0.9:0.95") == (0.9, 0.95)
-    with pytest.raises(argparse.ArgumentTypeError, match="TEMPERATURE:TOP_P, got '0.9'"):
-        sampling_rules.rule("0.9")
+def test_a_rule_is_temperature_and_top_p_maybe_unbalanced_and_anything_else_is_refused_in_one_line():
+    assert sampling_rules.rule("0.9:0.95") == (0.9, 0.95, False)
+    assert sampling_rules.rule("1:0.95:unbalanced") == (1.0, 0.95, True)
+    for wrong in ("0.9", "1:0.95:even", "1:0.95:unbalanced:x", "a:1"):
+        with pytest.raises(argparse.ArgumentTypeError, match=f"TEMPERATURE:TOP_P\\[:unbalanced\\], got '{wrong}'"):
+            sampling_rules.rule(wrong)
 
 
 def test_the_report_shows_each_rule_beside_real_tunes():

@@ -1,6 +1,6 @@
 """How a melodic line moves from phrase to phrase in content space, learned from real tunes.
 
-Three things the decoder alone does not know, fitted after training from the training split's posterior means
+Four things the decoder alone does not know, fitted after training from the training split's posterior means
 μ (the encoder's z_c) and kept beside the checkpoint in ``latents.safetensors``:
 
 * **how to go on** — per style and mode family, up to ``PAIRS_PER_MODE`` pairs of consecutive, non-overlapping
@@ -37,6 +37,15 @@ Three things the decoder alone does not know, fitted after training from the tra
   chosen by how real tunes cross a border from its last note (``after_last``) into the return's first, as real
   tunes prepare theirs: drawn at its own border, a return came in from wherever the line had got to (Irish
   dance: a mean leap of 5.6 semitones into returns, real tunes 2.8, as at their other borders).
+* **how often each next phrase is gone on to** — nearest neighbours in a space of many dimensions have hubs
+  (Radovanović, Nanopoulos & Ivanović 2010, "Hubs in space", JMLR 11): points near the middle of the data are
+  near very many others. Left alone, lines walked to a few real phrases over and over: a tenth of a style's next
+  phrases took some 40 % of the visits and a fifth to a third were never reached. German folk's slow phrases lie
+  nearest the middle of its μ (phrases under 2 notes a bar 4.6 from their mean, over 6 notes 6.4), so its lines
+  slowed: decoded, from 3.65 notes a bar in their first phrase to 2.5 by the eighth (real tunes 3.76 throughout).
+  Each next phrase carries a weight (``after_weight``, ``balance``), fitted by walking lines and mending the
+  weights until each real phrase is visited about as often as the others, so a line's phrases are spread as real
+  tunes' are.
 * **how to cross the border** — per style, how far the first note of a phrase moves from the note before
   it. The decoder was trained with the posterior z_c of each real phrase, which already knows its first
   note; the phrase a line goes on to was preceded by another note in its own tune, so left alone the
@@ -65,7 +74,7 @@ from safetensors.numpy import load_file, save_file
 
 from stylevae.model.data.keys import MODES, SCALES, scale_mask
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, Vocabulary, tokens_to_notes
-from stylevae.model.decoding.playing import NEIGHBOURS
+from stylevae.model.decoding.playing import NEIGHBOURS, VARIATION
 from stylevae.model.evaluation.musicality import OUT_OF_KEY, near, next_pairs
 
 if TYPE_CHECKING:  # the data module reads scores (music21): the daemon that imports this needs none of it
@@ -82,6 +91,13 @@ NO_NOTE = -1  # ``after_first`` of a next phrase without a note-on
 AGAIN = -2  # ``Continuation.step``'s ``then`` for a phrase that the one after it repeats (lag 1)
 MIN_SPREAD = 1.0  # semitones: the least register spread a style is given
 REGISTER_PULL = 2.5  # a next phrase's register is drawn about the line's own within this many of the style's spreads
+HOME_DECAY = 1 - 1 / 64  # a line's register (``Line.home``) forgets a note's weight by 1/e in some 64 notes
+BALANCE_ROUNDS = 10  # rounds of lines walked and weights mended (``balance``)
+BALANCE_VISITS = 12  # each round walks lines enough to visit each next phrase this many times if all were even
+BALANCE_PHRASES = 16  # phrases per line walked: a voice plays on for longer than a stream eval's 8
+BALANCE_RATE = 0.6  # a round moves each weight by (even visits / its visits) to this power: damped, visits are noisy
+BALANCE_CLIP = 32.0  # a weight stays within [1/32, 32] times its group's geometric mean
+BALANCE_NOTES = 8  # the notes a walked phrase counts for in the line's register (``Line.home`` counts each note)
 # The scale of a tune's own key, on C as the model sees it: a minor tune's sixth and seventh go either way
 HOME_SCALES = {"major": SCALES["major"],
                "minor": tuple(sorted({*SCALES["minor"], *SCALES["harmonic_minor"], *SCALES["melodic_minor"]}))}
@@ -103,6 +119,7 @@ class Continuation:
     after_register: np.ndarray | None = None  # (N,) float32: the next phrase's mean note-on pitch (NaN: no note)
     register_spread: np.ndarray | None = None  # (S,): how far real phrases' registers lie from their tune's (RMS, > 0)
     after_last: np.ndarray | None = None  # (N,) int64: the next phrase's last note-on pitch, or NO_NOTE
+    after_weight: np.ndarray | None = None  # (N,) float32: a next phrase's weight, so lines visit real ones evenly
     # per (style, mode), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once, as a
     # voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -138,13 +155,20 @@ class Continuation:
         uniform draw when fitted."""
         if variation <= 0:
             return z
-        rows, before, lengths = self._pairs(style, mode)
-        if not len(rows):
+        if not len(self._pairs(style, mode)[0]):
             noise = rng.standard_normal(z.shape).astype(np.float32)
             return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32)
+        return self.after[self._choose(z, variation, rng, style, last_pitch, mode, home, then)].copy()
+
+    def _choose(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int, last_pitch: int | None,
+                mode: int | None, home: float | None, then: int | None) -> int:
+        """The pair row whose next phrase a fitted line at ``z`` goes on to (``step``)."""
+        rows, before, lengths = self._pairs(style, mode)
         distance = lengths - 2.0 * (before @ z.astype(np.float32)).astype(np.float64)  # |b − z|² less |z|²: same order
         near_rows = rows[np.argsort(distance, kind="stable")[:NEIGHBOURS]]
         log_weight = np.log(self._joins(style, near_rows, last_pitch))
+        if self.after_weight is not None:  # hubs down, phrases seldom reached up
+            log_weight += np.log(self.after_weight[near_rows])
         if then is not None and self.after_last is not None and self.border_real is not None:
             log_weight += np.log(self._leads(style, near_rows, then))
         if variation < 1:
@@ -157,7 +181,7 @@ class Continuation:
         weight = np.exp(log_weight - log_weight.max())
         cumulative = np.cumsum(weight)
         chosen = min(int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")), len(weight) - 1)
-        return self.after[near_rows[chosen]].copy()
+        return int(near_rows[chosen])
 
     def _joins(self, style: int, rows: np.ndarray, last_pitch: int | None) -> np.ndarray:
         """How often real tunes of ``style`` cross a border as each row's next phrase would after
@@ -207,7 +231,8 @@ class Continuation:
             return
         tensors = {"before": self.before.astype(np.float16), "after": self.after.astype(np.float16),
                    "pair_style": self.pair_style, "after_first": self.after_first}
-        for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread", "after_last"):
+        for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread", "after_last",
+                     "after_weight"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
@@ -229,14 +254,17 @@ def load(folder: Path | None, z_content: int) -> Continuation:
         found = Continuation(z_content, t["before"].astype(np.float32), t["after"].astype(np.float32),
                              t["pair_style"].astype(np.int64), t["after_first"].astype(np.int64), t.get("border_real"),
                              repeat, t.get("border"), t.get("pair_mode"), t.get("after_register"),
-                             t.get("register_spread"), t.get("after_last"))
+                             t.get("register_spread"), t.get("after_last"), t.get("after_weight"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     pairs = len(found.after)
     if found.before.shape != found.after.shape or found.pair_style.shape != (pairs,) or \
             any(a is not None and a.shape != (pairs,) for a in (found.after_first, found.pair_mode,
-                                                                 found.after_register, found.after_last)):
+                                                                 found.after_register, found.after_last,
+                                                                 found.after_weight)):
         raise ValueError(f"{path}: phrase-continuation latents whose pairs do not match")
+    if found.after_weight is not None and not (np.isfinite(found.after_weight) & (found.after_weight > 0)).all():
+        raise ValueError(f"{path}: phrase-continuation latents whose next phrases' weights are not all positive")
     if (found.after_register is None) != (found.register_spread is None) or found.register_spread is not None and (
             found.register_spread.ndim != 1 or len(found.register_spread) <= int(found.pair_style.max(initial=0))
             or not (found.register_spread > 0).all()):
@@ -355,7 +383,8 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
     Only next phrases that keep to their tune's key (``outside_home`` at most musicality's OUT_OF_KEY) are gone
     on to: a tune that modulates comes back home, which a line, drawing each phrase anew, would not know to do;
     its key is the song's. A style whose tunes of a mode have no such pairs keeps their other pairs, and one
-    without pairs keeps single phrases as their own next ones: its lines move among real phrases near them."""
+    without pairs keeps single phrases as their own next ones: its lines move among real phrases near them. Then
+    the weights that spread lines evenly over the next phrases (``balance``, at the default variation)."""
     rng = np.random.default_rng(seed)
     n_styles = len(phrases.styles)
     first, second = next_pairs(phrases.piece, phrases.bar, gap)
@@ -381,11 +410,53 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
         for s in range(n_styles)]).astype(np.float32)
     repeat = repeat_rates(phrases.tokens, phrases.style, phrases.piece, phrases.bar, n_styles, gap, phrases.vocab)
     register = mean_pitches(phrases.tokens, phrases.vocab)
-    return Continuation(mu.shape[1], mu[i].astype(np.float32), mu[j].astype(np.float32),
-                        phrases.style[i].astype(np.int64), first_pitches(phrases.tokens[j], phrases.vocab),
-                        border_real, repeat, pair_mode=phrases.mode[j].astype(np.int64), after_register=register[j],
-                        register_spread=register_spread(register, phrases.style, phrases.piece, n_styles),
-                        after_last=last_pitches(phrases.tokens[j], phrases.vocab))
+    fitted = Continuation(mu.shape[1], mu[i].astype(np.float32), mu[j].astype(np.float32),
+                          phrases.style[i].astype(np.int64), first_pitches(phrases.tokens[j], phrases.vocab),
+                          border_real, repeat, pair_mode=phrases.mode[j].astype(np.int64), after_register=register[j],
+                          register_spread=register_spread(register, phrases.style, phrases.piece, n_styles),
+                          after_last=last_pitches(phrases.tokens[j], phrases.vocab))
+    fitted.after_weight = balance(fitted, VARIATION, seed)
+    return fitted
+
+
+def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int = BALANCE_ROUNDS) -> np.ndarray:
+    """(N,) float32: a weight per next phrase under which lines at ``variation`` visit each of a style's and mode's
+    next phrases about equally often, as the pairs are drawn evenly from real tunes. Each round walks lines of
+    BALANCE_PHRASES phrases in content space alone — each phrase's last note and register those of the real phrase
+    (its decoding keeps close to them), returns left out — and moves each weight toward the even share of visits
+    by what it got, damped and clipped (a phrase no line can reach stays within the clip). Fitted at the default
+    variation; a voice at another walks a little differently."""
+    weight = np.ones(len(fitted.after), np.float32)
+    fitted.after_weight = weight
+    rng = np.random.default_rng(seed)
+    modes = fitted.pair_mode if fitted.pair_mode is not None else np.full(len(weight), -1)
+    for _ in range(rounds):
+        for style, mode in sorted(set(zip(fitted.pair_style.tolist(), modes.tolist()))):
+            rows = fitted._pairs(style, None if mode < 0 else mode)[0]
+            visits = _walk(fitted, style, None if mode < 0 else mode, rows, variation, rng)[rows]
+            mended = weight[rows] * ((visits.mean() + 1.0) / (visits + 1.0)) ** BALANCE_RATE
+            mended /= np.exp(np.log(mended).mean())
+            weight[rows] = np.clip(mended, 1 / BALANCE_CLIP, BALANCE_CLIP)
+    return weight
+
+
+def _walk(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray, variation: float,
+          rng: np.random.Generator) -> np.ndarray:
+    """(N,): how often lines starting on ``rows``' next phrases go on to each pair's next phrase."""
+    visits = np.zeros(len(fitted.after))
+    decay = HOME_DECAY**BALANCE_NOTES
+    for _ in range(math.ceil(BALANCE_VISITS * len(rows) / (BALANCE_PHRASES - 1))):
+        k = int(rows[rng.integers(len(rows))])
+        total = count = 0.0
+        for _ in range(BALANCE_PHRASES - 1):
+            register = fitted.after_register[k] if fitted.after_register is not None else np.nan
+            if not np.isnan(register):
+                total, count = decay * total + float(register), decay * count + 1.0
+            last = int(fitted.after_last[k]) if fitted.after_last is not None else NO_NOTE
+            k = fitted._choose(fitted.after[k], variation, rng, style, None if last == NO_NOTE else last, mode,
+                               total / count if count else None, None)
+            visits[k] += 1
+    return visits
 
 
 @torch.no_grad()

@@ -33,11 +33,10 @@ from torch import Tensor
 
 from stylevae.model.data.keys import MODES, SCALES, Key, relative_shift, scale_mask
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
-from stylevae.model.decoding.continuation import AGAIN, REPEAT_LAGS, Continuation
+from stylevae.model.decoding.continuation import AGAIN, HOME_DECAY, REPEAT_LAGS, Continuation
 from stylevae.model.network.stepper import Stepper, StepState, network_step
 from stylevae.model.network.vae import StyleVAE
 
-HOME_DECAY = 1 - 1 / 64  # a line's register (``Line.home``) forgets a note's weight by 1/e in some 64 notes
 DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density 1
 # Compiled once and cached on disk, like the network's kernel (model/network/stepper.py), but with exact float
 # semantics: the rules put -inf on the tokens a full scale lock forbids.
