@@ -231,7 +231,7 @@ def test_the_notes_the_device_holds_move_with_a_change_of_tempo(lookahead, chang
         both.tempo(bpm)
         both.run(seconds)
     port, track = both.port_notes(), both.track_notes()
-    assert len(port) > 15 and len(track) == len(port)
+    assert len(port) > 10 and len(track) == len(port)  # some 4 bars of a melody: notes enough to move
     assert midi_faults(both.midi(), ended=False) == []
     off = (RETELL_SECONDS if changes is STEPS_OF_TEMPO else RAMP_DRIFT_SECONDS) + abs(live_ahead) + 1e-9
     for (a, b, pitch), (c, d, heard) in zip(port, track):
