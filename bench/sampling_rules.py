@@ -8,8 +8,8 @@ streams), so each rule runs on the same few seed sets and the report gives their
 the rule. For each rule it also gives the streams' mean distance to real tunes, each measure's |generated − real|
 over real averaged over styles, on the six measures of a phrase and its neighbours and with span and drift.
 
-Usage: .venv/bin/python bench/sampling_rules.py [--rules 1:1 1:0.95 1:0.95:unbalanced ...] [--seeds 1234 1] [--streams 96]
-                                                [--data data/default] [--name sampling_rules]
+Usage: .venv/bin/python bench/sampling_rules.py [--rules 1:1 1:0.95 1:0.95:unbalanced ...] [--seeds 1234 1]
+                                                [--streams 96] [--data data/default] [--name sampling_rules]
 Needs the built data set (``stylevae data``). About 45 s per rule and seed set on 2 cores.
 """
 
@@ -67,7 +67,8 @@ def render(result: dict) -> str:
         f"each rule on the same seeds; the generated values are means over the seed sets.",
         hardware_line(result["machine_start"], result["machine_end"]),
         "",
-        "| rule (temperature / top-p, lines) | distance, six measures (per seed set) | distance, eight (per seed set) |",
+        "| rule (temperature / top-p, lines) | distance, six measures (per seed set) "
+        "| distance, eight (per seed set) |",
         "| --- | --- | --- |",
     ]
     for name in names:

@@ -58,7 +58,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "latents",
         help="fit a checkpoint's phrase continuation anew on the data it was trained on",
         description="Fit the phrase-to-phrase latents beside a checkpoint (latents.safetensors: the pairs of real "
-        "phrases a line goes on along, how often phrases come back, and the border ratio) on the training split "
+        "phrases a line goes on along, the weights that spread a line's visits evenly over them, how often phrases "
+        "come back, and the border ratio) on the training split "
         "of DATA, the data set the checkpoint was trained on. Training does this when it ends; this is for a "
         "checkpoint whose latents an older version fitted (it then starts its lines from N(0, I) and walks at "
         "random, and says so when loaded). A few minutes on 2 cores for the default corpus.",
