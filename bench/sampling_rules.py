@@ -59,16 +59,20 @@ def mean_over_seeds(runs: list[list[dict]]) -> list[dict]:
 
 
 def render(result: dict) -> str:
+    return side_by_side(result, "Sampling rules side by side", "rule (temperature / top-p, lines)")
+
+
+def side_by_side(result: dict, title: str, label: str) -> str:
+    """The report of ``result["rules"]`` (variants by name, each with its measures per style and its distances)."""
     names = list(result["rules"])
     lines = [
-        "# Sampling rules side by side",
+        f"# {title}",
         "",
         f"{ran(result)} Streams: {result['streams']} a style of 8 phrases, seed sets {result['seeds']}, "
-        f"each rule on the same seeds; the generated values are means over the seed sets.",
+        f"each variant on the same seeds; the generated values are means over the seed sets.",
         hardware_line(result["machine_start"], result["machine_end"]),
         "",
-        "| rule (temperature / top-p, lines) | distance, six measures (per seed set) "
-        "| distance, eight (per seed set) |",
+        f"| {label} | distance, six measures (per seed set) | distance, eight (per seed set) |",
         "| --- | --- | --- |",
     ]
     for name in names:
@@ -88,14 +92,38 @@ def render(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def variant(runs: list[list[dict]]) -> dict:
+    """A variant's entry: its measures per style, the mean over the seed sets' ``runs``, and their distances."""
+    return {
+        "per_style": mean_over_seeds(runs),
+        "distance_six_each": [distance(run, SIX) for run in runs],
+        "distance_eight_each": [distance(run, EIGHT) for run in runs],
+        "distance_six": float(np.mean([distance(run, SIX) for run in runs])),
+        "distance_eight": float(np.mean([distance(run, EIGHT) for run in runs])),
+    }
+
+
+def add_stream_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """The seed sets, streams, data set and report name that every side-by-side of streams takes."""
+    parser.add_argument("--seeds", nargs="+", type=int, default=[1234, 1])
+    parser.add_argument("--streams", type=int, default=96)
+    parser.add_argument("--data", type=Path, default=Path("data/default"))
+    parser.add_argument("--name", default=name)
+
+
+def over_seeds(ckpt, test, args: argparse.Namespace, rules=None) -> list[list[dict]]:
+    """The stream measures per style of ``ckpt`` (as it stands) at each of ``args``' seed sets."""
+    from stylevae.model.evaluation import evaluate
+
+    return [evaluate.stream_eval(ckpt, test, evaluate.EvalConfig(streams_per_style=args.streams, seed=seed),
+                                 rules)["per_style"] for seed in args.seeds]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", nargs="+", type=rule, default=[rule(r) for r in ("1:1", "1:0.95", "1:0.9",
                                                                                       "0.9:1", "0.8:1")])
-    parser.add_argument("--seeds", nargs="+", type=int, default=[1234, 1])
-    parser.add_argument("--streams", type=int, default=96)
-    parser.add_argument("--data", type=Path, default=Path("data/default"))
-    parser.add_argument("--name", default="sampling_rules")
+    add_stream_arguments(parser, "sampling_rules")
     args = parser.parse_args()
 
     import torch
@@ -103,7 +131,6 @@ def main() -> None:
     from stylevae.model.data import dataset
     from stylevae.model.decoding import playing
     from stylevae.model.decoding.decoder import Rules
-    from stylevae.model.evaluation import evaluate
     from stylevae.model.network import checkpoint
     from stylevae.model.training.batches import model_view
 
@@ -116,16 +143,9 @@ def main() -> None:
     for temperature, top_p, unbalanced in args.rules:
         rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=top_p)
         ckpt.continuation.after_weight = None if unbalanced else balanced
-        runs = [evaluate.stream_eval(ckpt, test, evaluate.EvalConfig(streams_per_style=args.streams, seed=seed),
-                                     rules)["per_style"] for seed in args.seeds]
+        runs = over_seeds(ckpt, test, args, rules)
         name = f"{temperature:g} / {top_p:g}" + (", unbalanced" if unbalanced else "")
-        result["rules"][name] = {
-            "per_style": mean_over_seeds(runs),
-            "distance_six_each": [distance(run, SIX) for run in runs],
-            "distance_eight_each": [distance(run, EIGHT) for run in runs],
-            "distance_six": float(np.mean([distance(run, SIX) for run in runs])),
-            "distance_eight": float(np.mean([distance(run, EIGHT) for run in runs])),
-        }
+        result["rules"][name] = variant(runs)
         print(f"{name}: done", flush=True)
     save(args.name, result, start, render)
 
