@@ -2,7 +2,8 @@
 the phrase continuation fitted anew on the training split for each width of the pull (``REGISTER_PULL``, times each
 style's spread of phrase registers; the weights that balance a line's visits are fitted under it, as they walk
 with it), each against real tunes by ``stylevae eval``'s ear-like measures. The shipped border ratio is kept for
-all: it mends what little is left at the border once the next phrase is chosen.
+all: it mends what little is left at the border once the next phrase is chosen. Each fit is saved and loaded as a
+shipped one is, so the width the shipped model has decodes as the shipped model.
 
 The report is bench/sampling_rules.py's: each width on the same seed sets, the mean over them, and the streams' mean
 distance to real tunes on six measures and with span and drift (which the pull moves most).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,12 +79,13 @@ def main() -> None:
     train, test = model_view(ckpt.model, data.split("train")), model_view(ckpt.model, data.split("test"))
     mu = continuation.posterior_means(ckpt.model, train.tokens)
     border = ckpt.continuation.border
-    result: dict = {"streams": args.streams, "seeds": args.seeds, "styles": ckpt.styles, "rules": {},
-                    "shipped_pull": continuation.REGISTER_PULL}
+    result: dict = {"streams": args.streams, "seeds": args.seeds, "styles": ckpt.styles, "rules": {}}
     for pull in args.pulls:
-        with pulled(pull):
-            ckpt.continuation = continuation.fit(mu, train, data.manifest["rules"]["bars"])
-            ckpt.continuation.border = border
+        with pulled(pull), tempfile.TemporaryDirectory() as folder:
+            fitted = continuation.fit(mu, train, data.manifest["rules"]["bars"])
+            fitted.border = border
+            fitted.save(Path(folder))  # and loaded, as a shipped fit is: its μ in half precision
+            ckpt.continuation = continuation.load(Path(folder), fitted.z_content)
             runs = over_seeds(ckpt, test, args)
         result["rules"][f"{pull:g}"] = variant(runs)
         print(f"pull {pull:g}: done", flush=True)

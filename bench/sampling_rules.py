@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine_facts import hardware_line, machine, ran  # noqa: E402
 from soak import save  # noqa: E402
+
+if TYPE_CHECKING:  # torch and the model load inside main, after the arguments are read
+    from stylevae.model.data.dataset import PhraseSet
+    from stylevae.model.decoding.decoder import Rules
+    from stylevae.model.network.checkpoint import Checkpoint
 
 SIX = ("same_scale", "joint_fit", "border_leap", "inner_leap", "notes_per_bar", "repetition")
 EIGHT = (*SIX, "pitch_span", "register_drift")
@@ -111,7 +117,8 @@ def add_stream_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--name", default=name)
 
 
-def over_seeds(ckpt, test, args: argparse.Namespace, rules=None) -> list[list[dict]]:
+def over_seeds(ckpt: Checkpoint, test: PhraseSet, args: argparse.Namespace,
+               rules: Rules | None = None) -> list[list[dict]]:
     """The stream measures per style of ``ckpt`` (as it stands) at each of ``args``' seed sets."""
     from stylevae.model.evaluation import evaluate
 

@@ -437,17 +437,56 @@ def test_balanced_lines_visit_each_next_phrase_about_as_often_as_the_others():
 
 
 def test_the_fit_balances_its_lines_and_weights_survive_saving_or_are_refused(tmp_path):
-    """The fit's weights are positive and saved with the rest; latents whose weights are not all positive are
-    refused in one line."""
+    """The fit's weights are positive, not all even (its pairs lie in a row, whose ends fewer lines reach), the same
+    for the same seed, and saved with the rest; latents without weights (fitted before them) load without; weights
+    not all positive, or not one per pair, are refused in one line."""
     rows = [([Note(pitch, 0, 16)], 0, piece, bar, 0) for piece, pitch in enumerate((60, 62, 64, 67)) for bar in (0, 2)]
-    fitted = continuation.fit(np.arange(len(rows), dtype=np.float32)[:, None] * np.ones((1, 2), np.float32),
-                              phrase_set(rows), 2)
+    mu = np.arange(len(rows), dtype=np.float32)[:, None] * np.ones((1, 2), np.float32)
+    fitted = continuation.fit(mu, phrase_set(rows), 2)
     assert fitted.after_weight.shape == (4,) and (fitted.after_weight > 0).all()
+    assert np.ptp(fitted.after_weight) > 0.1
+    assert np.array_equal(continuation.fit(mu, phrase_set(rows), 2).after_weight, fitted.after_weight)
     fitted.save(tmp_path)
     assert np.array_equal(continuation.load(tmp_path, 2).after_weight, fitted.after_weight)
-    for broken in (0.0, np.nan):
-        fitted.after_weight[0] = broken
+    weights = fitted.after_weight.copy()
+    fitted.after_weight = None
+    fitted.save(tmp_path)
+    assert continuation.load(tmp_path, 2).after_weight is None
+    for broken, message in ((0.0, "weights are not all positive"), (np.nan, "weights are not all positive"),
+                            (None, "pairs do not match")):
+        fitted.after_weight = weights.copy() if broken is not None else weights[:3]
+        if broken is not None:
+            fitted.after_weight[0] = broken
         fitted.save(tmp_path)
-        with pytest.raises(ValueError, match="weights are not all positive") as refused:
+        with pytest.raises(ValueError, match=message) as refused:
             continuation.load(tmp_path, 2)
         assert "\n" not in str(refused.value)
+
+
+def test_each_style_and_mode_is_balanced_over_its_own_next_phrases():
+    """Two styles, each with next phrases of both mode families, their rows interleaved in the fit's arrays; in
+    each (style, mode), real borders favour the phrases on the line's last note nine to one. Balanced, each group's
+    lines visit its own phrases evenly, whatever the rows of the other groups."""
+    groups = [(s, m) for s in range(2) for m in range(2)]
+    n = 40 * len(groups)
+    owner = np.arange(n) % len(groups)  # interleaved: row r belongs to group r mod 4
+    place = np.arange(n) // len(groups)  # its place in its group's row of phrases
+    before = np.stack([place * 0.01 + 10.0 * owner, np.zeros(n)], 1).astype(np.float32)
+    fitted = continuation.Continuation(2, before, before.copy(), np.array([groups[g][0] for g in owner]),
+                                       np.where(place % 2, 72, 60), pair_mode=np.array([groups[g][1] for g in owner]),
+                                       after_last=np.full(n, 60))
+    shares = np.full(2 * continuation.BORDER_SPAN + 1, 1e-3, np.float32)
+    shares[continuation.BORDER_SPAN], shares[continuation.BORDER_SPAN + 12] = 0.9, 0.1
+    fitted.border_real = np.stack([shares / shares.sum()] * 2)
+    fitted.after_weight = continuation.balance(fitted, 0.3)
+    rng = np.random.default_rng(3)
+    for g, (style, mode) in enumerate(groups):
+        mine = np.flatnonzero(owner == g)
+        k, counts = mine[0], np.zeros(n)
+        for _ in range(4000):
+            k = int(np.flatnonzero((fitted.after == fitted.step(fitted.after[k], 0.3, rng, style, 60, mode)).all(1))[0])
+            counts[k] += 1
+        visits = counts[mine]
+        assert counts.sum() == visits.sum()  # never a phrase of another group
+        assert 0.4 < visits[::2].sum() / visits.sum() < 0.6
+        assert 0.4 * visits.mean() < visits.min() and visits.max() < 2.5 * visits.mean()

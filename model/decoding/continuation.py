@@ -40,9 +40,10 @@ Four things the decoder alone does not know, fitted after training from the trai
 * **how often each next phrase is gone on to** — nearest neighbours in a space of many dimensions have hubs
   (Radovanović, Nanopoulos & Ivanović 2010, "Hubs in space", JMLR 11): points near the middle of the data are
   near very many others. Left alone, lines walked to a few real phrases over and over: a tenth of a style's next
-  phrases took some 40 % of the visits and a fifth to a third were never reached. German folk's slow phrases lie
-  nearest the middle of its μ (phrases under 2 notes a bar 4.6 from their mean, over 6 notes 6.4), so its lines
-  slowed: decoded, from 3.65 notes a bar in their first phrase to 2.5 by the eighth (real tunes 3.76 throughout).
+  phrases took some 40 % of the visits and in most styles a fifth to a third were never reached (German folk
+  in major: nearly half). German folk's slow phrases lie nearest the middle of its μ (phrases under 2 notes a bar
+  4.6 from their mean, over 6 notes 6.4), so its lines slowed: decoded, from 3.65 notes a bar in their first
+  phrase to 2.5 by the eighth (real tunes: 3.76 over 16 bars).
   Each next phrase carries a weight (``after_weight``, ``balance``), fitted by walking lines and mending the
   weights until each real phrase is visited about as often as the others, so a line's phrases are spread as real
   tunes' are.
@@ -96,7 +97,7 @@ BALANCE_ROUNDS = 10  # rounds of lines walked and weights mended (``balance``)
 BALANCE_VISITS = 12  # each round walks lines enough to visit each next phrase this many times if all were even
 BALANCE_PHRASES = 16  # phrases per line walked: a voice plays on for longer than a stream eval's 8
 BALANCE_RATE = 0.6  # a round moves each weight by (even visits / its visits) to this power: damped, visits are noisy
-BALANCE_CLIP = 32.0  # a weight stays within [1/32, 32] times its group's geometric mean
+BALANCE_CLIP = 32.0  # a weight is clipped to [1/32, 32] after each round's normalising to its group's geometric mean
 BALANCE_NOTES = 8  # the notes a walked phrase counts for in the line's register (``Line.home`` counts each note)
 # The scale of a tune's own key, on C as the model sees it: a minor tune's sixth and seventh go either way
 HOME_SCALES = {"major": SCALES["major"],
@@ -421,12 +422,15 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
 
 def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int = BALANCE_ROUNDS) -> np.ndarray:
     """(N,) float32: a weight per next phrase under which lines at ``variation`` visit each of a style's and mode's
-    next phrases about equally often, as the pairs are drawn evenly from real tunes. Each round walks lines of
+    next phrases about equally often, as the pairs are drawn evenly from real tunes; ``fitted`` walks with the
+    weights as they are mended (its ``after_weight`` is the array returned). Each round walks lines of
     BALANCE_PHRASES phrases in content space alone — each phrase's last note and register those of the real phrase,
-    returns left out — and moves each weight toward the even share of visits by what it got, damped and clipped (a
-    phrase no line can reach stays within the clip). The walk is a model of the played line: the decoder plays a
-    next phrase's first note as the real one, but its last note only in about a fifth to a third of cases (Irish
-    dance), and a voice at another variation walks a little differently; the decoded streams are measured
+    each phrase counted as BALANCE_NOTES notes in the line's register, returns left out — and moves each weight
+    toward the even share of visits by what it got, damped, normalised to the group's geometric mean and then
+    clipped (a phrase no line can reach stays at the clip: some 2 % of the shipped fit's). The walk is a model of
+    the played line: the decoder plays a next phrase's first note as the real one, but its last note in under a
+    quarter of a line's phrases (Irish dance: 0.23; 0.37 after the note its real tune had), a phrase has 3 to 20
+    notes by style, and a voice at another variation walks a little differently; the decoded streams are measured
     with and without the weights by bench/sampling_rules.py."""
     weight = np.ones(len(fitted.after), np.float32)
     fitted.after_weight = weight
