@@ -107,3 +107,39 @@ def test_not_a_checkpoint(tmp_path):
     with pytest.raises(checkpoint.CheckpointError) as exc:
         checkpoint.load(tmp_path)
     _one_line(exc, "not a StyleVAE checkpoint")
+
+
+def test_latents_without_balancing_weights_or_fitted_under_other_settings_are_named_in_one_line(
+        tmp_path, caplog, monkeypatch):
+    """A checkpoint whose latents have no balancing weights, or weights fitted under another register pull than
+    the code's, loads and says so in one log line, naming the command that fits them anew; weights fitted as the
+    code walks now load without a word of them. The shipped checkpoint's are."""
+    import numpy as np
+
+    from stylevae.model.decoding import continuation
+
+    def said() -> list[str]:  # the lines about the balancing weights (this small model is from before keys too)
+        found = [r.getMessage() for r in caplog.records if "balance" in r.getMessage().split(": ", 1)[1]]
+        caplog.clear()
+        return found
+
+    _save(tmp_path)
+    latents = continuation.Continuation(4, np.zeros((2, 4), np.float32), np.ones((2, 4), np.float32),
+                                        np.zeros(2, np.int64), np.full(2, 60))
+    latents.save(tmp_path)
+    with caplog.at_level("WARNING", logger="stylevae.model"):
+        checkpoint.load(tmp_path)
+        lines = said()
+        assert len(lines) == 1 and "\n" not in lines[0]
+        assert "from before" in lines[0] and "balanced lines" in lines[0] and "`stylevae latents`" in lines[0]
+        continuation.balance(latents, continuation.VARIATION)
+        latents.save(tmp_path)
+        checkpoint.load(tmp_path)
+        assert said() == []
+        monkeypatch.setattr(continuation, "REGISTER_PULL", continuation.REGISTER_PULL + 1.0)
+        checkpoint.load(tmp_path)
+        lines = said()
+    assert len(lines) == 1 and "\n" not in lines[0]
+    assert "fitted under another register pull" in lines[0] and "`stylevae latents`" in lines[0]
+    monkeypatch.undo()
+    assert checkpoint.load(checkpoint.DEFAULT_CHECKPOINT, warn=False).continuation.balanced_as_now

@@ -445,9 +445,17 @@ def test_the_fit_balances_its_lines_and_weights_survive_saving_or_are_refused(tm
     fitted = continuation.fit(mu, phrase_set(rows), 2)
     assert fitted.after_weight.shape == (4,) and (fitted.after_weight > 0).all()
     assert np.ptp(fitted.after_weight) > 0.1
+    assert fitted.balanced_under.tolist() == [continuation.REGISTER_PULL, continuation.VARIATION,
+                                              continuation.NEIGHBOURS] and fitted.balanced_as_now
     assert np.array_equal(continuation.fit(mu, phrase_set(rows), 2).after_weight, fitted.after_weight)
     fitted.save(tmp_path)
     assert np.array_equal(continuation.load(tmp_path, 2).after_weight, fitted.after_weight)
+    assert np.array_equal(continuation.load(tmp_path, 2).balanced_under, fitted.balanced_under)
+    fitted.balanced_under = fitted.balanced_under[:2]
+    fitted.save(tmp_path)
+    with pytest.raises(ValueError, match="balancing settings are not three numbers"):
+        continuation.load(tmp_path, 2)
+    fitted.balanced_under = None
     weights = fitted.after_weight.copy()
     fitted.after_weight = None
     fitted.save(tmp_path)

@@ -121,6 +121,8 @@ class Continuation:
     register_spread: np.ndarray | None = None  # (S,): how far real phrases' registers lie from their tune's (RMS, > 0)
     after_last: np.ndarray | None = None  # (N,) int64: the next phrase's last note-on pitch, or NO_NOTE
     after_weight: np.ndarray | None = None  # (N,) float32: a next phrase's weight, so lines visit real ones evenly
+    # (3,) float64: the register's pull, the variation and the neighbours the weights were fitted under (``balance``)
+    balanced_under: np.ndarray | None = None
     # per (style, mode), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once, as a
     # voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -128,6 +130,12 @@ class Continuation:
     @property
     def learned(self) -> bool:
         return self.after is not None
+
+    @property
+    def balanced_as_now(self) -> bool:
+        """Whether the weights were fitted under the register's pull and neighbours lines walk with now, and at the
+        default variation (latents fitted before the weights recorded it: taken as so)."""
+        return self.balanced_under is None or np.allclose(self.balanced_under, walk_settings(VARIATION))
 
     def _pairs(self, style: int, mode: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The style's pairs from tunes of ``mode`` (an index into keys.MODES); all of the style's when ``mode`` is
@@ -233,7 +241,7 @@ class Continuation:
         tensors = {"before": self.before.astype(np.float16), "after": self.after.astype(np.float16),
                    "pair_style": self.pair_style, "after_first": self.after_first}
         for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread", "after_last",
-                     "after_weight"):
+                     "after_weight", "balanced_under"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
@@ -255,7 +263,8 @@ def load(folder: Path | None, z_content: int) -> Continuation:
         found = Continuation(z_content, t["before"].astype(np.float32), t["after"].astype(np.float32),
                              t["pair_style"].astype(np.int64), t["after_first"].astype(np.int64), t.get("border_real"),
                              repeat, t.get("border"), t.get("pair_mode"), t.get("after_register"),
-                             t.get("register_spread"), t.get("after_last"), t.get("after_weight"))
+                             t.get("register_spread"), t.get("after_last"), t.get("after_weight"),
+                             t.get("balanced_under"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     pairs = len(found.after)
@@ -264,6 +273,8 @@ def load(folder: Path | None, z_content: int) -> Continuation:
                                                                  found.after_register, found.after_last,
                                                                  found.after_weight)):
         raise ValueError(f"{path}: phrase-continuation latents whose pairs do not match")
+    if found.balanced_under is not None and found.balanced_under.shape != (3,):
+        raise ValueError(f"{path}: phrase-continuation latents whose balancing settings are not three numbers")
     if found.after_weight is not None and not (np.isfinite(found.after_weight) & (found.after_weight > 0)).all():
         raise ValueError(f"{path}: phrase-continuation latents whose next phrases' weights are not all positive")
     if (found.after_register is None) != (found.register_spread is None) or found.register_spread is not None and (
@@ -433,7 +444,7 @@ def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int =
     notes by style, and a voice at another variation walks a little differently; the decoded streams are measured
     with and without the weights by bench/sampling_rules.py."""
     weight = np.ones(len(fitted.after), np.float32)
-    fitted.after_weight = weight
+    fitted.after_weight, fitted.balanced_under = weight, walk_settings(variation)
     rng = np.random.default_rng(seed)
     modes = fitted.pair_mode if fitted.pair_mode is not None else np.full(len(weight), -1)
     for _ in range(rounds):
@@ -444,6 +455,11 @@ def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int =
             mended /= np.exp(np.log(mended).mean())
             weight[rows] = np.clip(mended, 1 / BALANCE_CLIP, BALANCE_CLIP)
     return weight
+
+
+def walk_settings(variation: float) -> np.ndarray:
+    """What a line's walk depends on besides the fit: the register's pull, ``variation`` and the neighbours."""
+    return np.array([REGISTER_PULL, variation, NEIGHBOURS], np.float64)
 
 
 def _walk(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray, variation: float,

@@ -142,7 +142,12 @@ def load(
         ("keys (it plays in absolute pitch; a key only sets its scale lock)", not model_config.key_relative),
         (f"phrase continuation (no {continuation.LATENTS} of this version: lines start from N(0, I) and walk at "
          "random; `stylevae latents` fits it)", not latents.learned),
+        ("balanced lines (they come back to a few real phrases over and over; `stylevae latents` fits the weights)",
+         latents.learned and latents.after_weight is None),
     ) if missing]
     if lacks and warn:
         log.warning("%s: a checkpoint from before %s", folder, " and ".join(lacks))
+    if not latents.balanced_as_now and warn:
+        log.warning("%s: the weights that balance its lines were fitted under another register pull, variation or "
+                    "number of neighbours than this version's; `stylevae latents` fits them anew", folder)
     return Checkpoint(model, vocab, styles, meta, folder, latents)
