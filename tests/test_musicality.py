@@ -41,3 +41,19 @@ def test_consecutive_pairs_are_every_two_phrases_in_a_row_on_each_pieces_grid():
     expected = sorted((int(at[p, b]), int(at[p, b + 2])) for p, b in [(0, 0), (0, 2), (0, 4), (1, 4)])
     assert first_pitches == expected and pairs.shape == (4, 64)
     assert musicality.consecutive_pairs(tokens[:1], piece[:1], bar[:1], 2).shape == (0, 64)
+
+
+def test_the_leap_into_a_phrase_that_comes_back_is_from_the_note_before_it():
+    """Phrases A (C E G), B (D F) and A again, two bars each: the third repeats the first and is entered from B's
+    last note, F, to C: 5 semitones; the border from A to B (G to D) is no return's. A stream whose phrases never
+    repeat has no such leap; its repetition is 0, the first's a half."""
+    a = [(0, 60), (4, 64), (8, 67)]
+    b = [(0, 62), (8, 65)]
+    notes = [Note(p, start + offset, start + offset + 4) for offset, phrase in ((0, a), (2 * BAR, b), (4 * BAR, a))
+             for start, p in phrase]
+    found = musicality.stream_measures(notes_to_tokens(notes, 6 * BAR, VOCAB), VOCAB, 2 * BAR)
+    assert found["return_leap"] == 5.0 and found["repetition"] == 0.5
+    assert musicality.returns(notes, 6 * BAR, 2 * BAR) == [False, True]
+    moving = [Note(60 + 2 * k, k * 2 * BAR, k * 2 * BAR + 8) for k in range(3)]
+    none = musicality.stream_measures(notes_to_tokens(moving, 6 * BAR, VOCAB), VOCAB, 2 * BAR)
+    assert none["return_leap"] is None and none["repetition"] == 0.0

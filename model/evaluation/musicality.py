@@ -1,6 +1,6 @@
 """Ear-like measures of a melody stream: is it in key, does it keep its key from phrase to phrase, how far does it
 leap at phrase borders against inside phrases, how dense is it, does it come back to what it played, how wide
-is its register and does it stay in it.
+is its register and does it stay in it, and how does it enter what comes back.
 
 ``stylevae eval`` applies them to 16-bar streams decoded exactly as the daemon plays a voice and to 16-bar
 excerpts of the real test pieces, so the two are read against each other (a number alone says little: real
@@ -82,13 +82,31 @@ def intervals(notes: Sequence[Note], phrase_steps: int) -> tuple[list[int], list
     return border, inside
 
 
-def repetition(notes: Sequence[Note], length: int, phrase_steps: int) -> float:
-    """The share of phrases (after the first) that nearly repeat an earlier phrase of the stream: their note
+def returns(notes: Sequence[Note], length: int, phrase_steps: int) -> list[bool]:
+    """For each phrase after the first, whether it nearly repeats an earlier phrase of the stream: their note
     onsets, as (step in the phrase, pitch), overlap by at least NEAR_REPEAT (intersection over union)."""
     onsets = [{(n.start % phrase_steps, n.pitch) for n in w} for w in windows(notes, length, phrase_steps)]
-    if len(onsets) < 2:
-        return 0.0
-    return float(np.mean([any(near(onsets[i], onsets[j]) for j in range(i)) for i in range(1, len(onsets))]))
+    return [any(near(onsets[i], onsets[j]) for j in range(i)) for i in range(1, len(onsets))]
+
+
+def repetition(notes: Sequence[Note], length: int, phrase_steps: int) -> float:
+    """The share of phrases (after the first) that nearly repeat an earlier phrase of the stream (``returns``)."""
+    found = returns(notes, length, phrase_steps)
+    return float(np.mean(found)) if found else 0.0
+
+
+def return_leap(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
+    """The mean |interval| into the phrases that come back (``returns``): from the note before such a phrase to its
+    first note. Real tunes enter a return as they cross any border; a line that brings a phrase back note for note
+    enters it from wherever it has got to. None for a stream without a return entered from a note."""
+    leaps = []
+    for i, back in enumerate(returns(notes, length, phrase_steps), start=1):
+        start = i * phrase_steps
+        before = [n for n in notes if n.start < start]
+        first = next((n for n in notes if start <= n.start < start + phrase_steps), None)
+        if back and before and first is not None:
+            leaps.append(abs(first.pitch - before[-1].pitch))
+    return float(np.mean(leaps)) if leaps else None
 
 
 def near(a: set, b: set) -> bool:
@@ -120,6 +138,7 @@ def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) ->
         "inner_leap": float(np.mean(inside)) if len(inside) else None,
         "notes_per_bar": len(notes) / (len(tokens) / STEPS_PER_BAR),
         "repetition": repetition(notes, len(tokens), phrase_steps),
+        "return_leap": return_leap(notes, len(tokens), phrase_steps),
         "pitch_span": float(max(n.pitch for n in notes) - min(n.pitch for n in notes)) if notes else None,
         "register_drift": register_drift(notes, len(tokens)),
     }

@@ -112,6 +112,7 @@ STREAM_MEASURES = (
     ("inner_leap", "mean leap inside phrases (semitones)"),
     ("notes_per_bar", "notes per bar"),
     ("repetition", "phrases that nearly repeat an earlier one"),
+    ("return_leap", "mean leap into a phrase that nearly repeats an earlier one (semitones)"),
     ("pitch_span", "pitch span (semitones from the lowest note to the highest)"),
     ("register_drift", "register drift (semitones between the mean pitches of the first and the last 4 bars)"),
 )
