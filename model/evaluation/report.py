@@ -194,7 +194,8 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "of their note time outside their best major or harmonic-minor scale; the share of consecutive 2-bar "
         "phrases whose best scale is the same, and of those that fit one scale together; the mean |interval| "
         "between consecutive notes across a phrase border and inside phrases; notes per bar; the share of "
-        "phrases whose onsets (step, pitch) overlap an earlier phrase's by 60 % or more; the span from the lowest "
+        "phrases whose onsets (step, pitch) overlap an earlier phrase's by 60 % or more, and the mean |interval| "
+        "into such a phrase from the note before it; the span from the lowest "
         "note to the highest; and how far the mean pitch of the last 4 bars lies from that of the first 4.",
         "",
         "Listening aid: `listen/` holds two streams per style and model as MIDI files and a piano roll per model.",
