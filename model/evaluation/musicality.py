@@ -97,15 +97,11 @@ def repetition(notes: Sequence[Note], length: int, phrase_steps: int) -> float:
 
 def return_leap(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
     """The mean |interval| into the phrases that come back (``returns``): from the note before such a phrase to its
-    first note. Real tunes enter a return as they cross any border; a line that brings a phrase back note for note
-    enters it from wherever it has got to. None for a stream without a return entered from a note."""
-    leaps = []
-    for i, back in enumerate(returns(notes, length, phrase_steps), start=1):
-        start = i * phrase_steps
-        before = [n for n in notes if n.start < start]
-        first = next((n for n in notes if start <= n.start < start + phrase_steps), None)
-        if back and before and first is not None:
-            leaps.append(abs(first.pitch - before[-1].pitch))
+    first note, as ``intervals`` reads a border. A line that brings a phrase back note for note enters it from
+    wherever it has got to. None for a stream without a return entered from a note."""
+    back = returns(notes, length, phrase_steps)
+    leaps = [abs(b.pitch - a.pitch) for a, b in zip(notes, notes[1:])
+             if a.start // phrase_steps < (i := b.start // phrase_steps) and 0 < i <= len(back) and back[i - 1]]
     return float(np.mean(leaps)) if leaps else None
 
 
