@@ -583,30 +583,30 @@ class Engine:
             s = voice.settings
             if voice.reset_decoder or not self.decoder.has(voice.number):
                 phrase = self._phrase(voice)
-                first, border = opening(model, self.checkpoint.vocab, voice.continuation, voice.style,
-                                        voice.line.phrase_first)
-                beginning.append((voice, first, border, self._rules(voice), phrase))
+                first, border, lead = opening(model, self.checkpoint.vocab, voice.continuation, voice.style,
+                                              voice.line.phrase_first, voice.line.leading, self.checkpoint.steps)
+                beginning.append((voice, first, border, self._rules(voice), phrase, lead))
             else:
                 z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content) if voice.z_dirty else None
                 self.decoder.change(voice.number, z, self._rules(voice))
             voice.z_dirty = voice.reset_decoder = False
         if beginning:
-            starting, firsts, borders, rules, origins = zip(*beginning)
+            starting, firsts, borders, rules, origins, leads = zip(*beginning)
             z = self.decoder.z([v.settings.weights for v in starting], [v.plan.mode for v in starting],
                                [v.line.z_content for v in starting])
-            self.decoder.start_batch([v.number for v in starting], z, firsts, rules, borders, origins)
+            self.decoder.start_batch([v.number for v in starting], z, firsts, rules, borders, origins, leads=leads)
 
     def _phrase(self, voice: Voice) -> tuple:
         """The phrase the voice's line is at, in the key it would begin in now (taken here; a phrase a rewind took it
         back into, in the key it began in: ``Voice.rewind``), as the decoder's ``origin`` names it: its content,
-        seed, the note it follows, and the key."""
+        seed, the note it follows and the one the phrase after it begins on when it comes back, and the key."""
         if voice.rewound_key is None:
             key = self.key_of(voice)
             voice.keyed(key_plan(self.checkpoint.model, key), key.intervals)
         else:
             voice.keyed(*voice.rewound_key)
         line = voice.line
-        return line.z_content.tobytes(), line.phrase_seed, line.phrase_first, voice.plan, voice.scale
+        return line.z_content.tobytes(), line.phrase_seed, line.phrase_first, line.leading, voice.plan, voice.scale
 
     def warm_up(self) -> None:
         """One throwaway decoder step through voice 1's row, which then starts afresh as if never used."""

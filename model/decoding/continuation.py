@@ -229,9 +229,7 @@ class Continuation:
         style's border ratio at each pitch token's interval from ``pitch``, 1 for every other token."""
         if self.border is None or pitch is None:
             return None
-        weights = np.ones(vocab.size)
-        weights[FIRST_PITCH_TOKEN:] = self.border[style][border_bins(np.arange(vocab.low, vocab.high + 1) - pitch)]
-        return weights
+        return interval_weights(self.border[style], pitch, vocab)
 
     def save(self, folder: Path) -> None:
         """The fit as safetensors; the μ in half precision (a thousandth of their scale, far inside the spread of
@@ -288,6 +286,14 @@ def load(folder: Path | None, z_content: int) -> Continuation:
 
 def border_bins(intervals: np.ndarray) -> np.ndarray:
     return np.clip(intervals, -BORDER_SPAN, BORDER_SPAN) + BORDER_SPAN
+
+
+def interval_weights(by_interval: np.ndarray, pitch: int, vocab: Vocabulary) -> np.ndarray:
+    """(V,): ``by_interval`` (2·BORDER_SPAN + 1,) at each pitch token's signed interval from ``pitch``, 1 for every
+    other token."""
+    weights = np.ones(vocab.size)
+    weights[FIRST_PITCH_TOKEN:] = by_interval[border_bins(np.arange(vocab.low, vocab.high + 1) - pitch)]
+    return weights
 
 
 def interval_shares(intervals: np.ndarray) -> np.ndarray:

@@ -10,7 +10,9 @@ The sampling rule, per row and step, on the decoder's logits ℓ:
 2. temperature: divided by T;
 3. scale lock: the probability of every note-on outside the key's scale times ``1 − lock`` (a mask at 1);
 4. border: until a phrase's first note-on, note-ons weighted by the style's border ratio at their interval
-   from the note before the phrase (``opening``, ``Continuation.border_weights``), their total mass kept;
+   from the note before the phrase (``opening``, ``Continuation.border_weights``), their total mass kept; and
+   in the last beat of a phrase that an earlier one comes back after, note-ons weighted by how often real tunes
+   cross a border from them into the return's first note (``Lead``), their mass kept too;
 5. top-p: the smallest set of tokens holding ``top_p`` of the probability (Holtzman et al. 2020), renormalised;
 6. one token by inverse-CDF sampling with the row's own uniform draw, so a voice's phrase does not depend
    on which other voices share the batch.
@@ -32,8 +34,8 @@ from numba import njit
 from torch import Tensor
 
 from stylevae.model.data.keys import MODES, SCALES, Key, relative_shift, scale_mask
-from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, Vocabulary
-from stylevae.model.decoding.continuation import AGAIN, HOME_DECAY, REPEAT_LAGS, Continuation
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, REST, STEPS_PER_BEAT, Vocabulary
+from stylevae.model.decoding.continuation import AGAIN, HOME_DECAY, REPEAT_LAGS, Continuation, interval_weights
 from stylevae.model.network.stepper import Stepper, StepState, network_step
 from stylevae.model.network.vae import StyleVAE
 
@@ -42,6 +44,8 @@ DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density
 # semantics: the rules put -inf on the tokens a full scale lock forbids.
 SAMPLING = dict(boundscheck=False, error_model="numpy", cache=True, nogil=True)
 BIAS_CACHE = 64  # rule sets whose bias vectors are kept (16 voices, each with room to turn a dial)
+LEAD_STEPS = STEPS_PER_BEAT  # a phrase's last beat leads into a return: where its last note-on lies in most phrases
+NOT_YET = -1  # a row's first note-on (``_Row.opened``) before it is drawn
 
 
 @dataclass(frozen=True)
@@ -166,15 +170,52 @@ def compiled_on_disk() -> bool:
         return False
 
 
+@dataclass(frozen=True, eq=False)
+class Lead:
+    """How a phrase ends that an earlier one comes back after. Real tunes prepare a return: the note before it
+    steps into its first note as at any border (Irish dance: 2.8 semitones on average). A line chooses the phrase
+    before a return by where its real tune's phrase ended (``Continuation.step``'s ``then``), but the decoder ends
+    it on that note in under a quarter of phrases, and returns were entered with leaps 0.4–1.5 semitones larger than
+    new phrases. So from step ``at`` on, each note-on is weighted by ``shares`` (the style's real border intervals)
+    at its interval to ``then``, the return's first note (None: this phrase's own first note, for a phrase played
+    twice), their total mass kept: the rhythm stays the decoder's."""
+
+    at: int
+    shares: np.ndarray  # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares
+    then: int | None
+
+    def weights(self, opened: int, vocab: Vocabulary) -> np.ndarray | None:
+        """(V,) for a phrase whose first note-on was the token ``opened`` (NOT_YET: none); None: nothing to lead to."""
+        then = self.then if self.then is not None else vocab.pitch(opened) if opened != NOT_YET else None
+        return None if then is None else interval_weights(self.shares[::-1], then, vocab)  # reversed: into ``then``
+
+
 def opening(
-    model: StyleVAE, vocab: Vocabulary, continuation: Continuation, style: int, pitch: int | None
-) -> tuple[int, np.ndarray | None]:
-    """How a phrase that follows ``pitch`` begins: the decoder's first input — the note-on of that note for a
-    model trained to continue one, else (no such note, or a model trained before keys) the start token — and
-    the border weights for its first note-on (``Continuation.border_weights``; None without either)."""
+    model: StyleVAE, vocab: Vocabulary, continuation: Continuation, style: int, pitch: int | None,
+    then: int | None = None, steps: int = 0,
+) -> tuple[int, np.ndarray | None, Lead | None]:
+    """How a phrase of ``steps`` steps that follows ``pitch`` begins and ends: the decoder's first input — the
+    note-on of that note for a model trained to continue one, else (no such note, or a model trained before keys)
+    the start token —, the border weights for its first note-on (``Continuation.border_weights``; None without
+    either), and how it leads into the phrase after it when that one is an earlier one coming back, beginning on
+    ``then`` (``AGAIN``: this one's own first note; None: no return, or a model trained before keys)."""
+    lead = None
+    shares = continuation.border_real[style] if continuation.border_real is not None else None
+    if then is not None and shares is not None and model.config.key_relative:
+        lead = Lead(steps - LEAD_STEPS, shares.astype(np.float64), None if then == AGAIN else then)
     if pitch is None or not model.config.key_relative or not vocab.low <= pitch <= vocab.high:
-        return model.start_token, None
-    return vocab.note_on(pitch), continuation.border_weights(style, pitch, vocab)
+        return model.start_token, None, lead
+    return vocab.note_on(pitch), continuation.border_weights(style, pitch, vocab), lead
+
+
+def row_weights(border: np.ndarray | None, lead: Lead | None, steps: int, opened: int,
+                vocab: Vocabulary) -> np.ndarray | None:
+    """(V,): the weights on a row's next note-on — its border weights until its first note-on (``border``, None
+    after it), times its lead's in the lead's steps — or None when neither applies."""
+    ending = lead.weights(opened, vocab) if lead is not None and steps >= lead.at else None
+    if border is None or ending is None:
+        return border if ending is None else ending
+    return border * ending
 
 
 @dataclass
@@ -185,6 +226,9 @@ class _Row:
     previous: int
     rules: Rules
     border: np.ndarray | None = None  # weights for the phrase's first note-on, until it is drawn
+    lead: Lead | None = None
+    steps: int = 0  # steps decoded in the phrase
+    opened: int = NOT_YET  # the phrase's first note-on token
     # With trails: the caller's name for the phrase, how it began (its first input and border weights, its first
     # state), and each step since: (the batch's state after it, the row's index there, its token).
     origin: Hashable = None
@@ -222,7 +266,11 @@ class Decoder:
         self._top_p = np.zeros(0)  # per row; 1 where a row keeps every token
         self._border = np.ones((0, 0))  # (B, V) border weights while a row has any, else empty
         self._pending = np.zeros(0, dtype=bool)  # rows of the batch whose first note-on is still to come
+        self._leading = np.zeros(0, dtype=bool)  # rows in their lead's steps (``Lead``)
+        self._weighing = np.zeros(0, dtype=bool)  # either: rows whose note-ons ``_border`` weighs
         self._bordering = False  # any of them
+        self._steps = self._opened = self._lead_at = np.zeros(0, dtype=np.int64)  # per row: see ``_Row``
+        self._leads = False  # a row's lead is still to begin
 
     # --- setting rows up --------------------------------------------------------------------------------
 
@@ -237,13 +285,13 @@ class Decoder:
 
     @torch.inference_mode()
     def start(self, row: Hashable, z: Tensor, first: int, rules: Rules, border: np.ndarray | None = None,
-              origin: Hashable = None) -> None:
-        """Begin a phrase: the decoder's state from z, ``first`` as its first input (see ``opening``). ``origin``
-        names the phrase, for ``resumable``."""
+              origin: Hashable = None, lead: Lead | None = None) -> None:
+        """Begin a phrase: the decoder's state from z, ``first`` as its first input, ``border`` and ``lead`` its
+        weights (see ``opening``). ``origin`` names the phrase, for ``resumable``."""
         self._leave_batch(row)
         self._keep(row)
         self._rows[row] = self._begin(z, self.stepper.z_gates(z), self.stepper.initial_state(z), first, rules, border,
-                                      origin)
+                                      origin, lead)
 
     @torch.inference_mode()
     def start_batch(
@@ -254,6 +302,7 @@ class Decoder:
         rules: Sequence[Rules],
         borders: Sequence[np.ndarray | None] | None = None,
         origins: Sequence[Hashable] | None = None,
+        leads: Sequence[Lead | None] | None = None,
     ) -> None:
         """``start`` for many rows at once, left stacked as the next step's batch (offline decoding, and the voices
         that begin a phrase together)."""
@@ -261,10 +310,11 @@ class Decoder:
         z_gates, state = self.stepper.z_gates(z), self.stepper.initial_state(z)
         borders = borders or [None] * len(rows)
         origins = origins or [None] * len(rows)
+        leads = leads or [None] * len(rows)
         for i, row in enumerate(rows):
             self._keep(row)
             self._rows[row] = self._begin(z[i : i + 1], z_gates[i : i + 1], state[:, :, i : i + 1], int(first[i]),
-                                          rules[i], borders[i], origins[i])
+                                          rules[i], borders[i], origins[i], leads[i])
         self._z_gates, self._state = z_gates, state
         self._previous = np.array(first, dtype=np.int64)
         self._stack_rules([self._rows[row] for row in rows])
@@ -281,10 +331,11 @@ class Decoder:
             del earlier[next(iter(earlier))]
 
     def _begin(self, z: Tensor, z_gates: np.ndarray, state: StepState, first: int, rules: Rules,
-               border: np.ndarray | None, origin: Hashable) -> _Row:
+               border: np.ndarray | None, origin: Hashable, lead: Lead | None) -> _Row:
         if not self.trails:
-            return _Row(z, z_gates, state, first, rules, border)
-        return _Row(z, z_gates, state, first, rules, border, origin, (first, border, state), [])
+            return _Row(z, z_gates, state, first, rules, border, lead)
+        return _Row(z, z_gates, state, first, rules, border, lead, origin=origin, began=(first, border, state),
+                    trail=[])
 
     @torch.inference_mode()
     def change(self, row: Hashable, z: Tensor | None = None, rules: Rules | None = None) -> None:
@@ -344,6 +395,7 @@ class Decoder:
         else:
             entry.state, entry.previous = start_state, first
         entry.border = border if all(t < FIRST_PITCH_TOKEN for t in tokens) else None
+        entry.steps, entry.opened = steps, next((t for t in tokens if t >= FIRST_PITCH_TOKEN), NOT_YET)
         return tokens
 
     def forget(self, row: Hashable) -> None:
@@ -358,7 +410,7 @@ class Decoder:
         """One step for each of ``rows`` in one forward pass, with one uniform draw per row: their tokens."""
         self._batch(tuple(rows))
         logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
-        tokens = draw(logits, self._before, self._inverse_temperature, self._after, self._border, self._pending,
+        tokens = draw(logits, self._before, self._inverse_temperature, self._after, self._border, self._weighing,
                       self._top_p, np.asarray(uniforms, dtype=np.float64))
         self._previous = tokens
         if self.trails:
@@ -366,10 +418,30 @@ class Decoder:
                 trail = self._rows[row].trail
                 if trail is not None:
                     trail.append((self._state, index, token))
+        self._steps += 1
+        self._opened = np.where((self._opened == NOT_YET) & (tokens >= FIRST_PITCH_TOKEN), tokens, self._opened)
         if self._bordering:
-            self._pending &= tokens < FIRST_PITCH_TOKEN
-            self._bordering = bool(self._pending.any())
+            began = self._pending & (tokens >= FIRST_PITCH_TOKEN)
+            self._pending &= ~began
+            self._reweigh(np.flatnonzero(began & self._leading))  # the lead's weights alone from here
+        if self._leads:
+            self._reweigh(np.flatnonzero(self._steps == self._lead_at))
         return tokens
+
+    def _reweigh(self, indices: np.ndarray) -> None:
+        """The weights on the next note-on of the batch's rows at ``indices`` (``row_weights``), as their first
+        note-on or their lead's steps come."""
+        for i in indices:
+            entry = self._rows[self._batch_ids[i]]
+            weights = row_weights(entry.border if self._pending[i] else None, entry.lead, int(self._steps[i]),
+                                  int(self._opened[i]), self.vocab)
+            self._leading[i] = weights is not None and entry.lead is not None and self._steps[i] >= entry.lead.at
+            if weights is not None:
+                if not self._border.size:
+                    self._border = np.ones((len(self._batch_ids), self.vocab.size))
+                self._border[i] = weights
+        self._weighing = self._pending | self._leading
+        self._bordering = bool(self._weighing.any())
 
     def _leave_batch(self, row: Hashable) -> None:
         if row in self._batch_ids:
@@ -381,6 +453,7 @@ class Decoder:
             entry = self._rows[row]
             entry.state = self._state[:, :, i : i + 1]
             entry.previous = int(self._previous[i])
+            entry.steps, entry.opened = int(self._steps[i]), int(self._opened[i])
             if entry.border is not None and not self._pending[i]:
                 entry.border = None
         self._batch_ids = ()
@@ -413,12 +486,19 @@ class Decoder:
         self._after = np.stack([a for _, a in biases])
         self._inverse_temperature = np.array([[1.0 / r.rules.temperature] for r in rows], dtype=np.float32)
         self._top_p = np.array([r.rules.top_p for r in rows], dtype=np.float64)
+        self._steps = np.array([r.steps for r in rows], dtype=np.int64)
+        self._opened = np.array([r.opened for r in rows], dtype=np.int64)
+        self._lead_at = np.array([r.lead.at if r.lead is not None else -1 for r in rows], dtype=np.int64)
+        self._leads = bool((self._lead_at >= self._steps).any())  # a lead's steps still to begin
+        weights = [row_weights(r.border, r.lead, r.steps, r.opened, self.vocab) for r in rows]
         self._pending = np.array([r.border is not None for r in rows])
-        self._bordering = bool(self._pending.any())
+        self._leading = np.array([w is not None and r.lead is not None and r.steps >= r.lead.at
+                                  for w, r in zip(weights, rows)])
+        self._weighing = self._pending | self._leading
+        self._bordering = bool(self._weighing.any())
         self._border = np.ones((0, 0))
         if self._bordering:
-            self._border = np.array([np.ones(self.vocab.size) if r.border is None else r.border for r in rows],
-                                    dtype=np.float64)
+            self._border = np.array([np.ones(self.vocab.size) if w is None else w for w in weights], dtype=np.float64)
 
     # --- encoding ---------------------------------------------------------------------------------------
 
@@ -452,6 +532,9 @@ class Line:
     history: list[tuple[np.ndarray, int, int | None, int | None]] = field(default_factory=list)
     # the phrase after the current one: (its position in the song, how many phrases back it repeats, 0: none)
     planned: tuple[int, int] | None = None
+    # the first note of the phrase the next one repeats, for the current phrase to lead into (``AGAIN``: its own
+    # first note; None: the next is no return); set at the border before it, in the pitch space of the decoder
+    leading: int | None = None
     sampler: np.random.Generator = field(default_factory=np.random.default_rng)
     # the line's register: its note-ons' pitches summed and counted, each weighing HOME_DECAY times the one after
     # it (``home``); as they were when the current phrase began, for a replay to take its notes again from there
@@ -481,7 +564,7 @@ class Line:
         self.z_content = continuation.initial(style, rng, mode)
         self.phrase_seed = int(rng.integers(2**63))
         self.notes = self.notes_before = (0.0, 0.0)
-        self.begun, self.planned = False, None
+        self.begun, self.planned, self.leading = False, None, None
 
     def advance(
         self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None,
@@ -501,6 +584,7 @@ class Line:
             self.planned = (position + 1, continuation.repeat_lag(style, self.rng, len(self.history) + 1, position + 1))
         else:
             self.planned = None
+        self.leading = self._then()
         if content is not None:
             self.z_content = content
         elif 0 < lag <= len(self.history):  # an earlier phrase comes back, note for note
@@ -509,7 +593,7 @@ class Line:
             return
         else:
             self.z_content = continuation.step(self.z_content, variation, self.rng, style, self.last_pitch, mode,
-                                               self.home, self._then())
+                                               self.home, self.leading)
         if variation > 0:
             self.phrase_seed = int(self.rng.integers(2**63))
 
@@ -525,13 +609,14 @@ class Line:
         """Where the line is, to come back to with ``back_to`` (the daemon marks it at each phrase of a pass of Live's
         loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
         return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
-                self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun, self.planned)
+                self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun, self.planned,
+                self.leading)
 
     def back_to(self, mark: tuple) -> None:
         """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
         phrase's own draws again."""
         (self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history,
-         self.notes, self.notes_before, self.begun, self.planned) = mark
+         self.notes, self.notes_before, self.begun, self.planned, self.leading) = mark
         self.rng.bit_generator.state = state
         self.history = list(history)
 
@@ -594,9 +679,10 @@ def stream(
                 line.z_content = contents[row]
             line.begin_phrase(replay=False)
         z = decoder.z(weights, [plan.mode for plan in plans], [line.z_content for line in lines])
-        openings = [opening(model, vocab, continuation, int(np.argmax(w)), line.phrase_first)
+        openings = [opening(model, vocab, continuation, int(np.argmax(w)), line.phrase_first, line.leading, steps)
                     for w, line in zip(weights, lines)]
-        decoder.start_batch(rows, z, [first for first, _ in openings], rules, [border for _, border in openings])
+        firsts, borders, leads = zip(*openings)
+        decoder.start_batch(rows, z, firsts, rules, borders, leads=leads)
         for t in range(steps):
             tokens = decoder.step(rows, np.array([line.sampler.random() for line in lines]))
             out[:, p * steps + t] = tokens
