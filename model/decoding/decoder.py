@@ -183,11 +183,22 @@ class Lead:
     at: int
     shares: np.ndarray  # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares
     then: int | None
+    # the weights into ``then``, made with the lead (``leading``): a step in the last beat then only copies them
+    into: np.ndarray | None = None
 
     def weights(self, opened: int, vocab: Vocabulary) -> np.ndarray | None:
         """(V,) for a phrase whose first note-on was the token ``opened`` (NOT_YET: none); None: nothing to lead to."""
+        if self.into is not None:
+            return self.into
         then = self.then if self.then is not None else vocab.pitch(opened) if opened != NOT_YET else None
         return None if then is None else interval_weights(self.shares[::-1], then, vocab)  # reversed: into ``then``
+
+
+def leading(shares: np.ndarray, then: int | None, steps: int, vocab: Vocabulary) -> Lead:
+    """The lead of a phrase of ``steps`` steps into ``then`` (None: its own first note), its weights made now when
+    ``then`` is known."""
+    lead = Lead(steps - LEAD_STEPS, np.asarray(shares, dtype=np.float64), then)
+    return lead if then is None else replace(lead, into=lead.weights(NOT_YET, vocab))
 
 
 def opening(
@@ -202,7 +213,7 @@ def opening(
     lead = None
     shares = continuation.border_real[style] if continuation.border_real is not None else None
     if then is not None and shares is not None and model.config.key_relative:
-        lead = Lead(steps - LEAD_STEPS, shares.astype(np.float64), None if then == AGAIN else then)
+        lead = leading(shares, None if then == AGAIN else then, steps, vocab)
     if pitch is None or not model.config.key_relative or not vocab.low <= pitch <= vocab.high:
         return model.start_token, None, lead
     return vocab.note_on(pitch), continuation.border_weights(style, pitch, vocab), lead
