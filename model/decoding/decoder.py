@@ -237,7 +237,7 @@ class _Row:
     previous: int
     rules: Rules
     border: np.ndarray | None = None  # weights for the phrase's first note-on, until it is drawn
-    lead: Lead | None = None
+    lead: Lead | None = None  # how the phrase ends when an earlier one comes back after it
     steps: int = 0  # steps decoded in the phrase
     opened: int = NOT_YET  # the phrase's first note-on token
     # With trails: the caller's name for the phrase, how it began (its first input and border weights, its first
