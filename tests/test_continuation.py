@@ -226,6 +226,54 @@ def test_a_return_is_drawn_a_phrase_ahead_and_the_phrase_before_it_leads_into_it
     assert 0.25 < np.mean(ends == 62) < 0.75 and not any(returns)
 
 
+def test_the_phrase_before_a_return_leads_into_it_as_real_tunes_enter_their_returns(tmp_path):
+    """Where real tunes enter their returns otherwise than their other phrases (here: from a seventh above, where
+    other borders step down), the phrase before a return is chosen, and led in, by how they enter returns; latents
+    fitted before returns had their own lead by all borders, and ones whose two tables differ in shape are refused."""
+    fitted = returning_pairs()
+    fitted.return_real = np.full((1, 2 * continuation.BORDER_SPAN + 1), 0.01, np.float32)
+    fitted.return_real[0, continuation.BORDER_SPAN - 11] = 0.75  # from B down to C
+    rates = np.zeros((1, 8, 4), np.float32)
+    rates[0, 2, 0] = 1.0  # the third phrase brings back the second
+    fitted.repeat = rates
+    ends = []
+    for seed in range(40):
+        line = Line.create(fitted, 0, seed)
+        line.begin_phrase(False)
+        line.took(60)
+        line.advance(fitted, 1.0, 0, position=1)  # the second phrase: the third will bring it back
+        ends.append(int(fitted.after_last[(fitted.after == line.z_content).all(1)][0]))
+    assert np.mean(np.array(ends) == 71) > 0.9
+    assert np.array_equal(fitted.lead_shares(0), fitted.return_real[0])
+    fitted.save(tmp_path)
+    assert np.array_equal(continuation.load(tmp_path, 2).lead_shares(0), fitted.return_real[0])
+    fitted.return_real = None
+    assert np.array_equal(fitted.lead_shares(0), fitted.border_real[0])
+    fitted.return_real = fitted.border_real[:, :5]
+    fitted.save(tmp_path)
+    with pytest.raises(ValueError, match="returns' border intervals do not match") as refused:
+        continuation.load(tmp_path, 2)
+    assert "\n" not in str(refused.value)
+
+
+def test_the_fit_learns_how_real_tunes_enter_their_returns_apart_from_their_other_borders():
+    """Pieces of A B A: the return of A entered from a fifth below its first note, every other phrase from a step
+    below. The fit's border intervals peak at the step, those into returns at the fifth, and the repeat rates are
+    those ``repeat_rates`` counts on its own."""
+    a, b = [Note(67, 0, 8), Note(64, 8, 16)], [Note(65, 0, 16), Note(62, 16, 32)]
+    rows = [(notes, 0, piece, bar, 0) for piece in range(8) for notes, bar in ((a, 0), (b, 2), (a, 4))]
+    phrases = phrase_set(rows)
+    phrases.before[:] = [first - (7 if bar == 4 else 2) for piece in range(8) for first, bar in ((67, 0), (65, 2),
+                                                                                                  (67, 4))]
+    mu = np.arange(len(rows), dtype=np.float32)[:, None] * np.ones((1, 2), np.float32)
+    fitted = continuation.fit(mu, phrases, 2)
+    assert int(np.argmax(fitted.border_real[0])) == continuation.BORDER_SPAN + 2
+    assert int(np.argmax(fitted.return_real[0])) == continuation.BORDER_SPAN + 7
+    assert fitted.return_real[0, continuation.BORDER_SPAN + 7] > 0.2  # 8 returns, add-one over 25 bins
+    assert np.array_equal(fitted.repeat, continuation.repeat_rates(phrases.tokens, phrases.style, phrases.piece,
+                                                                    phrases.bar, 2, 2, VOCAB))
+
+
 def test_a_return_drawn_for_one_place_is_not_taken_at_another():
     """The sixth place always brings back the phrase before, the fourth never: a line at the fifth draws the return
     for the sixth; the song then jumps back, and the phrase at the fourth is no return. A line at variation 0 (it

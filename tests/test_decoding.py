@@ -18,6 +18,7 @@ from stylevae.model.decoding.decoder import (
     compiled_on_disk,
     draw,
     key_plan,
+    opening,
     rule_biases,
     rule_probabilities,
     sample_rows,
@@ -510,3 +511,18 @@ def test_leads_bring_the_leap_into_returns_down_to_that_of_new_phrases(shipped, 
     unled = leaps()
     assert led[0] < unled[0] - 0.8 and led[1] < unled[1]
     assert abs(led[2] - unled[2]) < 0.1
+
+
+def test_a_phrase_before_a_return_opens_with_a_lead_into_it(shipped):
+    """``opening`` gives a phrase before a return a lead over its last beat, with the shares of how real tunes of
+    its style enter returns, into the return's first note (``AGAIN``: its own, known once played); none before a
+    new phrase. The weights into a known note are made then, and favour the interval real tunes take most."""
+    style, steps = shipped.styles.index("irish_dance"), shipped.steps
+    shares = shipped.continuation.lead_shares(style)
+    _, _, lead = opening(shipped.model, shipped.vocab, shipped.continuation, style, 60, 67, steps)
+    assert lead.at == steps - LEAD_STEPS and lead.then == 67 and np.array_equal(lead.shares, shares)
+    likeliest = int(np.argmax(shares)) - BORDER_SPAN  # the interval from the note before into the return
+    assert int(np.argmax(lead.into[FIRST_PITCH_TOKEN:])) + shipped.vocab.low == 67 - likeliest
+    _, _, again = opening(shipped.model, shipped.vocab, shipped.continuation, style, 60, AGAIN, steps)
+    assert again.then is None and again.into is None
+    assert opening(shipped.model, shipped.vocab, shipped.continuation, style, 60, None, steps)[2] is None

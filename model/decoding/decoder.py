@@ -173,12 +173,12 @@ def compiled_on_disk() -> bool:
 @dataclass(frozen=True, eq=False)
 class Lead:
     """How a phrase ends that an earlier one comes back after. Real tunes prepare a return: the note before it
-    steps into its first note as at any border (Irish dance: 2.8 semitones on average). A line chooses the phrase
-    before a return by where its real tune's phrase ended (``Continuation.step``'s ``then``), but the decoder ends
-    it on that note in under a quarter of phrases, and returns were entered with leaps 0.4–1.5 semitones larger than
-    new phrases. So from step ``at`` on, each note-on is weighted by ``shares`` (the style's real border intervals)
-    at its interval to ``then``, the return's first note (None: this phrase's own first note, for a phrase played
-    twice), their total mass kept: the rhythm stays the decoder's."""
+    crosses into its first note much as at other borders (Irish dance: 2.8 semitones on average). A line chooses the
+    phrase before a return by where its real tune's phrase ended (``Continuation.step``'s ``then``), but the decoder
+    ends it on that note in under a quarter of phrases, and returns were entered with leaps 0.4–1.5 semitones larger
+    than new phrases. So from step ``at`` on, each note-on is weighted by ``shares`` (how real tunes of the style
+    enter returns, ``Continuation.lead_shares``) at its interval to ``then``, the return's first note (None: this
+    phrase's own first note, for a phrase played twice), their total mass kept: the rhythm stays the decoder's."""
 
     at: int
     shares: np.ndarray  # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares
@@ -210,8 +210,7 @@ def opening(
     the start token —, the border weights for its first note-on (``Continuation.border_weights``; None without
     either), and how it leads into the phrase after it when that one is an earlier one coming back, beginning on
     ``then`` (``AGAIN``: this one's own first note; None: no return, or a model trained before keys)."""
-    lead = None
-    shares = continuation.border_real[style] if continuation.border_real is not None else None
+    lead, shares = None, continuation.lead_shares(style)
     if then is not None and shares is not None and model.config.key_relative:
         lead = leading(shares, None if then == AGAIN else then, steps, vocab)
     if pitch is None or not model.config.key_relative or not vocab.low <= pitch <= vocab.high:
