@@ -36,10 +36,11 @@ Four things the decoder alone does not know, fitted after training from the trai
   leave the later places few phrases. A return is drawn a phrase ahead (``Line``), and the phrase before it is
   chosen by how real tunes cross a border from its last note (``after_last``) into the return's first, as real
   tunes prepare theirs: drawn at its own border, a return came in from wherever the line had got to (Irish
-  dance: a mean leap of 5.6 semitones into returns, real tunes 2.8, as at their other borders). The decoder
-  seldom ends a phrase on its real tune's last note, so the phrase before a return also leads into it as it is
-  decoded (``decoder.Lead``: its last beat's note-ons weighted by ``border_real`` at their interval to the
-  return's first note).
+  dance: a mean leap of 5.6 semitones into returns, real tunes 2.8). Both go by how real tunes of the style
+  enter their returns (``return_real``, ``lead_shares``), which is not quite how they cross their other borders
+  (German folk: 3.00 semitones against 2.50). The decoder seldom ends a phrase on its real tune's last note, so
+  the phrase before a return also leads into it as it is decoded (``decoder.Lead``: its last beat's note-ons
+  weighted by those shares at their interval to the return's first note).
 * **how often each next phrase is gone on to** — nearest neighbours in a space of many dimensions have hubs
   (Radovanović, Nanopoulos & Ivanović 2010, "Hubs in space", JMLR 11): points near the middle of the data are
   near very many others. Left alone, lines walked to a few real phrases over and over: a tenth of a style's next
