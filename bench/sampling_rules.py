@@ -1,14 +1,15 @@
 """Sampling rules side by side: the shipped model's 16-bar streams, decoded as the daemon plays a voice, under
 several temperatures and top-p values, each against real tunes by ``stylevae eval``'s ear-like measures; a rule
 marked ``unbalanced`` draws each next phrase of a line without the weights that spread a line's visits evenly over
-real phrases (``continuation.balance``; the rest of the shipped fit, its border ratio included, unchanged).
+real phrases (``continuation.balance``; the rest of the shipped fit, its border ratio included, unchanged), one
+marked ``unled`` decodes the phrase before a return without its lead into it (``decoder.Lead``).
 
 The stream measures move from one seed set to another (a style's register drift by up to 0.8 semitones at 96
 streams), so each rule runs on the same few seed sets and the report gives their mean: the same streams but for
 the rule. For each rule it also gives the streams' mean distance to real tunes, each measure's |generated − real|
 over real averaged over styles, on the six measures of a phrase and its neighbours and with span and drift.
 
-Usage: .venv/bin/python bench/sampling_rules.py [--rules 1:1 1:0.95 1:0.95:unbalanced ...] [--seeds 1234 1]
+Usage: .venv/bin/python bench/sampling_rules.py [--rules 1:1 1:0.95 1:0.95:unbalanced 1:0.95:unled ...] [--seeds 1234 1]
                                                 [--streams 96] [--data data/default] [--name sampling_rules]
 Needs the built data set (``stylevae data``). About 45 s per rule and seed set on 2 cores.
 """
@@ -34,19 +35,22 @@ if TYPE_CHECKING:  # torch and the model load inside main, after the arguments a
 
 SIX = ("same_scale", "joint_fit", "border_leap", "inner_leap", "notes_per_bar", "repetition")
 EIGHT = (*SIX, "pitch_span", "register_drift")
-SHOWN = ("out_of_key", "border_leap", "inner_leap", "notes_per_bar", "repetition", "pitch_span", "register_drift")
+SHOWN = ("out_of_key", "border_leap", "inner_leap", "notes_per_bar", "repetition", "return_leap", "pitch_span",
+         "register_drift")
+MARKS = ("unbalanced", "unled")  # what a rule may leave out of the shipped way of playing, after its numbers
 
 
-def rule(text: str) -> tuple[float, float, bool]:
-    """``TEMPERATURE:TOP_P``, or ``TEMPERATURE:TOP_P:unbalanced``."""
+def rule(text: str) -> tuple[float, float, frozenset[str]]:
+    """``TEMPERATURE:TOP_P``, then any of MARKS: ``1:0.95:unbalanced:unled``."""
     parts = text.split(":")
     try:
-        if len(parts) not in (2, 3) or parts[2:] not in ([], ["unbalanced"]):
+        marks = parts[2:]
+        if len(parts) < 2 or len(set(marks)) != len(marks) or not set(marks) <= set(MARKS):
             raise ValueError
         temperature, top_p = (float(x) for x in parts[:2])
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a rule is TEMPERATURE:TOP_P[:unbalanced], got {text!r}") from None
-    return temperature, top_p, len(parts) == 3
+        raise argparse.ArgumentTypeError(f"a rule is TEMPERATURE:TOP_P[:unbalanced][:unled], got {text!r}") from None
+    return temperature, top_p, frozenset(marks)
 
 
 def distance(per_style: list[dict], measures: tuple[str, ...]) -> float:
@@ -136,7 +140,7 @@ def main() -> None:
     import torch
 
     from stylevae.model.data import dataset
-    from stylevae.model.decoding import playing
+    from stylevae.model.decoding import decoder, playing
     from stylevae.model.decoding.decoder import Rules
     from stylevae.model.network import checkpoint
     from stylevae.model.training.batches import model_view
@@ -146,12 +150,13 @@ def main() -> None:
     ckpt = checkpoint.load(checkpoint.DEFAULT_CHECKPOINT, warn=False)
     test = model_view(ckpt.model, dataset.load(args.data).split("test"))
     result: dict = {"streams": args.streams, "seeds": args.seeds, "styles": ckpt.styles, "rules": {}}
-    balanced = ckpt.continuation.after_weight
-    for temperature, top_p, unbalanced in args.rules:
+    balanced, lead_steps = ckpt.continuation.after_weight, decoder.LEAD_STEPS
+    for temperature, top_p, marks in args.rules:
         rules = Rules(temperature, playing.DENSITY, playing.LOCK, top_p=top_p)
-        ckpt.continuation.after_weight = None if unbalanced else balanced
+        ckpt.continuation.after_weight = None if "unbalanced" in marks else balanced
+        decoder.LEAD_STEPS = 0 if "unled" in marks else lead_steps  # a lead over no steps: none
         runs = over_seeds(ckpt, test, args, rules)
-        name = f"{temperature:g} / {top_p:g}" + (", unbalanced" if unbalanced else "")
+        name = f"{temperature:g} / {top_p:g}" + "".join(f", {mark}" for mark in MARKS if mark in marks)
         result["rules"][name] = variant(runs)
         print(f"{name}: done", flush=True)
     save(args.name, result, start, render)

@@ -37,12 +37,15 @@ def test_the_generated_values_are_averaged_over_seed_sets_and_a_missing_one_leav
     assert found == [style({"inner_leap": 2.5}, real)]
 
 
-def test_a_rule_is_temperature_and_top_p_maybe_unbalanced_and_anything_else_is_refused_in_one_line():
-    assert sampling_rules.rule("0.9:0.95") == (0.9, 0.95, False)
-    assert sampling_rules.rule("1:0.95:unbalanced") == (1.0, 0.95, True)
-    for wrong in ("0.9", "1:0.95:even", "1:0.95:unbalanced:x", "a:1"):
-        with pytest.raises(argparse.ArgumentTypeError, match=f"TEMPERATURE:TOP_P\\[:unbalanced\\], got '{wrong}'"):
+def test_a_rule_is_temperature_and_top_p_maybe_unbalanced_or_unled_and_anything_else_is_refused_in_one_line():
+    assert sampling_rules.rule("0.9:0.95") == (0.9, 0.95, frozenset())
+    assert sampling_rules.rule("1:0.95:unbalanced") == (1.0, 0.95, {"unbalanced"})
+    assert sampling_rules.rule("1:0.95:unled:unbalanced") == (1.0, 0.95, {"unbalanced", "unled"})
+    for wrong in ("0.9", "1:0.95:even", "1:0.95:unbalanced:x", "1:0.95:unled:unled", "a:1"):
+        with pytest.raises(argparse.ArgumentTypeError,
+                           match=f"TEMPERATURE:TOP_P\\[:unbalanced\\]\\[:unled\\], got '{wrong}'") as refused:
             sampling_rules.rule(wrong)
+        assert "\n" not in str(refused.value)
 
 
 def test_the_report_shows_each_rule_beside_real_tunes():
