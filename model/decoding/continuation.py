@@ -338,8 +338,8 @@ def real_border_intervals(tokens: np.ndarray, before: np.ndarray, vocab: Vocabul
 
 def near_repeats(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, gap: int,
                  vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Of the phrases ``gap`` bars apart on their piece's own grid (from its first bar) that have one before them:
-    their rows, their places in a strain (the k-th phrase's is k mod REPEAT_PLACES), how many consecutive phrases
+    """Of the phrases ``gap`` bars apart on their piece's own grid (from its first bar), all but those at its first
+    bar: their rows, their places in a strain (the k-th phrase's is k mod REPEAT_PLACES), how many consecutive phrases
     lie before them (up to REPEAT_LAGS), and how many phrases back their nearest earlier near-repeat is (0: none
     within those)."""
     index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
