@@ -24,23 +24,24 @@ Four things the decoder alone does not know, fitted after training from the trai
   A line's ``variation`` v says how far the next phrase may be from this one: 1 takes any of the neighbours'
   next phrases, less favours those nearest the line's own z_c (``exp(−(1/v − 1) · d / median d)`` on the
   squared distances d), and 0 repeats the phrase. A line starts from the μ of a real phrase of its style.
-* **what comes back** — per style and place in a 16-bar strain (``REPEAT_PLACES`` phrases from the tune's
-  start, or the song's for a line), how often a real tune's phrase nearly repeats the one 1 to 4 phrases
-  before it (AABA, AABB: ``musicality``'s near-repeat, onsets overlapping by 60 %; 4 back is an 8-bar section
-  coming back). Where it happens is most of it: an Irish dance's third phrase (bars 5–6) repeats the first in
-  over 40 % of the tunes, its second the first in under 10 %; an American fiddle tune's fifth, where its
-  second strain begins, almost never. Rates by lag alone repeated as often at every place (Irish 0.23) and
-  lost that shape. A line repeats an earlier phrase of its own with its place's probabilities — the same
-  content, seed and first note, so the same phrase — and otherwise moves on. A place's rates are its own
-  counts drawn toward the style's rates over all places by ``REPEAT_PRIOR`` phrases' worth, as short tunes
-  leave the later places few phrases. A return is drawn a phrase ahead (``Line``), and the phrase before it is
-  chosen by how real tunes cross a border from its last note (``after_last``) into the return's first, as real
-  tunes prepare theirs: drawn at its own border, a return came in from wherever the line had got to (Irish
-  dance: a mean leap of 5.6 semitones into returns, real tunes 2.8). Both go by how real tunes of the style
-  enter their returns (``return_real``, ``lead_shares``), which is not quite how they cross their other borders
-  (German folk: 3.00 semitones against 2.50). The decoder seldom ends a phrase on its real tune's last note, so
-  the phrase before a return also leads into it as it is decoded (``decoder.Lead``: its last beat's note-ons
-  weighted by those shares at their interval to the return's first note).
+* **what comes back** — per style and place in a 16-bar strain (``REPEAT_PLACES`` phrases from the tune's start, or
+  the song's for a line), how often a real tune's phrase nearly repeats the one 1 to 4 phrases before it (AABA,
+  AABB: ``musicality``'s near-repeat, onsets overlapping by 60 %; 4 back is an 8-bar section coming back). Where it
+  happens is most of it: an Irish dance's third phrase (bars 5–6) repeats the first in over 40 % of the tunes, its
+  second the first in under 10 %; an American fiddle tune's fifth, where its second strain begins, almost never.
+  Rates by lag alone repeated as often at every place (Irish 0.23) and lost that shape. A line repeats an earlier
+  phrase of its own with its place's probabilities — the same content, seed and first note, so the same phrase but
+  for its last beat, where the phrase before a return leads into it and the return goes on as the line does (first
+  and second endings) — and otherwise moves on. A place's rates are its own counts drawn toward the style's rates
+  over all places by ``REPEAT_PRIOR`` phrases' worth, as short tunes leave the later places few phrases. A return is
+  drawn a phrase ahead (``Line``), and the phrase before it is chosen by how real tunes cross a border from its last
+  note (``after_last``) into the return's first, as real tunes prepare theirs: drawn at its own border, a return
+  came in from wherever the line had got to (Irish dance: a mean leap of 5.6 semitones into returns, real tunes
+  2.8). Both go by how real tunes of the style enter their returns (``return_real``, ``lead_shares``), which is not
+  quite how they cross their other borders (German folk: 3.00 semitones against 2.50). The decoder seldom ends a
+  phrase on its real tune's last note, so the phrase before a return also leads into it as it is decoded
+  (``decoder.Lead``: its last beat's note-ons weighted by those shares at their interval to the return's first
+  note).
 * **how often each next phrase is gone on to** — nearest neighbours in a space of many dimensions have hubs
   (Radovanović, Nanopoulos & Ivanović 2010, "Hubs in space", JMLR 11): points near the middle of the data are
   near very many others. Left alone, lines walked to a few real phrases over and over: a tenth of a style's next
@@ -95,7 +96,7 @@ BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts
 NO_NOTE = -1  # ``after_first`` of a next phrase without a note-on
 AGAIN = -2  # ``Continuation.step``'s ``then`` for a phrase that the one after it repeats (lag 1)
 MIN_SPREAD = 1.0  # semitones: the least register spread a style is given
-REGISTER_PULL = 2.5  # a next phrase's register is drawn about the line's own within this many of the style's spreads
+REGISTER_PULL = 1.5  # a next phrase's register is drawn about the line's own within this many of the style's spreads
 HOME_DECAY = 1 - 1 / 64  # a line's register (``Line.home``) forgets a note's weight by 1/e in some 64 notes
 BALANCE_ROUNDS = 10  # rounds of lines walked and weights mended (``balance``)
 BALANCE_VISITS = 12  # each round walks lines enough to visit each next phrase this many times if all were even

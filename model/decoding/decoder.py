@@ -178,7 +178,9 @@ class Lead:
     ends it on that note in under a quarter of phrases, and returns were entered with leaps 0.4–1.5 semitones larger
     than new phrases. So from step ``at`` on, each note-on is weighted by ``shares`` (how real tunes of the style
     enter returns, ``Continuation.lead_shares``) at its interval to ``then``, the return's first note (None: this
-    phrase's own first note, for a phrase played twice), their total mass kept: the rhythm stays the decoder's."""
+    phrase's own first note, for a phrase played twice), their total mass kept: the rhythm stays the decoder's.
+    A return then plays its phrase again but for that beat, which goes where the line goes next: the first and
+    second endings of a repeated strain."""
 
     at: int
     shares: np.ndarray  # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares
@@ -597,7 +599,7 @@ class Line:
         self.leading = self._then()
         if content is not None:
             self.z_content = content
-        elif 0 < lag <= len(self.history):  # an earlier phrase comes back, note for note
+        elif 0 < lag <= len(self.history):  # an earlier phrase comes back, note for note up to its last beat
             self.repeating = self.history[-lag]
             self.z_content, self.phrase_seed = self.repeating[:2]
             return
