@@ -44,7 +44,9 @@ DENSITY_SCALE = 2.5  # logits added to note-ons (and taken from REST) at density
 # semantics: the rules put -inf on the tokens a full scale lock forbids.
 SAMPLING = dict(boundscheck=False, error_model="numpy", cache=True, nogil=True)
 BIAS_CACHE = 64  # rule sets whose bias vectors are kept (16 voices, each with room to turn a dial)
-LEAD_STEPS = STEPS_PER_BEAT  # a phrase's last beat leads into a return: where its last note-on lies in most phrases
+# a phrase's last beat leads into a return: where the last note-on of 63–99 % of real phrases lies in each style but
+# Palestrina (15 %, whose phrases end on long notes: a lead there has seldom a note to weigh)
+LEAD_STEPS = STEPS_PER_BEAT
 NOT_YET = -1  # a row's first note-on (``_Row.opened``) before it is drawn
 
 
@@ -105,7 +107,8 @@ def rule_probabilities(logits: np.ndarray, before: np.ndarray, inverse_temperatu
                        border: np.ndarray, pending: np.ndarray, top_p: np.ndarray) -> np.ndarray:
     """Each row's distribution (B, V) float64 after rules 1–5 of the module docstring, from the decoder's logits
     (B, V) and the batch's stacked rules: ``before`` and ``after`` (B, V), ``inverse_temperature`` (B, 1), the
-    border weights (B, V; read only for ``pending`` rows), ``top_p`` (B,; 1 keeps every token)."""
+    weights on note-ons (B, V; read only for ``pending`` rows: a border's or a lead's), ``top_p`` (B,; 1 keeps
+    every token)."""
     rows, size = logits.shape
     out = np.empty((rows, size), np.float64)
     for b in range(rows):
@@ -173,7 +176,7 @@ def compiled_on_disk() -> bool:
 @dataclass(frozen=True, eq=False)
 class Lead:
     """How a phrase ends that an earlier one comes back after. Real tunes prepare a return: the note before it
-    crosses into its first note much as at other borders (Irish dance: 2.8 semitones on average). A line chooses the
+    crosses into its first note as their returns are entered (Irish dance: 2.8 semitones on average). A line chooses the
     phrase before a return by where its real tune's phrase ended (``Continuation.step``'s ``then``), but the decoder
     ends it on that note in under a quarter of phrases, and returns were entered with leaps 0.4–1.5 semitones larger
     than new phrases. So from step ``at`` on, each note-on is weighted by ``shares`` (how real tunes of the style
@@ -205,14 +208,17 @@ def leading(shares: np.ndarray, then: int | None, steps: int, vocab: Vocabulary)
 
 def opening(
     model: StyleVAE, vocab: Vocabulary, continuation: Continuation, style: int, pitch: int | None,
-    then: int | None = None, steps: int = 0,
+    then: int | None = None, steps: int | None = None,
 ) -> tuple[int, np.ndarray | None, Lead | None]:
     """How a phrase of ``steps`` steps that follows ``pitch`` begins and ends: the decoder's first input — the
     note-on of that note for a model trained to continue one, else (no such note, or a model trained before keys)
     the start token —, the border weights for its first note-on (``Continuation.border_weights``; None without
     either), and how it leads into the phrase after it when that one is an earlier one coming back, beginning on
-    ``then`` (``AGAIN``: this one's own first note; None: no return, or a model trained before keys)."""
+    ``then`` (``AGAIN``: this one's own first note; None: no return). The lead is None without a return, a fit, or
+    for a model trained before keys."""
     lead, shares = None, continuation.lead_shares(style)
+    if then is not None and steps is None:
+        raise ValueError("a phrase that leads into a return needs its length in steps")
     if then is not None and shares is not None and model.config.key_relative:
         lead = leading(shares, None if then == AGAIN else then, steps, vocab)
     if pitch is None or not model.config.key_relative or not vocab.low <= pitch <= vocab.high:
@@ -276,13 +282,13 @@ class Decoder:
         self._previous = np.zeros(0, dtype=np.int64)
         self._z_gates = self._before = self._after = self._inverse_temperature = np.zeros((0, 0), dtype=np.float32)
         self._top_p = np.zeros(0)  # per row; 1 where a row keeps every token
-        self._border = np.ones((0, 0))  # (B, V) border weights while a row has any, else empty
+        self._border = np.ones((0, 0))  # (B, V) the weights on note-ons (``row_weights``) while a row has any
         self._pending = np.zeros(0, dtype=bool)  # rows of the batch whose first note-on is still to come
         self._leading = np.zeros(0, dtype=bool)  # rows in their lead's steps (``Lead``)
-        self._weighing = np.zeros(0, dtype=bool)  # either: rows whose note-ons ``_border`` weighs
-        self._bordering = False  # any of them
-        self._steps = self._opened = self._lead_at = np.zeros(0, dtype=np.int64)  # per row: see ``_Row``
-        self._leads = False  # a row's lead is still to begin
+        self._weighing = np.zeros(0, dtype=bool)  # rows whose note-ons ``_border`` weighs now
+        # per row: see ``_Row``; and the step at which its lead begins (-1: none)
+        self._steps, self._opened, self._lead_at = (np.zeros(0, dtype=np.int64) for _ in range(3))
+        self._leads = False  # a row's lead begins at a step still to come
 
     # --- setting rows up --------------------------------------------------------------------------------
 
@@ -430,14 +436,15 @@ class Decoder:
                 trail = self._rows[row].trail
                 if trail is not None:
                     trail.append((self._state, index, token))
+        newly = (self._opened == NOT_YET) & (tokens >= FIRST_PITCH_TOKEN)  # a phrase's first note-on
         self._steps += 1
-        self._opened = np.where((self._opened == NOT_YET) & (tokens >= FIRST_PITCH_TOKEN), tokens, self._opened)
-        if self._bordering:
-            began = self._pending & (tokens >= FIRST_PITCH_TOKEN)
-            self._pending &= ~began
-            self._reweigh(np.flatnonzero(began & self._leading))  # the lead's weights alone from here
+        self._opened = np.where(newly, tokens, self._opened)
+        due = newly & (self._pending | self._leading)  # a border ends; a lead into the phrase's own first note has it
         if self._leads:
-            self._reweigh(np.flatnonzero(self._steps == self._lead_at))
+            due |= self._steps == self._lead_at
+        if due.any():
+            self._pending &= ~newly
+            self._reweigh(np.flatnonzero(due))
         return tokens
 
     def _reweigh(self, indices: np.ndarray) -> None:
@@ -447,13 +454,12 @@ class Decoder:
             entry = self._rows[self._batch_ids[i]]
             weights = row_weights(entry.border if self._pending[i] else None, entry.lead, int(self._steps[i]),
                                   int(self._opened[i]), self.vocab)
-            self._leading[i] = weights is not None and entry.lead is not None and self._steps[i] >= entry.lead.at
+            self._leading[i] = entry.lead is not None and self._steps[i] >= entry.lead.at
+            self._weighing[i] = weights is not None
             if weights is not None:
                 if not self._border.size:
                     self._border = np.ones((len(self._batch_ids), self.vocab.size))
                 self._border[i] = weights
-        self._weighing = self._pending | self._leading
-        self._bordering = bool(self._weighing.any())
 
     def _leave_batch(self, row: Hashable) -> None:
         if row in self._batch_ids:
@@ -501,15 +507,13 @@ class Decoder:
         self._steps = np.array([r.steps for r in rows], dtype=np.int64)
         self._opened = np.array([r.opened for r in rows], dtype=np.int64)
         self._lead_at = np.array([r.lead.at if r.lead is not None else -1 for r in rows], dtype=np.int64)
-        self._leads = bool((self._lead_at >= self._steps).any())  # a lead's steps still to begin
+        self._leads = bool((self._lead_at > self._steps).any())
         weights = [row_weights(r.border, r.lead, r.steps, r.opened, self.vocab) for r in rows]
         self._pending = np.array([r.border is not None for r in rows])
-        self._leading = np.array([w is not None and r.lead is not None and r.steps >= r.lead.at
-                                  for w, r in zip(weights, rows)])
-        self._weighing = self._pending | self._leading
-        self._bordering = bool(self._weighing.any())
+        self._leading = np.array([r.lead is not None and r.steps >= r.lead.at for r in rows])
+        self._weighing = np.array([w is not None for w in weights])
         self._border = np.ones((0, 0))
-        if self._bordering:
+        if self._weighing.any():
             self._border = np.array([np.ones(self.vocab.size) if w is None else w for w in weights], dtype=np.float64)
 
     # --- encoding ---------------------------------------------------------------------------------------
