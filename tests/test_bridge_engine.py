@@ -582,7 +582,8 @@ def test_a_voice_brings_phrases_back_by_their_place_in_the_songs_strain(place, c
 
 def test_a_voice_leads_the_phrase_before_a_return_into_it():
     """The song's fourth phrase always brings back the third: the voice's decoder begins the third with a lead into
-    its own first note over its last beat, and the phrases before it and the return itself with none."""
+    its own first note over its last beat, and the phrases before it and the return itself with none; the name the
+    decoder knows a phrase by includes what it leads into."""
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     rates = np.zeros((len(rig.engine.checkpoint.styles), 8, 4), np.float32)
     rates[:, 3, 0] = 1.0
@@ -596,6 +597,10 @@ def test_a_voice_leads_the_phrase_before_a_return_into_it():
     assert len(begun) == 4
     assert [lead is None for (lead,) in begun] == [True, True, False, True]
     assert begun[2][0].then is None and begun[2][0].at == rig.engine.checkpoint.steps - LEAD_STEPS
+    voice = rig.engine.voices[1]  # the phrase's name says what it leads into: a replay with another plan is another
+    named = rig.engine._phrase(voice)
+    voice.line.leading = 60 if voice.line.leading is None else None
+    assert rig.engine._phrase(voice) != named
 
 
 def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():

@@ -491,6 +491,26 @@ def test_a_phrase_that_repeats_at_once_leads_into_its_own_first_note_even_when_t
                 assert [int(shifting.step(["b"], draws[t, 1:])[0]) for t in range(back, steps)] == solo[back:]
 
 
+def test_a_row_taken_back_before_its_first_note_on_leads_into_the_one_it_plays_then(shipped):
+    """A lead into the phrase's own first note: taken back to its start and given other rules, the row leads into
+    the first note-on it draws now, as a row given those rules from the start does, not into the one it drew
+    before."""
+    z = torch.zeros(1, shipped.model.config.z_size)
+    lead = Lead(0, only_into(None, shipped.steps).shares, None)
+    hotter = Rules(temperature=3.0, density=0.5)
+    for seed in range(6):
+        draws = np.random.default_rng(seed).random(shipped.steps)
+        decoder = Decoder(shipped.model, shipped.vocab, trails=True)
+        decoder.start("a", z, shipped.model.start_token, Rules(temperature=1.2), origin="za", lead=lead)
+        [decoder.step(["a"], draws[t : t + 1]) for t in range(shipped.steps)]
+        decoder.resume("a", "za", 0)
+        decoder.change("a", rules=hotter)
+        again = [int(decoder.step(["a"], draws[t : t + 1])[0]) for t in range(shipped.steps)]
+        fresh = Decoder(shipped.model, shipped.vocab)
+        fresh.start("a", z, shipped.model.start_token, hotter, lead=lead)
+        assert again == [int(fresh.step(["a"], draws[t : t + 1])[0]) for t in range(shipped.steps)]
+
+
 def test_a_first_note_on_in_a_lead_is_weighted_by_both_and_later_ones_by_the_lead_alone(shipped):
     """Border weights that allow D or E as the phrase's first note-on, a lead over the whole phrase that allows only
     E to G (a step or less below the G it leads into, or G itself): the first note-on is E, the one both allow; later
