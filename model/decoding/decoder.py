@@ -284,7 +284,6 @@ class Decoder:
         self._top_p = np.zeros(0)  # per row; 1 where a row keeps every token
         self._border = np.ones((0, 0))  # (B, V) the weights on note-ons (``row_weights``) while a row has any
         self._pending = np.zeros(0, dtype=bool)  # rows of the batch whose first note-on is still to come
-        self._leading = np.zeros(0, dtype=bool)  # rows in their lead's steps (``Lead``)
         self._weighing = np.zeros(0, dtype=bool)  # rows whose note-ons ``_border`` weighs now
         # per row: see ``_Row``; and the step at which its lead begins (-1: none)
         self._steps, self._opened, self._lead_at = (np.zeros(0, dtype=np.int64) for _ in range(3))
@@ -437,9 +436,10 @@ class Decoder:
                 if trail is not None:
                     trail.append((self._state, index, token))
         newly = (self._opened == NOT_YET) & (tokens >= FIRST_PITCH_TOKEN)  # a phrase's first note-on
+        leading = (self._lead_at >= 0) & (self._steps >= self._lead_at)  # drawn in a lead's steps
+        due = newly & (self._pending | leading)  # a border ends; a lead into the phrase's own first note has it
         self._steps += 1
         self._opened = np.where(newly, tokens, self._opened)
-        due = newly & (self._pending | self._leading)  # a border ends; a lead into the phrase's own first note has it
         if self._leads:
             due |= self._steps == self._lead_at
         if due.any():
@@ -454,7 +454,6 @@ class Decoder:
             entry = self._rows[self._batch_ids[i]]
             weights = row_weights(entry.border if self._pending[i] else None, entry.lead, int(self._steps[i]),
                                   int(self._opened[i]), self.vocab)
-            self._leading[i] = entry.lead is not None and self._steps[i] >= entry.lead.at
             self._weighing[i] = weights is not None
             if weights is not None:
                 if not self._border.size:
@@ -510,7 +509,6 @@ class Decoder:
         self._leads = bool((self._lead_at > self._steps).any())
         weights = [row_weights(r.border, r.lead, r.steps, r.opened, self.vocab) for r in rows]
         self._pending = np.array([r.border is not None for r in rows])
-        self._leading = np.array([r.lead is not None and r.steps >= r.lead.at for r in rows])
         self._weighing = np.array([w is not None for w in weights])
         self._border = np.ones((0, 0))
         if self._weighing.any():

@@ -97,8 +97,8 @@ def repetition(notes: Sequence[Note], length: int, phrase_steps: int) -> float:
 
 def return_leap(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
     """The mean |interval| into the phrases that come back (``returns``): from the note before such a phrase to its
-    first note, as ``intervals`` reads a border. A line that brings a phrase back note for note enters it from
-    wherever it has got to. None for a stream without a return entered from a note."""
+    first note, as ``intervals`` reads a border. A line that brings a phrase back enters it from wherever it has got
+    to, unless the phrase before leads into it. None for a stream without a return entered from a note."""
     back = returns(notes, length, phrase_steps)
     leaps = [abs(b.pitch - a.pitch) for a, b in zip(notes, notes[1:])
              if a.start // phrase_steps < (i := b.start // phrase_steps) and 0 < i <= len(back) and back[i - 1]]
