@@ -30,6 +30,7 @@ from stylevae.bridge.voice import NoteStart, Reports, Rewind, Voice
 from stylevae.model.data.keys import Key
 from stylevae.model.data.tokens import STEPS_PER_BAR, STEPS_PER_BEAT
 from stylevae.model.decoding import playing
+from stylevae.model.decoding.continuation import PLACE_CYCLE
 from stylevae.model.decoding.decoder import Decoder, Rules, key_plan, opening
 from stylevae.model.decoding.generate import to_decoder_space
 from stylevae.model.network.checkpoint import Checkpoint
@@ -584,7 +585,8 @@ class Engine:
             if voice.reset_decoder or not self.decoder.has(voice.number):
                 phrase = self._phrase(voice)
                 first, border, lead = opening(model, self.checkpoint.vocab, voice.continuation, voice.style,
-                                              voice.line.phrase_first, voice.line.leading, self.checkpoint.steps)
+                                              voice.line.phrase_first, voice.line.leading, self.checkpoint.steps,
+                                              voice.line.position)
                 beginning.append((voice, first, border, self._rules(voice), phrase, lead))
             else:
                 z = self.decoder.z(s.weights, voice.plan.mode, voice.line.z_content) if voice.z_dirty else None
@@ -599,14 +601,16 @@ class Engine:
     def _phrase(self, voice: Voice) -> tuple:
         """The phrase the voice's line is at, in the key it would begin in now (taken here; a phrase a rewind took it
         back into, in the key it began in: ``Voice.rewind``), as the decoder's ``origin`` names it: its content,
-        seed, the note it follows and the one the phrase after it begins on when it comes back, and the key."""
+        seed, the note it follows and the one the phrase after it begins on when it comes back, its place in an 8-bar
+        section (which its cadence weights follow), and the key."""
         if voice.rewound_key is None:
             key = self.key_of(voice)
             voice.keyed(key_plan(self.checkpoint.model, key), key.intervals)
         else:
             voice.keyed(*voice.rewound_key)
         line = voice.line
-        return line.z_content.tobytes(), line.phrase_seed, line.phrase_first, line.leading, voice.plan, voice.scale
+        return (line.z_content.tobytes(), line.phrase_seed, line.phrase_first, line.leading,
+                None if line.position is None else line.position % PLACE_CYCLE, voice.plan, voice.scale)
 
     def warm_up(self) -> None:
         """One throwaway decoder step through voice 1's row, which then starts afresh as if never used."""

@@ -595,12 +595,38 @@ def test_a_voice_leads_the_phrase_before_a_return_into_it():
     rig.send(cmd.Play(1, True))
     rig.run(3 * 32 * STEP + 0.1)
     assert len(begun) == 4
-    assert [lead is None for (lead,) in begun] == [True, True, False, True]
+    assert [lead.shares is None for (lead,) in begun] == [True, True, False, True]  # each has its place's cadence
     assert begun[2][0].then is None and begun[2][0].at == rig.engine.checkpoint.steps - LEAD_STEPS
     voice = rig.engine.voices[1]  # the phrase's name says what it leads into: a replay with another plan is another
     named = rig.engine._phrase(voice)
     voice.line.leading = 60 if voice.line.leading is None else None
     assert rig.engine._phrase(voice) != named
+
+
+def test_a_voices_phrases_end_as_real_ones_do_at_their_place_in_a_section():
+    """Each phrase a voice begins has the cadence of its place in the song's 8-bar sections, the 4th and the 8th
+    the same, taken from where the song's phrase grid puts it; the name the decoder knows a phrase by says which
+    place, so the same phrase begun at another place decodes afresh."""
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    continuation, vocab = rig.engine.checkpoint.continuation, rig.engine.checkpoint.vocab
+    begun = []
+    start_batch = rig.engine.decoder.start_batch
+    rig.engine.decoder.start_batch = lambda rows, *args, leads=None, **kwargs: (
+        begun.append(leads), start_batch(rows, *args, leads=leads, **kwargs))
+    rig.send(cmd.Play(1, True))
+    rig.run(7 * 32 * STEP + 0.1)
+    style = rig.engine.voices[1].style
+    closes = [lead.close for (lead,) in begun]
+    assert len(closes) == 8
+    for place, close in enumerate(closes):
+        assert np.array_equal(close, continuation.cadence_weights(style, place, vocab))
+    assert not np.array_equal(closes[3], closes[2]) and np.array_equal(closes[3], closes[7])
+    voice = rig.engine.voices[1]
+    named = rig.engine._phrase(voice)
+    voice.line.position += 1  # the same phrase begun a phrase further on in the song: another place
+    assert rig.engine._phrase(voice) != named
+    voice.line.position += 3  # a whole section on from where it was: the same place again
+    assert rig.engine._phrase(voice) == named
 
 
 def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():

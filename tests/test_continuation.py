@@ -494,14 +494,15 @@ def test_the_fit_balances_its_lines_and_weights_survive_saving_or_are_refused(tm
     assert fitted.after_weight.shape == (4,) and (fitted.after_weight > 0).all()
     assert np.ptp(fitted.after_weight) > 0.1
     assert fitted.balanced_under.tolist() == [continuation.REGISTER_PULL, continuation.VARIATION,
-                                              continuation.NEIGHBOURS] and fitted.balanced_as_now
+                                              continuation.NEIGHBOURS, continuation.PLACE_CYCLE]
+    assert fitted.balanced_as_now
     assert np.array_equal(continuation.fit(mu, phrase_set(rows), 2).after_weight, fitted.after_weight)
     fitted.save(tmp_path)
     assert np.array_equal(continuation.load(tmp_path, 2).after_weight, fitted.after_weight)
     assert np.array_equal(continuation.load(tmp_path, 2).balanced_under, fitted.balanced_under)
     fitted.balanced_under = fitted.balanced_under[:2]
     fitted.save(tmp_path)
-    with pytest.raises(ValueError, match="balancing settings are not three numbers"):
+    with pytest.raises(ValueError, match="balancing settings are not three or four numbers"):
         continuation.load(tmp_path, 2)
     fitted.balanced_under = None
     weights = fitted.after_weight.copy()
@@ -546,3 +547,136 @@ def test_each_style_and_mode_is_balanced_over_its_own_next_phrases():
         assert counts.sum() == visits.sum()  # never a phrase of another group
         assert 0.4 < visits[::2].sum() / visits.sum() < 0.6
         assert 0.4 * visits.mean() < visits.min() and visits.max() < 2.5 * visits.mean()
+
+
+def test_the_fit_draws_next_phrases_from_the_grid_as_evenly_over_a_sections_places_as_they_come(monkeypatch):
+    """A style whose pieces have a phrase at every bar (two-bar phrases overlap), 14 and 16 bars, and end their
+    sections on C, other phrases on E (a sectioned style): the pairs' next phrases are those on their piece's grid
+    (even bars), each with its place in an 8-bar section — 2, 4, 4 and 3 at the four places (bar 0 is never a next
+    phrase; the shorter piece has no bar 14). With room for 10 pairs the first place keeps both of its own and the
+    others share the rest evenly; off-grid next phrases are never kept."""
+    rows = [([Note(60 if bar % 8 == 6 else 64, 0, 8)], 0, piece, bar, 0)
+            for piece in range(2) for bar in range(16 if piece else 14)]
+    mu = np.arange(len(rows), dtype=np.float32)[:, None] * np.ones((1, 2), np.float32)  # row i's μ: (i, i)
+    bars = np.array([bar for *_, bar, _ in rows])
+
+    def fitted_bars() -> tuple[continuation.Continuation, np.ndarray]:
+        fitted = continuation.fit(mu, phrase_set(rows), 2)
+        return fitted, bars[fitted.after[:, 0].astype(int)]
+
+    fitted, after_bars = fitted_bars()
+    assert (after_bars % 2 == 0).all()
+    assert np.array_equal(fitted.after_place, (after_bars // 2) % continuation.PLACE_CYCLE)
+    assert np.bincount(fitted.after_place, minlength=4).tolist() == [2, 4, 4, 3]
+    monkeypatch.setattr(continuation, "PAIRS_PER_MODE", 10)
+    fitted, after_bars = fitted_bars()
+    assert np.bincount(fitted.after_place, minlength=4).tolist() == [2, 3, 3, 2] and (after_bars % 2 == 0).all()
+
+
+def placed_pairs(per_place: int = 40, sectioned: tuple[bool, ...] = (True, False)) -> continuation.Continuation:
+    """Per style, ``per_place`` pairs at each place of a section, their before μ all near the origin (every one is
+    near a line there), each next phrase's first pitch 60 + its place."""
+    n = len(sectioned) * continuation.PLACE_CYCLE * per_place
+    rng = np.random.default_rng(3)
+    before = rng.normal(0, 0.01, (n, 2)).astype(np.float32)
+    style = np.repeat(np.arange(len(sectioned)), continuation.PLACE_CYCLE * per_place)
+    place = np.tile(np.repeat(np.arange(continuation.PLACE_CYCLE), per_place), len(sectioned))
+    return continuation.Continuation(2, before, before + 1.0, style.astype(np.int64), (60 + place).astype(np.int64),
+                                     after_place=place.astype(np.int64), sectioned=np.array(sectioned))
+
+
+def test_a_sectioned_styles_line_goes_on_to_next_phrases_of_its_place_and_another_style_to_any():
+    """Next phrases at every place, all near the line: a line of the sectioned style at the song's 4th or 8th
+    phrase goes on to next phrases from the last place of a section (first pitch 63) only, and at the 2nd to the
+    second place's; a line of the other style, and one of a fit whose places are too few to choose among as many
+    as elsewhere, to next phrases of every place."""
+    fitted = placed_pairs()
+    rng = np.random.default_rng(0)
+    z = np.zeros(2, np.float32)
+
+    def firsts(fit: continuation.Continuation, style: int, place: int) -> set[int]:
+        return {int(fit.after_first[fit._choose(z, 1.0, rng, style, None, None, None, None, place)])
+                for _ in range(200)}
+
+    assert firsts(fitted, 0, 3) == firsts(fitted, 0, 7) == {63}
+    assert firsts(fitted, 0, 1) == {61}
+    assert firsts(fitted, 1, 3) == {60, 61, 62, 63}
+    thin = placed_pairs(per_place=continuation.NEIGHBOURS // 2)
+    assert firsts(thin, 0, 3) == {60, 61, 62, 63}
+
+
+def test_sectioned_styles_are_those_whose_sections_end_on_the_tonic_more_often_than_their_other_phrases():
+    """Style a's tunes end their 4th phrase on C and the others on E; style b's end every phrase on C half the
+    time: a ends its sections differently, b does not. Off-grid phrases count for neither."""
+    rows = []
+    for piece in range(4):
+        for k in range(8):
+            rows.append(([Note(60 if k % 4 == 3 else 64, 0, 8)], 0, piece, 2 * k, 0))
+            rows.append(([Note(60 if (k + piece) % 2 else 64, 0, 8)], 1, 4 + piece, 2 * k, 0))
+        rows.append(([Note(60, 0, 8)], 0, piece, 1, 0))  # off the grid: a C that would count against a
+    phrases = phrase_set(rows)
+    found = continuation.sectioned_styles(phrases.tokens, phrases.style, phrases.bar, 2, VOCAB, 2)
+    assert found.tolist() == [True, False]
+
+
+def test_cadence_weights_put_each_steps_ratio_on_every_token_by_its_kind_and_survive_saving(tmp_path):
+    """A cadence whose last step favours the tonic 4 times and holds a half: every C's note-on gets 4 there (C4 and
+    C5 alike), G the fifth's weight, D the others', the rest and the hold the no-note weight; earlier steps their
+    own. No place, or no fit: none. Saved and loaded; a cadence of another shape is refused in one line."""
+    fitted = placed_pairs()
+    kinds = continuation.ENDING_KINDS
+    cadence = np.ones((2, continuation.PLACE_CYCLE, continuation.CADENCE_STEPS, kinds), np.float32)
+    cadence[0, 3, -1] = [4.0, 2.0, 0.25, 0.5]
+    fitted.cadence = cadence
+    weights = fitted.cadence_weights(0, 7, VOCAB)
+    assert weights.shape == (continuation.CADENCE_STEPS, VOCAB.size)
+    last = weights[-1]
+    assert last[VOCAB.note_on(60)] == last[VOCAB.note_on(72)] == 4.0 and last[VOCAB.note_on(67)] == 2.0
+    assert last[VOCAB.note_on(62)] == 0.25 and last[0] == last[1] == 0.5
+    assert (weights[:-1] == 1.0).all() and (fitted.cadence_weights(0, 2, VOCAB) == 1.0).all()
+    assert fitted.cadence_weights(0, None, VOCAB) is None
+    assert continuation.Continuation(2).cadence_weights(0, 3, VOCAB) is None
+    fitted.save(tmp_path)
+    again = continuation.load(tmp_path, 2)
+    assert np.array_equal(again.cadence, cadence) and np.array_equal(again.after_place, fitted.after_place)
+    assert again.sectioned.tolist() == [True, False]
+    for broken, message in ((cadence[:, :, :2], "cadence weights do not match"),
+                            (np.zeros_like(cadence), "cadence weights do not match")):
+        fitted.cadence = broken
+        fitted.save(tmp_path)
+        with pytest.raises(ValueError, match=message) as refused:
+            continuation.load(tmp_path, 2)
+        assert "\n" not in str(refused.value)
+
+
+def test_the_cadence_ratio_is_real_tunes_kinds_of_token_at_each_step_over_the_played_lines():
+    """Real last half-bars end on a held C, played ones on a D at the last step: the ratio favours the C's note-on
+    and holding at the steps where real tunes have them, the D's note-on least at the last, each within the clip."""
+    steps = continuation.CADENCE_STEPS
+    real = np.zeros((20, 32), np.int64)
+    real[:, 32 - steps] = VOCAB.note_on(60)
+    real[:, 32 - steps + 1:] = 1  # held
+    played = np.ones((20, 32), np.int64)
+    played[:, -1] = VOCAB.note_on(62)
+    counted = continuation.ending_kinds(real, VOCAB)
+    assert counted.shape == (steps, continuation.ENDING_KINDS)
+    assert counted[0].tolist() == [20, 0, 0, 0] and counted[-1].tolist() == [0, 0, 0, 20]
+    ratio = continuation.cadence_ratio(counted, continuation.ending_kinds(played, VOCAB))
+    assert ratio[0, 0] == continuation.BORDER_CLIP  # 21/24 against 1/24 of the played ones' C: clipped at 8
+    assert ratio[-1, 2] == 1 / continuation.BORDER_CLIP and ratio[-1, 3] == continuation.BORDER_CLIP
+    assert ratio[1, 3] == 1.0  # both hold there
+    assert continuation.ending_kinds(played, VOCAB, tonic=2)[-1].tolist() == [20, 0, 0, 0]  # D read above D
+
+
+def test_balancing_evens_visits_among_the_next_phrases_of_each_place_not_across_places():
+    """A sectioned style whose section's first place has half as many next phrases as the others: lines at that
+    place visit each of them twice as often, which is no hub; the weights of each place are evened among
+    themselves (their geometric mean 1), not pushed down against the others'."""
+    fitted = placed_pairs(per_place=2 * continuation.NEIGHBOURS, sectioned=(True,))
+    keep = (fitted.after_place != 0) | (np.arange(len(fitted.after)) % 2 == 0)
+    thin = continuation.Continuation(2, fitted.before[keep], fitted.after[keep], fitted.pair_style[keep],
+                                     fitted.after_first[keep], after_place=fitted.after_place[keep],
+                                     sectioned=fitted.sectioned)
+    weights = continuation.balance(thin, 1.0, rounds=3)
+    for place in range(continuation.PLACE_CYCLE):
+        assert abs(np.log(weights[thin.after_place == place]).mean()) < 0.05

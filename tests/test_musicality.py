@@ -57,3 +57,23 @@ def test_the_leap_into_a_phrase_that_comes_back_is_from_the_note_before_it():
     moving = [Note(60 + 2 * k, k * 2 * BAR, k * 2 * BAR + 8) for k in range(3)]
     none = musicality.stream_measures(notes_to_tokens(moving, 6 * BAR, VOCAB), VOCAB, 2 * BAR)
     assert none["return_leap"] is None and none["repetition"] == 0.0
+
+
+def test_a_section_that_ends_on_its_tonic_is_read_apart_from_its_other_phrases():
+    """Eight two-bar phrases of a C major tune (C E G arpeggios, so the key reads as C): the 4th and 8th end on a
+    C held for 12 steps, the others on D, E or G held for 4; every section ends on the tonic, no other phrase does.
+    Ending the 2nd phrase on C too makes one of the six others end there; a silent stream has no cadence."""
+    def phrase(last: int, held: int) -> list[tuple[int, int, int]]:
+        return [(0, 60, 4), (4, 64, 4), (8, 67, 4), (2 * BAR - held, last, held)]
+
+    def tune(ends: list[int]) -> np.ndarray:
+        notes = [Note(p, k * 2 * BAR + start, k * 2 * BAR + start + length)
+                 for k, last in enumerate(ends) for start, p, length in phrase(last, 12 if last == 72 else 4)]
+        return notes_to_tokens(notes, 16 * BAR, VOCAB)
+
+    found = musicality.stream_measures(tune([62, 64, 67, 72, 62, 64, 67, 72]), VOCAB, 2 * BAR)
+    assert found["cadence_tonic"] == 1.0 and found["end_tonic"] == 0.0 and found["cadence_length"] == 12.0
+    more = musicality.stream_measures(tune([62, 72, 67, 72, 62, 64, 67, 72]), VOCAB, 2 * BAR)
+    assert more["end_tonic"] == 1 / 6 and more["cadence_tonic"] == 1.0
+    silent = musicality.stream_measures(np.zeros(16 * BAR, np.int64), VOCAB, 2 * BAR)
+    assert silent["cadence_tonic"] is None and silent["end_tonic"] is None and silent["cadence_length"] is None

@@ -1,6 +1,6 @@
 """How a melodic line moves from phrase to phrase in content space, learned from real tunes.
 
-Four things the decoder alone does not know, fitted after training from the training split's posterior means
+Five things the decoder alone does not know, fitted after training from the training split's posterior means
 μ (the encoder's z_c) and kept beside the checkpoint in ``latents.safetensors``:
 
 * **how to go on** — per style and mode family, up to ``PAIRS_PER_MODE`` pairs of consecutive, non-overlapping
@@ -42,6 +42,17 @@ Four things the decoder alone does not know, fitted after training from the trai
   phrase on its real tune's last note, so the phrase before a return also leads into it as it is decoded
   (``decoder.Lead``: its last beat's note-ons weighted by those shares at their interval to the return's first
   note).
+* **where in a section a phrase lies** — tunes come home at the end of an 8-bar section: in the training split's
+  Irish dances, American fiddle tunes and Scottish airs a phrase on the grid ends on the tonic twice as often there as
+  elsewhere, on a longer note. Lines drew every next phrase from real ones of any place, and so ended them all
+  alike. Now each pair knows its next phrase's place in a section (``after_place``), and a line of such a style
+  (``sectioned``: German, Chinese, Bach and Palestrina have no such ends on the grid, and keep their choice among
+  all) goes on to next phrases of its own place in the song (``Line.position``). The decoder, given a real phrase
+  of a place, ends it as that phrase ended less often than its tune did, so a phrase's last beat also gets the
+  style's cadence weights at its place (``cadence``, fitted as the border ratio is, for every style: how much
+  likelier each kind of token — a note-on on the tonic, on the fifth, on another degree, or none — is at each
+  step of the last beat in real tunes than in the played line), which weigh every token, so the last note is held
+  longer too.
 * **how often each next phrase is gone on to** — nearest neighbours in a space of many dimensions have hubs
   (Radovanović, Nanopoulos & Ivanović 2010, "Hubs in space", JMLR 11): points near the middle of the data are
   near very many others. Left alone, lines walked to a few real phrases over and over: a tenth of a style's next
@@ -79,7 +90,7 @@ from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
 from stylevae.model.data.keys import MODES, SCALES, scale_mask
-from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, Vocabulary, tokens_to_notes
+from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, STEPS_PER_BEAT, Vocabulary, tokens_to_notes
 from stylevae.model.decoding.playing import NEIGHBOURS, VARIATION
 from stylevae.model.evaluation.musicality import OUT_OF_KEY, near, next_pairs
 
@@ -90,6 +101,18 @@ LATENTS = "latents.safetensors"
 PAIRS_PER_MODE = 512  # pairs of real phrases a style keeps of each mode family's tunes, stored in half precision
 REPEAT_LAGS = 4  # a phrase may come back 1 to 4 phrases later (two-bar phrases: up to an 8-bar section)
 REPEAT_PLACES = 8  # the places in a strain whose repeat rates differ: 16 bars of two-bar phrases
+PLACE_CYCLE = 4  # a next phrase is drawn from those at the same place in an 8-bar section of their tunes
+# a style whose tunes end an 8-bar section on the tonic this many times as often as their other phrases, or more,
+# draws next phrases by place (training split: Irish dance 2.1, American fiddle 2.2, Scottish air 2.0; German folk
+# 1.15, Chinese folk 1.05, Bach 0.83, Palestrina 1.02, whose phrases the two-bar grid does not cut as their tunes do)
+SECTION_RATIO = 1.5
+NO_PLACE = -1  # ``after_place`` of a next phrase off its tune's phrase grid
+CADENCE_DEGREES = (0, 7)  # the tonic and the fifth above it: where a phrase ends, against every other degree
+ENDING_KINDS = len(CADENCE_DEGREES) + 2  # a step's token: a note-on on each of those, on another degree, or none
+# a phrase's last beat, whose tokens a cadence weighs: a cadence over its last half bar came out no nearer real tunes'
+# (by hand: Irish dance, fiddle and Scottish air's sections ending on the tonic 0.25 / 0.42 / 0.26 against 0.26 /
+# 0.40 / 0.31 over one beat)
+CADENCE_STEPS = STEPS_PER_BEAT
 REPEAT_PRIOR = 16.0  # phrases' worth of a style's rates over all places added to each place's counts
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
@@ -130,8 +153,17 @@ class Continuation:
     balanced_under: np.ndarray | None = None
     # (S, 2·BORDER_SPAN + 1): real tunes' border intervals into phrases that come back (near-repeats), as shares
     return_real: np.ndarray | None = None
-    # per (style, mode), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once, as a
-    # voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
+    # (N,) int64: the next phrase's place in an 8-bar section of its tune (its index on the tune's phrase grid, mod
+    # PLACE_CYCLE), NO_PLACE off the grid; None: fitted before places, any next phrase goes anywhere
+    after_place: np.ndarray | None = None
+    # (S,) bool: the styles whose lines draw next phrases by place (``sectioned_styles``); None: fitted before places
+    sectioned: np.ndarray | None = None
+    # (S, PLACE_CYCLE, CADENCE_STEPS, ENDING_KINDS): per style, place in an 8-bar section and step of a phrase's last
+    # beat, how much likelier each kind of token (``ending_kinds``) is in real tunes than in the line played without
+    # it (``cadence_ratio``); None: fitted before cadences
+    cadence: np.ndarray | None = None
+    # per (style, mode, place), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once,
+    # as a voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -140,20 +172,40 @@ class Continuation:
 
     @property
     def balanced_as_now(self) -> bool:
-        """Whether the weights were fitted under the register's pull and neighbours lines walk with now, and at the
-        default variation (latents fitted before the weights recorded it: taken as so)."""
-        return self.balanced_under is None or np.allclose(self.balanced_under, walk_settings(VARIATION))
+        """Whether the weights were fitted under the register's pull, neighbours and places lines walk with now, and
+        at the default variation (latents fitted before the weights recorded it: taken as so; before places, with
+        three numbers, as so for lines that know no places, which their pairs do not)."""
+        if self.balanced_under is None:
+            return True
+        now, known = walk_settings(VARIATION), len(self.balanced_under)
+        older = known == len(now) - 1 and self.after_place is None  # recorded before places, by lines that know none
+        return (known == len(now) or older) and np.allclose(self.balanced_under, now[:known])
 
-    def _pairs(self, style: int, mode: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The style's pairs from tunes of ``mode`` (an index into keys.MODES); all of the style's when ``mode`` is
-        None, the fit knows no modes, or the style has no tune in that mode."""
-        if (style, mode) not in self._by_style:
+    def _pairs(self, style: int, mode: int | None, place: int | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The style's pairs from tunes of ``mode`` (an index into keys.MODES) whose next phrase lies at ``place``
+        (a phrase's index in the song, taken mod PLACE_CYCLE); all of the style's when ``mode`` is None, the fit
+        knows no modes, or the style has no tune in that mode; all of the mode's when ``place`` is None, the fit
+        knows no places, or fewer than NEIGHBOURS lie there (a line then chooses among as many as elsewhere)."""
+        if (style, mode, place) not in self._by_style:
             rows = np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
             if mode is not None and self.pair_mode is not None and (self.pair_mode[rows] == mode).any():
                 rows = rows[self.pair_mode[rows] == mode]
+            if place is not None and self.by_place(style) and self.placed(rows, place).sum() >= NEIGHBOURS:
+                rows = rows[self.placed(rows, place)]
             before = np.ascontiguousarray(self.before[rows]) if len(rows) else np.zeros((0, self.z_content), np.float32)
-            self._by_style[style, mode] = rows, before, (before.astype(np.float64) ** 2).sum(1)
-        return self._by_style[style, mode]
+            self._by_style[style, mode, place] = rows, before, (before.astype(np.float64) ** 2).sum(1)
+        return self._by_style[style, mode, place]
+
+    def by_place(self, style: int) -> bool:
+        """Whether the style's lines draw next phrases by their place in an 8-bar section."""
+        return self.after_place is not None and (self.sectioned is None or bool(self.sectioned[style]))
+
+    def placed(self, rows: np.ndarray, place: int) -> np.ndarray:
+        """(len(rows),) bool: whose next phrase lies at ``place`` in an 8-bar section (none without places)."""
+        if self.after_place is None:
+            return np.zeros(len(rows), bool)
+        return self.after_place[rows] == place % PLACE_CYCLE
 
     def initial(self, style: int, rng: np.random.Generator, mode: int | None = None) -> np.ndarray:
         """A line's first z_c: a real phrase's μ of the style (of a tune in ``mode``), else a draw from N(0, I)."""
@@ -164,22 +216,22 @@ class Continuation:
 
     def step(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int,
              last_pitch: int | None = None, mode: int | None = None, home: float | None = None,
-             then: int | None = None) -> np.ndarray:
+             then: int | None = None, place: int | None = None) -> np.ndarray:
         """The next phrase's z_c (see the module docstring) for a line at ``z`` in ``mode`` whose last note was
         ``last_pitch`` and whose notes lie about ``home``, and that goes on to a phrase beginning on ``then`` (an
-        earlier phrase coming back; ``AGAIN``: this one); without a fit, the old prior-keeping random walk. One
-        uniform draw when fitted."""
+        earlier phrase coming back; ``AGAIN``: this one), the ``place``-th of the song; without a fit, the old
+        prior-keeping random walk. One uniform draw when fitted."""
         if variation <= 0:
             return z
         if not len(self._pairs(style, mode)[0]):
             noise = rng.standard_normal(z.shape).astype(np.float32)
             return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32)
-        return self.after[self._choose(z, variation, rng, style, last_pitch, mode, home, then)].copy()
+        return self.after[self._choose(z, variation, rng, style, last_pitch, mode, home, then, place)].copy()
 
     def _choose(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int, last_pitch: int | None,
-                mode: int | None, home: float | None, then: int | None) -> int:
+                mode: int | None, home: float | None, then: int | None, place: int | None = None) -> int:
         """The pair row whose next phrase a fitted line at ``z`` goes on to (``step``)."""
-        rows, before, lengths = self._pairs(style, mode)
+        rows, before, lengths = self._pairs(style, mode, None if place is None else place % PLACE_CYCLE)
         distance = lengths - 2.0 * (before @ z.astype(np.float32)).astype(np.float64)  # |b − z|² less |z|²: same order
         near_rows = rows[np.argsort(distance, kind="stable")[:NEIGHBOURS]]
         log_weight = np.log(self._joins(style, near_rows, last_pitch))
@@ -242,6 +294,19 @@ class Continuation:
             draw -= p
         return 0
 
+    def cadence_weights(self, style: int, place: int | None, vocab: Vocabulary) -> np.ndarray | None:
+        """Weights (CADENCE_STEPS, V) on every token at each step of the last beat of the ``place``-th phrase of the
+        song (a key-relative decoder's pitch space: the tonic on C): the style's cadence ratio at that place in an
+        8-bar section for each token's kind (``ending_kinds``); None without a place or a fit. Real tunes end a
+        section on the tonic and on a longer note (Irish dance: 36 % of the training split's 16-bar excerpts' 8-bar
+        ends on the tonic, 15 % of their other phrases; in the test split's, a note-on at the third sixteenth of the
+        last beat of 35 % of section ends, 60 % of other phrases); a line ended them all alike."""
+        if self.cadence is None or place is None:
+            return None
+        kinds = np.full(vocab.size, ENDING_KINDS - 1)
+        kinds[FIRST_PITCH_TOKEN:] = degree_bins(np.arange(vocab.low, vocab.high + 1))
+        return self.cadence[style, place % PLACE_CYCLE][:, kinds].astype(np.float64)
+
     def border_weights(self, style: int, pitch: int | None, vocab: Vocabulary) -> np.ndarray | None:
         """Weights (V,) for a phrase's first note-on after ``pitch`` (None: no note before, or no fit): the
         style's border ratio at each pitch token's interval from ``pitch``, 1 for every other token."""
@@ -257,7 +322,7 @@ class Continuation:
         tensors = {"before": self.before.astype(np.float16), "after": self.after.astype(np.float16),
                    "pair_style": self.pair_style, "after_first": self.after_first}
         for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread", "after_last",
-                     "after_weight", "balanced_under", "return_real"):
+                     "after_weight", "balanced_under", "return_real", "after_place", "sectioned", "cadence"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
@@ -280,20 +345,28 @@ def load(folder: Path | None, z_content: int) -> Continuation:
                              t["pair_style"].astype(np.int64), t["after_first"].astype(np.int64), t.get("border_real"),
                              repeat, t.get("border"), t.get("pair_mode"), t.get("after_register"),
                              t.get("register_spread"), t.get("after_last"), t.get("after_weight"),
-                             t.get("balanced_under"), t.get("return_real"))
+                             t.get("balanced_under"), t.get("return_real"), t.get("after_place"), t.get("sectioned"),
+                             t.get("cadence"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     pairs = len(found.after)
     if found.before.shape != found.after.shape or found.pair_style.shape != (pairs,) or \
             any(a is not None and a.shape != (pairs,) for a in (found.after_first, found.pair_mode,
                                                                  found.after_register, found.after_last,
-                                                                 found.after_weight)):
+                                                                 found.after_weight, found.after_place)):
         raise ValueError(f"{path}: phrase-continuation latents whose pairs do not match")
     if found.return_real is not None and (found.border_real is None or
                                           found.return_real.shape != found.border_real.shape):
         raise ValueError(f"{path}: phrase-continuation latents whose returns' border intervals do not match the others")
-    if found.balanced_under is not None and found.balanced_under.shape != (3,):
-        raise ValueError(f"{path}: phrase-continuation latents whose balancing settings are not three numbers")
+    if found.sectioned is not None and (found.sectioned.dtype != bool or found.sectioned.ndim != 1
+                                        or len(found.sectioned) <= int(found.pair_style.max(initial=0))):
+        raise ValueError(f"{path}: phrase-continuation latents whose sectioned styles do not match their pairs")
+    if found.cadence is not None and (found.cadence.ndim != 4 or found.cadence.shape[1:] != (
+            PLACE_CYCLE, CADENCE_STEPS, ENDING_KINDS) or len(found.cadence) <= int(found.pair_style.max(initial=0))
+            or not (np.isfinite(found.cadence) & (found.cadence > 0)).all()):
+        raise ValueError(f"{path}: phrase-continuation latents whose cadence weights do not match this version's")
+    if found.balanced_under is not None and found.balanced_under.shape not in ((3,), (4,)):
+        raise ValueError(f"{path}: phrase-continuation latents whose balancing settings are not three or four numbers")
     if found.after_weight is not None and not (np.isfinite(found.after_weight) & (found.after_weight > 0)).all():
         raise ValueError(f"{path}: phrase-continuation latents whose next phrases' weights are not all positive")
     if (found.after_register is None) != (found.register_spread is None) or found.register_spread is not None and (
@@ -307,6 +380,35 @@ def load(folder: Path | None, z_content: int) -> Continuation:
 
 def border_bins(intervals: np.ndarray) -> np.ndarray:
     return np.clip(intervals, -BORDER_SPAN, BORDER_SPAN) + BORDER_SPAN
+
+
+def degree_bins(pitches: np.ndarray) -> np.ndarray:
+    """Each pitch's bin among CADENCE_DEGREES above C (the tonic where a key-relative decoder plays), the next bin
+    for every other degree."""
+    pitch_class = np.asarray(pitches) % 12
+    bins = np.full(pitch_class.shape, len(CADENCE_DEGREES))
+    for i, degree in enumerate(CADENCE_DEGREES):
+        bins[pitch_class == degree] = i
+    return bins
+
+
+def ending_kinds(tokens: np.ndarray, vocab: Vocabulary, tonic: int = 0) -> np.ndarray:
+    """(CADENCE_STEPS, ENDING_KINDS): over phrases (n, steps), how many tokens at each step of their last beat are a
+    note-on on each of CADENCE_DEGREES above ``tonic``, on another degree, or no note-on (a rest or a hold)."""
+    tail = np.asarray(tokens)[:, -CADENCE_STEPS:].astype(np.int64)
+    kinds = np.where(tail >= FIRST_PITCH_TOKEN, degree_bins(tail - FIRST_PITCH_TOKEN + vocab.low - tonic),
+                     ENDING_KINDS - 1)
+    return np.stack([np.bincount(column, minlength=ENDING_KINDS) for column in kinds.T]).astype(np.float64) \
+        if len(tail) else np.zeros((CADENCE_STEPS, ENDING_KINDS))
+
+
+def cadence_ratio(real: np.ndarray, played: np.ndarray) -> np.ndarray:
+    """(CADENCE_STEPS, ENDING_KINDS): how much likelier each kind of token is at each step of the last beat in real
+    phrases than in played ones, from their ``ending_kinds`` (one added to every count), clipped as the border ratio
+    is."""
+    real_shares = (real + 1.0) / (real + 1.0).sum(1, keepdims=True)
+    played_shares = (played + 1.0) / (played + 1.0).sum(1, keepdims=True)
+    return np.clip(real_shares / played_shares, 1 / BORDER_CLIP, BORDER_CLIP).astype(np.float32)
 
 
 def interval_weights(by_interval: np.ndarray, pitch: int, vocab: Vocabulary) -> np.ndarray:
@@ -434,12 +536,16 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
     Only next phrases that keep to their tune's key (``outside_home`` at most musicality's OUT_OF_KEY) are gone
     on to: a tune that modulates comes back home, which a line, drawing each phrase anew, would not know to do;
     its key is the song's. A style whose tunes of a mode have no such pairs keeps their other pairs, and one
-    without pairs keeps single phrases as their own next ones: its lines move among real phrases near them. Then
-    the weights that spread lines evenly over the next phrases (``balance``, at the default variation)."""
+    without pairs keeps single phrases as their own next ones: its lines move among real phrases near them. A style
+    whose tunes end their 8-bar sections apart (``sectioned_styles``) keeps pairs from its tunes' phrase grid, evenly
+    over a section's places (``_even_places``), as its lines go on by place. Then the weights that spread lines
+    evenly over the next phrases (``balance``, at the default variation)."""
     rng = np.random.default_rng(seed)
     n_styles = len(phrases.styles)
     first, second = next_pairs(phrases.piece, phrases.bar, gap)
     in_key = outside_home(phrases.tokens, phrases.mode, phrases.vocab) <= OUT_OF_KEY
+    place = np.where(phrases.bar % gap == 0, (phrases.bar // gap) % PLACE_CYCLE, NO_PLACE)
+    sectioned = sectioned_styles(phrases.tokens, phrases.style, phrases.bar, gap, phrases.vocab, n_styles)
     chosen_first, chosen_second = [], []
     for s in range(n_styles):
         found = 0
@@ -447,7 +553,8 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
             mine = (phrases.style[first] == s) & (phrases.mode[second] == m)
             options = np.flatnonzero(mine & in_key[second])
             options = options if len(options) else np.flatnonzero(mine)
-            rows = rng.choice(options, size=min(PAIRS_PER_MODE, len(options)), replace=False)
+            rows = _even_places(options, place[second[options]], rng) if sectioned[s] else rng.choice(
+                options, size=min(PAIRS_PER_MODE, len(options)), replace=False)
             chosen_first.append(first[rows]), chosen_second.append(second[rows])
             found += len(rows)
         if not found:
@@ -471,9 +578,41 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
                           phrases.style[i].astype(np.int64), first_pitches(phrases.tokens[j], phrases.vocab),
                           border_real, repeat, pair_mode=phrases.mode[j].astype(np.int64), after_register=register[j],
                           register_spread=register_spread(register, phrases.style, phrases.piece, n_styles),
-                          after_last=last_pitches(phrases.tokens[j], phrases.vocab), return_real=return_real)
+                          after_last=last_pitches(phrases.tokens[j], phrases.vocab), return_real=return_real,
+                          after_place=place[j].astype(np.int64), sectioned=sectioned)
     fitted.after_weight = balance(fitted, VARIATION, seed)
     return fitted
+
+
+def sectioned_styles(tokens: np.ndarray, style: np.ndarray, bar: np.ndarray, gap: int, vocab: Vocabulary,
+                     n_styles: int) -> np.ndarray:
+    """(S,) bool: the styles whose phrases (as a key-relative model sees them: the tonic on C) on their tune's grid
+    end on the tonic at least SECTION_RATIO times as often where they end an 8-bar section as elsewhere."""
+    last = last_pitches(tokens, vocab)
+    noted = (np.asarray(bar) % gap == 0) & (last != NO_NOTE)
+    tonic = last % 12 == 0
+    at_end = (np.asarray(bar) // gap) % PLACE_CYCLE == PLACE_CYCLE - 1
+    found = np.zeros(n_styles, dtype=bool)
+    for s in range(n_styles):
+        ends, others = tonic[noted & (style == s) & at_end], tonic[noted & (style == s) & ~at_end]
+        found[s] = len(ends) > 0 and len(others) > 0 and ends.mean() >= SECTION_RATIO * max(others.mean(), 1e-9)
+    return found
+
+
+def _even_places(options: np.ndarray, places: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Up to PAIRS_PER_MODE of ``options`` (pair indices whose next phrases lie at ``places``) from those on their
+    tune's phrase grid, as evenly over the places of an 8-bar section as they have them (a place with fewer than its
+    share leaves the rest to the others); only when none is on the grid, from all. A line at a place draws from that
+    place's alone, and real tunes have fewer phrases at some places (their first phrase is never a next one)."""
+    if not (places != NO_PLACE).any():
+        return rng.choice(options, size=min(PAIRS_PER_MODE, len(options)), replace=False)
+    at = [options[places == p] for p in range(PLACE_CYCLE)]
+    taken, room = [], PAIRS_PER_MODE
+    for k, p in enumerate(sorted(range(PLACE_CYCLE), key=lambda p: len(at[p]))):
+        share = min(len(at[p]), room // (PLACE_CYCLE - k))
+        taken.append(rng.choice(at[p], size=share, replace=False))
+        room -= share
+    return np.sort(np.concatenate(taken))
 
 
 def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int = BALANCE_ROUNDS) -> np.ndarray:
@@ -495,16 +634,28 @@ def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int =
     for _ in range(rounds):
         for style, mode in sorted(set(zip(fitted.pair_style.tolist(), modes.tolist()))):
             rows = fitted._pairs(style, None if mode < 0 else mode)[0]
-            visits = _walk(fitted, style, None if mode < 0 else mode, rows, variation, rng)[rows]
-            mended = weight[rows] * ((visits.mean() + 1.0) / (visits + 1.0)) ** BALANCE_RATE
-            mended /= np.exp(np.log(mended).mean())
-            weight[rows] = np.clip(mended, 1 / BALANCE_CLIP, BALANCE_CLIP)
+            visits = _walk(fitted, style, None if mode < 0 else mode, rows, variation, rng)
+            for part in _rivals(fitted, style, None if mode < 0 else mode, rows):
+                mended = weight[part] * ((visits[part].mean() + 1.0) / (visits[part] + 1.0)) ** BALANCE_RATE
+                mended /= np.exp(np.log(mended).mean())
+                weight[part] = np.clip(mended, 1 / BALANCE_CLIP, BALANCE_CLIP)
     return weight
 
 
+def _rivals(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray) -> list[np.ndarray]:
+    """``rows`` (a style's and mode's pairs) in the sets whose next phrases compete for a line's visits: those of
+    each place a line draws from alone, and the rest together. A place with fewer next phrases than another
+    has each visited more often, which is no hub: only rivals are evened out."""
+    parts = [placed for placed in (fitted._pairs(style, mode, p)[0] for p in range(PLACE_CYCLE))
+             if len(placed) < len(rows)]
+    rest = np.setdiff1d(rows, np.concatenate(parts)) if parts else rows
+    return parts + ([rest] if len(rest) else [])
+
+
 def walk_settings(variation: float) -> np.ndarray:
-    """What a line's walk depends on besides the fit: the register's pull, ``variation`` and the neighbours."""
-    return np.array([REGISTER_PULL, variation, NEIGHBOURS], np.float64)
+    """What a line's walk depends on besides the fit: the register's pull, ``variation``, the neighbours and the
+    places of a section it draws next phrases by."""
+    return np.array([REGISTER_PULL, variation, NEIGHBOURS, PLACE_CYCLE], np.float64)
 
 
 def _walk(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray, variation: float,
@@ -515,13 +666,15 @@ def _walk(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray, 
     for _ in range(math.ceil(BALANCE_VISITS * len(rows) / (BALANCE_PHRASES - 1))):
         k = int(rows[rng.integers(len(rows))])
         total = count = 0.0
+        place = None if fitted.after_place is None else int(fitted.after_place[k])
         for _ in range(BALANCE_PHRASES - 1):
             register = fitted.after_register[k] if fitted.after_register is not None else np.nan
             if not np.isnan(register):
                 total, count = decay * total + float(register), decay * count + 1.0
             last = int(fitted.after_last[k]) if fitted.after_last is not None else NO_NOTE
+            place = None if place is None else place + 1
             k = fitted._choose(fitted.after[k], variation, rng, style, None if last == NO_NOTE else last, mode,
-                               total / count if count else None, None)
+                               total / count if count else None, None, place)
             visits[k] += 1
     return visits
 

@@ -11,8 +11,9 @@ The sampling rule, per row and step, on the decoder's logits ℓ:
 3. scale lock: the probability of every note-on outside the key's scale times ``1 − lock`` (a mask at 1);
 4. border: until a phrase's first note-on, note-ons weighted by the style's border ratio at their interval
    from the note before the phrase (``opening``, ``Continuation.border_weights``), their total mass kept; and
-   in the last beat of a phrase that an earlier one comes back after, note-ons weighted by how often real tunes
-   cross a border from them into the return's first note (``Lead``), their mass kept too;
+   in a phrase's last beat, note-ons weighted by how often real tunes end a phrase at its place in an 8-bar section
+   on their degree, and, when an earlier phrase comes back after it, by how often real tunes cross a border from them
+   into the return's first note (``Lead``), their mass kept too;
 5. top-p: the smallest set of tokens holding ``top_p`` of the probability (Holtzman et al. 2020), renormalised;
 6. one token by inverse-CDF sampling with the row's own uniform draw, so a voice's phrase does not depend
    on which other voices share the batch.
@@ -104,11 +105,12 @@ def rule_biases(rules: Rules, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray
 
 @njit(**SAMPLING)
 def rule_probabilities(logits: np.ndarray, before: np.ndarray, inverse_temperature: np.ndarray, after: np.ndarray,
-                       border: np.ndarray, pending: np.ndarray, top_p: np.ndarray) -> np.ndarray:
+                       border: np.ndarray, pending: np.ndarray, close: np.ndarray, closing: np.ndarray,
+                       top_p: np.ndarray) -> np.ndarray:
     """Each row's distribution (B, V) float64 after rules 1–5 of the module docstring, from the decoder's logits
     (B, V) and the batch's stacked rules: ``before`` and ``after`` (B, V), ``inverse_temperature`` (B, 1), the
-    weights on note-ons (B, V; read only for ``pending`` rows: a border's or a lead's), ``top_p`` (B,; 1 keeps
-    every token)."""
+    weights on note-ons (B, V; read only for ``pending`` rows: a border's or a lead's), the weights on every token
+    (B, V; read only for ``closing`` rows: a cadence's), ``top_p`` (B,; 1 keeps every token)."""
     rows, size = logits.shape
     out = np.empty((rows, size), np.float64)
     for b in range(rows):
@@ -129,6 +131,9 @@ def rule_probabilities(logits: np.ndarray, before: np.ndarray, inverse_temperatu
                 p[v] *= border[b, v]
                 moved += p[v]
             p[FIRST_PITCH_TOKEN:] *= mass / max(moved, 1e-300)
+        if closing[b]:  # every token reweighted, the rhythm too: the row's total is no longer 1, which top-p and
+            for v in range(size):  # the draw allow for
+                p[v] *= close[b, v]
         if top_p[b] < 1.0:  # the most probable tokens while the mass before each is under top_p (at least one)
             limit, seen = top_p[b] * p.sum(), 0.0
             for v in np.argsort(-p):
@@ -158,10 +163,11 @@ def sample_rows(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
 
 @njit(**SAMPLING)
 def draw(logits: np.ndarray, before: np.ndarray, inverse_temperature: np.ndarray, after: np.ndarray,
-         border: np.ndarray, pending: np.ndarray, top_p: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+         border: np.ndarray, pending: np.ndarray, close: np.ndarray, closing: np.ndarray, top_p: np.ndarray,
+         uniforms: np.ndarray) -> np.ndarray:
     """The sampling rule in one compiled call (the module docstring's 1–6): tokens (B,)."""
-    return sample_rows(rule_probabilities(logits, before, inverse_temperature, after, border, pending, top_p),
-                       uniforms)
+    return sample_rows(rule_probabilities(logits, before, inverse_temperature, after, border, pending, close, closing,
+                                          top_p), uniforms)
 
 
 def compiled_on_disk() -> bool:
@@ -175,52 +181,75 @@ def compiled_on_disk() -> bool:
 
 @dataclass(frozen=True, eq=False)
 class Lead:
-    """How a phrase ends that an earlier one comes back after. Real tunes prepare a return: the note before it
-    crosses into its first note as their returns are entered (Irish dance: 2.8 semitones on average). A line chooses the
-    phrase before a return by where its real tune's phrase ended (``Continuation.step``'s ``then``), but the decoder
-    ends it on that note in under a quarter of phrases, and returns were entered with leaps 0.4–1.5 semitones larger
-    than new phrases. So from step ``at`` on, each note-on is weighted by ``shares`` (how real tunes of the style
-    enter returns, ``Continuation.lead_shares``) at its interval to ``then``, the return's first note (None: this
-    phrase's own first note, for a phrase played twice), their total mass kept: the rhythm stays the decoder's.
-    A return then plays its phrase again but for that beat, which goes where the line goes next: the first and
-    second endings of a repeated strain."""
+    """How a phrase ends: as real tunes end a phrase at its place in a section (``close``, the cadence weights:
+    ``Continuation.cadence_weights``), and into what comes back after it. Real tunes prepare a return: the note
+    before it crosses into its first note as their returns are entered (Irish dance: 2.8 semitones on average). A
+    line chooses the phrase before a return by where its real tune's phrase ended (``Continuation.step``'s
+    ``then``), but the decoder ends it on that note in under a quarter of phrases, and returns were entered with
+    leaps 0.4–1.5 semitones larger than new phrases. So from step ``at`` on, each note-on is weighted by ``shares``
+    (how real tunes of the style enter returns, ``Continuation.lead_shares``) at its interval to ``then``, the
+    return's first note (None: this phrase's own first note, for a phrase played twice), and by ``close``, their
+    total mass kept: the rhythm stays the decoder's. A return then plays its phrase again but for that beat, which
+    goes where the line goes next: the first and second endings of a repeated strain."""
 
     at: int
-    shares: np.ndarray  # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares
+    # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares; None: no return after the phrase
+    shares: np.ndarray | None
     then: int | None
-    # the weights into ``then``, made with the lead (``leading``): a step in the last beat then only copies them
+    # the weights into ``then``, made with the lead when ``then`` is known (``leading``): a step in the last beat then
+    # only copies them
     into: np.ndarray | None = None
+    close: np.ndarray | None = None  # (k, V): the cadence's weights on every token at each of the phrase's last k steps
 
     def weights(self, opened: int, vocab: Vocabulary) -> np.ndarray | None:
         """(V,) for a phrase whose first note-on was the token ``opened`` (NOT_YET: none); None: nothing to lead to."""
-        if self.into is not None:
+        if self.into is not None or self.shares is None:
             return self.into
         then = self.then if self.then is not None else vocab.pitch(opened) if opened != NOT_YET else None
         return None if then is None else interval_weights(self.shares[::-1], then, vocab)  # reversed: into ``then``
 
+    def closing(self, step: int) -> np.ndarray | None:
+        """(V,): the cadence's weights at ``step`` of the phrase; None before its last steps, or without one."""
+        if self.close is None or not self.close_at <= step < self.close_at + len(self.close):
+            return None
+        return self.close[step - self.close_at]
 
-def leading(shares: np.ndarray, then: int | None, steps: int, vocab: Vocabulary) -> Lead:
-    """The lead of a phrase of ``steps`` steps into ``then`` (None: its own first note), its weights made now when
-    ``then`` is known."""
-    lead = Lead(steps - LEAD_STEPS, np.asarray(shares, dtype=np.float64), then)
-    return lead if then is None else replace(lead, into=lead.weights(NOT_YET, vocab))
+    @property
+    def close_at(self) -> int:
+        """The step at which the cadence begins: its steps are the phrase's last."""
+        return self.at + LEAD_STEPS - (0 if self.close is None else len(self.close))
+
+
+def leading(shares: np.ndarray | None, then: int | None, steps: int, vocab: Vocabulary,
+            close: np.ndarray | None = None) -> Lead | None:
+    """How a phrase of ``steps`` steps ends: into ``then`` by ``shares`` (None: its own first note; ``shares`` None:
+    no return), its weights made now when ``then`` is known; and by the cadence weights ``close`` (k, V).
+    None with neither."""
+    if shares is None and close is None:
+        return None
+    lead = Lead(steps - LEAD_STEPS, None if shares is None else np.asarray(shares, dtype=np.float64), then,
+                close=close)
+    return lead if then is None or shares is None else replace(lead, into=lead.weights(NOT_YET, vocab))
 
 
 def opening(
     model: StyleVAE, vocab: Vocabulary, continuation: Continuation, style: int, pitch: int | None,
-    then: int | None = None, steps: int | None = None,
+    then: int | None = None, steps: int | None = None, place: int | None = None,
 ) -> tuple[int, np.ndarray | None, Lead | None]:
-    """How a phrase of ``steps`` steps that follows ``pitch`` begins and ends: the decoder's first input — the
-    note-on of that note for a model trained to continue one, else (no such note, or a model trained before keys)
-    the start token —, the border weights for its first note-on (``Continuation.border_weights``; None without
-    either), and how it leads into the phrase after it when that one is an earlier one coming back, beginning on
-    ``then`` (``AGAIN``: this one's own first note; None: no return). The lead is None without a return, a fit, or
-    for a model trained before keys."""
+    """How a phrase of ``steps`` steps, the ``place``-th of the song, that follows ``pitch`` begins and ends: the
+    decoder's first input — the note-on of that note for a model trained to continue one, else (no such note, or a
+    model trained before keys) the start token —, the border weights for its first note-on
+    (``Continuation.border_weights``; None without either), and how it ends (``Lead``): as a phrase at its place
+    (the cadence weights), and into the phrase after it when that one is an earlier one coming back, beginning on
+    ``then`` (``AGAIN``: this one's own first note; None: no return). The lead is None without a place or a
+    return, without a fit, or for a model trained before keys."""
     lead, shares = None, continuation.lead_shares(style)
-    if then is not None and steps is None:
-        raise ValueError("a phrase that leads into a return needs its length in steps")
-    if then is not None and shares is not None and model.config.key_relative:
-        lead = leading(shares, None if then == AGAIN else then, steps, vocab)
+    if (then is not None or place is not None) and steps is None:
+        raise ValueError("a phrase's ending needs its length in steps")
+    if model.config.key_relative:
+        returning = then is not None and shares is not None
+        lead = leading(shares if returning else None, None if then == AGAIN else then, steps, vocab,
+                       continuation.cadence_weights(style, place, vocab))
     if pitch is None or not model.config.key_relative or not vocab.low <= pitch <= vocab.high:
         return model.start_token, None, lead
     return vocab.note_on(pitch), continuation.border_weights(style, pitch, vocab), lead
@@ -288,6 +317,10 @@ class Decoder:
         # per row: see ``_Row``; and the step at which its lead begins (-1: none)
         self._steps, self._opened, self._lead_at = (np.zeros(0, dtype=np.int64) for _ in range(3))
         self._leads = False  # a row's lead begins at a step still to come
+        self._close = np.ones((0, 0))  # (B, V) the cadence weights on every token (``Lead.closing``) while any row has
+        self._closing = np.zeros(0, dtype=bool)  # rows whose tokens ``_close`` weighs now
+        self._closers: list[tuple[int, Lead]] = []  # (index in the batch, lead) of the rows with a cadence
+        self._close_at = np.zeros(0, dtype=np.int64)  # per row: the step its cadence begins (never: 2**62)
 
     # --- setting rows up --------------------------------------------------------------------------------
 
@@ -428,7 +461,7 @@ class Decoder:
         self._batch(tuple(rows))
         logits, self._state = self.stepper.step(self._previous, self._z_gates, self._state)
         tokens = draw(logits, self._before, self._inverse_temperature, self._after, self._border, self._weighing,
-                      self._top_p, np.asarray(uniforms, dtype=np.float64))
+                      self._close, self._closing, self._top_p, np.asarray(uniforms, dtype=np.float64))
         self._previous = tokens
         if self.trails:
             for index, (row, token) in enumerate(zip(self._batch_ids, tokens.tolist())):
@@ -445,7 +478,17 @@ class Decoder:
         if due.any():
             self._pending &= ~newly
             self._reweigh(np.flatnonzero(due))
+        if self._closers and (self._steps >= self._close_at).any():
+            self._close_steps()
         return tokens
+
+    def _close_steps(self) -> None:
+        """The cadence weights of the batch's rows that have one at their next step (``Lead.closing``)."""
+        for i, lead in self._closers:
+            weights = lead.closing(int(self._steps[i]))
+            self._closing[i] = weights is not None
+            if weights is not None:
+                self._close[i] = weights
 
     def _reweigh(self, indices: np.ndarray) -> None:
         """The weights on the next note-on of the batch's rows at ``indices`` (``row_weights``), as their first
@@ -513,6 +556,12 @@ class Decoder:
         self._border = np.ones((0, 0))
         if self._weighing.any():
             self._border = np.array([np.ones(self.vocab.size) if w is None else w for w in weights], dtype=np.float64)
+        self._closers = [(i, r.lead) for i, r in enumerate(rows) if r.lead is not None and r.lead.close is not None]
+        self._close_at = np.array([r.lead.close_at if r.lead is not None and r.lead.close is not None else 2**62
+                                   for r in rows], dtype=np.int64)
+        self._closing = np.zeros(len(rows), dtype=bool)
+        self._close = np.ones((len(rows), self.vocab.size)) if self._closers else np.ones((0, 0))
+        self._close_steps()
 
     # --- encoding ---------------------------------------------------------------------------------------
 
@@ -546,6 +595,9 @@ class Line:
     history: list[tuple[np.ndarray, int, int | None, int | None]] = field(default_factory=list)
     # the phrase after the current one: (its position in the song, how many phrases back it repeats, 0: none)
     planned: tuple[int, int] | None = None
+    # the current phrase's index in the song, where it was first begun (a replay keeps it): its place in an 8-bar
+    # section, which its cadence follows; None: not known
+    position: int | None = None
     # the first note of the phrase the next one repeats, for the current phrase to lead into (``AGAIN``: its own
     # first note; None: the next is no return); set at the border before it, in the pitch space of the decoder
     leading: int | None = None
@@ -569,7 +621,7 @@ class Line:
     def create(continuation: Continuation, style: int, seed: int | Sequence[int] | None,
                mode: int | None = None) -> Line:
         rng = np.random.default_rng(seed)
-        line = Line(continuation.initial(style, rng, mode), rng)
+        line = Line(continuation.initial(style, rng, mode), rng, position=0)
         line.phrase_seed = int(rng.integers(2**63))
         return line
 
@@ -588,7 +640,7 @@ class Line:
         and so how likely an earlier one comes back there): ``content`` if given (a restyled phrase), else a real
         next phrase of ``style`` (the heaviest in the line's mix), from a tune of ``mode`` (the mode family of the
         key the line plays in, an index into keys.MODES), that follows the line's last note."""
-        self.repeating, self.begun = None, False
+        self.repeating, self.begun, self.position = None, False, position
         lag = 0
         if variation > 0:  # whether this phrase is a return was drawn at the border before, for its place: drawn now
             # at a line's first border, or when the song went elsewhere since; then whether the next phrase is one
@@ -607,7 +659,7 @@ class Line:
             return
         else:
             self.z_content = continuation.step(self.z_content, variation, self.rng, style, self.last_pitch, mode,
-                                               self.home, self.leading)
+                                               self.home, self.leading, position)
         if variation > 0:
             self.phrase_seed = int(self.rng.integers(2**63))
 
@@ -624,13 +676,13 @@ class Line:
         loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
         return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
                 self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun, self.planned,
-                self.leading)
+                self.leading, self.position)
 
     def back_to(self, mark: tuple) -> None:
         """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
         phrase's own draws again."""
         (self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history,
-         self.notes, self.notes_before, self.begun, self.planned, self.leading) = mark
+         self.notes, self.notes_before, self.begun, self.planned, self.leading, self.position) = mark
         self.rng.bit_generator.state = state
         self.history = list(history)
 
@@ -693,8 +745,8 @@ def stream(
                 line.z_content = contents[row]
             line.begin_phrase(replay=False)
         z = decoder.z(weights, [plan.mode for plan in plans], [line.z_content for line in lines])
-        openings = [opening(model, vocab, continuation, int(np.argmax(w)), line.phrase_first, line.leading, steps)
-                    for w, line in zip(weights, lines)]
+        openings = [opening(model, vocab, continuation, int(np.argmax(w)), line.phrase_first, line.leading, steps,
+                            line.position) for w, line in zip(weights, lines)]
         firsts, borders, leads = zip(*openings)
         decoder.start_batch(rows, z, firsts, rules, borders, leads=leads)
         for t in range(steps):

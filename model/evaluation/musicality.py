@@ -1,6 +1,7 @@
 """Ear-like measures of a melody stream: is it in key, does it keep its key from phrase to phrase, how far does it
 leap at phrase borders against inside phrases, how dense is it, does it come back to what it played, how wide
-is its register and does it stay in it, and how does it enter what comes back.
+is its register and does it stay in it, how does it enter what comes back, and does it come home at the end of a
+section as tunes do.
 
 ``stylevae eval`` applies them to 16-bar streams decoded exactly as the daemon plays a voice and to 16-bar
 excerpts of the real test pieces, so the two are read against each other (a number alone says little: real
@@ -17,13 +18,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from stylevae.model.data.keys import SCALES, key_scores, pitch_class_histogram, scale_mask
+from stylevae.model.data.keys import SCALES, estimate_key, key_scores, pitch_class_histogram, scale_mask
 from stylevae.model.data.tokens import STEPS_PER_BAR, Note, Vocabulary, tokens_to_notes
 
 OUT_OF_KEY = 0.05  # a window is "out of key" with more than this share of its note time outside its best scale
 WINDOW_BARS = 8
 NEAR_REPEAT = 0.6  # two phrases "recur" when their onsets overlap this much (intersection over union)
 REGISTER_BARS = 4  # the stretches at a stream's start and end whose mean pitches ``register_drift`` compares
+SECTION_PHRASES = 4  # two-bar phrases to an 8-bar section, whose last phrase ``cadences`` reads
 # the measures of a phrase and the one after it: any two consecutive phrases of a real tune give them
 PAIR_MEASURES = ("same_scale", "joint_fit", "border_leap", "inner_leap", "notes_per_bar")
 
@@ -110,6 +112,31 @@ def near(a: set, b: set) -> bool:
     return bool(a | b) and len(a & b) / len(a | b) >= NEAR_REPEAT
 
 
+def cadences(notes: Sequence[Note], length: int, phrase_steps: int) -> dict[str, float | None]:
+    """How phrases end: the share of those ending an 8-bar section (every SECTION_PHRASES-th) whose last note is the
+    stream's tonic, the same share of the other phrases, and the mean length in steps of the sections' last notes
+    (up to the phrase's end). A tune comes home at the end of a section, on a longer note (Irish dance, training
+    split: 29 % of 8-bar ends on the tonic, 13–15 % of other phrases); a line that draws each phrase as any real
+    one ends them all alike. The tonic is the stream's key as Krumhansl–Schmuckler reads it from all its notes.
+    None where a stream has no such phrase with a note."""
+    found: dict[str, float | None] = {"cadence_tonic": None, "end_tonic": None, "cadence_length": None}
+    if not notes:
+        return found
+    tonic = estimate_key([n.pitch for n in notes], [n.end - n.start for n in notes])[0]
+    ends, others, held = [], [], []
+    for i, phrase in enumerate(windows(notes, length, phrase_steps)):
+        if not phrase:
+            continue
+        last = phrase[-1]
+        at_section_end = i % SECTION_PHRASES == SECTION_PHRASES - 1
+        (ends if at_section_end else others).append((last.pitch - tonic) % 12 == 0)
+        if at_section_end:
+            held.append(min(last.end, (i + 1) * phrase_steps) - last.start)
+    for name, values in (("cadence_tonic", ends), ("end_tonic", others), ("cadence_length", held)):
+        found[name] = float(np.mean(values)) if values else None
+    return found
+
+
 def register_drift(notes: Sequence[Note], length: int) -> float | None:
     """How far a stream's register moved: |the mean pitch of the notes beginning in its last REGISTER_BARS bars −
     that of its first|. A tune comes back to the register it began in; a line that draws each phrase anew may
@@ -137,6 +164,7 @@ def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) ->
         "return_leap": return_leap(notes, len(tokens), phrase_steps),
         "pitch_span": float(max(n.pitch for n in notes) - min(n.pitch for n in notes)) if notes else None,
         "register_drift": register_drift(notes, len(tokens)),
+        **cadences(notes, len(tokens), phrase_steps),
     }
 
 

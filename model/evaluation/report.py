@@ -115,6 +115,9 @@ STREAM_MEASURES = (
     ("return_leap", "mean leap into a phrase that nearly repeats an earlier one (semitones)"),
     ("pitch_span", "pitch span (semitones from the lowest note to the highest)"),
     ("register_drift", "register drift (semitones between the mean pitches of the first and the last 4 bars)"),
+    ("cadence_tonic", "8-bar sections whose last note is the tonic"),
+    ("end_tonic", "other phrases whose last note is the tonic"),
+    ("cadence_length", "length of a section's last note (steps)"),
 )
 
 
@@ -196,7 +199,9 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "between consecutive notes across a phrase border and inside phrases; notes per bar; the share of "
         "phrases whose onsets (step, pitch) overlap an earlier phrase's by 60 % or more, and the mean |interval| "
         "into such a phrase from the note before it; the span from the lowest "
-        "note to the highest; and how far the mean pitch of the last 4 bars lies from that of the first 4.",
+        "note to the highest; how far the mean pitch of the last 4 bars lies from that of the first 4; and the "
+        "share of 8-bar sections whose last note is the stream's tonic (its key as Krumhansl–Schmuckler reads it), "
+        "the same share of the other phrases, and how long a section's last note lasts.",
         "",
         "Listening aid: `listen/` holds two streams per style and model as MIDI files and a piano roll per model.",
         "",

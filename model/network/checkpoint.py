@@ -144,10 +144,12 @@ def load(
          "random; `stylevae latents` fits it)", not latents.learned),
         ("balanced lines (they come back to a few real phrases over and over; `stylevae latents` fits the weights)",
          latents.learned and latents.after_weight is None),
+        ("places (a line's next phrases are drawn from any place in their tunes, so it never ends a section as they"
+         " do; `stylevae latents` fits them)", latents.learned and latents.after_place is None),
     ) if missing]
     if lacks and warn:
         log.warning("%s: a checkpoint from before %s", folder, " and ".join(lacks))
     if not latents.balanced_as_now and warn:
-        log.warning("%s: the weights that balance its lines were fitted under another register pull, variation or "
-                    "number of neighbours than this version's; `stylevae latents` fits them anew", folder)
+        log.warning("%s: the weights that balance its lines were fitted under another register pull, variation, "
+                    "number of neighbours or places than this version's; `stylevae latents` fits them anew", folder)
     return Checkpoint(model, vocab, styles, meta, folder, latents)

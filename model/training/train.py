@@ -286,37 +286,49 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     return out / "best"
 
 
-BORDER_STREAMS = 128  # lines per style played to learn the border ratio,
-BORDER_PHRASES = 8  # of 8 phrases each: about 900 border intervals per style
+BORDER_STREAMS = 128  # lines per style played to learn the border and cadence ratios,
+BORDER_PHRASES = 8  # of 8 phrases each: about 900 border intervals per style, two 8-bar sections' ends per line
 
 
 def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int, seed: int = 0) -> None:
     """Fit and save a checkpoint's phrase-to-phrase latents (model/decoding/continuation.py) on its training
-    phrases (as the model sees them); then the border ratio, from lines played with the rest of the fit."""
+    phrases (as the model sees them); then the border and cadence ratios, from lines played with the rest of the
+    fit."""
     started = time.perf_counter()
     ckpt = checkpoint.load(folder, warn=False)
     mu = continuation.posterior_means(ckpt.model, phrases.tokens)
     fitted = continuation.fit(mu, phrases, phrase_bars)
     ckpt.continuation = fitted
-    if ckpt.model.config.key_relative:  # a model that continues the note before a phrase
-        fitted.border = border_fit(ckpt, phrases, seed)
+    if ckpt.model.config.key_relative:  # a model that continues the note before a phrase, with its tonic on C
+        fitted.border, fitted.cadence = played_fit(ckpt, phrases, phrase_bars, seed)
     fitted.save(folder)
     print(f"phrase continuation fitted on {len(mu)} phrases in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def border_fit(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, seed: int) -> np.ndarray:
-    """(S, bins): per style, real border intervals of the training phrases over those of lines the checkpoint
-    plays at default settings in the style's most common key (``continuation.border_ratio``)."""
+def played_fit(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, phrase_bars: int,
+               seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per style, real tunes against lines the checkpoint plays at default settings in the style's most common key:
+    (S, bins) the border intervals of the training phrases over the lines' (``continuation.border_ratio``), and
+    (S, PLACE_CYCLE, ENDING_STEPS, kinds) the kinds of token in the last beat of the phrases at each place of an
+    8-bar section, on their tunes' phrase grid, over the lines' (``continuation.cadence_ratio``)."""
     n_styles = len(ckpt.styles)
-    ratios = []
+    on_grid = phrases.bar % phrase_bars == 0
+    place = (phrases.bar // phrase_bars) % continuation.PLACE_CYCLE
+    borders, cadences = [], []
     for s in range(n_styles):
         mine = phrases.style == s
         real = continuation.real_border_intervals(phrases.tokens[mine], phrases.before[mine], phrases.vocab)
         weights = np.eye(n_styles, dtype=np.float32)[np.full(BORDER_STREAMS, s)]
         played = generate(ckpt, weights, BORDER_PHRASES, seed=seed + s)
         found = [musicality.intervals(tokens_to_notes(row, ckpt.vocab), ckpt.steps)[0] for row in played]
-        ratios.append(continuation.border_ratio(real, np.concatenate(found)))
-    return np.stack(ratios)
+        borders.append(continuation.border_ratio(real, np.concatenate(found)))
+        by_phrase = played.reshape(-1, ckpt.steps)  # phrase k of a line is the k-th of its song
+        at = np.tile(np.arange(BORDER_PHRASES) % continuation.PLACE_CYCLE, BORDER_STREAMS)
+        tonic = ckpt.style_key(s).tonic  # where the played lines' tonic lies; the training phrases' is on C
+        cadences.append([continuation.cadence_ratio(
+            continuation.ending_kinds(phrases.tokens[mine & on_grid & (place == p)], phrases.vocab),
+            continuation.ending_kinds(by_phrase[at == p], ckpt.vocab, tonic)) for p in range(continuation.PLACE_CYCLE)])
+    return np.stack(borders), np.array(cadences, dtype=np.float32)
 
 
 def _summary(progress: dict) -> dict:
