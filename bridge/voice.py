@@ -348,6 +348,8 @@ class Voice:
                               position=song // self.phrase_steps)
             self.next_content = None
             self.z_dirty = True
+        if again and not self.line.begun:  # a phrase never begun (a line's first, reached by a seek) sits where the
+            self.line.position = song // self.phrase_steps  # song is; one begun keeps its place when replayed
         self.line.begin_phrase(again)
         if self.kept and not self.at_mark:
             self._mark(song, moved=not again)

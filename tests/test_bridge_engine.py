@@ -629,6 +629,29 @@ def test_a_voices_phrases_end_as_real_ones_do_at_their_place_in_a_section():
     assert rig.engine._phrase(voice) == named
 
 
+def test_a_voice_started_mid_song_ends_its_first_phrase_as_its_place_there_does_and_a_locate_replays_it_as_it_was():
+    """Live started at beat 24 (the song's 4th phrase, a section's end): the voice's first phrase has that place's
+    cadence, not the song's first phrase's; a locate elsewhere replays the phrase the line is at as it began it, its
+    place with it, and the phrase after it takes the place the song has reached."""
+    rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
+    continuation, vocab = rig.engine.checkpoint.continuation, rig.engine.checkpoint.vocab
+    begun = []
+    start_batch = rig.engine.decoder.start_batch
+    rig.engine.decoder.start_batch = lambda rows, *args, leads=None, **kwargs: (
+        begun.append(leads), start_batch(rows, *args, leads=leads, **kwargs))
+    rig.send(cmd.Play(1, True))
+    rig.clock.follow(24.0, True, 120)
+    rig.run(4 * STEP)
+    style = rig.engine.voices[1].style
+    assert rig.engine.voices[1].line.position == 3
+    assert np.array_equal(begun[0][0].close, continuation.cadence_weights(style, 3, vocab))
+    rig.clock.follow(52.0, True, 120)  # the song's 7th phrase, 4 steps in
+    rig.run(32 * STEP)
+    assert np.array_equal(begun[-2][0].close, continuation.cadence_weights(style, 3, vocab))  # replayed as it was
+    assert rig.engine.voices[1].line.position == 7 and np.array_equal(
+        begun[-1][0].close, continuation.cadence_weights(style, 7, vocab))
+
+
 def test_a_voice_keeps_its_key_through_a_style_change_until_given_one():
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     loaded = rig.engine.checkpoint

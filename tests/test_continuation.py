@@ -615,8 +615,10 @@ def test_sectioned_styles_are_those_whose_sections_end_on_the_tonic_more_often_t
             rows.append(([Note(60 if (k + piece) % 2 else 64, 0, 8)], 1, 4 + piece, 2 * k, 0))
         rows.append(([Note(60, 0, 8)], 0, piece, 1, 0))  # off the grid: a C that would count against a
     phrases = phrase_set(rows)
-    found = continuation.sectioned_styles(phrases.tokens, phrases.style, phrases.bar, 2, VOCAB, 2)
+    found = continuation.sectioned_styles(phrases.tokens, phrases.style, phrases.bar, phrases.tonic, 2, VOCAB, 2)
     assert found.tolist() == [True, False]
+    in_f = continuation.sectioned_styles(phrases.tokens, phrases.style, phrases.bar, np.full(len(rows), 5), 2, VOCAB, 2)
+    assert in_f.tolist() == [False, False]  # read above F, neither ends on its tonic: no style ends sections apart
 
 
 def test_cadence_weights_put_each_steps_ratio_on_every_token_by_its_kind_and_survive_saving(tmp_path):
@@ -680,3 +682,37 @@ def test_balancing_evens_visits_among_the_next_phrases_of_each_place_not_across_
     weights = continuation.balance(thin, 1.0, rounds=3)
     for place in range(continuation.PLACE_CYCLE):
         assert abs(np.log(weights[thin.after_place == place]).mean()) < 0.05
+
+
+def test_places_that_do_not_fit_this_version_are_refused_in_one_line(tmp_path):
+    """Places beyond a section's, places without the sectioned styles (or these without those), and places not one
+    per pair are refused, each in one line naming what does not match."""
+    beyond = 4  # a place past a section's last, 3
+    for change, message in (
+            (lambda f: setattr(f, "after_place", np.where(f.after_place == 3, beyond, f.after_place)), "places or"),
+            (lambda f: setattr(f, "sectioned", None), "places or sectioned"),
+            (lambda f: setattr(f, "after_place", None), "places or sectioned"),
+            (lambda f: setattr(f, "after_place", f.after_place[:-1]), "pairs do not match")):
+        fitted = placed_pairs()
+        change(fitted)
+        fitted.save(tmp_path)
+        with pytest.raises(ValueError, match=message) as refused:
+            continuation.load(tmp_path, 2)
+        assert "\n" not in str(refused.value)
+    placed_pairs().save(tmp_path)
+    assert continuation.load(tmp_path, 2).after_place is not None
+
+
+def test_weights_balanced_before_places_are_as_now_only_for_latents_without_places():
+    """Three settings recorded (before places): as now for latents whose lines know no places, not for latents with
+    places (their weights were walked without them); the four of now: as now; another place cycle: not."""
+    fitted = placed_pairs()
+    now = continuation.walk_settings(continuation.VARIATION)
+    fitted.balanced_under = now[:3]
+    assert not fitted.balanced_as_now
+    fitted.after_place = fitted.sectioned = None
+    assert fitted.balanced_as_now
+    fitted.balanced_under = now
+    assert fitted.balanced_as_now
+    fitted.balanced_under = now + np.array([0, 0, 0, 1.0])
+    assert not fitted.balanced_as_now

@@ -283,6 +283,9 @@ def test_a_cadence_reweighs_every_token_of_its_rows_the_rest_and_the_hold_too():
     both = after_rules(probabilities, border=border, pending=np.array([True, False]), close=close,
                        closing=np.array([True, False]))
     assert np.allclose(both[0], [0.1, 0.4, 0.45, 0.0])
+    heavier = after_rules(probabilities[:1], top_p=np.array([0.8]), close=np.array([[2.0, 2.0, 1.0, 1.0]]),
+                          closing=np.array([True]))
+    assert np.allclose(heavier[0], [0.4, 0.4, 0.3, 0.3])  # top-p reads its share of the row's total, 1.4 here
 
 
 def test_border_weights_hold_until_the_phrases_first_note_on(shipped):

@@ -77,3 +77,29 @@ def test_a_section_that_ends_on_its_tonic_is_read_apart_from_its_other_phrases()
     assert more["end_tonic"] == 1 / 6 and more["cadence_tonic"] == 1.0
     silent = musicality.stream_measures(np.zeros(16 * BAR, np.int64), VOCAB, 2 * BAR)
     assert silent["cadence_tonic"] is None and silent["end_tonic"] is None and silent["cadence_length"] is None
+
+
+def test_real_excerpts_begin_on_their_pieces_8_bar_sections():
+    """A piece with a two-bar phrase at every bar from 0 to 39 (they overlap) but bar 6: 16-bar excerpts begin at
+    bars 8 and 24, on its sections — never at bar 1, where the next eight phrases would all be there but off them;
+    each is its 8 phrases in order."""
+    bars = [b for b in range(40) if b != 6]
+    tokens = np.array([notes_to_tokens([Note(40 + b, 0, 4)], 32, VOCAB) for b in bars])
+    found = musicality.real_excerpts(tokens, np.zeros(len(bars), np.int64), np.array(bars), 8, 2)
+    first = int(tokens[0][0])
+    assert [int(row[0]) - first for row in found] == [8, 24]
+    assert [int(found[0][32 * k]) - first for k in range(8)] == [8 + 2 * k for k in range(8)]
+
+
+def test_a_sections_last_note_is_as_long_as_it_lasts_within_its_phrase():
+    """The 4th phrase's last note, a C from its step 20, sounds on 8 steps into the next phrase: it counts 12 steps,
+    to its phrase's end, as the decoder's cadence can only make it."""
+    notes = []
+    for k in range(8):
+        base = k * 2 * BAR
+        first = 8 if k == 4 else 0  # the phrase after the held C begins late
+        notes += [Note(60, base + first, base + first + 4), Note(64, base + 12, base + 16),
+                  Note(67, base + 16, base + 20)]
+        notes.append(Note(72, base + 20, base + 2 * BAR + 8) if k == 3 else Note(62, base + 20, base + 24))
+    found = musicality.cadences(notes, 16 * BAR, 2 * BAR)
+    assert found["cadence_length"] == (12 + 4) / 2 and found["cadence_tonic"] == 0.5

@@ -284,3 +284,30 @@ def test_a_missing_or_broken_training_config_is_one_line(tmp_path):
     with pytest.raises(ValueError) as error:
         parsed("--config", str(tmp_path / "broken.json"))
     assert str(error.value).startswith(f"{tmp_path / 'broken.json'}: not valid JSON (") and "\n" not in str(error.value)
+
+
+def test_the_cadence_ratio_reads_the_played_lines_above_their_keys_tonic(monkeypatch):
+    """Real phrases (as the model sees them: tonic on C) end on a C; lines played in D major end every phrase on a
+    D: both end on their tonic, so the ratio leaves the tonic's note-on at the last step alone (about 1), where
+    reading the played D above C would call it another degree."""
+    from types import SimpleNamespace
+
+    from stylevae.model.data.keys import make_key
+    from stylevae.model.data.tokens import Note, notes_to_tokens
+
+    vocab, steps = Vocabulary(), 32
+    rows = [(notes_to_tokens([Note(64, 0, 8), Note(60, 31, 32)], steps, vocab), piece, bar)
+            for piece in range(40) for bar in range(0, 16, 2)]
+    tokens = np.stack([r[0] for r in rows]).astype(np.uint8)
+    n = len(rows)
+    manifest = {"styles": ["a"], "vocab": {"low": vocab.low, "high": vocab.high}}
+    phrases = dataset.PhraseSet(tokens, np.zeros(n, np.int64), np.array([r[1] for r in rows]),
+                                np.array([r[2] for r in rows]), np.zeros(n, np.int64), np.zeros(n, np.int64),
+                                np.full(n, 64), manifest)
+    played_phrase = notes_to_tokens([Note(66, 0, 8), Note(62, 31, 32)], steps, vocab)
+    monkeypatch.setattr(train_module, "generate", lambda ckpt, weights, count, seed: np.tile(
+        np.concatenate([played_phrase] * count), (len(weights), 1)))
+    ckpt = SimpleNamespace(styles=["a"], steps=steps, vocab=vocab, style_key=lambda s: make_key(2, "major"))
+    _, cadence = train_module.played_fit(ckpt, phrases, 2, 0)
+    assert cadence.shape == (1, continuation.PLACE_CYCLE, continuation.CADENCE_STEPS, continuation.ENDING_KINDS)
+    assert np.allclose(cadence[0, :, -1, 0], 1.0, atol=0.05)

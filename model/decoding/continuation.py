@@ -358,9 +358,12 @@ def load(folder: Path | None, z_content: int) -> Continuation:
     if found.return_real is not None and (found.border_real is None or
                                           found.return_real.shape != found.border_real.shape):
         raise ValueError(f"{path}: phrase-continuation latents whose returns' border intervals do not match the others")
-    if found.sectioned is not None and (found.sectioned.dtype != bool or found.sectioned.ndim != 1
-                                        or len(found.sectioned) <= int(found.pair_style.max(initial=0))):
-        raise ValueError(f"{path}: phrase-continuation latents whose sectioned styles do not match their pairs")
+    places = found.after_place
+    if (found.sectioned is None) != (places is None) or found.sectioned is not None and (
+            found.sectioned.dtype != bool or found.sectioned.ndim != 1
+            or len(found.sectioned) <= int(found.pair_style.max(initial=0))
+            or not ((places == NO_PLACE) | ((places >= 0) & (places < PLACE_CYCLE))).all()):
+        raise ValueError(f"{path}: phrase-continuation latents whose places or sectioned styles do not match")
     if found.cadence is not None and (found.cadence.ndim != 4 or found.cadence.shape[1:] != (
             PLACE_CYCLE, CADENCE_STEPS, ENDING_KINDS) or len(found.cadence) <= int(found.pair_style.max(initial=0))
             or not (np.isfinite(found.cadence) & (found.cadence > 0)).all()):
@@ -545,7 +548,8 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
     first, second = next_pairs(phrases.piece, phrases.bar, gap)
     in_key = outside_home(phrases.tokens, phrases.mode, phrases.vocab) <= OUT_OF_KEY
     place = np.where(phrases.bar % gap == 0, (phrases.bar // gap) % PLACE_CYCLE, NO_PLACE)
-    sectioned = sectioned_styles(phrases.tokens, phrases.style, phrases.bar, gap, phrases.vocab, n_styles)
+    sectioned = sectioned_styles(phrases.tokens, phrases.style, phrases.bar, phrases.tonic, gap, phrases.vocab,
+                                 n_styles)
     chosen_first, chosen_second = [], []
     for s in range(n_styles):
         found = 0
@@ -584,13 +588,14 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
     return fitted
 
 
-def sectioned_styles(tokens: np.ndarray, style: np.ndarray, bar: np.ndarray, gap: int, vocab: Vocabulary,
-                     n_styles: int) -> np.ndarray:
-    """(S,) bool: the styles whose phrases (as a key-relative model sees them: the tonic on C) on their tune's grid
-    end on the tonic at least SECTION_RATIO times as often where they end an 8-bar section as elsewhere."""
+def sectioned_styles(tokens: np.ndarray, style: np.ndarray, bar: np.ndarray, tonics: np.ndarray, gap: int,
+                     vocab: Vocabulary, n_styles: int) -> np.ndarray:
+    """(S,) bool: the styles whose phrases on their tune's grid end on their tune's tonic (``tonics``: C for phrases
+    as a key-relative model sees them) at least SECTION_RATIO times as often where they end an 8-bar section as
+    elsewhere."""
     last = last_pitches(tokens, vocab)
     noted = (np.asarray(bar) % gap == 0) & (last != NO_NOTE)
-    tonic = last % 12 == 0
+    tonic = (last - np.asarray(tonics)) % 12 == 0
     at_end = (np.asarray(bar) // gap) % PLACE_CYCLE == PLACE_CYCLE - 1
     found = np.zeros(n_styles, dtype=bool)
     for s in range(n_styles):
@@ -617,11 +622,12 @@ def _even_places(options: np.ndarray, places: np.ndarray, rng: np.random.Generat
 
 def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int = BALANCE_ROUNDS) -> np.ndarray:
     """(N,) float32: a weight per next phrase under which lines at ``variation`` visit each of a style's and mode's
-    next phrases about equally often, as the pairs are drawn evenly from real tunes; ``fitted`` walks with the
+    next phrases about as often as the others they compete with (those of its place in a section, for a style whose
+    lines go by place: ``_rivals``), as the pairs are drawn evenly from real tunes; ``fitted`` walks with the
     weights as they are mended (its ``after_weight`` is the array returned). Each round walks lines of
     BALANCE_PHRASES phrases in content space alone — each phrase's last note and register those of the real phrase,
     each phrase counted as BALANCE_NOTES notes in the line's register, returns left out — and moves each weight
-    toward the even share of visits by what it got, damped, normalised to the group's geometric mean and then
+    toward the even share of visits by what it got, damped, normalised to its rivals' geometric mean and then
     clipped (a phrase no line can reach stays at the clip: some 2 % of the shipped fit's). The walk is a model of
     the played line: the decoder plays a next phrase's first note as the real one, but its last note in under a
     quarter of a line's phrases (Irish dance: 0.23; 0.37 after the note its real tune had), a phrase has 3 to 20

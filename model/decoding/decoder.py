@@ -11,9 +11,10 @@ The sampling rule, per row and step, on the decoder's logits ℓ:
 3. scale lock: the probability of every note-on outside the key's scale times ``1 − lock`` (a mask at 1);
 4. border: until a phrase's first note-on, note-ons weighted by the style's border ratio at their interval
    from the note before the phrase (``opening``, ``Continuation.border_weights``), their total mass kept; and
-   in a phrase's last beat, note-ons weighted by how often real tunes end a phrase at its place in an 8-bar section
-   on their degree, and, when an earlier phrase comes back after it, by how often real tunes cross a border from them
-   into the return's first note (``Lead``), their mass kept too;
+   when an earlier phrase comes back after a phrase, the note-ons of its last beat weighted by how often real tunes
+   cross a border from them into the return's first note (``Lead``), their mass kept too; and in every phrase's last
+   beat, every token (rests and holds too, the mass not kept) weighted by how much likelier its kind is there in
+   real tunes' phrases at the same place in an 8-bar section than in the played line (``Lead.close``);
 5. top-p: the smallest set of tokens holding ``top_p`` of the probability (Holtzman et al. 2020), renormalised;
 6. one token by inverse-CDF sampling with the row's own uniform draw, so a voice's phrase does not depend
    on which other voices share the batch.
@@ -188,9 +189,10 @@ class Lead:
     ``then``), but the decoder ends it on that note in under a quarter of phrases, and returns were entered with
     leaps 0.4–1.5 semitones larger than new phrases. So from step ``at`` on, each note-on is weighted by ``shares``
     (how real tunes of the style enter returns, ``Continuation.lead_shares``) at its interval to ``then``, the
-    return's first note (None: this phrase's own first note, for a phrase played twice), and by ``close``, their
-    total mass kept: the rhythm stays the decoder's. A return then plays its phrase again but for that beat, which
-    goes where the line goes next: the first and second endings of a repeated strain."""
+    return's first note (None: this phrase's own first note, for a phrase played twice), their total mass kept: the
+    rhythm stays the decoder's. A return then plays its phrase again but for that beat, which goes where the line
+    goes next: the first and second endings of a repeated strain. The cadence weights every token of the phrase's
+    last steps, rests and holds too, so a section's last note may be held longer."""
 
     at: int
     # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares; None: no return after the phrase
@@ -273,7 +275,7 @@ class _Row:
     previous: int
     rules: Rules
     border: np.ndarray | None = None  # weights for the phrase's first note-on, until it is drawn
-    lead: Lead | None = None  # how the phrase ends when an earlier one comes back after it
+    lead: Lead | None = None  # how the phrase ends: its cadence, and into an earlier one that comes back after it
     steps: int = 0  # steps decoded in the phrase
     opened: int = NOT_YET  # the phrase's first note-on token
     # With trails: the caller's name for the phrase, how it began (its first input and border weights, its first

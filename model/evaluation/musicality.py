@@ -181,7 +181,9 @@ def summarise(streams: np.ndarray, vocab: Vocabulary, phrase_steps: int) -> dict
 def real_excerpts(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrases: int, phrase_bars: int,
                   per_piece: int = 4) -> np.ndarray:
     """Excerpts of ``phrases`` consecutive, non-overlapping phrases of the same piece, joined: (n, phrases · T).
-    At most ``per_piece`` excerpts of a piece (non-overlapping), so that long pieces do not dominate."""
+    At most ``per_piece`` excerpts of a piece (non-overlapping), so that long pieces do not dominate. Each begins
+    on an 8-bar section of its piece (counted from its first bar), where a stream's own sections lie for
+    ``cadences``; a section with a phrase missing is passed over."""
     index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
     found = []
     for p in np.unique(piece):
@@ -194,7 +196,8 @@ def real_excerpts(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrase
                 taken += 1
                 start += phrases * phrase_bars
             else:
-                start += 1
+                section = SECTION_PHRASES * phrase_bars
+                start = (start // section + 1) * section
     return np.stack(found) if found else np.zeros((0, phrases * tokens.shape[1]), dtype=tokens.dtype)
 
 

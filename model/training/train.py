@@ -309,7 +309,7 @@ def played_fit(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, phrase_b
                seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Per style, real tunes against lines the checkpoint plays at default settings in the style's most common key:
     (S, bins) the border intervals of the training phrases over the lines' (``continuation.border_ratio``), and
-    (S, PLACE_CYCLE, ENDING_STEPS, kinds) the kinds of token in the last beat of the phrases at each place of an
+    (S, PLACE_CYCLE, CADENCE_STEPS, kinds) the kinds of token in the last beat of the phrases at each place of an
     8-bar section, on their tunes' phrase grid, over the lines' (``continuation.cadence_ratio``)."""
     n_styles = len(ckpt.styles)
     on_grid = phrases.bar % phrase_bars == 0
