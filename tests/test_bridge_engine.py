@@ -580,6 +580,15 @@ def test_a_voice_brings_phrases_back_by_their_place_in_the_songs_strain(place, c
     assert by_phrase[1] and (by_phrase[2] == by_phrase[1]) == comes_back
 
 
+def leads_begun(rig: Rig) -> list:
+    """The leads (one per voice) of every batch of phrases the rig's decoder begins from now on, in order."""
+    begun = []
+    start_batch = rig.engine.decoder.start_batch
+    rig.engine.decoder.start_batch = lambda rows, *args, leads=None, **kwargs: (
+        begun.append(leads), start_batch(rows, *args, leads=leads, **kwargs))
+    return begun
+
+
 def test_a_voice_leads_the_phrase_before_a_return_into_it():
     """The song's fourth phrase always brings back the third: the voice's decoder begins the third with a lead into
     its own first note over its last beat, and the phrases before it and the return itself with none; the name the
@@ -588,10 +597,7 @@ def test_a_voice_leads_the_phrase_before_a_return_into_it():
     rates = np.zeros((len(rig.engine.checkpoint.styles), 8, 4), np.float32)
     rates[:, 3, 0] = 1.0
     rig.engine.checkpoint.continuation.repeat = rates
-    begun = []
-    start_batch = rig.engine.decoder.start_batch
-    rig.engine.decoder.start_batch = lambda rows, *args, leads=None, **kwargs: (
-        begun.append(leads), start_batch(rows, *args, leads=leads, **kwargs))
+    begun = leads_begun(rig)
     rig.send(cmd.Play(1, True))
     rig.run(3 * 32 * STEP + 0.1)
     assert len(begun) == 4
@@ -609,10 +615,7 @@ def test_a_voices_phrases_end_as_real_ones_do_at_their_place_in_a_section():
     place, so the same phrase begun at another place decodes afresh."""
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     continuation, vocab = rig.engine.checkpoint.continuation, rig.engine.checkpoint.vocab
-    begun = []
-    start_batch = rig.engine.decoder.start_batch
-    rig.engine.decoder.start_batch = lambda rows, *args, leads=None, **kwargs: (
-        begun.append(leads), start_batch(rows, *args, leads=leads, **kwargs))
+    begun = leads_begun(rig)
     rig.send(cmd.Play(1, True))
     rig.run(7 * 32 * STEP + 0.1)
     style = rig.engine.voices[1].style
@@ -635,10 +638,7 @@ def test_a_voice_started_mid_song_ends_its_first_phrase_as_its_place_there_does_
     place with it, and the phrase after it takes the place the song has reached."""
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     continuation, vocab = rig.engine.checkpoint.continuation, rig.engine.checkpoint.vocab
-    begun = []
-    start_batch = rig.engine.decoder.start_batch
-    rig.engine.decoder.start_batch = lambda rows, *args, leads=None, **kwargs: (
-        begun.append(leads), start_batch(rows, *args, leads=leads, **kwargs))
+    begun = leads_begun(rig)
     rig.send(cmd.Play(1, True))
     rig.clock.follow(24.0, True, 120)
     rig.run(4 * STEP)
