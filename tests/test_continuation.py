@@ -553,8 +553,8 @@ def test_the_fit_draws_next_phrases_from_the_grid_as_evenly_over_a_sections_plac
     """A style whose pieces have a phrase at every bar (two-bar phrases overlap), 14 and 16 bars, and end their
     sections on C, other phrases on E (a sectioned style): the pairs' next phrases are those on their piece's grid
     (even bars), each with its place in an 8-bar section — 2, 4, 4 and 3 at the four places (bar 0 is never a next
-    phrase; the shorter piece has no bar 14). With room for 10 pairs the first place keeps both of its own and the
-    others share the rest evenly; off-grid next phrases are never kept."""
+    phrase; the shorter piece has no bar 14). With room for 12 pairs (3 a place) the first place keeps both of its
+    own and the others share the other 10 as evenly as they can; off-grid next phrases are never kept."""
     rows = [([Note(60 if bar % 8 == 6 else 64, 0, 8)], 0, piece, bar, 0)
             for piece in range(2) for bar in range(16 if piece else 14)]
     mu = np.arange(len(rows), dtype=np.float32)[:, None] * np.ones((1, 2), np.float32)  # row i's μ: (i, i)
@@ -568,9 +568,9 @@ def test_the_fit_draws_next_phrases_from_the_grid_as_evenly_over_a_sections_plac
     assert (after_bars % 2 == 0).all()
     assert np.array_equal(fitted.after_place, (after_bars // 2) % continuation.PLACE_CYCLE)
     assert np.bincount(fitted.after_place, minlength=4).tolist() == [2, 4, 4, 3]
-    monkeypatch.setattr(continuation, "PAIRS_PER_MODE", 10)
+    monkeypatch.setattr(continuation, "PAIRS_PER_PLACE", 3)
     fitted, after_bars = fitted_bars()
-    assert np.bincount(fitted.after_place, minlength=4).tolist() == [2, 3, 3, 2] and (after_bars % 2 == 0).all()
+    assert np.bincount(fitted.after_place, minlength=4).tolist() == [2, 3, 4, 3] and (after_bars % 2 == 0).all()
 
 
 def placed_pairs(per_place: int = 40, sectioned: tuple[bool, ...] = (True, False)) -> continuation.Continuation:
