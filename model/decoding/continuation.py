@@ -202,8 +202,9 @@ class Continuation:
         return self._by_style[style, mode, place]
 
     def by_place(self, style: int) -> bool:
-        """Whether the style's lines draw next phrases by their place in an 8-bar section."""
-        return self.after_place is not None and (self.sectioned is None or bool(self.sectioned[style]))
+        """Whether the style's lines draw next phrases by their place in an 8-bar section (a fit has its places and
+        its sectioned styles both or neither: ``load`` refuses one without the other)."""
+        return self.sectioned is not None and bool(self.sectioned[style])
 
     def placed(self, rows: np.ndarray, place: int) -> np.ndarray:
         """(len(rows),) bool: whose next phrase lies at ``place`` in an 8-bar section (none without places)."""
