@@ -127,6 +127,38 @@ def test_resume_continues_where_it_stopped(tiny_data, tmp_path):
     assert [h["epoch"] for h in second["history"]] == [1, 2]
 
 
+def test_a_run_goes_on_from_a_checkpoint_with_its_weights_and_schedules(tiny_data, tmp_path):
+    """A run started from a checkpoint alone begins with its weights (at a learning rate of almost 0 they stay
+    them) and goes on from the epoch and step it reached, which the new checkpoints record."""
+    first = train(TrainConfig(data=str(tiny_data), out=str(tmp_path / "a"), epochs=1, **TINY))
+    reached = json.loads((tmp_path / "a" / "last" / "progress.json").read_bytes())
+    config = TrainConfig(data=str(tiny_data), out=str(tmp_path / "b"), epochs=2, lr=1e-12, lr_min=0.0,
+                         start_from=str(first), **TINY)
+    went_on = train(config)
+    progress = json.loads((tmp_path / "b" / "last" / "progress.json").read_bytes())
+    assert progress["epoch"] == 2 and progress["step"] == 2 * reached["step"]
+    assert [h["epoch"] for h in progress["history"]] == [2]
+    before, after = checkpoint.load(first).model.state_dict(), checkpoint.load(went_on).model.state_dict()
+    assert all(torch.allclose(before[name], after[name], atol=1e-6) for name in before)
+    assert checkpoint.load(went_on).meta["started_from"] == {"folder": str(first), "epoch": 1,
+                                                             "step": reached["step"]}
+
+
+@pytest.mark.parametrize("change, said", [
+    (dict(model=replace(TINY_NETWORK, z_content=6)), "z_content: 8, not 6"),
+    (dict(epochs=1), "trained for 1 epochs already"),
+])
+def test_a_run_from_a_checkpoint_of_another_network_or_no_epochs_left_is_refused_in_one_line(
+        tiny_data, tmp_path, change, said):
+    first = train(TrainConfig(data=str(tiny_data), out=str(tmp_path / "a"), epochs=1, **TINY))
+    config = TrainConfig(**{**TINY, "data": str(tiny_data), "out": str(tmp_path / "b"), "epochs": 2,
+                            "start_from": str(first), **change})
+    with pytest.raises(ValueError) as refused:
+        train(config)
+    assert said in str(refused.value) and "\n" not in str(refused.value)
+    assert not (tmp_path / "b" / "last").exists()
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the process's mappings from /proc")
 def test_resumed_optimizer_state_holds_no_view_of_the_file_the_next_save_rewrites(tmp_path):
     """safetensors' load_file maps the file into memory and its tensors are views of it: kept as the optimizer's

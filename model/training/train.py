@@ -2,7 +2,8 @@
 
 Epochs draw phrases style-balanced (every style equally often, whatever its size), transposed at
 random for augmentation. After each epoch the validation split is scored; ``best/`` keeps the best
-checkpoint and ``last/`` the newest with the optimizer, for ``--resume``.
+checkpoint and ``last/`` the newest with the optimizer, for ``--resume``. A run can also go on from a checkpoint
+alone (``start_from``: a shipped one keeps no optimizer), its schedules from the step it reached.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ class TrainConfig:
     max_sample_probability: float = 0.5
     transpose: int = 0  # augmentation: random shift within ± semitones (keep 0 for a key-relative model)
     keep_epochs: bool = False  # also keep every epoch's checkpoint in OUT/epochs/NN (to compare runs at equal steps)
+    # a checkpoint folder whose training this run goes on with: its weights, and every schedule (β, τ, scheduled
+    # sampling, the learning rate) and the epoch count from the step it reached; the optimizer's moments start anew
+    # (a checkpoint keeps none); max_minutes counts this run's time. The network and the data must be the ones it
+    # was trained with. "": from scratch
+    start_from: str = ""
     valid_size: int = 2048  # validation phrases scored per epoch (a fixed random subset; 0 = all)
 
     def __post_init__(self) -> None:
@@ -175,6 +181,29 @@ def _load_progress(folder: Path, model: StyleVAE, optimizer: torch.optim.Optimiz
     return json.loads((folder / "progress.json").read_bytes())
 
 
+def _start_from(folder: Path, model: StyleVAE, data: dataset.PhraseSet, device: torch.device) -> dict:
+    """Load ``folder``'s weights into ``model``: the epoch and step its training reached, or a one-line error when
+    its network or data are not this run's."""
+    found = checkpoint.load(folder, device, warn=False)
+    if found.model.config != model.config:
+        raise ValueError(f"{folder}: its network ({_differences(found.model.config, model.config)}) is not this "
+                         f"run's: give the settings it was trained with")
+    if found.styles != data.styles or found.vocab != data.vocab:
+        raise ValueError(f"{folder} was trained on other data (styles {', '.join(found.styles)}, pitches "
+                         f"{found.vocab.low}..{found.vocab.high}): give the data set it was trained on")
+    reached = found.meta.get("progress", {})
+    if not isinstance(reached.get("epoch"), int) or not isinstance(reached.get("step"), int):
+        raise ValueError(f"{folder}: its config records no training progress (epoch and step) to go on from")
+    model.load_state_dict(found.model.state_dict())
+    return {"epoch": reached["epoch"], "step": reached["step"]}
+
+
+def _differences(found: ModelConfig, wanted: ModelConfig) -> str:
+    """The fields in which two networks differ, as "name: theirs, not ours"."""
+    return "; ".join(f"{f.name}: {getattr(found, f.name)}, not {getattr(wanted, f.name)}" for f in fields(found)
+                     if getattr(found, f.name) != getattr(wanted, f.name))
+
+
 def train(config: TrainConfig, resume: bool = False) -> Path:
     """Trains a model; returns the folder of the best checkpoint."""
     rank, world, device = _setup_distributed()
@@ -202,6 +231,12 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     if resume and (out / "last" / "progress.json").is_file():
         model.load_state_dict(checkpoint.load(out / "last", device).model.state_dict())
         progress = _load_progress(out / "last", model, optimizer)
+    elif config.start_from:
+        progress.update(_start_from(Path(config.start_from), model, data, device))
+        progress["started_from"] = {"folder": config.start_from, "epoch": progress["epoch"], "step": progress["step"]}
+        if progress["epoch"] >= config.epochs:
+            raise ValueError(f"{config.start_from} was trained for {progress['epoch']} epochs already: give more "
+                             f"epochs than that to go on")
     trainer = DistributedDataParallel(model) if world > 1 else model
     meta = {
         "steps": int(data.tokens.shape[1]),
@@ -214,6 +249,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             "valid_phrases": len(valid_set),
         },
         "style_keys": dataset.style_keys(data),
+        **({"started_from": progress["started_from"]} if "started_from" in progress else {}),
     }
     started = time.perf_counter() - progress["seconds"]
     generator = torch.Generator().manual_seed(config.seed + rank)
