@@ -159,6 +159,28 @@ def test_a_run_from_a_checkpoint_of_another_network_or_no_epochs_left_is_refused
     assert not (tmp_path / "b" / "last").exists()
 
 
+def test_a_run_from_a_checkpoint_of_other_data_or_without_its_progress_is_refused_in_one_line(tiny_data, tmp_path):
+    import shutil
+
+    first = train(TrainConfig(data=str(tiny_data), out=str(tmp_path / "a"), epochs=1, **TINY))
+    other = tmp_path / "other"
+    shutil.copytree(tiny_data, other)
+    manifest = json.loads((other / "manifest.json").read_bytes())
+    manifest["styles"] = ["x", "y", "z"]
+    (other / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ValueError, match="was trained on other data") as refused:
+        train(TrainConfig(**{**TINY, "data": str(other), "out": str(tmp_path / "b"), "epochs": 2,
+                             "start_from": str(first)}))
+    assert "\n" not in str(refused.value)
+    config = json.loads((first / "config.json").read_bytes())
+    del config["progress"]
+    (first / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(ValueError, match="records no training progress") as refused:
+        train(TrainConfig(**{**TINY, "data": str(tiny_data), "out": str(tmp_path / "c"), "epochs": 2,
+                             "start_from": str(first)}))
+    assert "\n" not in str(refused.value)
+
+
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the process's mappings from /proc")
 def test_resumed_optimizer_state_holds_no_view_of_the_file_the_next_save_rewrites(tmp_path):
     """safetensors' load_file maps the file into memory and its tensors are views of it: kept as the optimizer's
