@@ -333,7 +333,7 @@ class Decoder:
         weights = torch.as_tensor(np.array(weights, dtype=np.float32, ndmin=2), device=self.device)  # copies
         content = torch.as_tensor(np.array(z_content, dtype=np.float32, ndmin=2), device=self.device)
         modes = torch.as_tensor(np.atleast_1d(np.asarray(mode, dtype=np.int64)), device=self.device)
-        return torch.cat([self.model.condition(self.model.style_vector(weights), modes), content], dim=-1)
+        return self.model.z(weights, modes, content)
 
     @torch.inference_mode()
     def start(self, row: Hashable, z: Tensor, first: int, rules: Rules, border: np.ndarray | None = None,

@@ -72,11 +72,6 @@ def batched(fn: Callable[..., Tensor], *arrays: Tensor, batch: int) -> Tensor:
     return torch.cat([fn(*(a[i : i + batch] for a in arrays)) for i in range(0, len(arrays[0]), batch)])
 
 
-def conditioned(model: StyleVAE, weights: Tensor, modes: Tensor | None, content: Tensor) -> Tensor:
-    """z = [style ; mode ; z_c] for style weights (B, S), mode families (B,) or None, and z_c (B, z_content)."""
-    return torch.cat([model.condition(model.style_vector(weights), modes), content], dim=-1)
-
-
 def one_hot(labels: np.ndarray, n_styles: int) -> Tensor:
     return F.one_hot(torch.as_tensor(labels, dtype=torch.long), n_styles).float()
 
@@ -119,7 +114,7 @@ def reconstruction(model: StyleVAE, phrases: dataset.PhraseSet, batch: int) -> t
         xb, styles, modes, first = batch_inputs(model, phrases, slice(i, i + batch), torch.device("cpu"))
         first_list = first.tolist() if first is not None else [model.start_token] * len(xb)
         enc = model.encode(xb)
-        z = conditioned(model, one_hot(styles.numpy(), n_styles), modes, enc.mu)
+        z = model.z(one_hot(styles.numpy(), n_styles), modes, enc.mu)
         tf_pred.append(model.decode(z, xb, first=first).argmax(-1))
         free_pred.append(torch.as_tensor(free_running(model, vocab, z, first_list, steps)))
         targets.append(xb)
@@ -127,7 +122,7 @@ def reconstruction(model: StyleVAE, phrases: dataset.PhraseSet, batch: int) -> t
         logvars.append(enc.logvar)
         if enc.style_logits is not None:  # StyleVAE: also autoencode with no label, the style from its own head
             head.append(enc.style_logits.argmax(-1))
-            own = conditioned(model, one_hot(head[-1].numpy(), n_styles), modes, enc.mu)
+            own = model.z(one_hot(head[-1].numpy(), n_styles), modes, enc.mu)
             free_own.append(torch.as_tensor(free_running(model, vocab, own, first_list, steps)))
     x = torch.cat(targets)
     tf, free = torch.cat(tf_pred), torch.cat(free_pred)
@@ -164,7 +159,7 @@ def teacher_forced_by_style(model: StyleVAE, phrases: dataset.PhraseSet, batch: 
     hits = []
     for i in range(0, len(phrases), batch):
         xb, styles, modes, first = batch_inputs(model, phrases, slice(i, i + batch), torch.device("cpu"))
-        z = conditioned(model, one_hot(styles.numpy(), model.config.n_styles), modes, model.encode(xb).mu)
+        z = model.z(one_hot(styles.numpy(), model.config.n_styles), modes, model.encode(xb).mu)
         hits.append((model.decode(z, xb, first=first).argmax(-1) == xb).float().mean(1))
     per_phrase = torch.cat(hits).numpy()
     return {
@@ -282,7 +277,7 @@ def restyle_eval(
     src = picked.tokens.astype(np.int64)
     x, _, modes, first = batch_inputs(model, model_view(model, picked), slice(None), torch.device("cpu"))
     mu = batched(lambda t: model.encode(t).mu, x, batch=batch)
-    z = conditioned(model, one_hot(target, n_styles), modes, mu)
+    z = model.z(one_hot(target, n_styles), modes, mu)
     first_list = first.tolist() if first is not None else [model.start_token] * len(x)
     out = np.concatenate([free_running(model, test.vocab, z[i : i + batch], first_list[i : i + batch], x.shape[1])
                           for i in range(0, len(x), batch)])

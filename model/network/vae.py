@@ -141,6 +141,10 @@ class StyleVAE(nn.Module):
             raise ValueError("this model is conditioned on the key's mode: give a mode per row")
         return torch.cat([style, F.one_hot(modes, self.config.n_modes).to(style.dtype)], dim=-1)
 
+    def z(self, weights: Tensor, modes: Tensor | None, content: Tensor) -> Tensor:
+        """z = [style ; mode ; z_c] (B, z_size) for style weights (B, S), mode families (B,) and z_c (B, z_content)."""
+        return torch.cat([self.condition(self.style_vector(weights), modes), content], dim=-1)
+
     # --- decoding -------------------------------------------------------------------------------------
 
     def initial_state(self, z: Tensor) -> DecoderState:

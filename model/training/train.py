@@ -2,7 +2,8 @@
 
 Epochs draw phrases style-balanced (every style equally often, whatever its size), transposed at
 random for augmentation. After each epoch the validation split is scored; ``best/`` keeps the best
-checkpoint and ``last/`` the newest with the optimizer, for ``--resume``. A run can also go on from a checkpoint
+checkpoint (by default the one that decodes validation phrases best free-running, as the daemon plays) and ``last/``
+the newest with the optimizer, for ``--resume``. A run can also go on from a checkpoint
 alone (``start_from``: a shipped one keeps no optimizer), its schedules from the step it reached.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.distributed as dist
+import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
@@ -26,6 +28,7 @@ from stylevae.model.data import dataset
 from stylevae.model.data.keys import MODES
 from stylevae.model.data.tokens import tokens_to_notes
 from stylevae.model.decoding import continuation
+from stylevae.model.decoding.decoder import free_running
 from stylevae.model.decoding.generate import generate
 from stylevae.model.errors import MAX_SEED, output_folder
 from stylevae.model.evaluation import musicality
@@ -35,9 +38,13 @@ from stylevae.model.training.batches import augment, balanced_indices, batch_inp
 
 # TrainConfig's ranges, by setting (lr_decay's is its own: above 0, at most 1)
 POSITIVE = ("batch_size", "lr", "epochs", "grad_clip", "tau_start", "tau_end")
-NON_NEGATIVE = ("lr_min", "epoch_size", "max_minutes", "threads", "beta", "beta_warmup_steps", "free_bits", "beta_mu",
-                "style_weight", "critic_weight", "sampling_rate", "transpose", "valid_size")
+NON_NEGATIVE = ("lr_min", "epoch_size", "anneal_epochs", "max_minutes", "threads", "beta", "beta_warmup_steps",
+                "free_bits", "beta_mu", "style_weight", "critic_weight", "sampling_rate", "transpose", "valid_size")
 FRACTIONS = ("stop_accuracy", "max_sample_probability")
+# what picks the best checkpoint: validation phrases decoded free-running from their own z_c (token agreement), or
+# the teacher-forced loss, which rises as scheduled sampling feeds the decoder its own tokens and so prefers a decoder
+# that plays worse
+SELECT_BY = ("free_running", "loss")
 
 
 @dataclass
@@ -54,6 +61,7 @@ class TrainConfig:
     lr_min: float = 1e-5
     lr_decay: float = 0.9998  # per step, MusicVAE-style exponential decay
     epochs: int = 30
+    anneal_epochs: int = 0  # epochs over which τ anneals from tau_start to tau_end (0 = all of them)
     epoch_size: int = 0  # phrases per epoch; 0 = the training split's size
     max_minutes: float = 0.0  # stop after this long (0 = no limit)
     stop_accuracy: float = 0.0  # stop after the first epoch whose validation token accuracy reaches this (0 = never)
@@ -78,6 +86,7 @@ class TrainConfig:
     # was trained with. "": from scratch
     start_from: str = ""
     valid_size: int = 2048  # validation phrases scored per epoch (a fixed random subset; 0 = all)
+    select_by: str = "free_running"  # what keeps a checkpoint as best/: one of SELECT_BY
 
     def __post_init__(self) -> None:
         """A setting out of its range is said at once, in its own name: at the first step it would be a traceback
@@ -96,13 +105,17 @@ class TrainConfig:
             raise ValueError(f"lr_decay must be more than 0 and at most 1, got {self.lr_decay!r}")
         if not 0 <= self.seed <= MAX_SEED:
             raise ValueError(f"seed must be within 0..{MAX_SEED}, got {self.seed}")
+        if self.select_by not in SELECT_BY:
+            raise ValueError(f"select_by must be one of {', '.join(SELECT_BY)}, got {self.select_by!r}")
 
     def model_config(self, n_styles: int, vocab_size: int) -> ModelConfig:
         return ModelConfig(**asdict(self.model), n_styles=n_styles, vocab_size=vocab_size,
                            content_critic=self.critic_weight > 0, n_modes=len(MODES) if self.model.key_relative else 0)
 
-    def hyper(self, step: int, total_steps: int) -> LossWeights:
-        progress = min(step / max(total_steps, 1), 1.0)
+    def hyper(self, step: int, steps_per_epoch: int) -> LossWeights:
+        """The loss's weights at a step. τ anneals over ``anneal_epochs``, so that a run given more epochs to go on
+        with holds τ where it ended rather than raising it again."""
+        progress = min(step / max(steps_per_epoch * (self.anneal_epochs or self.epochs), 1), 1.0)
         return LossWeights(
             beta=self.beta * min(1.0, step / max(self.beta_warmup_steps, 1)),
             free_bits=self.free_bits,
@@ -144,6 +157,21 @@ def _score(model: StyleVAE, data: dataset.PhraseSet, hyper: LossWeights, device:
             totals[key] = totals.get(key, 0.0) + float(value) * len(tokens)
     model.train()
     return {key: value / len(data) for key, value in totals.items()}
+
+
+@torch.no_grad()
+def free_running_accuracy(model: StyleVAE, data: dataset.PhraseSet, device: torch.device, batch: int = 512) -> float:
+    """Token agreement of phrases decoded greedily, fed their own tokens, from their posterior mean z_c and true
+    style: how the daemon plays a real phrase's z_c. The teacher-forced scores see one step ahead only."""
+    model.eval()
+    hits = 0
+    for start in range(0, len(data), batch):
+        tokens, styles, modes, first = batch_inputs(model, data, slice(start, start + batch), device)
+        z = model.z(F.one_hot(styles, model.config.n_styles).float(), modes, model.encode(tokens).mu)
+        firsts = first.tolist() if first is not None else [model.start_token] * len(tokens)
+        hits += int((free_running(model, data.vocab, z, firsts, tokens.shape[1]) == tokens.cpu().numpy()).sum())
+    model.train()
+    return hits / data.tokens.size
 
 
 def _setup_distributed() -> tuple[int, int, torch.device]:
@@ -226,7 +254,6 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
     steps_per_epoch = epoch_size // (config.batch_size * world)
     if steps_per_epoch == 0:
         raise ValueError(f"an epoch of {epoch_size} phrases is less than one batch of {config.batch_size} × {world}")
-    total_steps = steps_per_epoch * config.epochs
     progress = {"epoch": 0, "step": 0, "best_valid": math.inf, "history": [], "seconds": 0.0}
     if resume and (out / "last" / "progress.json").is_file():
         model.load_state_dict(checkpoint.load(out / "last", device).model.state_dict())
@@ -262,7 +289,7 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             rows = order[b * config.batch_size : (b + 1) * config.batch_size]
             tokens, styles, modes, first = batch_inputs(model, train_set, rows, device)
             tokens = augment(tokens, config.transpose, vocab.size, generator)
-            hyper = config.hyper(progress["step"], total_steps)
+            hyper = config.hyper(progress["step"], steps_per_epoch)
             losses = trainer(tokens, styles, hyper, modes, first)
             optimizer.zero_grad(set_to_none=True)
             losses["loss"].backward()
@@ -282,8 +309,11 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
         progress["seconds"] = time.perf_counter() - started
         stop = config.max_minutes > 0 and progress["seconds"] > config.max_minutes * 60
         if rank == 0:
-            valid = score(model, valid_set, config.final_hyper(), device)
-            valid_loss = valid["recon"] + config.beta * valid["kl"]
+            valid = {**score(model, valid_set, config.final_hyper(), device),
+                     "free_running_accuracy": free_running_accuracy(model, valid_set, device)}
+            # lower is better
+            mark = valid["recon"] + config.beta * valid["kl"] if config.select_by == "loss" \
+                else -valid["free_running_accuracy"]
             progress["history"].append(
                 {
                     "epoch": epoch + 1,
@@ -295,13 +325,14 @@ def train(config: TrainConfig, resume: bool = False) -> Path:
             )
             print(
                 f"epoch {epoch + 1}: valid recon {valid['recon']:.2f} kl {valid['kl']:.2f} "
-                f"accuracy {valid['accuracy']:.3f} style accuracy {valid['style_accuracy']:.3f}",
+                f"accuracy {valid['accuracy']:.3f} free-running {valid['free_running_accuracy']:.3f} "
+                f"style accuracy {valid['style_accuracy']:.3f}",
                 flush=True,
             )
             stop = stop or 0 < config.stop_accuracy <= valid["accuracy"]
             ckpt = checkpoint.Checkpoint(model, vocab, data.styles, {**meta, "progress": _summary(progress)})
-            if valid_loss < progress["best_valid"]:
-                progress["best_valid"] = valid_loss
+            if mark < progress["best_valid"]:
+                progress["best_valid"] = mark
                 checkpoint.save(ckpt, out / "best")
             checkpoint.save(ckpt, out / "last")
             if config.keep_epochs:
