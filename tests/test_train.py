@@ -15,9 +15,11 @@ import torch
 from stylevae.model.data import dataset
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
 from stylevae.model.decoding import continuation
+from stylevae.model.evaluation import evaluate
 from stylevae.model.network import checkpoint
 from stylevae.model.network.vae import Architecture
 from stylevae.model.training import train as train_module
+from stylevae.model.training.batches import model_view
 from stylevae.model.training.train import TrainConfig, add_config_arguments, augment, config_from_args, train
 from tests.midi_factory import STYLES, TINY, TINY_NETWORK, make_midi_dir
 
@@ -217,6 +219,43 @@ def test_training_stops_once_validation_accuracy_reaches_the_goal(tiny_data, tmp
     assert_stopped_at_the_goal(history, goal=goal, epochs=6)
 
 
+@pytest.mark.parametrize("select_by", ["free_running", "loss"])
+def test_the_best_checkpoint_is_the_epoch_its_measure_prefers(tiny_data, tmp_path, select_by):
+    """best/ is the epoch whose validation phrases decode best free-running (by default), or whose loss is lowest:
+    the same seeded run, so both read one history."""
+    config = TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=5, lr=3e-3, select_by=select_by, **TINY)
+    best = train(config)
+    history = json.loads((tmp_path / "history.json").read_bytes())
+    marks = [-h["valid_free_running_accuracy"] if select_by == "free_running" else
+             h["valid_recon"] + config.beta * h["valid_kl"] for h in history]
+    assert len(set(marks)) > 1  # else any epoch would do
+    assert checkpoint.load(best, warn=False).meta["progress"]["epoch"] == int(np.argmin(marks)) + 1
+
+
+def test_the_free_running_validation_score_is_the_evaluations_reconstruction(tiny_data, tmp_path):
+    """Training picks checkpoints by what the evaluation reports as free-running reconstruction: one measure."""
+    best = checkpoint.load(train(TrainConfig(data=str(tiny_data), out=str(tmp_path), epochs=2, lr=3e-3, **TINY)),
+                           warn=False)
+    phrases = model_view(best.model, dataset.load(tiny_data).split("valid"))
+    found = train_module.free_running_accuracy(best.model, phrases, torch.device("cpu"), batch=7)
+    assert found == pytest.approx(evaluate.reconstruction(best.model, phrases, batch=64)[0]["free_running_accuracy"])
+    history = json.loads((tmp_path / "history.json").read_bytes())
+    assert history[-1]["valid_free_running_accuracy"] == pytest.approx(found, abs=1e-4)
+
+
+def test_tau_anneals_over_its_epochs_and_holds_after():
+    """A run given more epochs to go on with keeps τ at its end, rather than raising it again."""
+    shipped = parsed("--config", str(DEFAULT_TRAIN_CONFIG))
+    per_epoch = shipped.epoch_size // shipped.batch_size
+    assert shipped.epochs > shipped.anneal_epochs > 0
+    at = [shipped.hyper(epoch * per_epoch, per_epoch).tau for epoch in (0, 15, shipped.anneal_epochs, shipped.epochs)]
+    assert at[0] == shipped.tau_start and shipped.tau_start > at[1] > shipped.tau_end
+    assert at[2] == at[3] == pytest.approx(shipped.tau_end)
+    whole = replace(shipped, anneal_epochs=0)
+    assert whole.hyper(shipped.anneal_epochs * per_epoch, per_epoch).tau > shipped.tau_end
+    assert whole.hyper(shipped.epochs * per_epoch, per_epoch).tau == pytest.approx(shipped.tau_end)
+
+
 def assert_stopped_at_the_goal(history: list[dict], goal: float, epochs: int) -> None:
     accuracies = [h["valid_accuracy"] for h in history]
     assert len(accuracies) < epochs and accuracies[-1] >= goal and all(a < goal for a in accuracies[:-1])
@@ -323,6 +362,8 @@ def test_a_whole_number_is_a_number_and_the_config_takes_it(tmp_path):
     (["--dec-layers", "0"], "dec_layers must be at least 1, got 0"),
     (["--z-content", "-4"], "z_content must be at least 1, got -4"),
     (["--seed", "-5"], "seed must be within 0..2147483647, got -5"),  # NumPy's generator takes no negative seed
+    (["--select-by", "accuracy"], "select_by must be one of free_running, loss, got 'accuracy'"),
+    (["--anneal-epochs", "-1"], "anneal_epochs must be 0 or more, got -1"),
 ])
 def test_a_setting_out_of_its_range_is_one_line_naming_it(argv, says):
     with pytest.raises(ValueError) as error:
