@@ -698,6 +698,7 @@ def test_sections_end_on_the_tonic_and_on_longer_notes_as_real_tunes_do(shipped,
 
     placed = endings()
     monkeypatch.setattr(shipped.continuation, "cadence", None)
+    monkeypatch.setattr(shipped.continuation, "ending", None)
     monkeypatch.setattr(shipped.continuation, "after_place", None)
     monkeypatch.setattr(shipped.continuation, "_by_style", {})  # the pairs it looked up by place
     plain = endings()

@@ -402,7 +402,9 @@ def test_the_cadence_ratio_reads_the_played_lines_above_their_keys_tonic(monkeyp
     played_phrase = notes_to_tokens([Note(66, 0, 8), Note(62, 31, 32)], steps, vocab)
     monkeypatch.setattr(train_module, "generate", lambda ckpt, weights, count, seed: np.tile(
         np.concatenate([played_phrase] * count), (len(weights), 1)))
-    ckpt = SimpleNamespace(styles=["a"], steps=steps, vocab=vocab, style_key=lambda s: make_key(2, "major"))
-    _, cadence = train_module.played_fit(ckpt, phrases, 2, 0)
+    ckpt = SimpleNamespace(styles=["a"], steps=steps, vocab=vocab, style_key=lambda s: make_key(2, "major"),
+                           continuation=continuation.Continuation(2))
+    train_module.played_fit(ckpt, phrases, 2, 0)
+    cadence = ckpt.continuation.cadence
     assert cadence.shape == (1, continuation.PLACE_CYCLE, continuation.CADENCE_STEPS, continuation.ENDING_KINDS)
     assert np.allclose(cadence[0, :, -1, 0], 1.0, atol=0.05)

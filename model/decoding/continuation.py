@@ -117,6 +117,7 @@ ENDING_KINDS = len(CADENCE_DEGREES) + 2  # a step's token: a note-on on each of 
 # (by hand: Irish dance, fiddle and Scottish air's sections ending on the tonic 0.25 / 0.42 / 0.26 against 0.26 /
 # 0.40 / 0.31 over one beat)
 CADENCE_STEPS = STEPS_PER_BEAT
+ENDING_FLOOR = 0.01  # the share added to each kind of last note's, real and played, in the ending ratio
 REPEAT_PRIOR = 16.0  # phrases' worth of a style's rates over all places added to each place's counts
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
@@ -166,6 +167,10 @@ class Continuation:
     # beat, how much likelier each kind of token (``ending_kinds``) is in real tunes than in the line played without
     # it (``cadence_ratio``); None: fitted before cadences
     cadence: np.ndarray | None = None
+    # (S, PLACE_CYCLE, ENDING_KINDS): per style whose lines go by place and place in an 8-bar section, how much
+    # likelier a next phrase ending on each kind of note (``last_kinds``) is chosen there, so that the played lines'
+    # phrases end as real tunes' do at that place (``ending_ratio``); None: fitted before endings
+    ending: np.ndarray | None = None
     # per (style, mode, place), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once,
     # as a voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -247,6 +252,8 @@ class Continuation:
         if variation < 1:
             apart = ((self.after[near_rows] - z) ** 2).sum(1)
             log_weight -= (1.0 / variation - 1.0) * apart / max(float(np.median(apart)), 1e-12)
+        if place is not None and self.ending is not None and self.by_place(style):
+            log_weight += np.log(self.ending[style, place % PLACE_CYCLE][last_kinds(self.after_last[near_rows])])
         if home is not None and self.register_spread is not None:
             away = ((self.after_register[near_rows] - home) / (REGISTER_PULL * float(self.register_spread[style]))) ** 2
             noted = ~np.isnan(away)  # a next phrase without a note gets the others' mean: neither pulled nor pushed
@@ -327,7 +334,8 @@ class Continuation:
         tensors = {"before": self.before.astype(np.float16), "after": self.after.astype(np.float16),
                    "pair_style": self.pair_style, "after_first": self.after_first}
         for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread", "after_last",
-                     "after_weight", "balanced_under", "return_real", "after_place", "sectioned", "cadence"):
+                     "after_weight", "balanced_under", "return_real", "after_place", "sectioned", "cadence",
+                     "ending"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
@@ -351,7 +359,7 @@ def load(folder: Path | None, z_content: int) -> Continuation:
                              repeat, t.get("border"), t.get("pair_mode"), t.get("after_register"),
                              t.get("register_spread"), t.get("after_last"), t.get("after_weight"),
                              t.get("balanced_under"), t.get("return_real"), t.get("after_place"), t.get("sectioned"),
-                             t.get("cadence"))
+                             t.get("cadence"), t.get("ending"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     pairs = len(found.after)
@@ -373,6 +381,11 @@ def load(folder: Path | None, z_content: int) -> Continuation:
             PLACE_CYCLE, CADENCE_STEPS, ENDING_KINDS) or len(found.cadence) <= int(found.pair_style.max(initial=0))
             or not (np.isfinite(found.cadence) & (found.cadence > 0)).all()):
         raise ValueError(f"{path}: phrase-continuation latents whose cadence weights do not match this version's")
+    if found.ending is not None and (found.ending.shape != (len(found.ending), PLACE_CYCLE, ENDING_KINDS)
+                                     or len(found.ending) <= int(found.pair_style.max(initial=0))
+                                     or not (np.isfinite(found.ending) & (found.ending > 0)).all()
+                                     or found.after_last is None):
+        raise ValueError(f"{path}: phrase-continuation latents whose ending weights do not match this version's")
     if found.balanced_under is not None and found.balanced_under.shape not in ((3,), (4,)):
         raise ValueError(f"{path}: phrase-continuation latents whose balancing settings are not three or four numbers")
     if found.after_weight is not None and not (np.isfinite(found.after_weight) & (found.after_weight > 0)).all():
@@ -408,6 +421,23 @@ def ending_kinds(tokens: np.ndarray, vocab: Vocabulary, tonic: int = 0) -> np.nd
                      ENDING_KINDS - 1)
     return np.stack([np.bincount(column, minlength=ENDING_KINDS) for column in kinds.T]).astype(np.float64) \
         if len(tail) else np.zeros((CADENCE_STEPS, ENDING_KINDS))
+
+
+def last_kinds(last: np.ndarray, tonic: int = 0) -> np.ndarray:
+    """The kind of each phrase's last note-on (pitches, NO_NOTE for none): its bin among CADENCE_DEGREES above
+    ``tonic``, the next for another degree, the last (as ``ending_kinds``' no note-on) for a phrase without one."""
+    last = np.asarray(last, dtype=np.int64)
+    return np.where(last == NO_NOTE, ENDING_KINDS - 1, degree_bins(last - tonic))
+
+
+def ending_ratio(real: np.ndarray, played: np.ndarray) -> np.ndarray:
+    """(ENDING_KINDS,): how much likelier each kind of last note (``last_kinds``) is in real phrases than in played
+    ones, their shares each lifted by ENDING_FLOOR (a kind neither has weighs 1, however many of each there are: its
+    passes multiply), clipped as the border ratio is."""
+    real_shares = np.bincount(real, minlength=ENDING_KINDS) / max(len(real), 1)
+    played_shares = np.bincount(played, minlength=ENDING_KINDS) / max(len(played), 1)
+    ratio = (real_shares + ENDING_FLOOR) / (played_shares + ENDING_FLOOR)
+    return np.clip(ratio, 1 / BORDER_CLIP, BORDER_CLIP).astype(np.float32)
 
 
 def cadence_ratio(real: np.ndarray, played: np.ndarray) -> np.ndarray:

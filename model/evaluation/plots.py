@@ -14,7 +14,8 @@ import numpy as np  # noqa: E402
 from stylevae.model.evaluation import features  # noqa: E402
 
 CURVES = (("valid_recon", "validation reconstruction (nats/phrase)"), ("valid_kl", "validation KL of z_c (nats)"),
-          ("valid_accuracy", "validation accuracy (teacher-forced)"))
+          ("valid_accuracy", "validation accuracy (teacher-forced)"),
+          ("valid_free_running_accuracy", "validation accuracy (free-running)"))
 
 
 def pca_2d(points: np.ndarray) -> np.ndarray:
