@@ -161,8 +161,9 @@ def _score(model: StyleVAE, data: dataset.PhraseSet, hyper: LossWeights, device:
 
 @torch.no_grad()
 def free_running_accuracy(model: StyleVAE, data: dataset.PhraseSet, device: torch.device, batch: int = 512) -> float:
-    """Token agreement of phrases decoded greedily, fed their own tokens, from their posterior mean z_c and true
-    style: how the daemon plays a real phrase's z_c. The teacher-forced scores see one step ahead only."""
+    """Token agreement with the phrases of their greedy decoding from their own posterior mean z_c and true style,
+    each step fed the token decoded before: how the daemon plays a real phrase's z_c. The teacher-forced scores,
+    fed the real tokens, see one step ahead only."""
     model.eval()
     hits = 0
     for start in range(0, len(data), batch):
