@@ -411,15 +411,17 @@ def played_fit(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, phrase_b
             continuation.ending_kinds(by_phrase[at == p], ckpt.vocab, tonic)) for p in range(continuation.PLACE_CYCLE)])
     fitted.border, fitted.cadence = np.stack(borders), np.array(cadences, dtype=np.float32)
     fitted.ending = np.ones((n_styles, continuation.PLACE_CYCLE, continuation.ENDING_KINDS), np.float32)
+    sectioned = list(filter(fitted.by_place, range(n_styles)))
+    real_kinds = {(s, p): continuation.last_kinds(continuation.last_pitches(
+        phrases.tokens[(phrases.style == s) & on_grid & (place == p)], phrases.vocab))
+        for s in sectioned for p in range(continuation.PLACE_CYCLE)}
     for _ in range(ENDING_PASSES):
-        for s in filter(fitted.by_place, range(n_styles)):
+        for s in sectioned:
             lines, at = played(s, ENDING_LINES)
-            last = continuation.last_pitches(lines.reshape(-1, ckpt.steps), ckpt.vocab)
+            last = continuation.last_kinds(continuation.last_pitches(lines.reshape(-1, ckpt.steps), ckpt.vocab),
+                                           ckpt.style_key(s).tonic)
             for p in range(continuation.PLACE_CYCLE):
-                real = continuation.last_pitches(phrases.tokens[(phrases.style == s) & on_grid & (place == p)],
-                                                 phrases.vocab)
-                ratio = continuation.ending_ratio(continuation.last_kinds(real),
-                                                  continuation.last_kinds(last[at == p], ckpt.style_key(s).tonic))
+                ratio = continuation.ending_ratio(real_kinds[s, p], last[at == p])
                 fitted.ending[s, p] = np.clip(fitted.ending[s, p] * ratio, 1 / continuation.BORDER_CLIP,
                                               continuation.BORDER_CLIP)
 
