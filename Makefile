@@ -57,7 +57,7 @@ data: setup
 	$(BIN)/stylevae data
 
 train: setup
-	@echo "make train: the default model, up to 30 epochs or 95 minutes on this 2-core class of machine (the shipped run: 14 epochs, 51 min, cores shared); it prints its time when done"
+	@echo "make train: the default model, 46 epochs or at most 180 minutes on one thread (the shipped one took three runs of 51, 42 and 32 min, sharing the cores); it prints its time when done"
 	$(BIN)/stylevae train --config model/checkpoints/train_default.json
 
 eval: setup

@@ -64,7 +64,8 @@ def mean_over_seeds(runs: list[list[dict]]) -> list[dict]:
     """Per style, each measure's mean over the seed sets' runs (the real values are the same in every run)."""
     return [{"real": runs[0][s]["real"],
              "generated": {m: float(np.mean([run[s]["generated"][m] for run in runs]))
-                           for m in runs[0][s]["generated"] if all(run[s]["generated"][m] is not None for run in runs)}}
+                           for m in runs[0][s]["generated"]  # the measures, not their standard errors' table
+                           if all(isinstance(run[s]["generated"][m], (int, float)) for run in runs)}}
             for s in range(len(runs[0]))]
 
 

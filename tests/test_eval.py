@@ -11,7 +11,7 @@ import torch
 
 from stylevae.bridge.cli import main
 from stylevae.model.data import dataset
-from stylevae.model.evaluation import classifier, evaluate
+from stylevae.model.evaluation import classifier, evaluate, musicality
 from stylevae.model.evaluation import report as eval_report
 from stylevae.model.network import checkpoint
 from stylevae.model.training.train import TrainConfig, train
@@ -110,6 +110,13 @@ def test_eval_end_to_end(tiny, tmp_path, capsys):
         assert restyle["pairs"] == 3 * 2 * 3 and 0 <= restyle["rhythm_agreement"] <= 1
         assert [row["weight_b"] for row in entry["blend"]["rows"]] == [0.0, 0.25, 0.5, 0.75, 1.0]
         assert all(0 <= row["p_a"] + row["p_b"] <= 1 + 1e-6 for row in entry["blend"]["rows"])
+        for style in entry["streams"]:  # the test and training pieces (the tiny ones give pairs), each with errors
+            assert style["training"]["pairs"] > style["real"]["pairs"] > 0
+            assert set(style["generated"][musicality.STANDARD_ERRORS]) == set(style["generated"]) - {
+                "streams", musicality.STANDARD_ERRORS}
+            for real in ("real", "training"):
+                errors = style[real][musicality.STANDARD_ERRORS]
+                assert all(errors[name] is not None and errors[name] >= 0 for name in musicality.PAIR_MEASURES)
     assert metrics["classifier"]["test"]["balanced_accuracy"] >= 0.8
     assert metrics["blend_styles"] == ["fast", "slow"]
     for plot in metrics["plots"]:
@@ -121,6 +128,7 @@ def test_eval_end_to_end(tiny, tmp_path, capsys):
     assert "## Summary" in report and "| teacher-forced token accuracy |" in report and "no_mu" in report
     assert "Hardware:" in report and "Blending fast → slow" in report
     assert "Targets for `stylevae`" in report and "| whole test split |" in report
+    assert "| style | real test pieces | real training pieces | stylevae | baseline | no_mu |" in report
     assert "report.md" in capsys.readouterr().out
 
 
@@ -167,3 +175,17 @@ def test_eval_without_data_says_how_to_build_it(tmp_path, capsys):
     assert main(["eval", f"--data={tmp_path / 'none'}", f"--model={tmp_path}", f"--out={tmp_path / 'o'}"]) == 2
     error = capsys.readouterr().err
     assert "build the data set first (stylevae data)" in error and error.count("\n") == 1
+
+
+def test_a_stream_figure_is_bold_only_beyond_noise_of_both_real_references():
+    """Sections on the tonic 0.20 ± 0.03 against the test pieces' 0.45 ± 0.10 and the training pieces' 0.40 ± 0.03:
+    beyond two errors of either difference, bold; against training pieces at 0.25 it is within noise of them,
+    and not bold, however far the test pieces' figure lies."""
+    def summary(value: float, error: float) -> dict:
+        return {"cadence_tonic": value, musicality.STANDARD_ERRORS: {"cadence_tonic": error}}
+
+    far = {"generated": summary(0.20, 0.03), "real": summary(0.45, 0.10), "training": summary(0.40, 0.03)}
+    near_training = {**far, "training": summary(0.25, 0.03)}
+    assert eval_report.stream_cell(far, "cadence_tonic") == "**0.200 ± 0.030**"
+    assert eval_report.stream_cell(near_training, "cadence_tonic") == "0.200 ± 0.030"
+    assert eval_report.off_real(far, "cadence_tonic") and not eval_report.off_real(near_training, "cadence_tonic")

@@ -103,3 +103,26 @@ def test_a_sections_last_note_is_as_long_as_it_lasts_within_its_phrase():
         notes.append(Note(72, base + 20, base + 2 * BAR + 8) if k == 3 else Note(62, base + 20, base + 24))
     found = musicality.cadences(notes, 16 * BAR, 2 * BAR)
     assert found["cadence_length"] == (12 + 4) / 2 and found["cadence_tonic"] == 0.5
+
+
+def test_a_summary_gives_each_mean_its_standard_error_over_the_streams_that_have_it():
+    """Three 16-bar streams of whole notes, two of them climbing by 1 and 3 semitones a bar and one silent: the
+    register drift's mean is over the two with notes, 12 and 36 semitones, and its error their standard deviation
+    (ddof 1) over √2; a measure only one stream has gets no error."""
+    def climbing(step: int) -> np.ndarray:
+        return notes_to_tokens([Note(40 + step * b, b * BAR, (b + 1) * BAR) for b in range(16)], 16 * BAR, VOCAB)
+
+    streams = np.stack([climbing(1), climbing(3), np.zeros(16 * BAR, np.int64)])
+    found = musicality.summarise(streams, VOCAB, 2 * BAR)
+    errors = found[musicality.STANDARD_ERRORS]
+    assert found["streams"] == 3 and found["register_drift"] == 24.0
+    assert errors["register_drift"] == np.std([12.0, 36.0], ddof=1) / np.sqrt(2)
+    one = musicality.summarise(streams[:1], VOCAB, 2 * BAR)
+    assert one["register_drift"] == 12.0 and one[musicality.STANDARD_ERRORS]["register_drift"] is None
+
+
+def test_a_gap_is_beyond_noise_only_past_two_standard_errors_of_the_difference():
+    """Errors 0.03 and 0.04 give the difference an error of 0.05: a gap of 0.11 is beyond two of it, 0.09 is not."""
+    assert musicality.beyond_noise(0.50, 0.39, 0.03, 0.04)
+    assert not musicality.beyond_noise(0.50, 0.41, 0.03, 0.04)
+    assert not musicality.beyond_noise(0.50, 0.10, None, 0.04)  # an error not known: no claim

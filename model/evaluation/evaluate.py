@@ -475,6 +475,7 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
         "models": {},
     }
     latents, generated_samples, histories, listening = {}, {}, {}, {}
+    references = real_references(test, data.split("train"), n_styles, config.stream_phrases)
     for name, ckpt in loaded.items():
         tick = time.perf_counter()
         model = ckpt.model.cpu().eval()
@@ -496,7 +497,7 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
         entry["restyle"] = restyle_eval(model, judge_model.model, test, config.restyle_per_style, config.seed,
                                         config.batch)
         entry["blend"] = blend_eval(ckpt, judge_model.model, pair, config.blend_count, config.temperature, config.seed)
-        found = stream_eval(ckpt, test, config)
+        found = stream_eval(ckpt, test, config, references=references)
         entry["streams"] = found["per_style"]
         listening[name] = found["streams"]
         if model.config.kind == "stylevae":
@@ -522,27 +523,47 @@ def evaluate(data_path: Path, models: dict[str, Path], out: Path, config: EvalCo
 
 
 def stream_eval(ckpt: checkpoint.Checkpoint, test: dataset.PhraseSet, config: EvalConfig,
-                rules: Rules | None = None) -> dict:
+                rules: Rules | None = None, references: list[dict] | None = None) -> dict:
     """Per style, daemon-like streams (default settings, ``stream_phrases`` chained phrases, the style's most
     common key) against excerpts of the same length from the real test pieces, by ``musicality`` measures; the
-    measures of a phrase and the next against every two consecutive phrases of those pieces. ``rules``: other
-    sampling rules than the defaults (bench/sampling_rules.py compares them)."""
-    n_styles, steps = len(ckpt.styles), ckpt.steps
-    bars = test.manifest["rules"]["bars"]
+    measures of a phrase and the one after it against every two consecutive phrases of those pieces.
+    ``references``: those of the real pieces (``real_references``) when already measured. ``rules``: other sampling
+    rules than the defaults (bench/sampling_rules.py compares them)."""
+    n_styles = len(ckpt.styles)
+    references = references or real_references(test, None, n_styles, config.stream_phrases)
     per_style, streams = [], {}
     for s in range(n_styles):
         weights = one_hot(np.full(config.streams_per_style, s), n_styles).numpy()
         tokens = generate(ckpt, weights, config.stream_phrases, rules=rules, seed=config.seed + s)
-        mine = test.style == s
-        real = musicality.real_excerpts(test.tokens[mine], test.piece[mine], test.bar[mine], config.stream_phrases,
-                                        bars)
-        pairs = musicality.consecutive_pairs(test.tokens[mine], test.piece[mine], test.bar[mine], bars)
-        reference = musicality.summarise(real, test.vocab, steps)
-        from_pairs = musicality.summarise(pairs, test.vocab, steps)
-        reference.update({name: from_pairs.get(name) for name in musicality.PAIR_MEASURES}, pairs=len(pairs))
         streams[s] = tokens
-        per_style.append({"generated": musicality.summarise(tokens, ckpt.vocab, steps), "real": reference})
+        per_style.append({"generated": musicality.summarise(tokens, ckpt.vocab, ckpt.steps), **references[s]})
     return {"per_style": per_style, "streams": streams}
+
+
+def real_references(test: dataset.PhraseSet, training: dataset.PhraseSet | None, n_styles: int,
+                    stream_phrases: int) -> list[dict]:
+    """Per style, the real test pieces' ``real_reference`` ("real"), and with ``training`` (the training split)
+    its pieces' too ("training"): the tunes the style was learned from, some ten times as many excerpts as the test
+    pieces give, so a gap to the test pieces' figure can be told from their few excerpts' noise."""
+    return [{"real": real_reference(test, s, stream_phrases),
+             **({} if training is None else {"training": real_reference(training, s, stream_phrases)})}
+            for s in range(n_styles)]
+
+
+def real_reference(phrases: dataset.PhraseSet, style: int, stream_phrases: int) -> dict:
+    """The ``musicality`` measures of a style's real pieces in ``phrases``: of excerpts as long as a stream, but
+    those of a phrase and the next (``musicality.PAIR_MEASURES``), which every two consecutive phrases give."""
+    mine = phrases.style == style
+    bars, steps = phrases.manifest["rules"]["bars"], int(phrases.tokens.shape[1])
+    excerpts = musicality.real_excerpts(phrases.tokens[mine], phrases.piece[mine], phrases.bar[mine], stream_phrases,
+                                        bars)
+    pairs = musicality.consecutive_pairs(phrases.tokens[mine], phrases.piece[mine], phrases.bar[mine], bars)
+    reference = musicality.summarise(excerpts, phrases.vocab, steps)
+    from_pairs = musicality.summarise(pairs, phrases.vocab, steps)
+    errors = musicality.STANDARD_ERRORS
+    reference.update({name: from_pairs.get(name) for name in musicality.PAIR_MEASURES}, pairs=len(pairs))
+    reference[errors].update({name: from_pairs[errors].get(name) for name in musicality.PAIR_MEASURES})
+    return reference
 
 
 def ratio(generated: float, real: float) -> float | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from stylevae.model.evaluation.features import FEATURE_UNITS, FEATURES
+from stylevae.model.evaluation.musicality import STANDARD_ERRORS, beyond_noise
 
 MAIN, BASELINE, ABLATION = "stylevae", "baseline", "no_mu"
 
@@ -205,17 +206,57 @@ def streams_section(metrics: dict, names: list[str]) -> list[str]:
         "",
         "Listening aid: `listen/` holds two streams per style and model as MIDI files and a piano roll per model.",
         "",
-        *table(["style", "real 16-bar excerpts", "real pairs of phrases"],
-               [[style, models[names[0]]["streams"][i]["real"].get("streams"),
-                 models[names[0]]["streams"][i]["real"].get("pairs")] for i, style in enumerate(styles)]),
     ]
+    shown = [n for n in names if "streams" in models[n]]
+    first = models[shown[0]]["streams"]
+    trained = "training" in first[0]
+    references = ["real", *(["training"] if trained else [])]
+    lines += table(["style", *[f"{PIECES[r]}: 16-bar excerpts, pairs of phrases" for r in references]],
+                   [[style, *[f"{first[i][r].get('streams')}, {first[i][r].get('pairs')}" for r in references]]
+                    for i, style in enumerate(styles)])
+    header = ["style", *[PIECES[r] for r in references], *shown]
+    if trained:
+        lines += [
+            "Each figure is a mean over streams or excerpts ± its standard error. Beside the test pieces, the "
+            "training pieces' excerpts (the tunes each style was learned from; the streams' next phrases are drawn "
+            "from their phrases): ten times as many for most styles, so their figure is the steadier one. A model's "
+            "figure in **bold** lies beyond two standard errors of the difference from both: a gap the few test "
+            "excerpts' noise does not explain: "
+            + ", ".join(f"{n} {sum(off_real(e, key) for e in models[n]['streams'] for key, _ in STREAM_MEASURES)}"
+                        for n in shown)
+            + f" of {len(first) * len(STREAM_MEASURES)}.",
+            "",
+        ]
     for key, text in STREAM_MEASURES:
-        rows = [[style, models[names[0]]["streams"][i]["real"].get(key),
-                 *[models[n]["streams"][i]["generated"].get(key) if "streams" in models[n] else None for n in names]]
+        rows = [[style, *[with_error(first[i][r], key) for r in references],
+                 *[stream_cell(models[n]["streams"][i], key) for n in shown]]
                 for i, style in enumerate(styles)]
-        lines += [f"**{text}**", "", *table(["style", "real", *names], rows), ""]
+        lines += [f"**{text}**", "", *table(header, rows), ""]
     lines += [f"![piano rolls](listen/{n}_piano_rolls.png)" for n in names if "streams" in models[n]]
     return lines + [""]
+
+
+PIECES = {"real": "real test pieces", "training": "real training pieces"}  # a stream entry's references
+
+
+def with_error(summary: dict, key: str) -> str:
+    """A summary's mean of ``key`` ± its standard error (the mean alone where the error is not known)."""
+    error = summary.get(STANDARD_ERRORS, {}).get(key)
+    return fmt(summary.get(key)) + ("" if error is None else f" ± {fmt(error)}")
+
+
+def off_real(entry: dict, key: str) -> bool:
+    """Whether a model's stream figure lies beyond noise (``musicality.beyond_noise``) from the real test pieces'
+    and from the training pieces' both (from the test pieces' alone where the training pieces were not measured)."""
+    gen = entry["generated"]
+    return all(beyond_noise(gen.get(key), entry[real].get(key), gen.get(STANDARD_ERRORS, {}).get(key),
+                            entry[real].get(STANDARD_ERRORS, {}).get(key))
+               for real in ("real", "training") if real in entry)
+
+
+def stream_cell(entry: dict, key: str) -> str:
+    cell = with_error(entry["generated"], key)
+    return f"**{cell}**" if off_real(entry, key) else cell
 
 
 def explanations(main: dict, base: dict) -> list[str]:
