@@ -26,7 +26,7 @@ from stylevae.bridge.realtime import STEP_PRIORITY
 from stylevae.bridge.scheduler import AT_ONCE, Scheduler
 from stylevae.bridge.voice import Rewind, Sounding, midi_pitch
 from stylevae.model.data.keys import MODES, make_key
-from stylevae.model.decoding import playing
+from stylevae.model.decoding import continuation, playing
 from stylevae.model.decoding.decoder import LEAD_STEPS
 from stylevae.model.network import checkpoint
 from tests.fakes import FakeTime
@@ -557,6 +557,12 @@ def test_the_daemon_plays_what_eval_measures(style, seed):
         s: p for s, p in expected.items() if s in after_the_first}
 
 
+def repeat_everywhere(fitted: continuation.Continuation, rates: np.ndarray) -> None:
+    """The fit's repeat rates (S, places, lags) set to ``rates`` for every tune, whatever its meter family."""
+    fitted.repeat = rates
+    fitted.repeat_meter = np.repeat(rates[:, None], continuation.METER_FAMILIES, axis=1)
+
+
 @pytest.mark.parametrize("place, comes_back", [(6, True), (2, False)])
 def test_a_voice_brings_phrases_back_by_their_place_in_the_songs_strain(place, comes_back):
     """Where in a 16-bar strain a phrase lies says how likely an earlier one comes back there, counted on the song's
@@ -568,7 +574,7 @@ def test_a_voice_brings_phrases_back_by_their_place_in_the_songs_strain(place, c
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     rates = np.zeros((len(rig.engine.checkpoint.styles), 8, 4), np.float32)
     rates[:, place, 0] = 1.0
-    rig.engine.checkpoint.continuation.repeat = rates
+    repeat_everywhere(rig.engine.checkpoint.continuation, rates)
     rig.clock.follow(32.0, True, 120)  # bar 9: the song's phrase 4 of 0, 1, 2, …
     rig.send(cmd.Play(1, True))
     rig.run(3 * 32 * STEP + 0.1)
@@ -596,7 +602,7 @@ def test_a_voice_leads_the_phrase_before_a_return_into_it():
     rig = Rig(checkpoint.DEFAULT_CHECKPOINT)
     rates = np.zeros((len(rig.engine.checkpoint.styles), 8, 4), np.float32)
     rates[:, 3, 0] = 1.0
-    rig.engine.checkpoint.continuation.repeat = rates
+    repeat_everywhere(rig.engine.checkpoint.continuation, rates)
     begun = leads_begun(rig)
     rig.send(cmd.Play(1, True))
     rig.run(3 * 32 * STEP + 0.1)

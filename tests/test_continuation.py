@@ -761,3 +761,71 @@ def test_weights_balanced_before_places_are_as_now_only_for_latents_without_plac
     assert fitted.balanced_as_now
     fitted.balanced_under = now + np.array([0, 0, 0, 1.0])
     assert not fitted.balanced_as_now
+
+
+def test_meter_families_tell_the_grids_bar_from_shorter_and_longer_ones():
+    assert continuation.meter_families(np.array([4.0, 2.0, 8.0, 4.0, 16.0])).tolist() == [0, 1, 2, 0, 2]
+
+
+def test_each_meter_familys_repeat_rates_are_its_own_tunes_drawn_toward_the_styles():
+    """Style 0: at place 2, the 4/4 tunes' phrases all repeat the one two back, the 2/4 tunes' never; the style's
+    rates there are halfway. Each family's rates are its own (a prior of 2 phrases draws 10 of them a sixth of the way
+    to the style's), and a family the style has no tune of repeats as the style does."""
+    rows = np.arange(20)
+    repeats = (rows, np.full(20, 2), np.full(20, 2), np.where(rows < 10, 2, 0))
+    style, meter = np.zeros(20, np.int64), np.where(rows < 10, 0, 1)
+    rates = continuation.repeat_rates(None, style, None, None, 1, 2, VOCAB, prior=0.0, repeats=repeats)
+    assert rates[0, 2, 1] == 0.5
+    by_meter = continuation.meter_repeat_rates(rates, style, meter, repeats, 1, prior=2.0)
+    assert by_meter.shape == (1, continuation.METER_FAMILIES, 8, 4)
+    assert np.isclose(by_meter[0, 0, 2, 1], (10 + 2 * 0.5) / 12)
+    assert np.isclose(by_meter[0, 1, 2, 1], (0 + 2 * 0.5) / 12)
+    assert np.allclose(by_meter[0, 2], rates[0])
+
+
+def test_a_line_repeats_with_the_rates_of_its_tunes_meter():
+    """Pairs of two meter families, far apart in z_c: place 2 always repeats two back in 4/4 tunes, never in 2/4
+    ones. A line that began on a 4/4 tune's phrase brings its first phrase back at its third; one on a 2/4 tune's does
+    not; without meters (older latents) the style's own rates hold, whatever the phrase's tune."""
+    fitted = pairs_around([0.0, 50.0])
+    fitted.pair_meter = np.repeat([0, 1], 40)
+    fitted.repeat = np.full((1, 8, 4), 0.0, np.float32)
+    fitted.repeat[0, 2, 1] = 0.5
+    fitted.repeat_meter = np.zeros((1, continuation.METER_FAMILIES, 8, 4), np.float32)
+    fitted.repeat_meter[0, 0, 2, 1] = 1.0
+
+    def third_repeats_first(line: Line) -> bool:
+        line.begin_phrase(replay=False)
+        for position in (1, 2):
+            line.advance(fitted, 1.0, 0, position=position)
+            line.begin_phrase(replay=False)
+        return line.repeating is not None and line.repeating[0] is line.history[0][0]
+
+    found = {0: [], 1: []}
+    for seed in range(40):
+        line = Line.create(fitted, 0, seed)
+        found[line.meter].append(third_repeats_first(line))
+    assert found[0] and found[1] and all(found[0]) and not any(found[1])
+    fitted.pair_meter = fitted.repeat_meter = None
+    older = [third_repeats_first(Line.create(fitted, 0, seed)) for seed in range(60)]
+    assert 0.3 < np.mean(older) < 0.7
+
+
+def test_meter_families_survive_saving_and_mismatched_ones_are_refused_in_one_line(tmp_path):
+    fitted = pairs_around([0.0, 50.0])
+    fitted.repeat = np.full((1, 8, 4), 0.1, np.float32)
+    fitted.pair_meter = np.repeat([0, 1], 40)
+    fitted.repeat_meter = np.full((1, continuation.METER_FAMILIES, 8, 4), 0.2, np.float32)
+    fitted.save(tmp_path)
+    loaded = continuation.load(tmp_path, 2)
+    assert np.array_equal(loaded.pair_meter, fitted.pair_meter) and np.array_equal(loaded.repeat_meter,
+                                                                                     fitted.repeat_meter)
+    assert loaded.meter_of(45) == 1 and continuation.Continuation(2).meter_of(0) is None
+    for name, broken in (("pair_meter", np.full(80, continuation.METER_FAMILIES)),
+                         ("repeat_meter", np.full((1, 2, 8, 4), 0.2, np.float32))):
+        setattr(loaded, name, broken)
+        loaded.save(tmp_path)
+        with pytest.raises(ValueError, match="meter families do not match") as refused:
+            continuation.load(tmp_path, 2)
+        assert "\n" not in str(refused.value)
+        setattr(loaded, name, getattr(fitted, name))

@@ -3,6 +3,7 @@
 import json
 import os
 
+import mido
 import numpy as np
 import pytest
 
@@ -99,3 +100,24 @@ def test_a_worker_that_dies_ends_the_build_with_one_line():
     with pytest.raises(dataset.DataError, match="^a worker reading the numbers died;.*--workers 1") as error:
         dataset._run_parallel(os._exit, [3] * 8, 2, "numbers")
     assert "\n" not in str(error.value)
+
+
+def test_each_piece_records_its_written_bar_and_older_data_reads_as_the_grids(tmp_path):
+    """The slow style's files rewritten in 2/4: its pieces' written bar is 2 quarter notes, the fast style's 4; each
+    phrase reads its tune's. Data built before pieces recorded it reads 4, the grid's own bar."""
+    root = make_midi_dir(tmp_path / "midi", STYLES, pieces=3)
+    for path in (root / "slow").glob("*.mid"):
+        midi = mido.MidiFile(path)
+        for msg in midi.tracks[0]:
+            if msg.type == "time_signature":
+                msg.numerator, msg.denominator = 2, 4
+        midi.save(path)
+    data = dataset.build_midi_dir(root, tmp_path / "cache", workers=1)
+    written = {s: {p["bar_quarters"] for p in data.manifest["pieces"] if p["style"] == s} for s in data.styles}
+    assert written == {"fast": {4.0}, "slow": {2.0}}
+    assert np.array_equal(data.bar_quarters, np.where(data.style == data.styles.index("slow"), 2.0, 4.0))
+    text = data_report.render(data)
+    assert "| fast | 4 quarters: 3 |" in text and "| slow | 2 quarters: 3 |" in text
+    for piece in data.manifest["pieces"]:
+        del piece["bar_quarters"]
+    assert set(data.bar_quarters) == {4.0}

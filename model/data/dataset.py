@@ -39,7 +39,7 @@ from stylevae.model.data.corpus import (
     piece_sources,
 )
 from stylevae.model.data.keys import MODES, PieceKey, piece_key, relative_shift
-from stylevae.model.data.melody import Phrase, PhraseRules, Skipped, piece_phrases
+from stylevae.model.data.melody import Phrase, PhraseRules, Skipped, bar_quarters, piece_phrases
 from stylevae.model.data.midi_io import MidiReadError, read_midi
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, Vocabulary
 
@@ -73,6 +73,7 @@ class PieceResult:
     phrases: list[Phrase] = field(default_factory=list)
     key: PieceKey | None = None
     skipped: str | None = None
+    bar_quarters: float | None = None  # the written bar, in quarter notes (melody.bar_quarters)
 
 
 @dataclass
@@ -96,6 +97,16 @@ class PhraseSet:
     def vocab(self) -> Vocabulary:
         return Vocabulary(**self.manifest["vocab"])
 
+    @property
+    def bar_quarters(self) -> np.ndarray:
+        """(n,) float64: each phrase's tune's written bar in quarter notes (``melody.bar_quarters``); 4, the grid's
+        own bar, for data built before pieces recorded it (or a manifest without its pieces)."""
+        pieces = self.manifest.get("pieces")
+        if not pieces:
+            return np.full(len(self), 4.0)
+        written = np.array([p.get("bar_quarters") or 4.0 for p in pieces], dtype=np.float64)
+        return written[self.piece]
+
     def split(self, name: str) -> PhraseSet:
         piece_split = np.array([p["split"] for p in self.manifest["pieces"]])
         return self.subset(piece_split[self.piece] == name)
@@ -117,6 +128,7 @@ def _parse_music21(job: tuple[PieceSource, str, BuildConfig]) -> PieceResult:
     try:
         result.title, notes, signatures, origin, result.key = parse_piece(source, Path(root))
         result.phrases = piece_phrases(notes, signatures, origin, config.rules, config.vocab)
+        result.bar_quarters = bar_quarters(signatures)
     except Skipped as exc:
         result.skipped = str(exc)
     except Exception as exc:  # music21's parsers raise many kinds on odd scores: count them, go on
@@ -130,6 +142,7 @@ def _parse_midi(job: tuple[str, str, str, BuildConfig]) -> PieceResult:
     try:
         notes, signatures, declared = read_midi(Path(path))
         result.phrases = piece_phrases(notes, signatures, 0.0, config.rules, config.vocab)
+        result.bar_quarters = bar_quarters(signatures)
         result.key = piece_key([n.pitch for n in notes], [n.end - n.start for n in notes], declared)
     except MidiReadError as exc:
         result.skipped = str(exc).split(": ", 1)[1]
@@ -224,7 +237,8 @@ def _assemble(
         pid = len(pieces)
         key = result.key
         pieces.append({"style": result.style, "source": result.source, "title": result.title, "split": "",
-                       "key": {"tonic": key.tonic, "mode": key.mode, "source": key.source}})
+                       "key": {"tonic": key.tonic, "mode": key.mode, "source": key.source},
+                       "bar_quarters": result.bar_quarters})
         for phrase in result.phrases:
             tokens.append(phrase.tokens.astype(np.uint8))
             before = -1 if phrase.before is None else phrase.before

@@ -70,6 +70,15 @@ def check_meter(signatures: Sequence[TimeSignature]) -> None:
             raise Skipped(f"meter {sig.numerator}/{sig.denominator} is not simple duple or quadruple")
 
 
+def bar_quarters(signatures: Sequence[TimeSignature]) -> float:
+    """The written bar of a piece's first meter, in quarter notes: 2 for 2/4, 4 for 4/4 and 2/2, 8 for 4/2. A
+    phrase is two 4/4 bars of the grid whatever the meter, so a 2/4 tune's phrase holds four of its written bars and
+    its 8-bar strain is two phrases, where a 4/4 tune's is four: the phrases' places in a tune mean different things
+    (model/decoding/continuation.py tells the two apart by this)."""
+    first = min(signatures, key=lambda sig: sig.beat)
+    return 4.0 * first.numerator / first.denominator
+
+
 def quantize(notes: Iterable[TimedNote], max_off_grid: float) -> list[Note]:
     """Notes rounded to the grid, still possibly polyphonic."""
     notes = [n for n in notes if n.end > n.start]

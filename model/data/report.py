@@ -36,11 +36,20 @@ def style_stats(data: PhraseSet) -> list[dict]:
         keys = Counter(_key_name(data.manifest["pieces"][p]["key"]) for p in pieces)
         row["keys"] = dict(keys.most_common())
         row["key_sources"] = dict(Counter(data.manifest["pieces"][p]["key"]["source"] for p in pieces))
+        bars = Counter(data.manifest["pieces"][p].get("bar_quarters") for p in pieces)
+        row["written_bars"] = {_bar_name(q): n for q, n in sorted(bars.items(), key=lambda kv: (kv[0] is None,
+                                                                                                kv[0] or 0))}
         for split in SPLITS:
             row[f"{split}_pieces"] = sum(piece_split[p] == split for p in pieces)
             row[f"{split}_phrases"] = int(sum(piece_split[p] == split for p in data.piece[mine]))
         rows.append(row)
     return rows
+
+
+def _bar_name(quarters: float | None) -> str:
+    """A written bar's length as the report names it: "4 quarters"; "not recorded" for data built before pieces
+    recorded it."""
+    return "not recorded" if quarters is None else f"{quarters:g} quarters"
 
 
 def _key_name(key: dict) -> str:
@@ -86,7 +95,20 @@ def render(data: PhraseSet) -> str:
         sources = r["key_sources"]
         lines.append(f"| {r['style']} | {top} | {minor:.2f} | {sources.get('score', 0)} / "
                      f"{sources.get('signature', 0)} / {sources.get('estimate', 0)} |")
-    lines += ["", "## Skipped pieces", ""]
+    lines += [
+        "",
+        "## Written bars",
+        "",
+        "A phrase is two 4/4 bars of the grid whatever the meter: a 2/4 tune's (a bar of 2 quarters) holds four of its "
+        "written bars, a 4/2 tune's (8 quarters) one. Pieces per written bar:",
+        "",
+        "| style | pieces per written bar |",
+        "|---|---|",
+        *[f"| {r['style']} | {', '.join(f'{k}: {n}' for k, n in r['written_bars'].items())} |" for r in rows],
+        "",
+        "## Skipped pieces",
+        "",
+    ]
     for style, reasons in sorted(data.manifest["skipped"].items()):
         top = sorted(reasons.items(), key=lambda kv: -kv[1])
         lines.append(f"- **{style}** ({sum(reasons.values())}): " + "; ".join(f"{why} × {n}" for why, n in top[:8]))

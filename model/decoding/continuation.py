@@ -90,7 +90,14 @@ from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
 from stylevae.model.data.keys import MODES, SCALES, scale_mask
-from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, HOLD, STEPS_PER_BEAT, Vocabulary, tokens_to_notes
+from stylevae.model.data.tokens import (
+    FIRST_PITCH_TOKEN,
+    HOLD,
+    STEPS_PER_BAR,
+    STEPS_PER_BEAT,
+    Vocabulary,
+    tokens_to_notes,
+)
 from stylevae.model.decoding.playing import NEIGHBOURS, VARIATION
 from stylevae.model.evaluation.musicality import OUT_OF_KEY, near, next_pairs
 
@@ -119,6 +126,11 @@ ENDING_KINDS = len(CADENCE_DEGREES) + 2  # a step's token: a note-on on each of 
 CADENCE_STEPS = STEPS_PER_BEAT
 ENDING_FLOOR = 0.01  # the share added to each kind of last note's, real and played, in the ending ratio
 REPEAT_PRIOR = 16.0  # phrases' worth of a style's rates over all places added to each place's counts
+# a tune's meter family, by its written bar against the grid's 4/4 bar (``meter_families``): the same, shorter (2/4:
+# a phrase holds four written bars, an 8-bar strain two phrases), longer (4/2). Their phrases come back at other places
+# (training split, a phrase at bar 4 nearly repeating the one at bar 0: American fiddle 0.80 of its 4/4 and 2/2
+# tunes, 0.003 of its 2/4 ones; Irish dance 0.61 and 0.02), and a line that mixed them repeated at neither's places
+METER_FAMILIES = 3
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
 NO_NOTE = -1  # ``after_first`` of a next phrase without a note-on
@@ -171,6 +183,10 @@ class Continuation:
     # likelier a next phrase ending on each kind of note (``last_kinds``) is chosen there, so that the played lines'
     # phrases end as real tunes' do at that place (``ending_ratio``); None: fitted before endings
     ending: np.ndarray | None = None
+    pair_meter: np.ndarray | None = None  # (N,) int64: the meter family (``meter_families``) of the next phrase's tune
+    # (S, METER_FAMILIES, places, REPEAT_LAGS): ``repeat`` of the style's tunes of each meter family, for a line whose
+    # phrase came from one; None: fitted before meters
+    repeat_meter: np.ndarray | None = None
     # per (style, mode, place), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once,
     # as a voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -219,10 +235,20 @@ class Continuation:
 
     def initial(self, style: int, rng: np.random.Generator, mode: int | None = None) -> np.ndarray:
         """A line's first z_c: a real phrase's μ of the style (of a tune in ``mode``), else a draw from N(0, I)."""
+        return self.first_phrase(style, rng, mode)[0]
+
+    def first_phrase(self, style: int, rng: np.random.Generator, mode: int | None = None
+                     ) -> tuple[np.ndarray, int | None]:
+        """``initial``'s z_c, and the meter family of the tune it came from (``meter_of``)."""
         rows = self._pairs(style, mode)[0]
         if len(rows):
-            return self.after[rows[rng.integers(len(rows))]].copy()
-        return rng.standard_normal(self.z_content).astype(np.float32)
+            row = rows[rng.integers(len(rows))]
+            return self.after[row].copy(), self.meter_of(row)
+        return rng.standard_normal(self.z_content).astype(np.float32), None
+
+    def meter_of(self, row: int) -> int | None:
+        """The meter family of the tune whose phrase pair ``row`` goes on to; None for latents fitted before meters."""
+        return None if self.pair_meter is None else int(self.pair_meter[row])
 
     def step(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int,
              last_pitch: int | None = None, mode: int | None = None, home: float | None = None,
@@ -231,12 +257,20 @@ class Continuation:
         ``last_pitch`` and whose notes lie about ``home``, and that goes on to a phrase beginning on ``then`` (an
         earlier phrase coming back; ``AGAIN``: this one), the ``place``-th of the song; without a fit, the old
         prior-keeping random walk. One uniform draw when fitted."""
+        return self.next_phrase(z, variation, rng, style, last_pitch, mode, home, then, place)[0]
+
+    def next_phrase(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int,
+                    last_pitch: int | None = None, mode: int | None = None, home: float | None = None,
+                    then: int | None = None, place: int | None = None) -> tuple[np.ndarray, int | None]:
+        """``step``'s z_c, and the meter family of the tune it came from (``meter_of``; None where it came from no
+        tune: ``z`` kept, or the random walk)."""
         if variation <= 0:
-            return z
+            return z, None
         if not len(self._pairs(style, mode)[0]):
             noise = rng.standard_normal(z.shape).astype(np.float32)
-            return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32)
-        return self.after[self._choose(z, variation, rng, style, last_pitch, mode, home, then, place)].copy()
+            return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32), None
+        row = self._choose(z, variation, rng, style, last_pitch, mode, home, then, place)
+        return self.after[row].copy(), self.meter_of(row)
 
     def _choose(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int, last_pitch: int | None,
                 mode: int | None, home: float | None, then: int | None, place: int | None = None) -> int:
@@ -291,14 +325,18 @@ class Continuation:
         found = self.return_real if self.return_real is not None else self.border_real
         return None if found is None else found[style]
 
-    def repeat_lag(self, style: int, rng: np.random.Generator, available: int, position: int) -> int:
+    def repeat_lag(self, style: int, rng: np.random.Generator, available: int, position: int,
+                   meter: int | None = None) -> int:
         """How many phrases back the next phrase repeats (0: it does not), drawn with the style's rates at the
-        place of ``position`` (the phrase's index in the song) in its strain; only lags with that many phrases
-        behind. One uniform draw either way, so a line's later draws do not depend on whether it repeated."""
+        place of ``position`` (the phrase's index in the song) in its strain, those of its tunes of the ``meter``
+        family where known (the line's phrase came from one); only lags with that many phrases behind. One uniform
+        draw either way, so a line's later draws do not depend on whether it repeated."""
         draw = rng.random()
         if self.repeat is None:
             return 0
-        rates = self.repeat[style, position % self.repeat.shape[1]]
+        known = meter is not None and self.repeat_meter is not None
+        by_place = self.repeat_meter[style, meter] if known else self.repeat[style]
+        rates = by_place[position % len(by_place)]
         for lag in range(1, min(available, len(rates)) + 1):
             p = float(rates[lag - 1])
             if draw < p:
@@ -335,7 +373,7 @@ class Continuation:
                    "pair_style": self.pair_style, "after_first": self.after_first}
         for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread", "after_last",
                      "after_weight", "balanced_under", "return_real", "after_place", "sectioned", "cadence",
-                     "ending"):
+                     "ending", "pair_meter", "repeat_meter"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
@@ -359,14 +397,15 @@ def load(folder: Path | None, z_content: int) -> Continuation:
                              repeat, t.get("border"), t.get("pair_mode"), t.get("after_register"),
                              t.get("register_spread"), t.get("after_last"), t.get("after_weight"),
                              t.get("balanced_under"), t.get("return_real"), t.get("after_place"), t.get("sectioned"),
-                             t.get("cadence"), t.get("ending"))
+                             t.get("cadence"), t.get("ending"), t.get("pair_meter"), t.get("repeat_meter"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     pairs = len(found.after)
     if found.before.shape != found.after.shape or found.pair_style.shape != (pairs,) or \
             any(a is not None and a.shape != (pairs,) for a in (found.after_first, found.pair_mode,
                                                                  found.after_register, found.after_last,
-                                                                 found.after_weight, found.after_place)):
+                                                                 found.after_weight, found.after_place,
+                                                                 found.pair_meter)):
         raise ValueError(f"{path}: phrase-continuation latents whose pairs do not match")
     if found.return_real is not None and (found.border_real is None or
                                           found.return_real.shape != found.border_real.shape):
@@ -386,6 +425,11 @@ def load(folder: Path | None, z_content: int) -> Continuation:
                                      or not (np.isfinite(found.ending) & (found.ending > 0)).all()
                                      or found.after_last is None):
         raise ValueError(f"{path}: phrase-continuation latents whose ending weights do not match this version's")
+    if (found.pair_meter is None) != (found.repeat_meter is None) or found.repeat_meter is not None and (
+            found.repeat is None or found.repeat_meter.shape != (len(found.repeat), METER_FAMILIES,
+                                                                  *found.repeat.shape[1:])
+            or not ((found.pair_meter >= 0) & (found.pair_meter < METER_FAMILIES)).all()):
+        raise ValueError(f"{path}: phrase-continuation latents whose meter families do not match their pairs")
     if found.balanced_under is not None and found.balanced_under.shape not in ((3,), (4,)):
         raise ValueError(f"{path}: phrase-continuation latents whose balancing settings are not three or four numbers")
     if found.after_weight is not None and not (np.isfinite(found.after_weight) & (found.after_weight > 0)).all():
@@ -509,14 +553,42 @@ def repeat_rates(tokens: np.ndarray, style: np.ndarray, piece: np.ndarray, bar: 
     near-repeat is ``lag`` phrases back, of the phrases with that many before them (``near_repeats``, or
     ``repeats`` as it returned them). Each place's counts are drawn toward the style's shares over all places by
     ``prior`` phrases' worth."""
+    counts, totals = _repeat_counts(style, repeats or near_repeats(tokens, piece, bar, gap, vocab), n_styles)
+    pooled = counts.sum(1) / np.maximum(totals.sum(1), 1)  # (S, REPEAT_LAGS)
+    return ((counts + prior * pooled[:, None]) / np.maximum(totals + prior, 1e-12)).astype(np.float32)
+
+
+def meter_repeat_rates(rates: np.ndarray, style: np.ndarray, meter: np.ndarray, repeats: tuple, n_styles: int,
+                       prior: float = REPEAT_PRIOR) -> np.ndarray:
+    """(S, METER_FAMILIES, REPEAT_PLACES, REPEAT_LAGS): ``repeat_rates`` of each style's tunes of each meter family
+    (``meter``: each phrase's), each place's counts drawn toward ``rates`` (all the style's tunes) by ``prior``
+    phrases' worth, so that a family a style has few tunes of repeats as the style does."""
+    rows = repeats[0]
+    found = []
+    for family in range(METER_FAMILIES):
+        mine = meter[rows] == family
+        counts, totals = _repeat_counts(style, tuple(column[mine] for column in repeats), n_styles)
+        found.append((counts + prior * rates) / (totals + prior))
+    return np.stack(found, axis=1).astype(np.float32)
+
+
+def _repeat_counts(style: np.ndarray, repeats: tuple, n_styles: int) -> tuple[np.ndarray, np.ndarray]:
+    """(S, REPEAT_PLACES, REPEAT_LAGS) twice: per style, place and lag, the phrases (``near_repeats``' rows) whose
+    nearest earlier near-repeat is that many back, and those with that many phrases before them."""
     counts = np.zeros((n_styles, REPEAT_PLACES, REPEAT_LAGS))
     totals = np.zeros((n_styles, REPEAT_PLACES, REPEAT_LAGS))
-    for i, place, behind, lag in zip(*(repeats or near_repeats(tokens, piece, bar, gap, vocab))):
+    for i, place, behind, lag in zip(*repeats):
         totals[style[i], place, :behind] += 1
         if lag:
             counts[style[i], place, lag - 1] += 1
-    pooled = counts.sum(1) / np.maximum(totals.sum(1), 1)  # (S, REPEAT_LAGS)
-    return ((counts + prior * pooled[:, None]) / np.maximum(totals + prior, 1e-12)).astype(np.float32)
+    return counts, totals
+
+
+def meter_families(bar_quarters: np.ndarray) -> np.ndarray:
+    """Each written bar's (``PhraseSet.bar_quarters``) meter family: 0 the grid's own 4/4 bar (4/4, 2/2), 1 a shorter
+    one (2/4), 2 a longer one (4/2)."""
+    written, grid = np.asarray(bar_quarters), STEPS_PER_BAR / STEPS_PER_BEAT
+    return np.select([written == grid, written < grid], [0, 1], 2).astype(np.int64)
 
 
 def first_pitches(tokens: np.ndarray, vocab: Vocabulary) -> np.ndarray:
@@ -608,6 +680,7 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
     repeats = near_repeats(phrases.tokens, phrases.piece, phrases.bar, gap, phrases.vocab)
     repeat = repeat_rates(phrases.tokens, phrases.style, phrases.piece, phrases.bar, n_styles, gap, phrases.vocab,
                           repeats=repeats)
+    meter = meter_families(phrases.bar_quarters)
     returning = repeats[0][repeats[3] > 0]
     return_real = np.stack([
         interval_shares(real_border_intervals(phrases.tokens[r], phrases.before[r], phrases.vocab))
@@ -618,7 +691,8 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
                           border_real, repeat, pair_mode=phrases.mode[j].astype(np.int64), after_register=register[j],
                           register_spread=register_spread(register, phrases.style, phrases.piece, n_styles),
                           after_last=last_pitches(phrases.tokens[j], phrases.vocab), return_real=return_real,
-                          after_place=place[j].astype(np.int64), sectioned=sectioned)
+                          after_place=place[j].astype(np.int64), sectioned=sectioned, pair_meter=meter[j],
+                          repeat_meter=meter_repeat_rates(repeat, phrases.style, meter, repeats, n_styles))
     fitted.after_weight = balance(fitted, VARIATION, seed)
     return fitted
 

@@ -592,9 +592,10 @@ class Line:
     phrase_seed: int = 0
     last_pitch: int | None = None  # the line's last note-on, in the decoder's pitch space
     phrase_first: int | None = None  # the pitch before the current phrase (its first input)
-    # recent phrases' (z, seed, first input, first note-on pitch once played), and the one the current repeats
-    repeating: tuple[np.ndarray, int, int | None, int | None] | None = None
-    history: list[tuple[np.ndarray, int, int | None, int | None]] = field(default_factory=list)
+    # recent phrases' (z, seed, first input, first note-on pitch once played, meter family), and the one the current
+    # repeats
+    repeating: tuple[np.ndarray, int, int | None, int | None, int | None] | None = None
+    history: list[tuple[np.ndarray, int, int | None, int | None, int | None]] = field(default_factory=list)
     # the phrase after the current one: (its position in the song, how many phrases back it repeats, 0: none)
     planned: tuple[int, int] | None = None
     # the current phrase's index in the song, where it was first begun (a replay keeps it): its place in an 8-bar
@@ -611,6 +612,9 @@ class Line:
     # the current phrase has begun: a replay of one that never began (a voice's first phrase, which its first play
     # reaches by a seek) begins it, so that it counts among the phrases that can come back, as ``stream`` counts it
     begun: bool = False
+    # the meter family (``continuation.meter_families``) of the tune the current phrase came from, whose repeat rates
+    # the line draws with; None: not from a tune (a restyled phrase, a random walk, latents fitted before meters)
+    meter: int | None = None
 
     @property
     def home(self) -> float | None:
@@ -623,13 +627,14 @@ class Line:
     def create(continuation: Continuation, style: int, seed: int | Sequence[int] | None,
                mode: int | None = None) -> Line:
         rng = np.random.default_rng(seed)
-        line = Line(continuation.initial(style, rng, mode), rng, position=0)
+        z_content, meter = continuation.first_phrase(style, rng, mode)
+        line = Line(z_content, rng, position=0, meter=meter)
         line.phrase_seed = int(rng.integers(2**63))
         return line
 
     def reseed(self, continuation: Continuation, style: int, seed: int | None, mode: int | None = None) -> None:
         rng = np.random.default_rng(seed) if seed is not None else self.rng
-        self.z_content = continuation.initial(style, rng, mode)
+        self.z_content, self.meter = continuation.first_phrase(style, rng, mode)
         self.phrase_seed = int(rng.integers(2**63))
         self.notes = self.notes_before = (0.0, 0.0)
         self.begun, self.planned, self.leading = False, None, None
@@ -648,20 +653,24 @@ class Line:
             # at a line's first border, or when the song went elsewhere since; then whether the next phrase is one
             ahead = self.planned
             lag = ahead[1] if ahead is not None and ahead[0] == position else continuation.repeat_lag(
-                style, self.rng, len(self.history), position)
-            self.planned = (position + 1, continuation.repeat_lag(style, self.rng, len(self.history) + 1, position + 1))
+                style, self.rng, len(self.history), position, self.meter)
+            self.planned = (position + 1, continuation.repeat_lag(style, self.rng, len(self.history) + 1, position + 1,
+                                                                  self.meter))
         else:
             self.planned = None
         self.leading = self._then()
         if content is not None:
-            self.z_content = content
+            self.z_content, self.meter = content, None
         elif 0 < lag <= len(self.history):  # an earlier phrase comes back, note for note up to its last beat
             self.repeating = self.history[-lag]
             self.z_content, self.phrase_seed = self.repeating[:2]
+            self.meter = self.repeating[4]
             return
         else:
-            self.z_content = continuation.step(self.z_content, variation, self.rng, style, self.last_pitch, mode,
-                                               self.home, self.leading, position)
+            self.z_content, meter = continuation.next_phrase(self.z_content, variation, self.rng, style,
+                                                             self.last_pitch, mode, self.home, self.leading, position)
+            if variation > 0:  # a new phrase; at 0 the line keeps its z_c, and its tune's meter
+                self.meter = meter
         if variation > 0:
             self.phrase_seed = int(self.rng.integers(2**63))
 
@@ -678,13 +687,13 @@ class Line:
         loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
         return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
                 self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun, self.planned,
-                self.leading, self.position)
+                self.leading, self.position, self.meter)
 
     def back_to(self, mark: tuple) -> None:
         """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
         phrase's own draws again."""
         (self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history,
-         self.notes, self.notes_before, self.begun, self.planned, self.leading, self.position) = mark
+         self.notes, self.notes_before, self.begun, self.planned, self.leading, self.position, self.meter) = mark
         self.rng.bit_generator.state = state
         self.history = list(history)
 
@@ -697,7 +706,7 @@ class Line:
         """Start the current phrase's draws (again, when replaying one that began)."""
         if not replay or not self.begun:
             self.phrase_first = self.last_pitch if self.repeating is None else self.repeating[2]
-            self.history.append((self.z_content, self.phrase_seed, self.phrase_first, None))
+            self.history.append((self.z_content, self.phrase_seed, self.phrase_first, None, self.meter))
             del self.history[:-REPEAT_LAGS]
             self.notes_before = self.notes
         else:
@@ -708,7 +717,7 @@ class Line:
     def took(self, pitch: int | None) -> None:
         if pitch is not None:
             if self.history and self.history[-1][3] is None:  # the phrase's first note: where its return begins
-                self.history[-1] = (*self.history[-1][:3], pitch)
+                self.history[-1] = (*self.history[-1][:3], pitch, self.history[-1][4])
             self.last_pitch = pitch
             total, weight = self.notes
             self.notes = (HOME_DECAY * total + pitch, HOME_DECAY * weight + 1.0)
