@@ -829,3 +829,24 @@ def test_meter_families_survive_saving_and_mismatched_ones_are_refused_in_one_li
             continuation.load(tmp_path, 2)
         assert "\n" not in str(refused.value)
         setattr(loaded, name, getattr(fitted, name))
+
+
+def test_a_line_that_goes_by_place_goes_on_among_the_tunes_of_its_meter_while_they_are_enough():
+    """Pairs near 0 from 4/4 tunes and near 50 from 2/4 ones, of a style whose lines go by place: a line at 0 of the
+    2/4 family goes on to a 2/4 tune's next phrase (about 150), though the 4/4 tunes' lie nearer, and says so; a line
+    of no known family goes on to the nearest (about 100), as does any line of a style whose lines do not go by
+    place. A family with fewer than NEIGHBOURS pairs is no pool of its own: its line goes on among all."""
+    fitted = pairs_around([0.0, 50.0])
+    fitted.pair_meter, fitted.sectioned = np.repeat([0, 1], 40), np.array([True])
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        z, meter = fitted.next_phrase(np.float32([0.0, 0.0]), 1.0, rng, 0, meter=1)
+        assert 145 < z[0] < 155 and meter == 1
+        z, meter = fitted.next_phrase(np.float32([0.0, 0.0]), 1.0, rng, 0)
+        assert 95 < z[0] < 105 and meter == 0
+    unplaced = pairs_around([0.0, 50.0])
+    unplaced.pair_meter, unplaced.sectioned = np.repeat([0, 1], 40), np.array([False])
+    assert all(unplaced.next_phrase(np.float32([0.0, 0.0]), 1.0, rng, 0, meter=1)[1] == 0 for _ in range(20))
+    thin = pairs_around([0.0, 50.0])
+    thin.pair_meter, thin.sectioned = np.where(np.arange(80) < continuation.NEIGHBOURS - 1, 2, 0), np.array([True])
+    assert all(thin.next_phrase(np.float32([50.0, 0.0]), 1.0, rng, 0, meter=2)[1] == 0 for _ in range(20))

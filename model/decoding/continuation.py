@@ -33,7 +33,16 @@ Five things the decoder alone does not know, fitted after training from the trai
   phrase of its own with its place's probabilities — the same content, seed and first note, so the same phrase but
   for its last beat, where the phrase before a return leads into it and the return goes on as the line does (first
   and second endings) — and otherwise moves on. A place's rates are its own counts drawn toward the style's rates
-  over all places by ``REPEAT_PRIOR`` phrases' worth, as short tunes leave the later places few phrases. A return is
+  over all places by ``REPEAT_PRIOR`` phrases' worth, as short tunes leave the later places few phrases. The places
+  are counted in the grid's phrases of two 4/4 bars, which hold four written bars of a 2/4 tune: its 8-bar strain
+  is two phrases, and its phrases come back at other places (American fiddle, training split: a phrase at bar 4
+  nearly repeats the one at bar 0 in 0.80 of its 4/4 and 2/2 tunes, in 0.003 of its 2/4 ones, which repeat half a
+  strain at the next phrase instead). So the rates are also fitted per meter family of the tunes
+  (``repeat_meter``), a line draws with those of the tune its phrase came from, and a line that goes by place goes
+  on among next phrases of that family (``pair_meter``) while its style has NEIGHBOURS of them: on a pool of both,
+  fiddle lines that began on a 4/4 tune's phrase drifted to 2/4 ones' and back, and their third phrase brought the
+  first back in 0.57 of them (4/4 tunes: 0.88 in the evaluation's excerpts, 0.71 over all), 0.74 when kept. A
+  return is
   drawn a phrase ahead (``Line``), and the phrase before it is chosen by how real tunes cross a border from its last
   note (``after_last``) into the return's first, as real tunes prepare theirs: drawn at its own border, a return
   came in from wherever the line had got to (Irish dance: a mean leap of 5.6 semitones into returns, real tunes
@@ -129,7 +138,8 @@ REPEAT_PRIOR = 16.0  # phrases' worth of a style's rates over all places added t
 # a tune's meter family, by its written bar against the grid's 4/4 bar (``meter_families``): the same, shorter (2/4:
 # a phrase holds four written bars, an 8-bar strain two phrases), longer (4/2). Their phrases come back at other places
 # (training split, a phrase at bar 4 nearly repeating the one at bar 0: American fiddle 0.80 of its 4/4 and 2/2
-# tunes, 0.003 of its 2/4 ones; Irish dance 0.61 and 0.02), and a line that mixed them repeated at neither's places
+# tunes, 0.003 of its 2/4 ones; Irish dance 0.61 and 0.02): rates over both repeated a 2/4 tune's phrases where 4/4
+# tunes do, and the other way round
 METER_FAMILIES = 3
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
@@ -206,21 +216,30 @@ class Continuation:
         older = known == len(now) - 1 and self.after_place is None  # recorded before places, by lines that know none
         return (known == len(now) or older) and np.allclose(self.balanced_under, now[:known])
 
-    def _pairs(self, style: int, mode: int | None, place: int | None = None
+    def _pairs(self, style: int, mode: int | None, place: int | None = None, meter: int | None = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The style's pairs from tunes of ``mode`` (an index into keys.MODES) whose next phrase lies at ``place``
-        (a phrase's index in the song, taken mod PLACE_CYCLE); all of the style's when ``mode`` is None, the fit
-        knows no modes, or the style has no tune in that mode; all of the mode's when ``place`` is None, the fit
-        knows no places, or fewer than NEIGHBOURS lie there (a line then chooses among as many as elsewhere)."""
-        if (style, mode, place) not in self._by_style:
+        """The style's pairs from tunes of ``mode`` (an index into keys.MODES) and of the ``meter`` family
+        (``meter_families``) whose next phrase lies at ``place`` (a phrase's index in the song, taken mod
+        PLACE_CYCLE); all of the style's when ``mode`` is None, the fit knows no modes, or the style has no tune in
+        that mode; all of the mode's when ``meter`` is None, the fit knows no meters, the style's lines do not go by
+        place (``by_place``), or fewer than NEIGHBOURS are of that family (a line then chooses among as many as
+        elsewhere), and likewise for ``place``. A line that goes by place keeps to its tune's meter, whose places
+        mean other things in another; German folk's lines kept to theirs slowed down (3.04 notes a bar, real tunes
+        3.6–3.8) and leapt less at borders (2.10 semitones, real 2.58–2.65), as its 4/2 tunes, long and slow, give
+        more pairs than their share of tunes and their lines no longer moved on to others' phrases."""
+        if (style, mode, place, meter) not in self._by_style:
             rows = np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
             if mode is not None and self.pair_mode is not None and (self.pair_mode[rows] == mode).any():
                 rows = rows[self.pair_mode[rows] == mode]
+            metered = None if meter is None or self.pair_meter is None or not self.by_place(style) \
+                else self.pair_meter[rows] == meter
+            if metered is not None and metered.sum() >= NEIGHBOURS:
+                rows = rows[metered]
             if place is not None and self.by_place(style) and self.placed(rows, place).sum() >= NEIGHBOURS:
                 rows = rows[self.placed(rows, place)]
             before = np.ascontiguousarray(self.before[rows]) if len(rows) else np.zeros((0, self.z_content), np.float32)
-            self._by_style[style, mode, place] = rows, before, (before.astype(np.float64) ** 2).sum(1)
-        return self._by_style[style, mode, place]
+            self._by_style[style, mode, place, meter] = rows, before, (before.astype(np.float64) ** 2).sum(1)
+        return self._by_style[style, mode, place, meter]
 
     def by_place(self, style: int) -> bool:
         """Whether the style's lines draw next phrases by their place in an 8-bar section (a fit has its places and
@@ -252,30 +271,33 @@ class Continuation:
 
     def step(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int,
              last_pitch: int | None = None, mode: int | None = None, home: float | None = None,
-             then: int | None = None, place: int | None = None) -> np.ndarray:
+             then: int | None = None, place: int | None = None, meter: int | None = None) -> np.ndarray:
         """The next phrase's z_c (see the module docstring) for a line at ``z`` in ``mode`` whose last note was
         ``last_pitch`` and whose notes lie about ``home``, and that goes on to a phrase beginning on ``then`` (an
         earlier phrase coming back; ``AGAIN``: this one), the ``place``-th of the song; without a fit, the old
         prior-keeping random walk. One uniform draw when fitted."""
-        return self.next_phrase(z, variation, rng, style, last_pitch, mode, home, then, place)[0]
+        return self.next_phrase(z, variation, rng, style, last_pitch, mode, home, then, place, meter)[0]
 
     def next_phrase(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int,
                     last_pitch: int | None = None, mode: int | None = None, home: float | None = None,
-                    then: int | None = None, place: int | None = None) -> tuple[np.ndarray, int | None]:
-        """``step``'s z_c, and the meter family of the tune it came from (``meter_of``; None where it came from no
+                    then: int | None = None, place: int | None = None, meter: int | None = None
+                    ) -> tuple[np.ndarray, int | None]:
+        """``step``'s z_c, from a tune of the ``meter`` family (the line's: a tune keeps its meter) where the style
+        has enough of them, and the meter family of the tune it came from (``meter_of``; None where it came from no
         tune: ``z`` kept, or the random walk)."""
         if variation <= 0:
             return z, None
         if not len(self._pairs(style, mode)[0]):
             noise = rng.standard_normal(z.shape).astype(np.float32)
             return (math.sqrt(max(0.0, 1.0 - variation**2)) * z + variation * noise).astype(np.float32), None
-        row = self._choose(z, variation, rng, style, last_pitch, mode, home, then, place)
+        row = self._choose(z, variation, rng, style, last_pitch, mode, home, then, place, meter)
         return self.after[row].copy(), self.meter_of(row)
 
     def _choose(self, z: np.ndarray, variation: float, rng: np.random.Generator, style: int, last_pitch: int | None,
-                mode: int | None, home: float | None, then: int | None, place: int | None = None) -> int:
+                mode: int | None, home: float | None, then: int | None, place: int | None = None,
+                meter: int | None = None) -> int:
         """The pair row whose next phrase a fitted line at ``z`` goes on to (``step``)."""
-        rows, before, lengths = self._pairs(style, mode, None if place is None else place % PLACE_CYCLE)
+        rows, before, lengths = self._pairs(style, mode, None if place is None else place % PLACE_CYCLE, meter)
         distance = lengths - 2.0 * (before @ z.astype(np.float32)).astype(np.float64)  # |b − z|² less |z|²: same order
         near_rows = rows[np.argsort(distance, kind="stable")[:NEIGHBOURS]]
         log_weight = np.log(self._joins(style, near_rows, last_pitch))
@@ -747,22 +769,30 @@ def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int =
     fitted.after_weight, fitted.balanced_under = weight, walk_settings(variation)
     rng = np.random.default_rng(seed)
     modes = fitted.pair_mode if fitted.pair_mode is not None else np.full(len(weight), -1)
+    meters = fitted.pair_meter if fitted.pair_meter is not None else np.full(len(weight), -1)
+    groups = []  # lines walk among the pairs of their style, mode and meter family where they keep to one (``_pairs``)
+    for style, mode, meter in sorted({(s, m, f if fitted.by_place(s) else -1)
+                                      for s, m, f in zip(fitted.pair_style.tolist(), modes.tolist(), meters.tolist())}):
+        group = (style, None if mode < 0 else mode, None if meter < 0 else meter)
+        rows = fitted._pairs(*group)[0]
+        if meter < 0 or (meters[rows] == meter).all():
+            groups.append((group, rows))
     for _ in range(rounds):
-        for style, mode in sorted(set(zip(fitted.pair_style.tolist(), modes.tolist()))):
-            rows = fitted._pairs(style, None if mode < 0 else mode)[0]
-            visits = _walk(fitted, style, None if mode < 0 else mode, rows, variation, rng)
-            for part in _rivals(fitted, style, None if mode < 0 else mode, rows):
+        for (style, mode, meter), rows in groups:
+            visits = _walk(fitted, style, mode, meter, rows, variation, rng)
+            for part in _rivals(fitted, style, mode, meter, rows):
                 mended = weight[part] * ((visits[part].mean() + 1.0) / (visits[part] + 1.0)) ** BALANCE_RATE
                 mended /= np.exp(np.log(mended).mean())
                 weight[part] = np.clip(mended, 1 / BALANCE_CLIP, BALANCE_CLIP)
     return weight
 
 
-def _rivals(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray) -> list[np.ndarray]:
-    """``rows`` (a style's and mode's pairs) in the sets whose next phrases compete for a line's visits: those of
-    each place a line draws from alone, and the rest together. A place with fewer next phrases than another
-    has each visited more often, which is no hub: only rivals are evened out."""
-    parts = [placed for placed in (fitted._pairs(style, mode, p)[0] for p in range(PLACE_CYCLE))
+def _rivals(fitted: Continuation, style: int, mode: int | None, meter: int | None, rows: np.ndarray
+            ) -> list[np.ndarray]:
+    """``rows`` (a style's, mode's and meter family's pairs) in the sets whose next phrases compete for a line's
+    visits: those of each place a line draws from alone, and the rest together. A place with fewer next phrases
+    than another has each visited more often, which is no hub: only rivals are evened out."""
+    parts = [placed for placed in (fitted._pairs(style, mode, p, meter)[0] for p in range(PLACE_CYCLE))
              if len(placed) < len(rows)]
     rest = np.setdiff1d(rows, np.concatenate(parts)) if parts else rows
     return parts + ([rest] if len(rest) else [])
@@ -774,9 +804,10 @@ def walk_settings(variation: float) -> np.ndarray:
     return np.array([REGISTER_PULL, variation, NEIGHBOURS, PLACE_CYCLE], np.float64)
 
 
-def _walk(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray, variation: float,
+def _walk(fitted: Continuation, style: int, mode: int | None, meter: int | None, rows: np.ndarray, variation: float,
           rng: np.random.Generator) -> np.ndarray:
-    """(N,): how often lines starting on ``rows``' next phrases go on to each pair's next phrase."""
+    """(N,): how often lines of a ``meter`` family starting on ``rows``' next phrases go on to each pair's next
+    phrase."""
     visits = np.zeros(len(fitted.after))
     decay = HOME_DECAY**BALANCE_NOTES
     for _ in range(math.ceil(BALANCE_VISITS * len(rows) / (BALANCE_PHRASES - 1))):
@@ -790,7 +821,7 @@ def _walk(fitted: Continuation, style: int, mode: int | None, rows: np.ndarray, 
             last = int(fitted.after_last[k]) if fitted.after_last is not None else NO_NOTE
             place = None if place is None else place + 1
             k = fitted._choose(fitted.after[k], variation, rng, style, None if last == NO_NOTE else last, mode,
-                               total / count if count else None, None, place)
+                               total / count if count else None, None, place, meter)
             visits[k] += 1
     return visits
 

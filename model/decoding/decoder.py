@@ -668,7 +668,8 @@ class Line:
             return
         else:
             self.z_content, meter = continuation.next_phrase(self.z_content, variation, self.rng, style,
-                                                             self.last_pitch, mode, self.home, self.leading, position)
+                                                             self.last_pitch, mode, self.home, self.leading, position,
+                                                             self.meter)
             if variation > 0:  # a new phrase; at 0 the line keeps its z_c, and its tune's meter
                 self.meter = meter
         if variation > 0:
