@@ -35,15 +35,14 @@ Five things the decoder alone does not know, fitted after training from the trai
   and second endings) — and otherwise moves on. A place's rates are its own counts drawn toward the style's rates
   over all places by ``REPEAT_PRIOR`` phrases' worth, as short tunes leave the later places few phrases. The places
   are counted in the grid's phrases of two 4/4 bars, which hold four written bars of a 2/4 tune: its 8-bar strain
-  is two phrases, and its phrases come back at other places (American fiddle, training split: a phrase at bar 4
-  nearly repeats the one at bar 0 in 0.80 of its 4/4 and 2/2 tunes, in 0.003 of its 2/4 ones, which repeat half a
-  strain at the next phrase instead). So the rates are also fitted per meter family of the tunes
-  (``repeat_meter``), a line draws with those of the tune its phrase came from, and a line that goes by place goes
-  on among next phrases of that family (``pair_meter``) while its style has NEIGHBOURS of them: on a pool of both,
-  fiddle lines that began on a 4/4 tune's phrase drifted to 2/4 ones' and back, and their third phrase brought the
-  first back in 0.57 of them (4/4 tunes: 0.88 in the evaluation's excerpts, 0.71 over all), 0.74 when kept. A
-  return is
-  drawn a phrase ahead (``Line``), and the phrase before it is chosen by how real tunes cross a border from its last
+  is two phrases, and its phrases come back at other places (American fiddle, training split: the third phrase
+  nearly repeats the first in 0.71 of its 4/4 and 2/2 tunes, in 0.03 of its 2/4 ones, which repeat half a strain at
+  the next phrase instead). So the rates are also fitted per meter family of the tunes (``repeat_meter``), a line
+  draws with those of the tune its phrase came from, and a line that goes by place goes on among next phrases of
+  that family (``pair_meter``) while its style has NEIGHBOURS of them: on a pool of both, fiddle lines that began
+  on a 4/4 tune's phrase drifted to 2/4 ones' and back, and their third phrase brought the first back in 0.57 of
+  them (4/4 tunes: 0.88 in the evaluation's excerpts, 0.71 over all), 0.74 when kept. A return is drawn a phrase
+  ahead (``Line``), and the phrase before it is chosen by how real tunes cross a border from its last
   note (``after_last``) into the return's first, as real tunes prepare theirs: drawn at its own border, a return
   came in from wherever the line had got to (Irish dance: a mean leap of 5.6 semitones into returns, real tunes
   2.8). Both go by how real tunes of the style enter their returns (``return_real``, ``lead_shares``), which is not
@@ -137,9 +136,9 @@ ENDING_FLOOR = 0.01  # the share added to each kind of last note's, real and pla
 REPEAT_PRIOR = 16.0  # phrases' worth of a style's rates over all places added to each place's counts
 # a tune's meter family, by its written bar against the grid's 4/4 bar (``meter_families``): the same, shorter (2/4:
 # a phrase holds four written bars, an 8-bar strain two phrases), longer (4/2). Their phrases come back at other places
-# (training split, a phrase at bar 4 nearly repeating the one at bar 0: American fiddle 0.80 of its 4/4 and 2/2
-# tunes, 0.003 of its 2/4 ones; Irish dance 0.61 and 0.02): rates over both repeated a 2/4 tune's phrases where 4/4
-# tunes do, and the other way round
+# (training split, the third phrase nearly repeating the first: American fiddle 0.71 of its 4/4 and 2/2 tunes, 0.03
+# of its 2/4 ones; Irish dance 0.52 and 0.06): rates over both repeated a 2/4 tune's phrases where 4/4 tunes do, and
+# the other way round
 METER_FAMILIES = 3
 BORDER_SPAN = 12  # border intervals beyond an octave either way share the edge bins
 BORDER_CLIP = 8.0  # the border ratio stays within [1/8, 8]: a nudge from counts, never a ban
@@ -197,8 +196,9 @@ class Continuation:
     # (S, METER_FAMILIES, places, REPEAT_LAGS): ``repeat`` of the style's tunes of each meter family, for a line whose
     # phrase came from one; None: fitted before meters
     repeat_meter: np.ndarray | None = None
-    # per (style, mode, place), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up once,
-    # as a voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight lookups)
+    # per (style, mode, place, meter), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up
+    # once, as a voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight
+    # lookups)
     _by_style: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -227,14 +227,13 @@ class Continuation:
         mean other things in another; German folk's lines kept to theirs slowed down (3.04 notes a bar, real tunes
         3.6–3.8) and leapt less at borders (2.10 semitones, real 2.58–2.65), as its 4/2 tunes, long and slow, give
         more pairs than their share of tunes and their lines no longer moved on to others' phrases."""
+        meter = meter if self.by_place(style) and self.pair_meter is not None else None
         if (style, mode, place, meter) not in self._by_style:
             rows = np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
             if mode is not None and self.pair_mode is not None and (self.pair_mode[rows] == mode).any():
                 rows = rows[self.pair_mode[rows] == mode]
-            metered = None if meter is None or self.pair_meter is None or not self.by_place(style) \
-                else self.pair_meter[rows] == meter
-            if metered is not None and metered.sum() >= NEIGHBOURS:
-                rows = rows[metered]
+            if meter is not None and (self.pair_meter[rows] == meter).sum() >= NEIGHBOURS:
+                rows = rows[self.pair_meter[rows] == meter]
             if place is not None and self.by_place(style) and self.placed(rows, place).sum() >= NEIGHBOURS:
                 rows = rows[self.placed(rows, place)]
             before = np.ascontiguousarray(self.before[rows]) if len(rows) else np.zeros((0, self.z_content), np.float32)
