@@ -850,3 +850,29 @@ def test_a_line_that_goes_by_place_goes_on_among_the_tunes_of_its_meter_while_th
     thin = pairs_around([0.0, 50.0])
     thin.pair_meter, thin.sectioned = np.where(np.arange(80) < continuation.NEIGHBOURS - 1, 2, 0), np.array([True])
     assert all(thin.next_phrase(np.float32([50.0, 0.0]), 1.0, rng, 0, meter=2)[1] == 0 for _ in range(20))
+
+
+def test_the_balancing_walks_lines_of_each_meter_family_where_lines_keep_to_one(monkeypatch):
+    """Style 0 goes by place, its pairs half from 4/4 tunes and half from 2/4 ones: its lines are walked within
+    each family, among that family's pairs only; style 1 does not go by place, and its lines, which draw among all
+    its tunes, are walked once over all its pairs; a family too thin to keep a line (under NEIGHBOURS pairs) is no
+    walk of its own."""
+    fitted = placed_pairs(per_place=2 * continuation.NEIGHBOURS)
+    per_style = continuation.PLACE_CYCLE * 2 * continuation.NEIGHBOURS
+    fitted.pair_meter = np.tile(np.arange(len(fitted.after)) % 2, 1)
+    fitted.pair_meter[per_style + 1:per_style + 11] = 2  # a thin family in style 1 (not by place: no pool anyway)
+    walked = []
+    real_walk = continuation._walk
+
+    def walk(fitted, style, mode, meter, rows, variation, rng):
+        walked.append((style, meter, set(fitted.pair_meter[rows].tolist())))
+        return real_walk(fitted, style, mode, meter, rows, variation, rng)
+
+    monkeypatch.setattr(continuation, "_walk", walk)
+    continuation.balance(fitted, 1.0, rounds=1)
+    assert sorted(walked, key=lambda w: (w[0], str(w[1]))) == [(0, 0, {0}), (0, 1, {1}), (1, None, {0, 1, 2})]
+    fitted.pair_meter[:10] = 2  # too few pairs of style 0's third family: its lines go on among all, unwalked
+    walked.clear()
+    fitted._by_style.clear()
+    continuation.balance(fitted, 1.0, rounds=1)
+    assert [(style, meter) for style, meter, _ in walked] == [(0, 0), (0, 1), (1, None)]

@@ -773,7 +773,7 @@ def balance(fitted: Continuation, variation: float, seed: int = 0, rounds: int =
     for style, mode, meter in sorted({(s, m, f if fitted.by_place(s) else -1)
                                       for s, m, f in zip(fitted.pair_style.tolist(), modes.tolist(), meters.tolist())}):
         group = (style, None if mode < 0 else mode, None if meter < 0 else meter)
-        rows = fitted._pairs(*group)[0]
+        rows = fitted._pairs(group[0], group[1], None, group[2])[0]
         if meter < 0 or (meters[rows] == meter).all():
             groups.append((group, rows))
     for _ in range(rounds):
