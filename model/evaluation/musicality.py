@@ -173,7 +173,7 @@ def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) ->
 def summarise(streams: np.ndarray, vocab: Vocabulary, phrase_steps: int) -> dict:
     """The measures averaged over streams (N, L) (a stream without a value for a measure is left out of it), and
     under ``STANDARD_ERRORS`` each mean's standard error over its streams (None under two values): the dances' test
-    pieces give only 10–20 16-bar excerpts, whose share of sections ending on the tonic is then known to ±0.09–0.14,
+    pieces give only 10–20 16-bar excerpts, whose share of sections ending on the tonic is then known to ±0.09–0.15,
     so a gap to them is read against its noise."""
     each = [stream_measures(row, vocab, phrase_steps) for row in streams]
     summary: dict = {"streams": len(each)}
