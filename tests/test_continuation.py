@@ -859,7 +859,7 @@ def test_the_balancing_walks_lines_of_each_meter_family_where_lines_keep_to_one(
     walk of its own."""
     fitted = placed_pairs(per_place=2 * continuation.NEIGHBOURS)
     per_style = continuation.PLACE_CYCLE * 2 * continuation.NEIGHBOURS
-    fitted.pair_meter = np.tile(np.arange(len(fitted.after)) % 2, 1)
+    fitted.pair_meter = np.arange(len(fitted.after)) % 2
     fitted.pair_meter[per_style + 1:per_style + 11] = 2  # a thin family in style 1 (not by place: no pool anyway)
     walked = []
     real_walk = continuation._walk

@@ -25,31 +25,30 @@ Five things the decoder alone does not know, fitted after training from the trai
   next phrases, less favours those nearest the line's own z_c (``exp(−(1/v − 1) · d / median d)`` on the
   squared distances d), and 0 repeats the phrase. A line starts from the μ of a real phrase of its style.
 * **what comes back** — per style and place in a 16-bar strain (``REPEAT_PLACES`` phrases from the tune's start, or
-  the song's for a line), how often a real tune's phrase nearly repeats the one 1 to 4 phrases before it (AABA,
-  AABB: ``musicality``'s near-repeat, onsets overlapping by 60 %; 4 back is an 8-bar section coming back). Where it
-  happens is most of it: an Irish dance's third phrase (bars 5–6) repeats the first in over 40 % of the tunes, its
-  second the first in under 10 %; an American fiddle tune's fifth, where its second strain begins, almost never.
-  Rates by lag alone repeated as often at every place (Irish 0.23) and lost that shape. A line repeats an earlier
-  phrase of its own with its place's probabilities — the same content, seed and first note, so the same phrase but
-  for its last beat, where the phrase before a return leads into it and the return goes on as the line does (first
-  and second endings) — and otherwise moves on. A place's rates are its own counts drawn toward the style's rates
-  over all places by ``REPEAT_PRIOR`` phrases' worth, as short tunes leave the later places few phrases. The places
-  are counted in the grid's phrases of two 4/4 bars, which hold four written bars of a 2/4 tune: its 8-bar strain
-  is two phrases, and its phrases come back at other places (American fiddle, training split: the third phrase
-  nearly repeats the first in 0.71 of its 4/4 and 2/2 tunes, in 0.03 of its 2/4 ones, which repeat half a strain at
-  the next phrase instead). So the rates are also fitted per meter family of the tunes (``repeat_meter``), a line
-  draws with those of the tune its phrase came from, and a line that goes by place goes on among next phrases of
-  that family (``pair_meter``) while its style has NEIGHBOURS of them: on a pool of both, fiddle lines that began
-  on a 4/4 tune's phrase drifted to 2/4 ones' and back, and their third phrase brought the first back in 0.57 of
-  them (4/4 tunes: 0.88 in the evaluation's excerpts, 0.71 over all), 0.74 when kept. A return is drawn a phrase
-  ahead (``Line``), and the phrase before it is chosen by how real tunes cross a border from its last
-  note (``after_last``) into the return's first, as real tunes prepare theirs: drawn at its own border, a return
-  came in from wherever the line had got to (Irish dance: a mean leap of 5.6 semitones into returns, real tunes
-  2.8). Both go by how real tunes of the style enter their returns (``return_real``, ``lead_shares``), which is not
-  quite how they cross their other borders (German folk: 3.00 semitones against 2.50). The decoder seldom ends a
-  phrase on its real tune's last note, so the phrase before a return also leads into it as it is decoded
-  (``decoder.Lead``: its last beat's note-ons weighted by those shares at their interval to the return's first
-  note).
+  the song's for a line), how often a real tune's phrase nearly repeats the one 1 to 4 phrases before it (AABA, AABB:
+  ``musicality``'s near-repeat, onsets overlapping by 60 %; 4 back is an 8-bar section coming back). Where it happens
+  is most of it: an Irish dance's third phrase (bars 5–6) repeats the first in over 40 % of the tunes, its second the
+  first in under 10 %; an American fiddle tune's fifth, where its second strain begins, almost never. Rates by lag
+  alone repeated as often at every place (Irish 0.23) and lost that shape. A line repeats an earlier phrase of its own
+  with its place's probabilities — the same content, seed and first note, so the same phrase but for its last beat,
+  where the phrase before a return leads into it and the return goes on as the line does (first and second endings) —
+  and otherwise moves on. A place's rates are its own counts drawn toward the style's rates over all places by
+  ``REPEAT_PRIOR`` phrases' worth, as short tunes leave the later places few phrases. The places are counted in the
+  grid's phrases of two 4/4 bars, which hold four written bars of a 2/4 tune: its 8-bar strain is two phrases, and its
+  phrases come back at other places (American fiddle, training split: the third phrase nearly repeats the first in
+  0.71 of its 4/4 and 2/2 tunes, in 0.03 of its 2/4 ones, which repeat half a strain at the next phrase instead). So
+  the rates are also fitted per meter family of the tunes (``repeat_meter``), a line draws with those of the tune its
+  phrase came from, and a line that goes by place goes on among next phrases of that family (``pair_meter``) while its
+  style has NEIGHBOURS of them: on a pool of both, fiddle lines that began on a 4/4 tune's phrase drifted to 2/4 ones'
+  and back, and their third phrase brought the first back in 0.57 of them (4/4 tunes: 0.88 in the evaluation's
+  excerpts, 0.71 over all), 0.74 when kept (by hand, 192 lines). A return is drawn a phrase ahead (``Line``), and the
+  phrase before it is chosen by how real tunes cross a border from its last note (``after_last``) into the return's
+  first, as real tunes prepare theirs: drawn at its own border, a return came in from wherever the line had got to
+  (Irish dance: a mean leap of 5.6 semitones into returns, real tunes 2.8). Both go by how real tunes of the style
+  enter their returns (``return_real``, ``lead_shares``), which is not quite how they cross their other borders
+  (German folk: 3.00 semitones against 2.50). The decoder seldom ends a phrase on its real tune's last note, so the
+  phrase before a return also leads into it as it is decoded (``decoder.Lead``: its last beat's note-ons weighted by
+  those shares at their interval to the return's first note).
 * **where in a section a phrase lies** — tunes come home at the end of an 8-bar section: in the training split's
   Irish dances, American fiddle tunes and Scottish airs a phrase on the grid ends on the tonic twice as often there as
   elsewhere, on a longer note. Lines drew every next phrase from real ones of any place, and so ended them all
@@ -225,8 +224,9 @@ class Continuation:
         place (``by_place``), or fewer than NEIGHBOURS are of that family (a line then chooses among as many as
         elsewhere), and likewise for ``place``. A line that goes by place keeps to its tune's meter, whose places
         mean other things in another; German folk's lines kept to theirs slowed down (3.04 notes a bar, real tunes
-        3.6–3.8) and leapt less at borders (2.10 semitones, real 2.58–2.65), as its 4/2 tunes, long and slow, give
-        more pairs than their share of tunes and their lines no longer moved on to others' phrases."""
+        3.6–3.8) and leapt less at borders (2.10 semitones, real 2.58–2.65; an evaluation of that variant, by hand),
+        as its 4/2 tunes, long and slow, give more pairs than their share of tunes and their lines no longer moved
+        on to others' phrases."""
         meter = meter if self.by_place(style) and self.pair_meter is not None else None
         if (style, mode, place, meter) not in self._by_style:
             rows = np.flatnonzero(self.pair_style == style) if self.after is not None else np.zeros(0, np.int64)
