@@ -35,6 +35,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     data.add_argument("--low", type=int, default=21, help="lowest MIDI pitch (default: %(default)s)")
     data.add_argument("--high", type=int, default=108, help="highest MIDI pitch (default: %(default)s)")
     data.add_argument("--limit-per-style", type=int, help="use only the first N pieces of each style")
+    data.add_argument("--as-written", action="store_true", help="read scores' repeats once, as written (default: "
+                      "played out, with first and second endings, as tunes are heard)")
     data.add_argument("--workers", type=int, help="parallel processes (default: all cores)")
     data.add_argument("--force", action="store_true", help="rebuild even if the cache exists")
     data.add_argument("--report", action="store_true", help="print the report of the existing cache, build nothing")
@@ -162,7 +164,8 @@ def run_data(args: argparse.Namespace) -> None:
         if getattr(args, flag) is not None and getattr(args, flag) < 1:
             raise UserError(f"--{flag.replace('_', '-')} must be at least 1, got {getattr(args, flag)}")
     try:
-        config = dataset.BuildConfig(Vocabulary(args.low, args.high), PhraseRules(bars=args.bars, hop_bars=args.hop))
+        config = dataset.BuildConfig(Vocabulary(args.low, args.high), PhraseRules(bars=args.bars, hop_bars=args.hop),
+                                     play_repeats=not args.as_written)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     output_folder(args.out)

@@ -558,9 +558,11 @@ def test_the_daemon_plays_what_eval_measures(style, seed):
 
 
 def repeat_everywhere(fitted: continuation.Continuation, rates: np.ndarray) -> None:
-    """The fit's repeat rates (S, places, lags) set to ``rates`` for every tune, whatever its meter family."""
+    """The fit's repeat rates (S, places, lags) set to ``rates`` for every tune, whatever its meter family and
+    whether the phrase before came back."""
     fitted.repeat = rates
     fitted.repeat_meter = np.repeat(rates[:, None], continuation.METER_FAMILIES, axis=1)
+    fitted.repeat_after = np.repeat(fitted.repeat_meter[:, :, :, None], continuation.REPEAT_LAGS + 1, axis=3)
 
 
 @pytest.mark.parametrize("place, comes_back", [(6, True), (2, False)])

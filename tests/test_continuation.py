@@ -112,7 +112,7 @@ def test_latents_survive_saving_and_an_older_fit_loads_as_none(tmp_path):
     assert not continuation.load(tmp_path, 2).learned
 
 
-def test_repeat_rates_count_the_nearest_earlier_repeat_by_place_in_the_strain():
+def test_repeat_rates_count_the_earlier_repeat_by_place_in_the_strain():
     a = notes_to_tokens([Note(60, 0, 4), Note(62, 4, 8), Note(64, 8, 16)], 32, VOCAB)
     b = notes_to_tokens([Note(67, 0, 8), Note(65, 8, 16)], 32, VOCAB)
     c = notes_to_tokens([Note(72, 0, 16), Note(71, 16, 32)], 32, VOCAB)
@@ -134,6 +134,11 @@ def test_repeat_rates_count_the_nearest_earlier_repeat_by_place_in_the_strain():
     expected = np.zeros((8, 4))
     expected[4, 3] = expected[5, 3] = 1.0
     assert np.allclose(rates(a, b, c, d, a, b), expected)
+    # a strain played twice, A B A C A B A C: the second time's phrases count as 4 back, the section's, though its A's
+    # also repeat the A 2 back (the line that replays 4 back brings the section back whatever its own A's were)
+    expected = np.zeros((8, 4))
+    expected[2, 1] = expected[4, 3] = expected[5, 3] = expected[6, 3] = expected[7, 3] = 1.0
+    assert np.allclose(rates(a, b, a, c, a, b, a, c), expected)
     # the tenth phrase is at the second's place: it repeats the one before, the second did not
     others = [notes_to_tokens([Note(40 + 3 * k, 0, 32)], 32, VOCAB) for k in range(9)]
     assert np.isclose(rates(*others, others[-1])[1, 0], 0.5)
@@ -876,3 +881,69 @@ def test_the_balancing_walks_lines_of_each_meter_family_where_lines_keep_to_one(
     fitted._by_style.clear()
     continuation.balance(fitted, 1.0, rounds=1)
     assert [(style, meter) for style, meter, _ in walked] == [(0, 0), (0, 1), (1, None)]
+
+
+def test_repeat_rates_after_a_return_are_counted_from_the_phrase_before():
+    """One 4/4 tune of eight phrases whose lags (how far back each repeats; 0: not) run 0 0 0 0 4 4 4 0: a section
+    comes back for three phrases. Each phrase's rates are counted given the lag of the one before it (known by its
+    bar), per place, and drawn toward the family's rates at that place by the prior."""
+    bar = np.arange(0, 16, 2)
+    repeats = (np.arange(1, 8), bar[1:] // 2, np.minimum(np.arange(1, 8), 4), np.array([0, 0, 0, 4, 4, 4, 0]))
+    previous = continuation.previous_lags(repeats, np.zeros(8, np.int64), bar, 2)
+    assert previous.tolist() == [0, 0, 0, 0, 4, 4, 4]  # the tune's first phrase is none of the rows: 0
+    style = meter = np.zeros(8, np.int64)
+    with np.errstate(invalid="ignore"):  # no prior: places and cases never seen are 0 / 0
+        rates = continuation.repeat_rates(None, style, None, None, 1, 2, VOCAB, prior=0.0, repeats=repeats)
+        by_meter = continuation.meter_repeat_rates(rates, style, meter, repeats, 1, prior=0.0)
+        after = continuation.after_repeat_rates(by_meter, style, meter, repeats, previous, 1, prior=0.0)
+    assert after.shape == (1, continuation.METER_FAMILIES, 8, continuation.REPEAT_LAGS + 1, continuation.REPEAT_LAGS)
+    assert after[0, 0, 4, 0, 3] == 1.0  # place 4: after a new phrase, it came back
+    assert after[0, 0, 5, 4, 3] == after[0, 0, 6, 4, 3] == 1.0  # places 5 and 6: after a return, they came back
+    assert after[0, 0, 7, 4, 3] == 0.0 and by_meter[0, 0, 5, 3] == 1.0  # place 7: after one, it did not
+    drawn = continuation.after_repeat_rates(by_meter, style, meter, repeats, previous, 1, prior=1.0)
+    assert np.isclose(drawn[0, 0, 7, 4, 3], (0 + 1.0 * by_meter[0, 0, 7, 3]) / 2)
+    assert np.array_equal(drawn[0, 0, 5, 0], by_meter[0, 0, 5])  # a case never seen: the family's rates
+
+
+def test_a_line_that_has_returned_goes_on_returning_as_a_strain_comes_back():
+    """Rates that bring a phrase back four back only after a phrase that did so, and at place 4 after none: a line's
+    fifth to eighth phrases bring back its first to fourth, all four, where rates without the phrase before (the
+    family's) would bring back any one of them with the same chance alone."""
+    fitted = pairs_around([0.0, 50.0])
+    fitted.pair_meter = np.zeros(80, np.int64)
+    fitted.repeat = np.zeros((1, 8, 4), np.float32)
+    fitted.repeat_meter = np.zeros((1, continuation.METER_FAMILIES, 8, 4), np.float32)
+    fitted.repeat_meter[0, 0, 4:, 3] = 0.5
+    fitted.repeat_after = np.zeros((1, continuation.METER_FAMILIES, 8, 5, 4), np.float32)
+    fitted.repeat_after[0, 0, 4, 0, 3] = 0.5
+    fitted.repeat_after[0, 0, 5:, 4, 3] = 1.0
+
+    def returns(line: Line) -> list[bool]:
+        line.begin_phrase(replay=False)
+        found = []
+        for position in range(1, 8):
+            line.advance(fitted, 1.0, 0, position=position)
+            line.begin_phrase(replay=False)
+            found.append(line.lag == 4)
+        return found
+
+    runs = [returns(Line.create(fitted, 0, seed))[3:] for seed in range(40)]
+    assert {tuple(r) for r in runs} == {(True,) * 4, (False,) * 4}
+    fitted.repeat_after = None
+    alone = [returns(Line.create(fitted, 0, seed))[3:] for seed in range(40)]
+    assert len({tuple(r) for r in alone}) > 4
+
+
+def test_repeat_rates_after_a_return_survive_saving_and_mismatched_ones_are_refused_in_one_line(tmp_path):
+    fitted = pairs_around([0.0, 50.0])
+    fitted.repeat = np.full((1, 8, 4), 0.1, np.float32)
+    fitted.pair_meter = np.repeat([0, 1], 40)
+    fitted.repeat_meter = np.full((1, continuation.METER_FAMILIES, 8, 4), 0.2, np.float32)
+    fitted.repeat_after = np.full((1, continuation.METER_FAMILIES, 8, 5, 4), 0.05, np.float32)
+    fitted.save(tmp_path)
+    assert np.array_equal(continuation.load(tmp_path, 2).repeat_after, fitted.repeat_after)
+    fitted.repeat_after = fitted.repeat_after[:, :, :, :4]
+    fitted.save(tmp_path)
+    with pytest.raises(ValueError, match="repeat rates after a return do not match") as refused:
+        continuation.load(tmp_path, 2)
+    assert "\n" not in str(refused.value)

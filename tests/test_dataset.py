@@ -10,6 +10,7 @@ import pytest
 from stylevae.bridge.cli import main
 from stylevae.model.data import dataset
 from stylevae.model.data import report as data_report
+from stylevae.model.data.corpus import REPEATS
 from tests.midi_factory import STYLES, make_midi_dir
 
 
@@ -58,6 +59,7 @@ def test_report_has_a_row_per_style(midi_dir, tmp_path):
     assert fast["pieces_seen"] == 11 and fast["pieces_used"] == 10 and fast["skipped"] == 1
     text = data_report.render(data)
     assert "| fast |" in text and "unreadable MIDI" in text
+    assert "MIDI files are read as they play" in text and fast["repeats"] == dict.fromkeys(REPEATS, 0)
 
 
 def test_fewer_than_two_styles_is_an_error(tmp_path):
@@ -83,6 +85,21 @@ def test_cli_builds_and_reports(midi_dir, tmp_path, capsys):
     assert (out / "report.md").is_file() and (out / "report.json").is_file()
     assert main(["data", "--report", "--out", str(out)]) == 0
     assert "| slow |" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("flags, played", [([], True), (["--as-written"], False)])
+def test_the_data_command_plays_repeats_out_unless_asked_for_them_as_written(flags, played, tmp_path, monkeypatch,
+                                                                            capsys):
+    seen = []
+
+    def build(out, config, **kwargs):
+        seen.append(config)
+        raise dataset.DataError("nothing built here")
+
+    monkeypatch.setattr(dataset, "build_music21", build)
+    assert main(["data", f"--out={tmp_path / 'cache'}", *flags]) == 2
+    assert [config.play_repeats for config in seen] == [played]
+    assert capsys.readouterr().err.strip().endswith("nothing built here")
 
 
 def test_missing_cache_is_a_one_line_error(tmp_path, capsys):

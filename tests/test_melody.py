@@ -7,6 +7,7 @@ from stylevae.model.data.melody import (
     Skipped,
     TimedNote,
     TimeSignature,
+    check_grid,
     check_meter,
     piece_phrases,
     quantize,
@@ -28,13 +29,27 @@ def test_a_later_onset_cuts_the_note_before_it():
 
 def test_quantize_rounds_small_jitter():
     notes = [TimedNote(60, 0.02, 0.49), TimedNote(62, 0.51, 1.0)]
-    assert quantize(notes, 0.1) == [Note(60, 0, 2), Note(62, 2, 4)]
+    assert quantize(notes) == [Note(60, 0, 2), Note(62, 2, 4)]
 
 
 def test_triplets_are_skipped():
     triplets = [TimedNote(60 + i, i / 3, (i + 1) / 3) for i in range(12)]
     with pytest.raises(Skipped, match="off the 16th-note grid"):
-        quantize(triplets, 0.1)
+        check_grid(triplets, 0.1)
+
+
+def test_a_piece_played_out_is_judged_off_the_grid_by_its_written_notes():
+    """20 quarter notes and a triplet (2 of its 3 onsets off the grid: 2 in 23, 0.09) played out with the triplet
+    twice (4 in 26, 0.15): the written notes decide, as its score's tuplets do."""
+    straight = [TimedNote(60 + i % 12, float(i), i + 1.0) for i in range(20)]
+    triplet = [TimedNote(72 + i, 20 + i / 3, 20 + (i + 1) / 3) for i in range(3)]
+    again = [TimedNote(n.pitch, n.start + 1, n.end + 1) for n in triplet]
+    signatures = [TimeSignature(0.0, 4, 4)]
+    played = piece_phrases(straight + triplet + again, signatures, 0.0, PhraseRules(), VOCAB,
+                           written=straight + triplet)
+    assert [p.bar for p in played][:2] == [0, 1]
+    with pytest.raises(Skipped, match="off the 16th-note grid"):
+        piece_phrases(straight + triplet + again, signatures, 0.0, PhraseRules(), VOCAB)
 
 
 @pytest.mark.parametrize(

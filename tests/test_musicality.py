@@ -126,3 +126,27 @@ def test_a_gap_is_beyond_noise_only_past_two_standard_errors_of_the_difference()
     assert musicality.beyond_noise(0.50, 0.39, 0.03, 0.04)
     assert not musicality.beyond_noise(0.50, 0.41, 0.03, 0.04)
     assert not musicality.beyond_noise(0.50, 0.10, None, 0.04)  # an error not known: no claim
+
+
+def test_a_strain_played_twice_comes_back_a_section_later_and_returns_elsewhere_do_not():
+    """Eight two-bar phrases: a 4-phrase strain (p q p r) played twice, every phrase of the second time repeating the
+    one 8 bars before, 1.0, and the section whole; the same phrases in another order the second time (q p r p) repeat
+    earlier ones as often (``repetition``) but none 8 bars on, 0. One section alone has none to compare."""
+    def phrase(k: int) -> list[Note]:
+        return [Note(48 + 3 * k + 2 * n, 4 * n, 4 * n + 4) for n in range(4)]
+
+    def stream(order: list[int]) -> np.ndarray:
+        notes = [Note(n.pitch, n.start + i * 2 * BAR, n.end + i * 2 * BAR) for i, k in enumerate(order)
+                 for n in phrase(k)]
+        return notes_to_tokens(notes, len(order) * 2 * BAR, VOCAB)
+
+    strains = musicality.stream_measures(stream([0, 1, 0, 2] * 2), VOCAB, 2 * BAR)
+    swapped = musicality.stream_measures(stream([0, 1, 0, 2, 1, 0, 2, 0]), VOCAB, 2 * BAR)
+    assert strains["section_return"] == strains["whole_section"] == 1.0
+    assert swapped["section_return"] == swapped["whole_section"] == 0.0
+    assert strains["repetition"] == swapped["repetition"] == 5 / 7
+    # three of the four phrases back: most of the section's phrases, but not the section
+    partly = musicality.stream_measures(stream([0, 1, 0, 2, 0, 1, 0, 3]), VOCAB, 2 * BAR)
+    assert partly["section_return"] == 0.75 and partly["whole_section"] == 0.0
+    alone = musicality.stream_measures(stream([0, 1, 0, 2]), VOCAB, 2 * BAR)
+    assert alone["section_return"] is None and alone["whole_section"] is None

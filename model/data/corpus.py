@@ -4,6 +4,11 @@ Every source is read from the installed music21 package; nothing is downloaded. 
 many tunes is split into its tunes, so that one bad tune costs only itself and work spreads evenly over
 processes. For several-part scores (Bach chorales, Palestrina masses) the top part (soprano, cantus) is
 the melody.
+
+A piece is read as it is played: its repeat marks, with first and second endings, are played out
+(``played_out``). Tunes are heard that way (a reel's strains AABB, a chorale's first two lines twice),
+and how often and where a phrase comes back is learned and judged from them; read as written, no tune
+ever repeated a whole strain.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from stylevae.model.data.keys import PieceKey, piece_key
 from stylevae.model.data.melody import Skipped, TimedNote, TimeSignature
@@ -39,6 +45,12 @@ DEFAULT_STYLES: tuple[StyleSource, ...] = (
     StyleSource("bach_chorale", "J. S. Bach, four-part chorales (soprano)", ("bach/bwv*.mxl",)),
     StyleSource("palestrina", "G. P. da Palestrina, masses (cantus)", ("palestrina/*.krn",)),
 )
+
+
+# a part that music21 plays out to more than this many times its written length has marks it misread (an air of two
+# voices with "::" came out 8.75 times as long, by hand), and is kept as written; AABB tunes come out twice as long
+PLAYED_LIMIT = 3.0
+REPEATS = ("played out", "none", "as written")  # a piece's repeats (``played_out``): expanded, no marks, misread
 
 
 @dataclass(frozen=True)
@@ -94,19 +106,47 @@ def piece_sources(styles: tuple[StyleSource, ...], root: Path, limit_per_style: 
     return found
 
 
-def parse_piece(
-    source: PieceSource, root: Path
-) -> tuple[str, list[TimedNote], list[TimeSignature], float, PieceKey]:
-    """(title, notes of the top part, time signatures, beat of the first full bar, key)."""
-    from music21 import chord, converter, meter, note
+class ParsedPiece(NamedTuple):
+    title: str
+    notes: list[TimedNote]  # the top part's, as played
+    signatures: list[TimeSignature]
+    origin: float  # the beat of the first full bar
+    key: PieceKey
+    repeats: str  # one of REPEATS
+    written: list[TimedNote]  # the top part's, as written: whose tuplets judge the score (melody.piece_phrases)
+
+
+def parse_piece(source: PieceSource, root: Path, play_repeats: bool = True) -> ParsedPiece:
+    """The piece's top part, its repeats played out unless ``play_repeats`` is False (then as written)."""
+    from music21 import converter, meter
 
     if source.text is not None:
         score = converter.parse(source.text, format="abc")
     else:
         score = converter.parse(str(root / source.path))
     title = (score.metadata.title if score.metadata and score.metadata.title else "") or source.label
-    part = score.parts[0] if score.parts else score
+    written = score.parts[0] if score.parts else score
+    part, repeats = played_out(written) if play_repeats else (written, "as written")
     flat = part.stripTies().flatten()
+    notes = top_notes(flat)
+    signatures = [
+        TimeSignature(float(ts.offset), ts.numerator, ts.denominator)
+        for ts in flat.getElementsByClass(meter.TimeSignature)
+    ]
+    if not signatures:
+        raise Skipped("no time signature")
+    measures = list(part.getElementsByClass("Measure"))
+    origin = 0.0
+    if measures and measures[0].paddingLeft:
+        origin = float(measures[0].barDuration.quarterLength - measures[0].paddingLeft)
+    as_written = notes if part is written else top_notes(written.stripTies().flatten())
+    return ParsedPiece(title, notes, signatures, origin, score_key(flat, notes), repeats, as_written)
+
+
+def top_notes(flat) -> list[TimedNote]:
+    """The notes of a flattened part, a chord's top note for the chord, grace notes left out."""
+    from music21 import chord, note
+
     notes: list[TimedNote] = []
     for element in flat.notes:
         length = float(element.duration.quarterLength)
@@ -120,17 +160,22 @@ def parse_piece(
             continue
         start = float(element.offset)
         notes.append(TimedNote(int(pitch), start, start + length))
-    signatures = [
-        TimeSignature(float(ts.offset), ts.numerator, ts.denominator)
-        for ts in flat.getElementsByClass(meter.TimeSignature)
-    ]
-    if not signatures:
-        raise Skipped("no time signature")
-    measures = list(part.getElementsByClass("Measure"))
-    origin = 0.0
-    if measures and measures[0].paddingLeft:
-        origin = float(measures[0].barDuration.quarterLength - measures[0].paddingLeft)
-    return title, notes, signatures, origin, score_key(flat, notes)
+    return notes
+
+
+def played_out(part):
+    """(the part as played, one of REPEATS): its repeat marks expanded, first and second endings taken in turn;
+    the part as written where there are none, or where music21 cannot expand them or gets a length past
+    PLAYED_LIMIT times the written one (marks it misread)."""
+    written = float(part.highestTime)
+    try:
+        played = part.expandRepeats()
+    except Exception:  # music21's expander raises several kinds on marks it cannot pair: the tune is kept as written
+        return part, "as written"
+    length = float(played.highestTime)
+    if length > PLAYED_LIMIT * written:
+        return part, "as written"
+    return (played, "played out") if length > written else (part, "none")
 
 
 def score_key(flat, notes: list[TimedNote]) -> PieceKey:

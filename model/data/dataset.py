@@ -7,8 +7,8 @@ the same cache in one folder:
   its piece's key (``tonic`` 0–11 and ``mode``, an index into ``keys.MODES``) and ``before``, the pitch of
   the last note that began before it (-1 at a piece's start);
 * ``manifest.json`` — vocabulary, phrase rules, style names, every piece (source, title, split, key and
-  where the key came from) and every skipped piece's reason, so each phrase can be traced to its source
-  file and bar.
+  where the key came from, written bar, whether its repeats were played out) and every skipped piece's
+  reason, so each phrase can be traced to its source file and bar (of the piece as played).
 
 The split is by piece (no phrase of a test piece is trained on), stratified by style, with a fixed seed.
 """
@@ -63,6 +63,7 @@ class BuildConfig:
     seed: int = 1234
     valid_fraction: float = 0.1
     test_fraction: float = 0.1
+    play_repeats: bool = True  # read a score's repeats played out (corpus.played_out), else as written; MIDI is played
 
 
 @dataclass
@@ -74,6 +75,7 @@ class PieceResult:
     key: PieceKey | None = None
     skipped: str | None = None
     bar_quarters: float | None = None  # the written bar, in quarter notes (melody.bar_quarters)
+    repeats: str | None = None  # a score's repeats (corpus.REPEATS); None for a MIDI file, which is as played
 
 
 @dataclass
@@ -126,9 +128,11 @@ def _parse_music21(job: tuple[PieceSource, str, BuildConfig]) -> PieceResult:
     source, root, config = job
     result = PieceResult(source.style, source.label)
     try:
-        result.title, notes, signatures, origin, result.key = parse_piece(source, Path(root))
-        result.phrases = piece_phrases(notes, signatures, origin, config.rules, config.vocab)
-        result.bar_quarters = bar_quarters(signatures)
+        parsed = parse_piece(source, Path(root), config.play_repeats)
+        result.title, result.key, result.repeats = parsed.title, parsed.key, parsed.repeats
+        result.phrases = piece_phrases(parsed.notes, parsed.signatures, parsed.origin, config.rules, config.vocab,
+                                       parsed.written)
+        result.bar_quarters = bar_quarters(parsed.signatures)
     except Skipped as exc:
         result.skipped = str(exc)
     except Exception as exc:  # music21's parsers raise many kinds on odd scores: count them, go on
@@ -238,7 +242,7 @@ def _assemble(
         key = result.key
         pieces.append({"style": result.style, "source": result.source, "title": result.title, "split": "",
                        "key": {"tonic": key.tonic, "mode": key.mode, "source": key.source},
-                       "bar_quarters": result.bar_quarters})
+                       "bar_quarters": result.bar_quarters, "repeats": result.repeats})
         for phrase in result.phrases:
             tokens.append(phrase.tokens.astype(np.uint8))
             before = -1 if phrase.before is None else phrase.before
@@ -255,6 +259,7 @@ def _assemble(
         "rules": asdict(config.rules),
         "seed": config.seed,
         "fractions": {"valid": config.valid_fraction, "test": config.test_fraction},
+        "play_repeats": config.play_repeats,
         "origin": origin,
         "styles": styles_with_data,
         "styles_without_data": [s for s in style_names if s not in style_index],

@@ -79,16 +79,22 @@ def bar_quarters(signatures: Sequence[TimeSignature]) -> float:
     return 4.0 * first.numerator / first.denominator
 
 
-def quantize(notes: Iterable[TimedNote], max_off_grid: float) -> list[Note]:
+def check_grid(notes: Iterable[TimedNote], max_off_grid: float) -> None:
+    """Skipped unless at most ``max_off_grid`` of the notes' onsets lie off the 16th-note grid."""
+    starts = np.array([n.start for n in notes if n.end > n.start]) * STEPS_PER_BEAT
+    if not len(starts):
+        raise Skipped("no notes")
+    if (np.abs(starts - np.round(starts)) > OFF_GRID_TOLERANCE).mean() > max_off_grid:
+        raise Skipped(f"over {max_off_grid:.0%} of onsets are off the 16th-note grid (tuplets or unquantized)")
+
+
+def quantize(notes: Iterable[TimedNote]) -> list[Note]:
     """Notes rounded to the grid, still possibly polyphonic."""
     notes = [n for n in notes if n.end > n.start]
     if not notes:
         raise Skipped("no notes")
     starts = np.array([n.start for n in notes]) * STEPS_PER_BEAT
     ends = np.array([n.end for n in notes]) * STEPS_PER_BEAT
-    off = np.abs(starts - np.round(starts)) > OFF_GRID_TOLERANCE
-    if off.mean() > max_off_grid:
-        raise Skipped(f"over {max_off_grid:.0%} of onsets are off the 16th-note grid (tuplets or unquantized)")
     q_starts = np.round(starts).astype(int)
     q_ends = np.maximum(np.round(ends).astype(int), q_starts + 1)
     return [Note(n.pitch, int(s), int(e)) for n, s, e in zip(notes, q_starts, q_ends)]
@@ -145,10 +151,15 @@ def piece_phrases(
     origin_beat: float,
     rules: PhraseRules,
     vocab: Vocabulary,
+    written: Sequence[TimedNote] | None = None,
 ) -> list[Phrase]:
-    """All phrases of one piece; raises Skipped with the reason when the piece is unusable."""
+    """All phrases of one piece; raises Skipped with the reason when the piece is unusable. ``written``: the notes
+    as the score writes them, where ``notes`` play its repeats out; their share off the grid decides, as the score's
+    tuplets do (counted as played, a strain's twice, a few pieces crossed the limit either way)."""
     check_meter(signatures)
-    melody = skyline(quantize(notes, rules.max_off_grid))
+    notes = list(notes)
+    check_grid(notes if written is None else written, rules.max_off_grid)
+    melody = skyline(quantize(notes))
     origin_step = int(round(origin_beat * STEPS_PER_BEAT))
     found = list(phrase_windows(melody, origin_step, rules, vocab))
     if not found:

@@ -81,7 +81,7 @@ def midi_to_melody(path: Path, steps: int | None = None) -> list[Note]:
     """The step-grid melody of a MIDI file (for restyling and round trips)."""
     notes, _, _ = read_midi(path)
     try:
-        melody = skyline(quantize(notes, max_off_grid=1.0))
+        melody = skyline(quantize(notes))
     except Skipped as exc:
         raise MidiReadError(f"{path}: {exc}") from None
     if steps is not None:

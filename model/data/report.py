@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from stylevae.model.data.corpus import PLAYED_LIMIT, REPEATS
 from stylevae.model.data.dataset import SPLITS, PhraseSet
 from stylevae.model.data.keys import PITCH_NAMES, SCALES, mode_family
 from stylevae.model.data.tokens import FIRST_PITCH_TOKEN, STEPS_PER_BAR
@@ -39,11 +40,31 @@ def style_stats(data: PhraseSet) -> list[dict]:
         bars = Counter(data.manifest["pieces"][p].get("bar_quarters") for p in pieces)
         row["written_bars"] = {_bar_name(q): n for q, n in sorted(bars.items(), key=lambda kv: (kv[0] is None,
                                                                                                 kv[0] or 0))}
+        repeats = Counter(data.manifest["pieces"][p].get("repeats") for p in pieces)
+        row["repeats"] = {name: repeats[name] for name in REPEATS}
         for split in SPLITS:
             row[f"{split}_pieces"] = sum(piece_split[p] == split for p in pieces)
             row[f"{split}_phrases"] = int(sum(piece_split[p] == split for p in data.piece[mine]))
         rows.append(row)
     return rows
+
+
+def _repeats_section(data: PhraseSet, rows: list[dict]) -> list[str]:
+    """The pieces whose repeat marks were played out, per style (none for MIDI files, which are as played)."""
+    if data.manifest["origin"]["kind"] != "music21":
+        return ["MIDI files are read as they play: their repeats are already in them.", ""]
+    if not data.manifest.get("play_repeats"):
+        return ["Built with --as-written (or before repeats were played out): every score's repeats read once.", ""]
+    return [
+        "Scores are read as played: repeat marks expanded, first and second endings taken in turn (music21's "
+        "expandRepeats). Pieces per style whose repeats were played out, that have none, and that are kept as written "
+        f"(music21 could not expand their marks, or played them out past {PLAYED_LIMIT:g} times their written length):",
+        "",
+        "| style | " + " | ".join(REPEATS) + " |",
+        "|---|" + "---|" * len(REPEATS),
+        *[f"| {r['style']} | " + " | ".join(str(r["repeats"][name]) for name in REPEATS) + " |" for r in rows],
+        "",
+    ]
 
 
 def _bar_name(quarters: float | None) -> str:
@@ -106,6 +127,9 @@ def render(data: PhraseSet) -> str:
         "|---|---|",
         *[f"| {r['style']} | {', '.join(f'{k}: {n}' for k, n in r['written_bars'].items())} |" for r in rows],
         "",
+        "## Repeats",
+        "",
+        *_repeats_section(data, rows),
         "## Skipped pieces",
         "",
     ]

@@ -615,6 +615,9 @@ class Line:
     # the meter family (``continuation.meter_families``) of the tune the current phrase came from, whose repeat rates
     # the line draws with; None: not from a tune (a restyled phrase, a random walk, latents fitted before meters)
     meter: int | None = None
+    # how many phrases back the current phrase repeats (0: it is new), which the next one's draw is given: returns
+    # come in runs, as a strain played again
+    lag: int = 0
 
     @property
     def home(self) -> float | None:
@@ -637,7 +640,7 @@ class Line:
         self.z_content, self.meter = continuation.first_phrase(style, rng, mode)
         self.phrase_seed = int(rng.integers(2**63))
         self.notes = self.notes_before = (0.0, 0.0)
-        self.begun, self.planned, self.leading = False, None, None
+        self.begun, self.planned, self.leading, self.lag = False, None, None, 0
 
     def advance(
         self, continuation: Continuation, variation: float, style: int, content: np.ndarray | None = None,
@@ -653,15 +656,16 @@ class Line:
             # at a line's first border, or when the song went elsewhere since; then whether the next phrase is one
             ahead = self.planned
             lag = ahead[1] if ahead is not None and ahead[0] == position else continuation.repeat_lag(
-                style, self.rng, len(self.history), position, self.meter)
+                style, self.rng, len(self.history), position, self.meter, self.lag)
+            lag = lag if content is None and lag <= len(self.history) else 0
             self.planned = (position + 1, continuation.repeat_lag(style, self.rng, len(self.history) + 1, position + 1,
-                                                                  self.meter))
+                                                                  self.meter, lag))
         else:
             self.planned = None
-        self.leading = self._then()
+        self.leading, self.lag = self._then(), lag
         if content is not None:
             self.z_content, self.meter = content, None
-        elif 0 < lag <= len(self.history):  # an earlier phrase comes back, note for note up to its last beat
+        elif lag:  # an earlier phrase comes back, note for note up to its last beat
             self.repeating = self.history[-lag]
             self.z_content, self.phrase_seed = self.repeating[:2]
             self.meter = self.repeating[4]
@@ -688,13 +692,14 @@ class Line:
         loop, to play the pass again). Cheap: the arrays it holds are replaced, never changed in place."""
         return (self.z_content, self.rng.bit_generator.state, self.phrase_seed, self.last_pitch, self.phrase_first,
                 self.repeating, tuple(self.history), self.notes, self.notes_before, self.begun, self.planned,
-                self.leading, self.position, self.meter)
+                self.leading, self.position, self.meter, self.lag)
 
     def back_to(self, mark: tuple) -> None:
         """Back where ``mark`` was taken, its draws to come the same; ``begin_phrase(replay=True)`` then starts the
         phrase's own draws again."""
         (self.z_content, state, self.phrase_seed, self.last_pitch, self.phrase_first, self.repeating, history,
-         self.notes, self.notes_before, self.begun, self.planned, self.leading, self.position, self.meter) = mark
+         self.notes, self.notes_before, self.begun, self.planned, self.leading, self.position, self.meter,
+         self.lag) = mark
         self.rng.bit_generator.state = state
         self.history = list(history)
 

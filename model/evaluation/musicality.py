@@ -99,6 +99,19 @@ def repetition(notes: Sequence[Note], length: int, phrase_steps: int) -> float:
     return float(np.mean(found)) if found else 0.0
 
 
+def section_returns(notes: Sequence[Note], length: int, phrase_steps: int) -> dict[str, float | None]:
+    """How 8-bar sections come back: the share of phrases (from the second section on) that nearly repeat the phrase
+    a section (SECTION_PHRASES phrases) before, and the share of sections (from the second) all of whose phrases do. A
+    strain played twice (AABB) brings all of its phrases back there; single returns here and there (``repetition``)
+    do not sound like a section coming back, and the second share tells them apart (real tunes' second 8 bars bring
+    back all four phrases of the first or none, seldom some). None for a stream of one section."""
+    onsets = [{(n.start % phrase_steps, n.pitch) for n in w} for w in windows(notes, length, phrase_steps)]
+    back = [near(onsets[i], onsets[i - SECTION_PHRASES]) for i in range(SECTION_PHRASES, len(onsets))]
+    whole = [all(back[k:k + SECTION_PHRASES]) for k in range(0, len(back) - SECTION_PHRASES + 1, SECTION_PHRASES)]
+    return {"section_return": float(np.mean(back)) if back else None,
+            "whole_section": float(np.mean(whole)) if whole else None}
+
+
 def return_leap(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
     """The mean |interval| into the phrases that come back (``returns``): from the note before such a phrase to its
     first note, as ``intervals`` reads a border. A line that brings a phrase back enters it from wherever it has got
@@ -163,6 +176,7 @@ def stream_measures(tokens: np.ndarray, vocab: Vocabulary, phrase_steps: int) ->
         "inner_leap": float(np.mean(inside)) if len(inside) else None,
         "notes_per_bar": len(notes) / (len(tokens) / STEPS_PER_BAR),
         "repetition": repetition(notes, len(tokens), phrase_steps),
+        **section_returns(notes, len(tokens), phrase_steps),
         "return_leap": return_leap(notes, len(tokens), phrase_steps),
         "pitch_span": float(max(n.pitch for n in notes) - min(n.pitch for n in notes)) if notes else None,
         "register_drift": register_drift(notes, len(tokens)),

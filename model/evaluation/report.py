@@ -113,6 +113,8 @@ STREAM_MEASURES = (
     ("inner_leap", "mean leap inside phrases (semitones)"),
     ("notes_per_bar", "notes per bar"),
     ("repetition", "phrases that nearly repeat an earlier one"),
+    ("section_return", "phrases that nearly repeat the one 8 bars before (a section coming back)"),
+    ("whole_section", "8-bar sections that come back whole (every phrase nearly repeating the one 8 bars before)"),
     ("return_leap", "mean leap into a phrase that nearly repeats an earlier one (semitones)"),
     ("pitch_span", "pitch span (semitones from the lowest note to the highest)"),
     ("register_drift", "register drift (semitones between the mean pitches of the first and the last 4 bars)"),
