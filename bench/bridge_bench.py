@@ -177,11 +177,11 @@ def plain_step_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict
     previous = [torch.full((voices,), model.start_token)]
     uniforms = np.random.default_rng(0)
     zeros = np.zeros((voices, loaded.vocab.size), dtype=np.float32)
-    ones, no_border, pending = np.ones((voices, 1), dtype=np.float32), np.ones((0, 0)), np.zeros(voices, dtype=bool)
+    ones, none, off = np.ones((voices, 1), dtype=np.float32), np.ones((0, 0)), np.zeros(voices, dtype=bool)
 
     def step() -> None:
         logits, state[0] = model.step(previous[0], z, state[0])
-        tokens = draw(logits.numpy(), zeros, ones, zeros, no_border, pending, np.ones(voices), uniforms.random(voices))
+        tokens = draw(logits.numpy(), zeros, ones, zeros, none, off, none, off, np.ones(voices), uniforms.random(voices))
         previous[0] = torch.from_numpy(tokens)
         tokens.tolist()
 

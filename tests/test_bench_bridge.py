@@ -208,3 +208,14 @@ def test_the_report_counts_the_note_ons_dropped_as_late_from_the_daemons_own_exi
     assert bridge_bench.late_dropped(sender.summary()) is None  # the JACK output's line missing
     assert bridge_bench.dropped_text(daemon) == ("2 by the sender (late when it was to hand them over), 4 by the JACK "
                                                  "output (late when their frame came)")
+
+
+def test_both_decoder_steps_the_benchmark_times_run_on_the_shipped_model():
+    """The benchmark's first part times the engine's step and the plain torch step with the same sampling; each
+    calls the compiled sampling rule with its arguments spelled out, so a rule that gains an argument breaks the
+    benchmark, not the daemon: run both briefly (after their 100 warm-up steps) and read their times."""
+    from stylevae.model.network import checkpoint
+
+    loaded = checkpoint.load(checkpoint.DEFAULT_CHECKPOINT)
+    for found in (bridge_bench.decode_latency(loaded, 2, 3), bridge_bench.plain_step_latency(loaded, 2, 3)):
+        assert found["n"] == 3 and 0 < found["p50"] <= found["max"]
