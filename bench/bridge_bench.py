@@ -178,10 +178,11 @@ def plain_step_latency(loaded: ckpt.Checkpoint, voices: int, steps: int) -> dict
     uniforms = np.random.default_rng(0)
     zeros = np.zeros((voices, loaded.vocab.size), dtype=np.float32)
     ones, none, off = np.ones((voices, 1), dtype=np.float32), np.ones((0, 0)), np.zeros(voices, dtype=bool)
+    keep_all = np.ones(voices)  # top-p 1
 
     def step() -> None:
         logits, state[0] = model.step(previous[0], z, state[0])
-        tokens = draw(logits.numpy(), zeros, ones, zeros, none, off, none, off, np.ones(voices), uniforms.random(voices))
+        tokens = draw(logits.numpy(), zeros, ones, zeros, none, off, none, off, keep_all, uniforms.random(voices))
         previous[0] = torch.from_numpy(tokens)
         tokens.tolist()
 

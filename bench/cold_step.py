@@ -112,8 +112,7 @@ def parts(decoder: Decoder) -> dict[str, Callable[[], object]]:
     gates = rng.standard_normal((VOICES, stepper.first.shape[0])).astype(np.float32)
     c, h_out, c_out = np.zeros_like(h), np.empty_like(h), np.empty_like(h)
     logits = rng.standard_normal((VOICES, decoder.vocab.size)).astype(np.float32)
-    rules = (decoder._before, decoder._inverse_temperature, decoder._after, decoder._border, decoder._pending,
-             decoder._top_p)
+    rules = decoder.rule_arrays()
     tiny = np.zeros(4, dtype=np.float32)
     return {
         "the whole step (Decoder.step)": lambda: decoder.step(list(range(VOICES)), rng.random(VOICES)),

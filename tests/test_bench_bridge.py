@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from stylevae.bridge import scheduler as sch
 from stylevae.bridge.clock import Clock
@@ -219,3 +220,16 @@ def test_both_decoder_steps_the_benchmark_times_run_on_the_shipped_model():
     loaded = checkpoint.load(checkpoint.DEFAULT_CHECKPOINT)
     for found in (bridge_bench.decode_latency(loaded, 2, 3), bridge_bench.plain_step_latency(loaded, 2, 3)):
         assert found["n"] == 3 and 0 < found["p50"] <= found["max"]
+
+
+def test_every_part_of_a_step_the_cold_step_benchmark_times_runs_on_the_shipped_model():
+    """``cold_step.py --parts`` calls the step's parts on the decoder's own arrays, the sampling rule's taken as the
+    step takes them: each part runs once on 8 playing voices."""
+    import cold_step
+
+    from stylevae.model.network import checkpoint
+
+    with torch.inference_mode():
+        decoder = cold_step.playing_decoder(checkpoint.load(checkpoint.DEFAULT_CHECKPOINT))
+        for part in cold_step.parts(decoder).values():
+            part()
