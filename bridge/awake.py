@@ -9,7 +9,10 @@ another (family 26, whose kernel's haltpoll driver polls a while before a core h
 measurable, and neither the request below nor two processes spinning gained anything; but on an Intel Xeon (family 6,
 model 167) with the same driver, five benchmarks as the daemon starts had onsets p99 0.03–5.6 ms, max 2.7–6.9 ms
 (note-ons due while JACK ran no period of the output or the listener), and five with the request 0.02–0.03 ms and
-0.03–1.1 ms (bench/results/README.md). A virtual machine's idle cores, driver or not, are worth keeping awake.
+0.03–1.1 ms (bench/results/README.md). But on an Intel Xeon (family 6, model 207) without a driver, the spinners
+below made notes later, not earlier: three rounds taking turns, onsets p99 28–41 ms with them against 0.02–0.39 ms
+without, the host's steal 2.5–3.6 % against 0.2–0.6 % (a busy vCPU is taken away by the host for tens of
+milliseconds, JACK's thread on it). So the banner names the option on a virtual machine as one to try, not a cure.
 
 One of two ways, as a machine tuned for audio has them:
 
@@ -41,7 +44,9 @@ QOS = Path("/dev/cpu_dma_latency")
 IDLE_DRIVER = Path("/sys/devices/system/cpu/cpuidle/current_driver")
 CPUINFO = Path("/proc/cpuinfo")
 ADVICE = ("left to idle, and on this virtual machine an idle core halts to the host (no cpuidle driver): notes can "
-          "come milliseconds late; --keep-awake keeps the cores busy, at the cost of their CPU time")
+          "come milliseconds late; --keep-awake keeps the cores busy, at the cost of their CPU time, which brought "
+          "notes on time on some such machines and made them later on others where the host then takes busy cores "
+          "away: try it and listen")
 ADVICE_DRIVER = ("left to idle, and on this virtual machine an idle core can wake late (cpuidle driver {}): notes "
                  "can come milliseconds late; --keep-awake holds the cores out of idle, at the cost of power")
 # The first line marks the process as the bridge's own for the benchmarks' count of other busy processes.
@@ -114,9 +119,10 @@ class KeepAwake:
 
     def advice(self) -> str | None:
         """For the banner when off where it matters: a virtual machine. Where its idle cores halt (no cpuidle
-        driver) the daemon's onsets had p99 1.5–5 ms against 0.03 ms with the cores kept awake; with a driver, on
-        one machine nothing changed and on another p99 up to 5.6 ms against 0.03 ms (the module's docstring). On a
-        machine of its own a halted core wakes in microseconds, so nothing is said."""
+        driver) the daemon's onsets had p99 1.5–5 ms against 0.03 ms with the cores kept awake on one machine, and
+        0.02–0.39 ms against 28–41 ms on another; with a driver, on one machine nothing changed and on another p99 up
+        to 5.6 ms against 0.03 ms (the module's docstring). On a machine of its own a halted core wakes in
+        microseconds, so nothing is said."""
         if self.on or not self._system.startswith("linux"):
             return None
         try:

@@ -168,7 +168,7 @@ def cpuinfo(tmp_path: Path, flags: str) -> Path:
 
 
 @pytest.mark.parametrize("on, driver_name, flags, system, advised", [
-    (False, "none", "hypervisor", "linux", "halts"),  # a VM whose idle cores halt: said
+    (False, "none", "hypervisor", "linux", "try it"),  # a VM whose idle cores halt: said, as one to try
     (True, "none", "hypervisor", "linux", None),  # kept awake: nothing to advise
     (False, "haltpoll", "hypervisor", "linux", "haltpoll"),  # a VM with a driver: its idle cores can wake late too
     (False, "none", "", "linux", None),  # a machine of its own: a halted core wakes in microseconds
