@@ -224,12 +224,13 @@ def test_both_decoder_steps_the_benchmark_times_run_on_the_shipped_model():
 
 def test_every_part_of_a_step_the_cold_step_benchmark_times_runs_on_the_shipped_model():
     """``cold_step.py --parts`` calls the step's parts on the decoder's own arrays, the sampling rule's taken as the
-    step takes them: each part runs once on 8 playing voices."""
+    step takes them: each part runs once on 8 playing voices, and the draw gives a token a voice."""
     import cold_step
 
     from stylevae.model.network import checkpoint
 
     with torch.inference_mode():
         decoder = cold_step.playing_decoder(checkpoint.load(checkpoint.DEFAULT_CHECKPOINT))
-        for part in cold_step.parts(decoder).values():
-            part()
+        found = {name: part() for name, part in cold_step.parts(decoder).items()}
+    drawn = found["the sampling rule and the draw (one compiled call)"]
+    assert drawn.shape == (cold_step.VOICES,) and ((drawn >= 0) & (drawn < decoder.vocab.size)).all()
