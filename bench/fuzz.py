@@ -73,7 +73,7 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
     server = harness.JackServer(period=period)
     replies = Replies()
     replies.start()
-    daemon = dump = None
+    daemon = dump = osc = None
     try:
         daemon = harness.Daemon(checkpoint, server.name, "--bpm", str(BPM), *daemon_options)
         dump = harness.FrameListener(daemon.midi_port)
@@ -152,7 +152,9 @@ def run_fuzz(checkpoint: Path, packets: int, rate: float, period: int = 64, seed
                           "internal_errors": log.count("internal error"), "total": log.count("\n")},
         }
     finally:
-        replies.stop.set()
+        replies.close()
+        if osc is not None:
+            osc.close()
         if daemon is not None and daemon.process.poll() is None:
             daemon.stop()
         if dump is not None:

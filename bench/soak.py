@@ -95,6 +95,12 @@ class Replies(threading.Thread):
                 continue
             self.take(data.split(b"\0", 1)[0].decode(errors="replace"), data)
 
+    def close(self) -> None:
+        """Stop reading and close the socket (the thread's wait for a reply lasts at most its timeout)."""
+        self.stop.set()
+        self.join(1)
+        self.sock.close()
+
     def take(self, address: str, data: bytes) -> None:
         """One reply, as it came."""
         kind = address.rsplit("/", 1)[-1]
@@ -266,7 +272,7 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
     context = commands.Context(tuple(loaded.styles), loaded.vocab, loaded.steps)
     controls, malformed = Controls(context.styles, voices, seed), Malformed(context, seed)
     server = harness.JackServer(period=period)
-    daemon = dump = timing = None
+    daemon = dump = timing = osc = None
     freezer = Freezer([])
     replies = Replies()
     replies.start()
@@ -408,7 +414,9 @@ def run_soak(checkpoint: Path, seconds: float, period: int, voices: int, rate: f
         return result
     finally:
         freezer.__exit__()
-        replies.stop.set()
+        replies.close()
+        if osc is not None:
+            osc.close()
         if daemon is not None and daemon.process.poll() is None:
             daemon.stop()
         for listener in (dump, timing):
