@@ -34,6 +34,7 @@ def test_soak_60_seconds_8_voices(jack_server):
                           say=lambda *_: None)
         assert r["note_ons"] > 500 and r["exit_code"] == 0
         written = r["jack_messages_written"]
+        assert written is not None, "the daemon's JACK output did not say how many messages it wrote"
         dump_missed = written - r["dump_messages"] if not r["dump_lost_events"] else None
         second_missed = written - r["second_listener"]["messages"]
         if 0 in (dump_missed, second_missed):
