@@ -261,6 +261,27 @@ def test_the_phrase_before_a_return_leads_into_it_as_real_tunes_enter_their_retu
     assert "\n" not in str(refused.value)
 
 
+def test_a_lead_raises_the_shares_of_real_entries_into_returns_to_its_styles_power(tmp_path):
+    """The lead's weights are the shares of real tunes' entries into returns raised to the style's fitted power: 1
+    (or latents fitted before powers) the shares as they are, 0 no lead (all alike), 2 their squares; the power is
+    saved and read back, and a negative one or one per style too few is refused in one line."""
+    fitted = returning_pairs()
+    fitted.return_real = continuation.interval_shares(np.array([2, 2, -1, 5]))[None].astype(np.float32)
+    shares = fitted.return_real[0]
+    assert np.array_equal(fitted.lead_weights(0), shares)
+    for power, expected in ((1.0, shares), (0.0, np.ones_like(shares)), (2.0, shares**2)):
+        fitted.lead_power = np.array([power], np.float32)
+        assert np.allclose(fitted.lead_weights(0), expected)
+    fitted.save(tmp_path)
+    assert np.allclose(continuation.load(tmp_path, 2).lead_weights(0), shares**2)
+    for broken in (np.array([-1.0], np.float32), np.zeros(0, np.float32)):
+        fitted.lead_power = broken
+        fitted.save(tmp_path)
+        with pytest.raises(ValueError, match="lead powers do not match their styles") as refused:
+            continuation.load(tmp_path, 2)
+        assert "\n" not in str(refused.value)
+
+
 def test_the_fit_learns_how_real_tunes_enter_their_returns_apart_from_their_other_borders():
     """Pieces of A B A: the return of A entered from a fifth below its first note, every other phrase from a step
     below. The fit's border intervals peak at the step, those into returns at the fifth, and the repeat rates are

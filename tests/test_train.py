@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -408,3 +409,43 @@ def test_the_cadence_ratio_reads_the_played_lines_above_their_keys_tonic(monkeyp
     cadence = ckpt.continuation.cadence
     assert cadence.shape == (1, continuation.PLACE_CYCLE, continuation.CADENCE_STEPS, continuation.ENDING_KINDS)
     assert np.allclose(cadence[0, :, -1, 0], 1.0, atol=0.05)
+
+
+@pytest.mark.parametrize("real_leap, power", [(3, 2.0), (8, 0.0), (0, train_module.LEAD_POWER_MAX)])
+def test_the_leads_power_makes_lines_enter_returns_with_real_tunes_mean_leap(monkeypatch, real_leap, power):
+    """Real tunes of A B A enter the return of A ``real_leap`` semitones from below. The played lines stand for a
+    decoder whose leap into its one return falls as the lead's power rises (6 − 1.5 · power semitones on average):
+    the fit finds the power at which the two meet (3: 2), and
+    the bound where none does (8, wider than the lines at power 0: no lead; 0: the highest power)."""
+    from types import SimpleNamespace
+
+    from stylevae.model.data.tokens import Note, notes_to_tokens
+
+    vocab, steps = Vocabulary(), 32
+    a, b = [Note(67, 0, 8), Note(64, 8, 32)], [Note(65, 0, 16), Note(62, 16, 32)]
+    rows = [(notes, piece, bar) for piece in range(40) for notes, bar in ((a, 0), (b, 2), (a, 4))]
+    tokens = np.stack([notes_to_tokens(notes, steps, vocab) for notes, _, _ in rows]).astype(np.uint8)
+    n = len(rows)
+    before = [67 - real_leap if bar == 4 else 60 if bar == 2 else -1 for _, _, bar in rows]
+    phrases = dataset.PhraseSet(tokens, np.zeros(n, np.int64), np.array([r[1] for r in rows]),
+                                np.array([r[2] for r in rows]), np.zeros(n, np.int64), np.zeros(n, np.int64),
+                                np.array(before), {"styles": ["a"], "vocab": {"low": vocab.low, "high": vocab.high}})
+    fitted = continuation.Continuation(2)
+    fitted.border_real = fitted.return_real = continuation.interval_shares(np.array([3]))[None].astype(np.float32)
+
+    def played(ckpt, weights, count, seed):
+        """Lines of ``count`` phrases, the third the first again entered by a leap of the mean's floor or ceiling (so
+        many of each that they average it), each other phrase a note of its own."""
+        mean = 6 - 1.5 * float(ckpt.continuation.lead_power[0])
+        lines = []
+        for i in range(len(weights)):
+            leap = math.ceil(mean) if (i + 0.5) / len(weights) < mean % 1 else math.floor(mean)
+            phrase = [a, [Note(50, 0, 16), Note(67 - leap, 16, 32)], a] + [[Note(40 + 3 * k, 0, 32)]
+                                                                           for k in range(count - 3)]
+            lines.append(np.concatenate([notes_to_tokens(notes, steps, vocab) for notes in phrase]))
+        return np.stack(lines)
+
+    monkeypatch.setattr(train_module, "generate", played)
+    ckpt = SimpleNamespace(styles=["a"], steps=steps, vocab=vocab, continuation=fitted)
+    train_module.fit_lead_power(ckpt, phrases, 2, 0)
+    assert fitted.lead_power.shape == (1,) and abs(float(fitted.lead_power[0]) - power) < 0.15

@@ -188,14 +188,16 @@ class Lead:
     line chooses the phrase before a return by where its real tune's phrase ended (``Continuation.step``'s
     ``then``), but the decoder ends it on that note in under a quarter of phrases, and returns were entered with
     leaps 0.4–1.5 semitones larger than new phrases. So from step ``at`` on, each note-on is weighted by ``shares``
-    (how real tunes of the style enter returns, ``Continuation.lead_shares``) at its interval to ``then``, the
+    (how real tunes of the style enter returns, sharpened or flattened by the style's power:
+    ``Continuation.lead_weights``) at its interval to ``then``, the
     return's first note (None: this phrase's own first note, for a phrase played twice), their total mass kept: the
     rhythm stays the decoder's. A return then plays its phrase again but for that beat, which goes where the line
     goes next: the first and second endings of a repeated strain. The cadence weights every token of the phrase's
     last steps, rests and holds too, so a section's last note may be held longer."""
 
     at: int
-    # (2·BORDER_SPAN + 1,): real border intervals by signed interval, as shares; None: no return after the phrase
+    # (2·BORDER_SPAN + 1,): weights by signed interval into a return (``Continuation.lead_weights``); None: no return
+    # after the phrase
     shares: np.ndarray | None
     then: int | None
     # the weights into ``then``, made with the lead when ``then`` is known (``leading``): a step in the last beat then
@@ -245,7 +247,7 @@ def opening(
     (the cadence weights), and into the phrase after it when that one is an earlier one coming back, beginning on
     ``then`` (``AGAIN``: this one's own first note; None: no return). The lead is None without a place or a
     return, without a fit, or for a model trained before keys."""
-    lead, shares = None, continuation.lead_shares(style)
+    lead, shares = None, continuation.lead_weights(style)
     if (then is not None or place is not None) and steps is None:
         raise ValueError("a phrase's ending needs its length in steps")
     if model.config.key_relative:

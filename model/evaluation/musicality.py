@@ -112,14 +112,20 @@ def section_returns(notes: Sequence[Note], length: int, phrase_steps: int) -> di
             "whole_section": float(np.mean(whole)) if whole else None}
 
 
-def return_leap(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
-    """The mean |interval| into the phrases that come back (``returns``): from the note before such a phrase to its
-    first note, as ``intervals`` reads a border. A line that brings a phrase back enters it from wherever it has got
-    to, unless the phrase before leads into it. None for a stream without a return entered from a note."""
+def return_entries(notes: Sequence[Note], length: int, phrase_steps: int) -> list[int]:
+    """The signed intervals into the phrases that come back (``returns``): from the note before such a phrase to its
+    first note, as ``intervals`` reads a border."""
     back = returns(notes, length, phrase_steps)
-    leaps = [abs(b.pitch - a.pitch) for a, b in zip(notes, notes[1:])
-             if a.start // phrase_steps < (i := b.start // phrase_steps) and 0 < i <= len(back) and back[i - 1]]
-    return float(np.mean(leaps)) if leaps else None
+    return [b.pitch - a.pitch for a, b in zip(notes, notes[1:])
+            if a.start // phrase_steps < (i := b.start // phrase_steps) and 0 < i <= len(back) and back[i - 1]]
+
+
+def return_leap(notes: Sequence[Note], length: int, phrase_steps: int) -> float | None:
+    """The mean |interval| into the phrases that come back (``return_entries``). A line that brings a phrase back
+    enters it from wherever it has got to, unless the phrase before leads into it. None for a stream without a return
+    entered from a note."""
+    leaps = np.abs(return_entries(notes, length, phrase_steps))
+    return float(leaps.mean()) if len(leaps) else None
 
 
 def near(a: set, b: set) -> bool:

@@ -360,8 +360,8 @@ BORDER_PHRASES = 8  # of 8 phrases each: about 900 border intervals per style, t
 
 def fit_continuation(folder: Path, phrases: dataset.PhraseSet, phrase_bars: int, seed: int = 0) -> None:
     """Fit and save a checkpoint's phrase-to-phrase latents (model/decoding/continuation.py) on its training
-    phrases (as the model sees them); then the border, cadence and ending ratios, from lines played with the rest of
-    the fit."""
+    phrases (as the model sees them); then the border, cadence and ending ratios and the lead's power, from lines played
+    with the rest of the fit."""
     started = time.perf_counter()
     ckpt = checkpoint.load(folder, warn=False)
     mu = continuation.posterior_means(ckpt.model, phrases.tokens)
@@ -386,7 +386,8 @@ def played_fit(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, phrase_b
     (``continuation.cadence_ratio``: the kinds of token in the last beat), both from lines played without them; then
     the ending ratio (``continuation.ending_ratio``: the kinds of last note) for styles whose lines go by place, from
     lines played with the rest, in passes, each multiplying in its own (a decoder gives back the last note of the
-    phrase a line chose only so often, so one pass falls short)."""
+    phrase a line chose only so often, so one pass falls short); last the power of the lead into returns
+    (``fit_lead_power``), with all the rest."""
     fitted, n_styles = ckpt.continuation, len(ckpt.styles)
     on_grid = phrases.bar % phrase_bars == 0
     place = (phrases.bar // phrase_bars) % continuation.PLACE_CYCLE
@@ -424,6 +425,52 @@ def played_fit(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, phrase_b
                 ratio = continuation.ending_ratio(real_kinds[s, p], last[at == p])
                 fitted.ending[s, p] = np.clip(fitted.ending[s, p] * ratio, 1 / continuation.BORDER_CLIP,
                                               continuation.BORDER_CLIP)
+    fit_lead_power(ckpt, phrases, phrase_bars, seed)
+
+
+# the lead's power is searched in [0, LEAD_POWER_MAX] by LEAD_ROUNDS halvings (to within 4 / 2**5 = 0.125), each
+# playing LEAD_LINES lines of the style on the same seed, so that the power alone differs from one to the next: at
+# 512 lines Irish dance's lines entered returns 2.94 / 2.77 / 2.57 semitones on average at powers 1.5 / 2 / 3
+LEAD_POWER_MAX = 4.0
+LEAD_ROUNDS = 5
+LEAD_LINES = 384
+
+
+def fit_lead_power(ckpt: checkpoint.Checkpoint, phrases: dataset.PhraseSet, phrase_bars: int, seed: int) -> None:
+    """Fit the power each style's lead raises its shares to (``Continuation.lead_weights``) so that lines played
+    with the rest of the fit enter the phrases that come back (``musicality.return_entries``) with the mean leap the
+    training phrases that nearly repeat an earlier one are entered with; the bound where even it falls short (German
+    folk's lines enter theirs more narrowly than real tunes even without a lead). Intervals beyond an octave count as
+    one, as the shares bin them."""
+    fitted, n_styles, span = ckpt.continuation, len(ckpt.styles), continuation.BORDER_SPAN
+    repeats = continuation.near_repeats(phrases.tokens, phrases.piece, phrases.bar, phrase_bars, phrases.vocab)
+    real = continuation.real_return_intervals(phrases, repeats)
+    fitted.lead_power = np.ones(n_styles, np.float32)
+
+    def entered(s: int, power: float) -> float | None:
+        """The mean |interval| into returns of lines of style ``s`` played with the lead at ``power``."""
+        fitted.lead_power[s] = power
+        weights = np.eye(n_styles, dtype=np.float32)[np.full(LEAD_LINES, s)]
+        found = [musicality.return_entries(tokens_to_notes(row, ckpt.vocab), len(row), ckpt.steps)
+                 for row in generate(ckpt, weights, BORDER_PHRASES, seed=seed + s)]
+        leaps = np.abs(np.clip(np.concatenate([np.zeros(0), *found]), -span, span))
+        return float(leaps.mean()) if len(leaps) else None
+
+    for s in range(n_styles):
+        if not len(real[s]) or fitted.lead_shares(s) is None:
+            continue
+        target = float(np.abs(np.clip(real[s], -span, span)).mean())
+        low, high = 0.0, LEAD_POWER_MAX
+        at_low = entered(s, low)
+        if at_low is None or at_low <= target:  # narrower than real with no lead at all, or no returns to lead into
+            fitted.lead_power[s] = low
+            continue
+        if entered(s, high) >= target:
+            continue
+        for _ in range(LEAD_ROUNDS):  # a higher power, narrower entries
+            middle = (low + high) / 2
+            low, high = (middle, high) if entered(s, middle) > target else (low, middle)
+        fitted.lead_power[s] = (low + high) / 2
 
 
 def _summary(progress: dict) -> dict:
