@@ -20,12 +20,33 @@ from maxsim import Sim, SimLive
 from pythonosc.osc_message_builder import OscMessageBuilder
 from pythonosc.osc_packet import OscPacket
 
+from stylevae.bridge.jack_out import SUMMARY_TOO_LATE
+from stylevae.bridge.scheduler import SUMMARY_DROPPED
 from stylevae.max_patches.build import MAXPAT
 
 pytestmark = pytest.mark.e2e
 
 SHIPPED = harness.ROOT / "model" / "checkpoints" / "default"
 DORIAN = (0, 2, 3, 5, 7, 9, 10)
+
+
+def late_dropped(log: str) -> int:
+    """The note-ons a daemon's log says it dropped as late: its sender's, and its JACK output's not written."""
+    return sum(int(found["notes"]) for found in (SUMMARY_DROPPED.search(log), SUMMARY_TOO_LATE.search(log)) if found)
+
+
+def same_notes(played: list[int], heard: list[int], dropped: int) -> bool:
+    """Whether the device's first notes are those its port played. The first note, on the playhead's step at the
+    start, is sent a few ms after its time: a device that gets it more than an eighth of a beat late (this process
+    stalled on a busy host) drops it, as the port would. And a port whose daemon dropped ``dropped`` note-ons as
+    late (on a host that takes its busy vCPUs away) lacks those, which the device here, on its own clock, may have
+    played on time: the port's first six notes are then the device's with up to that many left out."""
+
+    def within(part: list[int], whole: list[int]) -> bool:
+        rest = iter(whole)
+        return all(pitch in rest for pitch in part)
+
+    return any(len(heard) >= 6 and within(heard[:6], device[:6 + dropped]) for device in (played, heard[:1] + played))
 
 
 class Network:
@@ -135,13 +156,13 @@ def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):
         assert starts and all(tuple(map(type, n)) == (int, int, float, float) for n in starts)
         played = [n[1] for n in sim.notes() if n[2] > 0]
         assert len(played) >= 6, "note output played nothing into the track"
-        heard = [e.pitch for e in harness.notes_heard(midi.snapshot(), 0.125 / 4)]  # a 16th at 120 BPM, a quarter
-        # the first note, on the playhead's step at the start, is sent a few ms after its time: a device that gets it
-        # more than an eighth of a beat late (this process stalled on a busy host) drops it, as the port would
+        events = midi.snapshot()
+        heard = [e.pitch for e in harness.notes_heard(events, 0.125 / 4)]  # a 16th at 120 BPM, a quarter
         told = [(round(t - network.heard[0][0], 3), a.rsplit("/", 1)[1], args[:3]) for t, a, args in network.heard
                 if a in ("/stylevae/1/on", "/stylevae/1/cut", "/stylevae/1/retime")][:8]
-        assert played[:6] in (heard[:6], heard[1:7]), \
-            f"the track's notes are not the port's: {played} {heard}; the device was told {told}"
+        first_events = [("on" if e.is_on else "off", e.pitch, round(e.time - events[0].time, 3)) for e in events[:10]]
+        mismatch = (f"the track's notes are not the port's: {played} {heard}; the device was told {told}; the port's "
+                    f"first events {first_events}")
         assert sim.shown("now_key").text == "key: D dorian (song)"
         assert {e.pitch % 12 for e in midi.note_ons()} <= {2, 4, 5, 7, 9, 11, 0}, "Lock 1 let a note out of D dorian"
 
@@ -163,6 +184,7 @@ def test_the_simulated_device_plays_the_real_daemon(jack_server, styles):
 
         # the daemon restarts on the same port: the device notices, registers again and resends everything
         first.stop()
+        assert same_notes(played, heard, late_dropped(first.log())), mismatch
         down = time.perf_counter()
         assert device.run(6.0, until=lambda: device.status() == "daemon not running"), "the loss went unseen"
         second = harness.Daemon(SHIPPED, jack_server.name, osc_port=first.osc_port)
