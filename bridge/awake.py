@@ -12,7 +12,9 @@ model 167) with the same driver, five benchmarks as the daemon starts had onsets
 0.03–1.1 ms (bench/results/README.md). But on an Intel Xeon (family 6, model 207) without a driver, the spinners
 below made notes later, not earlier: three rounds taking turns, onsets p99 28–41 ms with them against 0.02–0.39 ms
 without, the host's steal 2.5–3.6 % against 0.2–0.6 % (a busy vCPU is taken away by the host for tens of
-milliseconds, JACK's thread on it). So the banner names the option on a virtual machine as one to try, not a cure.
+milliseconds, JACK's thread on it). So the banner names the option on a virtual machine as one to try, not a cure,
+and the spinners watch the host: where it takes STEAL_LIMIT of the CPU time or more over a STEAL_WINDOW (``steal`` in
+/proc/stat: time a vCPU was ready to run and the host ran something else), they stop, with one line saying so.
 
 One of two ways, as a machine tuned for audio has them:
 
@@ -33,6 +35,7 @@ import os
 import struct
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +46,12 @@ log = logging.getLogger("stylevae.awake")
 QOS = Path("/dev/cpu_dma_latency")
 IDLE_DRIVER = Path("/sys/devices/system/cpu/cpuidle/current_driver")
 CPUINFO = Path("/proc/cpuinfo")
+PROC_STAT = Path("/proc/stat")
+STEAL_WINDOW = 30.0  # seconds: how often the spinners' watch reads the host's steal
+# The share of the CPU time the host may take while the spinners run. On the Intel Xeon model 207 (no cpuidle driver)
+# it took 2.5–3.6 % with them (0.2–0.6 % without), and notes came tens of milliseconds late; on the AMD EPYC family 25
+# (no driver either), where they brought notes on time, 0.7 % (docs/bridge.md).
+STEAL_LIMIT = 0.015
 ADVICE = ("left to idle, and on this virtual machine an idle core halts to the host (no cpuidle driver): notes can "
           "come milliseconds late; --keep-awake keeps the cores busy, at the cost of their CPU time, which brought "
           "notes on time on some such machines and made them later on others where the host then takes busy cores "
@@ -67,6 +76,20 @@ def idle_driver(path: Path = IDLE_DRIVER) -> str:
         return "none"
 
 
+def cpu_times(path: Path = PROC_STAT) -> tuple[int, int] | None:
+    """(steal, total) ticks of all CPUs so far, from /proc/stat's first line; None where it cannot be read or has
+    no steal column (a kernel older than 2.6.11)."""
+    try:
+        with open(path, encoding="ascii") as stat:
+            fields = stat.readline().split()
+        ticks = [int(value) for value in fields[1:9]]
+    except (OSError, ValueError):
+        return None
+    if fields[:1] != ["cpu"] or len(ticks) < 8:
+        return None
+    return ticks[7], sum(ticks)
+
+
 def spin_command() -> list[str]:
     """The command of one spinner, which dies with the thread that starts it (start it from one that lives as long:
     the main thread)."""
@@ -75,15 +98,21 @@ def spin_command() -> list[str]:
 
 class KeepAwake:
     """With ``on``, every core kept from going idle for the time of a ``with`` block; nothing without. ``qos``,
-    ``idle_driver``, ``system`` and ``spawn`` are the real ones unless a test gives others."""
+    ``idle_driver``, ``system``, ``spawn``, ``stat`` and ``window`` (the steal watch's) are the real ones unless a
+    test gives others."""
 
     def __init__(self, on: bool, cores: int | None = None, qos: Path = QOS, idle_driver: Path = IDLE_DRIVER,
                  system: str = sys.platform, spawn: Callable[..., subprocess.Popen] = subprocess.Popen,
-                 cpuinfo: Path = CPUINFO) -> None:
+                 cpuinfo: Path = CPUINFO, stat: Path = PROC_STAT, window: float = STEAL_WINDOW) -> None:
         self.on, self.cores = on, cores or os.cpu_count() or 1
         self._qos_path, self._idle_driver, self._system, self._cpuinfo = qos, idle_driver, system, cpuinfo
+        self._stat, self._window = stat, window
         self._qos = None
         self._spinners = Children(spawn)
+        self._lock = threading.Lock()  # the watch may stop the spinners while the daemon's end does
+        self._ended = threading.Event()
+        self._watch: threading.Thread | None = None
+        self._last: tuple[int, int] | None = None
         self.how = "no"  # for the ready banner
 
     def __enter__(self) -> KeepAwake:
@@ -100,6 +129,9 @@ class KeepAwake:
             try:
                 self._spinners.start(spin_command(), self.cores)
                 self.how = f"yes, {self.cores} spinners at SCHED_IDLE (no cpuidle driver: an idle CPU halts)"
+                self._last = cpu_times(self._stat)
+                self._watch = threading.Thread(target=self._watch_steal, name="stylevae-steal-watch", daemon=True)
+                self._watch.start()
             except OSError as exc:
                 self.how = "no (no spinners)"
                 log.warning("--keep-awake: cannot start the processes that keep the cores busy (%s): the cores idle "
@@ -138,8 +170,36 @@ class KeepAwake:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def _watch_steal(self) -> None:
+        while not self._ended.wait(self._window):
+            if self.check_steal():
+                return
+
+    def check_steal(self) -> bool:
+        """Whether the host took STEAL_LIMIT of the CPU time or more since the last look (the spinners' start, at
+        first); if so the spinners are stopped and one line says why. Where /proc/stat says nothing, nothing."""
+        now, last = cpu_times(self._stat), self._last
+        self._last = now
+        if now is None or last is None or now[1] <= last[1]:
+            return False
+        share = (now[0] - last[0]) / (now[1] - last[1])
+        if share < STEAL_LIMIT:
+            return False
+        with self._lock:
+            self._spinners.stop()
+        self.how = f"stopped: the host took {100 * share:.1f} % of the CPU time while they ran"
+        log.warning("--keep-awake: the host took %.1f %% of this virtual machine's CPU time (steal) while the cores "
+                    "were kept busy, which makes notes later, not earlier: the spinners are stopped and the cores "
+                    "idle as the system lets them", 100 * share)
+        return True
+
     def stop(self) -> None:
-        self._spinners.stop()
+        self._ended.set()
+        if self._watch is not None and self._watch is not threading.current_thread():
+            self._watch.join()
+            self._watch = None
+        with self._lock:
+            self._spinners.stop()
         if self._qos is not None:
             self._qos.close()  # the kernel drops the request
             self._qos = None

@@ -187,3 +187,61 @@ def test_the_banner_advises_keep_awake_only_on_a_virtual_machine(tmp_path, on, d
 def test_no_advice_where_the_cpu_facts_cannot_be_read(tmp_path):
     awake = KeepAwake(False, idle_driver=driver(tmp_path, "none"), system="linux", cpuinfo=tmp_path / "absent")
     assert awake.advice() is None
+
+
+def stat_file(tmp_path: Path, steal: int, total: int) -> Path:
+    """A /proc/stat whose first line has ``steal`` ticks of ``total`` (the rest idle)."""
+    path = tmp_path / "stat"
+    path.write_text(f"cpu  {total - steal} 0 0 0 0 0 0 {steal} 0 0\ncpu0 1 0 0 0 0 0 0 0 0 0\n", encoding="ascii")
+    return path
+
+
+def test_cpu_times_reads_steal_and_the_total_and_nothing_where_proc_stat_says_nothing(tmp_path):
+    assert awake_module.cpu_times(stat_file(tmp_path, 30, 1000)) == (30, 1000)
+    (tmp_path / "old").write_text("cpu  1 2 3 4 5 6 7\n", encoding="ascii")  # no steal column
+    (tmp_path / "junk").write_text("intr 1 2 3 4 5 6 7 8 9\n", encoding="ascii")
+    assert all(awake_module.cpu_times(tmp_path / name) is None for name in ("old", "junk", "missing"))
+    assert awake_module.cpu_times() is not None  # this Linux's own
+
+
+def spinners_watched(tmp_path: Path, window: float = 3600.0) -> tuple[KeepAwake, Path]:
+    """Two stand-in spinners (sleeping processes) watched on a stat file of no steal so far."""
+    spawn, _ = failing_after(2)
+    stat = stat_file(tmp_path, 0, 1000)
+    awake = KeepAwake(True, cores=2, idle_driver=driver(tmp_path, "none"), system="linux", spawn=spawn, stat=stat,
+                      window=window)
+    awake.start()
+    return awake, stat
+
+
+def test_the_spinners_stop_in_one_line_when_the_host_takes_the_cpu_from_them(tmp_path, caplog):
+    """Steal under the limit since the last look: the spinners spin on; at or over it, they stop, the banner's
+    words say so, and one line says why."""
+    awake, stat = spinners_watched(tmp_path)
+    try:
+        below = int(awake_module.STEAL_LIMIT * 1000) - 1
+        stat_file(tmp_path, below, 2000)
+        assert not awake.check_steal() and awake.alive() == 2
+        with caplog.at_level(logging.WARNING, "stylevae.awake"):
+            stat_file(tmp_path, below + 20, 3000)  # 2 % of the last 1000 ticks
+            assert awake.check_steal() and awake.alive() == 0
+        assert awake.how == "stopped: the host took 2.0 % of the CPU time while they ran"
+        assert len(caplog.records) == 1 and "\n" not in caplog.text.strip() and "steal" in caplog.text
+    finally:
+        awake.stop()
+
+
+def test_the_watch_looks_every_window_by_itself_and_ends_with_the_daemon(tmp_path):
+    """A watch every 50 ms stops the spinners once steal shows, unasked; one every hour ends at once with the
+    daemon."""
+    awake, stat = spinners_watched(tmp_path, window=0.05)
+    stat_file(tmp_path, 100, 2000)
+    deadline = time.monotonic() + 10
+    while awake.alive():
+        assert time.monotonic() < deadline, "the watch did not stop the spinners"
+        time.sleep(0.02)
+    awake.stop()
+    quiet, _ = spinners_watched(tmp_path)  # a window of an hour: the daemon's end does not wait for it
+    watch = quiet._watch
+    quiet.stop()
+    assert watch is not None and not watch.is_alive() and quiet.alive() == 0
