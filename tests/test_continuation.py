@@ -968,3 +968,67 @@ def test_repeat_rates_after_a_return_survive_saving_and_mismatched_ones_are_refu
     with pytest.raises(ValueError, match="repeat rates after a return do not match") as refused:
         continuation.load(tmp_path, 2)
     assert "\n" not in str(refused.value)
+
+
+def test_the_repeat_rates_read_real_16_bar_spans_and_a_style_without_any_keeps_all_its_phrases():
+    """Style 0 has a complete 16-bar span (rows 0–7) and a tune that stops short of one (rows 8–13); style 1 has
+    only short tunes (rows 14–17). The repeat rows kept are style 0's in the span, with the lag before each as it
+    was, and all of style 1's."""
+    style = np.array([0] * 14 + [1] * 4)
+    rows = np.array([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 15, 16, 17])
+    repeats = (rows, rows % 8, np.minimum(rows % 8, 4), np.where(rows % 8 >= 4, 4, 0))
+    previous = np.arange(len(rows))
+    spans = np.arange(8)[None, :]
+    kept, before = continuation.in_spans(repeats, previous, spans, style, 2)
+    assert kept[0].tolist() == [1, 2, 3, 4, 5, 6, 7, 15, 16, 17]
+    assert kept[3].tolist() == [0, 0, 0, 4, 4, 4, 4, 4, 0, 0] and kept[1].tolist() == [1, 2, 3, 4, 5, 6, 7, 7, 0, 1]
+    assert before.tolist() == [0, 1, 2, 3, 4, 5, 6, 12, 13, 14]
+
+
+def test_meter_shares_count_each_styles_real_16_bar_spans_by_their_tunes_meter():
+    style = np.array([0] * 8 + [0] * 8 + [0] * 8 + [1] * 8)
+    meter = np.array([0] * 8 + [0] * 8 + [1] * 8 + [1] * 8)
+    spans = np.arange(24).reshape(3, 8)  # style 1's phrases lie in no span
+    shares = continuation.meter_shares(spans, style, meter, 3)
+    assert np.allclose(shares, [[2 / 3, 1 / 3, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+
+
+def test_a_lines_first_phrase_and_meter_are_drawn_by_its_styles_real_excerpts_not_by_its_pairs():
+    """Pairs half from 4/4 tunes and half from 2/4 ones, where 9 in 10 of the style's real excerpts are in 4/4:
+    lines that go by place begin on a 4/4 tune's phrase about 9 times in 10 (the pairs alone: 1 in 2), with that
+    phrase's z_c. Shares of a family the pairs lack, all zero shares, latents fitted before the shares, and a style
+    whose lines do not go by place (nor keep a meter): the pairs as they come."""
+    fitted = pairs_around([0.0, 50.0])
+    fitted.pair_meter, fitted.sectioned = np.repeat([0, 1], 40), np.array([True])
+
+    def four_four(shares: list[float] | None) -> float:
+        fitted.first_meter = None if shares is None else np.array([shares], np.float32)
+        rng, found = np.random.default_rng(0), []
+        for _ in range(600):
+            z, meter = fitted.first_phrase(0, rng)
+            assert (meter == 0) == (z[0] < 125)  # the z_c of a phrase of that family's tune (4/4: about 100)
+            found.append(meter == 0)
+        return float(np.mean(found))
+
+    assert 0.86 < four_four([0.9, 0.1, 0.0]) < 0.94
+    for shares in ([0.0, 0.0, 1.0], [0.0, 0.0, 0.0], None):
+        assert 0.44 < four_four(shares) < 0.56
+    fitted.sectioned = np.array([False])
+    assert 0.44 < four_four([0.9, 0.1, 0.0]) < 0.56
+
+
+def test_first_meter_shares_survive_saving_and_mismatched_ones_are_refused_in_one_line(tmp_path):
+    fitted = pairs_around([0.0, 50.0])
+    fitted.repeat = np.full((1, 8, 4), 0.1, np.float32)
+    fitted.pair_meter = np.repeat([0, 1], 40)
+    fitted.repeat_meter = np.full((1, continuation.METER_FAMILIES, 8, 4), 0.2, np.float32)
+    fitted.first_meter = np.array([[0.75, 0.25, 0.0]], np.float32)
+    fitted.save(tmp_path)
+    assert np.array_equal(continuation.load(tmp_path, 2).first_meter, fitted.first_meter)
+    for broken in (np.array([[0.5, 0.5]], np.float32), np.array([[np.nan, 0.5, 0.5]], np.float32),
+                   np.array([[-0.5, 1.0, 0.5]], np.float32)):
+        fitted.first_meter = broken
+        fitted.save(tmp_path)
+        with pytest.raises(ValueError, match="first phrases' meter shares do not match") as refused:
+            continuation.load(tmp_path, 2)
+        assert "\n" not in str(refused.value)

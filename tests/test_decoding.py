@@ -392,7 +392,7 @@ def test_a_line_taken_back_to_its_mark_moves_on_as_it_did_from_there(shipped):
     notes. What it did after the mark changes nothing in the mark."""
     from stylevae.model.decoding.decoder import Line
 
-    line = Line.create(shipped.continuation, 2, 7)
+    line = Line.create(shipped.continuation, 2, 4)
     for position, pitch in enumerate((60, 62), start=1):
         line.advance(shipped.continuation, 0.7, 2, position=position)
         line.begin_phrase(False)
@@ -628,7 +628,7 @@ def test_a_lines_next_phrase_coming_back_is_what_the_current_one_leads_into(ship
     from stylevae.model.decoding.decoder import Line
 
     seen = set()
-    for seed in range(6):
+    for seed in range(12):
         line = Line.create(shipped.continuation, 2, seed)
         line.begin_phrase(False)
         line.took(60)

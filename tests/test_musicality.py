@@ -89,6 +89,10 @@ def test_real_excerpts_begin_on_their_pieces_8_bar_sections():
     first = int(tokens[0][0])
     assert [int(row[0]) - first for row in found] == [8, 24]
     assert [int(found[0][32 * k]) - first for k in range(8)] == [8 + 2 * k for k in range(8)]
+    rows = musicality.excerpt_rows(np.zeros(len(bars), np.int64), np.array(bars), 8, 2)
+    assert [[bars[r] for r in excerpt] for excerpt in rows] == [[8 + 2 * k for k in range(8)],
+                                                               [24 + 2 * k for k in range(8)]]
+    assert musicality.excerpt_rows(np.zeros(3, np.int64), np.arange(3), 8, 2).shape == (0, 8)
 
 
 def test_a_sections_last_note_is_as_long_as_it_lasts_within_its_phrase():

@@ -49,6 +49,11 @@ Five things the decoder alone does not know, fitted after training from the trai
   the first or none (Irish, fiddle, Scottish 4/4 tunes: 0.38 / 0.60 / 0.26 all, 0.50 / 0.33 / 0.39 none); drawn
   without it, lines brought back one to three of them (0.83 / 0.81 / 0.88 of the lines), a patchwork; with it, all
   in 0.23 / 0.56 / 0.20, none in 0.46 / 0.25 / 0.38 (by hand, 256 lines a style, those on 4/4 tunes).
+  The rates are read from real 16-bar spans alone (``in_spans``: the evaluation's excerpts, ``excerpt_rows``), as
+  lines play that long and tunes that stop short do not show what comes back within it, and a line's first phrase,
+  whose tune's meter the line keeps where it goes by place, is drawn by the style's excerpts' meters
+  (``first_meter``) rather than by its pairs', of which 2/4 tunes, whose strains seldom come back a section on, held
+  more than their share.
   A return is drawn a phrase ahead (``Line``), and the
   phrase before it is chosen by how real tunes cross a border from its last note (``after_last``) into the return's
   first, as real tunes prepare theirs: drawn at its own border, a return came in from wherever the line had got to
@@ -115,7 +120,7 @@ from stylevae.model.data.tokens import (
     tokens_to_notes,
 )
 from stylevae.model.decoding.playing import NEIGHBOURS, VARIATION
-from stylevae.model.evaluation.musicality import OUT_OF_KEY, near, next_pairs
+from stylevae.model.evaluation.musicality import OUT_OF_KEY, excerpt_rows, near, next_pairs
 
 if TYPE_CHECKING:  # the data module reads scores (music21): the daemon that imports this needs none of it
     from stylevae.model.data.dataset import PhraseSet
@@ -142,6 +147,12 @@ ENDING_KINDS = len(CADENCE_DEGREES) + 2  # a step's token: a note-on on each of 
 CADENCE_STEPS = STEPS_PER_BEAT
 ENDING_FLOOR = 0.01  # the share added to each kind of last note's, real and played, in the ending ratio
 REPEAT_PRIOR = 16.0  # phrases' worth of a style's rates over all places added to each place's counts
+# phrases' worth of a meter family's rates at a place added to each case of the phrase before (``after_repeat_rates``):
+# those rates hold the runs of a strain coming back, which at 16 leaked into the cases after a new phrase (American
+# fiddle 4/4 tunes' seventh phrase after a new sixth: 0.01 in 79 real ones, drawn 0.11), and the dances' lines brought
+# back single phrases a section on where real tunes bring back all or none (fiddle 4/4 lines: 0.74 of their second
+# sections' phrases, real excerpts 0.63; at 4: 0.69, whole sections 0.59 against 0.60; by hand, 256 lines a style)
+AFTER_PRIOR = 4.0
 # a tune's meter family, by its written bar against the grid's 4/4 bar (``meter_families``): the same, shorter (2/4:
 # a phrase holds four written bars, an 8-bar strain two phrases), longer (4/2). Their phrases come back at other places
 # (training split, the third phrase nearly repeating the first: American fiddle 0.71 of its 4/4 and 2/2 tunes, 0.03
@@ -211,6 +222,11 @@ class Continuation:
     # (S,): the power a style's lead raises its shares to (``lead_weights``), fitted so that its lines enter returns
     # with the mean leap real tunes do (``training.train.fit_lead_power``); None: fitted before, the shares as they are
     lead_power: np.ndarray | None = None
+    # (S, METER_FAMILIES): the share of each meter family among the style's real 16-bar excerpts (``excerpt_rows``),
+    # which the first phrase of a line that goes by place, and with it the line's meter, is drawn by
+    # (``first_phrase``); a row of zeros (a style without such excerpts) or None (fitted before): from the pairs as
+    # they come
+    first_meter: np.ndarray | None = None
     # per (style, mode, place, meter), (its pair rows, their ``before`` rows, those rows' squared lengths): looked up
     # once, as a voice's phrase border runs on the engine's thread between steps (eight voices at one border: eight
     # lookups)
@@ -273,8 +289,21 @@ class Continuation:
 
     def first_phrase(self, style: int, rng: np.random.Generator, mode: int | None = None
                      ) -> tuple[np.ndarray, int | None]:
-        """``initial``'s z_c, and the meter family of the tune it came from (``meter_of``)."""
+        """``initial``'s z_c, and the meter family of the tune it came from (``meter_of``); for a style whose lines
+        go by place, drawn by its real excerpts' meters (``first_meter``) among the families its pairs of ``mode``
+        have. Such a line keeps its first phrase's meter, and the pairs hold each family as often as its tunes give
+        phrases at the places a line draws from, not as often as the style's music runs on in it: drawn from them,
+        Irish dance lines began on a 4/4 tune in 0.82 of 256 and American fiddle ones in 0.50, where 0.93 and 0.80
+        of the real 16-bar excerpts are in 4/4, and 2/4 tunes' 8-bar strains, two phrases, seldom come back a
+        section on (whole sections: fiddle lines 0.27, real 0.49; drawn by the excerpts, 0.43, by hand). Other
+        styles' lines go on among every meter's phrases, and their first is drawn as those are: by the excerpts,
+        German folk's lines began on its long, slow 4/2 tunes (0.35 of its excerpts, 0.08 of its tunes) and walked
+        on among slow phrases (3.41 notes a bar, from the pairs 3.61, real 3.6–3.8; by hand, 192 lines)."""
         rows = self._pairs(style, mode)[0]
+        if len(rows) and self.first_meter is not None and self.pair_meter is not None and self.by_place(style):
+            shares = self.first_meter[style] * (np.bincount(self.pair_meter[rows], minlength=METER_FAMILIES) > 0)
+            if shares.sum() > 0:
+                rows = rows[self.pair_meter[rows] == rng.choice(METER_FAMILIES, p=shares / shares.sum())]
         if len(rows):
             row = rows[rng.integers(len(rows))]
             return self.after[row].copy(), self.meter_of(row)
@@ -428,7 +457,7 @@ class Continuation:
                    "pair_style": self.pair_style, "after_first": self.after_first}
         for name in ("border_real", "repeat", "border", "pair_mode", "after_register", "register_spread", "after_last",
                      "after_weight", "balanced_under", "return_real", "after_place", "sectioned", "cadence",
-                     "ending", "pair_meter", "repeat_meter", "repeat_after", "lead_power"):
+                     "ending", "pair_meter", "repeat_meter", "repeat_after", "lead_power", "first_meter"):
             if getattr(self, name) is not None:
                 tensors[name] = getattr(self, name)
         save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(Path(folder) / LATENTS))
@@ -453,7 +482,7 @@ def load(folder: Path | None, z_content: int) -> Continuation:
                              t.get("register_spread"), t.get("after_last"), t.get("after_weight"),
                              t.get("balanced_under"), t.get("return_real"), t.get("after_place"), t.get("sectioned"),
                              t.get("cadence"), t.get("ending"), t.get("pair_meter"), t.get("repeat_meter"),
-                             t.get("repeat_after"), t.get("lead_power"))
+                             t.get("repeat_after"), t.get("lead_power"), t.get("first_meter"))
     except (SafetensorError, OSError, KeyError, ValueError) as exc:
         raise ValueError(f"{path}: unreadable phrase-continuation latents ({exc})") from None
     pairs = len(found.after)
@@ -490,6 +519,11 @@ def load(folder: Path | None, z_content: int) -> Continuation:
                                                                   *found.repeat.shape[1:])
             or not ((found.pair_meter >= 0) & (found.pair_meter < METER_FAMILIES)).all()):
         raise ValueError(f"{path}: phrase-continuation latents whose meter families do not match their pairs")
+    first = found.first_meter
+    if first is not None and (found.pair_meter is None or first.ndim != 2 or first.shape[1] != METER_FAMILIES
+                              or len(first) <= int(found.pair_style.max(initial=0))
+                              or not (np.isfinite(first) & (first >= 0)).all()):
+        raise ValueError(f"{path}: phrase-continuation latents whose first phrases' meter shares do not match")
     if found.repeat_after is not None and (found.repeat_meter is None or found.repeat_after.shape != (
             *found.repeat_meter.shape[:3], REPEAT_LAGS + 1, REPEAT_LAGS)):
         raise ValueError(f"{path}: phrase-continuation latents whose repeat rates after a return do not match")
@@ -748,8 +782,9 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
     its key is the song's. A style whose tunes of a mode have no such pairs keeps their other pairs, and one
     without pairs keeps single phrases as their own next ones: its lines move among real phrases near them. A style
     whose tunes end their 8-bar sections apart (``sectioned_styles``) keeps pairs from its tunes' phrase grid, evenly
-    over a section's places (``_even_places``), as its lines go on by place. Then the weights that spread lines
-    evenly over the next phrases (``balance``, at the default variation)."""
+    over a section's places (``_even_places``), as its lines go on by place. The repeat rates come from the phrases
+    of real 16-bar spans (``in_spans``), and the first phrases' meters from those spans' (``meter_shares``). Then
+    the weights that spread lines evenly over the next phrases (``balance``, at the default variation)."""
     rng = np.random.default_rng(seed)
     n_styles = len(phrases.styles)
     first, second = next_pairs(phrases.piece, phrases.bar, gap)
@@ -778,10 +813,13 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
                                               phrases.vocab))
         for s in range(n_styles)]).astype(np.float32)
     repeats = near_repeats(phrases.tokens, phrases.piece, phrases.bar, gap, phrases.vocab)
+    spans = excerpt_rows(phrases.piece, phrases.bar, REPEAT_PLACES, gap)
+    strains, previous = in_spans(repeats, previous_lags(repeats, phrases.piece, phrases.bar, gap), spans,
+                                 phrases.style, n_styles)
     repeat = repeat_rates(phrases.tokens, phrases.style, phrases.piece, phrases.bar, n_styles, gap, phrases.vocab,
-                          repeats=repeats)
+                          repeats=strains)
     meter = meter_families(phrases.bar_quarters)
-    by_meter = meter_repeat_rates(repeat, phrases.style, meter, repeats, n_styles)
+    by_meter = meter_repeat_rates(repeat, phrases.style, meter, strains, n_styles)
     return_real = np.stack([interval_shares(found) for found in real_return_intervals(phrases, repeats)]
                            ).astype(np.float32)
     register = mean_pitches(phrases.tokens, phrases.vocab)
@@ -792,10 +830,36 @@ def fit(mu: np.ndarray, phrases: PhraseSet, gap: int, seed: int = 0) -> Continua
                           after_last=last_pitches(phrases.tokens[j], phrases.vocab), return_real=return_real,
                           after_place=place[j].astype(np.int64), sectioned=sectioned, pair_meter=meter[j],
                           repeat_meter=by_meter, repeat_after=after_repeat_rates(
-                              by_meter, phrases.style, meter, repeats,
-                              previous_lags(repeats, phrases.piece, phrases.bar, gap), n_styles))
+                              by_meter, phrases.style, meter, strains, previous, n_styles, AFTER_PRIOR),
+                          first_meter=meter_shares(spans, phrases.style, meter, n_styles))
     fitted.after_weight = balance(fitted, VARIATION, seed)
     return fitted
+
+
+def in_spans(repeats: tuple, previous: np.ndarray, spans: np.ndarray, style: np.ndarray, n_styles: int
+             ) -> tuple[tuple, np.ndarray]:
+    """Of ``near_repeats``' rows (``repeats``) and the lags before them (``previous``), those in real 16-bar excerpts
+    (``spans``: ``excerpt_rows`` of REPEAT_PLACES phrases), of each style that has any; all of the others'. The
+    repeat rates say what comes back within a line's 16 bars, which tunes that stop short of them do not show:
+    of the Irish dances' 4/4 phrases at a strain's fifth place, 191 of 504 lie in tunes that end before the strain
+    does (most of 15 bars, O'Neill's airs among them), which bring the first phrase back in 0.02 and pulled the
+    place's rate to 0.37, against 0.40 in complete ones (training split). The evaluation's real excerpts are these
+    spans, and the lines are 16 bars long or more."""
+    inside = np.zeros(len(style), dtype=bool)
+    inside[spans.ravel()] = True
+    spanned = np.zeros(n_styles, dtype=bool)
+    spanned[np.unique(style[spans[:, 0]])] = True
+    rows = repeats[0]
+    kept = inside[rows] | ~spanned[style[rows]]
+    return tuple(column[kept] for column in repeats), previous[kept]
+
+
+def meter_shares(spans: np.ndarray, style: np.ndarray, meter: np.ndarray, n_styles: int) -> np.ndarray:
+    """(S, METER_FAMILIES) float32: each style's real 16-bar excerpts (``spans``' first rows) by meter family, as
+    shares (zeros for a style without any)."""
+    counts = np.zeros((n_styles, METER_FAMILIES))
+    np.add.at(counts, (style[spans[:, 0]], meter[spans[:, 0]]), 1)
+    return (counts / np.maximum(counts.sum(1, keepdims=True), 1)).astype(np.float32)
 
 
 def sectioned_styles(tokens: np.ndarray, style: np.ndarray, bar: np.ndarray, tonics: np.ndarray, gap: int,

@@ -216,9 +216,16 @@ def beyond_noise(a: float | None, b: float | None, error_a: float | None, error_
 
 def real_excerpts(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrases: int, phrase_bars: int,
                   per_piece: int = 4) -> np.ndarray:
-    """Excerpts of ``phrases`` consecutive, non-overlapping phrases of the same piece, joined: (n, phrases · T).
-    At most ``per_piece`` excerpts of a piece (non-overlapping), so that long pieces do not dominate. Each begins
-    on an 8-bar section of its piece (counted from its first bar), where a stream's own sections lie for
+    """``excerpt_rows``' phrases joined: (n, phrases · T)."""
+    rows = excerpt_rows(piece, bar, phrases, phrase_bars, per_piece)
+    return tokens[rows].reshape(len(rows), phrases * tokens.shape[1])
+
+
+def excerpt_rows(piece: np.ndarray, bar: np.ndarray, phrases: int, phrase_bars: int, per_piece: int = 4
+                 ) -> np.ndarray:
+    """(n, phrases): the rows of excerpts of ``phrases`` consecutive, non-overlapping phrases of the same piece, in
+    order. At most ``per_piece`` excerpts of a piece (non-overlapping), so that long pieces do not dominate. Each
+    begins on an 8-bar section of its piece (counted from its first bar), where a stream's own sections lie for
     ``cadences``; a section with a phrase missing is passed over."""
     index = {(int(p), int(b)): i for i, (p, b) in enumerate(zip(piece, bar))}
     found = []
@@ -228,13 +235,13 @@ def real_excerpts(tokens: np.ndarray, piece: np.ndarray, bar: np.ndarray, phrase
         while taken < per_piece and start <= (bars[-1] if bars else -1):
             rows = [index.get((int(p), start + k * phrase_bars)) for k in range(phrases)]
             if all(r is not None for r in rows):
-                found.append(np.concatenate([tokens[r] for r in rows]))
+                found.append(rows)
                 taken += 1
                 start += phrases * phrase_bars
             else:
                 section = SECTION_PHRASES * phrase_bars
                 start = (start // section + 1) * section
-    return np.stack(found) if found else np.zeros((0, phrases * tokens.shape[1]), dtype=tokens.dtype)
+    return np.array(found, dtype=np.int64).reshape(len(found), phrases)
 
 
 def next_pairs(piece: np.ndarray, bar: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
