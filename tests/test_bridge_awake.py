@@ -204,20 +204,20 @@ def test_cpu_times_reads_steal_and_the_total_and_nothing_where_proc_stat_says_no
     assert awake_module.cpu_times() is not None  # this Linux's own
 
 
-def spinners_watched(tmp_path: Path, window: float = 3600.0) -> tuple[KeepAwake, Path]:
+def spinners_watched(tmp_path: Path, window: float = 3600.0) -> KeepAwake:
     """Two stand-in spinners (sleeping processes) watched on a stat file of no steal so far."""
     spawn, _ = failing_after(2)
     stat = stat_file(tmp_path, 0, 1000)
     awake = KeepAwake(True, cores=2, idle_driver=driver(tmp_path, "none"), system="linux", spawn=spawn, stat=stat,
                       window=window)
     awake.start()
-    return awake, stat
+    return awake
 
 
 def test_the_spinners_stop_in_one_line_when_the_host_takes_the_cpu_from_them(tmp_path, caplog):
-    """Steal under the limit since the last look: the spinners spin on; at or over it, they stop, the banner's
-    words say so, and one line says why."""
-    awake, stat = spinners_watched(tmp_path)
+    """Steal under the limit since the last look: the spinners spin on; at or over it, they stop, its own
+    words (``how``) say so, and one line says why."""
+    awake = spinners_watched(tmp_path)
     try:
         below = int(awake_module.STEAL_LIMIT * 1000) - 1
         stat_file(tmp_path, below, 2000)
@@ -234,14 +234,14 @@ def test_the_spinners_stop_in_one_line_when_the_host_takes_the_cpu_from_them(tmp
 def test_the_watch_looks_every_window_by_itself_and_ends_with_the_daemon(tmp_path):
     """A watch every 50 ms stops the spinners once steal shows, unasked; one every hour ends at once with the
     daemon."""
-    awake, stat = spinners_watched(tmp_path, window=0.05)
+    awake = spinners_watched(tmp_path, window=0.05)
     stat_file(tmp_path, 100, 2000)
     deadline = time.monotonic() + 10
     while awake.alive():
         assert time.monotonic() < deadline, "the watch did not stop the spinners"
         time.sleep(0.02)
     awake.stop()
-    quiet, _ = spinners_watched(tmp_path)  # a window of an hour: the daemon's end does not wait for it
+    quiet = spinners_watched(tmp_path)  # a window of an hour: the daemon's end does not wait for it
     watch = quiet._watch
     quiet.stop()
     assert watch is not None and not watch.is_alive() and quiet.alive() == 0
